@@ -1,0 +1,199 @@
+//! Parameters of the simulated Organizations service: quotas, throttling, latencies, faults.
+//!
+//! Every default is documented, with its source and tag, in `docs/model.md`; every one can be
+//! overridden from a scenario's `[service]` table (and the account quota from `[organization]`).
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use super::types::Operation;
+
+/// A token bucket: `rate` tokens per second refill, at most `burst` tokens held.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bucket {
+    pub rate: f64,
+    pub burst: f64,
+}
+
+/// A uniform latency range for a synchronous call, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatencyRange {
+    pub min_ms: u64,
+    pub max_ms: u64,
+}
+
+/// The asynchronous part of CreateAccount: a lognormal duration given by its median and p95,
+/// clamped to `[min_s, max_s]`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AccountCreation {
+    pub median_s: f64,
+    pub p95_s: f64,
+    pub min_s: f64,
+    pub max_s: f64,
+}
+
+impl Default for AccountCreation {
+    fn default() -> Self {
+        AccountCreation { median_s: 60.0, p95_s: 300.0, min_s: 10.0, max_s: 1800.0 }
+    }
+}
+
+/// The `[service]` table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServiceParams {
+    /// CreateAccount requests in progress at once (AWS: 5).
+    pub create_account_concurrency: u32,
+    /// Accounts created per day (`ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED`); AWS does not publish
+    /// it, so by default there is none (0 = unlimited).
+    pub account_creations_per_day: u32,
+    /// OUs per organization.
+    pub max_ous: u32,
+    /// OU nesting depth below the root.
+    pub max_ou_depth: u32,
+    /// Service control policies directly attached per root, OU or account (FullAWSAccess counts).
+    pub max_policies_per_target: u32,
+    /// Service control policies per organization.
+    pub max_policies: u32,
+    /// Size of one SCP document, in characters.
+    pub max_policy_size: u32,
+    /// Tags per root, OU or account.
+    pub max_tags_per_resource: u32,
+    /// Probability that a write to a target that another write is still modifying fails with
+    /// ConcurrentModificationException (1.0: always).
+    pub concurrent_modification_probability: f64,
+    /// Probability that any call fails with ServiceException (a transient 5xx). Default 0.
+    pub internal_error_probability: f64,
+    /// The asynchronous account creation time.
+    pub account_creation: AccountCreation,
+    /// Default latency of a write call.
+    pub write_latency: LatencyRange,
+    /// Default latency of a read call.
+    pub read_latency: LatencyRange,
+    /// Per-operation latency overrides, keyed by the AWS operation name.
+    pub latency: BTreeMap<String, LatencyRange>,
+    /// Per-operation token buckets, keyed by the AWS operation name; merged over the defaults.
+    pub throttle: BTreeMap<String, Bucket>,
+}
+
+impl Default for ServiceParams {
+    fn default() -> Self {
+        ServiceParams {
+            create_account_concurrency: 5,
+            account_creations_per_day: 0,
+            max_ous: 2000,
+            max_ou_depth: 5,
+            max_policies_per_target: 5,
+            max_policies: 1000,
+            max_policy_size: 5120,
+            max_tags_per_resource: 50,
+            concurrent_modification_probability: 1.0,
+            internal_error_probability: 0.0,
+            account_creation: AccountCreation::default(),
+            write_latency: LatencyRange { min_ms: 400, max_ms: 900 },
+            read_latency: LatencyRange { min_ms: 100, max_ms: 300 },
+            latency: BTreeMap::new(),
+            throttle: BTreeMap::new(),
+        }
+    }
+}
+
+/// The documented throttling rate and burst of an operation (the "Throttling limits" section of
+/// the Organizations quotas page).
+pub fn default_bucket(op: Operation) -> Bucket {
+    use Operation::*;
+    let (rate, burst) = match op {
+        CreateAccount => (0.1, 3.0),
+        DescribeCreateAccountStatus => (2.0, 2.0),
+        CreateOrganizationalUnit => (1.0, 2.0),
+        CreatePolicy | AttachPolicy | DetachPolicy | MoveAccount => (2.0, 3.0),
+        TagResource | UntagResource => (4.0, 6.0),
+        ListParents | ListAccountsForParent | ListOrganizationalUnitsForParent => (5.0, 8.0),
+        ListAccounts => (8.0, 12.0),
+        DescribeAccount => (20.0, 30.0),
+        ListRoots => (1.0, 2.0),
+        // Not in the published table: treated like the other list calls.
+        ListPolicies | ListPoliciesForTarget | ListTagsForResource => (5.0, 8.0),
+    };
+    Bucket { rate, burst }
+}
+
+impl ServiceParams {
+    /// The bucket in force for `op`: the scenario's override or the documented default.
+    pub fn bucket(&self, op: Operation) -> Bucket {
+        self.throttle.get(op.as_str()).copied().unwrap_or_else(|| default_bucket(op))
+    }
+
+    /// The latency range in force for `op`.
+    pub fn latency_for(&self, op: Operation) -> LatencyRange {
+        if let Some(l) = self.latency.get(op.as_str()) {
+            return *l;
+        }
+        if op.is_write() {
+            self.write_latency
+        } else {
+            self.read_latency
+        }
+    }
+
+    /// Checks the values; returns the dotted key path of the first bad one and why.
+    pub fn check(&self) -> Result<(), (String, String)> {
+        for key in self.throttle.keys().chain(self.latency.keys()) {
+            if Operation::parse(key).is_none() {
+                let table = if self.throttle.contains_key(key) { "throttle" } else { "latency" };
+                return Err((
+                    format!("service.{table}.{key}"),
+                    format!("`{key}` is not an Organizations operation orgsim knows"),
+                ));
+            }
+        }
+        for (k, b) in &self.throttle {
+            if !(b.rate > 0.0 && b.rate.is_finite()) || !(b.burst >= 1.0 && b.burst.is_finite()) {
+                return Err((
+                    format!("service.throttle.{k}"),
+                    "rate must be > 0 and burst >= 1".into(),
+                ));
+            }
+        }
+        let lat = self
+            .latency
+            .iter()
+            .map(|(k, v)| (format!("service.latency.{k}"), *v))
+            .chain([
+                ("service.write_latency".to_string(), self.write_latency),
+                ("service.read_latency".to_string(), self.read_latency),
+            ]);
+        for (k, l) in lat {
+            if l.min_ms > l.max_ms {
+                return Err((k, "min_ms must not exceed max_ms".into()));
+            }
+        }
+        let p = [
+            ("concurrent_modification_probability", self.concurrent_modification_probability),
+            ("internal_error_probability", self.internal_error_probability),
+        ];
+        for (k, v) in p {
+            if !(0.0..=1.0).contains(&v) {
+                return Err((format!("service.{k}"), "must be between 0 and 1".into()));
+            }
+        }
+        let ac = &self.account_creation;
+        if !(ac.median_s > 0.0 && ac.p95_s >= ac.median_s && ac.min_s >= 0.0 && ac.max_s >= ac.min_s)
+        {
+            return Err((
+                "service.account_creation".into(),
+                "need 0 < median_s <= p95_s and 0 <= min_s <= max_s".into(),
+            ));
+        }
+        if self.create_account_concurrency == 0 {
+            return Err(("service.create_account_concurrency".into(), "must be at least 1".into()));
+        }
+        if self.max_ou_depth == 0 || self.max_policies_per_target == 0 {
+            return Err(("service".into(), "max_ou_depth and max_policies_per_target must be at least 1".into()));
+        }
+        Ok(())
+    }
+}

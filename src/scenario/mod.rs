@@ -1,0 +1,130 @@
+//! Scenarios: the TOML files users write, loaded into validated [`Scenario`] values.
+//!
+//! Loading never panics: any fault in the file is a [`ScenarioError`] naming the file, line,
+//! column and field. See `docs/scenario.md` for the format.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub use crate::engine::config::DeployConfig;
+pub use crate::org::params::ServiceParams;
+
+/// Money in integer US cents.
+pub type Cents = i64;
+
+/// A loaded, validated scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub description: Option<String>,
+    /// The run seed (the file's `seed`, default 1; `--seed` replaces it).
+    pub seed: u64,
+    /// The file it came from (for messages); `<string>` when parsed from memory.
+    pub source: PathBuf,
+    /// Listed customers first, then generated ones, in a deterministic order.
+    pub customers: Vec<Customer>,
+    /// Every tier known to the scenario: the built-in four, overridden or extended by `[tiers]`.
+    pub tiers: BTreeMap<String, Tier>,
+    pub organization: OrganizationConfig,
+    pub deploy: DeployConfig,
+    pub service: ServiceParams,
+    pub costs: Vec<CostLine>,
+    pub expect: Expectations,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Customer {
+    pub name: String,
+    /// Key into `Scenario::tiers`.
+    pub tier: String,
+    pub email: String,
+    /// The 12-digit account id the customer is known by, if the file gives one.
+    pub account_id: Option<String>,
+    /// Monthly revenue: the customer's `monthly` or else its tier's price.
+    pub monthly_cents: Cents,
+    /// True for customers made by `[generate]`.
+    pub generated: bool,
+    /// 1-based line of the customer's table in the file (0 for generated customers).
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tier {
+    pub key: String,
+    /// Compliance framework, e.g. `SOC2`; one service control policy per framework.
+    pub framework: String,
+    /// Name of the tier's OU, e.g. `Customers-Fintech`.
+    pub ou: String,
+    pub monthly_price_cents: Cents,
+}
+
+/// The `[organization]` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationConfig {
+    /// Accounts allowed in the organization, the management account included (AWS default 10).
+    pub account_quota: u32,
+    /// The management account's id.
+    pub management_account_id: String,
+    /// Member accounts already in the organization before the deployment (they count
+    /// against the quota).
+    pub existing_accounts: u32,
+}
+
+impl Default for OrganizationConfig {
+    fn default() -> Self {
+        OrganizationConfig {
+            account_quota: 10,
+            management_account_id: "111111111111".into(),
+            existing_accounts: 0,
+        }
+    }
+}
+
+/// One `[[costs]]` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CostLine {
+    pub name: String,
+    pub kind: CostKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CostKind {
+    /// A fixed monthly amount.
+    Fixed { monthly_cents: Cents },
+}
+
+/// The `[expect]` table: judgements that make `run` exit 1 when they fail.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Expectations {
+    /// Makespan at most this many milliseconds.
+    pub makespan_max_ms: Option<u64>,
+    /// Margin (0..1) at least this.
+    pub margin_min: Option<f64>,
+    /// Conflicts that no retry resolved: at most this many.
+    pub unresolved_conflicts_max: Option<u64>,
+    /// Conflicts of any kind: at most this many.
+    pub conflicts_max: Option<u64>,
+    /// Throttled calls: at most this many.
+    pub throttled_max: Option<u64>,
+    /// Failed resources: at most this many.
+    pub failed_max: Option<u64>,
+}
+
+/// Where a scenario went wrong. `Display` gives `file:line:col: field: message`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}:{line}:{column}: {}{message}", file.display(), field.as_ref().map(|f| format!("{f}: ")).unwrap_or_default())]
+pub struct ScenarioError {
+    pub file: PathBuf,
+    /// 1-based; 0 when the fault has no place in the file (e.g. it cannot be read).
+    pub line: usize,
+    /// 1-based.
+    pub column: usize,
+    /// Dotted path of the field at fault (`deploy.parallelism`, `customers[1].email`).
+    pub field: Option<String>,
+    pub message: String,
+}
+
+mod load;
+mod tiers;
+pub use load::{load, parse};
+pub use tiers::builtin_tiers;
