@@ -37,7 +37,12 @@ pub struct AccountCreation {
 
 impl Default for AccountCreation {
     fn default() -> Self {
-        AccountCreation { median_s: 60.0, p95_s: 300.0, min_s: 10.0, max_s: 1800.0 }
+        AccountCreation {
+            median_s: 60.0,
+            p95_s: 300.0,
+            min_s: 10.0,
+            max_s: 1800.0,
+        }
     }
 }
 
@@ -93,8 +98,14 @@ impl Default for ServiceParams {
             concurrent_modification_probability: 1.0,
             internal_error_probability: 0.0,
             account_creation: AccountCreation::default(),
-            write_latency: LatencyRange { min_ms: 400, max_ms: 900 },
-            read_latency: LatencyRange { min_ms: 100, max_ms: 300 },
+            write_latency: LatencyRange {
+                min_ms: 400,
+                max_ms: 900,
+            },
+            read_latency: LatencyRange {
+                min_ms: 100,
+                max_ms: 300,
+            },
             latency: BTreeMap::new(),
             throttle: BTreeMap::new(),
         }
@@ -124,7 +135,10 @@ pub fn default_bucket(op: Operation) -> Bucket {
 impl ServiceParams {
     /// The bucket in force for `op`: the scenario's override or the documented default.
     pub fn bucket(&self, op: Operation) -> Bucket {
-        self.throttle.get(op.as_str()).copied().unwrap_or_else(|| default_bucket(op))
+        self.throttle
+            .get(op.as_str())
+            .copied()
+            .unwrap_or_else(|| default_bucket(op))
     }
 
     /// The latency range in force for `op`.
@@ -143,7 +157,11 @@ impl ServiceParams {
     pub fn check(&self) -> Result<(), (String, String)> {
         for key in self.throttle.keys().chain(self.latency.keys()) {
             if Operation::parse(key).is_none() {
-                let table = if self.throttle.contains_key(key) { "throttle" } else { "latency" };
+                let table = if self.throttle.contains_key(key) {
+                    "throttle"
+                } else {
+                    "latency"
+                };
                 return Err((
                     format!("service.{table}.{key}"),
                     format!("`{key}` is not an Organizations operation orgsim knows"),
@@ -172,8 +190,14 @@ impl ServiceParams {
             }
         }
         let p = [
-            ("concurrent_modification_probability", self.concurrent_modification_probability),
-            ("internal_error_probability", self.internal_error_probability),
+            (
+                "concurrent_modification_probability",
+                self.concurrent_modification_probability,
+            ),
+            (
+                "internal_error_probability",
+                self.internal_error_probability,
+            ),
         ];
         for (k, v) in p {
             if !(0.0..=1.0).contains(&v) {
@@ -181,7 +205,10 @@ impl ServiceParams {
             }
         }
         let ac = &self.account_creation;
-        if !(ac.median_s > 0.0 && ac.p95_s >= ac.median_s && ac.min_s >= 0.0 && ac.max_s >= ac.min_s)
+        if !(ac.median_s > 0.0
+            && ac.p95_s >= ac.median_s
+            && ac.min_s >= 0.0
+            && ac.max_s >= ac.min_s)
         {
             return Err((
                 "service.account_creation".into(),
@@ -189,10 +216,16 @@ impl ServiceParams {
             ));
         }
         if self.create_account_concurrency == 0 {
-            return Err(("service.create_account_concurrency".into(), "must be at least 1".into()));
+            return Err((
+                "service.create_account_concurrency".into(),
+                "must be at least 1".into(),
+            ));
         }
         if self.max_ou_depth == 0 || self.max_policies_per_target == 0 {
-            return Err(("service".into(), "max_ou_depth and max_policies_per_target must be at least 1".into()));
+            return Err((
+                "service".into(),
+                "max_ou_depth and max_policies_per_target must be at least 1".into(),
+            ));
         }
         Ok(())
     }

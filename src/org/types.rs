@@ -112,24 +112,67 @@ pub type Tags = BTreeMap<String, String>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     ListRoots,
-    CreateOrganizationalUnit { parent_id: String, name: String, tags: Tags },
-    CreatePolicy { name: String, description: String, content: String, tags: Tags },
-    AttachPolicy { policy_id: String, target_id: String },
-    DetachPolicy { policy_id: String, target_id: String },
-    CreateAccount { email: String, account_name: String, tags: Tags },
-    DescribeCreateAccountStatus { create_account_request_id: String },
-    MoveAccount { account_id: String, source_parent_id: String, destination_parent_id: String },
-    TagResource { resource_id: String, tags: Tags },
-    UntagResource { resource_id: String, tag_keys: Vec<String> },
-    ListParents { child_id: String },
-    ListAccountsForParent { parent_id: String },
-    ListOrganizationalUnitsForParent { parent_id: String },
+    CreateOrganizationalUnit {
+        parent_id: String,
+        name: String,
+        tags: Tags,
+    },
+    CreatePolicy {
+        name: String,
+        description: String,
+        content: String,
+        tags: Tags,
+    },
+    AttachPolicy {
+        policy_id: String,
+        target_id: String,
+    },
+    DetachPolicy {
+        policy_id: String,
+        target_id: String,
+    },
+    CreateAccount {
+        email: String,
+        account_name: String,
+        tags: Tags,
+    },
+    DescribeCreateAccountStatus {
+        create_account_request_id: String,
+    },
+    MoveAccount {
+        account_id: String,
+        source_parent_id: String,
+        destination_parent_id: String,
+    },
+    TagResource {
+        resource_id: String,
+        tags: Tags,
+    },
+    UntagResource {
+        resource_id: String,
+        tag_keys: Vec<String>,
+    },
+    ListParents {
+        child_id: String,
+    },
+    ListAccountsForParent {
+        parent_id: String,
+    },
+    ListOrganizationalUnitsForParent {
+        parent_id: String,
+    },
     ListAccounts,
     /// Service control policies only (the filter `SERVICE_CONTROL_POLICY`).
     ListPolicies,
-    ListPoliciesForTarget { target_id: String },
-    ListTagsForResource { resource_id: String },
-    DescribeAccount { account_id: String },
+    ListPoliciesForTarget {
+        target_id: String,
+    },
+    ListTagsForResource {
+        resource_id: String,
+    },
+    DescribeAccount {
+        account_id: String,
+    },
 }
 
 impl Request {
@@ -406,7 +449,10 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into() }
+        ApiError {
+            code,
+            message: message.into(),
+        }
     }
 }
 

@@ -1,0 +1,394 @@
+//! Engine tests against small scripted services (the real model is tested in `org::model`).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::*;
+use crate::org::types::{
+    ApiError, CreateAccountStatus, ErrorCode, Operation, OrganizationalUnit, PolicySummary, Root,
+};
+use crate::plan;
+use crate::scenario::{Customer, Expectations, OrganizationConfig, Scenario, ServiceParams, Tier};
+use trace::CallRecord;
+
+fn scenario(n: usize) -> Scenario {
+    let mut tiers = BTreeMap::new();
+    for (k, fw, ou) in [
+        ("fintech", "SOC2", "Customers-Fintech"),
+        ("healthcare", "HIPAA", "Customers-Healthcare"),
+    ] {
+        tiers.insert(
+            k.to_string(),
+            Tier {
+                key: k.into(),
+                framework: fw.into(),
+                ou: ou.into(),
+                monthly_price_cents: 100,
+            },
+        );
+    }
+    Scenario {
+        name: "t".into(),
+        description: None,
+        seed: 1,
+        source: PathBuf::from("<test>"),
+        customers: (0..n)
+            .map(|i| Customer {
+                name: format!("Customer {i}"),
+                tier: if i % 2 == 0 { "fintech" } else { "healthcare" }.into(),
+                email: format!("c{i}@example.com"),
+                account_id: None,
+                monthly_cents: 100,
+                generated: false,
+                line: 0,
+            })
+            .collect(),
+        tiers,
+        organization: OrganizationConfig::default(),
+        deploy: DeployConfig::default(),
+        service: ServiceParams::default(),
+        costs: vec![],
+        expect: Expectations::default(),
+    }
+}
+
+/// A service that succeeds at everything; accounts take `create_ms` to create. `fault` may
+/// replace any answer.
+struct Fake {
+    n: u64,
+    creations: BTreeMap<String, (u64, String)>,
+    create_ms: u64,
+    calls: Vec<(u64, Operation)>,
+}
+
+impl Fake {
+    fn new(create_ms: u64) -> Self {
+        Fake {
+            n: 0,
+            creations: BTreeMap::new(),
+            create_ms,
+            calls: vec![],
+        }
+    }
+    fn answer(&mut self, now: u64, req: &Request) -> ApiResult {
+        self.n += 1;
+        self.calls.push((now, req.operation()));
+        Ok(match req {
+            Request::ListRoots => Response::Roots(vec![Root {
+                id: "r-test".into(),
+                arn: String::new(),
+                name: "Root".into(),
+            }]),
+            Request::CreateOrganizationalUnit { name, .. } => {
+                Response::OrganizationalUnit(OrganizationalUnit {
+                    id: format!("ou-test-{:08}", self.n),
+                    arn: String::new(),
+                    name: name.clone(),
+                })
+            }
+            Request::CreatePolicy { name, .. } => Response::Policy(PolicySummary {
+                id: format!("p-{:08}", self.n),
+                arn: String::new(),
+                name: name.clone(),
+                aws_managed: false,
+            }),
+            Request::CreateAccount { account_name, .. } => {
+                let id = format!("car-{:08}", self.n);
+                self.creations.insert(
+                    id.clone(),
+                    (now + self.create_ms, format!("{:012}", self.n)),
+                );
+                Response::CreateAccountStatus(CreateAccountStatus {
+                    id,
+                    account_name: account_name.clone(),
+                    state: CreateAccountState::InProgress,
+                    account_id: None,
+                    failure_reason: None,
+                })
+            }
+            Request::DescribeCreateAccountStatus {
+                create_account_request_id,
+            } => {
+                let (done, acct) = self.creations[create_account_request_id].clone();
+                let ok = now >= done;
+                Response::CreateAccountStatus(CreateAccountStatus {
+                    id: create_account_request_id.clone(),
+                    account_name: String::new(),
+                    state: if ok {
+                        CreateAccountState::Succeeded
+                    } else {
+                        CreateAccountState::InProgress
+                    },
+                    account_id: ok.then_some(acct),
+                    failure_reason: None,
+                })
+            }
+            _ => Response::Empty,
+        })
+    }
+}
+
+fn engine(n: usize, f: impl FnOnce(&mut DeployConfig)) -> Engine {
+    let mut sc = scenario(n);
+    f(&mut sc.deploy);
+    Engine::new(plan::build(&sc), &sc.deploy, 7)
+}
+
+/// Most resources whose [start, end) spans overlap at any instant.
+fn max_overlap(t: &Trace) -> usize {
+    let mut ev: Vec<(u64, i32)> = Vec::new();
+    for r in &t.resources {
+        if let (Some(s), Some(e)) = (r.start_ms, r.end_ms) {
+            ev.push((s, 1));
+            ev.push((e, -1));
+        }
+    }
+    ev.sort_by_key(|&(t, d)| (t, d)); // ends before starts at the same instant
+    let (mut cur, mut max) = (0i32, 0i32);
+    for (_, d) in ev {
+        cur += d;
+        max = max.max(cur);
+    }
+    max as usize
+}
+
+#[test]
+fn everything_created_once_and_parallelism_respected() {
+    for parallelism in [1u32, 3, 10] {
+        let mut e = engine(12, |d| d.parallelism = parallelism);
+        let mut fake = Fake::new(30_000);
+        run_to_completion(&mut e, |now, req| (500, fake.answer(now, req)));
+        assert!(e.is_done());
+        let t = e.trace();
+        assert!(t
+            .resources
+            .iter()
+            .all(|r| matches!(r.outcome, Outcome::Created { .. })));
+        assert!(t.max_resources_in_flight <= parallelism as usize);
+        assert!(
+            max_overlap(t) <= parallelism as usize,
+            "overlap {} > {parallelism}",
+            max_overlap(t)
+        );
+        let creates = fake
+            .calls
+            .iter()
+            .filter(|(_, o)| *o == Operation::CreateAccount)
+            .count();
+        assert_eq!(creates, 12, "each account created exactly once");
+        // The first call waits for the deployer's overhead.
+        assert_eq!(fake.calls[0], (60_000, Operation::ListRoots));
+        // Polls are 10 s apart, MoveAccount only after SUCCEEDED.
+        let polls: Vec<u64> = fake
+            .calls
+            .iter()
+            .filter(|(_, o)| *o == Operation::DescribeCreateAccountStatus)
+            .map(|(t, _)| *t)
+            .collect();
+        assert!(!polls.is_empty());
+    }
+}
+
+#[test]
+fn parallelism_one_serializes_and_is_slower() {
+    let mut fast = engine(6, |d| d.parallelism = 10);
+    let mut f1 = Fake::new(30_000);
+    let t_fast = run_to_completion(&mut fast, |now, req| (500, f1.answer(now, req)));
+    let mut slow = engine(6, |d| d.parallelism = 1);
+    let mut f2 = Fake::new(30_000);
+    let t_slow = run_to_completion(&mut slow, |now, req| (500, f2.answer(now, req)));
+    assert_eq!(slow.trace().max_resources_in_flight, 1);
+    assert!(
+        t_slow > t_fast + 100_000,
+        "serial {t_slow} vs parallel {t_fast}"
+    );
+}
+
+#[test]
+fn throttles_are_retried_with_bounded_attempts() {
+    // CreateAccount throttled on its first two attempts, then accepted.
+    let mut e = engine(2, |_| {});
+    let mut fake = Fake::new(1_000);
+    let mut throttled: BTreeMap<String, u32> = BTreeMap::new();
+    run_to_completion(&mut e, |now, req| {
+        if let Request::CreateAccount { email, .. } = req {
+            let n = throttled.entry(email.clone()).or_insert(0);
+            if *n < 2 {
+                *n += 1;
+                return (
+                    300,
+                    Err(ApiError::new(
+                        ErrorCode::TooManyRequestsException,
+                        "Rate exceeded",
+                    )),
+                );
+            }
+        }
+        (300, fake.answer(now, req))
+    });
+    let t = e.trace();
+    assert!(t.resources.iter().all(|r| r.outcome.is_success()));
+    let creates: Vec<&CallRecord> = t
+        .calls
+        .iter()
+        .filter(|c| c.op == Operation::CreateAccount)
+        .collect();
+    assert_eq!(creates.len(), 6);
+    assert!(creates
+        .iter()
+        .all(|c| c.attempt <= 3 && c.provider_try == 1));
+    // Each retry waited a full-jitter backoff recorded on the resource.
+    assert!(t
+        .resources
+        .iter()
+        .any(|r| r.waits.iter().any(|w| w.kind == trace::WaitKind::Backoff)));
+}
+
+#[test]
+fn a_service_that_always_throttles_ends_with_every_resource_failed_and_bounded_calls() {
+    let mut e = engine(4, |_| {});
+    run_to_completion(&mut e, |now, req| match req {
+        Request::ListRoots => (100, Fake::new(0).answer(now, req)),
+        _ => (
+            300,
+            Err(ApiError::new(
+                ErrorCode::TooManyRequestsException,
+                "Rate exceeded",
+            )),
+        ),
+    });
+    assert!(e.is_done());
+    let t = e.trace();
+    let cfg = DeployConfig::default();
+    // Provider retries end after its timeout; each try makes at most max_attempts calls.
+    let max_tries = 1 + cfg.provider_retry_timeout_ms() / cfg.provider_backoff_min_ms;
+    for (i, r) in t.resources.iter().enumerate() {
+        assert!(r.outcome.is_terminal());
+        assert!(!r.outcome.is_success());
+        let calls = t.calls.iter().filter(|c| c.resource == Some(i)).count() as u64;
+        assert!(
+            calls <= max_tries * cfg.max_attempts as u64,
+            "{calls} calls"
+        );
+    }
+    // Dependents of the failed OUs were skipped, not attempted.
+    assert!(t
+        .resources
+        .iter()
+        .any(|r| matches!(r.outcome, Outcome::Skipped { .. })));
+}
+
+#[test]
+fn concurrent_modification_is_retried_by_the_provider_not_the_sdk() {
+    let mut e = engine(2, |_| {});
+    let mut fake = Fake::new(1_000);
+    let mut first = true;
+    run_to_completion(&mut e, |now, req| {
+        if matches!(req, Request::CreateOrganizationalUnit { .. }) && first {
+            first = false;
+            return (
+                400,
+                Err(ApiError::new(
+                    ErrorCode::ConcurrentModificationException,
+                    "Try again later",
+                )),
+            );
+        }
+        (400, fake.answer(now, req))
+    });
+    let t = e.trace();
+    assert!(t.resources.iter().all(|r| r.outcome.is_success()));
+    let retry = t
+        .calls
+        .iter()
+        .find(|c| c.op == Operation::CreateOrganizationalUnit && c.provider_try == 2);
+    assert!(retry.is_some(), "a provider-level retry follows the CME");
+}
+
+#[test]
+fn non_retryable_errors_fail_at_once_and_skip_dependents() {
+    let mut e = engine(2, |_| {});
+    let mut fake = Fake::new(1_000);
+    run_to_completion(&mut e, |now, req| {
+        if let Request::CreateOrganizationalUnit { name, .. } = req {
+            if name == "Customers-Healthcare" {
+                return (
+                    400,
+                    Err(ApiError::new(
+                        ErrorCode::DuplicateOrganizationalUnitException,
+                        "dup",
+                    )),
+                );
+            }
+        }
+        (400, fake.answer(now, req))
+    });
+    let t = e.trace();
+    let p = e.plan();
+    for (r, rec) in p.resources.iter().zip(&t.resources) {
+        let healthcare = r.address.contains("healthcare") || r.address.contains("customer_1");
+        assert_eq!(
+            !rec.outcome.is_success(),
+            healthcare,
+            "{}: {:?}",
+            r.address,
+            rec.outcome
+        );
+    }
+    let ou_calls = t
+        .calls
+        .iter()
+        .filter(|c| c.op == Operation::CreateOrganizationalUnit)
+        .count();
+    assert_eq!(ou_calls, 2, "no retry of a duplicate");
+}
+
+#[test]
+fn account_creation_gives_up_after_the_timeout() {
+    let mut e = engine(1, |d| d.create_timeout_s = 60.0);
+    let mut fake = Fake::new(10_000_000);
+    run_to_completion(&mut e, |now, req| (200, fake.answer(now, req)));
+    let t = e.trace();
+    let acct = e
+        .plan()
+        .resources
+        .iter()
+        .position(|r| r.kind == plan::ResourceKind::Account)
+        .unwrap();
+    match &t.resources[acct].outcome {
+        Outcome::Failed { code, .. } => assert_eq!(code, "Timeout"),
+        o => panic!("{o:?}"),
+    }
+    let polls = t
+        .calls
+        .iter()
+        .filter(|c| c.op == Operation::DescribeCreateAccountStatus)
+        .count();
+    assert!((5..=7).contains(&polls), "{polls} polls in 60 s at 10 s");
+}
+
+#[test]
+fn same_seed_same_trace() {
+    let run = |seed| {
+        let sc = scenario(6);
+        let mut e = Engine::new(plan::build(&sc), &sc.deploy, seed);
+        let mut fake = Fake::new(20_000);
+        let mut k = 0u32;
+        run_to_completion(&mut e, |now, req| {
+            k += 1;
+            if k % 3 == 0 {
+                return (
+                    250,
+                    Err(ApiError::new(
+                        ErrorCode::TooManyRequestsException,
+                        "Rate exceeded",
+                    )),
+                );
+            }
+            (250, fake.answer(now, req))
+        });
+        e.into_trace()
+    };
+    assert_eq!(run(1), run(1));
+    assert_ne!(run(1), run(2), "jitter follows the seed");
+}

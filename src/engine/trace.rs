@@ -1,0 +1,149 @@
+//! What the engine did: every call and every resource, with times in integer milliseconds.
+
+use crate::org::types::{CreateAccountFailureReason, ErrorCode, Operation};
+
+/// One API call (one SDK attempt).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallRecord {
+    pub id: u64,
+    /// The plan resource it served; `None` for the deployer's own setup calls (ListRoots).
+    pub resource: Option<usize>,
+    pub op: Operation,
+    /// SDK attempt within one SDK call, from 1.
+    pub attempt: u32,
+    /// Provider-level try (a fresh SDK call after the SDK gave up), from 1.
+    pub provider_try: u32,
+    pub start_ms: u64,
+    /// `None` while the call is in flight.
+    pub end_ms: Option<u64>,
+    /// The error the call ended with, if any.
+    pub error: Option<ErrorCode>,
+    pub message: String,
+}
+
+impl CallRecord {
+    /// True for any call after the first of its operation step.
+    pub fn is_retry(&self) -> bool {
+        self.attempt > 1 || self.provider_try > 1
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitKind {
+    /// The SDK's backoff before retrying a throttled or transient error.
+    Backoff,
+    /// The provider's wait before trying an operation again after the SDK gave up.
+    ProviderRetry,
+    /// Waiting between DescribeCreateAccountStatus polls.
+    Poll,
+}
+
+impl WaitKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WaitKind::Backoff => "backoff",
+            WaitKind::ProviderRetry => "provider_retry",
+            WaitKind::Poll => "poll",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wait {
+    pub start_ms: u64,
+    pub end_ms: u64,
+    pub kind: WaitKind,
+}
+
+/// How a resource ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Not terminal yet.
+    Pending,
+    Created {
+        id: String,
+    },
+    /// Found already in place (idempotent apply).
+    Existing {
+        id: String,
+    },
+    /// The service refused, or the deployer gave up. `code` is the AWS error code, the
+    /// CreateAccount failure reason, or `Timeout`.
+    Failed {
+        code: String,
+        message: String,
+    },
+    /// Not attempted because a resource it depends on failed.
+    Skipped {
+        cause: usize,
+    },
+}
+
+impl Outcome {
+    pub fn is_terminal(&self) -> bool {
+        !matches!(self, Outcome::Pending)
+    }
+    pub fn is_success(&self) -> bool {
+        matches!(self, Outcome::Created { .. } | Outcome::Existing { .. })
+    }
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Outcome::Created { id } | Outcome::Existing { id } => Some(id),
+            _ => None,
+        }
+    }
+    pub fn status(&self) -> &'static str {
+        match self {
+            Outcome::Pending => "pending",
+            Outcome::Created { .. } => "created",
+            Outcome::Existing { .. } => "existing",
+            Outcome::Failed { .. } => "failed",
+            Outcome::Skipped { .. } => "skipped",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceRecord {
+    /// When all its dependencies were in place.
+    pub ready_ms: Option<u64>,
+    /// When it got one of the `parallelism` slots and its first call went out.
+    pub start_ms: Option<u64>,
+    pub end_ms: Option<u64>,
+    pub outcome: Outcome,
+    pub waits: Vec<Wait>,
+    /// For accounts: the CreateAccount request id and, on failure, AWS's reason.
+    pub create_request_id: Option<String>,
+    pub failure_reason: Option<CreateAccountFailureReason>,
+}
+
+impl Default for ResourceRecord {
+    fn default() -> Self {
+        ResourceRecord {
+            ready_ms: None,
+            start_ms: None,
+            end_ms: None,
+            outcome: Outcome::Pending,
+            waits: Vec::new(),
+            create_request_id: None,
+            failure_reason: None,
+        }
+    }
+}
+
+/// Everything the engine did in one deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Trace {
+    pub calls: Vec<CallRecord>,
+    pub resources: Vec<ResourceRecord>,
+    /// When the deployer's own overhead (init/refresh/plan) ended and its first call went out.
+    pub first_call_ms: u64,
+    /// When the last resource became terminal.
+    pub end_ms: u64,
+    /// Most resources in flight at once (never above `parallelism`).
+    pub max_resources_in_flight: usize,
+    /// Most calls in flight at once.
+    pub max_calls_in_flight: usize,
+    /// Retries refused because the SDK's retry quota was empty.
+    pub retry_quota_exhausted: u64,
+}

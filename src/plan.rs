@@ -1,0 +1,391 @@
+//! Scenario → plan: the resource graph a deployer would apply, with pre-flight checks.
+//!
+//! One OU per tier in use (under the root), one service control policy per framework in use,
+//! one attachment per tier OU, one account per customer (create → poll status → move into its
+//! tier's OU) and one set of tags per account (tenant id, tier, framework: billing isolation).
+//! Addresses are Terraform-style (`aws_organizations_account.acme_finance_inc`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::org::types::Tags;
+use crate::scenario::Scenario;
+
+/// The kinds of resource, as the JSON report spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceKind {
+    OrganizationalUnit,
+    Policy,
+    PolicyAttachment,
+    Account,
+    Tags,
+}
+
+impl ResourceKind {
+    pub const ALL: [ResourceKind; 5] = [
+        ResourceKind::OrganizationalUnit,
+        ResourceKind::Policy,
+        ResourceKind::PolicyAttachment,
+        ResourceKind::Account,
+        ResourceKind::Tags,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceKind::OrganizationalUnit => "organizational_unit",
+            ResourceKind::Policy => "policy",
+            ResourceKind::PolicyAttachment => "policy_attachment",
+            ResourceKind::Account => "account",
+            ResourceKind::Tags => "tags",
+        }
+    }
+
+    fn terraform_type(self) -> &'static str {
+        match self {
+            ResourceKind::OrganizationalUnit => "aws_organizations_organizational_unit",
+            ResourceKind::Policy => "aws_organizations_policy",
+            ResourceKind::PolicyAttachment => "aws_organizations_policy_attachment",
+            ResourceKind::Account => "aws_organizations_account",
+            // The provider applies an account's tags with TagResource; orgsim plans them as a
+            // resource of their own so that the seed's "tags applied" phase can be measured.
+            ResourceKind::Tags => "aws_organizations_account_tags",
+        }
+    }
+}
+
+/// What a resource is, with the indices of the resources it refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Spec {
+    Ou {
+        name: String,
+        tier: String,
+    },
+    Policy {
+        name: String,
+        framework: String,
+        content: String,
+    },
+    Attachment {
+        policy: usize,
+        ou: usize,
+    },
+    Account {
+        customer: usize,
+        name: String,
+        email: String,
+        ou: usize,
+    },
+    Tags {
+        account: usize,
+        tags: Tags,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    pub address: String,
+    pub kind: ResourceKind,
+    /// Indices of the resources that must be created first.
+    pub deps: Vec<usize>,
+    /// The customer the resource belongs to, if any.
+    pub customer: Option<usize>,
+    pub spec: Spec,
+}
+
+/// Something the pre-flight checks found before anything was sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// `duplicate`.
+    pub kind: &'static str,
+    /// The code AWS would answer with, or orgsim's name for the clash.
+    pub code: &'static str,
+    /// Address of the resource the finding is about.
+    pub resource: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub resources: Vec<Resource>,
+    pub findings: Vec<Finding>,
+}
+
+/// Lowercase, runs of anything but letters and digits turned into one `_`.
+pub fn slug(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut sep = false;
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            if sep && !out.is_empty() {
+                out.push('_');
+            }
+            sep = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            sep = true;
+        }
+    }
+    if out.is_empty() {
+        out.push('_');
+    }
+    out
+}
+
+/// The SCP orgsim attaches for a framework: a guard-rail policy a compliance tier would carry.
+pub fn policy_content(framework: &str) -> String {
+    let mut statements = vec![
+        r#"{"Sid":"DenyLeaveOrganization","Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}"#.to_string(),
+        r#"{"Sid":"ProtectAuditTrail","Effect":"Deny","Action":["cloudtrail:StopLogging","cloudtrail:DeleteTrail","config:DeleteConfigurationRecorder","config:StopConfigurationRecorder"],"Resource":"*"}"#.to_string(),
+        r#"{"Sid":"RequireEncryptedStorage","Effect":"Deny","Action":"s3:PutObject","Resource":"*","Condition":{"Null":{"s3:x-amz-server-side-encryption":"true"}}}"#.to_string(),
+    ];
+    let regions = match framework {
+        "FedRAMP" => Some(r#"["us-east-1","us-west-2","us-gov-west-1","us-gov-east-1"]"#),
+        "HIPAA" | "SOC2" => Some(r#"["us-east-1","us-east-2","us-west-2"]"#),
+        _ => None,
+    };
+    if let Some(r) = regions {
+        statements.push(format!(
+            r#"{{"Sid":"{framework}RegionLock","Effect":"Deny","NotAction":["iam:*","organizations:*","sts:*","support:*"],"Resource":"*","Condition":{{"StringNotEquals":{{"aws:RequestedRegion":{r}}}}}}}"#
+        ));
+    }
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        statements.join(",")
+    )
+}
+
+/// The tag keys put on every customer account.
+pub const TAG_TENANT: &str = "securebase:tenant-id";
+pub const TAG_TIER: &str = "securebase:tier";
+pub const TAG_FRAMEWORK: &str = "securebase:framework";
+
+/// Builds the plan of a scenario. Never fails: clashes become findings.
+pub fn build(sc: &Scenario) -> Plan {
+    let mut resources: Vec<Resource> = Vec::new();
+    let mut findings = Vec::new();
+    let mut used_addresses: BTreeMap<String, usize> = BTreeMap::new();
+    let mut address = |kind: ResourceKind, name: &str| -> String {
+        let base = format!("{}.{}", kind.terraform_type(), slug(name));
+        let n = used_addresses.entry(base.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            base
+        } else {
+            format!("{base}_{n}")
+        }
+    };
+
+    // Tiers and frameworks in order of first use.
+    let mut tiers_in_use: Vec<&str> = Vec::new();
+    for c in &sc.customers {
+        if !tiers_in_use.contains(&c.tier.as_str()) {
+            tiers_in_use.push(&c.tier);
+        }
+    }
+    let mut ou_of_tier: BTreeMap<&str, usize> = BTreeMap::new();
+    for t in &tiers_in_use {
+        let tier = &sc.tiers[*t];
+        ou_of_tier.insert(t, resources.len());
+        resources.push(Resource {
+            address: address(ResourceKind::OrganizationalUnit, &tier.ou),
+            kind: ResourceKind::OrganizationalUnit,
+            deps: vec![],
+            customer: None,
+            spec: Spec::Ou {
+                name: tier.ou.clone(),
+                tier: tier.key.clone(),
+            },
+        });
+    }
+    let mut policy_of_framework: BTreeMap<&str, usize> = BTreeMap::new();
+    for t in &tiers_in_use {
+        let fw = sc.tiers[*t].framework.as_str();
+        if policy_of_framework.contains_key(fw) {
+            continue;
+        }
+        policy_of_framework.insert(fw, resources.len());
+        let name = format!("SecureBase-{fw}");
+        resources.push(Resource {
+            address: address(ResourceKind::Policy, &name),
+            kind: ResourceKind::Policy,
+            deps: vec![],
+            customer: None,
+            spec: Spec::Policy {
+                name,
+                framework: fw.to_string(),
+                content: policy_content(fw),
+            },
+        });
+    }
+    for t in &tiers_in_use {
+        let tier = &sc.tiers[*t];
+        let (ou, policy) = (ou_of_tier[t], policy_of_framework[tier.framework.as_str()]);
+        resources.push(Resource {
+            address: address(
+                ResourceKind::PolicyAttachment,
+                &format!("{}_{}", tier.ou, tier.framework),
+            ),
+            kind: ResourceKind::PolicyAttachment,
+            deps: vec![policy, ou],
+            customer: None,
+            spec: Spec::Attachment { policy, ou },
+        });
+    }
+    let mut account_of_customer = Vec::with_capacity(sc.customers.len());
+    for (i, c) in sc.customers.iter().enumerate() {
+        let ou = ou_of_tier[c.tier.as_str()];
+        account_of_customer.push(resources.len());
+        resources.push(Resource {
+            address: address(ResourceKind::Account, &c.name),
+            kind: ResourceKind::Account,
+            deps: vec![ou],
+            customer: Some(i),
+            spec: Spec::Account {
+                customer: i,
+                name: c.name.clone(),
+                email: c.email.clone(),
+                ou,
+            },
+        });
+    }
+    for (i, c) in sc.customers.iter().enumerate() {
+        let account = account_of_customer[i];
+        let tier = &sc.tiers[c.tier.as_str()];
+        let mut tags = Tags::new();
+        tags.insert(TAG_TENANT.into(), tenant_id(&c.name));
+        tags.insert(TAG_TIER.into(), tier.key.clone());
+        tags.insert(TAG_FRAMEWORK.into(), tier.framework.clone());
+        let addr = resources[account].address.clone();
+        let suffix = addr
+            .split_once('.')
+            .map(|(_, s)| s)
+            .unwrap_or(&addr)
+            .to_string();
+        resources.push(Resource {
+            address: format!("{}.{}", ResourceKind::Tags.terraform_type(), suffix),
+            kind: ResourceKind::Tags,
+            deps: vec![account],
+            customer: Some(i),
+            spec: Spec::Tags { account, tags },
+        });
+    }
+
+    // Pre-flight: duplicates that AWS (or the deployer) would trip over.
+    let mut first_email: BTreeMap<String, usize> = BTreeMap::new();
+    let mut first_name: BTreeMap<String, usize> = BTreeMap::new();
+    let mut first_id: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, c) in sc.customers.iter().enumerate() {
+        let addr = resources[account_of_customer[i]].address.clone();
+        if let Some(&j) = first_email.get(&c.email.to_ascii_lowercase()) {
+            findings.push(Finding {
+                kind: "duplicate",
+                code: "EMAIL_ALREADY_EXISTS",
+                resource: addr.clone(),
+                detail: format!(
+                    "customer `{}` uses the email {} already used by `{}`; AWS rejects the second account",
+                    c.name, c.email, sc.customers[j].name
+                ),
+            });
+        } else {
+            first_email.insert(c.email.to_ascii_lowercase(), i);
+        }
+        if let Some(&j) = first_name.get(&slug(&c.name)) {
+            findings.push(Finding {
+                kind: "duplicate",
+                code: "DuplicateAccountName",
+                resource: addr.clone(),
+                detail: format!(
+                    "customer `{}` has the same name as `{}` (address renamed to {addr}); tenant ids would collide",
+                    c.name, sc.customers[j].name
+                ),
+            });
+        } else {
+            first_name.insert(slug(&c.name), i);
+        }
+        if let Some(id) = c.account_id.as_deref() {
+            if let Some(&j) = first_id.get(id) {
+                findings.push(Finding {
+                    kind: "duplicate",
+                    code: "DuplicateAccountId",
+                    resource: addr.clone(),
+                    detail: format!(
+                        "customer `{}` claims account id {id}, already claimed by `{}`",
+                        c.name, sc.customers[j].name
+                    ),
+                });
+            } else {
+                first_id.insert(id, i);
+            }
+            if id == sc.organization.management_account_id {
+                findings.push(Finding {
+                    kind: "duplicate",
+                    code: "DuplicateAccountId",
+                    resource: addr,
+                    detail: format!(
+                        "customer `{}` claims account id {id}, the management account's",
+                        c.name
+                    ),
+                });
+            }
+        }
+    }
+    Plan {
+        resources,
+        findings,
+    }
+}
+
+/// The tenant id tagged on a customer's account.
+pub fn tenant_id(name: &str) -> String {
+    slug(name).replace('_', "-")
+}
+
+impl Plan {
+    pub fn count_by_kind(&self) -> BTreeMap<ResourceKind, usize> {
+        let mut m = BTreeMap::new();
+        for r in &self.resources {
+            *m.entry(r.kind).or_insert(0) += 1;
+        }
+        m
+    }
+
+    /// Indices of the resources that depend on `i`.
+    pub fn dependents(&self) -> Vec<Vec<usize>> {
+        let mut out = vec![Vec::new(); self.resources.len()];
+        for (i, r) in self.resources.iter().enumerate() {
+            for &d in &r.deps {
+                out[d].push(i);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_terraform_names() {
+        assert_eq!(slug("ACME Finance Inc"), "acme_finance_inc");
+        assert_eq!(slug("Customers-Fintech"), "customers_fintech");
+        assert_eq!(slug("  --x--  "), "x");
+        assert_eq!(slug("!!"), "_");
+        assert_eq!(
+            tenant_id("MediCorp Solutions Inc"),
+            "medicorp-solutions-inc"
+        );
+    }
+
+    #[test]
+    fn policies_are_json_and_small() {
+        for fw in ["SOC2", "HIPAA", "FedRAMP", "CIS", "X"] {
+            let c = policy_content(fw);
+            let v: serde_json::Value = serde_json::from_str(&c).unwrap();
+            assert!(v["Statement"].is_array());
+            assert!(c.len() < 5120, "{fw}: {}", c.len());
+        }
+    }
+}

@@ -1,0 +1,476 @@
+//! Writers: the terminal summary, JSON and Markdown, and `--out DIR`.
+//!
+//! This module and `main` are the only ones that touch the file system.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::analysis::Report;
+use crate::finance::{fmt_margin, fmt_money};
+
+/// The JSON report, pretty-printed, with a final newline. Deterministic: same report, same bytes.
+pub fn json(r: &Report) -> String {
+    let mut s = serde_json::to_string_pretty(r).expect("a report always serializes");
+    s.push('\n');
+    s
+}
+
+fn money(d: f64) -> String {
+    fmt_money((d * 100.0).round() as i64)
+}
+
+fn mins(s: f64) -> String {
+    if s >= 60.0 {
+        format!("{s:.1} s ({:.1} min)", s / 60.0)
+    } else {
+        format!("{s:.1} s")
+    }
+}
+
+fn opt_s(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:8.1}"))
+        .unwrap_or_else(|| "       -".into())
+}
+
+/// The terminal summary. `verbose` lists every resource even for large runs.
+pub fn text(r: &Report, verbose: bool) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "orgsim run · {} · seed {} · backend {}",
+        r.scenario, r.seed, r.backend
+    );
+    if let Some(d) = &r.description {
+        let _ = writeln!(o, "{d}");
+    }
+    let kinds: Vec<String> = r
+        .resources
+        .by_kind
+        .iter()
+        .map(|(k, v)| format!("{v} {k}"))
+        .collect();
+    let _ = writeln!(
+        o,
+        "\n{} customer(s) → {} resources planned ({})",
+        r.customers,
+        r.resources.planned,
+        kinds.join(", ")
+    );
+    let _ = writeln!(
+        o,
+        "  created {} · existing {} · failed {} (of which skipped {})",
+        r.resources.created, r.resources.existing, r.resources.failed, r.resources.skipped
+    );
+    let show_all = verbose || r.resources.items.len() <= 40;
+    let _ = writeln!(
+        o,
+        "\nResources{}",
+        if show_all {
+            ""
+        } else {
+            " (failed only; --verbose lists all)"
+        }
+    );
+    let _ = writeln!(
+        o,
+        "  {:>8} {:>8}  {:<8} address",
+        "start s", "end s", "status"
+    );
+    for it in &r.resources.items {
+        if !show_all && it.status != "failed" && it.status != "skipped" {
+            continue;
+        }
+        let mut line = format!(
+            "  {} {}  {:<8} {}",
+            opt_s(it.start_s),
+            opt_s(it.end_s),
+            it.status,
+            it.address
+        );
+        if let Some(id) = &it.id {
+            let _ = write!(line, "  {id}");
+        }
+        if let Some(code) = &it.code {
+            let _ = write!(line, "  {code}");
+        }
+        let _ = writeln!(o, "{line}");
+    }
+    let t = &r.timing;
+    let _ = writeln!(o, "\nTiming");
+    let _ = writeln!(
+        o,
+        "  makespan {} = deployer overhead {} + apply {}",
+        mins(t.makespan_s),
+        mins(t.overhead_s),
+        mins(t.apply_s)
+    );
+    for p in &t.phases {
+        let _ = writeln!(o, "  {:<20} {:8.1} → {:8.1} s", p.kind, p.start_s, p.end_s);
+    }
+    let _ = writeln!(
+        o,
+        "  up to {} resources and {} calls in flight; {:.2} accounts/min",
+        t.max_resources_in_flight, t.max_calls_in_flight, t.accounts_per_minute
+    );
+    if !t.critical_path.is_empty() {
+        let path: Vec<&str> = t.critical_path.iter().map(|p| p.address.as_str()).collect();
+        let _ = writeln!(o, "  critical path: {}", path.join(" → "));
+    }
+    let a = &r.api;
+    let _ = writeln!(o, "\nAPI");
+    let _ = writeln!(
+        o,
+        "  {} calls · {} retries · {} throttled",
+        a.calls, a.retries, a.throttled
+    );
+    if !a.errors.is_empty() {
+        let errs: Vec<String> = a.errors.iter().map(|(k, v)| format!("{k} ×{v}")).collect();
+        let _ = writeln!(o, "  errors: {}", errs.join(", "));
+    }
+    let _ = writeln!(
+        o,
+        "  {:<34} {:>6} {:>7} {:>7} {:>7} {:>7}",
+        "latency ms", "count", "p50", "p95", "p99", "max"
+    );
+    for (op, l) in &a.latency_ms {
+        let _ = writeln!(
+            o,
+            "  {:<34} {:>6} {:>7} {:>7} {:>7} {:>7}",
+            op, l.count, l.p50, l.p95, l.p99, l.max
+        );
+    }
+    let unresolved = r.conflicts.iter().filter(|c| !c.resolved).count();
+    let _ = writeln!(
+        o,
+        "\nConflicts: {} ({} unresolved)",
+        r.conflicts.len(),
+        unresolved
+    );
+    let mut by_kind: std::collections::BTreeMap<(&str, &str), (usize, usize)> = Default::default();
+    for c in &r.conflicts {
+        let e = by_kind.entry((c.kind, c.code.as_str())).or_default();
+        e.0 += 1;
+        if !c.resolved {
+            e.1 += 1;
+        }
+    }
+    for ((k, code), (n, un)) in &by_kind {
+        let _ = writeln!(o, "  {k:<24} {code:<44} ×{n} ({un} unresolved)");
+    }
+    let shown = if verbose { r.conflicts.len() } else { 12 };
+    for c in r.conflicts.iter().filter(|c| !c.resolved).take(shown) {
+        let _ = writeln!(
+            o,
+            "  {:8.1} s  {}  {}  {}",
+            c.at_s, c.code, c.resource, c.detail
+        );
+    }
+    let _ = writeln!(o, "\nValidation matrix");
+    for v in &r.validation {
+        let _ = writeln!(o, "  {:<4} {:<18} {}", v.status, v.check, v.detail);
+    }
+    let f = &r.financials;
+    let _ = writeln!(o, "\nFinancials (monthly)");
+    let _ = writeln!(
+        o,
+        "  revenue  {:>12}   ({} customer(s) billable)",
+        money(f.revenue),
+        f.billable_customers
+    );
+    if f.revenue_at_risk > 0.0 {
+        let _ = writeln!(
+            o,
+            "  at risk  {:>12}   (customers without an account)",
+            money(f.revenue_at_risk)
+        );
+    }
+    for l in &f.lines {
+        let _ = writeln!(o, "    {:<28} {:>12}", l.name, money(l.monthly));
+    }
+    let _ = writeln!(o, "  costs    {:>12}", money(f.costs));
+    let _ = writeln!(o, "  profit   {:>12}", money(f.profit));
+    let _ = writeln!(o, "  margin   {:>12}", fmt_margin(f.margin));
+    let _ = writeln!(
+        o,
+        "  per customer: revenue {}, profit {}",
+        money(f.revenue_per_customer),
+        money(f.profit_per_customer)
+    );
+    if !r.expectations.is_empty() {
+        let _ = writeln!(o, "\nExpectations");
+        for e in &r.expectations {
+            let _ = writeln!(o, "  {:<4} {:<26} {}", e.status, e.name, e.detail);
+        }
+    }
+    let _ = writeln!(o, "\nVerdict: {}", r.verdict);
+    o
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// The Markdown report, for pull requests and review documents.
+pub fn markdown(r: &Report) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "# orgsim: {}\n", r.scenario);
+    if let Some(d) = &r.description {
+        let _ = writeln!(o, "{}\n", d);
+    }
+    let _ = writeln!(
+        o,
+        "Seed {} · backend `{}` · verdict **{}**\n",
+        r.seed, r.backend, r.verdict
+    );
+    let _ = writeln!(o, "## Summary\n");
+    let _ = writeln!(o, "| metric | value |\n|---|---|");
+    let _ = writeln!(o, "| customers | {} |", r.customers);
+    let _ = writeln!(
+        o,
+        "| resources | {} planned, {} created, {} existing, {} failed |",
+        r.resources.planned, r.resources.created, r.resources.existing, r.resources.failed
+    );
+    let _ = writeln!(o, "| makespan | {} |", mins(r.timing.makespan_s));
+    let _ = writeln!(o, "| deployer overhead | {} |", mins(r.timing.overhead_s));
+    let _ = writeln!(
+        o,
+        "| API calls | {} ({} retries, {} throttled) |",
+        r.api.calls, r.api.retries, r.api.throttled
+    );
+    let _ = writeln!(
+        o,
+        "| conflicts | {} ({} unresolved) |",
+        r.conflicts.len(),
+        r.conflicts.iter().filter(|c| !c.resolved).count()
+    );
+    let _ = writeln!(o, "| revenue | {} |", money(r.financials.revenue));
+    let _ = writeln!(o, "| costs | {} |", money(r.financials.costs));
+    let _ = writeln!(o, "| profit | {} |", money(r.financials.profit));
+    let _ = writeln!(o, "| margin | {} |", fmt_margin(r.financials.margin));
+    let _ = writeln!(
+        o,
+        "\n## Validation matrix\n\n| check | status | detail |\n|---|---|---|"
+    );
+    for v in &r.validation {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} |",
+            v.check,
+            v.status,
+            md_escape(&v.detail)
+        );
+    }
+    if !r.expectations.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n## Expectations\n\n| expectation | status | detail |\n|---|---|---|"
+        );
+        for e in &r.expectations {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} |",
+                e.name,
+                e.status,
+                md_escape(&e.detail)
+            );
+        }
+    }
+    let _ = writeln!(
+        o,
+        "\n## Phases\n\n| phase | start (s) | end (s) |\n|---|---:|---:|"
+    );
+    for p in &r.timing.phases {
+        let _ = writeln!(o, "| {} | {:.1} | {:.1} |", p.kind, p.start_s, p.end_s);
+    }
+    let _ = writeln!(o, "\n## Resources\n\n| address | status | id | start (s) | end (s) | calls | code |\n|---|---|---|---:|---:|---:|---|");
+    for it in &r.resources.items {
+        let _ = writeln!(
+            o,
+            "| `{}` | {} | {} | {} | {} | {} | {} |",
+            it.address,
+            it.status,
+            it.id.as_deref().unwrap_or(""),
+            it.start_s.map(|v| format!("{v:.1}")).unwrap_or_default(),
+            it.end_s.map(|v| format!("{v:.1}")).unwrap_or_default(),
+            it.calls,
+            it.code.as_deref().unwrap_or("")
+        );
+    }
+    let _ = writeln!(o, "\n## Conflicts\n");
+    if r.conflicts.is_empty() {
+        let _ = writeln!(o, "None.");
+    } else {
+        let _ = writeln!(
+            o,
+            "| at (s) | kind | code | resource | resolved | detail |\n|---:|---|---|---|---|---|"
+        );
+        for c in &r.conflicts {
+            let _ = writeln!(
+                o,
+                "| {:.1} | {} | {} | `{}` | {} | {} |",
+                c.at_s,
+                c.kind,
+                c.code,
+                c.resource,
+                if c.resolved { "yes" } else { "no" },
+                md_escape(&c.detail)
+            );
+        }
+    }
+    let _ = writeln!(o, "\n## API latency (ms)\n\n| operation | count | p50 | p95 | p99 | max |\n|---|---:|---:|---:|---:|---:|");
+    for (op, l) in &r.api.latency_ms {
+        let _ = writeln!(
+            o,
+            "| {op} | {} | {} | {} | {} | {} |",
+            l.count, l.p50, l.p95, l.p99, l.max
+        );
+    }
+    let f = &r.financials;
+    let _ = writeln!(
+        o,
+        "\n## Financials (monthly)\n\n| line | amount |\n|---|---:|"
+    );
+    let _ = writeln!(o, "| revenue | {} |", money(f.revenue));
+    for l in &f.lines {
+        let _ = writeln!(o, "| {} | {} |", md_escape(&l.name), money(l.monthly));
+    }
+    let _ = writeln!(o, "| **costs** | {} |", money(f.costs));
+    let _ = writeln!(o, "| **profit** | {} |", money(f.profit));
+    let _ = writeln!(o, "| margin | {} |", fmt_margin(f.margin));
+    o
+}
+
+/// Writes `files` into `dir` (created if needed) so that nothing is half-written: each file is
+/// written to a temporary name in `dir` and renamed into place; on error, the temporaries are
+/// removed.
+pub fn write_files(dir: &Path, files: &[(&str, String)]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut temps = Vec::new();
+    let result = (|| {
+        for (name, content) in files {
+            let tmp = dir.join(format!(".{name}.orgsim-tmp"));
+            temps.push(tmp.clone());
+            std::fs::write(&tmp, content)?;
+        }
+        for (name, _) in files {
+            let tmp = dir.join(format!(".{name}.orgsim-tmp"));
+            std::fs::rename(&tmp, dir.join(name))?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        for t in temps {
+            let _ = std::fs::remove_file(t);
+        }
+    }
+    result
+}
+
+#[derive(serde::Serialize)]
+struct PlanJson<'a> {
+    scenario: &'a str,
+    customers: usize,
+    resources: Vec<PlanResourceJson<'a>>,
+    by_kind: std::collections::BTreeMap<&'static str, usize>,
+    findings: &'a [crate::plan::Finding],
+}
+
+#[derive(serde::Serialize)]
+struct PlanResourceJson<'a> {
+    address: &'a str,
+    kind: &'static str,
+    depends_on: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer: Option<&'a str>,
+    name: String,
+}
+
+fn resource_name(r: &crate::plan::Resource) -> String {
+    use crate::plan::Spec;
+    match &r.spec {
+        Spec::Ou { name, .. } | Spec::Policy { name, .. } => name.clone(),
+        Spec::Account { name, email, .. } => format!("{name} <{email}>"),
+        Spec::Attachment { .. } => String::new(),
+        Spec::Tags { tags, .. } => tags
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(","),
+    }
+}
+
+/// The plan as JSON.
+pub fn plan_json(sc: &crate::scenario::Scenario, p: &crate::plan::Plan) -> String {
+    let j = PlanJson {
+        scenario: &sc.name,
+        customers: sc.customers.len(),
+        resources: p
+            .resources
+            .iter()
+            .map(|r| PlanResourceJson {
+                address: &r.address,
+                kind: r.kind.as_str(),
+                depends_on: r
+                    .deps
+                    .iter()
+                    .map(|&d| p.resources[d].address.as_str())
+                    .collect(),
+                customer: r.customer.map(|c| sc.customers[c].name.as_str()),
+                name: resource_name(r),
+            })
+            .collect(),
+        by_kind: p
+            .count_by_kind()
+            .into_iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .collect(),
+        findings: &p.findings,
+    };
+    let mut s = serde_json::to_string_pretty(&j).expect("plan serializes");
+    s.push('\n');
+    s
+}
+
+/// The plan as text, like `terraform plan`.
+pub fn plan_text(sc: &crate::scenario::Scenario, p: &crate::plan::Plan) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "orgsim plan · {} · {} customer(s)\n",
+        sc.name,
+        sc.customers.len()
+    );
+    for r in &p.resources {
+        let _ = writeln!(o, "  + {}", r.address);
+        let name = resource_name(r);
+        if !name.is_empty() {
+            let _ = writeln!(o, "      {name}");
+        }
+        if !r.deps.is_empty() {
+            let deps: Vec<&str> = r
+                .deps
+                .iter()
+                .map(|&d| p.resources[d].address.as_str())
+                .collect();
+            let _ = writeln!(o, "      depends on {}", deps.join(", "));
+        }
+    }
+    let kinds: Vec<String> = p
+        .count_by_kind()
+        .iter()
+        .map(|(k, v)| format!("{v} {}", k.as_str()))
+        .collect();
+    let _ = writeln!(
+        o,
+        "\nPlan: {} to add ({}).",
+        p.resources.len(),
+        kinds.join(", ")
+    );
+    if !p.findings.is_empty() {
+        let _ = writeln!(o, "\nPre-flight findings:");
+        for f in &p.findings {
+            let _ = writeln!(o, "  ! {} {}: {}", f.code, f.resource, f.detail);
+        }
+    }
+    o
+}
