@@ -1,0 +1,312 @@
+//! Black-box tests of the `orgsim` binary: what a user types, what they get, the exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_orgsim"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("orgsim runs")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exit code")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json_of(args: &[&str]) -> (i32, Value) {
+    let o = run(args);
+    let v = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: stdout {} stderr {}", stdout(&o), stderr(&o)));
+    (code(&o), v)
+}
+
+/// A scratch directory of this test's own.
+fn scratch(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+fn statuses(v: &Value) -> Vec<(String, String)> {
+    v["validation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["check"].as_str().unwrap().to_string(), c["status"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+fn status_of(v: &Value, check: &str) -> String {
+    statuses(v).into_iter().find(|(c, _)| c == check).map(|(_, s)| s).unwrap_or_default()
+}
+
+const SEED_CHECKS: [&str; 8] = [
+    "tier_routing",
+    "ous_created",
+    "accounts_isolated",
+    "policies_applied",
+    "naming_conflicts",
+    "parallel_deploy",
+    "revenue_tracking",
+    "cost_allocation",
+];
+
+#[test]
+fn single_customer_reproduces_the_seed() {
+    let (c, v) = json_of(&["run", "scenarios/single-customer.toml", "--json"]);
+    assert_eq!(c, 0, "{v}");
+    let k = &v["resources"]["by_kind"];
+    assert_eq!(k["organizational_unit"], 1);
+    assert_eq!(k["account"], 1);
+    assert_eq!(k["policy_attachment"], 1);
+    assert_eq!(k["policy"], 1);
+    assert_eq!(k["tags"], 1);
+    assert_eq!(v["resources"]["failed"], 0);
+    let f = &v["financials"];
+    assert_eq!(f["revenue"], 8000.0);
+    assert_eq!(f["costs"], 1680.0);
+    assert_eq!(f["profit"], 6320.0);
+    assert_eq!(f["margin"], 0.79);
+    let checks = statuses(&v);
+    assert_eq!(checks.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(), SEED_CHECKS);
+    for (c, s) in checks {
+        if c == "parallel_deploy" {
+            assert_eq!(s, "N/A");
+        } else {
+            assert_eq!(s, "PASS", "{c}");
+        }
+    }
+    assert_eq!(v["backend"], "sim");
+    assert_eq!(v["seed"], 42);
+    assert!(v["timing"]["makespan_s"].as_f64().unwrap() > v["timing"]["overhead_s"].as_f64().unwrap());
+}
+
+#[test]
+fn two_customers_reproduce_the_seed_figures_and_the_matrix() {
+    let (c, v) = json_of(&["run", "scenarios/two-customers.toml", "--json"]);
+    assert_eq!(c, 0, "{v}");
+    let k = &v["resources"]["by_kind"];
+    assert_eq!((k["organizational_unit"].as_u64(), k["account"].as_u64(), k["policy_attachment"].as_u64()), (Some(2), Some(2), Some(2)));
+    let f = &v["financials"];
+    assert_eq!((f["revenue"].as_f64(), f["costs"].as_f64(), f["profit"].as_f64()), (Some(23000.0), Some(3380.0), Some(19620.0)));
+    assert_eq!((f["margin"].as_f64().unwrap() * 100.0).round(), 85.0);
+    assert_eq!(f["revenue_per_customer"], 11500.0);
+    assert_eq!(f["profit_per_customer"], 9810.0);
+    for (c, s) in statuses(&v) {
+        assert_eq!(s, "PASS", "{c}");
+    }
+    // The text summary shows the same.
+    let o = run(&["run", "scenarios/two-customers.toml"]);
+    assert_eq!(code(&o), 0);
+    let t = stdout(&o);
+    for needle in ["$23,000", "$3,380", "$19,620", "85%", "PASS tier_routing", "makespan"] {
+        assert!(t.contains(needle), "missing {needle} in\n{t}");
+    }
+}
+
+#[test]
+fn same_seed_same_bytes_other_seed_other_timings() {
+    let a = run(&["run", "scenarios/five-customers.toml", "--json", "--seed", "7"]);
+    let b = run(&["run", "scenarios/five-customers.toml", "--json", "--seed", "7"]);
+    assert_eq!(a.stdout, b.stdout);
+    let c = run(&["run", "scenarios/five-customers.toml", "--json", "--seed", "8"]);
+    let va: Value = serde_json::from_slice(&a.stdout).unwrap();
+    let vc: Value = serde_json::from_slice(&c.stdout).unwrap();
+    assert_eq!(vc["seed"], 8);
+    assert_ne!(va["timing"], vc["timing"]);
+}
+
+fn customers_toml(n: usize, tiers: &[&str]) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        s.push_str(&format!(
+            "[[customers]]\nname = \"Tenant {i:03}\"\ntier = \"{}\"\nemail = \"tenant{i:03}@example.com\"\n\n",
+            tiers[i % tiers.len()]
+        ));
+    }
+    s
+}
+
+#[test]
+fn twelve_customers_hit_the_default_account_quota() {
+    let d = scratch("quota");
+    let text = format!("name = \"twelve\"\nseed = 3\n\n{}", customers_toml(12, &["fintech", "healthcare", "standard"]));
+    let p = write(&d, "twelve.toml", &text);
+    let (c, v) = json_of(&["run", &p, "--json"]);
+    assert_eq!(c, 1);
+    let items = v["resources"]["items"].as_array().unwrap();
+    let accounts: Vec<&Value> = items.iter().filter(|i| i["kind"] == "account").collect();
+    let created = accounts.iter().filter(|a| a["status"] == "created").count();
+    let over: Vec<&&Value> = accounts.iter().filter(|a| a["code"] == "ACCOUNT_LIMIT_EXCEEDED").collect();
+    // Quota 10 counts the management account: 9 members fit.
+    assert_eq!(created, 9);
+    assert_eq!(over.len(), 3);
+    assert_eq!(v["api"]["errors"]["ACCOUNT_LIMIT_EXCEEDED"], 3);
+    assert_eq!(status_of(&v, "tier_routing"), "FAIL");
+    assert!(v["conflicts"].as_array().unwrap().iter().any(|c| c["kind"] == "quota" && c["code"] == "ACCOUNT_LIMIT_EXCEEDED"));
+    assert_eq!(v["verdict"], "FAIL");
+}
+
+#[test]
+fn a_shared_email_is_a_conflict_never_a_merge() {
+    let d = scratch("dup-email");
+    let text = r#"name = "dup"
+[[customers]]
+name = "ACME Finance Inc"
+tier = "fintech"
+email = "john@acmefinance.com"
+
+[[customers]]
+name = "ACME Finance Europe"
+tier = "fintech"
+email = "john@acmefinance.com"
+"#;
+    let p = write(&d, "dup.toml", text);
+    let (c, v) = json_of(&["run", &p, "--json"]);
+    assert_eq!(c, 1);
+    assert_eq!(status_of(&v, "naming_conflicts"), "FAIL");
+    let conflicts = v["conflicts"].as_array().unwrap();
+    assert!(conflicts.iter().any(|c| c["code"] == "EMAIL_ALREADY_EXISTS" && c["resolved"] == false));
+    let items = v["resources"]["items"].as_array().unwrap();
+    let accounts: Vec<&Value> = items.iter().filter(|i| i["kind"] == "account").collect();
+    assert_eq!(accounts.len(), 2, "both customers planned");
+    assert_eq!(accounts.iter().filter(|a| a["status"] == "created").count(), 1);
+    assert_eq!(accounts.iter().filter(|a| a["code"] == "EMAIL_ALREADY_EXISTS").count(), 1);
+    // validate and plan say so too, before anything runs.
+    let o = run(&["validate", &p]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("EMAIL_ALREADY_EXISTS"));
+}
+
+fn hundred(parallelism: Option<u32>) -> String {
+    let mut s = String::from("name = \"hundred\"\nseed = 42\n\n[organization]\naccount_quota = 200\n\n");
+    if let Some(p) = parallelism {
+        s.push_str(&format!("[deploy]\nparallelism = {p}\n\n"));
+    }
+    s + &customers_toml(100, &["fintech", "healthcare", "gov-federal", "standard"])
+}
+
+#[test]
+fn a_hundred_customers_every_account_terminal_none_twice() {
+    let d = scratch("hundred");
+    let one = write(&d, "one.toml", &format!("name = \"one\"\nseed = 42\n{}", customers_toml(1, &["fintech"])));
+    let (_, v1) = json_of(&["run", &one, "--json"]);
+    for par in [None, Some(5)] {
+        let p = write(&d, "h.toml", &hundred(par));
+        let (_, v) = json_of(&["run", &p, "--json"]);
+        let items = v["resources"]["items"].as_array().unwrap();
+        let accounts: Vec<&Value> = items.iter().filter(|i| i["kind"] == "account").collect();
+        assert_eq!(accounts.len(), 100);
+        let created = accounts.iter().filter(|a| a["status"] == "created").count();
+        let failed: Vec<&&Value> = accounts.iter().filter(|a| a["status"] == "failed").collect();
+        assert_eq!(created + failed.len(), 100, "every account created or failed");
+        for f in &failed {
+            assert!(f["code"].as_str().is_some_and(|c| !c.is_empty()), "failed with a reason: {f}");
+        }
+        let mut ids: Vec<&str> = accounts.iter().filter_map(|a| a["id"].as_str()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), created, "no account id twice");
+        // CreateAccount's rate (0.1/s, burst 3) alone needs ≥ 970 s for 100 accounts.
+        let makespan = v["timing"]["makespan_s"].as_f64().unwrap();
+        assert!(makespan > 3.0 * v1["timing"]["makespan_s"].as_f64().unwrap());
+        assert!(makespan > 970.0, "{makespan}");
+        if par == Some(5) {
+            assert_eq!(created, 100, "five at a time never exceeds AWS's limits: {:?}", failed);
+            assert!(v["timing"]["max_resources_in_flight"].as_u64().unwrap() <= 5);
+        }
+    }
+}
+
+#[test]
+fn out_dir_gets_the_json_and_markdown_reports() {
+    let d = scratch("out");
+    let dir = d.join("reports");
+    let o = run(&["run", "scenarios/two-customers.toml", "--json", "--out", dir.to_str().unwrap()]);
+    assert_eq!(code(&o), 0);
+    let written = std::fs::read(dir.join("report.json")).unwrap();
+    assert_eq!(written, o.stdout);
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(md.contains("## Validation matrix"));
+    assert!(md.contains("| tier_routing | PASS |"));
+    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with('.')).collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn bad_scenarios_exit_2_with_the_line() {
+    let d = scratch("bad");
+    let cases = [
+        ("typo.toml", "name = \"x\"\n\n[[customers]]\nname = \"A\"\ntier = \"fintech\"\nemial = \"a@b.co\"\n", ":6:", "emial"),
+        ("type.toml", "name = \"x\"\n[deploy]\nparallelism = \"ten\"\n[[customers]]\nname = \"A\"\ntier = \"fintech\"\nemail = \"a@b.co\"\n", ":3:", "parallelism"),
+        ("syntax.toml", "name = \"x\"\n[[customers]\nname = \"A\"\n", ":2:", ""),
+        ("tier.toml", "name = \"x\"\n[[customers]]\nname = \"A\"\ntier = \"fintek\"\nemail = \"a@b.co\"\n", ":4:", "tier"),
+    ];
+    for (file, text, line, field) in cases {
+        let p = write(&d, file, text);
+        for args in [vec!["run", p.as_str()], vec!["validate", p.as_str()], vec!["plan", p.as_str()]] {
+            let o = run(&args);
+            assert_eq!(code(&o), 2, "{file} {args:?}: {}", stderr(&o));
+            let e = stderr(&o);
+            assert!(e.contains(&format!("{file}{line}")), "{file}: no line in {e}");
+            assert!(e.contains(field), "{file}: no field in {e}");
+            assert!(o.stdout.is_empty());
+        }
+    }
+    let o = run(&["run", "no/such/file.toml"]);
+    assert_eq!(code(&o), 2);
+    let o = run(&["run"]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn a_bad_out_dir_is_exit_2_and_writes_nothing() {
+    let d = scratch("badout");
+    let file = write(&d, "not-a-dir", "x");
+    let o = run(&["run", "scenarios/single-customer.toml", "--out", &format!("{file}/sub")]);
+    assert_eq!(code(&o), 2);
+    assert!(o.stdout.is_empty(), "no report printed when the run cannot be written");
+}
+
+#[test]
+fn plan_shows_the_graph() {
+    let o = run(&["plan", "scenarios/two-customers.toml"]);
+    assert_eq!(code(&o), 0);
+    let t = stdout(&o);
+    assert!(t.contains("aws_organizations_account.acme_finance_inc"));
+    assert!(t.contains("depends on aws_organizations_organizational_unit.customers_fintech"));
+    let (c, v) = json_of(&["plan", "scenarios/two-customers.toml", "--json"]);
+    assert_eq!(c, 0);
+    assert_eq!(v["by_kind"]["account"], 2);
+    assert_eq!(v["resources"].as_array().unwrap().len(), 10);
+    let o = run(&["validate", "scenarios/hundred-customers.toml"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+}
+
+#[test]
+fn other_backends_are_refused_cleanly_for_now() {
+    let o = run(&["run", "scenarios/two-customers.toml", "--backend", "sdk"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("sdk"));
+}
