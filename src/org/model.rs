@@ -1,14 +1,35 @@
-//! The in-memory Organizations service (STUB: being written; see docs/model.md).
+//! The in-memory Organizations service: the state of one organization and the rules AWS applies
+//! to each request (quotas, throttling, asynchronous account creation, concurrent modification).
+//! Every rule and default is documented, with its source, in `docs/model.md`.
 //!
 //! Architecture invariant: plain data and rules. No I/O, no clock: the caller says what time it
-//! is, and randomness comes from the caller's generator.
+//! is (`now_ms`), and randomness comes only from the caller's generator. The same sequence of
+//! calls with the same generator state gives identical answers: ids come from counters, and
+//! every collection whose order can reach an output is a `Vec` or a `BTreeMap`.
+//!
+//! Order of processing for a request arriving at `now_ms`:
+//! 1. account creations due by `now_ms` complete (lazily, in order of completion time, then of
+//!    request);
+//! 2. the answer's latency is drawn, uniform in `ServiceParams::latency_for(op)`;
+//! 3. the operation's token bucket is charged (`TooManyRequestsException`, "Rate exceeded");
+//! 4. with probability `internal_error_probability`: `ServiceException`;
+//! 5. concurrent modification: a write whose lock keys overlap a still-open window of an earlier
+//!    successful write fails (with probability `concurrent_modification_probability`);
+//! 6. the operation's own validation and effect, applied at `now_ms`. A successful write then
+//!    holds its lock keys for `[now_ms, now_ms + latency_ms)`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rand::Rng;
+use rand_distr::StandardNormal;
 
-use super::params::ServiceParams;
-use super::types::{ApiResult, OrgSnapshot, Request};
+use super::params::{Bucket, ServiceParams};
+use super::types::{
+    Account, AccountNode, ApiError, ApiResult, ConstraintViolationReason as Cv,
+    CreateAccountFailureReason, CreateAccountState, CreateAccountStatus, ErrorCode, Operation,
+    OrgSnapshot, OrganizationalUnit, OuNode, Parent, ParentType, PolicySummary, Request, Response,
+    Root, Tags,
+};
 use crate::scenario::OrganizationConfig;
 
 /// What the service answers to one request, and how long the call takes.
@@ -19,28 +40,960 @@ pub struct Answer {
     pub result: ApiResult,
 }
 
+/// The id of the AWS-managed SCP attached to every root, OU and account.
+pub const FULL_AWS_ACCESS_ID: &str = "p-FullAWSAccess";
+/// Its name.
+pub const FULL_AWS_ACCESS_NAME: &str = "FullAWSAccess";
+/// The simulated organization's root id.
+pub const ROOT_ID: &str = "r-sim1";
+const ROOT_SUFFIX: &str = "sim1";
+const ORG_ID: &str = "o-sim0000001";
+
+/// The message of a throttled call (token bucket empty).
+pub const MSG_RATE_EXCEEDED: &str = "Rate exceeded";
+/// The message of a CreateAccount refused because too many creations are in progress.
+pub const MSG_IN_PROGRESS: &str = "AWS Organizations can't complete your request because another request is already in progress. Try again later.";
+/// The message of a ConcurrentModificationException.
+pub const MSG_CONCURRENT: &str = "AWS Organizations can't complete your request because it conflicts with another attempt to modify the same entity. Try again later.";
+const MSG_INTERNAL: &str = "AWS Organizations can't complete your request because of an internal service error. Try again later.";
+const MSG_INVALID_INPUT: &str = "The requested operation failed because you provided invalid values for one or more of the request parameters.";
+
+/// One token, in the integer units the buckets count in.
+const TOKEN: u64 = 1_000_000_000;
+const DAY_MS: u64 = 86_400_000;
+/// The 95th percentile of the standard normal distribution.
+const Z95: f64 = 1.644_853_6;
+
+/// A token bucket counted in integer units (`TOKEN` per token), refilled per millisecond.
+#[derive(Debug, Clone)]
+struct TokenBucket {
+    units: u64,
+    cap: u64,
+    per_ms: u64,
+    last_ms: u64,
+}
+
+impl TokenBucket {
+    fn new(b: Bucket) -> TokenBucket {
+        let cap = (b.burst * TOKEN as f64).round().max(0.0) as u64;
+        // rate tokens/s = rate * TOKEN units per 1000 ms.
+        let per_ms = (b.rate * (TOKEN / 1000) as f64).round().max(0.0) as u64;
+        TokenBucket {
+            units: cap,
+            cap,
+            per_ms,
+            last_ms: 0,
+        }
+    }
+
+    fn refill(&mut self, now_ms: u64) {
+        if now_ms > self.last_ms {
+            let add = (now_ms - self.last_ms).saturating_mul(self.per_ms);
+            self.units = self.units.saturating_add(add).min(self.cap);
+            self.last_ms = now_ms;
+        }
+    }
+
+    /// Takes one token if there is one.
+    fn take(&mut self, now_ms: u64) -> bool {
+        self.refill(now_ms);
+        if self.units >= TOKEN {
+            self.units -= TOKEN;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct AccountRec {
+    id: String,
+    arn: String,
+    name: String,
+    email: String,
+    parent_id: String,
+    tags: Tags,
+}
+
+impl AccountRec {
+    fn api(&self) -> Account {
+        Account {
+            id: self.id.clone(),
+            arn: self.arn.clone(),
+            name: self.name.clone(),
+            email: self.email.clone(),
+            status: "ACTIVE".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct OuRec {
+    id: String,
+    arn: String,
+    name: String,
+    parent_id: String,
+    tags: Tags,
+    /// Depth below the root (a child of the root has depth 1).
+    depth: u32,
+}
+
+impl OuRec {
+    fn api(&self) -> OrganizationalUnit {
+        OrganizationalUnit {
+            id: self.id.clone(),
+            arn: self.arn.clone(),
+            name: self.name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct PolicyRec {
+    summary: PolicySummary,
+    tags: Tags,
+}
+
+#[derive(Debug, Clone)]
+struct Creation {
+    id: String,
+    name: String,
+    email: String,
+    tags: Tags,
+    /// Decided at acceptance: `Some` when the creation will fail.
+    failure: Option<CreateAccountFailureReason>,
+    state: CreateAccountState,
+    account_id: Option<String>,
+}
+
+impl Creation {
+    fn status(&self) -> CreateAccountStatus {
+        CreateAccountStatus {
+            id: self.id.clone(),
+            account_name: self.name.clone(),
+            state: self.state,
+            account_id: self.account_id.clone(),
+            failure_reason: if self.state == CreateAccountState::Failed {
+                self.failure
+            } else {
+                None
+            },
+        }
+    }
+}
+
+/// What an id names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entity {
+    Root,
+    Ou(usize),
+    Account(usize),
+    Policy(usize),
+}
+
 /// The simulated Organizations service.
 #[derive(Debug, Clone)]
 pub struct OrgModel {
-    _params: ServiceParams,
+    params: ServiceParams,
+    account_quota: u32,
+    management_account_id: String,
+    root: Root,
+    root_tags: Tags,
+    ous: Vec<OuRec>,
+    ou_index: BTreeMap<String, usize>,
+    accounts: Vec<AccountRec>,
+    account_index: BTreeMap<String, usize>,
+    policies: Vec<PolicyRec>,
+    policy_index: BTreeMap<String, usize>,
+    /// Per target: (attachment sequence number, policy id), in attachment order.
+    attachments: BTreeMap<String, Vec<(u64, String)>>,
+    attach_seq: u64,
+    creations: Vec<Creation>,
+    creation_index: BTreeMap<String, usize>,
+    /// Creations not yet completed: (completion time, index into `creations`).
+    pending: BTreeSet<(u64, usize)>,
+    /// Acceptance times of every accepted creation (for the per-day limit).
+    accepted_at: Vec<u64>,
+    /// Lower-cased emails of the accounts and of the accepted, not-failed creations.
+    emails: BTreeSet<String>,
+    /// Lower-cased email → account id to give.
+    hints: BTreeMap<String, String>,
+    hinted_ids: BTreeSet<String>,
+    buckets: Vec<TokenBucket>,
+    /// Lock key → windows `[start, end)` of successful writes holding it.
+    locks: BTreeMap<String, Vec<(u64, u64)>>,
+    next_ou: u64,
+    next_policy: u64,
+    next_account: u64,
+    next_car: u64,
+}
+
+fn err(code: ErrorCode, msg: impl Into<String>) -> ApiResult {
+    Err(ApiError::new(code, msg))
+}
+
+fn cv(reason: Cv) -> ApiResult {
+    let msg = format!(
+        "You can't perform the operation because it would violate a constraint: {}.",
+        reason.as_str()
+    );
+    err(ErrorCode::ConstraintViolationException(reason), msg)
+}
+
+fn secs_to_ms(s: f64) -> u64 {
+    (s * 1000.0).round().max(0.0) as u64
+}
+
+/// The email syntax the model accepts: one '@', non-empty local part and domain, a dot in the
+/// domain, no whitespace, 6 to 64 characters.
+pub fn email_is_valid(email: &str) -> bool {
+    let len = email.chars().count();
+    if !(6..=64).contains(&len) || email.chars().any(char::is_whitespace) {
+        return false;
+    }
+    let mut parts = email.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+}
+
+/// The lock keys a request takes and the ones it only checks.
+fn lock_keys(req: &Request) -> (Vec<&str>, Vec<&str>) {
+    match req {
+        Request::CreateOrganizationalUnit { parent_id, .. } => (vec![parent_id.as_str()], vec![]),
+        Request::CreatePolicy { .. } => (vec!["policies"], vec![]),
+        Request::AttachPolicy { target_id, .. } | Request::DetachPolicy { target_id, .. } => {
+            (vec![target_id.as_str()], vec!["policies"])
+        }
+        Request::MoveAccount { account_id, .. } => (vec![account_id.as_str()], vec![]),
+        Request::TagResource { resource_id, .. } | Request::UntagResource { resource_id, .. } => {
+            (vec![resource_id.as_str()], vec![])
+        }
+        _ => (vec![], vec![]),
+    }
 }
 
 impl OrgModel {
-    pub fn new(params: ServiceParams, _org: &OrganizationConfig) -> OrgModel {
-        OrgModel { _params: params }
+    pub fn new(params: ServiceParams, org: &OrganizationConfig) -> OrgModel {
+        let mgmt = org.management_account_id.clone();
+        let buckets = Operation::ALL
+            .iter()
+            .map(|&op| TokenBucket::new(params.bucket(op)))
+            .collect();
+        let root = Root {
+            id: ROOT_ID.into(),
+            arn: format!("arn:aws:organizations::{mgmt}:root/{ORG_ID}/{ROOT_ID}"),
+            name: "Root".into(),
+        };
+        let mut m = OrgModel {
+            params,
+            account_quota: org.account_quota,
+            management_account_id: mgmt.clone(),
+            root,
+            root_tags: Tags::new(),
+            ous: Vec::new(),
+            ou_index: BTreeMap::new(),
+            accounts: Vec::new(),
+            account_index: BTreeMap::new(),
+            policies: Vec::new(),
+            policy_index: BTreeMap::new(),
+            attachments: BTreeMap::new(),
+            attach_seq: 0,
+            creations: Vec::new(),
+            creation_index: BTreeMap::new(),
+            pending: BTreeSet::new(),
+            accepted_at: Vec::new(),
+            emails: BTreeSet::new(),
+            hints: BTreeMap::new(),
+            hinted_ids: BTreeSet::new(),
+            buckets,
+            locks: BTreeMap::new(),
+            next_ou: 1,
+            next_policy: 1,
+            next_account: 100_000_000_001,
+            next_car: 1,
+        };
+        m.push_policy(PolicyRec {
+            summary: PolicySummary {
+                id: FULL_AWS_ACCESS_ID.into(),
+                arn: format!(
+                    "arn:aws:organizations::aws:policy/service_control_policy/{FULL_AWS_ACCESS_ID}"
+                ),
+                name: FULL_AWS_ACCESS_NAME.into(),
+                aws_managed: true,
+            },
+            tags: Tags::new(),
+        });
+        m.attach(FULL_AWS_ACCESS_ID, ROOT_ID);
+        m.add_account(
+            mgmt,
+            "Management".into(),
+            "management@orgsim.invalid".into(),
+            Tags::new(),
+        );
+        for i in 1..=org.existing_accounts {
+            let id = m.next_free_account_id();
+            m.add_account(
+                id,
+                format!("Existing account {i}"),
+                format!("existing-{i}@orgsim.invalid"),
+                Tags::new(),
+            );
+        }
+        m
     }
 
     /// Account ids to give the accounts created for these emails (the scenario's `account_id`s),
-    /// so that reports show the ids the customers are known by.
-    pub fn set_account_id_hints(&mut self, _hints: BTreeMap<String, String>) {}
+    /// so that reports show the ids the customers are known by. Emails match case-insensitively.
+    pub fn set_account_id_hints(&mut self, hints: BTreeMap<String, String>) {
+        self.hinted_ids = hints.values().cloned().collect();
+        self.hints = hints
+            .into_iter()
+            .map(|(e, id)| (e.to_lowercase(), id))
+            .collect();
+    }
+
+    /// The parameters in force.
+    pub fn params(&self) -> &ServiceParams {
+        &self.params
+    }
+
+    /// The root's id.
+    pub fn root_id(&self) -> &str {
+        &self.root.id
+    }
+
+    /// Account creations in progress at `now_ms` (those due by then are completed first).
+    pub fn in_progress_creations(&mut self, now_ms: u64) -> usize {
+        self.complete_due(now_ms);
+        self.pending.len()
+    }
+
+    /// The earliest time a creation in progress completes, if any.
+    pub fn next_completion_ms(&self) -> Option<u64> {
+        self.pending.first().map(|&(t, _)| t)
+    }
 
     /// Handles `req` arriving at `now_ms`.
-    pub fn handle<R: Rng>(&mut self, _now_ms: u64, _req: &Request, _rng: &mut R) -> Answer {
-        unimplemented!("model")
+    pub fn handle<R: Rng>(&mut self, now_ms: u64, req: &Request, rng: &mut R) -> Answer {
+        self.complete_due(now_ms);
+        let op = req.operation();
+        let lat = self.params.latency_for(op);
+        let latency_ms = if lat.max_ms > lat.min_ms {
+            rng.random_range(lat.min_ms..=lat.max_ms)
+        } else {
+            lat.min_ms
+        };
+        let result = self.process(now_ms, latency_ms, req, rng);
+        Answer { latency_ms, result }
     }
 
     /// The organization as it stands at `now_ms` (account creations due by then completed).
-    pub fn snapshot(&mut self, _now_ms: u64) -> OrgSnapshot {
-        OrgSnapshot::default()
+    pub fn snapshot(&mut self, now_ms: u64) -> OrgSnapshot {
+        self.complete_due(now_ms);
+        let mut attachments: Vec<(u64, String, String)> = self
+            .attachments
+            .iter()
+            .flat_map(|(t, ps)| ps.iter().map(move |(s, p)| (*s, p.clone(), t.clone())))
+            .collect();
+        attachments.sort();
+        OrgSnapshot {
+            root_id: self.root.id.clone(),
+            management_account_id: self.management_account_id.clone(),
+            ous: self
+                .ous
+                .iter()
+                .map(|o| OuNode {
+                    id: o.id.clone(),
+                    name: o.name.clone(),
+                    parent_id: o.parent_id.clone(),
+                    tags: o.tags.clone(),
+                })
+                .collect(),
+            accounts: self
+                .accounts
+                .iter()
+                .map(|a| AccountNode {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                    email: a.email.clone(),
+                    parent_id: a.parent_id.clone(),
+                    tags: a.tags.clone(),
+                })
+                .collect(),
+            policies: self.policies.iter().map(|p| p.summary.clone()).collect(),
+            attachments: attachments.into_iter().map(|(_, p, t)| (p, t)).collect(),
+        }
+    }
+
+    // ---- the pipeline -------------------------------------------------------------------
+
+    fn process<R: Rng>(
+        &mut self,
+        now: u64,
+        latency_ms: u64,
+        req: &Request,
+        rng: &mut R,
+    ) -> ApiResult {
+        let op = req.operation();
+        if !self.buckets[op.index()].take(now) {
+            return err(ErrorCode::TooManyRequestsException, MSG_RATE_EXCEEDED);
+        }
+        if Self::chance(self.params.internal_error_probability, rng) {
+            return err(ErrorCode::ServiceException, MSG_INTERNAL);
+        }
+        let (takes, checks) = lock_keys(req);
+        let overlap = takes
+            .iter()
+            .chain(checks.iter())
+            .any(|k| self.is_locked(k, now));
+        if overlap && Self::chance(self.params.concurrent_modification_probability, rng) {
+            return err(ErrorCode::ConcurrentModificationException, MSG_CONCURRENT);
+        }
+        let result = self.apply(now, req, rng);
+        if result.is_ok() && latency_ms > 0 {
+            for k in takes {
+                let windows = self.locks.entry(k.to_string()).or_default();
+                windows.retain(|&(_, end)| end > now);
+                windows.push((now, now + latency_ms));
+            }
+        }
+        result
+    }
+
+    /// True with probability `p`; draws from `rng` only when 0 < p < 1.
+    fn chance<R: Rng>(p: f64, rng: &mut R) -> bool {
+        if p <= 0.0 {
+            false
+        } else if p >= 1.0 {
+            true
+        } else {
+            rng.random::<f64>() < p
+        }
+    }
+
+    fn is_locked(&self, key: &str, now: u64) -> bool {
+        self.locks
+            .get(key)
+            .is_some_and(|ws| ws.iter().any(|&(start, end)| start <= now && now < end))
+    }
+
+    fn apply<R: Rng>(&mut self, now: u64, req: &Request, rng: &mut R) -> ApiResult {
+        match req {
+            Request::ListRoots => Ok(Response::Roots(vec![self.root.clone()])),
+            Request::CreateOrganizationalUnit { parent_id, name, tags } => {
+                self.create_ou(parent_id, name, tags)
+            }
+            Request::CreatePolicy { name, content, tags, .. } => {
+                self.create_policy(name, content, tags)
+            }
+            Request::AttachPolicy { policy_id, target_id } => self.attach_policy(policy_id, target_id),
+            Request::DetachPolicy { policy_id, target_id } => self.detach_policy(policy_id, target_id),
+            Request::CreateAccount { email, account_name, tags } => {
+                self.create_account(now, email, account_name, tags, rng)
+            }
+            Request::DescribeCreateAccountStatus { create_account_request_id } => {
+                match self.creation_index.get(create_account_request_id) {
+                    Some(&i) => Ok(Response::CreateAccountStatus(self.creations[i].status())),
+                    None => err(
+                        ErrorCode::CreateAccountStatusNotFoundException,
+                        "We can't find a create account request with the CreateAccountRequestId that you specified.",
+                    ),
+                }
+            }
+            Request::MoveAccount { account_id, source_parent_id, destination_parent_id } => {
+                self.move_account(account_id, source_parent_id, destination_parent_id)
+            }
+            Request::TagResource { resource_id, tags } => self.tag_resource(resource_id, tags),
+            Request::UntagResource { resource_id, tag_keys } => {
+                let Some(t) = self.tags_mut(resource_id) else {
+                    return Self::target_not_found();
+                };
+                for k in tag_keys {
+                    t.remove(k);
+                }
+                Ok(Response::Empty)
+            }
+            Request::ListParents { child_id } => {
+                let parent = match self.entity(child_id) {
+                    Some(Entity::Account(i)) => self.accounts[i].parent_id.clone(),
+                    Some(Entity::Ou(i)) => self.ous[i].parent_id.clone(),
+                    _ => {
+                        return err(
+                            ErrorCode::Other("ChildNotFoundException".into()),
+                            "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.",
+                        )
+                    }
+                };
+                let kind =
+                    if parent == self.root.id { ParentType::Root } else { ParentType::OrganizationalUnit };
+                Ok(Response::Parents(vec![Parent { id: parent, kind }]))
+            }
+            Request::ListAccountsForParent { parent_id } => {
+                if !self.is_parent(parent_id) {
+                    return Self::parent_not_found();
+                }
+                Ok(Response::Accounts(
+                    self.accounts.iter().filter(|a| &a.parent_id == parent_id).map(AccountRec::api).collect(),
+                ))
+            }
+            Request::ListOrganizationalUnitsForParent { parent_id } => {
+                if !self.is_parent(parent_id) {
+                    return Self::parent_not_found();
+                }
+                Ok(Response::OrganizationalUnits(
+                    self.ous.iter().filter(|o| &o.parent_id == parent_id).map(OuRec::api).collect(),
+                ))
+            }
+            Request::ListAccounts => {
+                Ok(Response::Accounts(self.accounts.iter().map(AccountRec::api).collect()))
+            }
+            Request::ListPolicies => {
+                Ok(Response::Policies(self.policies.iter().map(|p| p.summary.clone()).collect()))
+            }
+            Request::ListPoliciesForTarget { target_id } => {
+                if !self.is_attach_target(target_id) {
+                    return Self::target_not_found();
+                }
+                let attached: BTreeSet<&str> = self
+                    .attachments
+                    .get(target_id)
+                    .map(|v| v.iter().map(|(_, p)| p.as_str()).collect())
+                    .unwrap_or_default();
+                Ok(Response::Policies(
+                    self.policies
+                        .iter()
+                        .filter(|p| attached.contains(p.summary.id.as_str()))
+                        .map(|p| p.summary.clone())
+                        .collect(),
+                ))
+            }
+            Request::ListTagsForResource { resource_id } => match self.tags_mut(resource_id) {
+                Some(t) => Ok(Response::Tags(t.clone())),
+                None => Self::target_not_found(),
+            },
+            Request::DescribeAccount { account_id } => match self.account_index.get(account_id) {
+                Some(&i) => Ok(Response::Account(self.accounts[i].api())),
+                None => Self::account_not_found(),
+            },
+        }
+    }
+
+    // ---- operations ---------------------------------------------------------------------
+
+    fn create_ou(&mut self, parent_id: &str, name: &str, tags: &Tags) -> ApiResult {
+        let parent_depth = match self.entity(parent_id) {
+            Some(Entity::Root) => 0,
+            Some(Entity::Ou(i)) => self.ous[i].depth,
+            _ => return Self::parent_not_found(),
+        };
+        let n = name.chars().count();
+        if n == 0 || n > 128 {
+            return err(ErrorCode::InvalidInputException, MSG_INVALID_INPUT);
+        }
+        if self
+            .ous
+            .iter()
+            .any(|o| o.parent_id == parent_id && o.name == name)
+        {
+            return err(
+                ErrorCode::DuplicateOrganizationalUnitException,
+                "An OU with the same name already exists.",
+            );
+        }
+        if parent_depth + 1 > self.params.max_ou_depth {
+            return cv(Cv::OuDepthLimitExceeded);
+        }
+        if self.ous.len() >= self.params.max_ous as usize {
+            return cv(Cv::OuNumberLimitExceeded);
+        }
+        if tags.len() > self.params.max_tags_per_resource as usize {
+            return cv(Cv::MaxTagLimitExceeded);
+        }
+        let id = format!("ou-{ROOT_SUFFIX}-{:08}", self.next_ou);
+        self.next_ou += 1;
+        let ou = OuRec {
+            arn: format!(
+                "arn:aws:organizations::{}:ou/{ORG_ID}/{id}",
+                self.management_account_id
+            ),
+            id: id.clone(),
+            name: name.to_string(),
+            parent_id: parent_id.to_string(),
+            tags: tags.clone(),
+            depth: parent_depth + 1,
+        };
+        let out = ou.api();
+        self.ou_index.insert(id.clone(), self.ous.len());
+        self.ous.push(ou);
+        self.attach(FULL_AWS_ACCESS_ID, &id);
+        Ok(Response::OrganizationalUnit(out))
+    }
+
+    fn create_policy(&mut self, name: &str, content: &str, tags: &Tags) -> ApiResult {
+        let n = name.chars().count();
+        if n == 0 || n > 128 {
+            return err(ErrorCode::InvalidInputException, MSG_INVALID_INPUT);
+        }
+        if self.policies.iter().any(|p| p.summary.name == name) {
+            return err(
+                ErrorCode::DuplicatePolicyException,
+                "A policy with the same name already exists.",
+            );
+        }
+        if content.chars().count() > self.params.max_policy_size as usize {
+            return cv(Cv::PolicyContentLimitExceeded);
+        }
+        let well_formed = serde_json::from_str::<serde_json::Value>(content)
+            .ok()
+            .is_some_and(|v| v.as_object().is_some_and(|o| o.contains_key("Statement")));
+        if !well_formed {
+            return err(
+                ErrorCode::MalformedPolicyDocumentException,
+                "The provided policy document doesn't meet the requirements of the specified policy type.",
+            );
+        }
+        let customer = self
+            .policies
+            .iter()
+            .filter(|p| !p.summary.aws_managed)
+            .count();
+        if customer >= self.params.max_policies as usize {
+            return cv(Cv::PolicyNumberLimitExceeded);
+        }
+        if tags.len() > self.params.max_tags_per_resource as usize {
+            return cv(Cv::MaxTagLimitExceeded);
+        }
+        let id = format!("p-{:08}", self.next_policy);
+        self.next_policy += 1;
+        let summary = PolicySummary {
+            arn: format!(
+                "arn:aws:organizations::{}:policy/{ORG_ID}/service_control_policy/{id}",
+                self.management_account_id
+            ),
+            id,
+            name: name.to_string(),
+            aws_managed: false,
+        };
+        self.push_policy(PolicyRec {
+            summary: summary.clone(),
+            tags: tags.clone(),
+        });
+        Ok(Response::Policy(summary))
+    }
+
+    fn attach_policy(&mut self, policy_id: &str, target_id: &str) -> ApiResult {
+        if !self.policy_index.contains_key(policy_id) {
+            return Self::policy_not_found();
+        }
+        if !self.is_attach_target(target_id) {
+            return Self::target_not_found();
+        }
+        let attached = self
+            .attachments
+            .get(target_id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if attached.iter().any(|(_, p)| p == policy_id) {
+            return err(
+                ErrorCode::DuplicatePolicyAttachmentException,
+                "The selected policy is already attached to the specified target.",
+            );
+        }
+        if attached.len() >= self.params.max_policies_per_target as usize {
+            return cv(Cv::MaxPolicyTypeAttachmentLimitExceeded);
+        }
+        self.attach(policy_id, target_id);
+        Ok(Response::Empty)
+    }
+
+    fn detach_policy(&mut self, policy_id: &str, target_id: &str) -> ApiResult {
+        if !self.policy_index.contains_key(policy_id) {
+            return Self::policy_not_found();
+        }
+        if !self.is_attach_target(target_id) {
+            return Self::target_not_found();
+        }
+        let attached = self.attachments.entry(target_id.to_string()).or_default();
+        let Some(pos) = attached.iter().position(|(_, p)| p == policy_id) else {
+            return err(
+                ErrorCode::PolicyNotAttachedException,
+                "The policy isn't attached to the specified target in the specified root.",
+            );
+        };
+        if attached.len() <= 1 {
+            return cv(Cv::MinPolicyTypeAttachmentLimitExceeded);
+        }
+        attached.remove(pos);
+        Ok(Response::Empty)
+    }
+
+    fn create_account<R: Rng>(
+        &mut self,
+        now: u64,
+        email: &str,
+        name: &str,
+        tags: &Tags,
+        rng: &mut R,
+    ) -> ApiResult {
+        if self.pending.len() >= self.params.create_account_concurrency as usize {
+            return err(ErrorCode::TooManyRequestsException, MSG_IN_PROGRESS);
+        }
+        let per_day = self.params.account_creations_per_day as usize;
+        if per_day > 0 {
+            let recent = self
+                .accepted_at
+                .iter()
+                .filter(|&&t| t <= now && now - t < DAY_MS)
+                .count();
+            if recent >= per_day {
+                return cv(Cv::AccountCreationRateLimitExceeded);
+            }
+        }
+        if tags.len() > self.params.max_tags_per_resource as usize {
+            return cv(Cv::MaxTagLimitExceeded);
+        }
+        let lower = email.to_lowercase();
+        let failure = if !email_is_valid(email) {
+            Some(CreateAccountFailureReason::InvalidEmail)
+        } else if self.emails.contains(&lower) {
+            Some(CreateAccountFailureReason::EmailAlreadyExists)
+        } else if self.accounts.len() + self.pending_successes() >= self.account_quota as usize {
+            Some(CreateAccountFailureReason::AccountLimitExceeded)
+        } else {
+            None
+        };
+        let duration_ms = match failure {
+            Some(_) => secs_to_ms(self.params.account_creation.min_s),
+            None => self.draw_creation_ms(rng),
+        };
+        if failure.is_none() {
+            self.emails.insert(lower);
+        }
+        let id = format!("car-{:08}", self.next_car);
+        self.next_car += 1;
+        let c = Creation {
+            id: id.clone(),
+            name: name.to_string(),
+            email: email.to_string(),
+            tags: tags.clone(),
+            failure,
+            state: CreateAccountState::InProgress,
+            account_id: None,
+        };
+        let status = c.status();
+        let idx = self.creations.len();
+        self.creations.push(c);
+        self.creation_index.insert(id, idx);
+        self.pending.insert((now.saturating_add(duration_ms), idx));
+        self.accepted_at.push(now);
+        Ok(Response::CreateAccountStatus(status))
+    }
+
+    fn move_account(&mut self, account_id: &str, source: &str, destination: &str) -> ApiResult {
+        let Some(&i) = self.account_index.get(account_id) else {
+            return Self::account_not_found();
+        };
+        if !self.is_parent(source) || self.accounts[i].parent_id != source {
+            return err(
+                ErrorCode::SourceParentNotFoundException,
+                "We can't find a source root or OU with the ParentId that you specified.",
+            );
+        }
+        if !self.is_parent(destination) {
+            return err(
+                ErrorCode::DestinationParentNotFoundException,
+                "We can't find the destination container (a root or OU) with the ParentId that you specified.",
+            );
+        }
+        if source == destination {
+            return err(
+                ErrorCode::DuplicateAccountException,
+                "That account is already present in the specified destination.",
+            );
+        }
+        self.accounts[i].parent_id = destination.to_string();
+        Ok(Response::Empty)
+    }
+
+    fn tag_resource(&mut self, resource_id: &str, tags: &Tags) -> ApiResult {
+        let max = self.params.max_tags_per_resource as usize;
+        let Some(t) = self.tags_mut(resource_id) else {
+            return Self::target_not_found();
+        };
+        let added = tags.keys().filter(|k| !t.contains_key(*k)).count();
+        if t.len() + added > max {
+            return cv(Cv::MaxTagLimitExceeded);
+        }
+        t.extend(tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+        Ok(Response::Empty)
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    /// Completes every creation due by `now`, in order of completion time, then of request.
+    fn complete_due(&mut self, now: u64) {
+        while let Some(&(t, idx)) = self.pending.first() {
+            if t > now {
+                break;
+            }
+            self.pending.pop_first();
+            self.finish_creation(idx);
+        }
+    }
+
+    fn finish_creation(&mut self, idx: usize) {
+        if self.creations[idx].failure.is_some() {
+            self.creations[idx].state = CreateAccountState::Failed;
+            return;
+        }
+        let c = &self.creations[idx];
+        let (name, email, tags) = (c.name.clone(), c.email.clone(), c.tags.clone());
+        let id = match self.hints.get(&email.to_lowercase()) {
+            Some(h) if !self.account_index.contains_key(h) => h.clone(),
+            _ => self.next_free_account_id(),
+        };
+        self.add_account(id.clone(), name, email, tags);
+        let c = &mut self.creations[idx];
+        c.state = CreateAccountState::Succeeded;
+        c.account_id = Some(id);
+    }
+
+    /// The next counter id not used by an account nor promised to an email.
+    fn next_free_account_id(&mut self) -> String {
+        loop {
+            let id = format!("{:012}", self.next_account);
+            self.next_account += 1;
+            if !self.account_index.contains_key(&id) && !self.hinted_ids.contains(&id) {
+                return id;
+            }
+        }
+    }
+
+    fn add_account(&mut self, id: String, name: String, email: String, tags: Tags) {
+        self.emails.insert(email.to_lowercase());
+        let arn = format!(
+            "arn:aws:organizations::{}:account/{ORG_ID}/{id}",
+            self.management_account_id
+        );
+        self.account_index.insert(id.clone(), self.accounts.len());
+        self.accounts.push(AccountRec {
+            id: id.clone(),
+            arn,
+            name,
+            email,
+            parent_id: self.root.id.clone(),
+            tags,
+        });
+        self.attach(FULL_AWS_ACCESS_ID, &id);
+    }
+
+    fn push_policy(&mut self, p: PolicyRec) {
+        self.policy_index
+            .insert(p.summary.id.clone(), self.policies.len());
+        self.policies.push(p);
+    }
+
+    fn attach(&mut self, policy_id: &str, target_id: &str) {
+        self.attach_seq += 1;
+        self.attachments
+            .entry(target_id.to_string())
+            .or_default()
+            .push((self.attach_seq, policy_id.to_string()));
+    }
+
+    /// Accepted, not-failed creations still in progress.
+    fn pending_successes(&self) -> usize {
+        self.pending
+            .iter()
+            .filter(|&&(_, i)| self.creations[i].failure.is_none())
+            .count()
+    }
+
+    /// A successful creation's duration: lognormal with the configured median and p95,
+    /// clamped to `[min_s, max_s]`, in ms.
+    fn draw_creation_ms<R: Rng>(&self, rng: &mut R) -> u64 {
+        let ac = &self.params.account_creation;
+        let median = ac.median_s.max(f64::MIN_POSITIVE);
+        let sigma = (ac.p95_s / median).ln().max(0.0) / Z95;
+        let z: f64 = rng.sample(StandardNormal);
+        let s = (median.ln() + sigma * z)
+            .exp()
+            .clamp(ac.min_s, ac.max_s.max(ac.min_s));
+        secs_to_ms(s)
+    }
+
+    fn entity(&self, id: &str) -> Option<Entity> {
+        if id == self.root.id {
+            Some(Entity::Root)
+        } else if let Some(&i) = self.ou_index.get(id) {
+            Some(Entity::Ou(i))
+        } else if let Some(&i) = self.account_index.get(id) {
+            Some(Entity::Account(i))
+        } else {
+            self.policy_index.get(id).map(|&i| Entity::Policy(i))
+        }
+    }
+
+    fn is_parent(&self, id: &str) -> bool {
+        matches!(self.entity(id), Some(Entity::Root | Entity::Ou(_)))
+    }
+
+    fn is_attach_target(&self, id: &str) -> bool {
+        matches!(
+            self.entity(id),
+            Some(Entity::Root | Entity::Ou(_) | Entity::Account(_))
+        )
+    }
+
+    /// The tags of a taggable resource: the root, an OU, an account or a customer-managed policy.
+    fn tags_mut(&mut self, id: &str) -> Option<&mut Tags> {
+        match self.entity(id)? {
+            Entity::Root => Some(&mut self.root_tags),
+            Entity::Ou(i) => Some(&mut self.ous[i].tags),
+            Entity::Account(i) => Some(&mut self.accounts[i].tags),
+            Entity::Policy(i) if !self.policies[i].summary.aws_managed => {
+                Some(&mut self.policies[i].tags)
+            }
+            Entity::Policy(_) => None,
+        }
+    }
+
+    fn parent_not_found() -> ApiResult {
+        err(
+            ErrorCode::ParentNotFoundException,
+            "We can't find a root or OU with the ParentId that you specified.",
+        )
+    }
+
+    fn target_not_found() -> ApiResult {
+        err(
+            ErrorCode::TargetNotFoundException,
+            "We can't find a root, OU, account, or policy with the TargetId that you specified.",
+        )
+    }
+
+    fn policy_not_found() -> ApiResult {
+        err(
+            ErrorCode::PolicyNotFoundException,
+            "We can't find a policy with the PolicyId that you specified.",
+        )
+    }
+
+    fn account_not_found() -> ApiResult {
+        err(
+            ErrorCode::AccountNotFoundException,
+            "We can't find an AWS account with the AccountId that you specified, or the account whose credentials you used to make this request isn't a member of an organization.",
+        )
     }
 }
+
+#[cfg(test)]
+#[path = "model_tests.rs"]
+mod tests;
