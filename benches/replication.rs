@@ -1,1 +1,32 @@
-fn main() {}
+//! One 100-customer replication in simulated time: the deployment alone, and with its analysis.
+//!
+//! `cargo bench --bench replication`
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use orgsim::{analysis, scenario, sim};
+
+fn replication(c: &mut Criterion) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hundred-customers.toml");
+    let sc = scenario::load(&path).expect("the shipped scenario loads");
+    assert_eq!(sc.customers.len(), 100);
+    let mut seed = 0u64;
+    c.bench_function("sim::run, 100 customers", |b| {
+        b.iter(|| {
+            seed += 1;
+            black_box(sim::run(&sc, seed))
+        })
+    });
+    c.bench_function("sim::run + analyze, 100 customers", |b| {
+        b.iter(|| {
+            seed += 1;
+            let out = sim::run(&sc, seed);
+            black_box(analysis::analyze(&sc, &out.plan, &out.trace, &out.snapshot, seed, "sim"))
+        })
+    });
+}
+
+criterion_group!(benches, replication);
+criterion_main!(benches);

@@ -651,4 +651,4 @@ pub fn run_to_completion(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

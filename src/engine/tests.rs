@@ -11,7 +11,7 @@ use crate::plan;
 use crate::scenario::{Customer, Expectations, OrganizationConfig, Scenario, ServiceParams, Tier};
 use trace::CallRecord;
 
-fn scenario(n: usize) -> Scenario {
+pub(crate) fn scenario(n: usize) -> Scenario {
     let mut tiers = BTreeMap::new();
     for (k, fw, ou) in [
         ("fintech", "SOC2", "Customers-Fintech"),
