@@ -1,0 +1,1003 @@
+use super::*;
+use std::path::PathBuf;
+
+fn p(src: &str) -> Result<Scenario, ScenarioError> {
+    parse(src, Path::new("t.toml"))
+}
+
+/// Parses `src`, expecting an error; returns it.
+fn err(src: &str) -> ScenarioError {
+    match p(src) {
+        Ok(s) => panic!(
+            "expected an error, got a scenario with {} customers",
+            s.customers.len()
+        ),
+        Err(e) => e,
+    }
+}
+
+/// Asserts the error's line and field, and that its message contains `needle`.
+#[track_caller]
+fn assert_err(src: &str, line: usize, field: Option<&str>, needle: &str) {
+    let e = err(src);
+    assert_eq!(e.file, Path::new("t.toml"), "{e}");
+    assert_eq!(e.line, line, "line of: {e}");
+    assert!(e.column >= 1, "column of: {e}");
+    assert_eq!(e.field.as_deref(), field, "field of: {e}");
+    assert!(
+        e.message.contains(needle),
+        "message of `{e}` lacks `{needle}`"
+    );
+}
+
+const ACME: &str = "name = \"t\"\n\
+                    [[customers]]\n\
+                    name = \"ACME Finance Inc\"\n\
+                    tier = \"fintech\"\n\
+                    email = \"john@acmefinance.com\"\n";
+
+fn with_acme(rest: &str) -> String {
+    format!("{ACME}{rest}")
+}
+
+fn shipped(name: &str) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name);
+    load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn fixed(c: &CostLine) -> Cents {
+    match c.kind {
+        CostKind::Fixed { monthly_cents } => monthly_cents,
+    }
+}
+
+// ---- the shipped files ----------------------------------------------------------------------
+
+#[test]
+fn shipped_single_customer() {
+    let s = shipped("single-customer.toml");
+    assert_eq!(s.seed, 42);
+    assert_eq!(s.customers.len(), 1);
+    let c = &s.customers[0];
+    assert_eq!(
+        (c.name.as_str(), c.tier.as_str(), c.email.as_str()),
+        ("ACME Finance Inc", "fintech", "john@acmefinance.com")
+    );
+    assert_eq!(c.account_id.as_deref(), Some("222233334444"));
+    assert_eq!(c.monthly_cents, 800_000);
+    assert!(!c.generated && c.line > 0);
+    let lines: Vec<(&str, Cents)> = s
+        .costs
+        .iter()
+        .map(|c| (c.name.as_str(), fixed(c)))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("Base infrastructure", 18_000),
+            ("Customer support", 50_000),
+            ("Sales and marketing", 100_000)
+        ]
+    );
+    assert_eq!(s.expect.makespan_max_ms, None);
+    assert_eq!(s.expect.unresolved_conflicts_max, Some(0));
+}
+
+#[test]
+fn shipped_two_customers() {
+    let s = shipped("two-customers.toml");
+    assert_eq!(s.customers.len(), 2);
+    let m = &s.customers[1];
+    assert_eq!(m.name, "MediCorp Solutions Inc");
+    assert_eq!(m.tier, "healthcare");
+    assert_eq!(m.email, "compliance@medicorp.com");
+    assert_eq!(m.account_id.as_deref(), Some("333344445555"));
+    assert_eq!(m.monthly_cents, 1_500_000);
+    let total: Cents = s.costs.iter().map(fixed).sum();
+    assert_eq!(total, 338_000);
+    assert_eq!(s.expect.makespan_max_ms, None);
+}
+
+#[test]
+fn shipped_three_five_and_hundred() {
+    let three = shipped("three-customers.toml");
+    assert_eq!(three.customers.len(), 3);
+    assert_eq!(three.customers[2].tier, "gov-federal");
+    assert_eq!(three.customers[2].monthly_cents, 2_500_000);
+
+    let five = shipped("five-customers.toml");
+    assert_eq!(five.customers.len(), 5);
+    let tiers: std::collections::BTreeSet<&str> =
+        five.customers.iter().map(|c| c.tier.as_str()).collect();
+    assert_eq!(tiers.len(), 4);
+    assert_eq!(
+        five.customers
+            .iter()
+            .filter(|c| c.tier == "fintech")
+            .count(),
+        2
+    );
+
+    let h = shipped("hundred-customers.toml");
+    assert_eq!(h.customers.len(), 100);
+    assert_eq!(h.customers[0].name, "ACME Finance Inc");
+    assert_eq!(h.customers[1].name, "MediCorp Solutions Inc");
+    assert!(h.customers[2..].iter().all(|c| c.generated && c.line == 0));
+    assert_eq!(h.organization.account_quota, 200);
+    // 98 over 0.5 / 0.25 / 0.1 / 0.15: 49, 24.5, 9.8, 14.7 -> 49, 24, 10, 15; plus the listed two.
+    let count = |t: &str| h.customers.iter().filter(|c| c.tier == t).count();
+    assert_eq!(
+        (
+            count("fintech"),
+            count("healthcare"),
+            count("gov-federal"),
+            count("standard")
+        ),
+        (50, 25, 10, 15)
+    );
+    assert_eq!(h.costs.iter().map(fixed).sum::<Cents>(), 338_000);
+}
+
+#[test]
+fn every_shipped_file_loads() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let s = load(&path).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(s.seed, 42, "{}", path.display());
+            assert_eq!(s.source, path);
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                text.starts_with('#'),
+                "{} starts with a comment",
+                path.display()
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 5);
+}
+
+// ---- what a file may say --------------------------------------------------------------------
+
+#[test]
+fn defaults() {
+    let s = p(ACME).unwrap();
+    assert_eq!(s.name, "t");
+    assert_eq!(s.seed, 1);
+    assert_eq!(s.source, Path::new("t.toml"));
+    assert_eq!(s.customers[0].monthly_cents, 800_000);
+    assert_eq!(s.customers[0].line, 2);
+    assert_eq!(s.tiers, builtin_tiers());
+    assert_eq!(s.organization, OrganizationConfig::default());
+    assert_eq!(s.deploy, DeployConfig::default());
+    assert_eq!(s.service, ServiceParams::default());
+    assert!(s.costs.is_empty());
+    assert_eq!(s.expect, Expectations::default());
+}
+
+#[test]
+fn customer_lines_are_their_tables() {
+    let s = p(&format!("{ACME}\n# another\n[[customers]]\nname = \"B\"\ntier = \"standard\"\nemail = \"b@b.example\"\n")).unwrap();
+    assert_eq!(s.customers[0].line, 2);
+    assert_eq!(s.customers[1].line, 8);
+}
+
+#[test]
+fn money_is_exact_cents() {
+    for (text, cents) in [
+        ("99.99", 9999),
+        ("0.1", 10),
+        ("8000", 800_000),
+        ("0", 0),
+        ("12.5", 1250),
+        ("1e3", 100_000),
+        ("1000000000000", 100_000_000_000_000),
+    ] {
+        let s = p(&with_acme(&format!("monthly = {text}\n"))).unwrap();
+        assert_eq!(s.customers[0].monthly_cents, cents, "{text}");
+    }
+    assert_eq!(dollars_to_cents(0.29), Ok(29));
+    assert_eq!(dollars_to_cents(1234567.89), Ok(123456789));
+    assert_eq!(dollars_to_cents(-0.0), Ok(0));
+}
+
+#[test]
+fn bad_money() {
+    for (text, needle) in [
+        ("0.001", "2 decimal places"),
+        ("-3", "negative"),
+        ("-0.5", "negative"),
+        ("1000000000001", "at most"),
+        ("1e300", "at most"),
+        ("nan", "finite"),
+        ("inf", "finite"),
+        ("\"8000\"", "wrong type"),
+    ] {
+        assert_err(
+            &with_acme(&format!("monthly = {text}\n")),
+            6,
+            Some("customers[0].monthly"),
+            needle,
+        );
+    }
+    assert_err(
+        &with_acme("[[costs]]\nname = \"x\"\nmonthly = 1.234\n"),
+        8,
+        Some("costs[0].monthly"),
+        "2 decimal",
+    );
+    assert_err(
+        &with_acme("[tiers.fintech]\nmonthly_price = -1\n"),
+        7,
+        Some("tiers.fintech.monthly_price"),
+        "negative",
+    );
+}
+
+#[test]
+fn tier_overrides_and_additions() {
+    let s = p(&with_acme(
+        "monthly = 100\n[tiers.fintech]\nmonthly_price = 9500\n\
+         [tiers.healthcare]\nou = \"Customers-Health\"\nframework = \"HIPAA-2\"\n\
+         [tiers.pci]\nframework = \"PCI-DSS\"\nou = \"Customers-PCI\"\nmonthly_price = 12000.5\n\
+         [[customers]]\nname = \"P\"\ntier = \"pci\"\nemail = \"p@p.example\"\n\
+         [[customers]]\nname = \"F\"\ntier = \"fintech\"\nemail = \"f@p.example\"\n",
+    ))
+    .unwrap();
+    assert_eq!(s.tiers.len(), 5);
+    let f = &s.tiers["fintech"];
+    assert_eq!(
+        (f.framework.as_str(), f.ou.as_str(), f.monthly_price_cents),
+        ("SOC2", "Customers-Fintech", 950_000)
+    );
+    let h = &s.tiers["healthcare"];
+    assert_eq!(
+        (h.framework.as_str(), h.ou.as_str(), h.monthly_price_cents),
+        ("HIPAA-2", "Customers-Health", 1_500_000)
+    );
+    let pci = &s.tiers["pci"];
+    assert_eq!(
+        (
+            pci.key.as_str(),
+            pci.framework.as_str(),
+            pci.monthly_price_cents
+        ),
+        ("pci", "PCI-DSS", 1_200_050)
+    );
+    // An explicit `monthly` wins over the tier's price; otherwise the (overridden) price.
+    assert_eq!(s.customers[0].monthly_cents, 10_000);
+    assert_eq!(s.customers[1].monthly_cents, 1_200_050);
+    assert_eq!(s.customers[2].monthly_cents, 950_000);
+}
+
+#[test]
+fn bad_tiers() {
+    assert_err(
+        &with_acme("[tiers.pci]\nframework = \"PCI\"\nou = \"Customers-PCI\"\n"),
+        6,
+        Some("tiers.pci.monthly_price"),
+        "`monthly_price` is missing",
+    );
+    assert_err(
+        &with_acme("[tiers.PCI]\nframework = \"PCI\"\nou = \"O\"\nmonthly_price = 1\n"),
+        6,
+        Some("tiers.PCI"),
+        "lowercase",
+    );
+    assert_err(
+        &with_acme("[tiers.fintech]\nframework = \"SOC 2\"\n"),
+        7,
+        Some("tiers.fintech.framework"),
+        "letters, digits",
+    );
+    assert_err(
+        &with_acme(&format!("[tiers.fintech]\nou = \"{}\"\n", "x".repeat(129))),
+        7,
+        Some("tiers.fintech.ou"),
+        "128",
+    );
+    assert_err(
+        &with_acme("[tiers.fintech]\nou = \"\"\n"),
+        7,
+        Some("tiers.fintech.ou"),
+        "128",
+    );
+    assert_err(
+        &with_acme("[tiers.fintech]\nprice = 1\n"),
+        7,
+        Some("tiers.fintech.price"),
+        "unknown key `price`",
+    );
+}
+
+#[test]
+fn organization_and_expect() {
+    let s = p(&with_acme(
+        "[organization]\naccount_quota = 200\nmanagement_account_id = \"999988887777\"\nexisting_accounts = 3\n\
+         [expect]\nmakespan_max = \"1h30m\"\nmargin_min = 0.79\nunresolved_conflicts_max = 0\nconflicts_max = 4\nthrottled_max = 5\nfailed_max = 1\n",
+    ))
+    .unwrap();
+    assert_eq!(s.organization.account_quota, 200);
+    assert_eq!(s.organization.management_account_id, "999988887777");
+    assert_eq!(s.organization.existing_accounts, 3);
+    assert_eq!(s.expect.makespan_max_ms, Some(5_400_000));
+    assert_eq!(s.expect.margin_min, Some(0.79));
+    assert_eq!(s.expect.unresolved_conflicts_max, Some(0));
+    assert_eq!(s.expect.conflicts_max, Some(4));
+    assert_eq!(s.expect.throttled_max, Some(5));
+    assert_eq!(s.expect.failed_max, Some(1));
+
+    for (text, ms) in [
+        ("600", 600_000),
+        ("90.5", 90_500),
+        ("\"90s\"", 90_000),
+        ("\"15m\"", 900_000),
+        ("\"500ms\"", 500),
+        ("\"2h\"", 7_200_000),
+        ("\"1m30s\"", 90_000),
+        ("\"45\"", 45_000),
+    ] {
+        let s = p(&with_acme(&format!("[expect]\nmakespan_max = {text}\n"))).unwrap();
+        assert_eq!(s.expect.makespan_max_ms, Some(ms), "{text}");
+    }
+    for text in [
+        "\"\"",
+        "\"15\u{e9}m\"",
+        "\"m\"",
+        "\"10x\"",
+        "-1",
+        "\"1h-5m\"",
+        "\"1.2.3s\"",
+        "1e300",
+        "true",
+    ] {
+        assert_err(
+            &with_acme(&format!("[expect]\nmakespan_max = {text}\n")),
+            7,
+            Some("expect.makespan_max"),
+            "",
+        );
+    }
+    assert_err(
+        &with_acme("[expect]\nmargin_min = 79\n"),
+        7,
+        Some("expect.margin_min"),
+        "between 0 and 1",
+    );
+    assert_err(
+        &with_acme("[expect]\nfailed_max = -1\n"),
+        7,
+        Some("expect.failed_max"),
+        "non-negative",
+    );
+    assert_err(
+        &with_acme("[expect]\nmakespan = 10\n"),
+        7,
+        Some("expect.makespan"),
+        "unknown key",
+    );
+    assert_err(
+        &with_acme("[organization]\naccount_quota = 0\n"),
+        7,
+        Some("organization.account_quota"),
+        "at least 1",
+    );
+    assert_err(
+        &with_acme("[organization]\nmanagement_account_id = \"12345\"\n"),
+        7,
+        Some("organization.management_account_id"),
+        "12 digits",
+    );
+    assert_err(
+        &with_acme("[organization]\nexisting_accounts = 1.5\n"),
+        7,
+        Some("organization.existing_accounts"),
+        "wrong type",
+    );
+}
+
+// ---- errors: where and what -----------------------------------------------------------------
+
+#[test]
+fn typo_key_points_at_its_line() {
+    assert_err(
+        &with_acme("emial = \"x@y.com\"\n"),
+        6,
+        Some("customers[0].emial"),
+        "unknown key `emial`",
+    );
+    assert_err("nmae = \"x\"\n", 1, Some("nmae"), "unknown key `nmae`");
+    assert_err(
+        &with_acme("\n\n[deploy]\nparalelism = 4\n"),
+        9,
+        Some("deploy.paralelism"),
+        "unknown key `paralelism`",
+    );
+    assert_err(
+        &with_acme("[service.account_creation]\nmedian = 3\n"),
+        7,
+        Some("service.account_creation.median"),
+        "unknown key",
+    );
+    assert_err(
+        &with_acme("[generate]\ncount = 1\nmixes = {}\n"),
+        8,
+        Some("generate.mixes"),
+        "unknown key",
+    );
+    assert_err(
+        &with_acme("[[costs]]\nname = \"x\"\nmonthly = 1\nper_customer = 2\n"),
+        9,
+        Some("costs[0].per_customer"),
+        "unknown key",
+    );
+    assert_err(
+        &with_acme("[organisation]\naccount_quota = 3\n"),
+        6,
+        Some("organisation"),
+        "unknown key",
+    );
+    let e = err(&with_acme("\n  [deploy]\n  parallelism = 4\n  bogus = 1\n"));
+    assert_eq!((e.line, e.column), (9, 3), "{e}");
+}
+
+#[test]
+fn wrong_types() {
+    assert_err(
+        &with_acme("[deploy]\nparallelism = \"ten\"\n"),
+        7,
+        Some("deploy.parallelism"),
+        "wrong type",
+    );
+    assert_err(
+        &with_acme("[deploy]\nparallelism = -1\n"),
+        7,
+        Some("deploy.parallelism"),
+        "non-negative",
+    );
+    assert_err("name = 3\n", 1, Some("name"), "wrong type");
+    assert_err(
+        &format!("seed = \"x\"\n{ACME}"),
+        1,
+        Some("seed"),
+        "wrong type",
+    );
+    assert_err(
+        "name = \"x\"\n[customers]\nname = \"A\"\n",
+        2,
+        Some("customers"),
+        "expected an array",
+    );
+    assert_err(
+        &with_acme("account_id = 222233334444\n"),
+        6,
+        Some("customers[0].account_id"),
+        "wrong type",
+    );
+}
+
+#[test]
+fn missing_keys() {
+    assert_err(
+        "[[customers]]\nname = \"A\"\ntier = \"fintech\"\nemail = \"a@b.com\"\n",
+        1,
+        Some("name"),
+        "required key `name`",
+    );
+    assert_err(
+        "name = \"x\"\n\n[[customers]]\nname = \"A\"\ntier = \"fintech\"\n",
+        3,
+        Some("customers[0].email"),
+        "required key `email`",
+    );
+    assert_err(
+        &with_acme("[[costs]]\nname = \"x\"\n"),
+        6,
+        Some("costs[0].monthly"),
+        "required key",
+    );
+    assert_err(
+        &with_acme("[generate]\nmix = { fintech = 1 }\n"),
+        6,
+        Some("generate.count"),
+        "required key",
+    );
+    assert_err(
+        &with_acme("[service.throttle.CreateAccount]\nrate = 1\n"),
+        6,
+        Some("service.throttle.CreateAccount.burst"),
+        "required key",
+    );
+}
+
+#[test]
+fn invalid_toml() {
+    let e = err("name = \"x\"\n[[customers]\nname = 1\n");
+    assert_eq!(e.line, 2, "{e}");
+    assert!(e.message.starts_with("invalid TOML"), "{e}");
+    let e = err("name = \"unterminated\n");
+    assert_eq!(e.line, 1, "{e}");
+    let e = err(&with_acme("name = \"dup\"\n"));
+    assert_eq!(e.line, 6, "{e}");
+    assert!(e.message.contains("invalid TOML"), "{e}");
+    let e = err("");
+    assert_eq!(e.field.as_deref(), Some("name"), "{e}");
+}
+
+#[test]
+fn empty_or_bad_name() {
+    assert_err(
+        &ACME.replace("name = \"t\"", "name = \"  \""),
+        1,
+        Some("name"),
+        "empty",
+    );
+}
+
+#[test]
+fn unknown_tier_lists_the_known_ones() {
+    let src = ACME.replace("\"fintech\"", "\"fintec\"");
+    let e = err(&src);
+    assert_eq!((e.line, e.column), (4, 8), "{e}");
+    assert_eq!(e.field.as_deref(), Some("customers[0].tier"));
+    assert!(e.message.contains("`fintec`"), "{e}");
+    assert!(
+        e.message
+            .contains("fintech, gov-federal, healthcare, standard"),
+        "{e}"
+    );
+    // A tier defined in the file is known.
+    let ok = format!("{src}[tiers.fintec]\nframework = \"SOC2\"\nou = \"X\"\nmonthly_price = 1\n");
+    assert!(p(&ok).is_ok());
+}
+
+#[test]
+fn bad_emails() {
+    for bad in [
+        "john.acmefinance.com",
+        "a@b@c.com",
+        "@acme.com",
+        "john@localhost",
+        "jo hn@acme.com",
+        "a@b.c",
+        "john@acme.",
+        "john@.com",
+    ] {
+        let src = ACME.replace("john@acmefinance.com", bad);
+        assert_err(&src, 5, Some("customers[0].email"), "not a valid email");
+    }
+    let long = format!("{}@acme.com", "x".repeat(60));
+    assert_err(
+        &ACME.replace("john@acmefinance.com", &long),
+        5,
+        Some("customers[0].email"),
+        "64",
+    );
+    for good in ["a@b.co", "john.doe+tag@sub.acme.example"] {
+        assert!(
+            p(&ACME.replace("john@acmefinance.com", good)).is_ok(),
+            "{good}"
+        );
+    }
+}
+
+#[test]
+fn bad_names() {
+    let long = "x".repeat(51);
+    assert_err(
+        &ACME.replace("ACME Finance Inc", &long),
+        3,
+        Some("customers[0].name"),
+        "50",
+    );
+    assert_err(
+        &ACME.replace("ACME Finance Inc", ""),
+        3,
+        Some("customers[0].name"),
+        "50",
+    );
+    assert!(p(&ACME.replace("ACME Finance Inc", &"é".repeat(50))).is_ok());
+}
+
+#[test]
+fn bad_account_ids() {
+    for bad in [
+        "12345678901",
+        "1234567890123",
+        "12345678901a",
+        "１２３４５６７８９０１２",
+        "",
+    ] {
+        assert_err(
+            &with_acme(&format!("account_id = \"{bad}\"\n")),
+            6,
+            Some("customers[0].account_id"),
+            "12 digits",
+        );
+    }
+    assert!(p(&with_acme("account_id = \"012345678901\"\n")).is_ok());
+}
+
+#[test]
+fn duplicates_are_not_load_errors() {
+    let s = p(&format!(
+        "{ACME}account_id = \"222233334444\"\n[[customers]]\nname = \"ACME Finance Inc\"\ntier = \"fintech\"\nemail = \"john@acmefinance.com\"\naccount_id = \"222233334444\"\n"
+    ))
+    .unwrap();
+    assert_eq!(s.customers.len(), 2);
+}
+
+#[test]
+fn deploy_check_points_at_the_key() {
+    let e = err(&with_acme("[deploy]\noverhead_s = 5\nparallelism = 0\n"));
+    assert_eq!((e.line, e.column), (8, 1), "{e}");
+    assert_eq!(e.field.as_deref(), Some("deploy.parallelism"));
+    assert!(e.message.contains("at least 1"), "{e}");
+    assert_err(
+        &with_acme("[deploy]\npoll_interval_s = 0\n"),
+        7,
+        Some("deploy.poll_interval_s"),
+        "greater than 0",
+    );
+    assert_err(
+        &with_acme("[deploy]\novershoot = 1\n"),
+        7,
+        Some("deploy.overshoot"),
+        "unknown key",
+    );
+    assert_err(
+        &with_acme("[deploy]\novershoot = 1\n"),
+        7,
+        Some("deploy.overshoot"),
+        "parallelism",
+    );
+    assert_err(
+        &with_acme("[deploy]\ncreate_timeout_s = nan\n"),
+        7,
+        Some("deploy.create_timeout_s"),
+        "seconds",
+    );
+    // The faulty key is not in the file (a default clashes): the table header.
+    assert_err(
+        &with_acme("\n[deploy]\nparallelism = 2\nbackoff_cap_ms = 10\n"),
+        7,
+        Some("deploy.backoff_base_ms"),
+        "backoff_cap_ms",
+    );
+    // Dotted keys at the top level.
+    assert_err(
+        &format!("deploy.max_attempts = 0\n{ACME}"),
+        1,
+        Some("deploy.max_attempts"),
+        "at least 1",
+    );
+}
+
+#[test]
+fn service_check_points_at_the_key() {
+    assert_err(
+        &with_acme(
+            "[service]\nmax_ous = 3\n\n[service.throttle.CreateAcount]\nrate = 1\nburst = 2\n",
+        ),
+        9,
+        Some("service.throttle.CreateAcount"),
+        "not an Organizations operation",
+    );
+    assert_err(
+        &with_acme("[service]\ninternal_error_probability = 1.5\n"),
+        7,
+        Some("service.internal_error_probability"),
+        "between 0 and 1",
+    );
+    assert_err(
+        &with_acme("[service]\nwrite_latency = { min_ms = 5, max_ms = 1 }\n"),
+        7,
+        Some("service.write_latency"),
+        "min_ms",
+    );
+    assert_err(
+        &with_acme("[service.account_creation]\nmedian_s = 100\np95_s = 50\n"),
+        6,
+        Some("service.account_creation"),
+        "median_s",
+    );
+    assert_err(
+        &with_acme("[service]\nmax_ou_depth = 0\n"),
+        6,
+        Some("service"),
+        "max_ou_depth",
+    );
+    let s = p(&with_acme("[service.throttle.CreateAccount]\nrate = 0.5\nburst = 4\n[service.latency.CreateAccount]\nmin_ms = 1\nmax_ms = 2\n")).unwrap();
+    assert_eq!(s.service.throttle["CreateAccount"].burst, 4.0);
+    assert_eq!(s.service.latency["CreateAccount"].max_ms, 2);
+}
+
+#[test]
+fn no_customers_is_an_error() {
+    assert_err("name = \"x\"\n", 1, Some("customers"), "no customers");
+    assert_err(
+        "name = \"x\"\n[generate]\ncount = 0\n",
+        3,
+        Some("generate.count"),
+        "no customers",
+    );
+    assert!(p("name = \"x\"\n[generate]\ncount = 1\n").is_ok());
+}
+
+// ---- generation -----------------------------------------------------------------------------
+
+#[test]
+fn apportionment_is_largest_remainder() {
+    assert_eq!(apportion(98, &[0.4, 0.2, 0.2, 0.2]), [39, 20, 20, 19]);
+    assert_eq!(apportion(10, &[3.0, 1.0]), [8, 2]);
+    assert_eq!(apportion(10, &[1.0, 3.0]), [3, 7]); // the tie goes to the first
+    assert_eq!(apportion(3, &[1.0, 1.0, 1.0, 1.0]), [1, 1, 1, 0]);
+    assert_eq!(apportion(7, &[0.0, 1.0]), [0, 7]);
+    assert_eq!(apportion(0, &[1.0, 1.0]), [0, 0]);
+    assert_eq!(apportion(100_000, &[1e-300, 1.0, 1e300]), [0, 0, 100_000]);
+    for n in 0..200u64 {
+        let c = apportion(n, &[0.1, 0.2, 0.3, 0.15, 0.25]);
+        assert_eq!(c.iter().sum::<u64>(), n);
+    }
+}
+
+#[test]
+fn generation_follows_the_mix_exactly() {
+    let src = with_acme(
+        "[generate]\ncount = 98\nmix = { fintech = 0.4, healthcare = 0.2, gov-federal = 0.2, standard = 0.2 }\n",
+    );
+    let s = p(&src).unwrap();
+    assert_eq!(s.customers.len(), 99);
+    let gen: Vec<&Customer> = s.customers.iter().filter(|c| c.generated).collect();
+    let count = |t: &str| gen.iter().filter(|c| c.tier == t).count();
+    // 39.2, 19.6 ×3: floors 39 + 19 ×3 = 96; the two seats left go to the .6 remainders in
+    // key order: gov-federal, healthcare.
+    assert_eq!(
+        (
+            count("fintech"),
+            count("gov-federal"),
+            count("healthcare"),
+            count("standard")
+        ),
+        (39, 20, 20, 19)
+    );
+    for (i, c) in gen.iter().enumerate() {
+        let n = i + 1;
+        assert_eq!(c.name, format!("Customer {n:03}"));
+        assert_eq!(c.email, format!("customer-{n:03}@example.com"));
+        assert_eq!(c.monthly_cents, s.tiers[&c.tier].monthly_price_cents);
+        assert_eq!((c.line, c.account_id.as_deref()), (0, None));
+    }
+    // Shuffled: not all fintech first.
+    assert!(gen[..39].iter().any(|c| c.tier != "fintech"));
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let src = with_acme("[generate]\ncount = 50\n");
+    let a = p(&src).unwrap();
+    let b = p(&src).unwrap();
+    assert_eq!(a.customers, b.customers);
+    // Default mix: equal over the four built-ins (50 = 13 + 13 + 12 + 12, in key order).
+    let count = |t: &str| {
+        a.customers
+            .iter()
+            .filter(|c| c.generated && c.tier == t)
+            .count()
+    };
+    assert_eq!(
+        (
+            count("fintech"),
+            count("gov-federal"),
+            count("healthcare"),
+            count("standard")
+        ),
+        (13, 13, 12, 12)
+    );
+    // The order depends on the seed: the scenario's, or [generate]'s own.
+    let other = p(&format!("seed = 2\n{src}")).unwrap();
+    let own = p(&with_acme("[generate]\ncount = 50\nseed = 2\n")).unwrap();
+    let tiers = |s: &Scenario| {
+        s.customers
+            .iter()
+            .map(|c| c.tier.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(tiers(&other), tiers(&own));
+    assert_ne!(tiers(&a), tiers(&own));
+    // The same seed gives the same order, whatever else the file says.
+    let again = p(&format!(
+        "description = \"d\"\n{}",
+        with_acme("[generate]\ncount = 50\nseed = 1\n")
+    ))
+    .unwrap();
+    assert_eq!(a.customers[1..], again.customers[1..]);
+}
+
+#[test]
+fn generation_options() {
+    let s = p("name = \"g\"\n[generate]\ncount = 1000\nmix = { standard = 1, healthcare = 0 }\nemail_domain = \"t.example\"\nname_prefix = \"Acme Tenant\"\n").unwrap();
+    assert_eq!(s.customers.len(), 1000);
+    assert!(s
+        .customers
+        .iter()
+        .all(|c| c.tier == "standard" && c.monthly_cents == 200_000));
+    assert_eq!(s.customers[0].name, "Acme Tenant 001");
+    assert_eq!(s.customers[0].email, "acme-tenant-001@t.example");
+    assert_eq!(s.customers[999].name, "Acme Tenant 1000");
+    assert_eq!(s.customers[999].email, "acme-tenant-1000@t.example");
+    // Custom tiers may be generated.
+    let s = p("name = \"g\"\n[tiers.pci]\nframework = \"PCI\"\nou = \"Customers-PCI\"\nmonthly_price = 1\n[generate]\ncount = 2\nmix = { pci = 1 }\n").unwrap();
+    assert!(s
+        .customers
+        .iter()
+        .all(|c| c.tier == "pci" && c.monthly_cents == 100));
+}
+
+#[test]
+fn bad_generate() {
+    assert_err(
+        &with_acme("[generate]\ncount = 100001\n"),
+        7,
+        Some("generate.count"),
+        "100000",
+    );
+    assert_err(
+        &with_acme("[generate]\ncount = -1\n"),
+        7,
+        Some("generate.count"),
+        "non-negative",
+    );
+    assert_err(
+        &with_acme("[generate]\ncount = 5\nmix = { fintec = 1 }\n"),
+        8,
+        Some("generate.mix.fintec"),
+        "unknown tier",
+    );
+    assert_err(
+        &with_acme("[generate]\ncount = 5\nmix = { fintech = -1 }\n"),
+        8,
+        Some("generate.mix.fintech"),
+        ">= 0",
+    );
+    assert_err(
+        &with_acme("[generate]\ncount = 5\nmix = { fintech = 0 }\n"),
+        8,
+        Some("generate.mix"),
+        "greater than 0",
+    );
+    assert_err(
+        &with_acme("[generate]\ncount = 5\nmix = { fintech = 1e308, standard = 1e308 }\n"),
+        8,
+        Some("generate.mix"),
+        "finite",
+    );
+    assert_err(
+        &with_acme("[generate]\ncount = 5\nmix = { fintech = \"a\" }\n"),
+        8,
+        Some("generate.mix.fintech"),
+        "wrong type",
+    );
+    assert_err(
+        &with_acme("[generate]\ncount = 5\nemail_domain = \"localhost\"\n"),
+        8,
+        Some("generate.email_domain"),
+        "dot",
+    );
+    assert_err(
+        &with_acme(&format!(
+            "[generate]\ncount = 5\nemail_domain = \"{}.com\"\n",
+            "d".repeat(60)
+        )),
+        8,
+        Some("generate.email_domain"),
+        "64",
+    );
+    assert_err(
+        &with_acme(&format!(
+            "[generate]\ncount = 5\nname_prefix = \"{}\"\n",
+            "P".repeat(47)
+        )),
+        8,
+        Some("generate.name_prefix"),
+        "50",
+    );
+    assert_err(
+        &with_acme("[generate]\ncount = 5\nname_prefix = \" \"\n"),
+        8,
+        Some("generate.name_prefix"),
+        "empty",
+    );
+}
+
+// ---- robustness -----------------------------------------------------------------------------
+
+#[test]
+fn nothing_panics_on_mangled_input() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hundred-customers.toml");
+    let text = std::fs::read_to_string(path).unwrap();
+    // Every prefix.
+    for (i, _) in text.char_indices() {
+        let _ = p(&text[..i]);
+    }
+    // Each byte replaced by a few troublemakers.
+    let bytes = text.as_bytes();
+    for i in (0..bytes.len()).step_by(3) {
+        for b in [b'"', b'[', b'=', b'\n', b'-', b'9', b'.'] {
+            let mut m = bytes.to_vec();
+            m[i] = b;
+            if let Ok(s) = std::str::from_utf8(&m) {
+                let _ = p(s);
+            }
+        }
+    }
+    // Odd but valid TOML.
+    for src in [
+        "name = \"x\"\nseed = 9223372036854775807\n[generate]\ncount = 100000\nseed = 0\n",
+        "name = \"x\"\n[[customers]]\nname = \"é\"\ntier = \"fintech\"\nemail = \"é@é.é\"\nmonthly = 1e12\n",
+        "name = \"x\"\n[expect]\nmakespan_max = \"99999999999999999999h\"\n",
+        "name = \"x\"\ncustomers = []\ntiers = {}\n",
+        "\u{feff}name = \"x\"\n",
+    ] {
+        let _ = p(src);
+    }
+}
+
+#[test]
+fn errors_display_file_line_column_field() {
+    let e = err(&with_acme("[deploy]\nparallelism = 0\n"));
+    assert_eq!(
+        e.to_string(),
+        "t.toml:7:1: deploy.parallelism: must be at least 1"
+    );
+}
+
+#[test]
+fn unreadable_file() {
+    let e = load(Path::new("/nonexistent/orgsim/x.toml")).unwrap_err();
+    assert_eq!(e.line, 0);
+    assert!(e.message.contains("cannot read"));
+}
+
+#[test]
+fn line_col_counts_characters() {
+    assert_eq!(line_col("ab\ncdé f", 8), (2, 5));
+    assert_eq!(line_col("", 10), (1, 1));
+    assert_eq!(line_col("é", 1), (1, 1));
+}
+
+// ---- docs/scenario.md -----------------------------------------------------------------------
+
+#[test]
+fn docs_examples_parse() {
+    let doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenario.md"));
+    let mut blocks = 0;
+    let mut lines = doc.lines().enumerate();
+    while let Some((start, line)) = lines.next() {
+        let fence = line.trim_end();
+        if !fence.starts_with("```toml") {
+            continue;
+        }
+        let fragment = fence.trim_start_matches("```toml").trim() == "fragment";
+        let mut body = String::new();
+        for (_, l) in lines.by_ref() {
+            if l.trim_end() == "```" {
+                break;
+            }
+            body.push_str(l);
+            body.push('\n');
+        }
+        if fragment {
+            continue;
+        }
+        let source = PathBuf::from(format!("docs/scenario.md (block at line {})", start + 1));
+        parse(&body, &source).unwrap_or_else(|e| panic!("{e}"));
+        blocks += 1;
+    }
+    assert!(blocks >= 4, "only {blocks} toml blocks");
+}
