@@ -23,7 +23,14 @@ fn replication(c: &mut Criterion) {
         b.iter(|| {
             seed += 1;
             let out = sim::run(&sc, seed);
-            black_box(analysis::analyze(&sc, &out.plan, &out.trace, &out.snapshot, seed, "sim"))
+            black_box(analysis::analyze(
+                &sc,
+                &out.plan,
+                &out.trace,
+                &out.snapshot,
+                seed,
+                "sim",
+            ))
         })
     });
 }

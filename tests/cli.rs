@@ -53,12 +53,21 @@ fn statuses(v: &Value) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["check"].as_str().unwrap().to_string(), c["status"].as_str().unwrap().to_string()))
+        .map(|c| {
+            (
+                c["check"].as_str().unwrap().to_string(),
+                c["status"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
 fn status_of(v: &Value, check: &str) -> String {
-    statuses(v).into_iter().find(|(c, _)| c == check).map(|(_, s)| s).unwrap_or_default()
+    statuses(v)
+        .into_iter()
+        .find(|(c, _)| c == check)
+        .map(|(_, s)| s)
+        .unwrap_or_default()
 }
 
 const SEED_CHECKS: [&str; 8] = [
@@ -89,7 +98,10 @@ fn single_customer_reproduces_the_seed() {
     assert_eq!(f["profit"], 6320.0);
     assert_eq!(f["margin"], 0.79);
     let checks = statuses(&v);
-    assert_eq!(checks.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(), SEED_CHECKS);
+    assert_eq!(
+        checks.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(),
+        SEED_CHECKS
+    );
     for (c, s) in checks {
         if c == "parallel_deploy" {
             assert_eq!(s, "N/A");
@@ -99,7 +111,9 @@ fn single_customer_reproduces_the_seed() {
     }
     assert_eq!(v["backend"], "sim");
     assert_eq!(v["seed"], 42);
-    assert!(v["timing"]["makespan_s"].as_f64().unwrap() > v["timing"]["overhead_s"].as_f64().unwrap());
+    assert!(
+        v["timing"]["makespan_s"].as_f64().unwrap() > v["timing"]["overhead_s"].as_f64().unwrap()
+    );
 }
 
 #[test]
@@ -107,9 +121,23 @@ fn two_customers_reproduce_the_seed_figures_and_the_matrix() {
     let (c, v) = json_of(&["run", "scenarios/two-customers.toml", "--json"]);
     assert_eq!(c, 0, "{v}");
     let k = &v["resources"]["by_kind"];
-    assert_eq!((k["organizational_unit"].as_u64(), k["account"].as_u64(), k["policy_attachment"].as_u64()), (Some(2), Some(2), Some(2)));
+    assert_eq!(
+        (
+            k["organizational_unit"].as_u64(),
+            k["account"].as_u64(),
+            k["policy_attachment"].as_u64()
+        ),
+        (Some(2), Some(2), Some(2))
+    );
     let f = &v["financials"];
-    assert_eq!((f["revenue"].as_f64(), f["costs"].as_f64(), f["profit"].as_f64()), (Some(23000.0), Some(3380.0), Some(19620.0)));
+    assert_eq!(
+        (
+            f["revenue"].as_f64(),
+            f["costs"].as_f64(),
+            f["profit"].as_f64()
+        ),
+        (Some(23000.0), Some(3380.0), Some(19620.0))
+    );
     assert_eq!((f["margin"].as_f64().unwrap() * 100.0).round(), 85.0);
     assert_eq!(f["revenue_per_customer"], 11500.0);
     assert_eq!(f["profit_per_customer"], 9810.0);
@@ -120,17 +148,42 @@ fn two_customers_reproduce_the_seed_figures_and_the_matrix() {
     let o = run(&["run", "scenarios/two-customers.toml"]);
     assert_eq!(code(&o), 0);
     let t = stdout(&o);
-    for needle in ["$23,000", "$3,380", "$19,620", "85%", "PASS tier_routing", "makespan"] {
+    for needle in [
+        "$23,000",
+        "$3,380",
+        "$19,620",
+        "85%",
+        "PASS tier_routing",
+        "makespan",
+    ] {
         assert!(t.contains(needle), "missing {needle} in\n{t}");
     }
 }
 
 #[test]
 fn same_seed_same_bytes_other_seed_other_timings() {
-    let a = run(&["run", "scenarios/five-customers.toml", "--json", "--seed", "7"]);
-    let b = run(&["run", "scenarios/five-customers.toml", "--json", "--seed", "7"]);
+    let a = run(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--json",
+        "--seed",
+        "7",
+    ]);
+    let b = run(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--json",
+        "--seed",
+        "7",
+    ]);
     assert_eq!(a.stdout, b.stdout);
-    let c = run(&["run", "scenarios/five-customers.toml", "--json", "--seed", "8"]);
+    let c = run(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--json",
+        "--seed",
+        "8",
+    ]);
     let va: Value = serde_json::from_slice(&a.stdout).unwrap();
     let vc: Value = serde_json::from_slice(&c.stdout).unwrap();
     assert_eq!(vc["seed"], 8);
@@ -150,21 +203,29 @@ fn customers_toml(n: usize, tiers: &[&str]) -> String {
 
 #[test]
 fn twelve_customers_hit_the_default_account_quota() {
-    let d = scratch("quota");
-    let text = format!("name = \"twelve\"\nseed = 3\n\n{}", customers_toml(12, &["fintech", "healthcare", "standard"]));
-    let p = write(&d, "twelve.toml", &text);
-    let (c, v) = json_of(&["run", &p, "--json"]);
+    let (c, v) = json_of(&[
+        "run",
+        "scenarios/twelve-customers-over-quota.toml",
+        "--json",
+    ]);
     assert_eq!(c, 1);
     let items = v["resources"]["items"].as_array().unwrap();
     let accounts: Vec<&Value> = items.iter().filter(|i| i["kind"] == "account").collect();
     let created = accounts.iter().filter(|a| a["status"] == "created").count();
-    let over: Vec<&&Value> = accounts.iter().filter(|a| a["code"] == "ACCOUNT_LIMIT_EXCEEDED").collect();
+    let over: Vec<&&Value> = accounts
+        .iter()
+        .filter(|a| a["code"] == "ACCOUNT_LIMIT_EXCEEDED")
+        .collect();
     // Quota 10 counts the management account: 9 members fit.
     assert_eq!(created, 9);
     assert_eq!(over.len(), 3);
     assert_eq!(v["api"]["errors"]["ACCOUNT_LIMIT_EXCEEDED"], 3);
     assert_eq!(status_of(&v, "tier_routing"), "FAIL");
-    assert!(v["conflicts"].as_array().unwrap().iter().any(|c| c["kind"] == "quota" && c["code"] == "ACCOUNT_LIMIT_EXCEEDED"));
+    assert!(v["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["kind"] == "quota" && c["code"] == "ACCOUNT_LIMIT_EXCEEDED"));
     assert_eq!(v["verdict"], "FAIL");
 }
 
@@ -187,12 +248,23 @@ email = "john@acmefinance.com"
     assert_eq!(c, 1);
     assert_eq!(status_of(&v, "naming_conflicts"), "FAIL");
     let conflicts = v["conflicts"].as_array().unwrap();
-    assert!(conflicts.iter().any(|c| c["code"] == "EMAIL_ALREADY_EXISTS" && c["resolved"] == false));
+    assert!(conflicts
+        .iter()
+        .any(|c| c["code"] == "EMAIL_ALREADY_EXISTS" && c["resolved"] == false));
     let items = v["resources"]["items"].as_array().unwrap();
     let accounts: Vec<&Value> = items.iter().filter(|i| i["kind"] == "account").collect();
     assert_eq!(accounts.len(), 2, "both customers planned");
-    assert_eq!(accounts.iter().filter(|a| a["status"] == "created").count(), 1);
-    assert_eq!(accounts.iter().filter(|a| a["code"] == "EMAIL_ALREADY_EXISTS").count(), 1);
+    assert_eq!(
+        accounts.iter().filter(|a| a["status"] == "created").count(),
+        1
+    );
+    assert_eq!(
+        accounts
+            .iter()
+            .filter(|a| a["code"] == "EMAIL_ALREADY_EXISTS")
+            .count(),
+        1
+    );
     // validate and plan say so too, before anything runs.
     let o = run(&["validate", &p]);
     assert_eq!(code(&o), 1);
@@ -200,7 +272,8 @@ email = "john@acmefinance.com"
 }
 
 fn hundred(parallelism: Option<u32>) -> String {
-    let mut s = String::from("name = \"hundred\"\nseed = 42\n\n[organization]\naccount_quota = 200\n\n");
+    let mut s =
+        String::from("name = \"hundred\"\nseed = 42\n\n[organization]\naccount_quota = 200\n\n");
     if let Some(p) = parallelism {
         s.push_str(&format!("[deploy]\nparallelism = {p}\n\n"));
     }
@@ -210,7 +283,14 @@ fn hundred(parallelism: Option<u32>) -> String {
 #[test]
 fn a_hundred_customers_every_account_terminal_none_twice() {
     let d = scratch("hundred");
-    let one = write(&d, "one.toml", &format!("name = \"one\"\nseed = 42\n{}", customers_toml(1, &["fintech"])));
+    let one = write(
+        &d,
+        "one.toml",
+        &format!(
+            "name = \"one\"\nseed = 42\n{}",
+            customers_toml(1, &["fintech"])
+        ),
+    );
     let (_, v1) = json_of(&["run", &one, "--json"]);
     for par in [None, Some(5)] {
         let p = write(&d, "h.toml", &hundred(par));
@@ -219,10 +299,20 @@ fn a_hundred_customers_every_account_terminal_none_twice() {
         let accounts: Vec<&Value> = items.iter().filter(|i| i["kind"] == "account").collect();
         assert_eq!(accounts.len(), 100);
         let created = accounts.iter().filter(|a| a["status"] == "created").count();
-        let failed: Vec<&&Value> = accounts.iter().filter(|a| a["status"] == "failed").collect();
-        assert_eq!(created + failed.len(), 100, "every account created or failed");
+        let failed: Vec<&&Value> = accounts
+            .iter()
+            .filter(|a| a["status"] == "failed")
+            .collect();
+        assert_eq!(
+            created + failed.len(),
+            100,
+            "every account created or failed"
+        );
         for f in &failed {
-            assert!(f["code"].as_str().is_some_and(|c| !c.is_empty()), "failed with a reason: {f}");
+            assert!(
+                f["code"].as_str().is_some_and(|c| !c.is_empty()),
+                "failed with a reason: {f}"
+            );
         }
         let mut ids: Vec<&str> = accounts.iter().filter_map(|a| a["id"].as_str()).collect();
         ids.sort();
@@ -233,7 +323,11 @@ fn a_hundred_customers_every_account_terminal_none_twice() {
         assert!(makespan > 3.0 * v1["timing"]["makespan_s"].as_f64().unwrap());
         assert!(makespan > 970.0, "{makespan}");
         if par == Some(5) {
-            assert_eq!(created, 100, "five at a time never exceeds AWS's limits: {:?}", failed);
+            assert_eq!(
+                created, 100,
+                "five at a time never exceeds AWS's limits: {:?}",
+                failed
+            );
             assert!(v["timing"]["max_resources_in_flight"].as_u64().unwrap() <= 5);
         }
     }
@@ -243,14 +337,24 @@ fn a_hundred_customers_every_account_terminal_none_twice() {
 fn out_dir_gets_the_json_and_markdown_reports() {
     let d = scratch("out");
     let dir = d.join("reports");
-    let o = run(&["run", "scenarios/two-customers.toml", "--json", "--out", dir.to_str().unwrap()]);
+    let o = run(&[
+        "run",
+        "scenarios/two-customers.toml",
+        "--json",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
     assert_eq!(code(&o), 0);
     let written = std::fs::read(dir.join("report.json")).unwrap();
     assert_eq!(written, o.stdout);
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
     assert!(md.contains("## Validation matrix"));
     assert!(md.contains("| tier_routing | PASS |"));
-    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with('.')).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
     assert!(leftovers.is_empty());
 }
 
@@ -265,11 +369,18 @@ fn bad_scenarios_exit_2_with_the_line() {
     ];
     for (file, text, line, field) in cases {
         let p = write(&d, file, text);
-        for args in [vec!["run", p.as_str()], vec!["validate", p.as_str()], vec!["plan", p.as_str()]] {
+        for args in [
+            vec!["run", p.as_str()],
+            vec!["validate", p.as_str()],
+            vec!["plan", p.as_str()],
+        ] {
             let o = run(&args);
             assert_eq!(code(&o), 2, "{file} {args:?}: {}", stderr(&o));
             let e = stderr(&o);
-            assert!(e.contains(&format!("{file}{line}")), "{file}: no line in {e}");
+            assert!(
+                e.contains(&format!("{file}{line}")),
+                "{file}: no line in {e}"
+            );
             assert!(e.contains(field), "{file}: no field in {e}");
             assert!(o.stdout.is_empty());
         }
@@ -284,9 +395,17 @@ fn bad_scenarios_exit_2_with_the_line() {
 fn a_bad_out_dir_is_exit_2_and_writes_nothing() {
     let d = scratch("badout");
     let file = write(&d, "not-a-dir", "x");
-    let o = run(&["run", "scenarios/single-customer.toml", "--out", &format!("{file}/sub")]);
+    let o = run(&[
+        "run",
+        "scenarios/single-customer.toml",
+        "--out",
+        &format!("{file}/sub"),
+    ]);
     assert_eq!(code(&o), 2);
-    assert!(o.stdout.is_empty(), "no report printed when the run cannot be written");
+    assert!(
+        o.stdout.is_empty(),
+        "no report printed when the run cannot be written"
+    );
 }
 
 #[test]

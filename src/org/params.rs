@@ -169,7 +169,7 @@ impl ServiceParams {
             }
         }
         for (k, b) in &self.throttle {
-            if !(b.rate > 0.0 && b.rate.is_finite()) || !(b.burst >= 1.0 && b.burst.is_finite()) {
+            if !(b.rate > 0.0 && b.rate.is_finite() && b.burst >= 1.0 && b.burst.is_finite()) {
                 return Err((
                     format!("service.throttle.{k}"),
                     "rate must be > 0 and burst >= 1".into(),

@@ -129,7 +129,11 @@ mod tests {
     fn a_run_creates_every_resource_and_is_deterministic() {
         let sc = scenario(4);
         let a = run(&sc, 42);
-        assert!(a.trace.resources.iter().all(|r| r.outcome.is_success()), "{:?}", a.trace.resources);
+        assert!(
+            a.trace.resources.iter().all(|r| r.outcome.is_success()),
+            "{:?}",
+            a.trace.resources
+        );
         assert_eq!(a.snapshot.accounts.len(), 5, "management + 4");
         let b = run(&sc, 42);
         assert_eq!(a.trace, b.trace);
