@@ -160,7 +160,7 @@ pub struct FinancialsJson {
     pub billable_customers: usize,
 }
 
-fn conflict_kind(code: &str) -> Option<&'static str> {
+pub fn conflict_kind(code: &str) -> Option<&'static str> {
     Some(match code {
         "TooManyRequestsException" => "throttle",
         "ConcurrentModificationException" => "concurrent_modification",

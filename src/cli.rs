@@ -59,6 +59,42 @@ pub enum Command {
         /// List every resource and conflict, however many.
         #[arg(long, short)]
         verbose: bool,
+        /// Run with exactly this many customers (the scenario's first N, or extended with its
+        /// tier mix), as `sweep` does.
+        #[arg(long, value_name = "N")]
+        customers: Option<usize>,
+        /// Re-run replication K of a sweep alone: the seed becomes the sweep's derived seed for
+        /// (customer count, K).
+        #[arg(long, value_name = "K")]
+        replication: Option<u32>,
+    },
+    /// Monte Carlo over customer counts: distributions of makespan, conflicts, failures, margin.
+    Sweep {
+        scenario: PathBuf,
+        /// Customer counts: A..=B (or a single count).
+        #[arg(long, value_name = "A..=B")]
+        customers: String,
+        /// Step between customer counts (B is always included).
+        #[arg(long, default_value_t = 1)]
+        step: usize,
+        /// Replications per customer count.
+        #[arg(long, default_value_t = 100)]
+        replications: u32,
+        /// Base seed (default: the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Print the JSON summary instead of the table.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print one CSV row per replication instead of the table.
+        #[arg(long)]
+        csv: bool,
+        /// Also write sweep.json, sweep.csv and sweep.md into this directory.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Show the resource plan and its dependencies without running anything.
     Plan {

@@ -1,5 +1,6 @@
 pub mod analysis;
 pub mod cli;
+pub mod commands;
 pub mod engine;
 pub mod finance;
 pub mod org {
@@ -11,3 +12,5 @@ pub mod plan;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod stats;
+pub mod sweep;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use orgsim::cli::{Backend, Cli, Command};
-use orgsim::{analysis, plan, report, scenario, sim};
+use orgsim::{analysis, commands, plan, report, scenario, sim, sweep};
 
 /// Exit code 2: orgsim could not do its job.
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
@@ -30,18 +30,29 @@ fn main() -> ExitCode {
             json,
             out,
             verbose,
+            customers,
+            replication,
         } => {
-            let sc = match scenario::load(&scenario) {
+            let mut sc = match scenario::load(&scenario) {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
+            if let Some(n) = customers {
+                if n == 0 {
+                    return fail("--customers must be at least 1");
+                }
+                sc = sweep::resize(&sc, n);
+            }
             if backend != Backend::Sim {
                 return fail(format!(
                     "backend `{}` is not available in this build yet; use --backend sim",
                     backend.as_str()
                 ));
             }
-            let seed = seed.unwrap_or(sc.seed);
+            let mut seed = seed.unwrap_or(sc.seed);
+            if let Some(k) = replication {
+                seed = sweep::replication_seed(seed, sc.customers.len(), k);
+            }
             let out_run = sim::run(&sc, seed);
             let rep = analysis::analyze(
                 &sc,
@@ -71,6 +82,27 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
+        Command::Sweep {
+            scenario,
+            customers,
+            step,
+            replications,
+            seed,
+            threads,
+            json,
+            csv,
+            out,
+        } => ExitCode::from(commands::sweep(commands::SweepArgs {
+            scenario: &scenario,
+            customers: &customers,
+            step,
+            replications,
+            seed,
+            threads,
+            json,
+            csv,
+            out: out.as_deref(),
+        })),
         Command::Plan { scenario, json } => {
             let sc = match scenario::load(&scenario) {
                 Ok(s) => s,

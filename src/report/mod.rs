@@ -8,6 +8,8 @@ use std::path::Path;
 use crate::analysis::Report;
 use crate::finance::{fmt_margin, fmt_money};
 
+pub mod sweep;
+
 /// The JSON report, pretty-printed, with a final newline. Deterministic: same report, same bytes.
 pub fn json(r: &Report) -> String {
     let mut s = serde_json::to_string_pretty(r).expect("a report always serializes");

@@ -1,0 +1,134 @@
+//! Command handlers that are more than a few lines: each returns the exit code.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::report;
+use crate::scenario;
+use crate::sweep::{self, SweepReport};
+
+/// Set by the Ctrl-C handler; long commands poll it and stop cleanly.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the Ctrl-C handler once (a second install is ignored).
+pub fn install_ctrl_c() {
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+}
+
+/// Exit code 2 with a message.
+pub fn fail(msg: impl std::fmt::Display) -> u8 {
+    eprintln!("error: {msg}");
+    2
+}
+
+pub struct SweepArgs<'a> {
+    pub scenario: &'a Path,
+    pub customers: &'a str,
+    pub step: usize,
+    pub replications: u32,
+    pub seed: Option<u64>,
+    pub threads: Option<usize>,
+    pub json: bool,
+    pub csv: bool,
+    pub out: Option<&'a Path>,
+}
+
+pub fn sweep(a: SweepArgs) -> u8 {
+    let mut sc = match scenario::load(a.scenario) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    if let Some(s) = a.seed {
+        sc.seed = s;
+    }
+    let (lo, hi) = match sweep::parse_range(a.customers) {
+        Ok(r) => r,
+        Err(e) => return fail(format!("--customers: {e}")),
+    };
+    if a.step == 0 {
+        return fail("--step must be at least 1");
+    }
+    if a.replications == 0 {
+        return fail("--replications must be at least 1");
+    }
+    let counts = sweep::counts(lo, hi, a.step);
+    let total = counts.len() as u64 * a.replications as u64;
+    let threads = a.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    install_ctrl_c();
+    let bar = if std::io::stderr().is_terminal() && total >= 200 {
+        let b = indicatif::ProgressBar::new(total);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {bar:40} {pos}/{len} replications · {elapsed} elapsed · ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(b)
+    } else {
+        None
+    };
+    let progress = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let rows = sweep::run_sweep(
+        &sc,
+        &counts,
+        a.replications,
+        threads,
+        &progress,
+        &INTERRUPTED,
+    );
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let complete = rows.iter().all(Option::is_some);
+    let rep = SweepReport {
+        kind: "sweep".into(),
+        scenario: sc.name.clone(),
+        seed: sc.seed,
+        replications: a.replications,
+        complete,
+        parallelism: sc.deploy.parallelism,
+        account_quota: sc.organization.account_quota,
+        counts: sweep::summaries(&counts, &rows),
+    };
+    let json = {
+        let mut s = serde_json::to_string_pretty(&rep).expect("a sweep serializes");
+        s.push('\n');
+        s
+    };
+    let csv = sweep::csv(&rows);
+    if let Some(dir) = a.out {
+        let files = [
+            ("sweep.json", json.clone()),
+            ("sweep.csv", csv.clone()),
+            ("sweep.md", report::sweep::markdown(&rep)),
+        ];
+        if let Err(e) = report::write_files(dir, &files) {
+            return fail(format!("{}: cannot write the sweep: {e}", dir.display()));
+        }
+    }
+    if a.json {
+        print!("{json}");
+    } else if a.csv {
+        print!("{csv}");
+    } else {
+        print!("{}", report::sweep::text(&rep));
+    }
+    if !complete {
+        let done = rows.iter().flatten().count();
+        eprintln!(
+            "interrupted: {done} of {total} replications done; the partial results are above{}",
+            if a.out.is_some() { " and in --out" } else { "" }
+        );
+        return 2;
+    }
+    0
+}
