@@ -96,6 +96,29 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Regression gate: compare a sweep result with a baseline; exit 1 when it is worse.
+    Check {
+        /// The result: a `orgsim sweep --json` file.
+        result: PathBuf,
+        /// The baseline: a `orgsim sweep --json` file (e.g. under reports/baseline/).
+        #[arg(long)]
+        baseline: PathBuf,
+        /// Relative tolerance for both the p95 makespan and the conflict rate (0.10 = 10%).
+        #[arg(long)]
+        tolerance: Option<f64>,
+        /// Relative tolerance for the p95 makespan (default 0.10).
+        #[arg(long)]
+        makespan_tolerance: Option<f64>,
+        /// Relative tolerance for the conflict rate (default 0.10).
+        #[arg(long)]
+        conflict_tolerance: Option<f64>,
+        /// Absolute tolerance for the failure probability (default 0.02).
+        #[arg(long)]
+        failure_tolerance: Option<f64>,
+        /// Also write a Markdown summary here (for a CI job to post).
+        #[arg(long, value_name = "FILE")]
+        markdown: Option<PathBuf>,
+    },
     /// Show the resource plan and its dependencies without running anything.
     Plan {
         scenario: PathBuf,

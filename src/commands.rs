@@ -132,3 +132,86 @@ pub fn sweep(a: SweepArgs) -> u8 {
     }
     0
 }
+
+pub struct CheckArgs<'a> {
+    pub result: &'a Path,
+    pub baseline: &'a Path,
+    pub tolerances: crate::check::Tolerances,
+    pub markdown: Option<&'a Path>,
+}
+
+fn read_sweep(path: &Path) -> Result<SweepReport, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let rep: SweepReport = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}:{}:{}: not an `orgsim sweep --json` result: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    if rep.kind != "sweep" {
+        return Err(format!(
+            "{}: `kind` is `{}`, expected `sweep`",
+            path.display(),
+            rep.kind
+        ));
+    }
+    Ok(rep)
+}
+
+pub fn check(a: CheckArgs) -> u8 {
+    for (name, v) in [
+        ("makespan", a.tolerances.makespan),
+        ("conflict", a.tolerances.conflicts),
+        ("failure", a.tolerances.failures),
+    ] {
+        if !(v >= 0.0 && v.is_finite()) {
+            return fail(format!(
+                "the {name} tolerance must be a non-negative number"
+            ));
+        }
+    }
+    let (result, baseline) = match (read_sweep(a.result), read_sweep(a.baseline)) {
+        (Ok(r), Ok(b)) => (r, b),
+        (Err(e), _) | (_, Err(e)) => return fail(e),
+    };
+    if result.scenario != baseline.scenario {
+        eprintln!(
+            "warning: comparing scenario `{}` with a baseline of `{}`",
+            result.scenario, baseline.scenario
+        );
+    }
+    let rows = crate::check::compare(&result, &baseline, &a.tolerances);
+    if let Some(md) = a.markdown {
+        let text = crate::check::markdown(&result, &a.baseline.display().to_string(), &rows);
+        let dir = md
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = md
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Err(e) = report::write_files(dir, &[(name.as_str(), text)]) {
+            return fail(format!("{}: cannot write: {e}", md.display()));
+        }
+    }
+    let bad: Vec<_> = rows.iter().filter(|r| r.regressed).collect();
+    for r in &bad {
+        println!("REGRESSED {}", r.detail);
+    }
+    println!(
+        "orgsim check · {} vs {} · {} comparison(s), {} regression(s)",
+        a.result.display(),
+        a.baseline.display(),
+        rows.len(),
+        bad.len()
+    );
+    if bad.is_empty() {
+        0
+    } else {
+        1
+    }
+}

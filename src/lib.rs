@@ -1,4 +1,5 @@
 pub mod analysis;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod engine;

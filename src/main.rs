@@ -103,6 +103,28 @@ fn main() -> ExitCode {
             csv,
             out: out.as_deref(),
         })),
+        Command::Check {
+            result,
+            baseline,
+            tolerance,
+            makespan_tolerance,
+            conflict_tolerance,
+            failure_tolerance,
+            markdown,
+        } => {
+            let d = orgsim::check::Tolerances::default();
+            let tolerances = orgsim::check::Tolerances {
+                makespan: makespan_tolerance.or(tolerance).unwrap_or(d.makespan),
+                conflicts: conflict_tolerance.or(tolerance).unwrap_or(d.conflicts),
+                failures: failure_tolerance.unwrap_or(d.failures),
+            };
+            ExitCode::from(commands::check(commands::CheckArgs {
+                result: &result,
+                baseline: &baseline,
+                tolerances,
+                markdown: markdown.as_deref(),
+            }))
+        }
         Command::Plan { scenario, json } => {
             let sc = match scenario::load(&scenario) {
                 Ok(s) => s,

@@ -429,3 +429,174 @@ fn other_backends_are_refused_cleanly_for_now() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("sdk"));
 }
+
+fn small_scenario(extra: &str) -> String {
+    format!(
+        "name = \"gate\"\nseed = 5\n{extra}\n{}",
+        customers_toml(4, &["fintech", "healthcare"])
+    )
+}
+
+#[test]
+fn sweep_is_deterministic_and_any_replication_reruns_alone() {
+    let d = scratch("sweep");
+    let p = write(&d, "s.toml", &small_scenario(""));
+    let a = run(&[
+        "sweep",
+        &p,
+        "--customers",
+        "1..=4",
+        "--step",
+        "3",
+        "--replications",
+        "6",
+        "--json",
+    ]);
+    assert_eq!(code(&a), 0, "{}", stderr(&a));
+    let b = run(&[
+        "sweep",
+        &p,
+        "--customers",
+        "1..=4",
+        "--step",
+        "3",
+        "--replications",
+        "6",
+        "--json",
+        "--threads",
+        "1",
+    ]);
+    assert_eq!(
+        a.stdout, b.stdout,
+        "same sweep, same bytes, whatever the threads"
+    );
+    let v: Value = serde_json::from_slice(&a.stdout).unwrap();
+    let counts: Vec<u64> = v["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["customers"].as_u64().unwrap())
+        .collect();
+    assert_eq!(counts, vec![1, 4]);
+    // Replication 5 of 4 customers, from the CSV, re-run alone with `run`.
+    let csv = stdout(&run(&[
+        "sweep",
+        &p,
+        "--customers",
+        "4",
+        "--replications",
+        "6",
+        "--csv",
+    ]));
+    let row: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("4,5,"))
+        .expect("row 4,5")
+        .split(',')
+        .collect();
+    let (_, one) = json_of(&[
+        "run",
+        &p,
+        "--customers",
+        "4",
+        "--replication",
+        "5",
+        "--json",
+    ]);
+    assert_eq!(one["seed"].as_u64().unwrap().to_string(), row[2]);
+    assert_eq!(
+        format!("{:.3}", one["timing"]["makespan_s"].as_f64().unwrap()),
+        row[3]
+    );
+    assert_eq!(one["api"]["calls"].as_u64().unwrap().to_string(), row[5]);
+    assert_eq!(
+        one["conflicts"].as_array().unwrap().len().to_string(),
+        row[8]
+    );
+    // --out writes the three files.
+    let out = d.join("out");
+    let o = run(&[
+        "sweep",
+        &p,
+        "--customers",
+        "2",
+        "--replications",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0);
+    for f in ["sweep.json", "sweep.csv", "sweep.md"] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    assert_eq!(
+        code(&run(&[
+            "sweep",
+            &p,
+            "--customers",
+            "5..=1",
+            "--replications",
+            "2"
+        ])),
+        2
+    );
+}
+
+#[test]
+fn check_passes_the_baseline_and_catches_a_slower_model() {
+    let d = scratch("check");
+    let base = write(&d, "base.toml", &small_scenario(""));
+    let slow = write(
+        &d,
+        "slow.toml",
+        &small_scenario("[service.account_creation]\nmedian_s = 240\np95_s = 900\n"),
+    );
+    let sweep = |p: &str| {
+        stdout(&run(&[
+            "sweep",
+            p,
+            "--customers",
+            "1..=4",
+            "--step",
+            "3",
+            "--replications",
+            "40",
+            "--json",
+        ]))
+    };
+    let b = write(&d, "base.json", &sweep(&base));
+    let s = write(&d, "slow.json", &sweep(&slow));
+    let o = run(&["check", &b, "--baseline", &b]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let md = d.join("check.md");
+    let o = run(&[
+        "check",
+        &s,
+        "--baseline",
+        &b,
+        "--markdown",
+        md.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("REGRESSED") && stdout(&o).contains("makespan_p95_s"));
+    assert!(std::fs::read_to_string(&md)
+        .unwrap()
+        .contains("**REGRESSED**"));
+    // Faster than the baseline is no regression; a loose enough tolerance lets the slow one pass.
+    assert_eq!(code(&run(&["check", &b, "--baseline", &s])), 0);
+    assert_eq!(
+        code(&run(&[
+            "check",
+            &s,
+            "--baseline",
+            &b,
+            "--tolerance",
+            "100",
+            "--failure-tolerance",
+            "1"
+        ])),
+        0
+    );
+    // Not a sweep: exit 2.
+    assert_eq!(code(&run(&["check", &base, "--baseline", &b])), 2);
+}

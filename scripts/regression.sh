@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The regression gate over the shipped scenarios.
+#
+#   scripts/regression.sh check    # sweep each scenario, compare with reports/baseline/, exit 1 on regression
+#   scripts/regression.sh update   # sweep each scenario and rewrite the baselines (commit them)
+#
+# The Markdown summary of `check` goes to target/orgsim-check.md (and to stdout) for a CI job to post.
+# ORGSIM may name the binary (default: target/release/orgsim, built if missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-check}
+bin=${ORGSIM:-target/release/orgsim}
+[[ -x $bin ]] || cargo build --release --quiet
+
+# scenario, customer range, step, replications
+sweeps=(
+  "two-customers 1..=2 1 500"
+  "five-customers 1..=5 1 500"
+  "hundred-customers 1..=100 11 200"
+)
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+summary=target/orgsim-check.md
+mkdir -p target
+: > "$summary"
+status=0
+for s in "${sweeps[@]}"; do
+  read -r name range step reps <<< "$s"
+  "$bin" sweep "scenarios/$name.toml" --customers "$range" --step "$step" --replications "$reps" --json > "$work/$name.json"
+  case $mode in
+    update)
+      cp "$work/$name.json" "reports/baseline/$name.json"
+      echo "updated reports/baseline/$name.json"
+      ;;
+    check)
+      "$bin" check "$work/$name.json" --baseline "reports/baseline/$name.json" --markdown "$work/$name.md" || status=$?
+      cat "$work/$name.md" >> "$summary"
+      echo >> "$summary"
+      ;;
+    *)
+      echo "usage: $0 check|update" >&2
+      exit 2
+      ;;
+  esac
+done
+if [[ $mode == check ]]; then
+  cat "$summary"
+fi
+exit $status
