@@ -6,6 +6,7 @@
 //! scenario and seed give the same run, bit for bit.
 
 pub mod queue;
+pub mod queueing;
 
 use std::collections::BTreeMap;
 
