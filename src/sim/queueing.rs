@@ -82,7 +82,8 @@ pub struct MmcTheory {
 pub fn erlang_c(lambda: f64, mu: f64, c: usize) -> Option<MmcTheory> {
     let a = lambda / mu;
     let cf = c as f64;
-    if c == 0 || !(a / cf < 1.0) || lambda <= 0.0 || mu <= 0.0 {
+    let stable = a / cf < 1.0;
+    if c == 0 || !stable || lambda <= 0.0 || mu <= 0.0 {
         return None;
     }
     // Erlang B by the stable recursion, then C.
