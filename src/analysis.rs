@@ -34,6 +34,9 @@ pub struct Report {
     pub validation: Vec<Check>,
     pub financials: FinancialsJson,
     pub expectations: Vec<Check2>,
+    /// Advice that fails nothing (e.g. `ou_navigation`: an OU holding more accounts than
+    /// `[organization] ou_navigation_threshold`).
+    pub findings: Vec<crate::plan::Finding>,
     /// `PASS` when every validation row and expectation held (exit 0), else `FAIL` (exit 1).
     pub verdict: &'static str,
 }
@@ -473,6 +476,7 @@ pub fn analyze(
         validation,
         financials,
         expectations,
+        findings: plan.advisories.clone(),
         verdict: if ok { "PASS" } else { "FAIL" },
     }
 }
@@ -548,14 +552,18 @@ fn validate(
     let mut ou_problems = Vec::new();
     let mut ou_names = Vec::new();
     for &i in &ou_res {
-        let Spec::Ou { name, .. } = &res[i].spec else {
+        let Spec::Ou { name, parent, .. } = &res[i].spec else {
             continue;
         };
+        let want_parent = match parent {
+            Some(p) => id_of(*p),
+            None => Some(snap.root_id.clone()),
+        };
         match id_of(i).and_then(|id| snap.ou(&id).cloned()) {
-            Some(ou) if ou.parent_id == snap.root_id && &ou.name == name => {
+            Some(ou) if Some(&ou.parent_id) == want_parent.as_ref() && &ou.name == name => {
                 ou_names.push(name.clone())
             }
-            Some(_) => ou_problems.push(format!("{name} is not under the root")),
+            Some(_) => ou_problems.push(format!("{name} is not under its planned parent")),
             None => ou_problems.push(format!("{name} missing")),
         }
     }
@@ -638,7 +646,12 @@ fn validate(
         }
     }
     for i in (0..res.len()).filter(|&i| res[i].kind == ResourceKind::OrganizationalUnit) {
-        let Spec::Ou { name, tier } = &res[i].spec else {
+        let Spec::Ou {
+            name,
+            role: crate::plan::OuRole::Tier { tier },
+            ..
+        } = &res[i].spec
+        else {
             continue;
         };
         let want = format!("SecureBase-{}", sc.tiers[tier].framework);

@@ -120,7 +120,13 @@ pub fn compute(sc: &Scenario, onboarded: &[bool]) -> Financials {
 
 /// A margin as the seed prints it: `79%`.
 pub fn fmt_margin(m: f64) -> String {
-    format!("{:.0}%", m * 100.0)
+    let pct = m * 100.0;
+    if (99.5..100.0).contains(&pct) {
+        // Whole percents would round these to a misleading 100%.
+        format!("{pct:.2}%")
+    } else {
+        format!("{pct:.0}%")
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -155,5 +161,7 @@ mod tests {
     fn margins_print_like_the_seed() {
         assert_eq!(fmt_margin(632_000.0 / 800_000.0), "79%");
         assert_eq!(fmt_margin(1_962_000.0 / 2_300_000.0), "85%");
+        assert_eq!(fmt_margin(0.99681), "99.68%");
+        assert_eq!(fmt_margin(1.0), "100%");
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::org::types::Tags;
-use crate::scenario::Scenario;
+use crate::scenario::{OuLayout, Scenario};
 
 /// The kinds of resource, as the JSON report spells them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -58,9 +58,11 @@ impl ResourceKind {
 /// What a resource is, with the indices of the resources it refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Spec {
+    /// An OU under `parent` (a planned OU's index) or, for `None`, under the root.
     Ou {
         name: String,
-        tier: String,
+        parent: Option<usize>,
+        role: OuRole,
     },
     Policy {
         name: String,
@@ -94,6 +96,17 @@ pub struct Resource {
     pub spec: Spec,
 }
 
+/// What an OU is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OuRole {
+    /// One of `[organization] ou_path`, above the tier OUs.
+    Path,
+    /// A tier's OU: its framework's SCP is attached here.
+    Tier { tier: String },
+    /// A region's OU under a tier OU (`by-tier-region` layout).
+    Region { tier: String, region: String },
+}
+
 /// Something the pre-flight checks found before anything was sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
@@ -109,7 +122,10 @@ pub struct Finding {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     pub resources: Vec<Resource>,
+    /// Clashes found before anything was sent: reported as unresolved conflicts.
     pub findings: Vec<Finding>,
+    /// Advice that fails nothing, e.g. an OU too crowded to navigate.
+    pub advisories: Vec<Finding>,
 }
 
 /// Lowercase, runs of anything but letters and digits turned into one `_`.
@@ -184,6 +200,23 @@ pub fn build(sc: &Scenario) -> Plan {
             tiers_in_use.push(&c.tier);
         }
     }
+    let org = &sc.organization;
+    let mut parent: Option<usize> = None;
+    for name in &org.ou_path {
+        let i = resources.len();
+        resources.push(Resource {
+            address: address(ResourceKind::OrganizationalUnit, name),
+            kind: ResourceKind::OrganizationalUnit,
+            deps: parent.into_iter().collect(),
+            customer: None,
+            spec: Spec::Ou {
+                name: name.clone(),
+                parent,
+                role: OuRole::Path,
+            },
+        });
+        parent = Some(i);
+    }
     let mut ou_of_tier: BTreeMap<&str, usize> = BTreeMap::new();
     for t in &tiers_in_use {
         let tier = &sc.tiers[*t];
@@ -191,13 +224,71 @@ pub fn build(sc: &Scenario) -> Plan {
         resources.push(Resource {
             address: address(ResourceKind::OrganizationalUnit, &tier.ou),
             kind: ResourceKind::OrganizationalUnit,
-            deps: vec![],
+            deps: parent.into_iter().collect(),
             customer: None,
             spec: Spec::Ou {
                 name: tier.ou.clone(),
-                tier: tier.key.clone(),
+                parent,
+                role: OuRole::Tier {
+                    tier: tier.key.clone(),
+                },
             },
         });
+    }
+    // The OU each customer's account goes into. Customers without a region are spread over
+    // the regions round-robin within their tier.
+    let mut seen_in_tier: BTreeMap<&str, usize> = BTreeMap::new();
+    let regions: Vec<String> = sc
+        .customers
+        .iter()
+        .map(|c| {
+            let k = seen_in_tier.entry(c.tier.as_str()).or_insert(0);
+            *k += 1;
+            c.region
+                .clone()
+                .unwrap_or_else(|| org.regions[(*k - 1) % org.regions.len().max(1)].clone())
+        })
+        .collect();
+    let region_of = |i: usize| -> &str { &regions[i] };
+    let mut leaf_of_customer: Vec<usize> = sc
+        .customers
+        .iter()
+        .map(|c| ou_of_tier[c.tier.as_str()])
+        .collect();
+    if org.layout == OuLayout::ByTierRegion {
+        for t in &tiers_in_use {
+            let tier_ou = ou_of_tier[t];
+            for region in &org.regions {
+                let members: Vec<usize> = (0..sc.customers.len())
+                    .filter(|&i| sc.customers[i].tier == *t && region_of(i) == *region)
+                    .collect();
+                if members.is_empty() {
+                    continue;
+                }
+                let idx = resources.len();
+                let tier = &sc.tiers[*t];
+                resources.push(Resource {
+                    address: address(
+                        ResourceKind::OrganizationalUnit,
+                        &format!("{}_{region}", tier.ou),
+                    ),
+                    kind: ResourceKind::OrganizationalUnit,
+                    deps: vec![tier_ou],
+                    customer: None,
+                    spec: Spec::Ou {
+                        name: region.clone(),
+                        parent: Some(tier_ou),
+                        role: OuRole::Region {
+                            tier: tier.key.clone(),
+                            region: region.clone(),
+                        },
+                    },
+                });
+                for m in members {
+                    leaf_of_customer[m] = idx;
+                }
+            }
+        }
     }
     let mut policy_of_framework: BTreeMap<&str, usize> = BTreeMap::new();
     for t in &tiers_in_use {
@@ -235,7 +326,7 @@ pub fn build(sc: &Scenario) -> Plan {
     }
     let mut account_of_customer = Vec::with_capacity(sc.customers.len());
     for (i, c) in sc.customers.iter().enumerate() {
-        let ou = ou_of_tier[c.tier.as_str()];
+        let ou = leaf_of_customer[i];
         account_of_customer.push(resources.len());
         resources.push(Resource {
             address: address(ResourceKind::Account, &c.name),
@@ -331,9 +422,61 @@ pub fn build(sc: &Scenario) -> Plan {
             }
         }
     }
+    // Depth: AWS allows `max_ou_depth` levels below the root.
+    let depth = |mut i: usize| {
+        let mut d = 1;
+        while let Spec::Ou {
+            parent: Some(p), ..
+        } = &resources[i].spec
+        {
+            d += 1;
+            i = *p;
+        }
+        d
+    };
+    if let Some(deep) = (0..resources.len())
+        .filter(|&i| resources[i].kind == ResourceKind::OrganizationalUnit)
+        .find(|&i| depth(i) > sc.service.max_ou_depth as usize)
+    {
+        findings.push(Finding {
+            kind: "quota",
+            code: "ConstraintViolationException:OU_DEPTH_LIMIT_EXCEEDED",
+            resource: resources[deep].address.clone(),
+            detail: format!(
+                "this OU would sit {} levels below the root; AWS allows {}",
+                depth(deep),
+                sc.service.max_ou_depth
+            ),
+        });
+    }
+    // OU navigation: the seed's "Issue 1", an OU holding more accounts than people can browse.
+    let mut advisories = Vec::new();
+    let mut per_leaf: BTreeMap<usize, usize> = BTreeMap::new();
+    for &leaf in &leaf_of_customer {
+        *per_leaf.entry(leaf).or_insert(0) += 1;
+    }
+    for (leaf, n) in per_leaf {
+        if n > org.ou_navigation_threshold as usize {
+            advisories.push(Finding {
+                kind: "ou_navigation",
+                code: "OU_NAVIGATION",
+                resource: resources[leaf].address.clone(),
+                detail: format!(
+                    "{n} customer accounts in one OU (threshold {}): finding a customer's account gets hard; {}",
+                    org.ou_navigation_threshold,
+                    if org.layout == OuLayout::Flat {
+                        "consider [organization] layout = \"by-tier-region\""
+                    } else {
+                        "consider more regions"
+                    }
+                ),
+            });
+        }
+    }
     Plan {
         resources,
         findings,
+        advisories,
     }
 }
 

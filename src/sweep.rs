@@ -45,6 +45,7 @@ pub fn resize(sc: &Scenario, n: usize) -> Scenario {
             monthly_cents: monthly,
             generated: true,
             line: 0,
+            region: model.and_then(|c| c.region.clone()),
         });
     }
     out

@@ -294,8 +294,11 @@ impl Engine {
         let st = self.active[who].as_ref().ok_or("not active")?;
         let r = &self.plan.resources[who];
         Ok(match (&r.spec, &st.step) {
-            (Spec::Ou { name, .. }, _) => Request::CreateOrganizationalUnit {
-                parent_id: root,
+            (Spec::Ou { name, parent, .. }, _) => Request::CreateOrganizationalUnit {
+                parent_id: match parent {
+                    Some(p) => self.id_of(*p)?,
+                    None => root,
+                },
                 name: name.clone(),
                 tags: Tags::new(),
             },

@@ -41,6 +41,7 @@ pub(crate) fn scenario(n: usize) -> Scenario {
                 monthly_cents: 100,
                 generated: false,
                 line: 0,
+                region: None,
             })
             .collect(),
         tiers,

@@ -204,6 +204,12 @@ pub fn text(r: &Report, verbose: bool) -> String {
             let _ = writeln!(o, "  {:<4} {:<26} {}", e.status, e.name, e.detail);
         }
     }
+    if !r.findings.is_empty() {
+        let _ = writeln!(o, "\nFindings");
+        for f in &r.findings {
+            let _ = writeln!(o, "  {}  {}: {}", f.kind, f.resource, f.detail);
+        }
+    }
     let _ = writeln!(o, "\nVerdict: {}", r.verdict);
     o
 }

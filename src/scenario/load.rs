@@ -27,8 +27,8 @@ use toml::Spanned;
 
 use super::tiers::{builtin_tiers, check_framework, check_ou_name, check_tier_key};
 use super::{
-    Cents, CostKind, CostLine, Customer, DeployConfig, Expectations, OrganizationConfig, Scenario,
-    ScenarioError, ServiceParams, Tier,
+    Cents, CostKind, CostLine, Customer, DeployConfig, Expectations, OrganizationConfig, OuLayout,
+    Scenario, ScenarioError, ServiceParams, Tier,
 };
 
 /// Most customers `[generate]` may add.
@@ -111,6 +111,8 @@ struct RawCustomer {
     account_id: Option<Spanned<String>>,
     #[serde(default)]
     monthly: Option<Money>,
+    #[serde(default)]
+    region: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -147,6 +149,14 @@ struct RawOrganization {
     management_account_id: Option<Spanned<String>>,
     #[serde(default)]
     existing_accounts: Option<u32>,
+    #[serde(default)]
+    layout: Option<Spanned<String>>,
+    #[serde(default)]
+    regions: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    ou_path: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    ou_navigation_threshold: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]
@@ -633,6 +643,21 @@ impl Ctx<'_> {
             customers.extend(self.generate(g, seed, &tiers)?);
         }
         let organization = self.organization(raw.organization.as_ref())?;
+        for (i, c) in raw.customers.iter().enumerate() {
+            if let Some(r) = &c.get_ref().region {
+                if !organization.regions.contains(r.get_ref()) {
+                    return Err(self.at(
+                        r.span(),
+                        &[key("customers"), Seg::Index(i), key("region")],
+                        format!(
+                            "unknown region `{}`; [organization] regions are {}",
+                            r.get_ref(),
+                            organization.regions.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
 
         let deploy = raw.deploy.unwrap_or_default();
         if let Err((path, why)) = deploy.check() {
@@ -808,6 +833,7 @@ impl Ctx<'_> {
                 .map_or(tier.monthly_price_cents, |m| m.0),
             generated: false,
             line,
+            region: raw.region.as_ref().map(|r| r.get_ref().clone()),
         })
     }
 
@@ -931,6 +957,7 @@ impl Ctx<'_> {
                     monthly_cents: tiers.get(*tier).map_or(0, |t| t.monthly_price_cents),
                     generated: true,
                     line: 0,
+                    region: None,
                 }
             })
             .collect())
@@ -960,6 +987,56 @@ impl Ctx<'_> {
         }
         if let Some(n) = o.existing_accounts {
             org.existing_accounts = n;
+        }
+        if let Some(l) = &o.layout {
+            org.layout = match l.get_ref().as_str() {
+                "flat" => OuLayout::Flat,
+                "by-tier-region" => OuLayout::ByTierRegion,
+                other => {
+                    return Err(self.at(
+                        l.span(),
+                        &here("layout"),
+                        format!("unknown layout `{other}`; use `flat` or `by-tier-region`"),
+                    ))
+                }
+            };
+        }
+        for (field, list) in [("regions", &o.regions), ("ou_path", &o.ou_path)] {
+            let Some(list) = list else { continue };
+            let mut seen = std::collections::BTreeSet::new();
+            for name in list.get_ref() {
+                check_ou_name(name).map_err(|why| self.at(list.span(), &here(field), why))?;
+                if field == "regions" && !seen.insert(name.as_str()) {
+                    return Err(self.at(
+                        list.span(),
+                        &here(field),
+                        format!("region `{name}` is listed twice"),
+                    ));
+                }
+            }
+            if field == "regions" && list.get_ref().is_empty() {
+                return Err(self.at(
+                    list.span(),
+                    &here(field),
+                    "regions must name at least one region",
+                ));
+            }
+            let v = list.get_ref().clone();
+            if field == "regions" {
+                org.regions = v;
+            } else {
+                org.ou_path = v;
+            }
+        }
+        if let Some(t) = &o.ou_navigation_threshold {
+            if *t.get_ref() == 0 {
+                return Err(self.at(
+                    t.span(),
+                    &here("ou_navigation_threshold"),
+                    "must be at least 1",
+                ));
+            }
+            org.ou_navigation_threshold = *t.get_ref();
         }
         Ok(org)
     }

@@ -46,6 +46,8 @@ pub struct Customer {
     pub generated: bool,
     /// 1-based line of the customer's table in the file (0 for generated customers).
     pub line: usize,
+    /// The customer's region, for the `by-tier-region` layout; `None`: assigned round-robin.
+    pub region: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +70,33 @@ pub struct OrganizationConfig {
     /// Member accounts already in the organization before the deployment (they count
     /// against the quota).
     pub existing_accounts: u32,
+    /// How customer OUs are arranged.
+    pub layout: OuLayout,
+    /// Region OUs under each tier OU, for the `by-tier-region` layout.
+    pub regions: Vec<String>,
+    /// OUs between the root and the tier OUs (outermost first), e.g. `["SecureBase"]`.
+    pub ou_path: Vec<String>,
+    /// A finding is reported when one OU holds more customer accounts than this.
+    pub ou_navigation_threshold: u32,
+}
+
+/// The `[organization] layout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OuLayout {
+    /// One OU per tier; every account of a tier in it.
+    #[default]
+    Flat,
+    /// A tier OU with one OU per region under it; accounts in their region's OU.
+    ByTierRegion,
+}
+
+impl OuLayout {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OuLayout::Flat => "flat",
+            OuLayout::ByTierRegion => "by-tier-region",
+        }
+    }
 }
 
 impl Default for OrganizationConfig {
@@ -76,6 +105,10 @@ impl Default for OrganizationConfig {
             account_quota: 10,
             management_account_id: "111111111111".into(),
             existing_accounts: 0,
+            layout: OuLayout::Flat,
+            regions: vec!["us-east".into(), "us-west".into(), "eu-west".into()],
+            ou_path: Vec::new(),
+            ou_navigation_threshold: 10,
         }
     }
 }
