@@ -96,6 +96,26 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Growth phases: check each `[[phases]]` statement (OUs, accounts, MRR, deployment time,
+    /// conflicts) against replications at both ends of the phase's customer range.
+    Phases {
+        scenario: PathBuf,
+        /// Replications at each end of each phase.
+        #[arg(long, default_value_t = 100)]
+        replications: u32,
+        /// Base seed (default: the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Print JSON instead of the report.
+        #[arg(long)]
+        json: bool,
+        /// Also write phases.json and phases.md into this directory.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Regression gate: compare a sweep result with a baseline; exit 1 when it is worse.
     Check {
         /// The result: a `orgsim sweep --json` file.

@@ -215,3 +215,63 @@ pub fn check(a: CheckArgs) -> u8 {
         1
     }
 }
+
+pub struct PhasesArgs<'a> {
+    pub scenario: &'a Path,
+    pub replications: u32,
+    pub seed: Option<u64>,
+    pub threads: Option<usize>,
+    pub json: bool,
+    pub out: Option<&'a Path>,
+}
+
+pub fn phases(a: PhasesArgs) -> u8 {
+    let mut sc = match scenario::load(a.scenario) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    if sc.phases.is_empty() {
+        return fail(format!(
+            "{}: the scenario has no [[phases]]",
+            a.scenario.display()
+        ));
+    }
+    if a.replications == 0 {
+        return fail("--replications must be at least 1");
+    }
+    if let Some(s) = a.seed {
+        sc.seed = s;
+    }
+    let threads = a.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    install_ctrl_c();
+    let rep = crate::phases::evaluate(&sc, a.replications, threads, &INTERRUPTED);
+    let mut json = serde_json::to_string_pretty(&rep).expect("a phases report serializes");
+    json.push('\n');
+    if let Some(dir) = a.out {
+        let files = [
+            ("phases.json", json.clone()),
+            ("phases.md", crate::phases::markdown(&rep)),
+        ];
+        if let Err(e) = report::write_files(dir, &files) {
+            return fail(format!("{}: cannot write: {e}", dir.display()));
+        }
+    }
+    if a.json {
+        print!("{json}");
+    } else {
+        print!("{}", crate::phases::text(&rep));
+    }
+    if !rep.complete {
+        eprintln!("interrupted: partial results above");
+        return 2;
+    }
+    if rep.verdict == "PASS" {
+        0
+    } else {
+        1
+    }
+}

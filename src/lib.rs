@@ -9,6 +9,7 @@ pub mod org {
     pub mod params;
     pub mod types;
 }
+pub mod phases;
 pub mod plan;
 pub mod report;
 pub mod scenario;

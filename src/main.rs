@@ -103,6 +103,21 @@ fn main() -> ExitCode {
             csv,
             out: out.as_deref(),
         })),
+        Command::Phases {
+            scenario,
+            replications,
+            seed,
+            threads,
+            json,
+            out,
+        } => ExitCode::from(commands::phases(commands::PhasesArgs {
+            scenario: &scenario,
+            replications,
+            seed,
+            threads,
+            json,
+            out: out.as_deref(),
+        })),
         Command::Check {
             result,
             baseline,

@@ -600,3 +600,64 @@ fn check_passes_the_baseline_and_catches_a_slower_model() {
     // Not a sweep: exit 2.
     assert_eq!(code(&run(&["check", &base, "--baseline", &b])), 2);
 }
+
+#[test]
+fn growth_phases_check_each_statement() {
+    let (c, v) = json_of(&[
+        "phases",
+        "scenarios/growth-phases.toml",
+        "--replications",
+        "8",
+        "--json",
+    ]);
+    assert_eq!(c, 1, "the seed's flat-time claim fails at scale");
+    let phases = v["phases"].as_array().unwrap();
+    assert_eq!(phases.len(), 5);
+    let status = |p: usize, claim: &str| -> String {
+        phases[p]["statements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["claim"] == claim)
+            .map(|s| s["status"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        status(0, "mrr"),
+        "PASS",
+        "Phase 1: $8K-$23K from ACME and MediCorp"
+    );
+    assert_eq!(status(0, "ous"), "PASS");
+    assert_eq!(
+        status(3, "deploy_minutes"),
+        "FAIL",
+        "50 customers cannot deploy in 10 minutes"
+    );
+    assert_eq!(phases[4]["layout"], "by-tier-region");
+    assert!(phases[4]["ous"][0].as_u64().unwrap() >= 10);
+    // The p95 makespan grows with the phase.
+    let p95 = |p: usize| phases[p]["high"]["makespan_s"]["p95"].as_f64().unwrap();
+    assert!(p95(4) > p95(2) && p95(2) > p95(0));
+
+    let d = scratch("phases");
+    let ok = write(
+        &d,
+        "ok.toml",
+        &format!(
+            "name = \"ok\"\nseed = 1\n[deploy]\nparallelism = 5\n{}\n[[phases]]\nname = \"small\"\ncustomers = [1, 2]\nous = [1, 2]\nmrr = [8000, 23000]\ndeploy_minutes_max = 1000\n",
+            "[[customers]]\nname = \"A\"\ntier = \"fintech\"\nemail = \"a@example.com\"\n[[customers]]\nname = \"B\"\ntier = \"healthcare\"\nemail = \"b@example.com\"\n"
+        ),
+    );
+    let o = run(&["phases", &ok, "--replications", "4"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let bad = write(&d, "bad.toml", "name = \"b\"\n[[customers]]\nname = \"A\"\ntier = \"fintech\"\nemail = \"a@example.com\"\n[[phases]]\nname = \"x\"\ncustomers = [5, 1]\n");
+    let o = run(&["phases", &bad]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("bad.toml:8:") && stderr(&o).contains("phases[0].customers"),
+        "{}",
+        stderr(&o)
+    );
+    let none = run(&["phases", "scenarios/two-customers.toml"]);
+    assert_eq!(code(&none), 2);
+}

@@ -50,6 +50,7 @@ pub(crate) fn scenario(n: usize) -> Scenario {
         service: ServiceParams::default(),
         costs: vec![],
         expect: Expectations::default(),
+        phases: vec![],
     }
 }
 

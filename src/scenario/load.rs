@@ -28,7 +28,7 @@ use toml::Spanned;
 use super::tiers::{builtin_tiers, check_framework, check_ou_name, check_tier_key};
 use super::{
     Cents, CostKind, CostLine, Customer, DeployConfig, Expectations, OrganizationConfig, OuLayout,
-    Scenario, ScenarioError, ServiceParams, Tier,
+    Phase, Scenario, ScenarioError, ServiceParams, Tier,
 };
 
 /// Most customers `[generate]` may add.
@@ -99,6 +99,27 @@ struct RawScenario {
     costs: Vec<RawCost>,
     #[serde(default)]
     expect: Option<RawExpect>,
+    #[serde(default)]
+    phases: Vec<Spanned<RawPhase>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPhase {
+    name: Spanned<String>,
+    customers: Spanned<Vec<u64>>,
+    #[serde(default)]
+    ous: Option<Spanned<Vec<u64>>>,
+    #[serde(default)]
+    accounts: Option<Spanned<Vec<u64>>>,
+    #[serde(default)]
+    mrr: Option<Spanned<Vec<Money>>>,
+    #[serde(default)]
+    deploy_minutes_max: Option<Spanned<f64>>,
+    #[serde(default)]
+    conflicts_max: Option<Spanned<f64>>,
+    #[serde(default)]
+    layout: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -687,6 +708,7 @@ impl Ctx<'_> {
         }
 
         let expect = self.expect(raw.expect.as_ref())?;
+        let phases = self.phases(&raw.phases)?;
 
         if customers.is_empty() {
             let msg = "the scenario has no customers: list some under [[customers]] or \
@@ -709,6 +731,7 @@ impl Ctx<'_> {
             service,
             costs,
             expect,
+            phases,
         })
     }
 
@@ -1039,6 +1062,99 @@ impl Ctx<'_> {
             org.ou_navigation_threshold = *t.get_ref();
         }
         Ok(org)
+    }
+
+    fn phases(&self, raw: &[Spanned<RawPhase>]) -> Result<Vec<Phase>, ScenarioError> {
+        let mut out = Vec::with_capacity(raw.len());
+        for (i, p) in raw.iter().enumerate() {
+            let here = |field: &str| vec![key("phases"), Seg::Index(i), key(field)];
+            let p = p.get_ref();
+            let name = p.name.get_ref().trim().to_string();
+            if name.is_empty() {
+                return Err(self.at(p.name.span(), &here("name"), "a phase needs a name"));
+            }
+            let range = |field: &str,
+                         v: &Spanned<Vec<u64>>,
+                         need_both: bool|
+             -> Result<(u64, Option<u64>), ScenarioError> {
+                let bad = |why: &str| self.at(v.span(), &here(field), why.to_string());
+                match v.get_ref().as_slice() {
+                    [a] if !need_both => Ok((*a, None)),
+                    [a, b] if a <= b => Ok((*a, Some(*b))),
+                    [_, _] => Err(bad("write [low, high] with low <= high")),
+                    _ if need_both => Err(bad("write [low, high], e.g. [3, 5]")),
+                    _ => Err(bad("write [low, high], or [low] for \"low or more\"")),
+                }
+            };
+            let (lo, hi) = range("customers", &p.customers, true)?;
+            let hi = hi.unwrap_or(lo);
+            if lo == 0 || hi > 100_000 {
+                return Err(self.at(
+                    p.customers.span(),
+                    &here("customers"),
+                    "customer counts must be between 1 and 100000",
+                ));
+            }
+            let ous = p.ous.as_ref().map(|v| range("ous", v, false)).transpose()?;
+            let accounts = p
+                .accounts
+                .as_ref()
+                .map(|v| range("accounts", v, false))
+                .transpose()?;
+            let mrr_cents = match &p.mrr {
+                None => None,
+                Some(v) => match v.get_ref().as_slice() {
+                    [a] => Some((a.0, None)),
+                    [a, b] if a.0 <= b.0 => Some((a.0, Some(b.0))),
+                    _ => {
+                        return Err(self.at(
+                            v.span(),
+                            &here("mrr"),
+                            "write [low, high] in dollars, or [low] for \"low or more\"",
+                        ))
+                    }
+                },
+            };
+            for (field, v) in [
+                ("deploy_minutes_max", &p.deploy_minutes_max),
+                ("conflicts_max", &p.conflicts_max),
+            ] {
+                if let Some(v) = v {
+                    if !(*v.get_ref() >= 0.0 && v.get_ref().is_finite()) {
+                        return Err(self.at(
+                            v.span(),
+                            &here(field),
+                            "must be a non-negative number",
+                        ));
+                    }
+                }
+            }
+            let layout = match &p.layout {
+                None => None,
+                Some(l) => Some(match l.get_ref().as_str() {
+                    "flat" => OuLayout::Flat,
+                    "by-tier-region" => OuLayout::ByTierRegion,
+                    other => {
+                        return Err(self.at(
+                            l.span(),
+                            &here("layout"),
+                            format!("unknown layout `{other}`; use `flat` or `by-tier-region`"),
+                        ))
+                    }
+                }),
+            };
+            out.push(Phase {
+                name,
+                customers: (lo as usize, hi as usize),
+                ous: ous.map(|(a, b)| (a as usize, b.map(|b| b as usize))),
+                accounts: accounts.map(|(a, b)| (a as usize, b.map(|b| b as usize))),
+                mrr_cents,
+                deploy_minutes_max: p.deploy_minutes_max.as_ref().map(|v| *v.get_ref()),
+                conflicts_max: p.conflicts_max.as_ref().map(|v| *v.get_ref()),
+                layout,
+            });
+        }
+        Ok(out)
     }
 
     fn expect(&self, raw: Option<&RawExpect>) -> Result<Expectations, ScenarioError> {

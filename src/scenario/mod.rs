@@ -30,6 +30,29 @@ pub struct Scenario {
     pub service: ServiceParams,
     pub costs: Vec<CostLine>,
     pub expect: Expectations,
+    /// Growth phases (`[[phases]]`): statements about customer ranges to check by `orgsim phases`.
+    pub phases: Vec<Phase>,
+}
+
+/// One `[[phases]]` entry: a stage of growth and what is claimed about it. Ranges are
+/// (low, high); a high of `None` means "low or more".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Phase {
+    pub name: String,
+    /// The customer counts the phase spans (inclusive).
+    pub customers: (usize, usize),
+    /// Claimed number of OUs.
+    pub ous: Option<(usize, Option<usize>)>,
+    /// Claimed number of accounts.
+    pub accounts: Option<(usize, Option<usize>)>,
+    /// Claimed monthly recurring revenue, in cents.
+    pub mrr_cents: Option<(Cents, Option<Cents>)>,
+    /// Claimed deployment time: p95 makespan at most this many minutes.
+    pub deploy_minutes_max: Option<f64>,
+    /// Claimed conflicts: mean conflicts per deployment at most this.
+    pub conflicts_max: Option<f64>,
+    /// The OU layout during this phase, if it differs from `[organization] layout`.
+    pub layout: Option<OuLayout>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,335 @@
+//! Growth phases: the seed's Phase 1–5, each a customer range with statements about it (OUs,
+//! accounts, MRR, deployment time, conflicts), checked against replications of the deployment.
+//!
+//! For each phase, both ends of its customer range are swept (`replications` runs each, seeds as
+//! in `sweep`), and every statement the scenario makes about the phase gets PASS or FAIL with
+//! the measured figure.
+
+use std::sync::atomic::AtomicBool;
+
+use serde::Serialize;
+
+use crate::finance::{self, fmt_money};
+use crate::plan::{self, ResourceKind};
+use crate::scenario::{Cents, Phase, Scenario};
+use crate::sweep::{self, CountSummary};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Statement {
+    pub claim: &'static str,
+    pub stated: String,
+    pub measured: String,
+    pub status: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PhaseResult {
+    pub name: String,
+    pub customers: (usize, usize),
+    pub layout: &'static str,
+    /// Planned OUs at the low and high end.
+    pub ous: (usize, usize),
+    /// MRR (dollars) at the low and high end, from the scenario's tier mix.
+    pub mrr: (f64, f64),
+    /// Margin at the low and high end, every customer onboarded.
+    pub margin: (f64, f64),
+    /// The distributions at the low and high end.
+    pub low: CountSummary,
+    pub high: CountSummary,
+    pub statements: Vec<Statement>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PhasesReport {
+    pub kind: &'static str,
+    pub scenario: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub complete: bool,
+    pub phases: Vec<PhaseResult>,
+    pub verdict: &'static str,
+}
+
+fn within(v: f64, lo: f64, hi: Option<f64>) -> bool {
+    v >= lo && hi.is_none_or(|h| v <= h)
+}
+
+fn stated_range(lo: String, hi: Option<String>) -> String {
+    match hi {
+        Some(h) if h != lo => format!("{lo}–{h}"),
+        Some(_) => lo,
+        None => format!("{lo}+"),
+    }
+}
+
+fn mrr_of(sc: &Scenario, n: usize) -> Cents {
+    sweep::resize(sc, n)
+        .customers
+        .iter()
+        .map(|c| c.monthly_cents)
+        .sum()
+}
+
+fn ous_of(sc: &Scenario, n: usize) -> usize {
+    plan::build(&sweep::resize(sc, n))
+        .resources
+        .iter()
+        .filter(|r| r.kind == ResourceKind::OrganizationalUnit)
+        .count()
+}
+
+fn margin_of(sc: &Scenario, n: usize) -> f64 {
+    let s = sweep::resize(sc, n);
+    finance::compute(&s, &vec![true; n]).margin
+}
+
+/// Checks one phase.
+pub fn evaluate_phase(
+    sc: &Scenario,
+    phase: &Phase,
+    replications: u32,
+    threads: usize,
+    cancel: &AtomicBool,
+) -> Option<PhaseResult> {
+    let mut s = sc.clone();
+    if let Some(l) = phase.layout {
+        s.organization.layout = l;
+    }
+    let (lo, hi) = phase.customers;
+    let counts = if lo == hi { vec![lo] } else { vec![lo, hi] };
+    let rows = sweep::run_sweep(&s, &counts, replications, threads, &|| {}, cancel);
+    if rows.iter().any(Option::is_none) {
+        return None;
+    }
+    let sums = sweep::summaries(&counts, &rows);
+    let low = sums.first()?.clone();
+    let high = sums.last()?.clone();
+    let ous = (ous_of(&s, lo), ous_of(&s, hi));
+    let mrr = (mrr_of(&s, lo), mrr_of(&s, hi));
+    let mut statements = Vec::new();
+    let mut push = |claim, stated: String, measured: String, ok: bool| {
+        statements.push(Statement {
+            claim,
+            stated,
+            measured,
+            status: if ok { "PASS" } else { "FAIL" },
+        })
+    };
+    if let Some((a, b)) = phase.ous {
+        let ok = within(ous.0 as f64, a as f64, b.map(|b| b as f64))
+            && within(ous.1 as f64, a as f64, b.map(|b| b as f64));
+        push(
+            "ous",
+            stated_range(a.to_string(), b.map(|b| b.to_string())),
+            format!("{}–{} planned", ous.0, ous.1),
+            ok,
+        );
+    }
+    if let Some((a, b)) = phase.accounts {
+        // Every replication must create them: the fewest created at each end.
+        let min_lo = rows
+            .iter()
+            .flatten()
+            .filter(|r| r.customers == lo)
+            .map(|r| r.accounts_created)
+            .min()
+            .unwrap_or(0);
+        let min_hi = rows
+            .iter()
+            .flatten()
+            .filter(|r| r.customers == hi)
+            .map(|r| r.accounts_created)
+            .min()
+            .unwrap_or(0);
+        let ok = min_lo as usize >= a && min_hi as usize >= b.unwrap_or(a);
+        push(
+            "accounts",
+            stated_range(a.to_string(), b.map(|b| b.to_string())),
+            format!("fewest created: {min_lo} at {lo} customers, {min_hi} at {hi}"),
+            ok,
+        );
+    }
+    if let Some((a, b)) = phase.mrr_cents {
+        // Within 10% of the stated figures at each end.
+        let near = |v: Cents, want: Cents| (v - want).abs() as f64 <= 0.10 * want as f64;
+        let ok = near(mrr.0, a) && b.is_none_or(|b| near(mrr.1, b)) && (b.is_some() || mrr.1 >= a);
+        push(
+            "mrr",
+            stated_range(fmt_money(a), b.map(fmt_money)),
+            stated_range(fmt_money(mrr.0), Some(fmt_money(mrr.1))),
+            ok,
+        );
+    }
+    if let Some(max) = phase.deploy_minutes_max {
+        let p95 = high.makespan_s.p95 / 60.0;
+        push(
+            "deploy_minutes",
+            format!("≤ {max} min"),
+            format!(
+                "p95 {p95:.1} min at {hi} customers (p50 {:.1})",
+                high.makespan_s.p50 / 60.0
+            ),
+            p95 <= max,
+        );
+    }
+    if let Some(max) = phase.conflicts_max {
+        let m = high.conflicts.mean.max(low.conflicts.mean);
+        push(
+            "conflicts",
+            format!("≤ {max} per deployment"),
+            format!("mean {m:.1}"),
+            m <= max,
+        );
+    }
+    Some(PhaseResult {
+        name: phase.name.clone(),
+        customers: (lo, hi),
+        layout: s.organization.layout.as_str(),
+        ous,
+        mrr: (finance::dollars(mrr.0), finance::dollars(mrr.1)),
+        margin: (margin_of(&s, lo), margin_of(&s, hi)),
+        low,
+        high,
+        statements,
+    })
+}
+
+/// Checks every phase of `sc`, in order; stops early (complete = false) when cancelled.
+pub fn evaluate(
+    sc: &Scenario,
+    replications: u32,
+    threads: usize,
+    cancel: &AtomicBool,
+) -> PhasesReport {
+    let mut phases = Vec::new();
+    let mut complete = true;
+    for p in &sc.phases {
+        match evaluate_phase(sc, p, replications, threads, cancel) {
+            Some(r) => phases.push(r),
+            None => {
+                complete = false;
+                break;
+            }
+        }
+    }
+    let ok = complete
+        && phases
+            .iter()
+            .all(|p| p.statements.iter().all(|s| s.status == "PASS"));
+    PhasesReport {
+        kind: "phases",
+        scenario: sc.name.clone(),
+        seed: sc.seed,
+        replications,
+        complete,
+        phases,
+        verdict: if ok { "PASS" } else { "FAIL" },
+    }
+}
+
+/// The terminal report.
+pub fn text(r: &PhasesReport) -> String {
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "orgsim phases · {} · seed {} · {} replication(s) per end",
+        r.scenario, r.seed, r.replications
+    );
+    for p in &r.phases {
+        let _ = writeln!(
+            o,
+            "\n{} — {}–{} customers, layout {}, {}–{} OUs",
+            p.name, p.customers.0, p.customers.1, p.layout, p.ous.0, p.ous.1
+        );
+        let _ = writeln!(
+            o,
+            "  makespan p50/p95: {:.1}/{:.1} min at {} customers, {:.1}/{:.1} min at {}",
+            p.low.makespan_s.p50 / 60.0,
+            p.low.makespan_s.p95 / 60.0,
+            p.customers.0,
+            p.high.makespan_s.p50 / 60.0,
+            p.high.makespan_s.p95 / 60.0,
+            p.customers.1
+        );
+        let _ = writeln!(
+            o,
+            "  conflicts (mean): {:.1} → {:.1}; P(any failure): {:.3} → {:.3}",
+            p.low.conflicts.mean,
+            p.high.conflicts.mean,
+            p.low.failure_probability,
+            p.high.failure_probability
+        );
+        let _ = writeln!(
+            o,
+            "  MRR {} → {}; margin {} → {}",
+            fmt_money((p.mrr.0 * 100.0).round() as i64),
+            fmt_money((p.mrr.1 * 100.0).round() as i64),
+            finance::fmt_margin(p.margin.0),
+            finance::fmt_margin(p.margin.1)
+        );
+        for s in &p.statements {
+            let _ = writeln!(
+                o,
+                "  {:<4} {:<15} stated {:<22} measured {}",
+                s.status, s.claim, s.stated, s.measured
+            );
+        }
+    }
+    if !r.complete {
+        let _ = writeln!(
+            o,
+            "\nINTERRUPTED: the phases above are complete, the rest were not run"
+        );
+    }
+    let _ = writeln!(o, "\nVerdict: {}", r.verdict);
+    o
+}
+
+/// The Markdown report.
+pub fn markdown(r: &PhasesReport) -> String {
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let _ = writeln!(o, "## orgsim phases: {}\n", r.scenario);
+    let _ = writeln!(
+        o,
+        "Seed {} · {} replication(s) at each end of each phase · verdict **{}**\n",
+        r.seed, r.replications, r.verdict
+    );
+    let _ = writeln!(o, "| phase | customers | OUs | makespan p95 (min) | conflicts (mean) | P(failure) | MRR | margin |\n|---|---|---|---|---|---|---|---|");
+    for p in &r.phases {
+        let _ = writeln!(
+            o,
+            "| {} | {}–{} | {}–{} | {:.1}–{:.1} | {:.1}–{:.1} | {:.3}–{:.3} | {}–{} | {}–{} |",
+            p.name,
+            p.customers.0,
+            p.customers.1,
+            p.ous.0,
+            p.ous.1,
+            p.low.makespan_s.p95 / 60.0,
+            p.high.makespan_s.p95 / 60.0,
+            p.low.conflicts.mean,
+            p.high.conflicts.mean,
+            p.low.failure_probability,
+            p.high.failure_probability,
+            fmt_money((p.mrr.0 * 100.0).round() as i64),
+            fmt_money((p.mrr.1 * 100.0).round() as i64),
+            finance::fmt_margin(p.margin.0),
+            finance::fmt_margin(p.margin.1)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\n| phase | claim | stated | measured | status |\n|---|---|---|---|---|"
+    );
+    for p in &r.phases {
+        for s in &p.statements {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} |",
+                p.name, s.claim, s.stated, s.measured, s.status
+            );
+        }
+    }
+    o
+}
