@@ -37,6 +37,9 @@ pub struct Report {
     /// Advice that fails nothing (e.g. `ou_navigation`: an OU holding more accounts than
     /// `[organization] ou_navigation_threshold`).
     pub findings: Vec<crate::plan::Finding>,
+    /// The final organization in a backend-neutral form (names, not ids): what `sim`, `mock`
+    /// and `sdk` runs of one scenario must agree on.
+    pub organization: FinalOrg,
     /// `PASS` when every validation row and expectation held (exit 0), else `FAIL` (exit 1).
     pub verdict: &'static str,
 }
@@ -178,6 +181,74 @@ pub fn conflict_kind(code: &str) -> Option<&'static str> {
         c if c.starts_with("ConstraintViolationException") => "quota",
         _ => return None,
     })
+}
+
+/// The final organization by names: OU paths, member accounts (by email, with their OU path
+/// and tags), and customer-managed policy attachments (`policy -> target`). The management
+/// account and AWS-managed policies (FullAWSAccess) are left out: backends differ there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FinalOrg {
+    pub ous: Vec<String>,
+    pub accounts: Vec<FinalAccount>,
+    pub attachments: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FinalAccount {
+    pub email: String,
+    pub name: String,
+    pub ou: String,
+    pub tags: BTreeMap<String, String>,
+}
+
+pub fn final_org(snap: &OrgSnapshot) -> FinalOrg {
+    let path = |id: &str| -> String {
+        let mut names: Vec<&str> = snap
+            .ancestry(id)
+            .iter()
+            .filter_map(|i| snap.ou(i).map(|o| o.name.as_str()))
+            .collect();
+        names.reverse();
+        format!("/{}", names.join("/"))
+    };
+    let mut ous: Vec<String> = snap.ous.iter().map(|o| path(&o.id)).collect();
+    ous.sort();
+    let mut accounts: Vec<FinalAccount> = snap
+        .accounts
+        .iter()
+        .filter(|a| a.id != snap.management_account_id)
+        .map(|a| FinalAccount {
+            email: a.email.clone(),
+            name: a.name.clone(),
+            ou: path(&a.id),
+            tags: a.tags.clone(),
+        })
+        .collect();
+    accounts.sort();
+    let target_name = |t: &str| -> String {
+        if t == snap.root_id {
+            "/".to_string()
+        } else if let Some(a) = snap.accounts.iter().find(|a| a.id == t) {
+            a.email.clone()
+        } else {
+            path(t)
+        }
+    };
+    let mut attachments: Vec<String> = snap
+        .attachments
+        .iter()
+        .filter_map(|(p, t)| {
+            let pol = snap.policy(p)?;
+            (!pol.aws_managed).then(|| format!("{} -> {}", pol.name, target_name(t)))
+        })
+        .collect();
+    attachments.sort();
+    attachments.dedup();
+    FinalOrg {
+        ous,
+        accounts,
+        attachments,
+    }
 }
 
 /// Builds the report of one run.
@@ -477,6 +548,7 @@ pub fn analyze(
         financials,
         expectations,
         findings: plan.advisories.clone(),
+        organization: final_org(snap),
         verdict: if ok { "PASS" } else { "FAIL" },
     }
 }

@@ -19,9 +19,9 @@ pub struct Cli {
 pub enum Backend {
     /// The in-memory Organizations model, in virtual time (default).
     Sim,
-    /// The real SDK client wired to in-process mocks (not in this build yet).
+    /// The real SDK client wired to in-process mocks answered by the model (wall-clock time).
     Mock,
-    /// A real endpoint through aws-sdk-organizations (not in this build yet).
+    /// A real endpoint through aws-sdk-organizations (loopback only, unless --allow-real-aws).
     Sdk,
 }
 
@@ -47,9 +47,24 @@ pub enum Command {
         /// Where to deploy.
         #[arg(long, value_enum, default_value = "sim")]
         backend: Backend,
-        /// Endpoint URL for `--backend sdk`.
+        /// Endpoint URL for `--backend sdk` (default: the SDK's AWS_ENDPOINT_URL, else AWS).
         #[arg(long)]
         endpoint: Option<String>,
+        /// Allow `--backend sdk` to deploy to an endpoint that is not a loopback address (AWS
+        /// itself): the organization id must then be confirmed.
+        #[arg(long)]
+        allow_real_aws: bool,
+        /// The organization id, confirmed without a prompt (with --allow-real-aws).
+        #[arg(long, value_name = "o-ID")]
+        confirm_org: Option<String>,
+        /// For `mock` and `sdk`: seconds between DescribeCreateAccountStatus polls, instead of
+        /// the scenario's `[deploy] poll_interval_s`.
+        #[arg(long, value_name = "SECONDS")]
+        poll_interval: Option<f64>,
+        /// For `mock`: engine milliseconds per wall-clock millisecond (e.g. 60 runs a minute of
+        /// the model's time per second).
+        #[arg(long, value_name = "X")]
+        time_scale: Option<f64>,
         /// Print the JSON report instead of the summary.
         #[arg(long)]
         json: bool,

@@ -275,3 +275,179 @@ pub fn phases(a: PhasesArgs) -> u8 {
         1
     }
 }
+
+/// Writes a run's report (`--out`, `--json` or the summary) and gives the exit code of its
+/// verdict.
+pub fn emit_report(
+    rep: &crate::analysis::Report,
+    json: bool,
+    out: Option<&Path>,
+    verbose: bool,
+) -> u8 {
+    if let Some(dir) = out {
+        let files = [
+            ("report.json", report::json(rep)),
+            ("report.md", report::markdown(rep)),
+        ];
+        if let Err(e) = report::write_files(dir, &files) {
+            return fail(format!("{}: cannot write the reports: {e}", dir.display()));
+        }
+    }
+    if json {
+        print!("{}", report::json(rep));
+    } else {
+        print!("{}", report::text(rep, verbose));
+    }
+    if rep.verdict == "PASS" {
+        0
+    } else {
+        1
+    }
+}
+
+/// `orgsim run --backend mock|sdk`.
+pub struct LiveArgs<'a> {
+    pub scenario: &'a scenario::Scenario,
+    pub seed: u64,
+    pub backend: crate::cli::Backend,
+    pub endpoint: Option<&'a str>,
+    pub allow_real_aws: bool,
+    pub confirm_org: Option<&'a str>,
+    pub poll_interval: Option<f64>,
+    pub time_scale: Option<f64>,
+    pub json: bool,
+    pub out: Option<&'a Path>,
+    pub verbose: bool,
+}
+
+/// The `[deploy]` settings of a live run: lookups on (idempotent apply), no simulated deployer
+/// overhead (the real one is what it is), the poll interval from `--poll-interval` if given.
+pub fn live_deploy_config(
+    sc: &scenario::Scenario,
+    poll_interval: Option<f64>,
+) -> crate::engine::DeployConfig {
+    let mut cfg = sc.deploy.clone();
+    cfg.lookup_existing = true;
+    cfg.overhead_s = 0.0;
+    if let Some(p) = poll_interval {
+        cfg.poll_interval_s = p;
+    }
+    cfg
+}
+
+/// Deploys a scenario through the SDK client (`mock` or `sdk`), then judges it as `sim` would.
+pub fn run_live(a: LiveArgs) -> u8 {
+    use crate::cli::Backend;
+    use crate::org::{mock, sdk};
+    let sc = a.scenario;
+    if let Some(p) = a.poll_interval {
+        if !(p > 0.0 && p.is_finite()) {
+            return fail("--poll-interval must be a number of seconds greater than 0");
+        }
+    }
+    let scale = a.time_scale.unwrap_or(1.0);
+    if !(scale > 0.0 && scale.is_finite()) {
+        return fail("--time-scale must be greater than 0");
+    }
+    if a.time_scale.is_some() && a.backend != Backend::Mock {
+        return fail(
+            "--time-scale only applies to --backend mock (a real endpoint runs in real time)",
+        );
+    }
+    let cfg = live_deploy_config(sc, a.poll_interval);
+    let plan = crate::plan::build(sc);
+    // The guard: nothing is built or sent before it.
+    let endpoint = match a.backend {
+        Backend::Sdk => sdk::resolve_endpoint(a.endpoint),
+        _ => None,
+    };
+    let loopback = endpoint.as_deref().is_some_and(sdk::is_loopback);
+    if a.backend == Backend::Sdk && !loopback && !a.allow_real_aws {
+        return fail(format!(
+            "refusing to deploy to {}: it is not a loopback address, and accounts created in AWS cannot simply be deleted; pass --allow-real-aws (and confirm the organization id) to deploy there",
+            endpoint.as_deref().unwrap_or("AWS (no --endpoint, no AWS_ENDPOINT_URL)")
+        ));
+    }
+    if a.backend == Backend::Sdk {
+        // Like `terraform plan`: what will be created, before anything is.
+        eprint!("{}", report::plan_text(sc, &plan));
+        eprintln!(
+            "(resources that already exist are adopted, not created again; endpoint: {})",
+            endpoint.as_deref().unwrap_or("AWS")
+        );
+    }
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
+    };
+    rt.block_on(async {
+        let clock = crate::live::Clock::new(scale);
+        let mock_service;
+        let client = match a.backend {
+            Backend::Mock => {
+                mock_service = Some(mock::MockService::new(sc, a.seed, clock));
+                mock_service.as_ref().map(|m| m.client().clone()).expect("mock")
+            }
+            _ => {
+                mock_service = None;
+                sdk::client(endpoint.as_deref()).await
+            }
+        };
+        if a.backend == Backend::Sdk {
+            let (org_id, _) = match sdk::describe_organization(&client).await {
+                Ok(o) => o,
+                Err(e) => {
+                    return fail(format!(
+                        "cannot read the organization at {}: {e}",
+                        endpoint.as_deref().unwrap_or("AWS")
+                    ))
+                }
+            };
+            if !loopback {
+                let typed = match a.confirm_org {
+                    Some(c) => c.to_string(),
+                    None => {
+                        eprint!("Deploy into organization {org_id}? Type its id to confirm: ");
+                        let mut line = String::new();
+                        let _ = std::io::stdin().read_line(&mut line);
+                        line.trim().to_string()
+                    }
+                };
+                if typed != org_id {
+                    return fail(format!(
+                        "organization id not confirmed (expected {org_id}); nothing was created"
+                    ));
+                }
+            }
+        }
+        let engine_seed = crate::sim::derive_seed(a.seed, &[2]);
+        let run = crate::live::apply(plan, &cfg, engine_seed, &client, clock).await;
+        let snapshot = match &mock_service {
+            Some(m) => m.snapshot(),
+            None => match sdk::read_organization(&client).await {
+                Ok(s) => s,
+                Err(e) => return fail(format!("cannot read the organization back: {e}")),
+            },
+        };
+        let rep = crate::analysis::analyze(
+            sc,
+            &run.plan,
+            &run.trace,
+            &snapshot,
+            a.seed,
+            a.backend.as_str(),
+        );
+        if run.interrupted {
+            eprintln!(
+                "interrupted after {:.1} s: run the same command again to finish (what exists is adopted, nothing is created twice)",
+                run.wall.as_secs_f64()
+            );
+            let _ = emit_report(&rep, a.json, a.out, a.verbose);
+            return 2;
+        }
+        emit_report(&rep, a.json, a.out, a.verbose)
+    })
+}

@@ -4,9 +4,12 @@ pub mod cli;
 pub mod commands;
 pub mod engine;
 pub mod finance;
+pub mod live;
 pub mod org {
+    pub mod mock;
     pub mod model;
     pub mod params;
+    pub mod sdk;
     pub mod types;
 }
 pub mod phases;

@@ -26,7 +26,11 @@ fn main() -> ExitCode {
             scenario,
             seed,
             backend,
-            endpoint: _,
+            endpoint,
+            allow_real_aws,
+            confirm_org,
+            poll_interval,
+            time_scale,
             json,
             out,
             verbose,
@@ -43,15 +47,27 @@ fn main() -> ExitCode {
                 }
                 sc = sweep::resize(&sc, n);
             }
-            if backend != Backend::Sim {
-                return fail(format!(
-                    "backend `{}` is not available in this build yet; use --backend sim",
-                    backend.as_str()
-                ));
-            }
             let mut seed = seed.unwrap_or(sc.seed);
             if let Some(k) = replication {
                 seed = sweep::replication_seed(seed, sc.customers.len(), k);
+            }
+            if backend != Backend::Sim {
+                return ExitCode::from(commands::run_live(commands::LiveArgs {
+                    scenario: &sc,
+                    seed,
+                    backend,
+                    endpoint: endpoint.as_deref(),
+                    allow_real_aws,
+                    confirm_org: confirm_org.as_deref(),
+                    poll_interval,
+                    time_scale,
+                    json,
+                    out: out.as_deref(),
+                    verbose,
+                }));
+            }
+            if poll_interval.is_some() || time_scale.is_some() || allow_real_aws {
+                return fail("--poll-interval, --time-scale and --allow-real-aws apply to --backend mock|sdk");
             }
             let out_run = sim::run(&sc, seed);
             let rep = analysis::analyze(
@@ -62,25 +78,7 @@ fn main() -> ExitCode {
                 seed,
                 backend.as_str(),
             );
-            if let Some(dir) = out {
-                let files = [
-                    ("report.json", report::json(&rep)),
-                    ("report.md", report::markdown(&rep)),
-                ];
-                if let Err(e) = report::write_files(&dir, &files) {
-                    return fail(format!("{}: cannot write the reports: {e}", dir.display()));
-                }
-            }
-            if json {
-                print!("{}", report::json(&rep));
-            } else {
-                print!("{}", report::text(&rep, verbose));
-            }
-            if rep.verdict == "PASS" {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
+            ExitCode::from(commands::emit_report(&rep, json, out.as_deref(), verbose))
         }
         Command::Sweep {
             scenario,

@@ -424,10 +424,127 @@ fn plan_shows_the_graph() {
 }
 
 #[test]
-fn other_backends_are_refused_cleanly_for_now() {
-    let o = run(&["run", "scenarios/two-customers.toml", "--backend", "sdk"]);
+fn sdk_backend_refuses_a_non_loopback_endpoint_without_allow_real_aws() {
+    // A listener that would see any request: nothing must reach it.
+    let listener = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    for endpoint in [
+        format!("http://192.0.2.10:{port}"),
+        "https://organizations.us-east-1.amazonaws.com".to_string(),
+    ] {
+        let o = run(&[
+            "run",
+            "scenarios/two-customers.toml",
+            "--backend",
+            "sdk",
+            "--endpoint",
+            &endpoint,
+        ]);
+        assert_eq!(code(&o), 2, "{}", stderr(&o));
+        assert!(stderr(&o).contains("--allow-real-aws"), "{}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+    }
+    // No endpoint at all means AWS itself: refused too.
+    let o = bin()
+        .args(["run", "scenarios/two-customers.toml", "--backend", "sdk"])
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_ORGANIZATIONS")
+        .output()
+        .unwrap();
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("sdk"));
+    assert!(
+        stderr(&o).contains("not a loopback address"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(listener.accept().is_err(), "nothing was sent");
+}
+
+#[test]
+fn live_only_flags_are_refused_on_sim() {
+    let o = run(&[
+        "run",
+        "scenarios/two-customers.toml",
+        "--poll-interval",
+        "1",
+    ]);
+    assert_eq!(code(&o), 2);
+    let o = run(&[
+        "run",
+        "scenarios/two-customers.toml",
+        "--backend",
+        "mock",
+        "--time-scale",
+        "0",
+    ]);
+    assert_eq!(code(&o), 2);
+}
+
+/// Every planned resource's address, kind and status.
+fn organization_of(v: &Value) -> Vec<String> {
+    let mut out = vec![];
+    for r in v["resources"]["items"].as_array().unwrap() {
+        out.push(format!(
+            "{} {} {}",
+            r["address"].as_str().unwrap(),
+            r["kind"].as_str().unwrap(),
+            r["status"].as_str().unwrap()
+        ));
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn mock_backend_deploys_what_sim_deploys() {
+    for sc in [
+        "scenarios/two-customers.toml",
+        "scenarios/five-customers.toml",
+    ] {
+        let (c_sim, sim) = json_of(&["run", sc, "--json"]);
+        let (c_mock, mock) = json_of(&[
+            "run",
+            sc,
+            "--json",
+            "--backend",
+            "mock",
+            "--time-scale",
+            "200",
+            "--poll-interval",
+            "2",
+        ]);
+        assert_eq!((c_sim, c_mock), (0, 0));
+        assert_eq!(mock["backend"], "mock");
+        assert_eq!(organization_of(&sim), organization_of(&mock), "{sc}");
+        assert_eq!(sim["organization"], mock["organization"], "{sc}");
+        assert!(!sim["organization"]["accounts"]
+            .as_array()
+            .unwrap()
+            .is_empty());
+        let rows = |v: &Value| {
+            v["validation"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| format!("{} {}", r["check"], r["status"]))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rows(&sim), rows(&mock));
+        // The mock's org is read from the model: same account ids (the scenario's hints).
+        let ids = |v: &Value| {
+            let mut ids: Vec<String> = v["resources"]["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["kind"] == "account")
+                .map(|r| r["id"].as_str().unwrap().to_string())
+                .collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(ids(&sim), ids(&mock));
+    }
 }
 
 fn small_scenario(extra: &str) -> String {

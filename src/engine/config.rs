@@ -35,6 +35,11 @@ pub struct DeployConfig {
     pub provider_backoff_min_ms: u64,
     /// ...up to this.
     pub provider_backoff_max_ms: u64,
+    /// Idempotent apply: before creating a resource, look up what exists (OUs by name under
+    /// their parent, policies by name, attachments by target, accounts by email, tags by
+    /// account) and adopt it (`existing`). Off by default for the simulated backend (a fresh
+    /// organization); always on for the `mock` and `sdk` backends.
+    pub lookup_existing: bool,
 }
 
 impl Default for DeployConfig {
@@ -56,6 +61,7 @@ impl Default for DeployConfig {
             provider_retry_timeout_s: 120.0,
             provider_backoff_min_ms: 500,
             provider_backoff_max_ms: 10_000,
+            lookup_existing: false,
         }
     }
 }

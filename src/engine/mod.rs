@@ -45,6 +45,12 @@ pub struct Call {
 /// Where a resource is in its operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Step {
+    /// Idempotent apply (`lookup_existing`): find the resource if it already exists.
+    Lookup,
+    /// An existing account was found: where is it?
+    LookupParent {
+        account_id: String,
+    },
     Create,
     Poll {
         request_id: String,
@@ -52,6 +58,10 @@ enum Step {
     },
     Move {
         account_id: String,
+        /// Where the account is now: the root after a creation.
+        source: String,
+        /// True when the account existed before the deployment (the move adopts it).
+        adopted: bool,
     },
 }
 
@@ -293,12 +303,28 @@ impl Engine {
         let root = self.root_id.clone().ok_or("no root")?;
         let st = self.active[who].as_ref().ok_or("not active")?;
         let r = &self.plan.resources[who];
+        let ou_parent = |parent: &Option<usize>| match parent {
+            Some(p) => self.id_of(*p),
+            None => Ok(root.clone()),
+        };
         Ok(match (&r.spec, &st.step) {
+            (Spec::Ou { parent, .. }, Step::Lookup) => Request::ListOrganizationalUnitsForParent {
+                parent_id: ou_parent(parent)?,
+            },
+            (Spec::Policy { .. }, Step::Lookup) => Request::ListPolicies,
+            (Spec::Attachment { ou, .. }, Step::Lookup) => Request::ListPoliciesForTarget {
+                target_id: self.id_of(*ou)?,
+            },
+            (Spec::Account { .. }, Step::Lookup) => Request::ListAccounts,
+            (Spec::Account { .. }, Step::LookupParent { account_id }) => Request::ListParents {
+                child_id: account_id.clone(),
+            },
+            (Spec::Tags { account, .. }, Step::Lookup) => Request::ListTagsForResource {
+                resource_id: self.id_of(*account)?,
+            },
+            (_, Step::LookupParent { .. }) => return Err(format!("{} has no lookup", r.address)),
             (Spec::Ou { name, parent, .. }, _) => Request::CreateOrganizationalUnit {
-                parent_id: match parent {
-                    Some(p) => self.id_of(*p)?,
-                    None => root,
-                },
+                parent_id: ou_parent(parent)?,
                 name: name.clone(),
                 tags: Tags::new(),
             },
@@ -329,9 +355,14 @@ impl Engine {
                     create_account_request_id: request_id.clone(),
                 }
             }
-            (Spec::Account { ou, .. }, Step::Move { account_id }) => Request::MoveAccount {
+            (
+                Spec::Account { ou, .. },
+                Step::Move {
+                    account_id, source, ..
+                },
+            ) => Request::MoveAccount {
                 account_id: account_id.clone(),
-                source_parent_id: root,
+                source_parent_id: source.clone(),
                 destination_parent_id: self.id_of(*ou)?,
             },
             (Spec::Tags { account, tags }, _) => Request::TagResource {
@@ -372,6 +403,86 @@ impl Engine {
             message: format!("unexpected answer {r:?}"),
         };
         match (&self.plan.resources[who].spec, step, resp) {
+            (Spec::Ou { name, .. }, Some(Step::Lookup), Response::OrganizationalUnits(ous)) => {
+                match ous.into_iter().find(|o| &o.name == name) {
+                    Some(ou) => self.finish(now_ms, who, Outcome::Existing { id: ou.id }),
+                    None => self.create_now(now_ms, who),
+                }
+            }
+            (Spec::Policy { name, .. }, Some(Step::Lookup), Response::Policies(ps)) => {
+                match ps.into_iter().find(|p| &p.name == name && !p.aws_managed) {
+                    Some(p) => self.finish(now_ms, who, Outcome::Existing { id: p.id }),
+                    None => self.create_now(now_ms, who),
+                }
+            }
+            (Spec::Attachment { policy, ou }, Some(Step::Lookup), Response::Policies(ps)) => {
+                let policy_id = self.trace.resources[*policy]
+                    .outcome
+                    .id()
+                    .unwrap_or_default();
+                if ps.iter().any(|p| p.id == policy_id) {
+                    let id = format!(
+                        "{}:{}",
+                        self.trace.resources[*ou].outcome.id().unwrap_or_default(),
+                        policy_id
+                    );
+                    self.finish(now_ms, who, Outcome::Existing { id })
+                } else {
+                    self.create_now(now_ms, who)
+                }
+            }
+            (Spec::Tags { tags, .. }, Some(Step::Lookup), Response::Tags(have)) => {
+                if tags.iter().all(|(k, v)| have.get(k) == Some(v)) {
+                    let id = self.id_of(who_account(&self.plan, who)).unwrap_or_default();
+                    self.finish(now_ms, who, Outcome::Existing { id })
+                } else {
+                    self.create_now(now_ms, who)
+                }
+            }
+            (Spec::Account { email, .. }, Some(Step::Lookup), Response::Accounts(accts)) => {
+                match accts
+                    .into_iter()
+                    .find(|a| a.email.eq_ignore_ascii_case(email))
+                {
+                    Some(a) => {
+                        self.next_step(now_ms, who, Step::LookupParent { account_id: a.id });
+                        self.issue(now_ms, who);
+                    }
+                    None => self.create_now(now_ms, who),
+                }
+            }
+            (
+                Spec::Account { ou, .. },
+                Some(Step::LookupParent { account_id }),
+                Response::Parents(parents),
+            ) => {
+                let target = self.id_of(*ou).unwrap_or_default();
+                match parents.into_iter().next() {
+                    Some(p) if p.id == target => {
+                        self.finish(now_ms, who, Outcome::Existing { id: account_id })
+                    }
+                    Some(p) => {
+                        self.next_step(
+                            now_ms,
+                            who,
+                            Step::Move {
+                                account_id,
+                                source: p.id,
+                                adopted: true,
+                            },
+                        );
+                        self.issue(now_ms, who);
+                    }
+                    None => self.finish(
+                        now_ms,
+                        who,
+                        Outcome::Failed {
+                            code: "InvalidResponse".into(),
+                            message: format!("account {account_id} has no parent"),
+                        },
+                    ),
+                }
+            }
             (Spec::Ou { .. }, _, Response::OrganizationalUnit(ou)) => {
                 self.finish(now_ms, who, Outcome::Created { id: ou.id })
             }
@@ -440,7 +551,16 @@ impl Engine {
                 }
                 CreateAccountState::Succeeded => match s.account_id {
                     Some(account_id) => {
-                        self.next_step(now_ms, who, Step::Move { account_id });
+                        let source = self.root_id.clone().unwrap_or_default();
+                        self.next_step(
+                            now_ms,
+                            who,
+                            Step::Move {
+                                account_id,
+                                source,
+                                adopted: false,
+                            },
+                        );
                         self.issue(now_ms, who);
                     }
                     None => self.finish(
@@ -460,14 +580,33 @@ impl Engine {
                     self.finish(now_ms, who, Outcome::Failed { code, message });
                 }
             },
-            (Spec::Account { .. }, Some(Step::Move { account_id }), Response::Empty) => {
-                self.finish(now_ms, who, Outcome::Created { id: account_id })
+            (
+                Spec::Account { .. },
+                Some(Step::Move {
+                    account_id,
+                    adopted,
+                    ..
+                }),
+                Response::Empty,
+            ) => {
+                let outcome = if adopted {
+                    Outcome::Existing { id: account_id }
+                } else {
+                    Outcome::Created { id: account_id }
+                };
+                self.finish(now_ms, who, outcome)
             }
             (_, _, other) => {
                 let o = unexpected(&other);
                 self.finish(now_ms, who, o)
             }
         }
+    }
+
+    /// The lookup found nothing: create the resource now.
+    fn create_now(&mut self, now_ms: u64, who: usize) {
+        self.next_step(now_ms, who, Step::Create);
+        self.issue(now_ms, who);
     }
 
     fn next_step(&mut self, now_ms: u64, who: usize, step: Step) {
@@ -575,8 +714,9 @@ impl Engine {
             self.trace.max_resources_in_flight =
                 self.trace.max_resources_in_flight.max(self.in_flight);
             self.trace.resources[i].start_ms = Some(now_ms);
+            let lookup = self.cfg.lookup_existing;
             self.active[i] = Some(Active {
-                step: Step::Create,
+                step: if lookup { Step::Lookup } else { Step::Create },
                 attempt: 1,
                 provider_try: 1,
                 step_started_ms: now_ms,
@@ -611,6 +751,14 @@ impl Engine {
             }
         }
         self.dependents[who] = deps;
+    }
+}
+
+/// The account a `Tags` resource belongs to.
+fn who_account(plan: &Plan, who: usize) -> usize {
+    match plan.resources[who].spec {
+        Spec::Tags { account, .. } => account,
+        _ => who,
     }
 }
 

@@ -378,7 +378,7 @@ fn same_seed_same_trace() {
         let mut k = 0u32;
         run_to_completion(&mut e, |now, req| {
             k += 1;
-            if k % 3 == 0 {
+            if k.is_multiple_of(3) {
                 return (
                     250,
                     Err(ApiError::new(
@@ -393,4 +393,92 @@ fn same_seed_same_trace() {
     };
     assert_eq!(run(1), run(1));
     assert_ne!(run(1), run(2), "jitter follows the seed");
+}
+
+/// Runs `sc` with `lookup_existing` against `model`, counting writes.
+fn apply_with_lookup(
+    sc: &Scenario,
+    model: &mut crate::org::model::OrgModel,
+    base: u64,
+) -> (Trace, usize) {
+    use rand::SeedableRng;
+    let mut cfg = sc.deploy.clone();
+    cfg.lookup_existing = true;
+    let mut engine = Engine::new(plan::build(sc), &cfg, 7);
+    let mut rng = SmallRng::seed_from_u64(3);
+    let mut writes = 0;
+    // `base`: the model's clock keeps running between deployments.
+    run_to_completion(&mut engine, |now, req| {
+        if req.operation().is_write() {
+            writes += 1;
+        }
+        let a = model.handle(base + now, req, &mut rng);
+        (a.latency_ms, a.result)
+    });
+    (engine.into_trace(), writes)
+}
+
+#[test]
+fn lookup_adopts_everything_on_a_second_apply() {
+    let sc = scenario(4);
+    let mut model = crate::org::model::OrgModel::new(sc.service.clone(), &sc.organization);
+    let (first, _) = apply_with_lookup(&sc, &mut model, 0);
+    assert!(first
+        .resources
+        .iter()
+        .all(|r| matches!(r.outcome, Outcome::Created { .. })));
+    let snap1 = model.snapshot(u64::MAX / 2);
+    let (second, writes) = apply_with_lookup(&sc, &mut model, 100_000_000);
+    assert_eq!(writes, 0, "nothing written the second time");
+    assert!(second
+        .resources
+        .iter()
+        .all(|r| matches!(r.outcome, Outcome::Existing { .. })));
+    // Same ids adopted as created.
+    for (a, b) in first.resources.iter().zip(&second.resources) {
+        assert_eq!(a.outcome.id(), b.outcome.id());
+    }
+    assert_eq!(model.snapshot(u64::MAX / 2), snap1);
+}
+
+#[test]
+fn lookup_resumes_a_half_done_apply_without_duplicates() {
+    // The first run deploys two customers of four; the second deploys all four.
+    let full = scenario(4);
+    let mut half = full.clone();
+    half.customers.truncate(2);
+    let mut model = crate::org::model::OrgModel::new(full.service.clone(), &full.organization);
+    apply_with_lookup(&half, &mut model, 0);
+    // An account created but never moved (the run was killed after SUCCEEDED) must be adopted
+    // and moved.
+    let mut rng = <SmallRng as rand::SeedableRng>::seed_from_u64(1);
+    let t = 50_000_000;
+    let r = model.handle(
+        t,
+        &Request::CreateAccount {
+            email: "c2@example.com".into(),
+            account_name: "Customer 2".into(),
+            tags: Tags::new(),
+        },
+        &mut rng,
+    );
+    assert!(r.result.is_ok());
+    let (trace, _) = apply_with_lookup(&full, &mut model, 100_000_000);
+    assert!(trace.resources.iter().all(|r| r.outcome.is_success()));
+    let snap = model.snapshot(u64::MAX / 2);
+    assert_eq!(snap.accounts.len(), 5, "management + 4, no duplicates");
+    let fintech = snap
+        .ous
+        .iter()
+        .find(|o| o.name == "Customers-Fintech")
+        .unwrap();
+    let c2 = snap
+        .accounts
+        .iter()
+        .find(|a| a.email == "c2@example.com")
+        .unwrap();
+    assert_eq!(c2.parent_id, fintech.id, "the adopted account was moved");
+    assert_eq!(snap.ous.len(), 2);
+    let statuses: Vec<&str> = trace.resources.iter().map(|r| r.outcome.status()).collect();
+    assert!(statuses.contains(&"existing") && statuses.contains(&"created"));
 }

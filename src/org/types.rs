@@ -409,6 +409,43 @@ impl ErrorCode {
         }
     }
 
+    /// The code for a string AWS sent (anything unknown is `Other`).
+    pub fn parse(s: &str) -> ErrorCode {
+        use ErrorCode::*;
+        let known = [
+            TooManyRequestsException,
+            ConcurrentModificationException,
+            DuplicateOrganizationalUnitException,
+            DuplicatePolicyException,
+            DuplicatePolicyAttachmentException,
+            DuplicateAccountException,
+            AccountNotFoundException,
+            CreateAccountStatusNotFoundException,
+            ParentNotFoundException,
+            SourceParentNotFoundException,
+            DestinationParentNotFoundException,
+            OrganizationalUnitNotFoundException,
+            PolicyNotFoundException,
+            PolicyNotAttachedException,
+            TargetNotFoundException,
+            InvalidInputException,
+            MalformedPolicyDocumentException,
+            FinalizingOrganizationException,
+            PolicyChangesInProgressException,
+            AccessDeniedException,
+            ServiceException,
+        ];
+        if s == "ConstraintViolationException" {
+            return ConstraintViolationException(ConstraintViolationReason::Other(
+                "UNKNOWN".into(),
+            ));
+        }
+        known
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .unwrap_or_else(|| Other(s.to_string()))
+    }
+
     /// The code as reports count it: a constraint violation is counted under its reason
     /// (`ConstraintViolationException:OU_DEPTH_LIMIT_EXCEEDED`) so that quota hits are visible.
     pub fn report_key(&self) -> String {
