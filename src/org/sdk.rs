@@ -134,6 +134,15 @@ where
             ErrorCode::Other("RequestTimeout".into()),
             DisplayErrorContext(&e).to_string(),
         ),
+        SdkError::ResponseError(r) => {
+            // An answer the SDK could not parse (e.g. an HTML 500 page).
+            let code = if r.raw().status().is_server_error() {
+                ErrorCode::ServiceException
+            } else {
+                ErrorCode::Other("UnparseableResponse".into())
+            };
+            ApiError::new(code, DisplayErrorContext(&e).to_string())
+        }
         SdkError::DispatchFailure(_) => ApiError::new(
             ErrorCode::Other("RequestDispatchFailure".into()),
             DisplayErrorContext(&e).to_string(),

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# moto's server as a local AWS Organizations endpoint, for the `--backend sdk` tests.
+#
+#   scripts/moto.sh install      create target/moto-venv with moto[server] (once)
+#   eval "$(scripts/moto.sh start)"   start it on 127.0.0.1 on a free port; prints the exports
+#                                     (ORGSIM_TEST_ENDPOINT, MOTO_PID, AWS credentials)
+#   scripts/moto.sh stop PID     stop it
+#
+# MOTO_ACCOUNT_ID is set: without it moto scans every account's backend on each request and
+# slows down as accounts accumulate. The organization is created once (moto answers OU and
+# policy calls made before CreateOrganization with an HTML 500).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=target/moto-venv
+ACCOUNT=123456789012
+
+install() {
+    if [ ! -x "$VENV/bin/moto_server" ]; then
+        python3 -m venv "$VENV" >&2
+        "$VENV/bin/pip" install --quiet 'moto[server]>=5,<6' >&2
+    fi
+}
+
+start() {
+    install
+    local port
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    MOTO_ACCOUNT_ID=$ACCOUNT nohup "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" \
+        > target/moto.log 2>&1 &
+    local pid=$!
+    local url="http://127.0.0.1:$port"
+    for _ in $(seq 1 100); do
+        if curl -s -o /dev/null "$url/moto-api/" 2>/dev/null; then break; fi
+        sleep 0.1
+    done
+    curl -s -o /dev/null "$url/moto-api/" || { echo "moto did not start (target/moto.log)" >&2; kill "$pid"; exit 1; }
+    echo "export ORGSIM_TEST_ENDPOINT=$url MOTO_PID=$pid AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1"
+}
+
+case "${1:-}" in
+    install) install ;;
+    start) start ;;
+    stop) kill "${2:?pid}" 2>/dev/null || true ;;
+    *) echo "usage: $0 install|start|stop PID" >&2; exit 2 ;;
+esac
