@@ -29,11 +29,15 @@ start() {
         > target/moto.log 2>&1 &
     local pid=$!
     local url="http://127.0.0.1:$port"
-    for _ in $(seq 1 100); do
-        if curl -s -o /dev/null "$url/moto-api/" 2>/dev/null; then break; fi
-        sleep 0.1
+    local up=no
+    for _ in $(seq 1 150); do
+        if python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" \
+            "$url/moto-api/" 2>/dev/null; then up=yes; break; fi
+        sleep 0.2
     done
-    curl -s -o /dev/null "$url/moto-api/" || { echo "moto did not start (target/moto.log)" >&2; kill "$pid"; exit 1; }
+    if [ "$up" != yes ]; then
+        echo "moto did not start (target/moto.log)" >&2; kill "$pid" 2>/dev/null || true; exit 1
+    fi
     echo "export ORGSIM_TEST_ENDPOINT=$url MOTO_PID=$pid AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1"
 }
 

@@ -1,0 +1,284 @@
+//! `--backend sdk` against moto's server on loopback (`ORGSIM_TEST_ENDPOINT`, started by
+//! `scripts/test.sh` and CI). Without the variable these tests print a note and pass locally,
+//! and fail when `CI` is set. They share one moto: each takes a lock, resets moto
+//! (`POST /moto-api/reset`) and creates a fresh organization, so they are independent.
+//!
+//! moto checks the wire protocol and the live driver, not AWS's rules: it allows duplicate OU
+//! names, duplicate emails, any number of accounts, and never throttles. Those rules are tested
+//! against the model (`org::model` tests, and `moto_is_laxer_than_the_model` below).
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use aws_sdk_organizations::types::OrganizationFeatureSet as FeatureSet;
+use orgsim::org::sdk;
+use orgsim::org::types::{ErrorCode, OrgSnapshot, Request, Tags};
+use serde_json::Value;
+
+static MOTO: Mutex<()> = Mutex::new(());
+
+/// moto's URL, or `None` (with a note) when it is not running outside CI.
+fn endpoint() -> Option<String> {
+    match std::env::var("ORGSIM_TEST_ENDPOINT") {
+        Ok(e) if !e.is_empty() => Some(e),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("CI is set but ORGSIM_TEST_ENDPOINT is not: moto must run (scripts/test.sh)")
+        }
+        _ => {
+            eprintln!("skipped: ORGSIM_TEST_ENDPOINT not set (run scripts/test.sh to start moto)");
+            None
+        }
+    }
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Resets moto and creates a fresh organization.
+fn fresh_org(url: &str) {
+    let hostport = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut s = std::net::TcpStream::connect(hostport).expect("moto reachable");
+    write!(
+        s,
+        "POST /moto-api/reset HTTP/1.1\r\nHost: {hostport}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut resp = String::new();
+    let _ = s.read_to_string(&mut resp);
+    assert!(resp.starts_with("HTTP/1.1 200"), "reset: {resp}");
+    rt().block_on(async {
+        let c = sdk::client(Some(url)).await;
+        c.create_organization()
+            .feature_set(FeatureSet::All)
+            .send()
+            .await
+            .expect("CreateOrganization");
+    });
+}
+
+fn read_back(url: &str) -> OrgSnapshot {
+    rt().block_on(async {
+        let c = sdk::client(Some(url)).await;
+        sdk::read_organization(&c).await.expect("read back")
+    })
+}
+
+fn orgsim(args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_orgsim"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR")).args(args);
+    c
+}
+
+fn json_run(args: &[&str]) -> (i32, Value) {
+    let o: Output = orgsim(args).output().unwrap();
+    let v = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
+    (o.status.code().unwrap(), v)
+}
+
+fn sdk_run(url: &str, scenario: &str) -> (i32, Value) {
+    json_run(&[
+        "run",
+        scenario,
+        "--backend",
+        "sdk",
+        "--endpoint",
+        url,
+        "--poll-interval",
+        "0.2",
+        "--json",
+    ])
+}
+
+/// The organization read back holds what the scenario asks for: its tier OUs, every customer
+/// account in its tier's OU, the tier's policy attached to the OU, the tags on each account.
+fn check_org(snap: &OrgSnapshot, scenario: &str) {
+    let sc = orgsim::scenario::load(Path::new(scenario)).unwrap();
+    let tier_ous: std::collections::BTreeSet<&str> = sc
+        .customers
+        .iter()
+        .map(|c| sc.tiers[&c.tier].ou.as_str())
+        .collect();
+    assert_eq!(snap.ous.len(), tier_ous.len(), "{:?}", snap.ous);
+    for c in &sc.customers {
+        let tier = &sc.tiers[&c.tier];
+        let ou = snap
+            .ous
+            .iter()
+            .find(|o| o.name == tier.ou && o.parent_id == snap.root_id)
+            .unwrap_or_else(|| panic!("OU {} under the root", tier.ou));
+        let accts: Vec<_> = snap
+            .accounts
+            .iter()
+            .filter(|a| a.email == c.email)
+            .collect();
+        assert_eq!(accts.len(), 1, "one account for {}", c.email);
+        let a = accts[0];
+        assert_eq!(a.parent_id, ou.id, "{} in {}", c.name, tier.ou);
+        let policy = format!("SecureBase-{}", tier.framework);
+        assert!(
+            snap.effective_policy_names(&a.id).contains(&policy),
+            "{policy} applies to {}",
+            c.name
+        );
+        assert!(snap
+            .attachments
+            .iter()
+            .any(|(p, t)| t == &ou.id && snap.policy(p).is_some_and(|p| p.name == policy)));
+        assert_eq!(
+            a.tags.get("securebase:tier").map(String::as_str),
+            Some(c.tier.as_str())
+        );
+        assert!(a.tags.contains_key("securebase:tenant-id"));
+        assert_eq!(
+            a.tags.get("securebase:framework"),
+            Some(&tier.framework),
+            "{}",
+            c.name
+        );
+    }
+    let members = snap
+        .accounts
+        .iter()
+        .filter(|a| a.id != snap.management_account_id)
+        .count();
+    assert_eq!(members, sc.customers.len());
+}
+
+fn deploy_twice_and_compare(scenario: &str) {
+    let Some(url) = endpoint() else { return };
+    let _g = MOTO.lock().unwrap_or_else(|e| e.into_inner());
+    fresh_org(&url);
+    let (code, first) = sdk_run(&url, scenario);
+    assert_eq!(code, 0, "{first}");
+    assert_eq!(first["backend"], "sdk");
+    assert_eq!(first["resources"]["existing"], 0);
+    assert_eq!(first["resources"]["created"], first["resources"]["planned"]);
+    check_org(&read_back(&url), scenario);
+    // Again: nothing created, everything adopted.
+    let (code, second) = sdk_run(&url, scenario);
+    assert_eq!(code, 0, "{second}");
+    assert_eq!(second["resources"]["created"], 0);
+    assert_eq!(
+        second["resources"]["existing"],
+        first["resources"]["planned"]
+    );
+    check_org(&read_back(&url), scenario);
+    // The same final organization as the simulated and the mocked backends.
+    let (_, sim) = json_run(&["run", scenario, "--json"]);
+    let (_, mock) = json_run(&[
+        "run",
+        scenario,
+        "--json",
+        "--backend",
+        "mock",
+        "--time-scale",
+        "200",
+        "--poll-interval",
+        "2",
+    ]);
+    assert_eq!(first["organization"], sim["organization"]);
+    assert_eq!(second["organization"], sim["organization"]);
+    assert_eq!(mock["organization"], sim["organization"]);
+}
+
+#[test]
+fn two_customers_deploy_to_moto_then_nothing_is_created_again() {
+    deploy_twice_and_compare("scenarios/two-customers.toml");
+}
+
+#[test]
+fn five_customers_deploy_to_moto_then_nothing_is_created_again() {
+    deploy_twice_and_compare("scenarios/five-customers.toml");
+}
+
+#[test]
+fn a_run_killed_half_way_completes_without_duplicates() {
+    let Some(url) = endpoint() else { return };
+    let _g = MOTO.lock().unwrap_or_else(|e| e.into_inner());
+    fresh_org(&url);
+    let sc = "scenarios/five-customers.toml";
+    // A long poll interval holds the accounts between CreateAccount and MoveAccount.
+    let mut child = orgsim(&[
+        "run",
+        sc,
+        "--backend",
+        "sdk",
+        "--endpoint",
+        &url,
+        "--poll-interval",
+        "3",
+    ])
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    child.kill().unwrap();
+    let _ = child.wait();
+    let half = read_back(&url);
+    let in_root = half
+        .accounts
+        .iter()
+        .filter(|a| a.parent_id == half.root_id && a.id != half.management_account_id)
+        .count();
+    assert!(
+        in_root > 0,
+        "killed half-way: accounts created, not yet moved"
+    );
+    let (code, v) = sdk_run(&url, sc);
+    assert_eq!(code, 0, "{v}");
+    assert!(v["resources"]["existing"].as_u64().unwrap() > 0);
+    let snap = read_back(&url);
+    check_org(&snap, sc);
+    let members = snap
+        .accounts
+        .iter()
+        .filter(|a| a.id != snap.management_account_id)
+        .count();
+    assert_eq!(members, 5, "exactly 5 customer accounts");
+}
+
+/// moto accepts a duplicate OU name under one parent; AWS (and the model) refuse it. This is
+/// why orgsim looks up before it creates rather than relying on the endpoint.
+#[test]
+fn moto_is_laxer_than_the_model() {
+    let Some(url) = endpoint() else { return };
+    let _g = MOTO.lock().unwrap_or_else(|e| e.into_inner());
+    fresh_org(&url);
+    let snap = read_back(&url);
+    let req = Request::CreateOrganizationalUnit {
+        parent_id: snap.root_id.clone(),
+        name: "Twice".into(),
+        tags: Tags::new(),
+    };
+    let answers = rt().block_on(async {
+        let c = sdk::client(Some(&url)).await;
+        (sdk::call(&c, &req).await, sdk::call(&c, &req).await)
+    });
+    assert!(answers.0.is_ok() && answers.1.is_ok(), "moto: {answers:?}");
+    // The model answers as AWS does.
+    let sc = orgsim::scenario::load(Path::new("scenarios/two-customers.toml")).unwrap();
+    let mut model = orgsim::org::model::OrgModel::new(sc.service.clone(), &sc.organization);
+    let mut rng = <rand::rngs::SmallRng as rand::SeedableRng>::seed_from_u64(1);
+    let req = Request::CreateOrganizationalUnit {
+        parent_id: model.root_id().to_string(),
+        name: "Twice".into(),
+        tags: Tags::new(),
+    };
+    assert!(model.handle(0, &req, &mut rng).result.is_ok());
+    let second = model.handle(10_000, &req, &mut rng).result.unwrap_err();
+    assert_eq!(second.code, ErrorCode::DuplicateOrganizationalUnitException);
+}
