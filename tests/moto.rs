@@ -282,3 +282,153 @@ fn moto_is_laxer_than_the_model() {
     let second = model.handle(10_000, &req, &mut rng).result.unwrap_err();
     assert_eq!(second.code, ErrorCode::DuplicateOrganizationalUnitException);
 }
+
+/// The live driver's overhead: onboarding throughput through the engine and the live driver at
+/// parallelism 8 against a bare loop of the same SDK calls with 8 workers. A measurement, run
+/// by hand: `scripts/test.sh --test moto -- --ignored --nocapture live_driver_overhead`.
+#[test]
+#[ignore]
+fn live_driver_overhead() {
+    let Some(url) = endpoint() else { return };
+    let _g = MOTO.lock().unwrap_or_else(|e| e.into_inner());
+    let n: usize = std::env::var("ORGSIM_OVERHEAD_CUSTOMERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60);
+    let base = orgsim::scenario::load(Path::new("scenarios/hundred-customers.toml")).unwrap();
+    let mut sc = orgsim::sweep::resize(&base, n);
+    sc.deploy.parallelism = 8;
+    let cfg = orgsim::commands::live_deploy_config(&sc, Some(0.001));
+    let one = orgsim::sweep::resize(&base, 1);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // Each side starts from a fresh organization holding the OUs and policies (one customer
+    // deployed), then onboards the same customers.
+    let prepare = |url: &str| {
+        fresh_org(url);
+        rt.block_on(async {
+            let c = sdk::client(Some(url)).await;
+            let run = orgsim::live::apply(
+                orgsim::plan::build(&one),
+                &cfg,
+                1,
+                &c,
+                orgsim::live::Clock::new(1.0),
+            )
+            .await;
+            assert!(run.trace.resources.iter().all(|r| r.outcome.is_success()));
+        });
+    };
+    prepare(&url);
+    let (live_s, live_calls) = rt.block_on(async {
+        let c = sdk::client(Some(&url)).await;
+        let t = std::time::Instant::now();
+        let run = orgsim::live::apply(
+            orgsim::plan::build(&sc),
+            &cfg,
+            1,
+            &c,
+            orgsim::live::Clock::new(1.0),
+        )
+        .await;
+        assert!(run.trace.resources.iter().all(|r| r.outcome.is_success()));
+        (t.elapsed().as_secs_f64(), run.trace.calls.len())
+    });
+    prepare(&url);
+    let snap = read_back(&url);
+    let (bare_s, bare_calls) = rt.block_on(async {
+        let c = sdk::client(Some(&url)).await;
+        let root = snap.root_id.clone();
+        let ou_of = |name: &str| {
+            snap.ous
+                .iter()
+                .find(|o| o.name == name)
+                .map(|o| o.id.clone())
+        };
+        let jobs: Vec<(String, String, String, Tags)> = sc
+            .customers
+            .iter()
+            .skip(1)
+            .map(|cu| {
+                let tier = &sc.tiers[&cu.tier];
+                let ou = ou_of(&tier.ou).unwrap_or_else(|| root.clone());
+                let tags: Tags = [("securebase:tier".to_string(), cu.tier.clone())].into();
+                (cu.email.clone(), cu.name.clone(), ou, tags)
+            })
+            .collect();
+        let jobs = std::sync::Arc::new(Mutex::new(jobs));
+        let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let t = std::time::Instant::now();
+        let mut workers = vec![];
+        for _ in 0..8 {
+            let (c, jobs, calls, root) = (c.clone(), jobs.clone(), calls.clone(), root.clone());
+            workers.push(tokio::spawn(async move {
+                loop {
+                    let Some((email, name, ou, tags)) = jobs.lock().unwrap().pop() else {
+                        break;
+                    };
+                    use orgsim::org::types::Response;
+                    let call = |r: Request| {
+                        let c = c.clone();
+                        async move { sdk::call(&c, &r).await.expect("call") }
+                    };
+                    call(Request::ListAccounts).await;
+                    let Response::CreateAccountStatus(s) = call(Request::CreateAccount {
+                        email,
+                        account_name: name,
+                        tags: Tags::new(),
+                    })
+                    .await
+                    else {
+                        panic!()
+                    };
+                    let Response::CreateAccountStatus(s) =
+                        call(Request::DescribeCreateAccountStatus {
+                            create_account_request_id: s.id,
+                        })
+                        .await
+                    else {
+                        panic!()
+                    };
+                    let id = s.account_id.expect("moto: SUCCEEDED at once");
+                    call(Request::MoveAccount {
+                        account_id: id.clone(),
+                        source_parent_id: root.clone(),
+                        destination_parent_id: ou,
+                    })
+                    .await;
+                    call(Request::ListTagsForResource {
+                        resource_id: id.clone(),
+                    })
+                    .await;
+                    call(Request::TagResource {
+                        resource_id: id,
+                        tags,
+                    })
+                    .await;
+                    calls.fetch_add(6, std::sync::atomic::Ordering::Relaxed);
+                }
+            }));
+        }
+        for w in workers {
+            w.await.unwrap();
+        }
+        (
+            t.elapsed().as_secs_f64(),
+            calls.load(std::sync::atomic::Ordering::Relaxed),
+        )
+    });
+    let onboard = (n - 1) as f64;
+    let (live_rate, bare_rate) = (onboard / live_s, onboard / bare_s);
+    println!(
+        "live driver: {onboard} onboardings in {live_s:.2} s = {live_rate:.1}/s ({live_calls} calls, {:.0} calls/s)",
+        live_calls as f64 / live_s
+    );
+    println!(
+        "bare loop:   {onboard} onboardings in {bare_s:.2} s = {bare_rate:.1}/s ({bare_calls} calls, {:.0} calls/s)",
+        bare_calls as f64 / bare_s
+    );
+    println!("ratio live/bare: {:.2}", live_rate / bare_rate);
+}
