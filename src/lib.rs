@@ -1,5 +1,6 @@
 pub mod analysis;
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod finance;
 pub mod org {

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use orgsim::cli::{Backend, Cli, Command};
-use orgsim::{analysis, plan, report, scenario, sim};
+use orgsim::{analysis, compare, plan, report, scenario, sim};
 
 /// Exit code 2: orgsim could not do its job.
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
@@ -87,6 +87,40 @@ fn main() -> ExitCode {
             } else {
                 ExitCode::from(1)
             }
+        }
+        Command::Compare {
+            a,
+            b,
+            seed,
+            json,
+            markdown,
+        } => {
+            let mut reps = Vec::new();
+            for path in [&a, &b] {
+                let sc = match scenario::load(path) {
+                    Ok(s) => s,
+                    Err(e) => return fail(e),
+                };
+                let seed = seed.unwrap_or(sc.seed);
+                let o = sim::run(&sc, seed);
+                reps.push(analysis::analyze(
+                    &sc,
+                    &o.plan,
+                    &o.trace,
+                    &o.snapshot,
+                    seed,
+                    "sim",
+                ));
+            }
+            let c = compare::compare(&reps[0], &reps[1]);
+            if json {
+                print!("{}", compare::json(&c));
+            } else if markdown {
+                print!("{}", compare::markdown(&c));
+            } else {
+                print!("{}", compare::text(&c));
+            }
+            ExitCode::SUCCESS
         }
         Command::Validate { scenario } => {
             let sc = match scenario::load(&scenario) {

@@ -1026,9 +1026,12 @@ fn cost_kinds() {
             CostKind::PerCustomer { cents: 50_000 },
             CostKind::PerAccount { cents: 2_550 },
             CostKind::PerTier {
-                cents: [("fintech".to_string(), 30_000), ("healthcare".to_string(), 80_000)]
-                    .into_iter()
-                    .collect()
+                cents: [
+                    ("fintech".to_string(), 30_000),
+                    ("healthcare".to_string(), 80_000)
+                ]
+                .into_iter()
+                .collect()
             },
             CostKind::Step {
                 every: 10,
