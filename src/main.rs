@@ -52,10 +52,7 @@ fn main() -> ExitCode {
                 backend.as_str(),
             );
             if let Some(dir) = out {
-                let files = [
-                    ("report.json", report::json(&rep)),
-                    ("report.md", report::markdown(&rep)),
-                ];
+                let files = report::out_files(&sc, &out_run.plan, &out_run.trace, &rep);
                 if let Err(e) = report::write_files(&dir, &files) {
                     return fail(format!("{}: cannot write the reports: {e}", dir.display()));
                 }
