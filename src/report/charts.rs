@@ -513,9 +513,9 @@ const LINE_COLORS: [RGBColor; 8] = [
     RGBColor(0xa1, 0xd9, 0x9b),
     RGBColor(0xbc, 0xbd, 0xdc),
     RGBColor(0xfc, 0x92, 0x72),
-    RGBColor(0xc7, 0xe9, 0xc0),
-    RGBColor(0xda, 0xda, 0xeb),
-    RGBColor(0xfd, 0xd0, 0xa2),
+    RGBColor(0xd9, 0xb3, 0x8c),
+    RGBColor(0xcc, 0xcc, 0xcc),
+    RGBColor(0xe7, 0xe7, 0x8f),
 ];
 const C_REVENUE: RGBColor = RGBColor(0x25, 0x25, 0x25);
 const C_PROFIT: RGBColor = RGBColor(0x23, 0x8b, 0x45);
@@ -776,4 +776,100 @@ pub fn margin_table_md(sc: &Scenario) -> String {
         );
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{analysis, scenario, sim};
+
+    fn shipped(name: &str) -> Scenario {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(name);
+        scenario::load(&p).unwrap()
+    }
+
+    fn rows_of(name: &str) -> (Timeline, Report) {
+        let sc = shipped(name);
+        let o = sim::run(&sc, sc.seed);
+        let rep = analysis::analyze(&sc, &o.plan, &o.trace, &o.snapshot, sc.seed, "sim");
+        (timeline(&sc, &o.plan, &o.trace, &rep), rep)
+    }
+
+    #[test]
+    fn small_runs_get_a_row_per_resource_grouped_by_customer() {
+        let (tl, rep) = rows_of("two-customers.toml");
+        assert!(!tl.folded);
+        assert_eq!(tl.rows.len(), rep.resources.planned);
+        let groups: Vec<&str> = tl.rows.iter().map(|r| r.group.as_str()).collect();
+        assert_eq!(&groups[..6], ["shared"; 6]);
+        assert_eq!(&groups[6..8], ["ACME Finance Inc"; 2]);
+        // Accounts poll their creation status: waiting drawn apart from calls.
+        let acct = &tl.rows[6];
+        assert_eq!(acct.label, "ACME Finance Inc · account");
+        assert!(acct.spans.iter().any(|s| s.kind == SpanKind::Poll));
+        assert!(acct.spans.iter().any(|s| s.kind == SpanKind::Call));
+        // The two conflicts of this run sit on the rows of the resources they hit.
+        let marked: usize = tl.rows.iter().map(|r| r.conflicts.len()).sum();
+        assert_eq!(marked, rep.conflicts.len());
+        assert!(marked > 0);
+    }
+
+    #[test]
+    fn large_runs_fold() {
+        let (tl, rep) = rows_of("hundred-customers.toml");
+        assert!(tl.folded);
+        assert_eq!(tl.customers_per_row, 1);
+        // 3 kinds of shared resources + 100 customers.
+        assert_eq!(tl.rows.len(), 103);
+        assert_eq!(
+            tl.rows.iter().map(|r| r.failed).sum::<usize>(),
+            rep.resources.failed
+        );
+        assert!(tl.rows.iter().any(|r| r
+            .spans
+            .iter()
+            .any(|s| matches!(s.kind, SpanKind::Backoff | SpanKind::ProviderRetry))));
+    }
+
+    #[test]
+    fn merging_joins_what_touches() {
+        let s = |a, b, kind| Span {
+            start_ms: a,
+            end_ms: b,
+            kind,
+        };
+        let m = merge(
+            &[
+                s(0, 10, SpanKind::Call),
+                s(12, 20, SpanKind::Call),
+                s(40, 50, SpanKind::Call),
+                s(45, 60, SpanKind::Poll),
+            ],
+            5,
+        );
+        assert_eq!(
+            m,
+            vec![
+                s(0, 20, SpanKind::Call),
+                s(40, 50, SpanKind::Call),
+                s(45, 60, SpanKind::Poll)
+            ]
+        );
+    }
+
+    #[test]
+    fn margin_table_reproduces_the_seeds_view() {
+        let rows = margin_rows(&shipped("two-customers.toml"));
+        let seed: Vec<(usize, String)> = rows
+            .iter()
+            .map(|r| (r.customers, fmt_margin_fine(r.seed_margin)))
+            .collect();
+        assert_eq!(seed[0], (1, "97.8%".to_string()));
+        assert_eq!(seed[1], (2, "99.2%".to_string()));
+        assert!(seed.contains(&(100, "99.98%".to_string())));
+        assert!(rows.iter().all(|r| r.seed_costs_cents == 18_000));
+        assert!(rows.iter().all(|r| r.costs_cents == 338_000));
+    }
 }
