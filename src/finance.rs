@@ -272,7 +272,7 @@ pub fn table_counts(sc: &Scenario, max: usize) -> Vec<usize> {
 /// A margin with one decimal (`97.8%`), two when one would round up to 100% (`99.98%`).
 pub fn fmt_margin_fine(m: f64) -> String {
     let pct = m * 100.0;
-    if pct >= 99.95 && pct < 100.0 {
+    if (99.95..100.0).contains(&pct) {
         format!("{pct:.2}%")
     } else {
         format!("{pct:.1}%")
