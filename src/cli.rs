@@ -53,7 +53,8 @@ pub enum Command {
         /// Print the JSON report instead of the summary.
         #[arg(long)]
         json: bool,
-        /// Also write report.json and report.md into this directory.
+        /// Also write report.json, report.md, report.html, timeline.svg and margin.svg into
+        /// this directory.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// List every resource and conflict, however many.
@@ -148,4 +149,21 @@ pub enum Command {
     },
     /// Check a scenario file: syntax, fields, and the plan's pre-flight checks.
     Validate { scenario: PathBuf },
+    /// Run two scenarios and show them side by side with deltas and % changes (the seed's
+    /// "Comparison Summary"). Exits 0 once both ran: it judges nothing.
+    Compare {
+        /// The baseline scenario.
+        a: PathBuf,
+        /// The scenario compared with it.
+        b: PathBuf,
+        /// Seed of both runs (default: each scenario's own `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Print the comparison as JSON.
+        #[arg(long, conflicts_with = "markdown")]
+        json: bool,
+        /// Print the comparison as a Markdown table.
+        #[arg(long)]
+        markdown: bool,
+    },
 }
