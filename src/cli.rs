@@ -93,7 +93,7 @@ pub enum Command {
         /// Print one CSV row per replication instead of the table.
         #[arg(long)]
         csv: bool,
-        /// Also write sweep.json, sweep.csv and sweep.md into this directory.
+        /// Also write sweep.json, sweep.csv, sweep.md, makespan.svg and conflicts.svg here.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },

@@ -110,6 +110,8 @@ pub fn sweep(a: SweepArgs) -> u8 {
             ("sweep.json", json.clone()),
             ("sweep.csv", csv.clone()),
             ("sweep.md", report::sweep::markdown(&rep)),
+            ("makespan.svg", report::sweep::makespan_svg(&rep)),
+            ("conflicts.svg", report::sweep::conflicts_svg(&rep)),
         ];
         if let Err(e) = report::write_files(dir, &files) {
             return fail(format!("{}: cannot write the sweep: {e}", dir.display()));

@@ -661,3 +661,33 @@ fn growth_phases_check_each_statement() {
     let none = run(&["phases", "scenarios/two-customers.toml"]);
     assert_eq!(code(&none), 2);
 }
+
+#[test]
+fn sweep_out_writes_well_formed_deterministic_charts() {
+    let d = scratch("sweep-charts");
+    let p = write(&d, "s.toml", &small_scenario(""));
+    let mut bytes = Vec::new();
+    for k in 0..2 {
+        let out = d.join(format!("o{k}"));
+        let o = run(&[
+            "sweep",
+            &p,
+            "--customers",
+            "1..=4",
+            "--replications",
+            "5",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code(&o), 0);
+        for f in ["makespan.svg", "conflicts.svg"] {
+            let svg = std::fs::read_to_string(out.join(f)).unwrap();
+            let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{f}: {e}"));
+            assert_eq!(doc.root_element().tag_name().name(), "svg");
+            assert!(svg.contains("p5–p95 band") || svg.contains("P(any resource fails)"));
+            bytes.push(svg);
+        }
+    }
+    assert_eq!(bytes[0], bytes[2]);
+    assert_eq!(bytes[1], bytes[3]);
+}
