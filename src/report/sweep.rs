@@ -284,7 +284,8 @@ fn draw_conflicts(r: &SweepReport) -> Result<String, String> {
             .label_style((FONT, 12))
             .draw()
             .map_err(err)?;
-        let series: [(&str, RGBColor, &dyn Fn(&crate::sweep::CountSummary) -> f64); 3] = [
+        type Metric<'a> = &'a dyn Fn(&crate::sweep::CountSummary) -> f64;
+        let series: [(&str, RGBColor, Metric); 3] = [
             ("conflicts", C_CONF, &|c| c.conflicts.mean),
             ("throttled calls", C_THR, &|c| c.throttled.mean),
             ("unresolved conflicts", C_UNRES, &|c| {
