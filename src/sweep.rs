@@ -285,12 +285,13 @@ pub struct SweepReport {
 
 /// Summaries per count of the finished rows, in count order.
 pub fn summaries(counts: &[usize], rows: &[Option<RepRow>]) -> Vec<CountSummary> {
+    let mut by_count: std::collections::BTreeMap<usize, Vec<&RepRow>> = Default::default();
+    for r in rows.iter().flatten() {
+        by_count.entry(r.customers).or_default().push(r);
+    }
     counts
         .iter()
-        .filter_map(|&n| {
-            let mine: Vec<&RepRow> = rows.iter().flatten().filter(|r| r.customers == n).collect();
-            (!mine.is_empty()).then(|| summarize(n, &mine))
-        })
+        .filter_map(|n| by_count.get(n).map(|mine| summarize(*n, mine)))
         .collect()
 }
 
