@@ -132,13 +132,7 @@ pub fn metrics(sc: &Scenario, out: &sim::RunOutput, n: usize, k: u32) -> RepRow 
             }
         }
     }
-    let end = t
-        .resources
-        .iter()
-        .filter_map(|r| r.end_ms)
-        .chain(t.calls.iter().filter_map(|c| c.end_ms))
-        .max()
-        .unwrap_or(0);
+    let end = t.makespan_ms();
     let fin = finance::compute(sc, &onboarded);
     RepRow {
         customers: n,

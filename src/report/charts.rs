@@ -31,7 +31,7 @@ pub const FOLD_ABOVE_ROWS: usize = 60;
 /// order).
 pub const MAX_ROWS: usize = 120;
 
-const FONT: &str = "sans-serif";
+pub(crate) const FONT: &str = "sans-serif";
 const WIDTH: u32 = 1200;
 const LABEL_W: u32 = 270;
 
@@ -134,14 +134,7 @@ fn clip(s: &str, max: usize) -> String {
 /// Groups the run into rows (see the module docs).
 pub fn timeline(sc: &Scenario, plan: &Plan, trace: &Trace, rep: &Report) -> Timeline {
     let n = plan.resources.len();
-    let end_ms = trace
-        .resources
-        .iter()
-        .filter_map(|r| r.end_ms)
-        .chain(trace.calls.iter().filter_map(|c| c.end_ms))
-        .max()
-        .unwrap_or(0)
-        .max(trace.first_call_ms);
+    let end_ms = trace.makespan_ms().max(trace.first_call_ms);
     let folded = n > FOLD_ABOVE_ROWS;
     let customers = sc.customers.len().max(1);
     let shared_rows = if folded { ResourceKind::ALL.len() } else { n };
@@ -290,7 +283,7 @@ fn span_style(k: SpanKind) -> (RGBColor, f64) {
     }
 }
 
-fn err<E: std::fmt::Debug>(e: E) -> String {
+pub(crate) fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("chart drawing failed: {e:?}")
 }
 
@@ -493,7 +486,7 @@ fn draw_legend(root: &DrawingArea<SVGBackend, Shift>, x0: i32, y0: i32) -> Resul
 }
 
 /// A minimal SVG that says the chart could not be drawn (never expected; keeps `--out` whole).
-fn error_svg(msg: &str) -> String {
+pub(crate) fn error_svg(msg: &str) -> String {
     let esc = msg
         .replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -111,7 +111,6 @@ pub fn markdown(r: &SweepReport) -> String {
 
 use plotters::prelude::*;
 
-const FONT: &str = "sans-serif";
 const C_BAND: RGBColor = RGBColor(0xc6, 0xdb, 0xef);
 const C_P50: RGBColor = RGBColor(0x08, 0x51, 0x9c);
 const C_P95: RGBColor = RGBColor(0x31, 0x82, 0xbd);
@@ -121,17 +120,7 @@ const C_THR: RGBColor = RGBColor(0xfd, 0x8d, 0x3c);
 const C_UNRES: RGBColor = RGBColor(0x54, 0x27, 0x8f);
 const C_FAIL: RGBColor = RGBColor(0x23, 0x23, 0x23);
 
-fn err<E: std::fmt::Debug>(e: E) -> String {
-    format!("chart drawing failed: {e:?}")
-}
-
-fn error_svg(msg: &str) -> String {
-    let esc = msg
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"600\" height=\"40\"><text x=\"10\" y=\"25\">{esc}</text></svg>\n")
-}
+use super::charts::{err, error_svg, FONT};
 
 fn x_range(r: &SweepReport) -> std::ops::Range<f64> {
     let lo = r.counts.first().map(|c| c.customers as f64).unwrap_or(0.0);
