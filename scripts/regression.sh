@@ -5,13 +5,17 @@
 #   scripts/regression.sh update   # sweep each scenario and rewrite the baselines (commit them)
 #
 # The Markdown summary of `check` goes to target/orgsim-check.md (and to stdout) for a CI job to post.
-# ORGSIM may name the binary (default: target/release/orgsim, built if missing).
+# ORGSIM may name the binary (default: target/release/orgsim, brought up to date first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-check}
-bin=${ORGSIM:-target/release/orgsim}
-[[ -x $bin ]] || cargo build --release --quiet
+if [[ -n ${ORGSIM:-} ]]; then
+  bin=$ORGSIM
+else
+  cargo build --release --quiet
+  bin=target/release/orgsim
+fi
 
 # scenario, customer range, step, replications
 sweeps=(

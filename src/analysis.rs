@@ -322,13 +322,7 @@ pub fn analyze(
         });
     }
     // --- timing
-    let end_ms = trace
-        .resources
-        .iter()
-        .filter_map(|r| r.end_ms)
-        .chain(trace.calls.iter().filter_map(|c| c.end_ms))
-        .max()
-        .unwrap_or(0);
+    let end_ms = trace.makespan_ms();
     let mut phases = vec![Phase {
         kind: "deployer_overhead",
         start_s: 0.0,

@@ -68,7 +68,8 @@ pub enum Command {
         /// Print the JSON report instead of the summary.
         #[arg(long)]
         json: bool,
-        /// Also write report.json and report.md into this directory.
+        /// Also write report.json, report.md, report.html, timeline.svg and margin.svg into
+        /// this directory.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// List every resource and conflict, however many.
@@ -107,7 +108,7 @@ pub enum Command {
         /// Print one CSV row per replication instead of the table.
         #[arg(long)]
         csv: bool,
-        /// Also write sweep.json, sweep.csv and sweep.md into this directory.
+        /// Also write sweep.json, sweep.csv, sweep.md, makespan.svg and conflicts.svg here.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
@@ -163,4 +164,21 @@ pub enum Command {
     },
     /// Check a scenario file: syntax, fields, and the plan's pre-flight checks.
     Validate { scenario: PathBuf },
+    /// Run two scenarios and show them side by side with deltas and % changes (the seed's
+    /// "Comparison Summary"). Exits 0 once both ran: it judges nothing.
+    Compare {
+        /// The baseline scenario.
+        a: PathBuf,
+        /// The scenario compared with it.
+        b: PathBuf,
+        /// Seed of both runs (default: each scenario's own `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Print the comparison as JSON.
+        #[arg(long, conflicts_with = "markdown")]
+        json: bool,
+        /// Print the comparison as a Markdown table.
+        #[arg(long)]
+        markdown: bool,
+    },
 }

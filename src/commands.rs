@@ -110,6 +110,8 @@ pub fn sweep(a: SweepArgs) -> u8 {
             ("sweep.json", json.clone()),
             ("sweep.csv", csv.clone()),
             ("sweep.md", report::sweep::markdown(&rep)),
+            ("makespan.svg", report::sweep::makespan_svg(&rep)),
+            ("conflicts.svg", report::sweep::conflicts_svg(&rep)),
         ];
         if let Err(e) = report::write_files(dir, &files) {
             return fail(format!("{}: cannot write the sweep: {e}", dir.display()));
@@ -279,16 +281,16 @@ pub fn phases(a: PhasesArgs) -> u8 {
 /// Writes a run's report (`--out`, `--json` or the summary) and gives the exit code of its
 /// verdict.
 pub fn emit_report(
+    sc: &scenario::Scenario,
+    plan: &crate::plan::Plan,
+    trace: &crate::engine::trace::Trace,
     rep: &crate::analysis::Report,
     json: bool,
     out: Option<&Path>,
     verbose: bool,
 ) -> u8 {
     if let Some(dir) = out {
-        let files = [
-            ("report.json", report::json(rep)),
-            ("report.md", report::markdown(rep)),
-        ];
+        let files = report::out_files(sc, plan, trace, rep);
         if let Err(e) = report::write_files(dir, &files) {
             return fail(format!("{}: cannot write the reports: {e}", dir.display()));
         }
@@ -445,9 +447,9 @@ pub fn run_live(a: LiveArgs) -> u8 {
                 "interrupted after {:.1} s: run the same command again to finish (what exists is adopted, nothing is created twice)",
                 run.wall.as_secs_f64()
             );
-            let _ = emit_report(&rep, a.json, a.out, a.verbose);
+            let _ = emit_report(sc, &run.plan, &run.trace, &rep, a.json, a.out, a.verbose);
             return 2;
         }
-        emit_report(&rep, a.json, a.out, a.verbose)
+        emit_report(sc, &run.plan, &run.trace, &rep, a.json, a.out, a.verbose)
     })
 }

@@ -5,7 +5,9 @@
 
 use serde::Serialize;
 
-use crate::scenario::{Cents, CostKind, Scenario};
+use std::collections::BTreeMap;
+
+use crate::scenario::{Cents, CostKind, Customer, Scenario};
 
 /// Cents as dollars for JSON: exact to the cent (a cent amount below 2^53 is exact in f64 and
 /// prints in its shortest form).
@@ -72,15 +74,88 @@ pub fn div_round(a: Cents, b: Cents) -> Cents {
     }
 }
 
-/// The cost lines of `sc` for a month in which `billable` customers are served.
-pub fn cost_lines(sc: &Scenario, _billable: usize) -> Vec<LineAmount> {
+/// What a month's cost lines depend on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Month {
+    /// Billable customers (their account exists).
+    pub customers: usize,
+    /// Member accounts: the billable customers' accounts plus the organization's
+    /// `existing_accounts`.
+    pub accounts: usize,
+    /// Billable customers per tier key.
+    pub by_tier: BTreeMap<String, usize>,
+    pub revenue_cents: Cents,
+}
+
+impl Month {
+    /// The month in which the customers of `sc` flagged in `onboarded` are billed.
+    pub fn of(sc: &Scenario, onboarded: &[bool]) -> Month {
+        Month::from_customers(
+            sc,
+            sc.customers
+                .iter()
+                .zip(onboarded)
+                .filter(|(_, &ok)| ok)
+                .map(|(c, _)| c),
+        )
+    }
+
+    fn from_customers<'a>(sc: &Scenario, billed: impl Iterator<Item = &'a Customer>) -> Month {
+        let mut m = Month::default();
+        for c in billed {
+            m.customers += 1;
+            m.revenue_cents += c.monthly_cents;
+            *m.by_tier.entry(c.tier.clone()).or_insert(0) += 1;
+        }
+        m.accounts = m.customers + sc.organization.existing_accounts as usize;
+        m
+    }
+}
+
+/// One line's amount for `m`:
+///
+/// - `Fixed`: its amount;
+/// - `PerCustomer`: amount × customers; `PerAccount`: amount × accounts;
+/// - `PerTier`: Σ over tiers of amount × customers of that tier;
+/// - `Step`: ceil(customers / every) × amount (0 customers cost nothing);
+/// - `RevenueShare`: revenue × ppm / 1,000,000, rounded to the cent half away from zero.
+pub fn line_amount(kind: &CostKind, m: &Month) -> Cents {
+    let times = |cents: Cents, n: usize| cents.saturating_mul(n as Cents);
+    match kind {
+        CostKind::Fixed { monthly_cents } => *monthly_cents,
+        CostKind::PerCustomer { cents } => times(*cents, m.customers),
+        CostKind::PerAccount { cents } => times(*cents, m.accounts),
+        CostKind::PerTier { cents } => cents
+            .iter()
+            .map(|(tier, c)| times(*c, m.by_tier.get(tier).copied().unwrap_or(0)))
+            .fold(0, Cents::saturating_add),
+        CostKind::Step {
+            every,
+            monthly_cents,
+        } => {
+            let steps = (m.customers as u64).div_ceil(*every);
+            times(*monthly_cents, steps as usize)
+        }
+        CostKind::RevenueShare { ppm } => {
+            let x = m.revenue_cents as i128 * *ppm as i128;
+            let (q, r) = (x / 1_000_000, x % 1_000_000);
+            let q = if 2 * r.abs() >= 1_000_000 {
+                q + x.signum()
+            } else {
+                q
+            };
+            q.clamp(Cents::MIN as i128, Cents::MAX as i128) as Cents
+        }
+    }
+}
+
+/// The cost lines of `sc` for the month `m`.
+pub fn cost_lines(sc: &Scenario, m: &Month) -> Vec<LineAmount> {
     sc.costs
         .iter()
         .map(|l| LineAmount {
             name: l.name.clone(),
-            monthly_cents: match l.kind {
-                CostKind::Fixed { monthly_cents } => monthly_cents,
-            },
+            monthly_cents: line_amount(&l.kind, m),
         })
         .collect()
 }
@@ -88,33 +163,119 @@ pub fn cost_lines(sc: &Scenario, _billable: usize) -> Vec<LineAmount> {
 /// The financials of a month in which the customers flagged in `onboarded` are billed.
 pub fn compute(sc: &Scenario, onboarded: &[bool]) -> Financials {
     let planned: Cents = sc.customers.iter().map(|c| c.monthly_cents).sum();
-    let revenue: Cents = sc
-        .customers
+    financials(sc, &Month::of(sc, onboarded), planned)
+}
+
+fn financials(sc: &Scenario, m: &Month, planned: Cents) -> Financials {
+    let revenue = m.revenue_cents;
+    let lines = cost_lines(sc, m);
+    let costs: Cents = lines
         .iter()
-        .zip(onboarded)
-        .filter(|(_, &ok)| ok)
-        .map(|(c, _)| c.monthly_cents)
-        .sum();
-    let billable = onboarded.iter().filter(|&&b| b).count();
-    let lines = cost_lines(sc, billable);
-    let costs: Cents = lines.iter().map(|l| l.monthly_cents).sum();
+        .map(|l| l.monthly_cents)
+        .fold(0, Cents::saturating_add);
     let profit = revenue - costs;
     let margin = if revenue > 0 {
         profit as f64 / revenue as f64
     } else {
         0.0
     };
-    let n = billable as Cents;
+    let n = m.customers as Cents;
     Financials {
         revenue_cents: revenue,
         planned_revenue_cents: planned,
         costs_cents: costs,
         profit_cents: profit,
         margin,
-        billable_customers: billable,
+        billable_customers: m.customers,
         revenue_per_customer_cents: div_round(revenue, n),
         profit_per_customer_cents: div_round(profit, n),
         lines,
+    }
+}
+
+/// The financials of a month with `k` customers, all onboarded: the scenario's customers in
+/// order, the list repeated when `k` is larger (so the tier mix follows the scenario's).
+pub fn with_customers(sc: &Scenario, k: usize) -> Financials {
+    let n = sc.customers.len().max(1);
+    let m = Month::from_customers(sc, (0..k).filter_map(|i| sc.customers.get(i % n)));
+    financials(sc, &m, m.revenue_cents)
+}
+
+/// Which costs a margin curve counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CostView {
+    /// The seed's "Margin Expansion" table: only the base infrastructure, held flat (the
+    /// scenario's first fixed `monthly` line).
+    SeedBaseInfrastructure,
+    /// Every `[[costs]]` line of the scenario.
+    Scenario,
+}
+
+impl CostView {
+    pub fn title(self) -> &'static str {
+        match self {
+            CostView::SeedBaseInfrastructure => "the seed's view: base infrastructure only",
+            CostView::Scenario => "the scenario's cost model",
+        }
+    }
+}
+
+/// `sc` with the costs of `view` only.
+pub fn with_view(sc: &Scenario, view: CostView) -> Scenario {
+    let mut s = sc.clone();
+    if view == CostView::SeedBaseInfrastructure {
+        s.costs = sc
+            .costs
+            .iter()
+            .find(|l| matches!(l.kind, CostKind::Fixed { .. }))
+            .cloned()
+            .into_iter()
+            .collect();
+    }
+    s
+}
+
+/// One point of a margin curve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarginPoint {
+    pub customers: usize,
+    pub fin: Financials,
+}
+
+/// The financials at 1..=`max` customers (see [`with_customers`]) under `view`.
+pub fn margin_curve(sc: &Scenario, view: CostView, max: usize) -> Vec<MarginPoint> {
+    let s = with_view(sc, view);
+    (1..=max)
+        .map(|k| MarginPoint {
+            customers: k,
+            fin: with_customers(&s, k),
+        })
+        .collect()
+}
+
+/// How far margin curves go: at least 100 customers (the seed's table ends there), at least
+/// the scenario's own count.
+pub fn curve_len(sc: &Scenario) -> usize {
+    sc.customers.len().max(100)
+}
+
+/// The customer counts of the margin table: the seed's 1, 2, 5, 10, 100, with 20 and 50 and the
+/// scenario's own count, up to `max`.
+pub fn table_counts(sc: &Scenario, max: usize) -> Vec<usize> {
+    let mut v = vec![1, 2, 5, 10, 20, 50, 100, sc.customers.len(), max];
+    v.retain(|&k| k >= 1 && k <= max);
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// A margin with one decimal (`97.8%`), two when one would round up to 100% (`99.98%`).
+pub fn fmt_margin_fine(m: f64) -> String {
+    let pct = m * 100.0;
+    if (99.95..100.0).contains(&pct) {
+        format!("{pct:.2}%")
+    } else {
+        format!("{pct:.1}%")
     }
 }
 
@@ -155,6 +316,97 @@ mod tests {
         assert_eq!(div_round(11, 2), 6);
         assert_eq!(div_round(-11, 2), -6);
         assert_eq!(div_round(5, 0), 0);
+    }
+
+    fn scenario(costs: &str) -> Scenario {
+        let src = format!(
+            "name = \"t\"\n\
+             [[customers]]\nname = \"ACME Finance Inc\"\ntier = \"fintech\"\n\
+             email = \"john@acmefinance.com\"\nmonthly = 8000\n\
+             [[customers]]\nname = \"MediCorp Solutions Inc\"\ntier = \"healthcare\"\n\
+             email = \"compliance@medicorp.com\"\nmonthly = 15000\n\
+             [organization]\nexisting_accounts = 3\n{costs}"
+        );
+        crate::scenario::parse(&src, std::path::Path::new("t.toml")).unwrap()
+    }
+
+    /// Per-account and step costs, checked against a hand calculation. Customers alternate
+    /// ACME ($8,000, fintech) and MediCorp ($15,000, healthcare); 3 accounts already exist.
+    #[test]
+    fn per_account_and_step_costs_by_hand() {
+        let sc = scenario(
+            "[[costs]]\nname = \"Base infrastructure\"\nmonthly = 180\n\
+             [[costs]]\nname = \"Per-account baseline\"\nper_account = 25\n\
+             [[costs]]\nname = \"Support staff\"\nstep = { every = 10, monthly = 6000 }\n",
+        );
+        // 1 customer: $8,000; costs 180 + 25 × (1 + 3) + 6,000 × ceil(1/10) = 6,280.
+        let f = with_customers(&sc, 1);
+        assert_eq!(f.revenue_cents, 800_000);
+        assert_eq!(f.costs_cents, 628_000);
+        assert_eq!(f.profit_cents, 172_000);
+        assert!((f.margin - 1_720.0 / 8_000.0).abs() < 1e-12);
+        // 10: 5 × 8,000 + 5 × 15,000 = 115,000; 180 + 25 × 13 + 6,000 × 1 = 6,505.
+        let f = with_customers(&sc, 10);
+        assert_eq!(f.revenue_cents, 11_500_000);
+        assert_eq!(f.costs_cents, 650_500);
+        assert_eq!(f.profit_cents, 10_849_500);
+        assert!((f.margin - 108_495.0 / 115_000.0).abs() < 1e-12);
+        // 11 customers need a second support person.
+        assert_eq!(with_customers(&sc, 11).lines[2].monthly_cents, 1_200_000);
+        // 100: 1,150,000; 180 + 25 × 103 + 6,000 × 10 = 62,755.
+        let f = with_customers(&sc, 100);
+        assert_eq!(f.revenue_cents, 115_000_000);
+        assert_eq!(f.costs_cents, 6_275_500);
+        assert_eq!(f.profit_cents, 108_724_500);
+        assert_eq!(fmt_margin_fine(f.margin), "94.5%");
+        // The seed's view keeps only the base infrastructure.
+        let seed = margin_curve(&sc, CostView::SeedBaseInfrastructure, 100);
+        assert_eq!(seed[0].fin.costs_cents, 18_000);
+        assert_eq!(seed[99].fin.costs_cents, 18_000);
+        assert_eq!(fmt_margin_fine(seed[0].fin.margin), "97.8%");
+        assert_eq!(fmt_margin_fine(seed[1].fin.margin), "99.2%");
+        assert_eq!(fmt_margin_fine(seed[99].fin.margin), "99.98%");
+    }
+
+    #[test]
+    fn per_customer_per_tier_and_revenue_share() {
+        let sc = scenario(
+            "[[costs]]\nname = \"Sales\"\nper_customer = 1000\n\
+             [[costs]]\nname = \"Audits\"\nper_tier = { healthcare = 800, gov-federal = 2500 }\n\
+             [[costs]]\nname = \"Payments\"\nrevenue_share = 0.029\n",
+        );
+        // 3 customers: fintech, healthcare, fintech = $31,000.
+        let f = with_customers(&sc, 3);
+        let amounts: Vec<Cents> = f.lines.iter().map(|l| l.monthly_cents).collect();
+        assert_eq!(amounts, vec![300_000, 80_000, 89_900]);
+        // The share rounds half away from zero to the cent: 0.5 cent → 1 cent.
+        let kind = CostKind::RevenueShare { ppm: 5_000 };
+        let m = |revenue_cents| Month {
+            revenue_cents,
+            ..Month::default()
+        };
+        assert_eq!(line_amount(&kind, &m(100)), 1);
+        assert_eq!(line_amount(&kind, &m(99)), 0);
+        assert_eq!(line_amount(&kind, &m(0)), 0);
+        // No customers: no steps.
+        let step = CostKind::Step {
+            every: 10,
+            monthly_cents: 600_000,
+        };
+        assert_eq!(line_amount(&step, &Month::default()), 0);
+    }
+
+    #[test]
+    fn fixed_lines_reproduce_the_seed() {
+        let sc = scenario(
+            "[[costs]]\nname = \"Base infrastructure\"\nmonthly = 180\n\
+             [[costs]]\nname = \"Customer support\"\nmonthly = 1200\n\
+             [[costs]]\nname = \"Sales and marketing\"\nmonthly = 2000\n",
+        );
+        let f = compute(&sc, &[true, true]);
+        assert_eq!(f.costs_cents, 338_000);
+        assert_eq!(f.profit_cents, 1_962_000);
+        assert_eq!(table_counts(&sc, 100), vec![1, 2, 5, 10, 20, 50, 100]);
     }
 
     #[test]

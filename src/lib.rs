@@ -2,6 +2,7 @@ pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod compare;
 pub mod engine;
 pub mod finance;
 pub mod live;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use orgsim::cli::{Backend, Cli, Command};
-use orgsim::{analysis, commands, plan, report, scenario, sim, sweep};
+use orgsim::{analysis, commands, compare, plan, report, scenario, sim, sweep};
 
 /// Exit code 2: orgsim could not do its job.
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
@@ -78,7 +78,15 @@ fn main() -> ExitCode {
                 seed,
                 backend.as_str(),
             );
-            ExitCode::from(commands::emit_report(&rep, json, out.as_deref(), verbose))
+            ExitCode::from(commands::emit_report(
+                &sc,
+                &out_run.plan,
+                &out_run.trace,
+                &rep,
+                json,
+                out.as_deref(),
+                verbose,
+            ))
         }
         Command::Sweep {
             scenario,
@@ -154,6 +162,40 @@ fn main() -> ExitCode {
             } else {
                 ExitCode::from(1)
             }
+        }
+        Command::Compare {
+            a,
+            b,
+            seed,
+            json,
+            markdown,
+        } => {
+            let mut reps = Vec::new();
+            for path in [&a, &b] {
+                let sc = match scenario::load(path) {
+                    Ok(s) => s,
+                    Err(e) => return fail(e),
+                };
+                let seed = seed.unwrap_or(sc.seed);
+                let o = sim::run(&sc, seed);
+                reps.push(analysis::analyze(
+                    &sc,
+                    &o.plan,
+                    &o.trace,
+                    &o.snapshot,
+                    seed,
+                    "sim",
+                ));
+            }
+            let c = compare::compare(&reps[0], &reps[1]);
+            if json {
+                print!("{}", compare::json(&c));
+            } else if markdown {
+                print!("{}", compare::markdown(&c));
+            } else {
+                print!("{}", compare::text(&c));
+            }
+            ExitCode::SUCCESS
         }
         Command::Validate { scenario } => {
             let sc = match scenario::load(&scenario) {

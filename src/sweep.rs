@@ -132,13 +132,7 @@ pub fn metrics(sc: &Scenario, out: &sim::RunOutput, n: usize, k: u32) -> RepRow 
             }
         }
     }
-    let end = t
-        .resources
-        .iter()
-        .filter_map(|r| r.end_ms)
-        .chain(t.calls.iter().filter_map(|c| c.end_ms))
-        .max()
-        .unwrap_or(0);
+    let end = t.makespan_ms();
     let fin = finance::compute(sc, &onboarded);
     RepRow {
         customers: n,
@@ -285,12 +279,13 @@ pub struct SweepReport {
 
 /// Summaries per count of the finished rows, in count order.
 pub fn summaries(counts: &[usize], rows: &[Option<RepRow>]) -> Vec<CountSummary> {
+    let mut by_count: std::collections::BTreeMap<usize, Vec<&RepRow>> = Default::default();
+    for r in rows.iter().flatten() {
+        by_count.entry(r.customers).or_default().push(r);
+    }
     counts
         .iter()
-        .filter_map(|&n| {
-            let mine: Vec<&RepRow> = rows.iter().flatten().filter(|r| r.customers == n).collect();
-            (!mine.is_empty()).then(|| summarize(n, &mine))
-        })
+        .filter_map(|n| by_count.get(n).map(|mine| summarize(*n, mine)))
         .collect()
 }
 

@@ -778,3 +778,70 @@ fn growth_phases_check_each_statement() {
     let none = run(&["phases", "scenarios/two-customers.toml"]);
     assert_eq!(code(&none), 2);
 }
+
+#[test]
+fn sweep_out_writes_well_formed_deterministic_charts() {
+    let d = scratch("sweep-charts");
+    let p = write(&d, "s.toml", &small_scenario(""));
+    let mut bytes = Vec::new();
+    for k in 0..2 {
+        let out = d.join(format!("o{k}"));
+        let o = run(&[
+            "sweep",
+            &p,
+            "--customers",
+            "1..=4",
+            "--replications",
+            "5",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code(&o), 0);
+        for f in ["makespan.svg", "conflicts.svg"] {
+            let svg = std::fs::read_to_string(out.join(f)).unwrap();
+            let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{f}: {e}"));
+            assert_eq!(doc.root_element().tag_name().name(), "svg");
+            assert!(svg.contains("p5–p95 band") || svg.contains("P(any resource fails)"));
+            bytes.push(svg);
+        }
+    }
+    assert_eq!(bytes[0], bytes[2]);
+    assert_eq!(bytes[1], bytes[3]);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_a_sweep_cleanly_with_partial_results() {
+    let d = scratch("ctrl-c");
+    let out = d.join("out");
+    let child = bin()
+        .args([
+            "sweep",
+            "scenarios/hundred-customers.toml",
+            "--customers",
+            "1..=100",
+            "--replications",
+            "5000",
+            "--json",
+            "--out",
+        ])
+        .arg(&out)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let k = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(k.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("interrupted"));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["complete"], false);
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
+    assert_eq!(written, v, "the partial results are written too");
+}

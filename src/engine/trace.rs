@@ -147,3 +147,16 @@ pub struct Trace {
     /// Retries refused because the SDK's retry quota was empty.
     pub retry_quota_exhausted: u64,
 }
+
+impl Trace {
+    /// When the deployment ended: the last resource or call to finish (from time 0, the
+    /// deployer's overhead included).
+    pub fn makespan_ms(&self) -> u64 {
+        self.resources
+            .iter()
+            .filter_map(|r| r.end_ms)
+            .chain(self.calls.iter().filter_map(|c| c.end_ms))
+            .max()
+            .unwrap_or(0)
+    }
+}

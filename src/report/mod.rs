@@ -2,6 +2,9 @@
 //!
 //! This module and `main` are the only ones that touch the file system.
 
+pub mod charts;
+pub mod html;
+
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -348,19 +351,59 @@ pub fn markdown(r: &Report) -> String {
     o
 }
 
+/// The Markdown report with the charts (as images beside it) and the margin table.
+pub fn markdown_with_charts(sc: &crate::scenario::Scenario, r: &Report) -> String {
+    let mut o = markdown(r);
+    let _ = writeln!(
+        o,
+        "\n## Timeline\n\n![Timeline: one row per resource; time in calls, backing off and polling apart; conflicts marked](timeline.svg)\n"
+    );
+    let _ = writeln!(
+        o,
+        "## Margin by customer count\n\nThe scenario's customers in order (repeated past its own {} to keep its tier mix), \
+         all onboarded. *Seed's view*: only the base infrastructure (the first fixed cost line), held flat, \
+         as in the seed's \"Margin Expansion\" table; *all costs*: every `[[costs]]` line of the scenario.\n",
+        sc.customers.len()
+    );
+    o.push_str(&charts::margin_table_md(sc));
+    let _ = writeln!(o, "\n![Margin chart](margin.svg)");
+    o
+}
+
+/// The files `run --out DIR` writes: `report.json`, `report.md`, `report.html`,
+/// `timeline.svg`, `margin.svg`.
+pub fn out_files(
+    sc: &crate::scenario::Scenario,
+    plan: &crate::plan::Plan,
+    trace: &crate::engine::trace::Trace,
+    r: &Report,
+) -> Vec<(&'static str, String)> {
+    let timeline = charts::timeline_svg(sc, plan, trace, r);
+    let margin = charts::margin_svg(sc);
+    vec![
+        ("report.json", json(r)),
+        ("report.md", markdown_with_charts(sc, r)),
+        ("report.html", html::page(sc, r, &timeline, &margin)),
+        ("timeline.svg", timeline),
+        ("margin.svg", margin),
+    ]
+}
+
 /// Writes `files` into `dir` (created if needed) so that nothing is half-written: each file is
 /// written to a temporary name in `dir` and renamed into place; on error, the temporaries are
 /// removed.
-pub fn write_files(dir: &Path, files: &[(&str, String)]) -> std::io::Result<()> {
+pub fn write_files<N: AsRef<str>>(dir: &Path, files: &[(N, String)]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut temps = Vec::new();
     let result = (|| {
         for (name, content) in files {
+            let name = name.as_ref();
             let tmp = dir.join(format!(".{name}.orgsim-tmp"));
             temps.push(tmp.clone());
             std::fs::write(&tmp, content)?;
         }
         for (name, _) in files {
+            let name = name.as_ref();
             let tmp = dir.join(format!(".{name}.orgsim-tmp"));
             std::fs::rename(&tmp, dir.join(name))?;
         }

@@ -105,3 +105,232 @@ pub fn markdown(r: &SweepReport) -> String {
     }
     o
 }
+
+// ---------------------------------------------------------------------------------------------
+// Charts (plotters, SVG): makespan and conflicts against the customer count.
+
+use plotters::prelude::*;
+
+const C_BAND: RGBColor = RGBColor(0xc6, 0xdb, 0xef);
+const C_P50: RGBColor = RGBColor(0x08, 0x51, 0x9c);
+const C_P95: RGBColor = RGBColor(0x31, 0x82, 0xbd);
+const C_MAX: RGBColor = RGBColor(0x99, 0x99, 0x99);
+const C_CONF: RGBColor = RGBColor(0xd6, 0x27, 0x28);
+const C_THR: RGBColor = RGBColor(0xfd, 0x8d, 0x3c);
+const C_UNRES: RGBColor = RGBColor(0x54, 0x27, 0x8f);
+const C_FAIL: RGBColor = RGBColor(0x23, 0x23, 0x23);
+
+use super::charts::{err, error_svg, FONT};
+
+fn x_range(r: &SweepReport) -> std::ops::Range<f64> {
+    let lo = r.counts.first().map(|c| c.customers as f64).unwrap_or(0.0);
+    let hi = r.counts.last().map(|c| c.customers as f64).unwrap_or(1.0);
+    let pad = ((hi - lo) * 0.03).max(0.5);
+    (lo - pad).max(0.0)..hi + pad
+}
+
+/// Makespan against customers: the p50 line in a p5–p95 band, with p95 and max.
+pub fn makespan_svg(r: &SweepReport) -> String {
+    draw_makespan(r).unwrap_or_else(|e| error_svg(&e))
+}
+
+fn draw_makespan(r: &SweepReport) -> Result<String, String> {
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (1000, 560)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let ymax = r
+            .counts
+            .iter()
+            .map(|c| c.makespan_s.max / 60.0)
+            .fold(1.0f64, f64::max)
+            * 1.08;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!(
+                    "{} · deployment time vs customers ({} replications each, parallelism {})",
+                    r.scenario, r.replications, r.parallelism
+                ),
+                (FONT, 16),
+            )
+            .margin(16)
+            .x_label_area_size(44)
+            .y_label_area_size(56)
+            .build_cartesian_2d(x_range(r), 0f64..ymax)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("customers deployed at once")
+            .y_desc("makespan (minutes)")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .light_line_style(WHITE)
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        let pts = |f: &dyn Fn(&crate::sweep::CountSummary) -> f64| -> Vec<(f64, f64)> {
+            r.counts
+                .iter()
+                .map(|c| (c.customers as f64, f(c) / 60.0))
+                .collect()
+        };
+        let p5 = pts(&|c| c.makespan_s.p5);
+        let p95 = pts(&|c| c.makespan_s.p95);
+        let mut band: Vec<(f64, f64)> = p95.clone();
+        band.extend(p5.iter().rev().copied());
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                band,
+                C_BAND.mix(0.8).filled(),
+            )))
+            .map_err(err)?
+            .label("p5–p95 band")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], C_BAND.filled()));
+        chart
+            .draw_series(LineSeries::new(
+                pts(&|c| c.makespan_s.max),
+                C_MAX.stroke_width(1),
+            ))
+            .map_err(err)?
+            .label("max")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_MAX));
+        chart
+            .draw_series(LineSeries::new(p95.clone(), C_P95.stroke_width(1)))
+            .map_err(err)?
+            .label("p95")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_P95));
+        let p50 = pts(&|c| c.makespan_s.p50);
+        chart
+            .draw_series(LineSeries::new(p50.clone(), C_P50.stroke_width(3)))
+            .map_err(err)?
+            .label("p50 (median)")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_P50.stroke_width(3)));
+        chart
+            .draw_series(
+                p50.iter()
+                    .map(|&(x, y)| Circle::new((x, y), 3, C_P50.filled())),
+            )
+            .map_err(err)?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(C_MAX)
+            .label_font((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    buf.push('\n');
+    Ok(buf)
+}
+
+/// Conflicts against customers: mean conflicts, throttled calls and unresolved conflicts per
+/// deployment, and the probability that any resource fails (right axis).
+pub fn conflicts_svg(r: &SweepReport) -> String {
+    draw_conflicts(r).unwrap_or_else(|e| error_svg(&e))
+}
+
+fn draw_conflicts(r: &SweepReport) -> Result<String, String> {
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (1000, 560)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let ymax = r
+            .counts
+            .iter()
+            .map(|c| c.conflicts.p95 as f64)
+            .fold(1.0f64, f64::max)
+            * 1.08;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!(
+                    "{} · conflicts per deployment vs customers ({} replications each)",
+                    r.scenario, r.replications
+                ),
+                (FONT, 16),
+            )
+            .margin(16)
+            .x_label_area_size(44)
+            .y_label_area_size(56)
+            .right_y_label_area_size(56)
+            .build_cartesian_2d(x_range(r), 0f64..ymax)
+            .map_err(err)?
+            .set_secondary_coord(x_range(r), 0f64..1.05f64);
+        chart
+            .configure_mesh()
+            .x_desc("customers deployed at once")
+            .y_desc("per deployment (mean; p95 dashed)")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .light_line_style(WHITE)
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        chart
+            .configure_secondary_axes()
+            .y_desc("P(any resource fails)")
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        type Metric<'a> = &'a dyn Fn(&crate::sweep::CountSummary) -> f64;
+        let series: [(&str, RGBColor, Metric); 3] = [
+            ("conflicts", C_CONF, &|c| c.conflicts.mean),
+            ("throttled calls", C_THR, &|c| c.throttled.mean),
+            ("unresolved conflicts", C_UNRES, &|c| {
+                c.unresolved_conflicts.mean
+            }),
+        ];
+        for (name, color, f) in series {
+            let pts: Vec<(f64, f64)> = r
+                .counts
+                .iter()
+                .map(|c| (c.customers as f64, f(c)))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
+                .map_err(err)?
+                .label(name)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+                });
+            chart
+                .draw_series(
+                    pts.iter()
+                        .map(|&(x, y)| Circle::new((x, y), 3, color.filled())),
+                )
+                .map_err(err)?;
+        }
+        let p95: Vec<(f64, f64)> = r
+            .counts
+            .iter()
+            .map(|c| (c.customers as f64, c.conflicts.p95 as f64))
+            .collect();
+        chart
+            .draw_series(DashedLineSeries::new(p95, 6, 4, C_CONF.stroke_width(1)))
+            .map_err(err)?
+            .label("conflicts p95")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_CONF));
+        let fail: Vec<(f64, f64)> = r
+            .counts
+            .iter()
+            .map(|c| (c.customers as f64, c.failure_probability))
+            .collect();
+        chart
+            .draw_secondary_series(LineSeries::new(fail, C_FAIL.stroke_width(2)))
+            .map_err(err)?
+            .label("P(any resource fails), right axis")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_FAIL.stroke_width(2)));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(C_MAX)
+            .label_font((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    buf.push('\n');
+    Ok(buf)
+}

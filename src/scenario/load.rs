@@ -184,8 +184,36 @@ struct RawOrganization {
 #[serde(deny_unknown_fields)]
 struct RawCost {
     name: Spanned<String>,
+    #[serde(default)]
+    monthly: Option<Money>,
+    #[serde(default)]
+    per_customer: Option<Money>,
+    #[serde(default)]
+    per_account: Option<Money>,
+    #[serde(default)]
+    per_tier: Option<BTreeMap<String, Money>>,
+    #[serde(default)]
+    step: Option<RawStep>,
+    #[serde(default)]
+    revenue_share: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    every: Spanned<u64>,
     monthly: Money,
 }
+
+/// The keys that choose a cost line's kind, in the order the docs list them.
+const COST_KINDS: [&str; 6] = [
+    "monthly",
+    "per_customer",
+    "per_account",
+    "per_tier",
+    "step",
+    "revenue_share",
+];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -281,6 +309,31 @@ fn dollars_to_cents(v: f64) -> Result<Cents, String> {
         .checked_mul(100)
         .and_then(|w| w.checked_add(cents))
         .ok_or_else(|| format!("an amount of money must be at most {MAX_DOLLARS} dollars"))
+}
+
+/// A fraction of revenue (0..=1, at most 6 decimal places) as parts per million, exactly:
+/// `0.03` → 30,000; `0.0000001` is an error.
+fn fraction_to_ppm(v: f64) -> Result<u32, String> {
+    if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+        return Err(format!(
+            "a revenue share is a fraction between 0 and 1 (0.03 for 3%), not {v}"
+        ));
+    }
+    let text = format!("{v}");
+    let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
+    if frac.len() > 6 {
+        return Err(format!(
+            "a revenue share may have at most 6 decimal places, not {v}"
+        ));
+    }
+    let whole: u32 = int
+        .parse()
+        .map_err(|_| format!("`{v}` is not a fraction"))?;
+    let padded = format!("{frac:0<6}");
+    let part: u32 = padded
+        .parse()
+        .map_err(|_| format!("`{v}` is not a fraction"))?;
+    Ok(whole * 1_000_000 + part)
 }
 
 /// A duration: a number of seconds or a string like `"90s"`, `"15m"`, `"1h30m"`, `"500ms"`;
@@ -701,9 +754,7 @@ impl Ctx<'_> {
             }
             costs.push(CostLine {
                 name: n.to_string(),
-                kind: CostKind::Fixed {
-                    monthly_cents: c.monthly.0,
-                },
+                kind: self.cost_kind(i, c, &tiers)?,
             });
         }
 
@@ -733,6 +784,105 @@ impl Ctx<'_> {
             expect,
             phases,
         })
+    }
+
+    /// The kind of `[[costs]]` line `i`: exactly one of [`COST_KINDS`].
+    fn cost_kind(
+        &self,
+        i: usize,
+        c: &RawCost,
+        tiers: &BTreeMap<String, Tier>,
+    ) -> Result<CostKind, ScenarioError> {
+        let here = |rest: &[&str]| {
+            let mut s = vec![key("costs"), Seg::Index(i)];
+            s.extend(rest.iter().map(|k| key(k)));
+            s
+        };
+        let present: Vec<&str> = COST_KINDS
+            .iter()
+            .copied()
+            .zip([
+                c.monthly.is_some(),
+                c.per_customer.is_some(),
+                c.per_account.is_some(),
+                c.per_tier.is_some(),
+                c.step.is_some(),
+                c.revenue_share.is_some(),
+            ])
+            .filter(|(_, p)| *p)
+            .map(|(k, _)| k)
+            .collect();
+        match present.as_slice() {
+            [] => {
+                return Err(self.at_path(
+                    &here(&["monthly"]),
+                    format!(
+                        "required key `monthly` is missing: a cost line needs one of {}",
+                        COST_KINDS.join(", ")
+                    ),
+                ))
+            }
+            [_] => {}
+            [first, second, ..] => {
+                return Err(self.at_path(
+                    &here(&[second]),
+                    format!(
+                        "a cost line has exactly one kind; this one has both `{first}` and \
+                         `{second}`: split it into two [[costs]] lines"
+                    ),
+                ))
+            }
+        }
+        if let Some(m) = &c.monthly {
+            return Ok(CostKind::Fixed { monthly_cents: m.0 });
+        }
+        if let Some(m) = &c.per_customer {
+            return Ok(CostKind::PerCustomer { cents: m.0 });
+        }
+        if let Some(m) = &c.per_account {
+            return Ok(CostKind::PerAccount { cents: m.0 });
+        }
+        if let Some(t) = &c.per_tier {
+            let mut cents = BTreeMap::new();
+            for (k, m) in t {
+                if !tiers.contains_key(k) {
+                    let known: Vec<&str> = tiers.keys().map(String::as_str).collect();
+                    return Err(self.at_path(
+                        &here(&["per_tier", k]),
+                        format!(
+                            "unknown tier `{k}`; the known tiers are {}",
+                            known.join(", ")
+                        ),
+                    ));
+                }
+                cents.insert(k.clone(), m.0);
+            }
+            if cents.is_empty() {
+                return Err(self.at_path(
+                    &here(&["per_tier"]),
+                    "`per_tier` lists no tier: write e.g. per_tier = { fintech = 300 }",
+                ));
+            }
+            return Ok(CostKind::PerTier { cents });
+        }
+        if let Some(st) = &c.step {
+            let every = *st.every.get_ref();
+            if every == 0 {
+                return Err(self.at(
+                    st.every.span(),
+                    &here(&["step", "every"]),
+                    "`every` must be at least 1 (customers per step)",
+                ));
+            }
+            return Ok(CostKind::Step {
+                every,
+                monthly_cents: st.monthly.0,
+            });
+        }
+        let share = c.revenue_share.as_ref().expect("one kind is present");
+        let ppm = fraction_to_ppm(*share.get_ref())
+            .map_err(|why| self.at(share.span(), &here(&["revenue_share"]), why))?;
+        Ok(CostKind::RevenueShare { ppm })
     }
 
     fn tiers(

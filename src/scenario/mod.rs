@@ -143,10 +143,40 @@ pub struct CostLine {
     pub kind: CostKind,
 }
 
+/// How a `[[costs]]` line's monthly amount follows the business. Amounts are integer cents;
+/// see `finance::cost_lines` for how each is computed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CostKind {
-    /// A fixed monthly amount.
+    /// A fixed monthly amount (`monthly = 180`).
     Fixed { monthly_cents: Cents },
+    /// This much per billable customer per month (`per_customer = 500`).
+    PerCustomer { cents: Cents },
+    /// This much per member account per month: the billable customers' accounts plus the
+    /// organization's `existing_accounts` (`per_account = 25`).
+    PerAccount { cents: Cents },
+    /// This much per billable customer of each listed tier per month; tiers not listed cost
+    /// nothing (`per_tier = { fintech = 300, healthcare = 800 }`).
+    PerTier { cents: BTreeMap<String, Cents> },
+    /// `ceil(customers / every) × monthly`: one more unit (a support person, say) for every
+    /// `every` customers (`step = { every = 10, monthly = 6000 }`).
+    Step { every: u64, monthly_cents: Cents },
+    /// A fraction of the month's revenue, in parts per million (`revenue_share = 0.03` is
+    /// 30,000 ppm), rounded to the cent half away from zero.
+    RevenueShare { ppm: u32 },
+}
+
+impl CostKind {
+    /// The key that selects the kind in a `[[costs]]` line.
+    pub fn key(&self) -> &'static str {
+        match self {
+            CostKind::Fixed { .. } => "monthly",
+            CostKind::PerCustomer { .. } => "per_customer",
+            CostKind::PerAccount { .. } => "per_account",
+            CostKind::PerTier { .. } => "per_tier",
+            CostKind::Step { .. } => "step",
+            CostKind::RevenueShare { .. } => "revenue_share",
+        }
+    }
 }
 
 /// The `[expect]` table: judgements that make `run` exit 1 when they fail.

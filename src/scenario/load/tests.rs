@@ -50,6 +50,7 @@ fn shipped(name: &str) -> Scenario {
 fn fixed(c: &CostLine) -> Cents {
     match c.kind {
         CostKind::Fixed { monthly_cents } => monthly_cents,
+        ref other => panic!("not a fixed line: {other:?}"),
     }
 }
 
@@ -431,9 +432,9 @@ fn typo_key_points_at_its_line() {
         "unknown key",
     );
     assert_err(
-        &with_acme("[[costs]]\nname = \"x\"\nmonthly = 1\nper_customer = 2\n"),
+        &with_acme("[[costs]]\nname = \"x\"\nmonthly = 1\nper_custumer = 2\n"),
         9,
-        Some("costs[0].per_customer"),
+        Some("costs[0].per_custumer"),
         "unknown key",
     );
     assert_err(
@@ -1000,4 +1001,96 @@ fn docs_examples_parse() {
         blocks += 1;
     }
     assert!(blocks >= 4, "only {blocks} toml blocks");
+}
+
+#[test]
+fn cost_kinds() {
+    let s = p(&with_acme(
+        "[organization]\nexisting_accounts = 2\n\
+         [[costs]]\nname = \"Base\"\nmonthly = 180\n\
+         [[costs]]\nname = \"Sales\"\nper_customer = 500\n\
+         [[costs]]\nname = \"Accounts\"\nper_account = 25.5\n\
+         [[costs]]\nname = \"Audits\"\nper_tier = { fintech = 300, healthcare = 800 }\n\
+         [[costs]]\nname = \"Support\"\nstep = { every = 10, monthly = 6000 }\n\
+         [[costs]]\nname = \"Payments\"\nrevenue_share = 0.03\n\
+         [[costs]]\nname = \"Nothing\"\nrevenue_share = 0\n",
+    ))
+    .unwrap();
+    let kinds: Vec<CostKind> = s.costs.iter().map(|c| c.kind.clone()).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            CostKind::Fixed {
+                monthly_cents: 18_000
+            },
+            CostKind::PerCustomer { cents: 50_000 },
+            CostKind::PerAccount { cents: 2_550 },
+            CostKind::PerTier {
+                cents: [
+                    ("fintech".to_string(), 30_000),
+                    ("healthcare".to_string(), 80_000)
+                ]
+                .into_iter()
+                .collect()
+            },
+            CostKind::Step {
+                every: 10,
+                monthly_cents: 600_000
+            },
+            CostKind::RevenueShare { ppm: 30_000 },
+            CostKind::RevenueShare { ppm: 0 },
+        ]
+    );
+}
+
+#[test]
+fn bad_cost_kinds() {
+    assert_err(
+        &with_acme("[[costs]]\nname = \"x\"\nmonthly = 1\nper_customer = 2\n"),
+        9,
+        Some("costs[0].per_customer"),
+        "both `monthly` and `per_customer`",
+    );
+    assert_err(
+        &with_acme("[[costs]]\nname = \"x\"\nper_tier = { fintek = 2 }\n"),
+        8,
+        Some("costs[0].per_tier.fintek"),
+        "unknown tier `fintek`",
+    );
+    assert_err(
+        &with_acme("[[costs]]\nname = \"x\"\nper_tier = {}\n"),
+        8,
+        Some("costs[0].per_tier"),
+        "lists no tier",
+    );
+    assert_err(
+        &with_acme("[[costs]]\nname = \"x\"\nstep = { every = 0, monthly = 6000 }\n"),
+        8,
+        Some("costs[0].step.every"),
+        "at least 1",
+    );
+    assert_err(
+        &with_acme("[[costs]]\nname = \"x\"\nstep = { every = 10 }\n"),
+        8,
+        Some("costs[0].step.monthly"),
+        "required key",
+    );
+    assert_err(
+        &with_acme("[[costs]]\nname = \"x\"\nrevenue_share = 3\n"),
+        8,
+        Some("costs[0].revenue_share"),
+        "between 0 and 1",
+    );
+    assert_err(
+        &with_acme("[[costs]]\nname = \"x\"\nrevenue_share = 0.0000001\n"),
+        8,
+        Some("costs[0].revenue_share"),
+        "6 decimal places",
+    );
+    assert_err(
+        &with_acme("[[costs]]\nname = \"x\"\nper_account = -5\n"),
+        8,
+        Some("costs[0].per_account"),
+        "negative",
+    );
 }
