@@ -16,7 +16,13 @@ ACCOUNT=123456789012
 
 install() {
     if [ ! -x "$VENV/bin/moto_server" ]; then
-        python3 -m venv "$VENV" >&2
+        rm -rf "$VENV"
+        if ! python3 -m venv "$VENV" >&2; then
+            # Debian ships venv separately; CI runs as root.
+            rm -rf "$VENV"
+            apt-get update -qq >&2 && apt-get install -y -qq python3-venv >&2
+            python3 -m venv "$VENV" >&2
+        fi
         "$VENV/bin/pip" install --quiet 'moto[server]>=5,<6' >&2
     fi
 }
