@@ -6,6 +6,7 @@ pub mod compare;
 pub mod engine;
 pub mod finance;
 pub mod live;
+pub mod load;
 pub mod org {
     pub mod mock;
     pub mod model;

@@ -1,0 +1,943 @@
+//! `orgsim load`: customers arrive as an open-loop process and each is onboarded by its own
+//! deployment (a Terraform workspace per customer, with idempotent lookups of the shared OUs and
+//! policies), against one Organizations service they all share.
+//!
+//! The schedule, the thresholds and the aggregation here are pure; [`simulate`] runs a whole
+//! load test in virtual time against the model (capacity planning). The live backends run the
+//! same schedule through `live::apply` (see `commands::load`).
+//!
+//! Latency of an onboarding is measured two ways, as wrk2 and hdrhistogram's coordinated-omission
+//! correction teach: *raw* from when its deployment actually started, *corrected* from when it was
+//! meant to start (its arrival). When the harness falls behind (a concurrency cap, a slow client),
+//! only the corrected figure shows the queue the customers actually saw.
+
+use std::collections::BTreeMap;
+
+use rand::rngs::SmallRng;
+use rand::SeedableRng;
+use rand_distr::{Distribution, Exp1};
+use serde::Serialize;
+
+use crate::engine::trace::Trace;
+use crate::engine::{DeployConfig, Engine};
+use crate::org::model::OrgModel;
+use crate::org::types::ApiResult;
+use crate::plan::{self, Plan, ResourceKind};
+use crate::scenario::Scenario;
+use crate::sim::{derive_seed, EventQueue};
+use crate::stats;
+
+// ---------------------------------------------------------------------------------------------
+// Parsing: durations, rates, stages, thresholds.
+
+/// `"90s"`, `"15m"`, `"1h30m"`, `"500ms"`, or a number of seconds → milliseconds.
+pub fn parse_duration_ms(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    if let Ok(v) = t.parse::<f64>() {
+        return if v >= 0.0 && v.is_finite() && v < 1e9 {
+            Ok((v * 1000.0).round() as u64)
+        } else {
+            Err(format!("`{s}` is not a duration"))
+        };
+    }
+    let mut total = 0f64;
+    let mut num = String::new();
+    let mut chars = t.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let unit = if c == 'm' && chars.peek() == Some(&'s') {
+            chars.next();
+            "ms"
+        } else {
+            match c {
+                'h' => "h",
+                'm' => "m",
+                's' => "s",
+                _ => {
+                    return Err(format!(
+                        "`{s}` is not a duration (use e.g. 90s, 15m, 1h30m, 500ms)"
+                    ))
+                }
+            }
+        };
+        let v: f64 = num
+            .parse()
+            .map_err(|_| format!("`{s}` is not a duration"))?;
+        num.clear();
+        any = true;
+        total += v * match unit {
+            "h" => 3_600_000.0,
+            "m" => 60_000.0,
+            "s" => 1000.0,
+            _ => 1.0,
+        };
+    }
+    if !num.is_empty() || !any || !(total.is_finite() && total < 1e12) {
+        return Err(format!(
+            "`{s}` is not a duration (use e.g. 90s, 15m, 1h30m, 500ms)"
+        ));
+    }
+    Ok(total.round() as u64)
+}
+
+/// `"2/min"`, `"0.5/s"`, `"30/h"` → arrivals per minute.
+pub fn parse_rate_per_min(s: &str) -> Result<f64, String> {
+    let bad = || format!("`{s}` is not a rate (use e.g. 2/min, 0.5/s, 30/h)");
+    let (n, unit) = s.trim().split_once('/').ok_or_else(bad)?;
+    let n: f64 = n.trim().parse().map_err(|_| bad())?;
+    let per = match unit.trim() {
+        "s" | "sec" | "second" => 60.0,
+        "m" | "min" | "minute" => 1.0,
+        "h" | "hour" => 1.0 / 60.0,
+        _ => return Err(bad()),
+    };
+    let r = n * per;
+    if !(r >= 0.0 && r.is_finite() && r <= 1e6) {
+        return Err(bad());
+    }
+    Ok(r)
+}
+
+/// A stage of the arrival process: over `duration_ms` the rate moves linearly from the previous
+/// stage's target (0 before the first) to `target_per_min` (k6's ramping arrival rate).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Stage {
+    pub duration_ms: u64,
+    pub target_per_min: f64,
+}
+
+/// `"5m:1/min,10m:4/min"` → stages.
+pub fn parse_stages(s: &str) -> Result<Vec<Stage>, String> {
+    let mut out = Vec::new();
+    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (d, r) = part
+            .split_once(':')
+            .ok_or_else(|| format!("stage `{part}`: write DURATION:RATE, e.g. 5m:2/min"))?;
+        out.push(Stage {
+            duration_ms: parse_duration_ms(d)?,
+            target_per_min: parse_rate_per_min(r)?,
+        });
+    }
+    if out.is_empty() {
+        return Err("no stages: write e.g. 5m:1/min,10m:4/min".into());
+    }
+    Ok(out)
+}
+
+/// How arrivals are spaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Arrivals {
+    /// A Poisson process (exponential gaps) at the given rate.
+    Poisson,
+    /// Evenly spaced at the given rate.
+    Uniform,
+}
+
+/// The arrival times (ms) of an open-loop process over `stages`. Deterministic for a seed.
+pub fn schedule(stages: &[Stage], arrivals: Arrivals, seed: u64) -> Vec<u64> {
+    // Integrate the rate in 100 ms steps; an arrival falls where the cumulative rate reaches
+    // the next target (1, 2, 3, ... for uniform; a sum of Exp(1) draws for Poisson).
+    const STEP: u64 = 100;
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let next = |rng: &mut SmallRng| -> f64 {
+        match arrivals {
+            Arrivals::Uniform => 1.0,
+            Arrivals::Poisson => Exp1.sample(rng),
+        }
+    };
+    let mut out = Vec::new();
+    // Uniform arrivals sit mid-way in each unit of cumulative rate, so a whole window of rate r
+    // holds exactly r × duration of them.
+    let mut target = match arrivals {
+        Arrivals::Uniform => 0.5,
+        Arrivals::Poisson => next(&mut rng),
+    };
+    let (mut cum, mut t0, mut prev_rate) = (0f64, 0u64, 0f64);
+    for (k, st) in stages.iter().enumerate() {
+        let from = if k == 0 && stages.len() > 1 {
+            0.0
+        } else if k == 0 {
+            st.target_per_min
+        } else {
+            prev_rate
+        };
+        let mut t = 0;
+        while t < st.duration_ms {
+            let dt = STEP.min(st.duration_ms - t);
+            let mid = (t as f64 + dt as f64 / 2.0) / st.duration_ms.max(1) as f64;
+            let rate_per_ms = (from + (st.target_per_min - from) * mid) / 60_000.0;
+            let add = rate_per_ms * dt as f64;
+            // Arrivals inside this step, placed by linear interpolation.
+            while cum + add >= target && out.len() < 1_000_000 {
+                let frac = if add > 0.0 { (target - cum) / add } else { 0.0 };
+                out.push(t0 + t + (frac * dt as f64) as u64);
+                target += next(&mut rng);
+            }
+            cum += add;
+            t += dt;
+        }
+        t0 += st.duration_ms;
+        prev_rate = st.target_per_min;
+    }
+    out
+}
+
+/// What a threshold measures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Metric {
+    /// A percentile (50, 90, 95, 99, 100 = max) of the corrected onboarding latency.
+    Onboarding(f64),
+    /// A percentile of one operation's call latency.
+    Operation(String, f64),
+    /// Share of onboardings that failed or did not finish.
+    ErrorRate,
+    /// Onboardings completed per minute.
+    Throughput,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Threshold {
+    pub text: String,
+    pub metric: Metric,
+    pub op: String,
+    /// Milliseconds for latencies, a fraction for the error rate, per minute for throughput.
+    pub value: f64,
+}
+
+/// k6-style: `p95 onboarding < 15m`, `p99 CreateAccount < 2s`, `max onboarding <= 1h`,
+/// `error rate < 1%`, `throughput > 2/min`.
+pub fn parse_threshold(s: &str) -> Result<Threshold, String> {
+    let text = s.trim().to_string();
+    let bad = |why: &str| format!("threshold `{text}`: {why}");
+    let ops = ["<=", ">=", "<", ">"];
+    let (lhs, op, rhs) = ops
+        .iter()
+        .find_map(|op| text.split_once(op).map(|(l, r)| (l.trim(), *op, r.trim())))
+        .ok_or_else(|| bad("needs a comparison: <, <=, > or >="))?;
+    let words: Vec<&str> = lhs.split_whitespace().collect();
+    let (metric, value) = match words.as_slice() {
+        ["error", "rate"] | ["error_rate"] | ["errors"] => {
+            let v = match rhs.strip_suffix('%') {
+                Some(p) => p.trim().parse::<f64>().map(|p| p / 100.0),
+                None => rhs.parse::<f64>(),
+            }
+            .map_err(|_| bad("the error rate is a percentage (1%) or a fraction (0.01)"))?;
+            (Metric::ErrorRate, v)
+        }
+        ["throughput"] => (
+            Metric::Throughput,
+            parse_rate_per_min(rhs).map_err(|e| bad(&e))?,
+        ),
+        [pct, what] => {
+            let p = match *pct {
+                "max" => 100.0,
+                "median" => 50.0,
+                p => p
+                    .strip_prefix('p')
+                    .and_then(|n| n.parse::<f64>().ok())
+                    .filter(|n| *n > 0.0 && *n <= 100.0)
+                    .ok_or_else(|| bad("start with p50, p90, p95, p99 (any pNN) or max"))?,
+            };
+            let d = parse_duration_ms(rhs).map_err(|e| bad(&e))? as f64;
+            let m = if *what == "onboarding" {
+                Metric::Onboarding(p)
+            } else if crate::org::types::Operation::parse(what).is_some() {
+                Metric::Operation(what.to_string(), p)
+            } else {
+                return Err(bad(
+                    "measure `onboarding` or an Organizations operation (CreateAccount, ...)",
+                ));
+            };
+            (m, d)
+        }
+        _ => {
+            return Err(bad(
+                "write e.g. `p95 onboarding < 15m`, `error rate < 1%`, `throughput > 2/min`",
+            ))
+        }
+    };
+    Ok(Threshold {
+        text,
+        metric,
+        op: op.to_string(),
+        value,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results.
+
+/// One customer's onboarding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Onboarding {
+    pub customer: String,
+    /// When it was meant to start (its arrival), ms from the start of the load.
+    pub intended_ms: u64,
+    /// When its deployment started.
+    pub start_ms: u64,
+    /// When it ended; `None` if it had not ended when the test stopped.
+    pub end_ms: Option<u64>,
+    pub success: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pcts {
+    pub count: u64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Bucket {
+    pub from_s: f64,
+    pub to_s: f64,
+    pub arrived: usize,
+    pub completed: usize,
+    pub failed: usize,
+    /// Corrected onboarding latency (s) of those that completed in the bucket.
+    pub p50_s: f64,
+    pub p95_s: f64,
+    /// Onboardings in progress at the bucket's end.
+    pub in_flight: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ThresholdResult {
+    pub threshold: String,
+    /// Seconds for latencies, a fraction for the error rate, per minute for throughput.
+    pub measured: f64,
+    pub unit: &'static str,
+    pub status: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadReport {
+    pub kind: &'static str,
+    pub scenario: String,
+    pub backend: String,
+    pub seed: u64,
+    pub arrivals: Arrivals,
+    pub stages: Vec<Stage>,
+    pub duration_s: f64,
+    pub onboardings: usize,
+    pub completed: usize,
+    pub failed: usize,
+    pub unfinished: usize,
+    /// Onboardings completed per minute of the test (arrival window plus drain).
+    pub throughput_per_min: f64,
+    pub error_rate: f64,
+    /// Onboarding latency in seconds: from the actual start (raw) and from the arrival (corrected).
+    pub onboarding_raw_s: Pcts,
+    pub onboarding_corrected_s: Pcts,
+    /// Per operation, call latency in milliseconds.
+    pub operations_ms: BTreeMap<String, Pcts>,
+    pub calls: usize,
+    pub throttled: usize,
+    pub errors: BTreeMap<String, usize>,
+    pub most_in_flight: usize,
+    pub over_time: Vec<Bucket>,
+    pub thresholds: Vec<ThresholdResult>,
+    pub verdict: &'static str,
+}
+
+fn pcts(samples_ms: &[u64], scale: f64) -> Pcts {
+    let mut h = stats::ms_histogram();
+    for &s in samples_ms {
+        h.saturating_record(s.max(1));
+    }
+    let q = |p: f64| {
+        if samples_ms.is_empty() {
+            0.0
+        } else {
+            stats::round3(h.value_at_quantile(p) as f64 * scale)
+        }
+    };
+    Pcts {
+        count: samples_ms.len() as u64,
+        p50: q(0.50),
+        p90: q(0.90),
+        p95: q(0.95),
+        p99: q(0.99),
+        max: if samples_ms.is_empty() {
+            0.0
+        } else {
+            stats::round3(h.max() as f64 * scale)
+        },
+    }
+}
+
+/// Percentile `q` of millisecond samples (exact nearest rank), for thresholds at any pNN.
+fn nearest_rank(samples: &[u64], q: f64) -> f64 {
+    if samples.is_empty() {
+        return 0.0;
+    }
+    let mut v = samples.to_vec();
+    v.sort_unstable();
+    let rank = ((q / 100.0 * v.len() as f64).ceil() as usize).clamp(1, v.len());
+    v[rank - 1] as f64
+}
+
+/// Everything a load test observed, before it is summarized.
+pub struct Observed<'a> {
+    pub sc: &'a Scenario,
+    pub backend: &'a str,
+    pub seed: u64,
+    pub arrivals: Arrivals,
+    pub stages: &'a [Stage],
+    pub onboardings: Vec<Onboarding>,
+    /// Every call's (operation, latency in µs, error code if any), from all onboardings.
+    pub calls: Vec<(String, u64, Option<String>)>,
+    /// CreateAccount failure reasons and timeouts, by code.
+    pub failures: BTreeMap<String, usize>,
+    /// When the test ended (ms), drain included.
+    pub end_ms: u64,
+    pub thresholds: &'a [Threshold],
+}
+
+/// Summarizes a load test and judges its thresholds.
+pub fn summarize(o: Observed) -> LoadReport {
+    let duration_ms: u64 = o.stages.iter().map(|s| s.duration_ms).sum();
+    let done: Vec<&Onboarding> = o
+        .onboardings
+        .iter()
+        .filter(|b| b.end_ms.is_some())
+        .collect();
+    let completed = done.iter().filter(|b| b.success).count();
+    let failed = done.len() - completed;
+    let unfinished = o.onboardings.len() - done.len();
+    let raw: Vec<u64> = done
+        .iter()
+        .map(|b| b.end_ms.unwrap_or(0) - b.start_ms)
+        .collect();
+    let corrected: Vec<u64> = done
+        .iter()
+        .map(|b| b.end_ms.unwrap_or(0) - b.intended_ms)
+        .collect();
+    let mut per_op: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    let mut errors: BTreeMap<String, usize> = o.failures.clone();
+    let mut throttled = 0;
+    for (op, us, err) in &o.calls {
+        per_op.entry(op.clone()).or_default().push(*us);
+        if let Some(e) = err {
+            *errors.entry(e.clone()).or_insert(0) += 1;
+            if e == "TooManyRequestsException" {
+                throttled += 1;
+            }
+        }
+    }
+    let operations_ms: BTreeMap<String, Pcts> = per_op
+        .iter()
+        .map(|(k, v)| (k.clone(), pcts(v, 0.001)))
+        .collect();
+    let minutes = (o.end_ms.max(1)) as f64 / 60_000.0;
+    let throughput = stats::round3(completed as f64 / minutes);
+    let error_rate = if o.onboardings.is_empty() {
+        0.0
+    } else {
+        stats::round3((failed + unfinished) as f64 / o.onboardings.len() as f64)
+    };
+    // Over time: 20 buckets over the whole test.
+    let width = (o.end_ms / 20).max(1000);
+    let mut over_time = Vec::new();
+    let mut most = 0;
+    let mut from = 0;
+    while from < o.end_ms.max(1) {
+        let to = from + width;
+        let in_bucket: Vec<&&Onboarding> = done
+            .iter()
+            .filter(|b| b.end_ms.is_some_and(|e| e >= from && e < to))
+            .collect();
+        let lat: Vec<u64> = in_bucket
+            .iter()
+            .map(|b| b.end_ms.unwrap_or(0) - b.intended_ms)
+            .collect();
+        let in_flight = o
+            .onboardings
+            .iter()
+            .filter(|b| b.intended_ms < to && b.end_ms.is_none_or(|e| e >= to))
+            .count();
+        most = most.max(in_flight);
+        over_time.push(Bucket {
+            from_s: from as f64 / 1000.0,
+            to_s: to as f64 / 1000.0,
+            arrived: o
+                .onboardings
+                .iter()
+                .filter(|b| b.intended_ms >= from && b.intended_ms < to)
+                .count(),
+            completed: in_bucket.iter().filter(|b| b.success).count(),
+            failed: in_bucket.iter().filter(|b| !b.success).count(),
+            p50_s: nearest_rank(&lat, 50.0) / 1000.0,
+            p95_s: nearest_rank(&lat, 95.0) / 1000.0,
+            in_flight,
+        });
+        from = to;
+    }
+    let corrected_s = pcts(&corrected, 0.001);
+    let mut thresholds = Vec::new();
+    for t in o.thresholds {
+        let (measured, unit) = match &t.metric {
+            Metric::Onboarding(q) => (nearest_rank(&corrected, *q), "s"),
+            Metric::Operation(op, q) => (
+                per_op
+                    .get(op)
+                    .map(|v| nearest_rank(v, *q) / 1000.0)
+                    .unwrap_or(0.0),
+                "s",
+            ),
+            Metric::ErrorRate => (error_rate, "fraction"),
+            Metric::Throughput => (throughput, "per_min"),
+        };
+        let ok = match t.op.as_str() {
+            "<" => measured < t.value,
+            "<=" => measured <= t.value,
+            ">" => measured > t.value,
+            _ => measured >= t.value,
+        };
+        // Latencies are compared in ms and reported in seconds.
+        let shown = if unit == "s" {
+            stats::round3(measured / 1000.0)
+        } else {
+            measured
+        };
+        thresholds.push(ThresholdResult {
+            threshold: t.text.clone(),
+            measured: shown,
+            unit,
+            status: if ok { "PASS" } else { "FAIL" },
+        });
+    }
+    let ok = thresholds.iter().all(|t| t.status == "PASS");
+    LoadReport {
+        kind: "load",
+        scenario: o.sc.name.clone(),
+        backend: o.backend.to_string(),
+        seed: o.seed,
+        arrivals: o.arrivals,
+        stages: o.stages.to_vec(),
+        duration_s: duration_ms as f64 / 1000.0,
+        onboardings: o.onboardings.len(),
+        completed,
+        failed,
+        unfinished,
+        throughput_per_min: throughput,
+        error_rate,
+        onboarding_raw_s: pcts(&raw, 0.001),
+        onboarding_corrected_s: corrected_s,
+        operations_ms,
+        calls: o.calls.len(),
+        throttled,
+        errors,
+        most_in_flight: most,
+        over_time,
+        thresholds,
+        verdict: if ok { "PASS" } else { "FAIL" },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plans.
+
+/// The shared part of the plan (OUs, policies, attachments) for every tier of `sc`'s customers.
+pub fn bootstrap_plan(sc: &Scenario) -> Plan {
+    let mut p = plan::build(sc);
+    let keep: Vec<bool> = p
+        .resources
+        .iter()
+        .map(|r| !matches!(r.kind, ResourceKind::Account | ResourceKind::Tags))
+        .collect();
+    // Shared resources come first in a plan and depend only on each other: truncation keeps the
+    // indices valid.
+    let n = keep.iter().take_while(|&&k| k).count();
+    p.resources.truncate(n);
+    p.findings.clear();
+    p.advisories.clear();
+    p
+}
+
+/// The plan of customer `i`'s own onboarding: the shared resources (looked up and adopted) plus
+/// its account and tags.
+pub fn customer_plan(sc: &Scenario, i: usize) -> Plan {
+    let mut one = sc.clone();
+    one.customers = vec![sc.customers[i].clone()];
+    plan::build(&one)
+}
+
+/// The deploy settings of one onboarding: lookups on, so the shared resources are adopted.
+pub fn onboarding_config(sc: &Scenario) -> DeployConfig {
+    let mut cfg = sc.deploy.clone();
+    cfg.lookup_existing = true;
+    cfg
+}
+
+fn observe_trace(
+    t: &Trace,
+    calls: &mut Vec<(String, u64, Option<String>)>,
+    failures: &mut BTreeMap<String, usize>,
+) {
+    for c in &t.calls {
+        if let Some(end) = c.end_ms {
+            calls.push((
+                c.op.as_str().to_string(),
+                (end - c.start_ms) * 1000,
+                c.error.as_ref().map(|e| e.report_key()),
+            ));
+        }
+    }
+    for r in &t.resources {
+        if let Some(reason) = r.failure_reason {
+            *failures.entry(reason.as_str().to_string()).or_insert(0) += 1;
+        }
+        if let crate::engine::trace::Outcome::Failed { code, .. } = &r.outcome {
+            if code == "Timeout" {
+                *failures.entry("Timeout".into()).or_insert(0) += 1;
+            }
+        }
+    }
+}
+
+/// Runs a whole load test in virtual time against the model: the shared resources first, then
+/// one deployment per arrival, all against one service. Pure and deterministic for a seed.
+pub fn simulate(
+    sc: &Scenario,
+    stages: &[Stage],
+    arrivals: Arrivals,
+    seed: u64,
+    thresholds: &[Threshold],
+) -> LoadReport {
+    let times = schedule(stages, arrivals, derive_seed(seed, &[3]));
+    let sized = crate::sweep::resize(sc, times.len().max(1));
+    let mut model = OrgModel::new(sized.service.clone(), &sized.organization);
+    model.set_account_id_hints(crate::sim::account_id_hints(&sized));
+    let mut rng = SmallRng::seed_from_u64(derive_seed(seed, &[1]));
+    let cfg = onboarding_config(&sized);
+    // Bootstrap: the shared resources, before the first arrival is let in.
+    let mut boot_cfg = sized.deploy.clone();
+    boot_cfg.lookup_existing = true;
+    let mut engines: Vec<(Engine, Option<usize>)> = vec![(
+        Engine::new(bootstrap_plan(&sized), &boot_cfg, derive_seed(seed, &[4])),
+        None,
+    )];
+    let mut queue: EventQueue<(usize, u64, ApiResult)> = EventQueue::new();
+    let mut now = 0u64;
+    engines[0].0.start(0);
+    let mut offset: Option<u64> = None; // load time 0 = when the bootstrap ended
+    let mut next_arrival = 0usize;
+    let mut onboardings: Vec<Onboarding> = Vec::with_capacity(times.len());
+    let mut calls = Vec::new();
+    let mut failures = BTreeMap::new();
+    let mut active: Vec<usize> = vec![0];
+    loop {
+        for &e in &active {
+            while let Some(call) = engines[e].0.poll_call() {
+                let a = model.handle(now, &call.request, &mut rng);
+                queue.push(now + a.latency_ms, (e, call.id, a.result));
+            }
+        }
+        // Engines that finished leave the active set.
+        let mut still = Vec::with_capacity(active.len());
+        for &e in &active {
+            if engines[e].0.is_done() {
+                let t = engines[e].0.trace();
+                match engines[e].1 {
+                    None => offset = Some(now),
+                    Some(i) => {
+                        let o = &mut onboardings[i];
+                        o.end_ms = Some(t.makespan_ms() - offset.unwrap_or(0));
+                        o.success = t.resources.iter().all(|r| r.outcome.is_success());
+                        observe_trace(t, &mut calls, &mut failures);
+                    }
+                }
+            } else {
+                still.push(e);
+            }
+        }
+        active = still;
+        let arrival_at = offset.and_then(|o| times.get(next_arrival).map(|t| t + o));
+        let timer = active
+            .iter()
+            .filter_map(|&e| engines[e].0.poll_timeout())
+            .min();
+        let candidates = [queue.peek_time(), timer, arrival_at];
+        let Some(t) = candidates.iter().flatten().min().copied() else {
+            break;
+        };
+        now = t;
+        if queue.peek_time() == Some(t) {
+            if let Some((_, (e, id, r))) = queue.pop() {
+                engines[e].0.handle_response(now, id, r);
+            }
+        } else if timer == Some(t) {
+            for &e in &active {
+                if engines[e].0.poll_timeout().is_some_and(|x| x <= now) {
+                    engines[e].0.handle_timeout(now);
+                }
+            }
+        } else {
+            let i = next_arrival;
+            next_arrival += 1;
+            let mut e = Engine::new(
+                customer_plan(&sized, i),
+                &cfg,
+                derive_seed(seed, &[5, i as u64]),
+            );
+            e.start(now);
+            let base = offset.unwrap_or(0);
+            onboardings.push(Onboarding {
+                customer: sized.customers[i].name.clone(),
+                intended_ms: now - base,
+                start_ms: now - base,
+                end_ms: None,
+                success: false,
+            });
+            engines.push((e, Some(i)));
+            active.push(engines.len() - 1);
+        }
+    }
+    let end = now.saturating_sub(offset.unwrap_or(0));
+    summarize(Observed {
+        sc,
+        backend: "sim",
+        seed,
+        arrivals,
+        stages,
+        onboardings,
+        calls,
+        failures,
+        end_ms: end,
+        thresholds,
+    })
+}
+
+/// The terminal report.
+pub fn text(r: &LoadReport) -> String {
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let stages: Vec<String> = r
+        .stages
+        .iter()
+        .map(|s| {
+            format!(
+                "{:.0}s→{:.2}/min",
+                s.duration_ms as f64 / 1000.0,
+                s.target_per_min
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        o,
+        "orgsim load · {} · backend {} · seed {} · {:?} arrivals · stages {}",
+        r.scenario,
+        r.backend,
+        r.seed,
+        r.arrivals,
+        stages.join(", ")
+    );
+    let _ = writeln!(
+        o,
+        "\n{} onboardings: {} completed, {} failed, {} unfinished · throughput {:.2}/min · error rate {:.1}% · most in flight {}",
+        r.onboardings,
+        r.completed,
+        r.failed,
+        r.unfinished,
+        r.throughput_per_min,
+        r.error_rate * 100.0,
+        r.most_in_flight
+    );
+    let _ = writeln!(
+        o,
+        "\n{:<34} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "latency", "count", "p50", "p90", "p95", "p99", "max"
+    );
+    let row = |o: &mut String, name: &str, p: &Pcts, unit: &str| {
+        let _ = writeln!(
+            o,
+            "{:<34} {:>6} {:>8.2}{unit} {:>8.2}{unit} {:>8.2}{unit} {:>8.2}{unit} {:>8.2}{unit}",
+            name, p.count, p.p50, p.p90, p.p95, p.p99, p.max
+        );
+    };
+    row(&mut o, "onboarding, raw (s)", &r.onboarding_raw_s, "s");
+    row(
+        &mut o,
+        "onboarding, corrected (s)",
+        &r.onboarding_corrected_s,
+        "s",
+    );
+    for (op, p) in &r.operations_ms {
+        row(&mut o, &format!("{op} (ms)"), p, " ");
+    }
+    let _ = writeln!(o, "\n{} calls, {} throttled", r.calls, r.throttled);
+    if !r.errors.is_empty() {
+        let e: Vec<String> = r.errors.iter().map(|(k, v)| format!("{k} ×{v}")).collect();
+        let _ = writeln!(o, "errors: {}", e.join(", "));
+    }
+    let _ = writeln!(
+        o,
+        "\nover time (corrected onboarding latency of those completing in each interval)"
+    );
+    let _ = writeln!(
+        o,
+        "{:>9} {:>9} {:>8} {:>10} {:>7} {:>8} {:>8} {:>10}",
+        "from s", "to s", "arrived", "completed", "failed", "p50 s", "p95 s", "in flight"
+    );
+    for b in &r.over_time {
+        let _ = writeln!(
+            o,
+            "{:>9.0} {:>9.0} {:>8} {:>10} {:>7} {:>8.1} {:>8.1} {:>10}",
+            b.from_s, b.to_s, b.arrived, b.completed, b.failed, b.p50_s, b.p95_s, b.in_flight
+        );
+    }
+    if !r.thresholds.is_empty() {
+        let _ = writeln!(o, "\nthresholds");
+        for t in &r.thresholds {
+            let m = match t.unit {
+                "s" => format!("{:.1} s", t.measured),
+                "fraction" => format!("{:.2}%", t.measured * 100.0),
+                _ => format!("{:.2}/min", t.measured),
+            };
+            let _ = writeln!(o, "  {:<4} {:<34} measured {m}", t.status, t.threshold);
+        }
+    }
+    let _ = writeln!(o, "\nVerdict: {}", r.verdict);
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::tests::scenario;
+
+    #[test]
+    fn durations_rates_stages_thresholds_parse() {
+        assert_eq!(parse_duration_ms("1h30m"), Ok(5_400_000));
+        assert_eq!(parse_duration_ms("500ms"), Ok(500));
+        assert_eq!(parse_duration_ms("90"), Ok(90_000));
+        assert!(parse_duration_ms("5x").is_err());
+        assert_eq!(parse_rate_per_min("0.5/s"), Ok(30.0));
+        assert_eq!(parse_rate_per_min("30/h"), Ok(0.5));
+        assert!(parse_rate_per_min("3").is_err());
+        let s = parse_stages("5m:1/min, 10m:4/min").unwrap();
+        assert_eq!(
+            s,
+            vec![
+                Stage {
+                    duration_ms: 300_000,
+                    target_per_min: 1.0
+                },
+                Stage {
+                    duration_ms: 600_000,
+                    target_per_min: 4.0
+                }
+            ]
+        );
+        let t = parse_threshold("p95 onboarding < 15m").unwrap();
+        assert_eq!(
+            (t.metric, t.op.as_str(), t.value),
+            (Metric::Onboarding(95.0), "<", 900_000.0)
+        );
+        assert_eq!(parse_threshold("error rate < 1%").unwrap().value, 0.01);
+        assert_eq!(
+            parse_threshold("p99 CreateAccount <= 2s").unwrap().metric,
+            Metric::Operation("CreateAccount".into(), 99.0)
+        );
+        assert_eq!(
+            parse_threshold("throughput > 2/min").unwrap().metric,
+            Metric::Throughput
+        );
+        assert!(parse_threshold("p95 onboarding 15m").is_err());
+        assert!(parse_threshold("p95 Foo < 1s").is_err());
+    }
+
+    #[test]
+    fn schedules_follow_the_rate() {
+        let constant = [Stage {
+            duration_ms: 60 * 60_000,
+            target_per_min: 2.0,
+        }];
+        let u = schedule(&constant, Arrivals::Uniform, 1);
+        assert_eq!(u.len(), 120);
+        assert!(
+            (u[1] as i64 - u[0] as i64 - 30_000).abs() <= 100,
+            "evenly spaced: {:?}",
+            &u[..3]
+        );
+        let p = schedule(&constant, Arrivals::Poisson, 1);
+        assert!((90..=150).contains(&p.len()), "{}", p.len());
+        assert_eq!(p, schedule(&constant, Arrivals::Poisson, 1));
+        assert_ne!(p, schedule(&constant, Arrivals::Poisson, 2));
+        // A ramp from 0 to 4/min over 10 min brings ~20 arrivals, later ones denser.
+        let ramp = [
+            Stage {
+                duration_ms: 600_000,
+                target_per_min: 0.0,
+            },
+            Stage {
+                duration_ms: 600_000,
+                target_per_min: 4.0,
+            },
+        ];
+        let r = schedule(&ramp, Arrivals::Uniform, 1);
+        assert_eq!(r.len(), 20);
+        assert!(r.iter().all(|&t| t >= 600_000));
+        assert!(r[1] - r[0] > r[19] - r[18]);
+    }
+
+    #[test]
+    fn a_light_load_is_served_and_a_heavy_one_queues() {
+        let mut sc = scenario(2);
+        sc.organization.account_quota = 1000;
+        let light = [Stage {
+            duration_ms: 30 * 60_000,
+            target_per_min: 0.2,
+        }];
+        let r = simulate(
+            &sc,
+            &light,
+            Arrivals::Uniform,
+            7,
+            &[parse_threshold("p95 onboarding < 15m").unwrap()],
+        );
+        assert_eq!(r.onboardings, 6);
+        assert_eq!(r.unfinished, 0);
+        assert_eq!(r.verdict, "PASS", "{}", text(&r));
+        // 10 customers a minute is far beyond CreateAccount's 0.1/s and 5 in progress.
+        let heavy = [Stage {
+            duration_ms: 10 * 60_000,
+            target_per_min: 10.0,
+        }];
+        let h = simulate(
+            &sc,
+            &heavy,
+            Arrivals::Uniform,
+            7,
+            &[parse_threshold("error rate < 1%").unwrap()],
+        );
+        assert_eq!(h.onboardings, 100);
+        assert!(h.throttled > 100, "{}", text(&h));
+        assert!(
+            h.error_rate > 0.2,
+            "CreateAccount's limits fail onboardings: {}",
+            text(&h)
+        );
+        assert!(
+            h.throughput_per_min < 10.0 * 0.5,
+            "the service cannot keep up"
+        );
+        assert_eq!(h.verdict, "FAIL");
+        assert_eq!(h.thresholds[0].status, "FAIL");
+        // Deterministic.
+        let again = simulate(&sc, &heavy, Arrivals::Uniform, 7, &[]);
+        assert_eq!(
+            serde_json::to_string(&again.over_time).unwrap(),
+            serde_json::to_string(&h.over_time).unwrap()
+        );
+    }
+}
