@@ -76,7 +76,7 @@ pub fn parse_duration_ms(s: &str) -> Result<u64, String> {
             _ => 1.0,
         };
     }
-    if !num.is_empty() || !any || !(total.is_finite() && total < 1e12) {
+    if !(num.is_empty() && any && total.is_finite() && total < 1e12) {
         return Err(format!(
             "`{s}` is not a duration (use e.g. 90s, 15m, 1h30m, 500ms)"
         ));
