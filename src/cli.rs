@@ -35,6 +35,24 @@ impl Backend {
     }
 }
 
+/// `--arrivals`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ArrivalsArg {
+    /// Exponential gaps: a Poisson process at the rate.
+    Poisson,
+    /// Evenly spaced at the rate.
+    Uniform,
+}
+
+impl From<ArrivalsArg> for crate::load::Arrivals {
+    fn from(a: ArrivalsArg) -> Self {
+        match a {
+            ArrivalsArg::Poisson => crate::load::Arrivals::Poisson,
+            ArrivalsArg::Uniform => crate::load::Arrivals::Uniform,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Deploy a scenario once and report timing, conflicts, validation and financials.
@@ -154,6 +172,66 @@ pub enum Command {
         /// Also write a Markdown summary here (for a CI job to post).
         #[arg(long, value_name = "FILE")]
         markdown: Option<PathBuf>,
+    },
+    /// Load test: customers arrive as an open-loop process (a constant rate, or ramping stages)
+    /// and each is onboarded by its own deployment against one backend. Reports onboarding and
+    /// per-operation latency percentiles (raw, and corrected from each arrival's intended start),
+    /// throughput, errors and latency over time; exits 1 when a threshold breaks. Against `sim`
+    /// it runs in virtual time: capacity planning.
+    Load {
+        scenario: PathBuf,
+        /// Where to onboard.
+        #[arg(long, value_enum, default_value = "sim")]
+        backend: Backend,
+        /// Endpoint URL for `--backend sdk` (default: the SDK's AWS_ENDPOINT_URL, else AWS).
+        #[arg(long)]
+        endpoint: Option<String>,
+        /// Allow `--backend sdk` against an endpoint that is not a loopback address.
+        #[arg(long)]
+        allow_real_aws: bool,
+        /// The organization id, confirmed without a prompt (with --allow-real-aws).
+        #[arg(long, value_name = "o-ID")]
+        confirm_org: Option<String>,
+        /// Constant arrival rate, e.g. 2/min, 0.5/s, 30/h (with --duration).
+        #[arg(long, value_name = "RATE", conflicts_with = "stages")]
+        rate: Option<String>,
+        /// How long customers arrive at --rate, e.g. 30m, 90s.
+        #[arg(long, value_name = "DURATION", conflicts_with = "stages")]
+        duration: Option<String>,
+        /// Ramping arrival rate, k6-style: DURATION:RATE,... (the rate moves linearly to each
+        /// stage's target), e.g. 5m:1/min,10m:4/min,5m:0/min.
+        #[arg(long, value_name = "STAGES")]
+        stages: Option<String>,
+        /// How arrivals are spaced (default: the scenario's, else poisson).
+        #[arg(long, value_enum)]
+        arrivals: Option<ArrivalsArg>,
+        /// A threshold that makes the command exit 1 when broken (repeatable; added to the
+        /// scenario's): `p95 onboarding < 15m`, `p99 CreateAccount < 2s`, `error rate < 1%`,
+        /// `throughput > 2/min`.
+        #[arg(long = "threshold", value_name = "THRESHOLD")]
+        thresholds: Vec<String>,
+        /// Most onboardings in flight at once (the deployer's runners); later arrivals wait, and
+        /// the wait counts in the corrected latency.
+        #[arg(long, value_name = "N")]
+        max_concurrent: Option<usize>,
+        /// How long after the last stage onboardings may still finish (default 1h).
+        #[arg(long, value_name = "DURATION")]
+        grace: Option<String>,
+        /// Seed of the arrival process and the engines (default: the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// For `mock` and `sdk`: seconds between DescribeCreateAccountStatus polls.
+        #[arg(long, value_name = "SECONDS")]
+        poll_interval: Option<f64>,
+        /// For `mock`: engine milliseconds per wall-clock millisecond.
+        #[arg(long, value_name = "X")]
+        time_scale: Option<f64>,
+        /// Print the JSON report instead of the summary.
+        #[arg(long)]
+        json: bool,
+        /// Also write load.json and load.md into this directory.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Show the resource plan and its dependencies without running anything.
     Plan {

@@ -337,10 +337,94 @@ pub fn live_deploy_config(
     cfg
 }
 
+/// Where a live command sends its calls, and the user's consent for a real endpoint.
+pub struct Target<'a> {
+    pub backend: crate::cli::Backend,
+    pub endpoint: Option<&'a str>,
+    pub allow_real_aws: bool,
+    pub confirm_org: Option<&'a str>,
+}
+
+impl Target<'_> {
+    /// The guard, before anything is built or sent: `sdk` against an endpoint that is not a
+    /// loopback address needs `--allow-real-aws`. Returns the resolved endpoint.
+    pub fn check(&self) -> Result<Option<String>, u8> {
+        use crate::cli::Backend;
+        use crate::org::sdk;
+        let endpoint = match self.backend {
+            Backend::Sdk => sdk::resolve_endpoint(self.endpoint),
+            _ => None,
+        };
+        let loopback = endpoint.as_deref().is_some_and(sdk::is_loopback);
+        if self.backend == Backend::Sdk && !loopback && !self.allow_real_aws {
+            return Err(fail(format!(
+                "refusing to deploy to {}: it is not a loopback address, and accounts created in AWS cannot simply be deleted; pass --allow-real-aws (and confirm the organization id) to deploy there",
+                endpoint.as_deref().unwrap_or("AWS (no --endpoint, no AWS_ENDPOINT_URL)")
+            )));
+        }
+        Ok(endpoint)
+    }
+
+    /// The client: the in-process mock (answered by a model of `sc`), or the SDK's against
+    /// `endpoint`, whose organization is read and — off loopback — confirmed by the user.
+    pub async fn connect(
+        &self,
+        endpoint: Option<&str>,
+        sc: &scenario::Scenario,
+        seed: u64,
+        clock: crate::live::Clock,
+    ) -> Result<
+        (
+            aws_sdk_organizations::Client,
+            Option<crate::org::mock::MockService>,
+        ),
+        u8,
+    > {
+        use crate::cli::Backend;
+        use crate::org::{mock, sdk};
+        if self.backend == Backend::Mock {
+            let m = mock::MockService::new(sc, seed, clock);
+            return Ok((m.client().clone(), Some(m)));
+        }
+        let client = sdk::client(endpoint).await;
+        let (org_id, _) = sdk::describe_organization(&client).await.map_err(|e| {
+            fail(format!(
+                "cannot read the organization at {}: {e}",
+                endpoint.unwrap_or("AWS")
+            ))
+        })?;
+        if !endpoint.is_some_and(sdk::is_loopback) {
+            let typed = match self.confirm_org {
+                Some(c) => c.to_string(),
+                None => {
+                    eprint!("Deploy into organization {org_id}? Type its id to confirm: ");
+                    let mut line = String::new();
+                    let _ = std::io::stdin().read_line(&mut line);
+                    line.trim().to_string()
+                }
+            };
+            if typed != org_id {
+                return Err(fail(format!(
+                    "organization id not confirmed (expected {org_id}); nothing was created"
+                )));
+            }
+        }
+        Ok((client, None))
+    }
+}
+
+/// A multi-threaded tokio runtime for the live commands.
+fn runtime() -> Result<tokio::runtime::Runtime, u8> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| fail(format!("cannot start the async runtime: {e}")))
+}
+
 /// Deploys a scenario through the SDK client (`mock` or `sdk`), then judges it as `sim` would.
 pub fn run_live(a: LiveArgs) -> u8 {
     use crate::cli::Backend;
-    use crate::org::{mock, sdk};
+    use crate::org::sdk;
     let sc = a.scenario;
     if let Some(p) = a.poll_interval {
         if !(p > 0.0 && p.is_finite()) {
@@ -358,18 +442,17 @@ pub fn run_live(a: LiveArgs) -> u8 {
     }
     let cfg = live_deploy_config(sc, a.poll_interval);
     let plan = crate::plan::build(sc);
-    // The guard: nothing is built or sent before it.
-    let endpoint = match a.backend {
-        Backend::Sdk => sdk::resolve_endpoint(a.endpoint),
-        _ => None,
+    let target = Target {
+        backend: a.backend,
+        endpoint: a.endpoint,
+        allow_real_aws: a.allow_real_aws,
+        confirm_org: a.confirm_org,
     };
-    let loopback = endpoint.as_deref().is_some_and(sdk::is_loopback);
-    if a.backend == Backend::Sdk && !loopback && !a.allow_real_aws {
-        return fail(format!(
-            "refusing to deploy to {}: it is not a loopback address, and accounts created in AWS cannot simply be deleted; pass --allow-real-aws (and confirm the organization id) to deploy there",
-            endpoint.as_deref().unwrap_or("AWS (no --endpoint, no AWS_ENDPOINT_URL)")
-        ));
-    }
+    // The guard: nothing is built or sent before it.
+    let endpoint = match target.check() {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
     if a.backend == Backend::Sdk {
         // Like `terraform plan`: what will be created, before anything is.
         eprint!("{}", report::plan_text(sc, &plan));
@@ -378,53 +461,17 @@ pub fn run_live(a: LiveArgs) -> u8 {
             endpoint.as_deref().unwrap_or("AWS")
         );
     }
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match runtime() {
         Ok(rt) => rt,
-        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
+        Err(code) => return code,
     };
     rt.block_on(async {
         let clock = crate::live::Clock::new(scale);
-        let mock_service;
-        let client = match a.backend {
-            Backend::Mock => {
-                mock_service = Some(mock::MockService::new(sc, a.seed, clock));
-                mock_service.as_ref().map(|m| m.client().clone()).expect("mock")
-            }
-            _ => {
-                mock_service = None;
-                sdk::client(endpoint.as_deref()).await
-            }
-        };
-        if a.backend == Backend::Sdk {
-            let (org_id, _) = match sdk::describe_organization(&client).await {
-                Ok(o) => o,
-                Err(e) => {
-                    return fail(format!(
-                        "cannot read the organization at {}: {e}",
-                        endpoint.as_deref().unwrap_or("AWS")
-                    ))
-                }
+        let (client, mock_service) =
+            match target.connect(endpoint.as_deref(), sc, a.seed, clock).await {
+                Ok(c) => c,
+                Err(code) => return code,
             };
-            if !loopback {
-                let typed = match a.confirm_org {
-                    Some(c) => c.to_string(),
-                    None => {
-                        eprint!("Deploy into organization {org_id}? Type its id to confirm: ");
-                        let mut line = String::new();
-                        let _ = std::io::stdin().read_line(&mut line);
-                        line.trim().to_string()
-                    }
-                };
-                if typed != org_id {
-                    return fail(format!(
-                        "organization id not confirmed (expected {org_id}); nothing was created"
-                    ));
-                }
-            }
-        }
         let engine_seed = crate::sim::derive_seed(a.seed, &[2]);
         let run = crate::live::apply(plan, &cfg, engine_seed, &client, clock).await;
         let snapshot = match &mock_service {
@@ -452,4 +499,203 @@ pub fn run_live(a: LiveArgs) -> u8 {
         }
         emit_report(sc, &run.plan, &run.trace, &rep, a.json, a.out, a.verbose)
     })
+}
+
+/// `orgsim load`.
+pub struct LoadArgs<'a> {
+    pub scenario: &'a Path,
+    pub target: Target<'a>,
+    pub seed: Option<u64>,
+    pub rate: Option<&'a str>,
+    pub duration: Option<&'a str>,
+    pub stages: Option<&'a str>,
+    pub arrivals: Option<crate::load::Arrivals>,
+    pub thresholds: &'a [String],
+    pub max_concurrent: Option<usize>,
+    pub grace: Option<&'a str>,
+    pub poll_interval: Option<f64>,
+    pub time_scale: Option<f64>,
+    pub json: bool,
+    pub out: Option<&'a Path>,
+}
+
+/// The load test's settings: the command line over the scenario's `[load]` table.
+fn load_spec(a: &LoadArgs, sc: &scenario::Scenario) -> Result<crate::load::LoadSpec, String> {
+    use crate::load::{self, Stage};
+    let stages = match (a.rate, a.duration, a.stages) {
+        (None, None, Some(s)) => load::parse_stages(s).map_err(|e| format!("--stages: {e}"))?,
+        (_, _, Some(_)) => {
+            return Err("give either --rate and --duration, or --stages, not both".into())
+        }
+        (Some(r), Some(d), None) => {
+            let duration_ms = load::parse_duration_ms(d).map_err(|e| format!("--duration: {e}"))?;
+            if duration_ms == 0 {
+                return Err("--duration must be more than 0".into());
+            }
+            vec![Stage {
+                duration_ms,
+                target_per_min: load::parse_rate_per_min(r).map_err(|e| format!("--rate: {e}"))?,
+            }]
+        }
+        (Some(_), None, None) => return Err("--rate needs --duration (e.g. --duration 30m)".into()),
+        (None, Some(_), None) => return Err("--duration needs --rate (e.g. --rate 2/min)".into()),
+        (None, None, None) if !sc.load.stages.is_empty() => sc.load.stages.clone(),
+        (None, None, None) => {
+            return Err(format!(
+                "no arrival process: pass --rate and --duration (or --stages), or give {} a [load] table",
+                sc.source.display()
+            ))
+        }
+    };
+    let mut thresholds = sc.load.thresholds.clone();
+    for t in a.thresholds {
+        thresholds.push(load::parse_threshold(t).map_err(|e| format!("--threshold: {e}"))?);
+    }
+    let grace_ms = match a.grace {
+        Some(g) => load::parse_duration_ms(g).map_err(|e| format!("--grace: {e}"))?,
+        None => sc.load.grace_ms.unwrap_or(load::DEFAULT_GRACE_MS),
+    };
+    let max_concurrent = a.max_concurrent.or(sc.load.max_concurrent);
+    if max_concurrent == Some(0) {
+        return Err("--max-concurrent must be at least 1".into());
+    }
+    Ok(load::LoadSpec {
+        stages,
+        arrivals: a
+            .arrivals
+            .or(sc.load.arrivals)
+            .unwrap_or(load::Arrivals::Poisson),
+        thresholds,
+        max_concurrent,
+        grace_ms,
+    })
+}
+
+/// Most arrivals one load test may schedule.
+const MAX_ARRIVALS: usize = 100_000;
+
+pub fn load(a: LoadArgs) -> u8 {
+    use crate::cli::Backend;
+    use crate::load;
+    let sc = match scenario::load(a.scenario) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let spec = match load_spec(&a, &sc) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let seed = a.seed.unwrap_or(sc.seed);
+    let live = a.target.backend != Backend::Sim;
+    if !live
+        && (a.poll_interval.is_some()
+            || a.time_scale.is_some()
+            || a.target.allow_real_aws
+            || a.target.endpoint.is_some())
+    {
+        return fail("--endpoint, --poll-interval, --time-scale and --allow-real-aws apply to --backend mock|sdk");
+    }
+    if let Some(p) = a.poll_interval {
+        if !(p > 0.0 && p.is_finite()) {
+            return fail("--poll-interval must be a number of seconds greater than 0");
+        }
+    }
+    let scale = a.time_scale.unwrap_or(1.0);
+    if !(scale > 0.0 && scale.is_finite()) {
+        return fail("--time-scale must be greater than 0");
+    }
+    if a.time_scale.is_some() && a.target.backend != Backend::Mock {
+        return fail(
+            "--time-scale only applies to --backend mock (a real endpoint runs in real time)",
+        );
+    }
+    let times = load::schedule(
+        &spec.stages,
+        spec.arrivals,
+        crate::sim::derive_seed(seed, &[3]),
+    );
+    if times.len() > MAX_ARRIVALS {
+        return fail(format!(
+            "the stages schedule {} arrivals; at most {MAX_ARRIVALS} are allowed",
+            times.len()
+        ));
+    }
+    let (report, interrupted) = if !live {
+        (load::simulate(&sc, &spec, seed), false)
+    } else {
+        let endpoint = match a.target.check() {
+            Ok(e) => e,
+            Err(code) => return code,
+        };
+        let sized = crate::sweep::resize(&sc, times.len().max(1));
+        let mut sized_live = sized.clone();
+        sized_live.deploy = live_deploy_config(&sized, a.poll_interval);
+        let rt = match runtime() {
+            Ok(rt) => rt,
+            Err(code) => return code,
+        };
+        let seen = rt.block_on(async {
+            let clock = crate::live::Clock::new(scale);
+            let (client, _mock) = a
+                .target
+                .connect(endpoint.as_deref(), &sized_live, seed, clock)
+                .await?;
+            Ok::<_, u8>(crate::live::load(&sized_live, &spec, &times, seed, &client, clock).await)
+        });
+        let seen = match seen {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        let failed_boot = seen
+            .bootstrap
+            .trace
+            .resources
+            .iter()
+            .filter(|r| !r.outcome.is_success())
+            .count();
+        if failed_boot > 0 && !seen.bootstrap.interrupted {
+            eprintln!(
+                "warning: {failed_boot} shared resource(s) (OUs, policies, attachments) could not be deployed before the load; onboardings will fail"
+            );
+        }
+        let interrupted = seen.interrupted;
+        (
+            load::summarize(load::Observed {
+                sc: &sc,
+                backend: a.target.backend.as_str(),
+                seed,
+                spec: &spec,
+                onboardings: seen.onboardings,
+                calls: seen.calls,
+                failures: seen.failures,
+                end_ms: seen.end_ms,
+            }),
+            interrupted,
+        )
+    };
+    let json = load::json(&report);
+    let text = load::text(&report);
+    if let Some(dir) = a.out {
+        let md = format!(
+            "# orgsim load · {}\n\n```text\n{text}```\n",
+            report.scenario
+        );
+        if let Err(e) = report::write_files(dir, &[("load.json", json.clone()), ("load.md", md)]) {
+            return fail(format!("cannot write into {}: {e}", dir.display()));
+        }
+    }
+    if a.json {
+        print!("{json}");
+    } else {
+        print!("{text}");
+    }
+    if interrupted {
+        eprintln!("interrupted: the report covers what ran until then");
+        return 2;
+    }
+    if report.verdict == "PASS" {
+        0
+    } else {
+        1
+    }
 }

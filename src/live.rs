@@ -73,6 +73,8 @@ pub struct LiveRun {
     /// Stopped by Ctrl-C before every resource was terminal.
     pub interrupted: bool,
     pub latencies_us: Latencies,
+    /// Every call: operation, wall-clock latency in µs, error code if it failed.
+    pub calls: Vec<(Operation, u64, Option<String>)>,
     /// Wall-clock duration of the apply.
     pub wall: Duration,
 }
@@ -91,6 +93,7 @@ pub async fn apply(
     let (tx, mut rx) = mpsc::unbounded_channel::<(u64, Operation, ApiResult, Duration)>();
     let mut in_flight = 0usize;
     let mut latencies = Latencies::new();
+    let mut calls = Vec::new();
     let mut interrupted = false;
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
@@ -121,6 +124,7 @@ pub async fn apply(
                 in_flight -= 1;
                 let us = (dt.as_micros() as u64).max(1);
                 latencies.entry(op).or_insert_with(latency_histogram).saturating_record(us);
+                calls.push((op, us, result.as_ref().err().map(|e| e.code.report_key())));
                 engine.handle_response(clock.now_ms(), id, result);
             }
             _ = sleep => {
@@ -139,6 +143,153 @@ pub async fn apply(
         trace: engine.into_trace(),
         interrupted,
         latencies_us: latencies,
+        calls,
         wall: started.elapsed(),
     }
+}
+
+/// What a live load test saw (see [`load`]).
+#[derive(Debug)]
+pub struct LiveLoad {
+    /// The shared resources' deployment, before the first arrival.
+    pub bootstrap: LiveRun,
+    pub onboardings: Vec<crate::load::Onboarding>,
+    /// Calls of the onboardings that finished (or were stopped by Ctrl-C).
+    pub calls: Vec<(String, u64, Option<String>)>,
+    pub failures: BTreeMap<String, usize>,
+    /// Engine ms from the first arrival's time 0 to the end of the test.
+    pub end_ms: u64,
+    pub interrupted: bool,
+}
+
+/// A live load test: deploys the shared resources of `sc` (sized to one customer per arrival),
+/// then at each time of `times` (engine ms after the bootstrap) starts that customer's own
+/// onboarding — its own engine and `apply`, all concurrent, sharing `client` — holding at most
+/// `spec.max_concurrent` in flight. Stops at the end of the stages plus the grace, or on Ctrl-C;
+/// onboardings still running then are `unfinished`.
+pub async fn load(
+    sc: &crate::scenario::Scenario,
+    spec: &crate::load::LoadSpec,
+    times: &[u64],
+    seed: u64,
+    client: &Client,
+    clock: Clock,
+) -> LiveLoad {
+    use crate::load::{bootstrap_plan, customer_plan, onboarding_config, template, Onboarding};
+    use crate::sim::derive_seed;
+    use std::sync::{Arc, Mutex};
+    let cfg = onboarding_config(sc);
+    let bootstrap = apply(
+        bootstrap_plan(sc),
+        &cfg,
+        derive_seed(seed, &[4]),
+        client,
+        clock,
+    )
+    .await;
+    let mut onboardings: Vec<Onboarding> = times
+        .iter()
+        .zip(&sc.customers)
+        .map(|(&t, c)| Onboarding {
+            customer: c.name.clone(),
+            intended_ms: t,
+            start_ms: t,
+            end_ms: None,
+            success: false,
+        })
+        .collect();
+    let mut out = LiveLoad {
+        bootstrap,
+        onboardings: Vec::new(),
+        calls: Vec::new(),
+        failures: BTreeMap::new(),
+        end_ms: 0,
+        interrupted: false,
+    };
+    if out.bootstrap.interrupted {
+        out.interrupted = true;
+        out.onboardings = onboardings;
+        return out;
+    }
+    let t0 = clock.now_ms();
+    let since = move || clock.now_ms().saturating_sub(t0);
+    let starts: Arc<Mutex<Vec<Option<u64>>>> = Arc::new(Mutex::new(vec![None; times.len()]));
+    let slots = spec
+        .max_concurrent
+        .map(|n| Arc::new(tokio::sync::Semaphore::new(n)));
+    let bare = Arc::new(template(sc));
+    let mut set = tokio::task::JoinSet::new();
+    for (i, &t) in times.iter().enumerate() {
+        let (client, cfg, starts, slots, bare) = (
+            client.clone(),
+            cfg.clone(),
+            starts.clone(),
+            slots.clone(),
+            bare.clone(),
+        );
+        let customer = sc.customers[i].clone();
+        set.spawn(async move {
+            tokio::time::sleep_until(clock.instant_at(t0 + t).into()).await;
+            let _slot = match &slots {
+                Some(s) => s.clone().acquire_owned().await.ok(),
+                None => None,
+            };
+            let start = since();
+            if let Ok(mut g) = starts.lock() {
+                g[i] = Some(start);
+            }
+            let plan = customer_plan(&bare, &customer);
+            let run = apply(
+                plan,
+                &cfg,
+                derive_seed(seed, &[5, i as u64]),
+                &client,
+                clock,
+            )
+            .await;
+            (i, start, since(), run)
+        });
+    }
+    let deadline = clock.instant_at(t0 + spec.duration_ms() + spec.grace_ms);
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        tokio::select! {
+            joined = set.join_next() => {
+                let Some(joined) = joined else { break };
+                let Ok((i, start, end, run)) = joined else { continue };
+                let o = &mut onboardings[i];
+                o.start_ms = start;
+                for (op, us, err) in &run.calls {
+                    out.calls.push((op.as_str().to_string(), *us, err.clone()));
+                }
+                crate::load::count_failures(&run.trace, &mut out.failures);
+                if run.interrupted {
+                    out.interrupted = true;
+                } else {
+                    o.end_ms = Some(end);
+                    o.success = run.trace.resources.iter().all(|r| r.outcome.is_success());
+                }
+            }
+            _ = tokio::time::sleep_until(deadline.into()) => break,
+            _ = &mut ctrl_c => {
+                out.interrupted = true;
+                break;
+            }
+        }
+    }
+    set.abort_all();
+    // Onboardings cut off: when they started, if they had.
+    if let Ok(g) = starts.lock() {
+        for (o, s) in onboardings.iter_mut().zip(g.iter()) {
+            if o.end_ms.is_none() {
+                o.start_ms = s.unwrap_or(o.intended_ms.max(since()));
+            }
+        }
+    }
+    out.end_ms = since();
+    // Arrivals that never came (Ctrl-C before their time) are not part of the test.
+    onboardings.retain(|o| o.intended_ms <= out.end_ms);
+    out.onboardings = onboardings;
+    out
 }

@@ -32,56 +32,7 @@ use crate::stats;
 
 /// `"90s"`, `"15m"`, `"1h30m"`, `"500ms"`, or a number of seconds → milliseconds.
 pub fn parse_duration_ms(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    if let Ok(v) = t.parse::<f64>() {
-        return if v >= 0.0 && v.is_finite() && v < 1e9 {
-            Ok((v * 1000.0).round() as u64)
-        } else {
-            Err(format!("`{s}` is not a duration"))
-        };
-    }
-    let mut total = 0f64;
-    let mut num = String::new();
-    let mut chars = t.chars().peekable();
-    let mut any = false;
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() || c == '.' {
-            num.push(c);
-            continue;
-        }
-        let unit = if c == 'm' && chars.peek() == Some(&'s') {
-            chars.next();
-            "ms"
-        } else {
-            match c {
-                'h' => "h",
-                'm' => "m",
-                's' => "s",
-                _ => {
-                    return Err(format!(
-                        "`{s}` is not a duration (use e.g. 90s, 15m, 1h30m, 500ms)"
-                    ))
-                }
-            }
-        };
-        let v: f64 = num
-            .parse()
-            .map_err(|_| format!("`{s}` is not a duration"))?;
-        num.clear();
-        any = true;
-        total += v * match unit {
-            "h" => 3_600_000.0,
-            "m" => 60_000.0,
-            "s" => 1000.0,
-            _ => 1.0,
-        };
-    }
-    if !(num.is_empty() && any && total.is_finite() && total < 1e12) {
-        return Err(format!(
-            "`{s}` is not a duration (use e.g. 90s, 15m, 1h30m, 500ms)"
-        ));
-    }
-    Ok(total.round() as u64)
+    crate::scenario::parse_duration_ms(s)
 }
 
 /// `"2/min"`, `"0.5/s"`, `"30/h"` → arrivals per minute.
@@ -305,8 +256,10 @@ pub struct Bucket {
     /// Corrected onboarding latency (s) of those that completed in the bucket.
     pub p50_s: f64,
     pub p95_s: f64,
-    /// Onboardings in progress at the bucket's end.
+    /// Onboardings being deployed at the bucket's end.
     pub in_flight: usize,
+    /// Onboardings arrived but not yet started (held back by `max_concurrent`) at its end.
+    pub waiting: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -326,6 +279,8 @@ pub struct LoadReport {
     pub seed: u64,
     pub arrivals: Arrivals,
     pub stages: Vec<Stage>,
+    pub max_concurrent: Option<usize>,
+    pub grace_s: f64,
     pub duration_s: f64,
     pub onboardings: usize,
     pub completed: usize,
@@ -341,7 +296,11 @@ pub struct LoadReport {
     pub operations_ms: BTreeMap<String, Pcts>,
     pub calls: usize,
     pub throttled: usize,
+    /// Calls that returned an error, by error code.
     pub errors: BTreeMap<String, usize>,
+    /// Resources of the onboardings that failed, by code (the error the deployer gave up on,
+    /// the CreateAccount failure reason, or `Timeout`).
+    pub failures: BTreeMap<String, usize>,
     pub most_in_flight: usize,
     pub over_time: Vec<Bucket>,
     pub thresholds: Vec<ThresholdResult>,
@@ -385,13 +344,36 @@ fn nearest_rank(samples: &[u64], q: f64) -> f64 {
     v[rank - 1] as f64
 }
 
+/// What a load test is asked to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadSpec {
+    pub stages: Vec<Stage>,
+    pub arrivals: Arrivals,
+    pub thresholds: Vec<Threshold>,
+    /// Most onboardings in flight at once (None: no cap). Later arrivals wait for a slot, and
+    /// the wait shows in the corrected latency only.
+    pub max_concurrent: Option<usize>,
+    /// After the last stage, how long onboardings in flight may still finish; those that have
+    /// not by then are `unfinished` (and count as errors).
+    pub grace_ms: u64,
+}
+
+/// The default grace after the last stage: one hour.
+pub const DEFAULT_GRACE_MS: u64 = 3_600_000;
+
+impl LoadSpec {
+    /// The length of the arrival process (the stages), in ms.
+    pub fn duration_ms(&self) -> u64 {
+        self.stages.iter().map(|s| s.duration_ms).sum()
+    }
+}
+
 /// Everything a load test observed, before it is summarized.
 pub struct Observed<'a> {
     pub sc: &'a Scenario,
     pub backend: &'a str,
     pub seed: u64,
-    pub arrivals: Arrivals,
-    pub stages: &'a [Stage],
+    pub spec: &'a LoadSpec,
     pub onboardings: Vec<Onboarding>,
     /// Every call's (operation, latency in µs, error code if any), from all onboardings.
     pub calls: Vec<(String, u64, Option<String>)>,
@@ -399,12 +381,11 @@ pub struct Observed<'a> {
     pub failures: BTreeMap<String, usize>,
     /// When the test ended (ms), drain included.
     pub end_ms: u64,
-    pub thresholds: &'a [Threshold],
 }
 
 /// Summarizes a load test and judges its thresholds.
 pub fn summarize(o: Observed) -> LoadReport {
-    let duration_ms: u64 = o.stages.iter().map(|s| s.duration_ms).sum();
+    let duration_ms: u64 = o.spec.duration_ms();
     let done: Vec<&Onboarding> = o
         .onboardings
         .iter()
@@ -422,7 +403,7 @@ pub fn summarize(o: Observed) -> LoadReport {
         .map(|b| b.end_ms.unwrap_or(0) - b.intended_ms)
         .collect();
     let mut per_op: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-    let mut errors: BTreeMap<String, usize> = o.failures.clone();
+    let mut errors: BTreeMap<String, usize> = BTreeMap::new();
     let mut throttled = 0;
     for (op, us, err) in &o.calls {
         per_op.entry(op.clone()).or_default().push(*us);
@@ -447,7 +428,18 @@ pub fn summarize(o: Observed) -> LoadReport {
     // Over time: 20 buckets over the whole test.
     let width = (o.end_ms / 20).max(1000);
     let mut over_time = Vec::new();
-    let mut most = 0;
+    // Most deployments at once: a sweep over starts (+1) and ends (-1), ends first on a tie.
+    let mut edges: Vec<(u64, i32)> = Vec::with_capacity(2 * o.onboardings.len());
+    for b in &o.onboardings {
+        edges.push((b.start_ms, 1));
+        edges.push((b.end_ms.unwrap_or(u64::MAX), -1));
+    }
+    edges.sort_unstable();
+    let (mut most, mut now_in) = (0usize, 0i64);
+    for (_, d) in edges {
+        now_in += d as i64;
+        most = most.max(now_in.max(0) as usize);
+    }
     let mut from = 0;
     while from < o.end_ms.max(1) {
         let to = from + width;
@@ -459,12 +451,17 @@ pub fn summarize(o: Observed) -> LoadReport {
             .iter()
             .map(|b| b.end_ms.unwrap_or(0) - b.intended_ms)
             .collect();
+        let running = |b: &&Onboarding| b.end_ms.is_none_or(|e| e >= to);
         let in_flight = o
             .onboardings
             .iter()
-            .filter(|b| b.intended_ms < to && b.end_ms.is_none_or(|e| e >= to))
+            .filter(|b| b.start_ms < to && running(b))
             .count();
-        most = most.max(in_flight);
+        let waiting = o
+            .onboardings
+            .iter()
+            .filter(|b| b.intended_ms < to && b.start_ms >= to && running(b))
+            .count();
         over_time.push(Bucket {
             from_s: from as f64 / 1000.0,
             to_s: to as f64 / 1000.0,
@@ -478,12 +475,13 @@ pub fn summarize(o: Observed) -> LoadReport {
             p50_s: nearest_rank(&lat, 50.0) / 1000.0,
             p95_s: nearest_rank(&lat, 95.0) / 1000.0,
             in_flight,
+            waiting,
         });
         from = to;
     }
     let corrected_s = pcts(&corrected, 0.001);
     let mut thresholds = Vec::new();
-    for t in o.thresholds {
+    for t in &o.spec.thresholds {
         let (measured, unit) = match &t.metric {
             Metric::Onboarding(q) => (nearest_rank(&corrected, *q), "s"),
             Metric::Operation(op, q) => (
@@ -521,8 +519,10 @@ pub fn summarize(o: Observed) -> LoadReport {
         scenario: o.sc.name.clone(),
         backend: o.backend.to_string(),
         seed: o.seed,
-        arrivals: o.arrivals,
-        stages: o.stages.to_vec(),
+        arrivals: o.spec.arrivals,
+        stages: o.spec.stages.clone(),
+        max_concurrent: o.spec.max_concurrent,
+        grace_s: o.spec.grace_ms as f64 / 1000.0,
         duration_s: duration_ms as f64 / 1000.0,
         onboardings: o.onboardings.len(),
         completed,
@@ -536,6 +536,7 @@ pub fn summarize(o: Observed) -> LoadReport {
         calls: o.calls.len(),
         throttled,
         errors,
+        failures: o.failures.clone(),
         most_in_flight: most,
         over_time,
         thresholds,
@@ -563,11 +564,19 @@ pub fn bootstrap_plan(sc: &Scenario) -> Plan {
     p
 }
 
-/// The plan of customer `i`'s own onboarding: the shared resources (looked up and adopted) plus
-/// its account and tags.
-pub fn customer_plan(sc: &Scenario, i: usize) -> Plan {
-    let mut one = sc.clone();
-    one.customers = vec![sc.customers[i].clone()];
+/// `sc` without its customers: what [`customer_plan`] adds one customer to.
+pub fn template(sc: &Scenario) -> Scenario {
+    Scenario {
+        customers: Vec::new(),
+        ..sc.clone()
+    }
+}
+
+/// The plan of one customer's own onboarding: the shared resources (looked up and adopted) plus
+/// its account and tags. `template` is the scenario without customers ([`template`]).
+pub fn customer_plan(template: &Scenario, customer: &crate::scenario::Customer) -> Plan {
+    let mut one = template.clone();
+    one.customers = vec![customer.clone()];
     plan::build(&one)
 }
 
@@ -592,38 +601,33 @@ fn observe_trace(
             ));
         }
     }
+    count_failures(t, failures);
+}
+
+/// Adds the resources of `t` that failed, by code: the AWS error code the deployer gave up on,
+/// the CreateAccount failure reason, or `Timeout`.
+pub fn count_failures(t: &Trace, failures: &mut BTreeMap<String, usize>) {
     for r in &t.resources {
-        if let Some(reason) = r.failure_reason {
-            *failures.entry(reason.as_str().to_string()).or_insert(0) += 1;
-        }
         if let crate::engine::trace::Outcome::Failed { code, .. } = &r.outcome {
-            if code == "Timeout" {
-                *failures.entry("Timeout".into()).or_insert(0) += 1;
-            }
+            *failures.entry(code.clone()).or_insert(0) += 1;
         }
     }
 }
 
 /// Runs a whole load test in virtual time against the model: the shared resources first, then
 /// one deployment per arrival, all against one service. Pure and deterministic for a seed.
-pub fn simulate(
-    sc: &Scenario,
-    stages: &[Stage],
-    arrivals: Arrivals,
-    seed: u64,
-    thresholds: &[Threshold],
-) -> LoadReport {
-    let times = schedule(stages, arrivals, derive_seed(seed, &[3]));
+pub fn simulate(sc: &Scenario, spec: &LoadSpec, seed: u64) -> LoadReport {
+    let times = schedule(&spec.stages, spec.arrivals, derive_seed(seed, &[3]));
     let sized = crate::sweep::resize(sc, times.len().max(1));
     let mut model = OrgModel::new(sized.service.clone(), &sized.organization);
     model.set_account_id_hints(crate::sim::account_id_hints(&sized));
     let mut rng = SmallRng::seed_from_u64(derive_seed(seed, &[1]));
     let cfg = onboarding_config(&sized);
+    let cap = spec.max_concurrent.unwrap_or(usize::MAX);
+    let bare = template(&sized);
     // Bootstrap: the shared resources, before the first arrival is let in.
-    let mut boot_cfg = sized.deploy.clone();
-    boot_cfg.lookup_existing = true;
     let mut engines: Vec<(Engine, Option<usize>)> = vec![(
-        Engine::new(bootstrap_plan(&sized), &boot_cfg, derive_seed(seed, &[4])),
+        Engine::new(bootstrap_plan(&sized), &cfg, derive_seed(seed, &[4])),
         None,
     )];
     let mut queue: EventQueue<(usize, u64, ApiResult)> = EventQueue::new();
@@ -631,6 +635,8 @@ pub fn simulate(
     engines[0].0.start(0);
     let mut offset: Option<u64> = None; // load time 0 = when the bootstrap ended
     let mut next_arrival = 0usize;
+    // Arrived, waiting for a slot under `max_concurrent` (customer indices, in arrival order).
+    let mut waiting: std::collections::VecDeque<usize> = Default::default();
     let mut onboardings: Vec<Onboarding> = Vec::with_capacity(times.len());
     let mut calls = Vec::new();
     let mut failures = BTreeMap::new();
@@ -661,6 +667,25 @@ pub fn simulate(
             }
         }
         active = still;
+        // Waiting customers take the free slots.
+        let base = offset.unwrap_or(0);
+        while active.len() < cap && !waiting.is_empty() && offset.is_some() {
+            let i = waiting.pop_front().expect("not empty");
+            let mut e = Engine::new(
+                customer_plan(&bare, &sized.customers[i]),
+                &cfg,
+                derive_seed(seed, &[5, i as u64]),
+            );
+            e.start(now);
+            while let Some(call) = e.poll_call() {
+                let a = model.handle(now, &call.request, &mut rng);
+                queue.push(now + a.latency_ms, (engines.len(), call.id, a.result));
+            }
+            onboardings[i].start_ms = now - base;
+            engines.push((e, Some(i)));
+            active.push(engines.len() - 1);
+        }
+        let deadline = offset.map(|o| o + spec.duration_ms() + spec.grace_ms);
         let arrival_at = offset.and_then(|o| times.get(next_arrival).map(|t| t + o));
         let timer = active
             .iter()
@@ -670,6 +695,10 @@ pub fn simulate(
         let Some(t) = candidates.iter().flatten().min().copied() else {
             break;
         };
+        if deadline.is_some_and(|d| t > d) {
+            now = deadline.unwrap_or(t);
+            break;
+        }
         now = t;
         if queue.peek_time() == Some(t) {
             if let Some((_, (e, id, r))) = queue.pop() {
@@ -684,12 +713,6 @@ pub fn simulate(
         } else {
             let i = next_arrival;
             next_arrival += 1;
-            let mut e = Engine::new(
-                customer_plan(&sized, i),
-                &cfg,
-                derive_seed(seed, &[5, i as u64]),
-            );
-            e.start(now);
             let base = offset.unwrap_or(0);
             onboardings.push(Onboarding {
                 customer: sized.customers[i].name.clone(),
@@ -698,8 +721,13 @@ pub fn simulate(
                 end_ms: None,
                 success: false,
             });
-            engines.push((e, Some(i)));
-            active.push(engines.len() - 1);
+            waiting.push_back(i);
+        }
+    }
+    // Calls of onboardings cut off by the deadline still count.
+    for &e in &active {
+        if engines[e].1.is_some() {
+            observe_trace(engines[e].0.trace(), &mut calls, &mut failures);
         }
     }
     let end = now.saturating_sub(offset.unwrap_or(0));
@@ -707,14 +735,20 @@ pub fn simulate(
         sc,
         backend: "sim",
         seed,
-        arrivals,
-        stages,
+        spec,
         onboardings,
         calls,
         failures,
         end_ms: end,
-        thresholds,
     })
+}
+
+/// The JSON report, pretty-printed, with a final newline. Same test, same seed, same bytes
+/// (against `sim`).
+pub fn json(r: &LoadReport) -> String {
+    let mut s = serde_json::to_string_pretty(r).expect("a load report always serializes");
+    s.push('\n');
+    s
 }
 
 /// The terminal report.
@@ -754,13 +788,13 @@ pub fn text(r: &LoadReport) -> String {
     );
     let _ = writeln!(
         o,
-        "\n{:<34} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "\n{:<38} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9}",
         "latency", "count", "p50", "p90", "p95", "p99", "max"
     );
     let row = |o: &mut String, name: &str, p: &Pcts, unit: &str| {
         let _ = writeln!(
             o,
-            "{:<34} {:>6} {:>8.2}{unit} {:>8.2}{unit} {:>8.2}{unit} {:>8.2}{unit} {:>8.2}{unit}",
+            "{:<38} {:>6} {:>8.2}{unit} {:>8.2}{unit} {:>8.2}{unit} {:>8.2}{unit} {:>8.2}{unit}",
             name, p.count, p.p50, p.p90, p.p95, p.p99, p.max
         );
     };
@@ -777,7 +811,15 @@ pub fn text(r: &LoadReport) -> String {
     let _ = writeln!(o, "\n{} calls, {} throttled", r.calls, r.throttled);
     if !r.errors.is_empty() {
         let e: Vec<String> = r.errors.iter().map(|(k, v)| format!("{k} ×{v}")).collect();
-        let _ = writeln!(o, "errors: {}", e.join(", "));
+        let _ = writeln!(o, "call errors: {}", e.join(", "));
+    }
+    if !r.failures.is_empty() {
+        let e: Vec<String> = r
+            .failures
+            .iter()
+            .map(|(k, v)| format!("{k} ×{v}"))
+            .collect();
+        let _ = writeln!(o, "failed resources: {}", e.join(", "));
     }
     let _ = writeln!(
         o,
@@ -785,14 +827,30 @@ pub fn text(r: &LoadReport) -> String {
     );
     let _ = writeln!(
         o,
-        "{:>9} {:>9} {:>8} {:>10} {:>7} {:>8} {:>8} {:>10}",
-        "from s", "to s", "arrived", "completed", "failed", "p50 s", "p95 s", "in flight"
+        "{:>9} {:>9} {:>8} {:>10} {:>7} {:>8} {:>8} {:>10} {:>8}",
+        "from s",
+        "to s",
+        "arrived",
+        "completed",
+        "failed",
+        "p50 s",
+        "p95 s",
+        "in flight",
+        "waiting"
     );
     for b in &r.over_time {
         let _ = writeln!(
             o,
-            "{:>9.0} {:>9.0} {:>8} {:>10} {:>7} {:>8.1} {:>8.1} {:>10}",
-            b.from_s, b.to_s, b.arrived, b.completed, b.failed, b.p50_s, b.p95_s, b.in_flight
+            "{:>9.0} {:>9.0} {:>8} {:>10} {:>7} {:>8.1} {:>8.1} {:>10} {:>8}",
+            b.from_s,
+            b.to_s,
+            b.arrived,
+            b.completed,
+            b.failed,
+            b.p50_s,
+            b.p95_s,
+            b.in_flight,
+            b.waiting
         );
     }
     if !r.thresholds.is_empty() {
@@ -890,36 +948,33 @@ mod tests {
         assert!(r[1] - r[0] > r[19] - r[18]);
     }
 
+    fn spec(minutes: u64, per_min: f64, thresholds: &[&str]) -> LoadSpec {
+        LoadSpec {
+            stages: vec![Stage {
+                duration_ms: minutes * 60_000,
+                target_per_min: per_min,
+            }],
+            arrivals: Arrivals::Uniform,
+            thresholds: thresholds
+                .iter()
+                .map(|t| parse_threshold(t).unwrap())
+                .collect(),
+            max_concurrent: None,
+            grace_ms: DEFAULT_GRACE_MS,
+        }
+    }
+
     #[test]
     fn a_light_load_is_served_and_a_heavy_one_queues() {
         let mut sc = scenario(2);
         sc.organization.account_quota = 1000;
-        let light = [Stage {
-            duration_ms: 30 * 60_000,
-            target_per_min: 0.2,
-        }];
-        let r = simulate(
-            &sc,
-            &light,
-            Arrivals::Uniform,
-            7,
-            &[parse_threshold("p95 onboarding < 15m").unwrap()],
-        );
+        let r = simulate(&sc, &spec(30, 0.2, &["p95 onboarding < 15m"]), 7);
         assert_eq!(r.onboardings, 6);
         assert_eq!(r.unfinished, 0);
         assert_eq!(r.verdict, "PASS", "{}", text(&r));
         // 10 customers a minute is far beyond CreateAccount's 0.1/s and 5 in progress.
-        let heavy = [Stage {
-            duration_ms: 10 * 60_000,
-            target_per_min: 10.0,
-        }];
-        let h = simulate(
-            &sc,
-            &heavy,
-            Arrivals::Uniform,
-            7,
-            &[parse_threshold("error rate < 1%").unwrap()],
-        );
+        let heavy = spec(10, 10.0, &["error rate < 1%"]);
+        let h = simulate(&sc, &heavy, 7);
         assert_eq!(h.onboardings, 100);
         assert!(h.throttled > 100, "{}", text(&h));
         assert!(
@@ -934,10 +989,39 @@ mod tests {
         assert_eq!(h.verdict, "FAIL");
         assert_eq!(h.thresholds[0].status, "FAIL");
         // Deterministic.
-        let again = simulate(&sc, &heavy, Arrivals::Uniform, 7, &[]);
+        let again = simulate(&sc, &heavy, 7);
         assert_eq!(
-            serde_json::to_string(&again.over_time).unwrap(),
-            serde_json::to_string(&h.over_time).unwrap()
+            serde_json::to_string(&again).unwrap(),
+            serde_json::to_string(&h).unwrap()
         );
+    }
+
+    #[test]
+    fn a_concurrency_cap_queues_arrivals_and_only_the_corrected_latency_shows_it() {
+        let mut sc = scenario(2);
+        sc.organization.account_quota = 1000;
+        let open = spec(10, 1.0, &[]);
+        let mut capped = open.clone();
+        capped.max_concurrent = Some(1);
+        let o = simulate(&sc, &open, 3);
+        let c = simulate(&sc, &capped, 3);
+        assert_eq!((o.onboardings, c.onboardings), (10, 10));
+        assert!(c.most_in_flight <= 1, "{}", text(&c));
+        assert!(o.most_in_flight > 1, "{}", text(&o));
+        // One at a time, each waits for the one before: the queue grows.
+        assert!(
+            c.onboarding_corrected_s.p95 > 2.0 * c.onboarding_raw_s.p95,
+            "{}",
+            text(&c)
+        );
+        // Without a cap nobody waits: corrected equals raw.
+        assert_eq!(o.onboarding_corrected_s.p95, o.onboarding_raw_s.p95);
+        // A short grace cuts the queue off: the rest are unfinished and count as errors.
+        let mut short = capped.clone();
+        short.grace_ms = 0;
+        let s = simulate(&sc, &short, 3);
+        assert!(s.unfinished > 0, "{}", text(&s));
+        assert!(s.error_rate > 0.0);
+        assert!(s.completed + s.failed + s.unfinished == 10);
     }
 }

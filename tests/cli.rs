@@ -845,3 +845,169 @@ fn ctrl_c_stops_a_sweep_cleanly_with_partial_results() {
         serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
     assert_eq!(written, v, "the partial results are written too");
 }
+
+#[test]
+fn load_against_sim_is_deterministic_and_judges_its_thresholds() {
+    let args = [
+        "load",
+        "scenarios/capacity.toml",
+        "--rate",
+        "2/min",
+        "--duration",
+        "20m",
+        "--json",
+    ];
+    let a = run(&args);
+    let b = run(&args);
+    assert_eq!(code(&a), 0, "{}", stderr(&a));
+    assert_eq!(a.stdout, b.stdout, "same scenario, same seed: same bytes");
+    let v: Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(v["kind"], "load");
+    assert_eq!(v["backend"], "sim");
+    let n = v["onboardings"].as_u64().unwrap();
+    assert!(
+        n > 20 && n < 65,
+        "about 40 arrivals in 20 min at 2/min: {n}"
+    );
+    assert_eq!(v["onboarding_raw_s"]["count"].as_u64().unwrap(), n);
+    assert!(v["operations_ms"]["CreateAccount"]["p95"].as_f64().unwrap() > 0.0);
+    // The scenario's thresholds are judged, and both hold at 2/min.
+    let t = v["thresholds"].as_array().unwrap();
+    assert_eq!(t.len(), 2);
+    assert!(t.iter().all(|t| t["status"] == "PASS"), "{t:?}");
+    // Another seed, other arrivals.
+    let mut other = args.to_vec();
+    other.extend(["--seed", "7"]);
+    assert_ne!(run(&other).stdout, a.stdout);
+    // A threshold that cannot hold: exit 1, and the report says which.
+    let mut strict = args.to_vec();
+    strict.extend(["--threshold", "p50 onboarding < 10s"]);
+    let (c, v) = json_of(&strict);
+    assert_eq!(c, 1);
+    assert_eq!(v["verdict"], "FAIL");
+    let last = v["thresholds"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["threshold"], "p50 onboarding < 10s");
+    assert_eq!(last["status"], "FAIL");
+    assert!(last["measured"].as_f64().unwrap() >= 10.0);
+}
+
+#[test]
+fn load_beyond_capacity_queues_behind_a_concurrency_cap() {
+    // 6 customers a minute, 5 runners: the deployer cannot keep up, the corrected latency
+    // (from each arrival) grows far beyond the raw one (from each start).
+    let (c, v) = json_of(&[
+        "load",
+        "scenarios/capacity.toml",
+        "--rate",
+        "6/min",
+        "--duration",
+        "15m",
+        "--max-concurrent",
+        "5",
+        "--json",
+    ]);
+    assert_eq!(c, 1, "p95 < 15m breaks: {v}");
+    assert!(v["most_in_flight"].as_u64().unwrap() <= 5);
+    let raw = v["onboarding_raw_s"]["p95"].as_f64().unwrap();
+    let corrected = v["onboarding_corrected_s"]["p95"].as_f64().unwrap();
+    assert!(corrected > 2.0 * raw, "raw {raw} corrected {corrected}");
+    assert!(v["over_time"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|b| b["waiting"].as_u64().unwrap() > 0));
+}
+
+#[test]
+fn load_against_the_mock_backend_onboards_every_arrival() {
+    let (c, v) = json_of(&[
+        "load",
+        "scenarios/capacity.toml",
+        "--backend",
+        "mock",
+        "--time-scale",
+        "300",
+        "--poll-interval",
+        "5",
+        "--rate",
+        "2/min",
+        "--duration",
+        "5m",
+        "--arrivals",
+        "uniform",
+        "--json",
+    ]);
+    assert_eq!(c, 0, "{v}");
+    assert_eq!(v["backend"], "mock");
+    assert_eq!(v["onboardings"], 10);
+    assert_eq!(v["completed"], 10, "{v}");
+    assert!(
+        v["operations_ms"]["CreateAccount"]["count"]
+            .as_u64()
+            .unwrap()
+            >= 10
+    );
+}
+
+#[test]
+fn load_refuses_bad_input_with_exit_2() {
+    let dir = scratch("load-bad-input");
+    for (args, needle) in [
+        (vec!["--rate", "2/min"], "--rate needs --duration"),
+        (vec!["--rate", "fast", "--duration", "5m"], "--rate"),
+        (vec!["--stages", "5m:x"], "--stages"),
+        (
+            vec![
+                "--rate",
+                "1/min",
+                "--duration",
+                "5m",
+                "--threshold",
+                "p95 banana < 3s",
+            ],
+            "--threshold",
+        ),
+        (
+            vec![
+                "--rate",
+                "1/min",
+                "--duration",
+                "5m",
+                "--max-concurrent",
+                "0",
+            ],
+            "at least 1",
+        ),
+    ] {
+        let mut a = vec!["load", "scenarios/two-customers.toml"];
+        a.extend(args.iter().copied());
+        let o = run(&a);
+        assert_eq!(code(&o), 2, "{a:?}");
+        assert!(stderr(&o).contains(needle), "{a:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty());
+    }
+    // No arrival process anywhere.
+    let o = run(&["load", "scenarios/two-customers.toml"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("[load]"), "{}", stderr(&o));
+    // A bad [load] table is placed: file, line, column, field.
+    let base = std::fs::read_to_string("scenarios/two-customers.toml").unwrap();
+    let bad = write(
+        &dir,
+        "bad-load.toml",
+        &format!("{base}\n[load]\nrate = \"2/min\"\nduration = \"10m\"\nthresholds = [\"p95 onboarding < soon\"]\n"),
+    );
+    let o = run(&["load", &bad]);
+    assert_eq!(code(&o), 2);
+    let line = base.lines().count() + 5;
+    assert!(
+        stderr(&o).contains(&format!("bad-load.toml:{line}:14: load.thresholds:")),
+        "{}",
+        stderr(&o)
+    );
+    // Nothing half-written: --out is not created when the input is bad.
+    let out = dir.join("out");
+    let o = run(&["load", &bad, "--out", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert!(!out.exists());
+}

@@ -283,6 +283,75 @@ fn moto_is_laxer_than_the_model() {
     assert_eq!(second.code, ErrorCode::DuplicateOrganizationalUnitException);
 }
 
+/// `orgsim load` against moto: a fixed rate for a bounded time, every arrival onboarded (its
+/// account read back in its OU), percentiles reported; a threshold that cannot hold exits 1.
+#[test]
+fn load_against_moto_reports_percentiles_and_a_broken_threshold_exits_1() {
+    let Some(url) = endpoint() else { return };
+    let _g = MOTO.lock().unwrap_or_else(|e| e.into_inner());
+    fresh_org(&url);
+    let t = std::time::Instant::now();
+    let (code, v) = json_run(&[
+        "load",
+        "scenarios/capacity.toml",
+        "--backend",
+        "sdk",
+        "--endpoint",
+        &url,
+        "--rate",
+        "120/min",
+        "--duration",
+        "10s",
+        "--arrivals",
+        "uniform",
+        "--poll-interval",
+        "0.05",
+        "--grace",
+        "60s",
+        "--threshold",
+        "p50 onboarding < 1ms",
+        "--json",
+    ]);
+    let wall = t.elapsed();
+    assert_eq!(code, 1, "p50 onboarding < 1ms cannot hold: {v}");
+    assert!(wall < Duration::from_secs(70), "bounded: {wall:?}");
+    assert_eq!(v["backend"], "sdk");
+    assert_eq!(v["onboardings"], 20);
+    assert_eq!(v["completed"], 20, "{v}");
+    assert_eq!(v["unfinished"], 0);
+    let ob = &v["onboarding_raw_s"];
+    assert_eq!(ob["count"], 20);
+    let (p50, p95, max) = (
+        ob["p50"].as_f64().unwrap(),
+        ob["p95"].as_f64().unwrap(),
+        ob["max"].as_f64().unwrap(),
+    );
+    assert!(0.0 < p50 && p50 <= p95 && p95 <= max, "{ob}");
+    let ca = &v["operations_ms"]["CreateAccount"];
+    assert_eq!(ca["count"], 20);
+    assert!(ca["p99"].as_f64().unwrap() > 0.0);
+    let th = v["thresholds"].as_array().unwrap();
+    let by = |name: &str| th.iter().find(|t| t["threshold"] == name).unwrap().clone();
+    assert_eq!(by("p95 onboarding < 15m")["status"], "PASS");
+    assert_eq!(by("error rate < 5%")["status"], "PASS");
+    assert_eq!(by("p50 onboarding < 1ms")["status"], "FAIL");
+    // Every arrival is an account in its tier's OU; nothing twice.
+    let snap = read_back(&url);
+    let customers: Vec<_> = snap
+        .accounts
+        .iter()
+        .filter(|a| a.parent_id != snap.root_id)
+        .collect();
+    assert_eq!(customers.len(), 20, "{snap:?}");
+    let emails: std::collections::BTreeSet<_> = customers.iter().map(|a| &a.email).collect();
+    assert_eq!(emails.len(), 20);
+    assert_eq!(
+        snap.accounts.len(),
+        21,
+        "20 customers and the management account"
+    );
+}
+
 /// The live driver's overhead: onboarding throughput through the engine and the live driver at
 /// parallelism 8 against a bare loop of the same SDK calls with 8 workers. A measurement, run
 /// by hand: `scripts/test.sh --test moto -- --ignored --nocapture live_driver_overhead`.

@@ -51,6 +51,7 @@ pub(crate) fn scenario(n: usize) -> Scenario {
         costs: vec![],
         expect: Expectations::default(),
         phases: vec![],
+        load: Default::default(),
     }
 }
 

@@ -27,8 +27,8 @@ use toml::Spanned;
 
 use super::tiers::{builtin_tiers, check_framework, check_ou_name, check_tier_key};
 use super::{
-    Cents, CostKind, CostLine, Customer, DeployConfig, Expectations, OrganizationConfig, OuLayout,
-    Phase, Scenario, ScenarioError, ServiceParams, Tier,
+    Cents, CostKind, CostLine, Customer, DeployConfig, Expectations, LoadSettings,
+    OrganizationConfig, OuLayout, Phase, Scenario, ScenarioError, ServiceParams, Tier,
 };
 
 /// Most customers `[generate]` may add.
@@ -101,6 +101,27 @@ struct RawScenario {
     expect: Option<RawExpect>,
     #[serde(default)]
     phases: Vec<Spanned<RawPhase>>,
+    #[serde(default)]
+    load: Option<RawLoad>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLoad {
+    #[serde(default)]
+    rate: Option<Spanned<String>>,
+    #[serde(default)]
+    duration: Option<Spanned<DurationMs>>,
+    #[serde(default)]
+    stages: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    arrivals: Option<Spanned<String>>,
+    #[serde(default)]
+    thresholds: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    max_concurrent: Option<Spanned<u64>>,
+    #[serde(default)]
+    grace: Option<DurationMs>,
 }
 
 #[derive(Deserialize)]
@@ -383,7 +404,7 @@ fn seconds_to_ms(s: f64) -> Result<u64, String> {
 
 /// Parses `"1h30m"`, `"90s"`, `"2.5m"`, `"500ms"` (units `h`, `m`, `s`, `ms`; a bare number is
 /// seconds) into milliseconds.
-fn parse_duration_ms(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_duration_ms(text: &str) -> Result<u64, String> {
     let bad = || {
         format!("`{text}` is not a duration; write e.g. \"90s\", \"15m\", \"1h30m\" or \"500ms\"")
     };
@@ -760,6 +781,7 @@ impl Ctx<'_> {
 
         let expect = self.expect(raw.expect.as_ref())?;
         let phases = self.phases(&raw.phases)?;
+        let load = self.load_settings(raw.load.as_ref())?;
 
         if customers.is_empty() {
             let msg = "the scenario has no customers: list some under [[customers]] or \
@@ -783,6 +805,7 @@ impl Ctx<'_> {
             costs,
             expect,
             phases,
+            load,
         })
     }
 
@@ -1305,6 +1328,113 @@ impl Ctx<'_> {
             });
         }
         Ok(out)
+    }
+
+    fn load_settings(&self, raw: Option<&RawLoad>) -> Result<LoadSettings, ScenarioError> {
+        use crate::load;
+        let Some(l) = raw else {
+            return Ok(LoadSettings::default());
+        };
+        let here = |k: &str| [key("load"), key(k)];
+        let mut stages = Vec::new();
+        match (&l.rate, &l.duration, &l.stages) {
+            (Some(r), Some(d), None) => {
+                let rate = load::parse_rate_per_min(r.get_ref())
+                    .map_err(|e| self.at(r.span(), &here("rate"), e))?;
+                if d.get_ref().0 == 0 {
+                    return Err(self.at(
+                        d.span(),
+                        &here("duration"),
+                        "the duration must be more than 0",
+                    ));
+                }
+                stages.push(load::Stage {
+                    duration_ms: d.get_ref().0,
+                    target_per_min: rate,
+                });
+            }
+            (None, None, Some(st)) => {
+                for (i, text) in st.get_ref().iter().enumerate() {
+                    let one = load::parse_stages(text).map_err(|e| {
+                        self.at(st.span(), &here("stages"), format!("stage {}: {e}", i + 1))
+                    })?;
+                    stages.extend(one);
+                }
+                if stages.is_empty() {
+                    return Err(self.at(
+                        st.span(),
+                        &here("stages"),
+                        "list at least one stage, e.g. [\"5m:1/min\", \"10m:4/min\"]",
+                    ));
+                }
+            }
+            (None, None, None) => {}
+            (Some(r), None, None) => {
+                return Err(self.at(
+                    r.span(),
+                    &here("rate"),
+                    "a rate needs a duration too (duration = \"30m\")",
+                ));
+            }
+            (None, Some(d), None) => {
+                return Err(self.at(
+                    d.span(),
+                    &here("duration"),
+                    "a duration needs a rate too (rate = \"2/min\")",
+                ));
+            }
+            (_, _, Some(st)) => {
+                return Err(self.at(
+                    st.span(),
+                    &here("stages"),
+                    "give either rate and duration, or stages, not both",
+                ));
+            }
+        }
+        let arrivals = match &l.arrivals {
+            None => None,
+            Some(a) => Some(match a.get_ref().as_str() {
+                "poisson" => load::Arrivals::Poisson,
+                "uniform" => load::Arrivals::Uniform,
+                other => {
+                    return Err(self.at(
+                        a.span(),
+                        &here("arrivals"),
+                        format!("arrivals are \"poisson\" or \"uniform\", not \"{other}\""),
+                    ))
+                }
+            }),
+        };
+        let mut thresholds = Vec::new();
+        if let Some(ts) = &l.thresholds {
+            for t in ts.get_ref() {
+                thresholds.push(
+                    load::parse_threshold(t)
+                        .map_err(|e| self.at(ts.span(), &here("thresholds"), e))?,
+                );
+            }
+        }
+        let max_concurrent = match &l.max_concurrent {
+            None => None,
+            Some(m) if *m.get_ref() == 0 || *m.get_ref() > 1_000_000 => {
+                return Err(self.at(
+                    m.span(),
+                    &here("max_concurrent"),
+                    format!(
+                        "max_concurrent is between 1 and 1000000, not {}",
+                        m.get_ref()
+                    ),
+                ))
+            }
+            Some(m) => Some(*m.get_ref() as usize),
+        };
+        Ok(LoadSettings {
+            stages,
+            arrivals,
+            thresholds,
+            max_concurrent,
+            grace_ms: l.grace.as_ref().map(|g| g.0),
+        })
     }
 
     fn expect(&self, raw: Option<&RawExpect>) -> Result<Expectations, ScenarioError> {

@@ -32,6 +32,8 @@ pub struct Scenario {
     pub expect: Expectations,
     /// Growth phases (`[[phases]]`): statements about customer ranges to check by `orgsim phases`.
     pub phases: Vec<Phase>,
+    /// The `[load]` table: defaults of `orgsim load` (arrival stages, thresholds, ...).
+    pub load: LoadSettings,
 }
 
 /// One `[[phases]]` entry: a stage of growth and what is claimed about it. Ranges are
@@ -196,6 +198,22 @@ pub struct Expectations {
     pub failed_max: Option<u64>,
 }
 
+/// The `[load]` table: what `orgsim load` does when its command line does not say. Empty when the
+/// table is absent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LoadSettings {
+    /// `rate` + `duration` (one constant stage) or `stages` (ramps).
+    pub stages: Vec<crate::load::Stage>,
+    pub arrivals: Option<crate::load::Arrivals>,
+    /// k6-style thresholds: breaking one makes `load` exit 1.
+    pub thresholds: Vec<crate::load::Threshold>,
+    /// Most onboardings in flight at once; later arrivals wait (and the wait counts in the
+    /// corrected latency).
+    pub max_concurrent: Option<usize>,
+    /// How long after the last stage onboardings may still finish.
+    pub grace_ms: Option<u64>,
+}
+
 /// Where a scenario went wrong. `Display` gives `file:line:col: field: message`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}:{line}:{column}: {}{message}", file.display(), field.as_ref().map(|f| format!("{f}: ")).unwrap_or_default())]
@@ -212,5 +230,6 @@ pub struct ScenarioError {
 
 mod load;
 mod tiers;
+pub(crate) use load::parse_duration_ms;
 pub use load::{load, parse};
 pub use tiers::builtin_tiers;
