@@ -26,6 +26,9 @@ pub struct Report {
     pub description: Option<String>,
     pub seed: u64,
     pub backend: String,
+    /// The measured latency profile the model used (its `source`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency_profile: Option<String>,
     pub customers: usize,
     pub resources: Resources,
     pub timing: Timing,
@@ -533,6 +536,12 @@ pub fn analyze(
         description: sc.description.clone(),
         seed,
         backend: backend.to_string(),
+        latency_profile: sc
+            .service
+            .latency_profile
+            .as_ref()
+            .filter(|_| backend == "sim")
+            .map(|p| p.source.clone()),
         customers: sc.customers.len(),
         resources,
         timing,

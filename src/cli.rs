@@ -101,6 +101,14 @@ pub enum Command {
         /// (customer count, K).
         #[arg(long, value_name = "K")]
         replication: Option<u32>,
+        /// Use a measured latency profile (from `--write-latency-profile`): the model draws call
+        /// latencies and account creation times from it where it covers them.
+        #[arg(long, value_name = "FILE")]
+        latency_profile: Option<PathBuf>,
+        /// For `mock` and `sdk`: write the measured per-operation latencies and account
+        /// creation times as a latency profile, for `--latency-profile` on the simulated backend.
+        #[arg(long, value_name = "FILE")]
+        write_latency_profile: Option<PathBuf>,
     },
     /// Monte Carlo over customer counts: distributions of makespan, conflicts, failures, margin.
     Sweep {
@@ -129,6 +137,10 @@ pub enum Command {
         /// Also write sweep.json, sweep.csv, sweep.md, makespan.svg and conflicts.svg here.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Use a measured latency profile (from `--write-latency-profile`): the model draws call
+        /// latencies and account creation times from it where it covers them.
+        #[arg(long, value_name = "FILE")]
+        latency_profile: Option<PathBuf>,
     },
     /// Growth phases: check each `[[phases]]` statement (OUs, accounts, MRR, deployment time,
     /// conflicts) against replications at both ends of the phase's customer range.
@@ -232,6 +244,14 @@ pub enum Command {
         /// Also write load.json and load.md into this directory.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Use a measured latency profile (from `--write-latency-profile`): the model draws call
+        /// latencies and account creation times from it where it covers them.
+        #[arg(long, value_name = "FILE")]
+        latency_profile: Option<PathBuf>,
+        /// For `mock` and `sdk`: write the measured per-operation latencies and account
+        /// creation times as a latency profile, for `--latency-profile` on the simulated backend.
+        #[arg(long, value_name = "FILE")]
+        write_latency_profile: Option<PathBuf>,
     },
     /// Show the resource plan and its dependencies without running anything.
     Plan {

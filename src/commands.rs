@@ -16,6 +16,27 @@ pub fn install_ctrl_c() {
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
 }
 
+/// Reads a latency profile for the model.
+pub fn read_profile(
+    path: &Path,
+) -> Result<std::sync::Arc<crate::org::profile::LatencyProfile>, String> {
+    crate::org::profile::LatencyProfile::read(path).map(std::sync::Arc::new)
+}
+
+/// Writes one file whole or not at all (a temporary file renamed into place).
+pub fn write_file(path: &Path, content: String) -> Result<(), String> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| format!("{}: not a file name", path.display()))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    report::write_files(dir, &[(name, content)])
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
 /// Exit code 2 with a message.
 pub fn fail(msg: impl std::fmt::Display) -> u8 {
     eprintln!("error: {msg}");
@@ -32,6 +53,7 @@ pub struct SweepArgs<'a> {
     pub json: bool,
     pub csv: bool,
     pub out: Option<&'a Path>,
+    pub latency_profile: Option<&'a Path>,
 }
 
 pub fn sweep(a: SweepArgs) -> u8 {
@@ -41,6 +63,12 @@ pub fn sweep(a: SweepArgs) -> u8 {
     };
     if let Some(s) = a.seed {
         sc.seed = s;
+    }
+    if let Some(path) = a.latency_profile {
+        match read_profile(path) {
+            Ok(p) => sc.service.latency_profile = Some(p),
+            Err(e) => return fail(e),
+        }
     }
     let (lo, hi) = match sweep::parse_range(a.customers) {
         Ok(r) => r,
@@ -97,6 +125,11 @@ pub fn sweep(a: SweepArgs) -> u8 {
         complete,
         parallelism: sc.deploy.parallelism,
         account_quota: sc.organization.account_quota,
+        latency_profile: sc
+            .service
+            .latency_profile
+            .as_ref()
+            .map(|p| p.source.clone()),
         counts: sweep::summaries(&counts, &rows),
     };
     let json = {
@@ -320,6 +353,9 @@ pub struct LiveArgs<'a> {
     pub json: bool,
     pub out: Option<&'a Path>,
     pub verbose: bool,
+    /// `--write-latency-profile`.
+    pub write_profile: Option<&'a Path>,
+    pub scenario_path: &'a Path,
 }
 
 /// The `[deploy]` settings of a live run: lookups on (idempotent apply), no simulated deployer
@@ -489,6 +525,21 @@ pub fn run_live(a: LiveArgs) -> u8 {
             a.seed,
             a.backend.as_str(),
         );
+        if let Some(path) = a.write_profile {
+            let profile = crate::org::profile::LatencyProfile::measured(
+                format!(
+                    "orgsim run {} --backend {}{}",
+                    a.scenario_path.display(),
+                    a.backend.as_str(),
+                    endpoint.as_deref().map(|e| format!(" --endpoint {e}")).unwrap_or_default()
+                ),
+                &run.latencies_us,
+                &crate::org::profile::creation_times_ms(&run.trace),
+            );
+            if let Err(e) = write_file(path, profile.json()) {
+                return fail(e);
+            }
+        }
         if run.interrupted {
             eprintln!(
                 "interrupted after {:.1} s: run the same command again to finish (what exists is adopted, nothing is created twice)",
@@ -517,6 +568,8 @@ pub struct LoadArgs<'a> {
     pub time_scale: Option<f64>,
     pub json: bool,
     pub out: Option<&'a Path>,
+    pub latency_profile: Option<&'a Path>,
+    pub write_profile: Option<&'a Path>,
 }
 
 /// The load test's settings: the command line over the scenario's `[load]` table.
@@ -577,10 +630,22 @@ const MAX_ARRIVALS: usize = 100_000;
 pub fn load(a: LoadArgs) -> u8 {
     use crate::cli::Backend;
     use crate::load;
-    let sc = match scenario::load(a.scenario) {
+    let mut sc = match scenario::load(a.scenario) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
+    if let Some(path) = a.latency_profile {
+        if a.target.backend != Backend::Sim {
+            return fail("--latency-profile applies to --backend sim (the model); a live backend measures its own");
+        }
+        match read_profile(path) {
+            Ok(p) => sc.service.latency_profile = Some(p),
+            Err(e) => return fail(e),
+        }
+    }
+    if a.write_profile.is_some() && a.target.backend == Backend::Sim {
+        return fail("--write-latency-profile applies to --backend mock|sdk: the simulated backend measures nothing");
+    }
     let spec = match load_spec(&a, &sc) {
         Ok(s) => s,
         Err(e) => return fail(e),
@@ -659,6 +724,32 @@ pub fn load(a: LoadArgs) -> u8 {
             );
         }
         let interrupted = seen.interrupted;
+        if let Some(path) = a.write_profile {
+            let mut lat = crate::live::Latencies::new();
+            for (op, us, _) in &seen.calls {
+                if let Some(op) = crate::org::types::Operation::parse(op) {
+                    lat.entry(op)
+                        .or_insert_with(crate::live::latency_histogram)
+                        .saturating_record(*us);
+                }
+            }
+            let profile = crate::org::profile::LatencyProfile::measured(
+                format!(
+                    "orgsim load {} --backend {}{}",
+                    a.scenario.display(),
+                    a.target.backend.as_str(),
+                    endpoint
+                        .as_deref()
+                        .map(|e| format!(" --endpoint {e}"))
+                        .unwrap_or_default()
+                ),
+                &lat,
+                &seen.creations_ms,
+            );
+            if let Err(e) = write_file(path, profile.json()) {
+                return fail(e);
+            }
+        }
         (
             load::summarize(load::Observed {
                 sc: &sc,

@@ -11,6 +11,7 @@ pub mod org {
     pub mod mock;
     pub mod model;
     pub mod params;
+    pub mod profile;
     pub mod sdk;
     pub mod types;
 }

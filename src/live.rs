@@ -157,6 +157,8 @@ pub struct LiveLoad {
     /// Calls of the onboardings that finished (or were stopped by Ctrl-C).
     pub calls: Vec<(String, u64, Option<String>)>,
     pub failures: BTreeMap<String, usize>,
+    /// Asynchronous account creation times seen (engine ms; see `org::profile`).
+    pub creations_ms: Vec<u64>,
     /// Engine ms from the first arrival's time 0 to the end of the test.
     pub end_ms: u64,
     pub interrupted: bool,
@@ -203,6 +205,7 @@ pub async fn load(
         onboardings: Vec::new(),
         calls: Vec::new(),
         failures: BTreeMap::new(),
+        creations_ms: Vec::new(),
         end_ms: 0,
         interrupted: false,
     };
@@ -264,6 +267,8 @@ pub async fn load(
                     out.calls.push((op.as_str().to_string(), *us, err.clone()));
                 }
                 crate::load::count_failures(&run.trace, &mut out.failures);
+                out.creations_ms
+                    .extend(crate::org::profile::creation_times_ms(&run.trace));
                 if run.interrupted {
                     out.interrupted = true;
                 } else {

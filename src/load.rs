@@ -276,6 +276,9 @@ pub struct LoadReport {
     pub kind: &'static str,
     pub scenario: String,
     pub backend: String,
+    /// The measured latency profile the model used (its `source`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency_profile: Option<String>,
     pub seed: u64,
     pub arrivals: Arrivals,
     pub stages: Vec<Stage>,
@@ -518,6 +521,13 @@ pub fn summarize(o: Observed) -> LoadReport {
         kind: "load",
         scenario: o.sc.name.clone(),
         backend: o.backend.to_string(),
+        latency_profile: o
+            .sc
+            .service
+            .latency_profile
+            .as_ref()
+            .filter(|_| o.backend == "sim")
+            .map(|p| p.source.clone()),
         seed: o.seed,
         arrivals: o.spec.arrivals,
         stages: o.spec.stages.clone(),
@@ -775,6 +785,9 @@ pub fn text(r: &LoadReport) -> String {
         r.arrivals,
         stages.join(", ")
     );
+    if let Some(p) = &r.latency_profile {
+        let _ = writeln!(o, "latencies from a measured profile: {p}");
+    }
     let _ = writeln!(
         o,
         "\n{} onboardings: {} completed, {} failed, {} unfinished · throughput {:.2}/min · error rate {:.1}% · most in flight {}",

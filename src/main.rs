@@ -36,6 +36,8 @@ fn main() -> ExitCode {
             verbose,
             customers,
             replication,
+            latency_profile,
+            write_latency_profile,
         } => {
             let mut sc = match scenario::load(&scenario) {
                 Ok(s) => s,
@@ -46,6 +48,18 @@ fn main() -> ExitCode {
                     return fail("--customers must be at least 1");
                 }
                 sc = sweep::resize(&sc, n);
+            }
+            if let Some(path) = &latency_profile {
+                if backend != Backend::Sim {
+                    return fail("--latency-profile applies to --backend sim (the model); a live backend measures its own");
+                }
+                match commands::read_profile(path) {
+                    Ok(p) => sc.service.latency_profile = Some(p),
+                    Err(e) => return fail(e),
+                }
+            }
+            if write_latency_profile.is_some() && backend == Backend::Sim {
+                return fail("--write-latency-profile applies to --backend mock|sdk: the simulated backend measures nothing");
             }
             let mut seed = seed.unwrap_or(sc.seed);
             if let Some(k) = replication {
@@ -64,6 +78,8 @@ fn main() -> ExitCode {
                     json,
                     out: out.as_deref(),
                     verbose,
+                    write_profile: write_latency_profile.as_deref(),
+                    scenario_path: &scenario,
                 }));
             }
             if poll_interval.is_some() || time_scale.is_some() || allow_real_aws {
@@ -98,6 +114,7 @@ fn main() -> ExitCode {
             json,
             csv,
             out,
+            latency_profile,
         } => ExitCode::from(commands::sweep(commands::SweepArgs {
             scenario: &scenario,
             customers: &customers,
@@ -108,6 +125,7 @@ fn main() -> ExitCode {
             json,
             csv,
             out: out.as_deref(),
+            latency_profile: latency_profile.as_deref(),
         })),
         Command::Phases {
             scenario,
@@ -164,6 +182,8 @@ fn main() -> ExitCode {
             time_scale,
             json,
             out,
+            latency_profile,
+            write_latency_profile,
         } => ExitCode::from(commands::load(commands::LoadArgs {
             scenario: &scenario,
             target: commands::Target {
@@ -184,6 +204,8 @@ fn main() -> ExitCode {
             time_scale,
             json,
             out: out.as_deref(),
+            latency_profile: latency_profile.as_deref(),
+            write_profile: write_latency_profile.as_deref(),
         })),
         Command::Plan { scenario, json } => {
             let sc = match scenario::load(&scenario) {

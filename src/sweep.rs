@@ -274,6 +274,9 @@ pub struct SweepReport {
     /// The deployer's parallelism and the scenario's account quota, for the record.
     pub parallelism: u32,
     pub account_quota: u32,
+    /// The measured latency profile the model used (its `source`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_profile: Option<String>,
     pub counts: Vec<CountSummary>,
 }
 

@@ -1011,3 +1011,153 @@ fn load_refuses_bad_input_with_exit_2() {
     assert_eq!(code(&o), 2);
     assert!(!out.exists());
 }
+
+#[test]
+fn a_latency_profile_replaces_the_models_latencies() {
+    let dir = scratch("latency-profile");
+    let q = |ms: f64| format!("{{\"count\": 3, \"quantiles\": [[0.0, {ms}], [1.0, {ms}]]}}");
+    let profile = write(
+        &dir,
+        "profile.json",
+        &format!(
+            "{{\"kind\": \"latency-profile\", \"version\": 1, \"source\": \"by hand\", \
+             \"operations\": {{\"ListRoots\": {}, \"CreateAccount\": {}}}, \
+             \"account_creation\": {}}}",
+            q(5000.0),
+            q(2000.0),
+            q(1000.0)
+        ),
+    );
+    let (c, v) = json_of(&[
+        "load",
+        "scenarios/capacity.toml",
+        "--rate",
+        "1/min",
+        "--duration",
+        "5m",
+        "--latency-profile",
+        &profile,
+        "--json",
+    ]);
+    assert_eq!(c, 0, "{v}");
+    assert_eq!(v["latency_profile"], "by hand");
+    for op in ["ListRoots", "CreateAccount"] {
+        let want = if op == "ListRoots" { 5000.0 } else { 2000.0 };
+        let p = &v["operations_ms"][op];
+        // Percentiles come from an HDR histogram (3 significant digits).
+        for k in ["p50", "max"] {
+            let got = p[k].as_f64().unwrap();
+            assert!((got - want).abs() <= want * 0.001, "{op} {k}: {got}");
+        }
+    }
+    // Operations the profile does not cover keep the model's defaults (100–300 ms reads).
+    let ou = v["operations_ms"]["ListOrganizationalUnitsForParent"]["max"]
+        .as_f64()
+        .unwrap();
+    assert!((100.0..=300.0).contains(&ou), "{ou}");
+    // `run` and `sweep` take it too, and say so.
+    let (_, plain) = json_of(&["run", "scenarios/two-customers.toml", "--json"]);
+    let (c, calibrated) = json_of(&[
+        "run",
+        "scenarios/two-customers.toml",
+        "--latency-profile",
+        &profile,
+        "--json",
+    ]);
+    assert_eq!(c, 0);
+    assert_eq!(calibrated["latency_profile"], "by hand");
+    assert!(plain.get("latency_profile").is_none());
+    assert_ne!(plain["timing"], calibrated["timing"]);
+    let (c, sw) = json_of(&[
+        "sweep",
+        "scenarios/two-customers.toml",
+        "--customers",
+        "2",
+        "--replications",
+        "3",
+        "--latency-profile",
+        &profile,
+        "--json",
+    ]);
+    assert_eq!(c, 0);
+    assert_eq!(sw["latency_profile"], "by hand");
+    // A broken profile: exit 2, named.
+    let bad = write(&dir, "bad.json", "{\"kind\": \"latency-profile\", \"version\": 1, \"source\": \"x\", \"operations\": {\"ListRoots\": {\"count\": 1, \"quantiles\": [[0.0, 9.0], [1.0, 1.0]]}}}");
+    let o = run(&[
+        "run",
+        "scenarios/two-customers.toml",
+        "--latency-profile",
+        &bad,
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("bad.json") && stderr(&o).contains("ascend"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(o.stdout.is_empty());
+    // Only the model takes a profile; only a live backend writes one.
+    let o = run(&[
+        "run",
+        "scenarios/two-customers.toml",
+        "--backend",
+        "mock",
+        "--latency-profile",
+        &profile,
+    ]);
+    assert_eq!(code(&o), 2);
+    let o = run(&[
+        "run",
+        "scenarios/two-customers.toml",
+        "--write-latency-profile",
+        "x.json",
+    ]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn a_live_run_writes_a_profile_the_model_replays() {
+    let dir = scratch("write-profile");
+    let path = dir.join("mock-profile.json");
+    let p = path.to_str().unwrap();
+    let o = run(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--backend",
+        "mock",
+        "--time-scale",
+        "300",
+        "--poll-interval",
+        "5",
+        "--write-latency-profile",
+        p,
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let prof: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(prof["kind"], "latency-profile");
+    assert!(prof["source"].as_str().unwrap().contains("--backend mock"));
+    assert!(
+        prof["operations"]["CreateAccount"]["count"]
+            .as_u64()
+            .unwrap()
+            >= 5
+    );
+    // Five accounts created: five creation times, each at least one poll (5 s = 5000 ms of
+    // engine time) apart from its CreateAccount.
+    let ac = &prof["account_creation"];
+    assert_eq!(ac["count"], 5, "{prof}");
+    let q = ac["quantiles"].as_array().unwrap();
+    assert!(q[0][1].as_f64().unwrap() >= 4900.0, "{ac}");
+    let (c, v) = json_of(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--latency-profile",
+        p,
+        "--json",
+    ]);
+    assert_eq!(c, 0, "{v}");
+    assert!(v["latency_profile"]
+        .as_str()
+        .unwrap()
+        .contains("--backend mock"));
+}

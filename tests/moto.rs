@@ -290,6 +290,8 @@ fn load_against_moto_reports_percentiles_and_a_broken_threshold_exits_1() {
     let Some(url) = endpoint() else { return };
     let _g = MOTO.lock().unwrap_or_else(|e| e.into_inner());
     fresh_org(&url);
+    let profile = Path::new(env!("CARGO_TARGET_TMPDIR")).join("moto-profile.json");
+    let _ = std::fs::remove_file(&profile);
     let t = std::time::Instant::now();
     let (code, v) = json_run(&[
         "load",
@@ -310,6 +312,8 @@ fn load_against_moto_reports_percentiles_and_a_broken_threshold_exits_1() {
         "60s",
         "--threshold",
         "p50 onboarding < 1ms",
+        "--write-latency-profile",
+        profile.to_str().unwrap(),
         "--json",
     ]);
     let wall = t.elapsed();
@@ -349,6 +353,50 @@ fn load_against_moto_reports_percentiles_and_a_broken_threshold_exits_1() {
         snap.accounts.len(),
         21,
         "20 customers and the management account"
+    );
+    // Calibration: the model replays moto's measured latencies (a few ms, not its defaults of
+    // hundreds) and moto's instant account creation (seen within one 50 ms poll), while keeping
+    // AWS's documented limits, which moto lacks.
+    let prof: Value = serde_json::from_str(&std::fs::read_to_string(&profile).unwrap()).unwrap();
+    assert_eq!(prof["account_creation"]["count"], 20, "{prof}");
+    let measured_max = prof["operations"]["CreateAccount"]["quantiles"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()[1]
+        .as_f64()
+        .unwrap();
+    let (_, sim) = json_run(&[
+        "load",
+        "scenarios/capacity.toml",
+        "--rate",
+        "120/min",
+        "--duration",
+        "10s",
+        "--latency-profile",
+        profile.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(sim["latency_profile"]
+        .as_str()
+        .unwrap()
+        .contains("--backend sdk"));
+    let p99 = sim["operations_ms"]["CreateAccount"]["p99"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        p99 <= measured_max.ceil() + 1.0,
+        "sim p99 {p99} ms, moto max {measured_max} ms"
+    );
+    // Creation as fast as moto's: one status poll per account created (the model's default,
+    // a minute's median, would take a dozen 5 s polls each).
+    let created = sim["completed"].as_u64().unwrap();
+    let polls = sim["operations_ms"]["DescribeCreateAccountStatus"]["count"]
+        .as_u64()
+        .unwrap();
+    assert!(
+        created > 0 && polls < 2 * created,
+        "{polls} polls for {created}: {sim}"
     );
 }
 

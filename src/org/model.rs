@@ -10,7 +10,8 @@
 //! Order of processing for a request arriving at `now_ms`:
 //! 1. account creations due by `now_ms` complete (lazily, in order of completion time, then of
 //!    request);
-//! 2. the answer's latency is drawn, uniform in `ServiceParams::latency_for(op)`;
+//! 2. the answer's latency is drawn, uniform in `ServiceParams::latency_for(op)` (or from a
+//!    measured latency profile, `org::profile`, when one is loaded);
 //! 3. the operation's token bucket is charged (`TooManyRequestsException`, "Rate exceeded");
 //! 4. with probability `internal_error_probability`: `ServiceException`;
 //! 5. concurrent modification: a write whose lock keys overlap a still-open window of an earlier
@@ -384,8 +385,15 @@ impl OrgModel {
     pub fn handle<R: Rng>(&mut self, now_ms: u64, req: &Request, rng: &mut R) -> Answer {
         self.complete_due(now_ms);
         let op = req.operation();
+        let measured = self
+            .params
+            .latency_profile
+            .as_ref()
+            .and_then(|p| p.operation(op));
         let lat = self.params.latency_for(op);
-        let latency_ms = if lat.max_ms > lat.min_ms {
+        let latency_ms = if let Some(q) = measured {
+            q.at(rng.random::<f64>()).round() as u64
+        } else if lat.max_ms > lat.min_ms {
             rng.random_range(lat.min_ms..=lat.max_ms)
         } else {
             lat.min_ms
@@ -918,7 +926,16 @@ impl OrgModel {
 
     /// A successful creation's duration: lognormal with the configured median and p95,
     /// clamped to `[min_s, max_s]`, in ms.
+    /// With a latency profile that measured creations, drawn from those instead.
     fn draw_creation_ms<R: Rng>(&self, rng: &mut R) -> u64 {
+        if let Some(q) = self
+            .params
+            .latency_profile
+            .as_ref()
+            .and_then(|p| p.account_creation.as_ref())
+        {
+            return q.at(rng.random::<f64>()).round() as u64;
+        }
         let ac = &self.params.account_creation;
         let median = ac.median_s.max(f64::MIN_POSITIVE);
         let sigma = (ac.p95_s / median).ln().max(0.0) / Z95;

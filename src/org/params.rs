@@ -82,6 +82,10 @@ pub struct ServiceParams {
     pub latency: BTreeMap<String, LatencyRange>,
     /// Per-operation token buckets, keyed by the AWS operation name; merged over the defaults.
     pub throttle: BTreeMap<String, Bucket>,
+    /// A measured latency profile (`--latency-profile FILE`, not a scenario key): where it covers
+    /// an operation, or the account creation time, it replaces the ranges above.
+    #[serde(skip)]
+    pub latency_profile: Option<std::sync::Arc<super::profile::LatencyProfile>>,
 }
 
 impl Default for ServiceParams {
@@ -108,6 +112,7 @@ impl Default for ServiceParams {
             },
             latency: BTreeMap::new(),
             throttle: BTreeMap::new(),
+            latency_profile: None,
         }
     }
 }

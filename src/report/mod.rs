@@ -48,6 +48,9 @@ pub fn text(r: &Report, verbose: bool) -> String {
     if let Some(d) = &r.description {
         let _ = writeln!(o, "{d}");
     }
+    if let Some(p) = &r.latency_profile {
+        let _ = writeln!(o, "latencies from a measured profile: {p}");
+    }
     let kinds: Vec<String> = r
         .resources
         .by_kind
@@ -233,6 +236,9 @@ pub fn markdown(r: &Report) -> String {
         "Seed {} · backend `{}` · verdict **{}**\n",
         r.seed, r.backend, r.verdict
     );
+    if let Some(p) = &r.latency_profile {
+        let _ = writeln!(o, "Latencies from a measured profile: `{p}`\n");
+    }
     let _ = writeln!(o, "## Summary\n");
     let _ = writeln!(o, "| metric | value |\n|---|---|");
     let _ = writeln!(o, "| customers | {} |", r.customers);
