@@ -35,6 +35,32 @@ impl Backend {
     }
 }
 
+/// The backend and the options of the live ones, shared by `run` and `load`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LiveOpts {
+    /// Where to deploy.
+    #[arg(long, value_enum, default_value = "sim")]
+    pub backend: Backend,
+    /// Endpoint URL for `--backend sdk` (default: the SDK's AWS_ENDPOINT_URL, else AWS).
+    #[arg(long)]
+    pub endpoint: Option<String>,
+    /// Allow `--backend sdk` to deploy to an endpoint that is not a loopback address (AWS
+    /// itself): the organization id must then be confirmed.
+    #[arg(long)]
+    pub allow_real_aws: bool,
+    /// The organization id, confirmed without a prompt (with --allow-real-aws).
+    #[arg(long, value_name = "o-ID")]
+    pub confirm_org: Option<String>,
+    /// For `mock` and `sdk`: seconds between DescribeCreateAccountStatus polls, instead of
+    /// the scenario's `[deploy] poll_interval_s`.
+    #[arg(long, value_name = "SECONDS")]
+    pub poll_interval: Option<f64>,
+    /// For `mock`: engine milliseconds per wall-clock millisecond (e.g. 60 runs a minute of
+    /// the model's time per second).
+    #[arg(long, value_name = "X")]
+    pub time_scale: Option<f64>,
+}
+
 /// `--arrivals`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ArrivalsArg {
@@ -62,27 +88,8 @@ pub enum Command {
         /// Seed of the run (default: the scenario's `seed`).
         #[arg(long)]
         seed: Option<u64>,
-        /// Where to deploy.
-        #[arg(long, value_enum, default_value = "sim")]
-        backend: Backend,
-        /// Endpoint URL for `--backend sdk` (default: the SDK's AWS_ENDPOINT_URL, else AWS).
-        #[arg(long)]
-        endpoint: Option<String>,
-        /// Allow `--backend sdk` to deploy to an endpoint that is not a loopback address (AWS
-        /// itself): the organization id must then be confirmed.
-        #[arg(long)]
-        allow_real_aws: bool,
-        /// The organization id, confirmed without a prompt (with --allow-real-aws).
-        #[arg(long, value_name = "o-ID")]
-        confirm_org: Option<String>,
-        /// For `mock` and `sdk`: seconds between DescribeCreateAccountStatus polls, instead of
-        /// the scenario's `[deploy] poll_interval_s`.
-        #[arg(long, value_name = "SECONDS")]
-        poll_interval: Option<f64>,
-        /// For `mock`: engine milliseconds per wall-clock millisecond (e.g. 60 runs a minute of
-        /// the model's time per second).
-        #[arg(long, value_name = "X")]
-        time_scale: Option<f64>,
+        #[command(flatten)]
+        live: LiveOpts,
         /// Print the JSON report instead of the summary.
         #[arg(long)]
         json: bool,
@@ -192,18 +199,8 @@ pub enum Command {
     /// it runs in virtual time: capacity planning.
     Load {
         scenario: PathBuf,
-        /// Where to onboard.
-        #[arg(long, value_enum, default_value = "sim")]
-        backend: Backend,
-        /// Endpoint URL for `--backend sdk` (default: the SDK's AWS_ENDPOINT_URL, else AWS).
-        #[arg(long)]
-        endpoint: Option<String>,
-        /// Allow `--backend sdk` against an endpoint that is not a loopback address.
-        #[arg(long)]
-        allow_real_aws: bool,
-        /// The organization id, confirmed without a prompt (with --allow-real-aws).
-        #[arg(long, value_name = "o-ID")]
-        confirm_org: Option<String>,
+        #[command(flatten)]
+        live: LiveOpts,
         /// Constant arrival rate, e.g. 2/min, 0.5/s, 30/h (with --duration).
         #[arg(long, value_name = "RATE", conflicts_with = "stages")]
         rate: Option<String>,
@@ -232,12 +229,6 @@ pub enum Command {
         /// Seed of the arrival process and the engines (default: the scenario's `seed`).
         #[arg(long)]
         seed: Option<u64>,
-        /// For `mock` and `sdk`: seconds between DescribeCreateAccountStatus polls.
-        #[arg(long, value_name = "SECONDS")]
-        poll_interval: Option<f64>,
-        /// For `mock`: engine milliseconds per wall-clock millisecond.
-        #[arg(long, value_name = "X")]
-        time_scale: Option<f64>,
         /// Print the JSON report instead of the summary.
         #[arg(long)]
         json: bool,

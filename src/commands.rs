@@ -344,18 +344,56 @@ pub fn emit_report(
 pub struct LiveArgs<'a> {
     pub scenario: &'a scenario::Scenario,
     pub seed: u64,
-    pub backend: crate::cli::Backend,
-    pub endpoint: Option<&'a str>,
-    pub allow_real_aws: bool,
-    pub confirm_org: Option<&'a str>,
-    pub poll_interval: Option<f64>,
-    pub time_scale: Option<f64>,
+    pub live: &'a crate::cli::LiveOpts,
+    /// The checked `--time-scale` ([`check_live_opts`]).
+    pub scale: f64,
     pub json: bool,
     pub out: Option<&'a Path>,
     pub verbose: bool,
     /// `--write-latency-profile`.
     pub write_profile: Option<&'a Path>,
     pub scenario_path: &'a Path,
+}
+
+/// Checks the backend options of `run` and `load` against each other, and the latency profile
+/// flags `(--latency-profile, --write-latency-profile)`; returns the time scale.
+pub fn check_live_opts(
+    o: &crate::cli::LiveOpts,
+    profiles: (Option<&Path>, Option<&Path>),
+) -> Result<f64, u8> {
+    use crate::cli::Backend;
+    if o.backend == Backend::Sim {
+        if o.poll_interval.is_some()
+            || o.time_scale.is_some()
+            || o.allow_real_aws
+            || o.endpoint.is_some()
+            || o.confirm_org.is_some()
+        {
+            return Err(fail("--endpoint, --allow-real-aws, --confirm-org, --poll-interval and --time-scale apply to --backend mock|sdk"));
+        }
+        if profiles.1.is_some() {
+            return Err(fail("--write-latency-profile applies to --backend mock|sdk: the simulated backend measures nothing"));
+        }
+    } else if profiles.0.is_some() {
+        return Err(fail("--latency-profile applies to --backend sim (the model); a live backend measures its own"));
+    }
+    if let Some(p) = o.poll_interval {
+        if !(p > 0.0 && p.is_finite()) {
+            return Err(fail(
+                "--poll-interval must be a number of seconds greater than 0",
+            ));
+        }
+    }
+    let scale = o.time_scale.unwrap_or(1.0);
+    if !(scale > 0.0 && scale.is_finite()) {
+        return Err(fail("--time-scale must be greater than 0"));
+    }
+    if o.time_scale.is_some() && o.backend != Backend::Mock {
+        return Err(fail(
+            "--time-scale only applies to --backend mock (a real endpoint runs in real time)",
+        ));
+    }
+    Ok(scale)
 }
 
 /// The `[deploy]` settings of a live run: lookups on (idempotent apply), no simulated deployer
@@ -381,7 +419,16 @@ pub struct Target<'a> {
     pub confirm_org: Option<&'a str>,
 }
 
-impl Target<'_> {
+impl<'a> Target<'a> {
+    pub fn of(o: &'a crate::cli::LiveOpts) -> Target<'a> {
+        Target {
+            backend: o.backend,
+            endpoint: o.endpoint.as_deref(),
+            allow_real_aws: o.allow_real_aws,
+            confirm_org: o.confirm_org.as_deref(),
+        }
+    }
+
     /// The guard, before anything is built or sent: `sdk` against an endpoint that is not a
     /// loopback address needs `--allow-real-aws`. Returns the resolved endpoint.
     pub fn check(&self) -> Result<Option<String>, u8> {
@@ -462,34 +509,16 @@ pub fn run_live(a: LiveArgs) -> u8 {
     use crate::cli::Backend;
     use crate::org::sdk;
     let sc = a.scenario;
-    if let Some(p) = a.poll_interval {
-        if !(p > 0.0 && p.is_finite()) {
-            return fail("--poll-interval must be a number of seconds greater than 0");
-        }
-    }
-    let scale = a.time_scale.unwrap_or(1.0);
-    if !(scale > 0.0 && scale.is_finite()) {
-        return fail("--time-scale must be greater than 0");
-    }
-    if a.time_scale.is_some() && a.backend != Backend::Mock {
-        return fail(
-            "--time-scale only applies to --backend mock (a real endpoint runs in real time)",
-        );
-    }
-    let cfg = live_deploy_config(sc, a.poll_interval);
+    let scale = a.scale;
+    let cfg = live_deploy_config(sc, a.live.poll_interval);
     let plan = crate::plan::build(sc);
-    let target = Target {
-        backend: a.backend,
-        endpoint: a.endpoint,
-        allow_real_aws: a.allow_real_aws,
-        confirm_org: a.confirm_org,
-    };
+    let target = Target::of(a.live);
     // The guard: nothing is built or sent before it.
     let endpoint = match target.check() {
         Ok(e) => e,
         Err(code) => return code,
     };
-    if a.backend == Backend::Sdk {
+    if a.live.backend == Backend::Sdk {
         // Like `terraform plan`: what will be created, before anything is.
         eprint!("{}", report::plan_text(sc, &plan));
         eprintln!(
@@ -523,14 +552,14 @@ pub fn run_live(a: LiveArgs) -> u8 {
             &run.trace,
             &snapshot,
             a.seed,
-            a.backend.as_str(),
+            a.live.backend.as_str(),
         );
         if let Some(path) = a.write_profile {
             let profile = crate::org::profile::LatencyProfile::measured(
                 format!(
                     "orgsim run {} --backend {}{}",
                     a.scenario_path.display(),
-                    a.backend.as_str(),
+                    a.live.backend.as_str(),
                     endpoint.as_deref().map(|e| format!(" --endpoint {e}")).unwrap_or_default()
                 ),
                 &run.latencies_us,
@@ -555,7 +584,7 @@ pub fn run_live(a: LiveArgs) -> u8 {
 /// `orgsim load`.
 pub struct LoadArgs<'a> {
     pub scenario: &'a Path,
-    pub target: Target<'a>,
+    pub live: &'a crate::cli::LiveOpts,
     pub seed: Option<u64>,
     pub rate: Option<&'a str>,
     pub duration: Option<&'a str>,
@@ -564,8 +593,6 @@ pub struct LoadArgs<'a> {
     pub thresholds: &'a [String],
     pub max_concurrent: Option<usize>,
     pub grace: Option<&'a str>,
-    pub poll_interval: Option<f64>,
-    pub time_scale: Option<f64>,
     pub json: bool,
     pub out: Option<&'a Path>,
     pub latency_profile: Option<&'a Path>,
@@ -630,50 +657,27 @@ const MAX_ARRIVALS: usize = 100_000;
 pub fn load(a: LoadArgs) -> u8 {
     use crate::cli::Backend;
     use crate::load;
+    let scale = match check_live_opts(a.live, (a.latency_profile, a.write_profile)) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let target = Target::of(a.live);
     let mut sc = match scenario::load(a.scenario) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
     if let Some(path) = a.latency_profile {
-        if a.target.backend != Backend::Sim {
-            return fail("--latency-profile applies to --backend sim (the model); a live backend measures its own");
-        }
         match read_profile(path) {
             Ok(p) => sc.service.latency_profile = Some(p),
             Err(e) => return fail(e),
         }
-    }
-    if a.write_profile.is_some() && a.target.backend == Backend::Sim {
-        return fail("--write-latency-profile applies to --backend mock|sdk: the simulated backend measures nothing");
     }
     let spec = match load_spec(&a, &sc) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
     let seed = a.seed.unwrap_or(sc.seed);
-    let live = a.target.backend != Backend::Sim;
-    if !live
-        && (a.poll_interval.is_some()
-            || a.time_scale.is_some()
-            || a.target.allow_real_aws
-            || a.target.endpoint.is_some())
-    {
-        return fail("--endpoint, --poll-interval, --time-scale and --allow-real-aws apply to --backend mock|sdk");
-    }
-    if let Some(p) = a.poll_interval {
-        if !(p > 0.0 && p.is_finite()) {
-            return fail("--poll-interval must be a number of seconds greater than 0");
-        }
-    }
-    let scale = a.time_scale.unwrap_or(1.0);
-    if !(scale > 0.0 && scale.is_finite()) {
-        return fail("--time-scale must be greater than 0");
-    }
-    if a.time_scale.is_some() && a.target.backend != Backend::Mock {
-        return fail(
-            "--time-scale only applies to --backend mock (a real endpoint runs in real time)",
-        );
-    }
+    let live = target.backend != Backend::Sim;
     let times = load::schedule(
         &spec.stages,
         spec.arrivals,
@@ -688,21 +692,20 @@ pub fn load(a: LoadArgs) -> u8 {
     let (report, interrupted) = if !live {
         (load::simulate(&sc, &spec, seed), false)
     } else {
-        let endpoint = match a.target.check() {
+        let endpoint = match target.check() {
             Ok(e) => e,
             Err(code) => return code,
         };
         let sized = crate::sweep::resize(&sc, times.len().max(1));
         let mut sized_live = sized.clone();
-        sized_live.deploy = live_deploy_config(&sized, a.poll_interval);
+        sized_live.deploy = live_deploy_config(&sized, a.live.poll_interval);
         let rt = match runtime() {
             Ok(rt) => rt,
             Err(code) => return code,
         };
         let seen = rt.block_on(async {
             let clock = crate::live::Clock::new(scale);
-            let (client, _mock) = a
-                .target
+            let (client, _mock) = target
                 .connect(endpoint.as_deref(), &sized_live, seed, clock)
                 .await?;
             Ok::<_, u8>(crate::live::load(&sized_live, &spec, &times, seed, &client, clock).await)
@@ -737,7 +740,7 @@ pub fn load(a: LoadArgs) -> u8 {
                 format!(
                     "orgsim load {} --backend {}{}",
                     a.scenario.display(),
-                    a.target.backend.as_str(),
+                    target.backend.as_str(),
                     endpoint
                         .as_deref()
                         .map(|e| format!(" --endpoint {e}"))
@@ -753,7 +756,7 @@ pub fn load(a: LoadArgs) -> u8 {
         (
             load::summarize(load::Observed {
                 sc: &sc,
-                backend: a.target.backend.as_str(),
+                backend: target.backend.as_str(),
                 seed,
                 spec: &spec,
                 onboardings: seen.onboardings,

@@ -25,12 +25,7 @@ fn main() -> ExitCode {
         Command::Run {
             scenario,
             seed,
-            backend,
-            endpoint,
-            allow_real_aws,
-            confirm_org,
-            poll_interval,
-            time_scale,
+            live,
             json,
             out,
             verbose,
@@ -39,6 +34,11 @@ fn main() -> ExitCode {
             latency_profile,
             write_latency_profile,
         } => {
+            let profiles = (latency_profile.as_deref(), write_latency_profile.as_deref());
+            let scale = match commands::check_live_opts(&live, profiles) {
+                Ok(s) => s,
+                Err(code) => return ExitCode::from(code),
+            };
             let mut sc = match scenario::load(&scenario) {
                 Ok(s) => s,
                 Err(e) => return fail(e),
@@ -50,40 +50,27 @@ fn main() -> ExitCode {
                 sc = sweep::resize(&sc, n);
             }
             if let Some(path) = &latency_profile {
-                if backend != Backend::Sim {
-                    return fail("--latency-profile applies to --backend sim (the model); a live backend measures its own");
-                }
                 match commands::read_profile(path) {
                     Ok(p) => sc.service.latency_profile = Some(p),
                     Err(e) => return fail(e),
                 }
             }
-            if write_latency_profile.is_some() && backend == Backend::Sim {
-                return fail("--write-latency-profile applies to --backend mock|sdk: the simulated backend measures nothing");
-            }
             let mut seed = seed.unwrap_or(sc.seed);
             if let Some(k) = replication {
                 seed = sweep::replication_seed(seed, sc.customers.len(), k);
             }
-            if backend != Backend::Sim {
+            if live.backend != Backend::Sim {
                 return ExitCode::from(commands::run_live(commands::LiveArgs {
                     scenario: &sc,
                     seed,
-                    backend,
-                    endpoint: endpoint.as_deref(),
-                    allow_real_aws,
-                    confirm_org: confirm_org.as_deref(),
-                    poll_interval,
-                    time_scale,
+                    live: &live,
+                    scale,
                     json,
                     out: out.as_deref(),
                     verbose,
                     write_profile: write_latency_profile.as_deref(),
                     scenario_path: &scenario,
                 }));
-            }
-            if poll_interval.is_some() || time_scale.is_some() || allow_real_aws {
-                return fail("--poll-interval, --time-scale and --allow-real-aws apply to --backend mock|sdk");
             }
             let out_run = sim::run(&sc, seed);
             let rep = analysis::analyze(
@@ -92,7 +79,7 @@ fn main() -> ExitCode {
                 &out_run.trace,
                 &out_run.snapshot,
                 seed,
-                backend.as_str(),
+                live.backend.as_str(),
             );
             ExitCode::from(commands::emit_report(
                 &sc,
@@ -166,10 +153,7 @@ fn main() -> ExitCode {
         }
         Command::Load {
             scenario,
-            backend,
-            endpoint,
-            allow_real_aws,
-            confirm_org,
+            live,
             rate,
             duration,
             stages,
@@ -178,20 +162,13 @@ fn main() -> ExitCode {
             max_concurrent,
             grace,
             seed,
-            poll_interval,
-            time_scale,
             json,
             out,
             latency_profile,
             write_latency_profile,
         } => ExitCode::from(commands::load(commands::LoadArgs {
             scenario: &scenario,
-            target: commands::Target {
-                backend,
-                endpoint: endpoint.as_deref(),
-                allow_real_aws,
-                confirm_org: confirm_org.as_deref(),
-            },
+            live: &live,
             seed,
             rate: rate.as_deref(),
             duration: duration.as_deref(),
@@ -200,8 +177,6 @@ fn main() -> ExitCode {
             thresholds: &thresholds,
             max_concurrent,
             grace: grace.as_deref(),
-            poll_interval,
-            time_scale,
             json,
             out: out.as_deref(),
             latency_profile: latency_profile.as_deref(),

@@ -986,6 +986,33 @@ fn load_refuses_bad_input_with_exit_2() {
         assert!(stderr(&o).contains(needle), "{a:?}: {}", stderr(&o));
         assert!(o.stdout.is_empty());
     }
+    // Off loopback without --allow-real-aws: refused before anything is sent.
+    let o = run(&[
+        "load",
+        "scenarios/two-customers.toml",
+        "--backend",
+        "sdk",
+        "--endpoint",
+        "https://organizations.us-east-1.amazonaws.com",
+        "--rate",
+        "1/min",
+        "--duration",
+        "1m",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("refusing"), "{}", stderr(&o));
+    // Live-only options on the simulated backend.
+    let o = run(&[
+        "load",
+        "scenarios/two-customers.toml",
+        "--time-scale",
+        "10",
+        "--rate",
+        "1/min",
+        "--duration",
+        "1m",
+    ]);
+    assert_eq!(code(&o), 2);
     // No arrival process anywhere.
     let o = run(&["load", "scenarios/two-customers.toml"]);
     assert_eq!(code(&o), 2);
