@@ -1094,3 +1094,83 @@ fn bad_cost_kinds() {
         "negative",
     );
 }
+
+// ---- [load] ---------------------------------------------------------------------------------
+
+#[test]
+fn load_table() {
+    let s = p(&with_acme(
+        "[load]\nrate = \"2/min\"\nduration = \"30m\"\narrivals = \"uniform\"\n\
+         thresholds = [\"p95 onboarding < 15m\", \"error rate < 1%\"]\n\
+         max_concurrent = 4\ngrace = \"10m\"\n",
+    ))
+    .unwrap();
+    assert_eq!(
+        s.load.stages,
+        vec![crate::load::Stage {
+            duration_ms: 1_800_000,
+            target_per_min: 2.0
+        }]
+    );
+    assert_eq!(s.load.arrivals, Some(crate::load::Arrivals::Uniform));
+    assert_eq!(s.load.thresholds.len(), 2);
+    assert_eq!(s.load.max_concurrent, Some(4));
+    assert_eq!(s.load.grace_ms, Some(600_000));
+    let s = p(&with_acme("[load]\nstages = [\"5m:1/min\", \"10m:4/min,5m:0/min\"]\n")).unwrap();
+    assert_eq!(s.load.stages.len(), 3);
+    assert_eq!(s.load.stages[2].target_per_min, 0.0);
+    // Absent: empty, and `load` asks for a rate on the command line.
+    assert_eq!(p(ACME).unwrap().load, LoadSettings::default());
+}
+
+#[test]
+fn load_table_errors() {
+    assert_err(
+        &with_acme("[load]\nrate = \"2/min\"\n"),
+        7,
+        Some("load.rate"),
+        "needs a duration",
+    );
+    assert_err(
+        &with_acme("[load]\nrate = \"2/min\"\nduration = \"5m\"\nstages = [\"5m:1/min\"]\n"),
+        9,
+        Some("load.stages"),
+        "not both",
+    );
+    assert_err(
+        &with_acme("[load]\nrate = \"fast\"\nduration = \"5m\"\n"),
+        7,
+        Some("load.rate"),
+        "not a rate",
+    );
+    assert_err(
+        &with_acme("[load]\nstages = [\"5m\"]\n"),
+        7,
+        Some("load.stages"),
+        "DURATION:RATE",
+    );
+    assert_err(
+        &with_acme("[load]\narrivals = \"bursty\"\n"),
+        7,
+        Some("load.arrivals"),
+        "poisson",
+    );
+    assert_err(
+        &with_acme("[load]\nmax_concurrent = 0\n"),
+        7,
+        Some("load.max_concurrent"),
+        "between 1",
+    );
+    assert_err(
+        &with_acme("[load]\nthresholds = [\"p95 onboarding\"]\n"),
+        7,
+        Some("load.thresholds"),
+        "comparison",
+    );
+    assert_err(
+        &with_acme("[load]\nrate = \"1/min\"\nduration = \"5m\"\nspeed = 3\n"),
+        9,
+        Some("load.speed"),
+        "unknown key",
+    );
+}
