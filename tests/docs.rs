@@ -24,3 +24,17 @@ fn model_doc_examples_load() {
     }
     assert!(blocks >= 1);
 }
+
+/// The latency profile example in docs/load.md is a profile orgsim accepts.
+#[test]
+fn load_doc_profile_example_is_accepted() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/load.md"))
+        .unwrap();
+    let start = doc.find("```json\n").expect("a json block") + 8;
+    let end = start + doc[start..].find("```").unwrap();
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("doc-profile.json");
+    std::fs::write(&path, &doc[start..end]).unwrap();
+    let p = orgsim::org::profile::LatencyProfile::read(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert!(p.operations.contains_key("CreateAccount"));
+    assert!(p.account_creation.is_some());
+}
