@@ -703,13 +703,38 @@ pub fn load(a: LoadArgs) -> u8 {
             Ok(rt) => rt,
             Err(code) => return code,
         };
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let b = indicatif::ProgressBar::new(times.len() as u64);
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} {bar:30} {pos}/{len} onboardings done · {msg} · {elapsed}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b.enable_steady_tick(std::time::Duration::from_millis(200));
+            b
+        });
         let seen = rt.block_on(async {
             let clock = crate::live::Clock::new(scale);
             let (client, _mock) = target
                 .connect(endpoint.as_deref(), &sized_live, seed, clock)
                 .await?;
-            Ok::<_, u8>(crate::live::load(&sized_live, &spec, &times, seed, &client, clock).await)
+            Ok::<_, u8>(
+                crate::live::load(
+                    &sized_live,
+                    &spec,
+                    &times,
+                    seed,
+                    &client,
+                    clock,
+                    bar.as_ref(),
+                )
+                .await,
+            )
         });
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
         let seen = match seen {
             Ok(s) => s,
             Err(code) => return code,

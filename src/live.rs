@@ -168,7 +168,8 @@ pub struct LiveLoad {
 /// then at each time of `times` (engine ms after the bootstrap) starts that customer's own
 /// onboarding — its own engine and `apply`, all concurrent, sharing `client` — holding at most
 /// `spec.max_concurrent` in flight. Stops at the end of the stages plus the grace, or on Ctrl-C;
-/// onboardings still running then are `unfinished`.
+/// onboardings still running then are `unfinished`. `progress`, if given, counts finished
+/// onboardings.
 pub async fn load(
     sc: &crate::scenario::Scenario,
     spec: &crate::load::LoadSpec,
@@ -176,6 +177,7 @@ pub async fn load(
     seed: u64,
     client: &Client,
     clock: Clock,
+    progress: Option<&indicatif::ProgressBar>,
 ) -> LiveLoad {
     use crate::load::{bootstrap_plan, customer_plan, onboarding_config, template, Onboarding};
     use crate::sim::derive_seed;
@@ -256,6 +258,7 @@ pub async fn load(
     let deadline = clock.instant_at(t0 + spec.duration_ms() + spec.grace_ms);
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
+    let mut failed = 0usize;
     loop {
         tokio::select! {
             joined = set.join_next() => {
@@ -274,6 +277,11 @@ pub async fn load(
                 } else {
                     o.end_ms = Some(end);
                     o.success = run.trace.resources.iter().all(|r| r.outcome.is_success());
+                    failed += usize::from(!o.success);
+                    if let Some(p) = progress {
+                        p.inc(1);
+                        p.set_message(format!("{failed} failed"));
+                    }
                 }
             }
             _ = tokio::time::sleep_until(deadline.into()) => break,

@@ -1116,7 +1116,10 @@ fn load_table() {
     assert_eq!(s.load.thresholds.len(), 2);
     assert_eq!(s.load.max_concurrent, Some(4));
     assert_eq!(s.load.grace_ms, Some(600_000));
-    let s = p(&with_acme("[load]\nstages = [\"5m:1/min\", \"10m:4/min,5m:0/min\"]\n")).unwrap();
+    let s = p(&with_acme(
+        "[load]\nstages = [\"5m:1/min\", \"10m:4/min,5m:0/min\"]\n",
+    ))
+    .unwrap();
     assert_eq!(s.load.stages.len(), 3);
     assert_eq!(s.load.stages[2].target_per_min, 0.0);
     // Absent: empty, and `load` asks for a rate on the command line.
