@@ -245,25 +245,22 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
     let scp = t::PolicyType::ServiceControlPolicy;
     match req {
         Request::ListRoots => {
-            let mut out = Vec::new();
-            let mut token = None;
-            loop {
-                let r = client
-                    .list_roots()
-                    .set_next_token(token)
-                    .send()
-                    .await
-                    .map_err(|e| map_error(e, no_reason))?;
-                out.extend(r.roots().iter().map(|x| Root {
+            let pages = client
+                .list_roots()
+                .into_paginator()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(|e| map_error(e, no_reason))?;
+            let out: Vec<_> = pages
+                .iter()
+                .flat_map(|r| r.roots())
+                .map(|x| Root {
                     id: s(x.id()),
                     arn: s(x.arn()),
                     name: s(x.name()),
-                }));
-                token = r.next_token().map(str::to_string);
-                if token.is_none() {
-                    break;
-                }
-            }
+                })
+                .collect();
             Ok(Response::Roots(out))
         }
         Request::CreateOrganizationalUnit {
@@ -400,146 +397,121 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
             Ok(Response::Empty)
         }
         Request::ListParents { child_id } => {
-            let mut out = Vec::new();
-            let mut token = None;
-            loop {
-                let r = client
-                    .list_parents()
-                    .child_id(child_id)
-                    .set_next_token(token)
-                    .send()
-                    .await
-                    .map_err(|e| map_error(e, no_reason))?;
-                out.extend(r.parents().iter().map(|p| Parent {
+            let pages = client
+                .list_parents()
+                .child_id(child_id)
+                .into_paginator()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(|e| map_error(e, no_reason))?;
+            let out: Vec<_> = pages
+                .iter()
+                .flat_map(|r| r.parents())
+                .map(|p| Parent {
                     id: s(p.id()),
                     kind: match p.r#type() {
                         Some(t::ParentType::Root) => ParentType::Root,
                         _ => ParentType::OrganizationalUnit,
                     },
-                }));
-                token = r.next_token().map(str::to_string);
-                if token.is_none() {
-                    break;
-                }
-            }
+                })
+                .collect();
             Ok(Response::Parents(out))
         }
         Request::ListAccountsForParent { parent_id } => {
-            let mut out = Vec::new();
-            let mut token = None;
-            loop {
-                let r = client
-                    .list_accounts_for_parent()
-                    .parent_id(parent_id)
-                    .set_next_token(token)
-                    .send()
-                    .await
-                    .map_err(|e| map_error(e, no_reason))?;
-                out.extend(r.accounts().iter().map(account));
-                token = r.next_token().map(str::to_string);
-                if token.is_none() {
-                    break;
-                }
-            }
+            let pages = client
+                .list_accounts_for_parent()
+                .parent_id(parent_id)
+                .into_paginator()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(|e| map_error(e, no_reason))?;
+            let out: Vec<_> = pages
+                .iter()
+                .flat_map(|r| r.accounts())
+                .map(account)
+                .collect();
             Ok(Response::Accounts(out))
         }
         Request::ListOrganizationalUnitsForParent { parent_id } => {
-            let mut out = Vec::new();
-            let mut token = None;
-            loop {
-                let r = client
-                    .list_organizational_units_for_parent()
-                    .parent_id(parent_id)
-                    .set_next_token(token)
-                    .send()
-                    .await
-                    .map_err(|e| map_error(e, no_reason))?;
-                out.extend(r.organizational_units().iter().map(ou));
-                token = r.next_token().map(str::to_string);
-                if token.is_none() {
-                    break;
-                }
-            }
+            let pages = client
+                .list_organizational_units_for_parent()
+                .parent_id(parent_id)
+                .into_paginator()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(|e| map_error(e, no_reason))?;
+            let out: Vec<_> = pages
+                .iter()
+                .flat_map(|r| r.organizational_units())
+                .map(ou)
+                .collect();
             Ok(Response::OrganizationalUnits(out))
         }
         Request::ListAccounts => {
-            let mut out = Vec::new();
-            let mut token = None;
-            loop {
-                let r = client
-                    .list_accounts()
-                    .set_next_token(token)
-                    .send()
-                    .await
-                    .map_err(|e| map_error(e, no_reason))?;
-                out.extend(r.accounts().iter().map(account));
-                token = r.next_token().map(str::to_string);
-                if token.is_none() {
-                    break;
-                }
-            }
+            let pages = client
+                .list_accounts()
+                .into_paginator()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(|e| map_error(e, no_reason))?;
+            let out: Vec<_> = pages
+                .iter()
+                .flat_map(|r| r.accounts())
+                .map(account)
+                .collect();
             Ok(Response::Accounts(out))
         }
         Request::ListPolicies => {
-            let mut out = Vec::new();
-            let mut token = None;
-            loop {
-                let r = client
-                    .list_policies()
-                    .filter(scp.clone())
-                    .set_next_token(token)
-                    .send()
-                    .await
-                    .map_err(|e| map_error(e, no_reason))?;
-                out.extend(r.policies().iter().map(policy));
-                token = r.next_token().map(str::to_string);
-                if token.is_none() {
-                    break;
-                }
-            }
+            let pages = client
+                .list_policies()
+                .filter(scp.clone())
+                .into_paginator()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(|e| map_error(e, no_reason))?;
+            let out: Vec<_> = pages
+                .iter()
+                .flat_map(|r| r.policies())
+                .map(policy)
+                .collect();
             Ok(Response::Policies(out))
         }
         Request::ListPoliciesForTarget { target_id } => {
-            let mut out = Vec::new();
-            let mut token = None;
-            loop {
-                let r = client
-                    .list_policies_for_target()
-                    .target_id(target_id)
-                    .filter(scp.clone())
-                    .set_next_token(token)
-                    .send()
-                    .await
-                    .map_err(|e| map_error(e, no_reason))?;
-                out.extend(r.policies().iter().map(policy));
-                token = r.next_token().map(str::to_string);
-                if token.is_none() {
-                    break;
-                }
-            }
+            let pages = client
+                .list_policies_for_target()
+                .target_id(target_id)
+                .filter(scp.clone())
+                .into_paginator()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(|e| map_error(e, no_reason))?;
+            let out: Vec<_> = pages
+                .iter()
+                .flat_map(|r| r.policies())
+                .map(policy)
+                .collect();
             Ok(Response::Policies(out))
         }
         Request::ListTagsForResource { resource_id } => {
-            let mut out = Tags::new();
-            let mut token = None;
-            loop {
-                let r = client
-                    .list_tags_for_resource()
-                    .resource_id(resource_id)
-                    .set_next_token(token)
-                    .send()
-                    .await
-                    .map_err(|e| map_error(e, no_reason))?;
-                out.extend(
-                    r.tags()
-                        .iter()
-                        .map(|x| (x.key().to_string(), x.value().to_string())),
-                );
-                token = r.next_token().map(str::to_string);
-                if token.is_none() {
-                    break;
-                }
-            }
+            let pages = client
+                .list_tags_for_resource()
+                .resource_id(resource_id)
+                .into_paginator()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(|e| map_error(e, no_reason))?;
+            let out: Tags = pages
+                .iter()
+                .flat_map(|r| r.tags())
+                .map(|x| (x.key().to_string(), x.value().to_string()))
+                .collect();
             Ok(Response::Tags(out))
         }
         Request::DescribeAccount { account_id } => {
