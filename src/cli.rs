@@ -232,7 +232,7 @@ pub enum Command {
         /// Print the JSON report instead of the summary.
         #[arg(long)]
         json: bool,
-        /// Also write load.json and load.md into this directory.
+        /// Also write load.json, load.md and load.svg (latency over time) into this directory.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Use a measured latency profile (from `--write-latency-profile`): the model draws call

@@ -796,10 +796,16 @@ pub fn load(a: LoadArgs) -> u8 {
     let text = load::text(&report);
     if let Some(dir) = a.out {
         let md = format!(
-            "# orgsim load · {}\n\n```text\n{text}```\n",
+            "# orgsim load · {}\n\n![onboarding latency over time](load.svg)\n\n```text\n{text}```\n",
             report.scenario
         );
-        if let Err(e) = report::write_files(dir, &[("load.json", json.clone()), ("load.md", md)]) {
+        let svg = report::load::latency_svg(&report);
+        let files = [
+            ("load.json", json.clone()),
+            ("load.md", md),
+            ("load.svg", svg),
+        ];
+        if let Err(e) = report::write_files(dir, &files) {
             return fail(format!("cannot write into {}: {e}", dir.display()));
         }
     }

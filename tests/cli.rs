@@ -916,6 +916,37 @@ fn load_beyond_capacity_queues_behind_a_concurrency_cap() {
         .unwrap()
         .iter()
         .any(|b| b["waiting"].as_u64().unwrap() > 0));
+    // --out: the same JSON, a Markdown page and the chart.
+    let dir = scratch("load-out");
+    let out = dir.join("out");
+    let o = run(&[
+        "load",
+        "scenarios/capacity.toml",
+        "--rate",
+        "6/min",
+        "--duration",
+        "15m",
+        "--max-concurrent",
+        "5",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(std::fs::read(out.join("load.json")).unwrap(), o.stdout);
+    let md = std::fs::read_to_string(out.join("load.md")).unwrap();
+    assert!(md.contains("](load.svg)") && md.contains("onboarding, corrected"));
+    let svg = std::fs::read_to_string(out.join("load.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("load.svg is XML");
+    let lines = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline"))
+        .count();
+    assert!(
+        lines >= 4,
+        "p50, p95, in flight, waiting (+ legend): {lines}"
+    );
+    assert!(svg.contains("onboarding latency over time"));
 }
 
 #[test]

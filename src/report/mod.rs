@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod html;
+pub mod load;
 
 use std::fmt::Write as _;
 use std::path::Path;

@@ -1,0 +1,123 @@
+//! The load test's chart (`load.svg` in `orgsim load --out DIR`): onboarding latency over time,
+//! with the onboardings in flight and waiting.
+
+use plotters::prelude::*;
+
+use super::charts::{err, error_svg, FONT};
+use crate::load::LoadReport;
+
+const C_P50: RGBColor = RGBColor(0x08, 0x51, 0x9c);
+const C_P95: RGBColor = RGBColor(0x31, 0x82, 0xbd);
+const C_FLIGHT: RGBColor = RGBColor(0x99, 0x99, 0x99);
+const C_WAIT: RGBColor = RGBColor(0xfd, 0x8d, 0x3c);
+
+/// Corrected onboarding latency (p50, p95) of the onboardings completing in each interval, and
+/// the onboardings in flight and waiting at its end (right axis), against the test's time.
+pub fn latency_svg(r: &LoadReport) -> String {
+    draw(r).unwrap_or_else(|e| error_svg(&e))
+}
+
+fn draw(r: &LoadReport) -> Result<String, String> {
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (1000, 520)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let b = &r.over_time;
+        let t_end = b.last().map(|b| b.to_s).unwrap_or(1.0).max(1.0);
+        // Minutes when the test runs that long, else seconds.
+        let (unit, div) = if t_end >= 300.0 {
+            ("min", 60.0)
+        } else {
+            ("s", 1.0)
+        };
+        let lat_max = b.iter().map(|b| b.p95_s / div).fold(0.0f64, f64::max);
+        let y_max = if lat_max > 0.0 { lat_max * 1.1 } else { 1.0 };
+        let n_max = b
+            .iter()
+            .map(|b| (b.in_flight + b.waiting) as f64)
+            .fold(1.0f64, f64::max)
+            * 1.1;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!(
+                    "{} · onboarding latency over time ({} backend, {} arrivals)",
+                    r.scenario, r.backend, r.onboardings
+                ),
+                (FONT, 16),
+            )
+            .margin(16)
+            .x_label_area_size(44)
+            .y_label_area_size(60)
+            .right_y_label_area_size(60)
+            .build_cartesian_2d(0f64..t_end / div, 0f64..y_max)
+            .map_err(err)?
+            .set_secondary_coord(0f64..t_end / div, 0f64..n_max);
+        chart
+            .configure_mesh()
+            .x_desc(format!("time since the first arrival could start ({unit})"))
+            .y_desc(format!("corrected onboarding latency ({unit})"))
+            .light_line_style(WHITE)
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        chart
+            .configure_secondary_axes()
+            .y_desc("onboardings in flight / waiting")
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        let mid = |b: &crate::load::Bucket| (b.from_s + b.to_s) / 2.0 / div;
+        // Intervals where something completed carry latency points.
+        let done: Vec<&crate::load::Bucket> =
+            b.iter().filter(|b| b.completed + b.failed > 0).collect();
+        chart
+            .draw_secondary_series(LineSeries::new(
+                b.iter().map(|b| (mid(b), b.in_flight as f64)),
+                C_FLIGHT.stroke_width(1),
+            ))
+            .map_err(err)?
+            .label("in flight (right axis)")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_FLIGHT));
+        chart
+            .draw_secondary_series(LineSeries::new(
+                b.iter().map(|b| (mid(b), b.waiting as f64)),
+                C_WAIT.stroke_width(2),
+            ))
+            .map_err(err)?
+            .label("waiting for a slot (right axis)")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_WAIT));
+        chart
+            .draw_series(LineSeries::new(
+                done.iter().map(|b| (mid(b), b.p95_s / div)),
+                C_P95.stroke_width(1),
+            ))
+            .map_err(err)?
+            .label("p95")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_P95));
+        chart
+            .draw_series(LineSeries::new(
+                done.iter().map(|b| (mid(b), b.p50_s / div)),
+                C_P50.stroke_width(3),
+            ))
+            .map_err(err)?
+            .label("p50")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_P50.stroke_width(3)));
+        chart
+            .draw_series(
+                done.iter()
+                    .map(|b| Circle::new((mid(b), b.p50_s / div), 3, C_P50.filled())),
+            )
+            .map_err(err)?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(C_FLIGHT)
+            .label_font((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    buf.push('\n');
+    Ok(buf)
+}
