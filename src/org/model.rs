@@ -385,20 +385,24 @@ impl OrgModel {
     pub fn handle<R: Rng>(&mut self, now_ms: u64, req: &Request, rng: &mut R) -> Answer {
         self.complete_due(now_ms);
         let op = req.operation();
-        let measured = self
-            .params
-            .latency_profile
-            .as_ref()
-            .and_then(|p| p.operation(op));
-        let lat = self.params.latency_for(op);
-        let latency_ms = if let Some(q) = measured {
-            q.at(rng.random::<f64>()).round() as u64
-        } else if lat.max_ms > lat.min_ms {
-            rng.random_range(lat.min_ms..=lat.max_ms)
-        } else {
-            lat.min_ms
+        let mut latency_ms = self.draw_latency(op, rng);
+        let mut result = self.process(now_ms, latency_ms, req, rng);
+        // A long list comes in pages, one request each (the SDK's paginator): every page after
+        // the first takes its own latency and its own token, at the time it is sent.
+        let pages = match &result {
+            Ok(r) => r.list_len().map_or(1, |n| {
+                n.div_ceil(self.params.list_page_size.max(1) as usize)
+            }),
+            Err(_) => 1,
         };
-        let result = self.process(now_ms, latency_ms, req, rng);
+        for _ in 1..pages {
+            let sent = now_ms + latency_ms;
+            latency_ms += self.draw_latency(op, rng);
+            if !self.buckets[op.index()].take(sent) {
+                result = err(ErrorCode::TooManyRequestsException, MSG_RATE_EXCEEDED);
+                break;
+            }
+        }
         Answer { latency_ms, result }
     }
 
@@ -926,6 +930,24 @@ impl OrgModel {
 
     /// A successful creation's duration: lognormal with the configured median and p95,
     /// clamped to `[min_s, max_s]`, in ms.
+    /// One request's latency: from the latency profile when it covers `op`, else uniform in
+    /// the operation's range.
+    fn draw_latency<R: Rng>(&self, op: Operation, rng: &mut R) -> u64 {
+        let measured = self
+            .params
+            .latency_profile
+            .as_ref()
+            .and_then(|p| p.operation(op));
+        let lat = self.params.latency_for(op);
+        if let Some(q) = measured {
+            q.at(rng.random::<f64>()).round() as u64
+        } else if lat.max_ms > lat.min_ms {
+            rng.random_range(lat.min_ms..=lat.max_ms)
+        } else {
+            lat.min_ms
+        }
+    }
+
     /// With a latency profile that measured creations, drawn from those instead.
     fn draw_creation_ms<R: Rng>(&self, rng: &mut R) -> u64 {
         if let Some(q) = self

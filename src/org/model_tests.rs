@@ -1346,3 +1346,57 @@ fn same_seed_same_answers() {
         .any(|x| matches!(&x.result, Err(e) if e.code == ErrorCode::TooManyRequestsException)));
     assert!(sa.accounts.len() > 1);
 }
+
+#[test]
+fn a_long_list_comes_in_pages_each_charged_and_timed() {
+    // 44 members + the management account = 45 accounts: 3 pages of 20.
+    let mut p = loose();
+    p.create_account_concurrency = 100;
+    p.account_creation.min_s = 1.0;
+    p.account_creation.max_s = 1.0;
+    p.read_latency = LatencyRange {
+        min_ms: 100,
+        max_ms: 100,
+    };
+    p.throttle.insert(
+        "ListAccounts".into(),
+        Bucket {
+            rate: 0.001,
+            burst: 4.0,
+        },
+    );
+    let mut t = T::new(p, big_org());
+    for i in 0..44 {
+        t.create_id(0, &format!("a{i}@example.com"));
+    }
+    let a = t.call(10_000, Request::ListAccounts);
+    match ok(&a) {
+        Response::Accounts(v) => assert_eq!(v.len(), 45),
+        r => panic!("{r:?}"),
+    }
+    assert_eq!(a.latency_ms, 300, "three pages of 100 ms");
+    // Three of the four tokens are spent: the next long list runs dry on its second page.
+    let b = t.call(10_300, Request::ListAccounts);
+    assert_eq!(code(&b), ErrorCode::TooManyRequestsException);
+    // A short list is one page, one token (and the bucket is empty now).
+    let mut p = loose();
+    p.read_latency = LatencyRange {
+        min_ms: 100,
+        max_ms: 100,
+    };
+    let mut t = T::new(p, big_org());
+    let c = t.call(0, Request::ListAccounts);
+    assert_eq!(c.latency_ms, 100);
+    // The page size is a parameter.
+    let mut p = loose();
+    p.list_page_size = 1;
+    p.read_latency = LatencyRange {
+        min_ms: 10,
+        max_ms: 10,
+    };
+    let mut t = T::new(p, big_org());
+    t.create_id(0, "x@example.com");
+    t.create_id(0, "y@example.com");
+    let d = t.call(2_000_000, Request::ListAccounts);
+    assert_eq!(d.latency_ms, 30, "3 accounts, one a page");
+}

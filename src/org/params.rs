@@ -67,6 +67,10 @@ pub struct ServiceParams {
     pub max_policy_size: u32,
     /// Tags per root, OU or account.
     pub max_tags_per_resource: u32,
+    /// Items per page of a List call (the API's `MaxResults`, at most 20). The SDK's paginator
+    /// pages through a long list, one request per page: each page is charged to the
+    /// operation's token bucket and takes its own latency.
+    pub list_page_size: u32,
     /// Probability that a write to a target that another write is still modifying fails with
     /// ConcurrentModificationException (1.0: always).
     pub concurrent_modification_probability: f64,
@@ -99,6 +103,7 @@ impl Default for ServiceParams {
             max_policies: 1000,
             max_policy_size: 5120,
             max_tags_per_resource: 50,
+            list_page_size: 20,
             concurrent_modification_probability: 1.0,
             internal_error_probability: 0.0,
             account_creation: AccountCreation::default(),
@@ -218,6 +223,12 @@ impl ServiceParams {
             return Err((
                 "service.account_creation".into(),
                 "need 0 < median_s <= p95_s and 0 <= min_s <= max_s".into(),
+            ));
+        }
+        if !(1..=1000).contains(&self.list_page_size) {
+            return Err((
+                "service.list_page_size".into(),
+                "must be between 1 and 1000".into(),
             ));
         }
         if self.create_account_concurrency == 0 {

@@ -562,6 +562,21 @@ pub enum Response {
     Account(Account),
 }
 
+impl Response {
+    /// How many items a List response holds (`None` for other responses).
+    pub fn list_len(&self) -> Option<usize> {
+        match self {
+            Response::Roots(v) => Some(v.len()),
+            Response::Parents(v) => Some(v.len()),
+            Response::Accounts(v) => Some(v.len()),
+            Response::OrganizationalUnits(v) => Some(v.len()),
+            Response::Policies(v) => Some(v.len()),
+            Response::Tags(t) => Some(t.len()),
+            _ => None,
+        }
+    }
+}
+
 pub type ApiResult = Result<Response, ApiError>;
 
 /// A backend-neutral picture of an organization, for validation and comparison across backends.
