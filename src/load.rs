@@ -652,12 +652,6 @@ pub fn simulate(sc: &Scenario, spec: &LoadSpec, seed: u64) -> LoadReport {
     let mut failures = BTreeMap::new();
     let mut active: Vec<usize> = vec![0];
     loop {
-        for &e in &active {
-            while let Some(call) = engines[e].0.poll_call() {
-                let a = model.handle(now, &call.request, &mut rng);
-                queue.push(now + a.latency_ms, (e, call.id, a.result));
-            }
-        }
         // Engines that finished leave the active set.
         let mut still = Vec::with_capacity(active.len());
         for &e in &active {
@@ -679,21 +673,24 @@ pub fn simulate(sc: &Scenario, spec: &LoadSpec, seed: u64) -> LoadReport {
         active = still;
         // Waiting customers take the free slots.
         let base = offset.unwrap_or(0);
-        while active.len() < cap && !waiting.is_empty() && offset.is_some() {
-            let i = waiting.pop_front().expect("not empty");
+        while active.len() < cap && offset.is_some() {
+            let Some(i) = waiting.pop_front() else { break };
             let mut e = Engine::new(
                 customer_plan(&bare, &sized.customers[i]),
                 &cfg,
                 derive_seed(seed, &[5, i as u64]),
             );
             e.start(now);
-            while let Some(call) = e.poll_call() {
-                let a = model.handle(now, &call.request, &mut rng);
-                queue.push(now + a.latency_ms, (engines.len(), call.id, a.result));
-            }
             onboardings[i].start_ms = now - base;
             engines.push((e, Some(i)));
             active.push(engines.len() - 1);
+        }
+        // Every call the active engines want now goes to the service.
+        for &e in &active {
+            while let Some(call) = engines[e].0.poll_call() {
+                let a = model.handle(now, &call.request, &mut rng);
+                queue.push(now + a.latency_ms, (e, call.id, a.result));
+            }
         }
         let deadline = offset.map(|o| o + spec.duration_ms() + spec.grace_ms);
         let arrival_at = offset.and_then(|o| times.get(next_arrival).map(|t| t + o));
