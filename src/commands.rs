@@ -562,7 +562,7 @@ pub fn run_live(a: LiveArgs) -> u8 {
                     a.live.backend.as_str(),
                     endpoint.as_deref().map(|e| format!(" --endpoint {e}")).unwrap_or_default()
                 ),
-                &run.latencies_us,
+                run.calls.iter().map(|c| (c.0, c.1)),
                 &crate::org::profile::creation_times_ms(&run.trace),
             );
             if let Err(e) = write_file(path, profile.json()) {
@@ -753,14 +753,6 @@ pub fn load(a: LoadArgs) -> u8 {
         }
         let interrupted = seen.interrupted;
         if let Some(path) = a.write_profile {
-            let mut lat = crate::live::Latencies::new();
-            for (op, us, _) in &seen.calls {
-                if let Some(op) = crate::org::types::Operation::parse(op) {
-                    lat.entry(op)
-                        .or_insert_with(crate::live::latency_histogram)
-                        .saturating_record(*us);
-                }
-            }
             let profile = crate::org::profile::LatencyProfile::measured(
                 format!(
                     "orgsim load {} --backend {}{}",
@@ -771,7 +763,7 @@ pub fn load(a: LoadArgs) -> u8 {
                         .map(|e| format!(" --endpoint {e}"))
                         .unwrap_or_default()
                 ),
-                &lat,
+                seen.calls.iter().map(|c| (c.0, c.1)),
                 &seen.creations_ms,
             );
             if let Err(e) = write_file(path, profile.json()) {

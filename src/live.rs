@@ -6,18 +6,19 @@
 //! concurrently — as many as the engine has resources in flight, i.e. up to its `parallelism`;
 //! the engine's timers (backoff, provider retries, status polls) are real sleeps. Engine time is
 //! milliseconds since the start, times an optional scale (1 against a real endpoint; the `mock`
-//! backend may run faster than the wall clock). Each call's wall-clock latency is recorded per
-//! operation in an HDR histogram (microseconds).
+//! backend may run faster than the wall clock). Each call's wall-clock latency is recorded (in
+//! microseconds, with its operation and error code); a latency profile turns them into per-operation
+//! HDR histograms (`org::profile`).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use aws_sdk_organizations::Client;
-use hdrhistogram::Histogram;
 use tokio::sync::mpsc;
 
 use crate::engine::trace::Trace;
 use crate::engine::{DeployConfig, Engine};
+use crate::load::CallSample;
 use crate::org::sdk;
 use crate::org::types::{ApiResult, Operation};
 use crate::plan::Plan;
@@ -57,14 +58,6 @@ impl Clock {
     }
 }
 
-/// Wall-clock latencies per operation, in microseconds.
-pub type Latencies = BTreeMap<Operation, Histogram<u64>>;
-
-/// A new latency histogram: 1 µs to 1 h, 3 significant digits.
-pub fn latency_histogram() -> Histogram<u64> {
-    Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid histogram bounds")
-}
-
 /// What one live deployment did.
 #[derive(Debug)]
 pub struct LiveRun {
@@ -72,9 +65,8 @@ pub struct LiveRun {
     pub trace: Trace,
     /// Stopped by Ctrl-C before every resource was terminal.
     pub interrupted: bool,
-    pub latencies_us: Latencies,
     /// Every call: operation, wall-clock latency in µs, error code if it failed.
-    pub calls: Vec<(Operation, u64, Option<String>)>,
+    pub calls: Vec<CallSample>,
     /// Wall-clock duration of the apply.
     pub wall: Duration,
 }
@@ -92,7 +84,6 @@ pub async fn apply(
     let mut engine = Engine::new(plan, cfg, seed);
     let (tx, mut rx) = mpsc::unbounded_channel::<(u64, Operation, ApiResult, Duration)>();
     let mut in_flight = 0usize;
-    let mut latencies = Latencies::new();
     let mut calls = Vec::new();
     let mut interrupted = false;
     let ctrl_c = tokio::signal::ctrl_c();
@@ -123,7 +114,6 @@ pub async fn apply(
             Some((id, op, result, dt)) = rx.recv() => {
                 in_flight -= 1;
                 let us = (dt.as_micros() as u64).max(1);
-                latencies.entry(op).or_insert_with(latency_histogram).saturating_record(us);
                 calls.push((op, us, result.as_ref().err().map(|e| e.code.report_key())));
                 engine.handle_response(clock.now_ms(), id, result);
             }
@@ -142,7 +132,6 @@ pub async fn apply(
         plan,
         trace: engine.into_trace(),
         interrupted,
-        latencies_us: latencies,
         calls,
         wall: started.elapsed(),
     }
@@ -155,7 +144,7 @@ pub struct LiveLoad {
     pub bootstrap: LiveRun,
     pub onboardings: Vec<crate::load::Onboarding>,
     /// Calls of the onboardings that finished (or were stopped by Ctrl-C).
-    pub calls: Vec<(String, u64, Option<String>)>,
+    pub calls: Vec<CallSample>,
     pub failures: BTreeMap<String, usize>,
     /// Asynchronous account creation times seen (engine ms; see `org::profile`).
     pub creations_ms: Vec<u64>,
@@ -266,9 +255,7 @@ pub async fn load(
                 let Ok((i, start, end, run)) = joined else { continue };
                 let o = &mut onboardings[i];
                 o.start_ms = start;
-                for (op, us, err) in &run.calls {
-                    out.calls.push((op.as_str().to_string(), *us, err.clone()));
-                }
+                out.calls.extend(run.calls);
                 crate::load::count_failures(&run.trace, &mut out.failures);
                 out.creations_ms
                     .extend(crate::org::profile::creation_times_ms(&run.trace));

@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::engine::trace::Trace;
 use crate::engine::{DeployConfig, Engine};
 use crate::org::model::OrgModel;
-use crate::org::types::ApiResult;
+use crate::org::types::{ApiResult, Operation};
 use crate::plan::{self, Plan, ResourceKind};
 use crate::scenario::Scenario;
 use crate::sim::{derive_seed, EventQueue};
@@ -371,6 +371,9 @@ impl LoadSpec {
     }
 }
 
+/// One call: its operation, its latency in µs, and its error code if it failed.
+pub type CallSample = (Operation, u64, Option<String>);
+
 /// Everything a load test observed, before it is summarized.
 pub struct Observed<'a> {
     pub sc: &'a Scenario,
@@ -379,7 +382,7 @@ pub struct Observed<'a> {
     pub spec: &'a LoadSpec,
     pub onboardings: Vec<Onboarding>,
     /// Every call's (operation, latency in µs, error code if any), from all onboardings.
-    pub calls: Vec<(String, u64, Option<String>)>,
+    pub calls: Vec<CallSample>,
     /// CreateAccount failure reasons and timeouts, by code.
     pub failures: BTreeMap<String, usize>,
     /// When the test ended (ms), drain included.
@@ -409,7 +412,7 @@ pub fn summarize(o: Observed) -> LoadReport {
     let mut errors: BTreeMap<String, usize> = BTreeMap::new();
     let mut throttled = 0;
     for (op, us, err) in &o.calls {
-        per_op.entry(op.clone()).or_default().push(*us);
+        per_op.entry(op.as_str().to_string()).or_default().push(*us);
         if let Some(e) = err {
             *errors.entry(e.clone()).or_insert(0) += 1;
             if e == "TooManyRequestsException" {
@@ -597,15 +600,11 @@ pub fn onboarding_config(sc: &Scenario) -> DeployConfig {
     cfg
 }
 
-fn observe_trace(
-    t: &Trace,
-    calls: &mut Vec<(String, u64, Option<String>)>,
-    failures: &mut BTreeMap<String, usize>,
-) {
+fn observe_trace(t: &Trace, calls: &mut Vec<CallSample>, failures: &mut BTreeMap<String, usize>) {
     for c in &t.calls {
         if let Some(end) = c.end_ms {
             calls.push((
-                c.op.as_str().to_string(),
+                c.op,
                 (end - c.start_ms) * 1000,
                 c.error.as_ref().map(|e| e.report_key()),
             ));

@@ -22,6 +22,11 @@ use serde::{Deserialize, Serialize};
 use super::types::Operation;
 use crate::engine::trace::{Outcome, Trace};
 
+/// A latency histogram: 1 µs to 1 h, 3 significant digits.
+fn latency_histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid histogram bounds")
+}
+
 /// The quantiles stored for each distribution.
 pub const GRID: [f64; 11] = [0.0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1.0];
 
@@ -121,22 +126,28 @@ pub struct LatencyProfile {
 }
 
 impl LatencyProfile {
-    /// A profile from live measurements: call latencies in µs per operation, creation times in
-    /// ms.
+    /// A profile from live measurements: each call's operation and latency in µs, and the
+    /// account creation times in ms.
     pub fn measured(
         source: String,
-        latencies_us: &BTreeMap<Operation, Histogram<u64>>,
+        calls_us: impl IntoIterator<Item = (Operation, u64)>,
         creations_ms: &[u64],
     ) -> LatencyProfile {
-        let operations = latencies_us
+        let mut per_op: BTreeMap<Operation, Histogram<u64>> = BTreeMap::new();
+        for (op, us) in calls_us {
+            per_op
+                .entry(op)
+                .or_insert_with(latency_histogram)
+                .saturating_record(us.max(1));
+        }
+        let operations = per_op
             .iter()
-            .filter(|(_, h)| !h.is_empty())
             .map(|(op, h)| (op.as_str().to_string(), Quantiles::from_histogram_us(h)))
             .collect();
         let account_creation = if creations_ms.is_empty() {
             None
         } else {
-            let mut h = crate::live::latency_histogram();
+            let mut h = latency_histogram();
             for &ms in creations_ms {
                 h.saturating_record((ms * 1000).max(1));
             }
@@ -228,7 +239,7 @@ mod tests {
     use super::*;
 
     fn hist(us: &[u64]) -> Histogram<u64> {
-        let mut h = crate::live::latency_histogram();
+        let mut h = latency_histogram();
         for &v in us {
             h.record(v).unwrap();
         }
@@ -246,9 +257,9 @@ mod tests {
         // Between two stored points: linear.
         let mid = q.at(0.375);
         assert!((mid - (q.at(0.25) + q.at(0.5)) / 2.0).abs() < 1e-9);
-        let mut lat = BTreeMap::new();
-        lat.insert(Operation::CreateAccount, h);
-        let p = LatencyProfile::measured("test".into(), &lat, &[1000, 2000, 3000]);
+        let calls = (1..=1000).map(|i| (Operation::CreateAccount, i * 1000));
+        let p = LatencyProfile::measured("test".into(), calls, &[1000, 2000, 3000]);
+        assert_eq!(p.operations["CreateAccount"], q);
         let back: LatencyProfile = serde_json::from_str(&p.json()).unwrap();
         assert_eq!(back, p);
         assert!(back.check().is_ok());
@@ -260,7 +271,7 @@ mod tests {
     fn bad_profiles_are_refused() {
         let good = LatencyProfile::measured(
             "t".into(),
-            &[(Operation::ListRoots, hist(&[100, 200]))].into(),
+            [(Operation::ListRoots, 100), (Operation::ListRoots, 200)],
             &[],
         );
         let mut p = good.clone();
