@@ -16,6 +16,46 @@ pub fn install_ctrl_c() {
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
 }
 
+/// A progress bar on stderr with `template`, or `None` when stderr is not a terminal.
+fn progress_bar(len: u64, template: &str) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let b = indicatif::ProgressBar::new(len);
+    b.set_style(
+        indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(b)
+}
+
+/// Writes the latency profile a live command measured (`--write-latency-profile`); its source
+/// names the command (`run` or `load`), the scenario, the backend and the endpoint.
+fn write_profile(
+    path: &Path,
+    command: &str,
+    scenario: &Path,
+    target: &Target,
+    endpoint: Option<&str>,
+    calls: &[crate::load::CallSample],
+    creations_ms: &[u64],
+) -> Result<(), u8> {
+    let source = format!(
+        "orgsim {command} {} --backend {}{}",
+        scenario.display(),
+        target.backend.as_str(),
+        endpoint
+            .map(|e| format!(" --endpoint {e}"))
+            .unwrap_or_default()
+    );
+    let profile = crate::org::profile::LatencyProfile::measured(
+        source,
+        calls.iter().map(|c| (c.0, c.1)),
+        creations_ms,
+    );
+    write_file(path, profile.json()).map_err(fail)
+}
+
 /// Reads a latency profile for the model.
 pub fn read_profile(
     path: &Path,
@@ -88,18 +128,14 @@ pub fn sweep(a: SweepArgs) -> u8 {
             .unwrap_or(1)
     });
     install_ctrl_c();
-    let bar = if std::io::stderr().is_terminal() && total >= 200 {
-        let b = indicatif::ProgressBar::new(total);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
+    let bar = (total >= 200)
+        .then(|| {
+            progress_bar(
+                total,
                 "{spinner} {bar:40} {pos}/{len} replications · {elapsed} elapsed · ETA {eta}",
             )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        Some(b)
-    } else {
-        None
-    };
+        })
+        .flatten();
     let progress = || {
         if let Some(b) = &bar {
             b.inc(1);
@@ -555,18 +591,18 @@ pub fn run_live(a: LiveArgs) -> u8 {
             a.live.backend.as_str(),
         );
         if let Some(path) = a.write_profile {
-            let profile = crate::org::profile::LatencyProfile::measured(
-                format!(
-                    "orgsim run {} --backend {}{}",
-                    a.scenario_path.display(),
-                    a.live.backend.as_str(),
-                    endpoint.as_deref().map(|e| format!(" --endpoint {e}")).unwrap_or_default()
-                ),
-                run.calls.iter().map(|c| (c.0, c.1)),
-                &crate::org::profile::creation_times_ms(&run.trace),
-            );
-            if let Err(e) = write_file(path, profile.json()) {
-                return fail(e);
+            let creations = crate::org::profile::creation_times_ms(&run.trace);
+            let endpoint = endpoint.as_deref();
+            if let Err(code) = write_profile(
+                path,
+                "run",
+                a.scenario_path,
+                &target,
+                endpoint,
+                &run.calls,
+                &creations,
+            ) {
+                return code;
             }
         }
         if run.interrupted {
@@ -692,97 +728,10 @@ pub fn load(a: LoadArgs) -> u8 {
     let (report, interrupted) = if !live {
         (load::simulate(&sc, &spec, seed), false)
     } else {
-        let endpoint = match target.check() {
-            Ok(e) => e,
+        match live_load(&a, &sc, &spec, &times, seed, scale, &target) {
+            Ok(r) => r,
             Err(code) => return code,
-        };
-        let sized = crate::sweep::resize(&sc, times.len().max(1));
-        let mut sized_live = sized.clone();
-        sized_live.deploy = live_deploy_config(&sized, a.live.poll_interval);
-        let rt = match runtime() {
-            Ok(rt) => rt,
-            Err(code) => return code,
-        };
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let b = indicatif::ProgressBar::new(times.len() as u64);
-            b.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} {bar:30} {pos}/{len} onboardings done · {msg} · {elapsed}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            b.enable_steady_tick(std::time::Duration::from_millis(200));
-            b
-        });
-        let seen = rt.block_on(async {
-            let clock = crate::live::Clock::new(scale);
-            let (client, _mock) = target
-                .connect(endpoint.as_deref(), &sized_live, seed, clock)
-                .await?;
-            Ok::<_, u8>(
-                crate::live::load(
-                    &sized_live,
-                    &spec,
-                    &times,
-                    seed,
-                    &client,
-                    clock,
-                    bar.as_ref(),
-                )
-                .await,
-            )
-        });
-        if let Some(b) = &bar {
-            b.finish_and_clear();
         }
-        let seen = match seen {
-            Ok(s) => s,
-            Err(code) => return code,
-        };
-        let failed_boot = seen
-            .bootstrap
-            .trace
-            .resources
-            .iter()
-            .filter(|r| !r.outcome.is_success())
-            .count();
-        if failed_boot > 0 && !seen.bootstrap.interrupted {
-            eprintln!(
-                "warning: {failed_boot} shared resource(s) (OUs, policies, attachments) could not be deployed before the load; onboardings will fail"
-            );
-        }
-        let interrupted = seen.interrupted;
-        if let Some(path) = a.write_profile {
-            let profile = crate::org::profile::LatencyProfile::measured(
-                format!(
-                    "orgsim load {} --backend {}{}",
-                    a.scenario.display(),
-                    target.backend.as_str(),
-                    endpoint
-                        .as_deref()
-                        .map(|e| format!(" --endpoint {e}"))
-                        .unwrap_or_default()
-                ),
-                seen.calls.iter().map(|c| (c.0, c.1)),
-                &seen.creations_ms,
-            );
-            if let Err(e) = write_file(path, profile.json()) {
-                return fail(e);
-            }
-        }
-        (
-            load::summarize(load::Observed {
-                sc: &sc,
-                backend: target.backend.as_str(),
-                seed,
-                spec: &spec,
-                onboardings: seen.onboardings,
-                calls: seen.calls,
-                failures: seen.failures,
-                end_ms: seen.end_ms,
-            }),
-            interrupted,
-        )
     };
     let json = load::json(&report);
     let text = load::text(&report);
@@ -815,4 +764,75 @@ pub fn load(a: LoadArgs) -> u8 {
     } else {
         1
     }
+}
+
+/// `orgsim load --backend mock|sdk`: the live load test, its profile if asked, its report; and
+/// whether Ctrl-C stopped it.
+fn live_load(
+    a: &LoadArgs,
+    sc: &scenario::Scenario,
+    spec: &crate::load::LoadSpec,
+    times: &[u64],
+    seed: u64,
+    scale: f64,
+    target: &Target,
+) -> Result<(crate::load::LoadReport, bool), u8> {
+    let endpoint = target.check()?;
+    let mut sized = crate::sweep::resize(sc, times.len().max(1));
+    sized.deploy = live_deploy_config(&sized, a.live.poll_interval);
+    let rt = runtime()?;
+    let bar = progress_bar(
+        times.len() as u64,
+        "{spinner} {bar:30} {pos}/{len} onboardings done · {msg} · {elapsed}",
+    );
+    if let Some(b) = &bar {
+        b.enable_steady_tick(std::time::Duration::from_millis(200));
+    }
+    let seen = rt.block_on(async {
+        let clock = crate::live::Clock::new(scale);
+        let (client, _mock) = target
+            .connect(endpoint.as_deref(), &sized, seed, clock)
+            .await?;
+        Ok::<_, u8>(
+            crate::live::load(&sized, spec, times, seed, &client, clock, bar.as_ref()).await,
+        )
+    });
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let seen = seen?;
+    let failed_boot = seen
+        .bootstrap
+        .trace
+        .resources
+        .iter()
+        .filter(|r| !r.outcome.is_success())
+        .count();
+    if failed_boot > 0 && !seen.bootstrap.interrupted {
+        eprintln!(
+            "warning: {failed_boot} shared resource(s) (OUs, policies, attachments) could not be deployed before the load; onboardings will fail"
+        );
+    }
+    if let Some(path) = a.write_profile {
+        write_profile(
+            path,
+            "load",
+            a.scenario,
+            target,
+            endpoint.as_deref(),
+            &seen.calls,
+            &seen.creations_ms,
+        )?;
+    }
+    let report = crate::load::summarize(crate::load::Observed {
+        sc,
+        backend: target.backend.as_str(),
+        seed,
+        spec,
+        onboardings: seen.onboardings,
+        calls: seen.calls,
+        failures: seen.failures,
+        end_ms: seen.end_ms,
+    });
+    Ok((report, seen.interrupted))
 }
