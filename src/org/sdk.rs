@@ -166,6 +166,19 @@ macro_rules! cv_reason {
     };
 }
 
+/// Every page of a paginated call (the SDK's paginator), or its first error, mapped; in the
+/// enclosing function, which returns `ApiResult`.
+macro_rules! all_pages {
+    ($builder:expr) => {
+        $builder
+            .into_paginator()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| map_error(e, no_reason))?
+    };
+}
+
 fn no_reason<E>(_: &E) -> Option<String> {
     None
 }
@@ -245,13 +258,7 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
     let scp = t::PolicyType::ServiceControlPolicy;
     match req {
         Request::ListRoots => {
-            let pages = client
-                .list_roots()
-                .into_paginator()
-                .send()
-                .collect::<Result<Vec<_>, _>>()
-                .await
-                .map_err(|e| map_error(e, no_reason))?;
+            let pages = all_pages!(client.list_roots());
             let out: Vec<_> = pages
                 .iter()
                 .flat_map(|r| r.roots())
@@ -397,14 +404,7 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
             Ok(Response::Empty)
         }
         Request::ListParents { child_id } => {
-            let pages = client
-                .list_parents()
-                .child_id(child_id)
-                .into_paginator()
-                .send()
-                .collect::<Result<Vec<_>, _>>()
-                .await
-                .map_err(|e| map_error(e, no_reason))?;
+            let pages = all_pages!(client.list_parents().child_id(child_id));
             let out: Vec<_> = pages
                 .iter()
                 .flat_map(|r| r.parents())
@@ -419,14 +419,7 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
             Ok(Response::Parents(out))
         }
         Request::ListAccountsForParent { parent_id } => {
-            let pages = client
-                .list_accounts_for_parent()
-                .parent_id(parent_id)
-                .into_paginator()
-                .send()
-                .collect::<Result<Vec<_>, _>>()
-                .await
-                .map_err(|e| map_error(e, no_reason))?;
+            let pages = all_pages!(client.list_accounts_for_parent().parent_id(parent_id));
             let out: Vec<_> = pages
                 .iter()
                 .flat_map(|r| r.accounts())
@@ -435,14 +428,9 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
             Ok(Response::Accounts(out))
         }
         Request::ListOrganizationalUnitsForParent { parent_id } => {
-            let pages = client
+            let pages = all_pages!(client
                 .list_organizational_units_for_parent()
-                .parent_id(parent_id)
-                .into_paginator()
-                .send()
-                .collect::<Result<Vec<_>, _>>()
-                .await
-                .map_err(|e| map_error(e, no_reason))?;
+                .parent_id(parent_id));
             let out: Vec<_> = pages
                 .iter()
                 .flat_map(|r| r.organizational_units())
@@ -451,13 +439,7 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
             Ok(Response::OrganizationalUnits(out))
         }
         Request::ListAccounts => {
-            let pages = client
-                .list_accounts()
-                .into_paginator()
-                .send()
-                .collect::<Result<Vec<_>, _>>()
-                .await
-                .map_err(|e| map_error(e, no_reason))?;
+            let pages = all_pages!(client.list_accounts());
             let out: Vec<_> = pages
                 .iter()
                 .flat_map(|r| r.accounts())
@@ -466,14 +448,7 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
             Ok(Response::Accounts(out))
         }
         Request::ListPolicies => {
-            let pages = client
-                .list_policies()
-                .filter(scp.clone())
-                .into_paginator()
-                .send()
-                .collect::<Result<Vec<_>, _>>()
-                .await
-                .map_err(|e| map_error(e, no_reason))?;
+            let pages = all_pages!(client.list_policies().filter(scp.clone()));
             let out: Vec<_> = pages
                 .iter()
                 .flat_map(|r| r.policies())
@@ -482,15 +457,10 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
             Ok(Response::Policies(out))
         }
         Request::ListPoliciesForTarget { target_id } => {
-            let pages = client
+            let pages = all_pages!(client
                 .list_policies_for_target()
                 .target_id(target_id)
-                .filter(scp.clone())
-                .into_paginator()
-                .send()
-                .collect::<Result<Vec<_>, _>>()
-                .await
-                .map_err(|e| map_error(e, no_reason))?;
+                .filter(scp.clone()));
             let out: Vec<_> = pages
                 .iter()
                 .flat_map(|r| r.policies())
@@ -499,14 +469,7 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
             Ok(Response::Policies(out))
         }
         Request::ListTagsForResource { resource_id } => {
-            let pages = client
-                .list_tags_for_resource()
-                .resource_id(resource_id)
-                .into_paginator()
-                .send()
-                .collect::<Result<Vec<_>, _>>()
-                .await
-                .map_err(|e| map_error(e, no_reason))?;
+            let pages = all_pages!(client.list_tags_for_resource().resource_id(resource_id));
             let out: Tags = pages
                 .iter()
                 .flat_map(|r| r.tags())
