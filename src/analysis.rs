@@ -540,7 +540,6 @@ pub fn analyze(
             .service
             .latency_profile
             .as_ref()
-            .filter(|_| backend == "sim")
             .map(|p| p.source.clone()),
         customers: sc.customers.len(),
         resources,

@@ -30,10 +30,9 @@ use crate::stats;
 // ---------------------------------------------------------------------------------------------
 // Parsing: durations, rates, stages, thresholds.
 
-/// `"90s"`, `"15m"`, `"1h30m"`, `"500ms"`, or a number of seconds → milliseconds.
-pub fn parse_duration_ms(s: &str) -> Result<u64, String> {
-    crate::scenario::parse_duration_ms(s)
-}
+/// `"90s"`, `"15m"`, `"1h30m"`, `"500ms"`, or a number of seconds → milliseconds: the scenario
+/// loader's own parser.
+pub use crate::scenario::parse_duration_ms;
 
 /// `"2/min"`, `"0.5/s"`, `"30/h"` → arrivals per minute.
 pub fn parse_rate_per_min(s: &str) -> Result<f64, String> {
@@ -529,7 +528,6 @@ pub fn summarize(o: Observed) -> LoadReport {
             .service
             .latency_profile
             .as_ref()
-            .filter(|_| o.backend == "sim")
             .map(|p| p.source.clone()),
         seed: o.seed,
         arrivals: o.spec.arrivals,

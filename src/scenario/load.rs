@@ -404,7 +404,7 @@ fn seconds_to_ms(s: f64) -> Result<u64, String> {
 
 /// Parses `"1h30m"`, `"90s"`, `"2.5m"`, `"500ms"` (units `h`, `m`, `s`, `ms`; a bare number is
 /// seconds) into milliseconds.
-pub(crate) fn parse_duration_ms(text: &str) -> Result<u64, String> {
+pub fn parse_duration_ms(text: &str) -> Result<u64, String> {
     let bad = || {
         format!("`{text}` is not a duration; write e.g. \"90s\", \"15m\", \"1h30m\" or \"500ms\"")
     };

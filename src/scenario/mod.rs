@@ -230,6 +230,6 @@ pub struct ScenarioError {
 
 mod load;
 mod tiers;
-pub(crate) use load::parse_duration_ms;
+pub use load::parse_duration_ms;
 pub use load::{load, parse};
 pub use tiers::builtin_tiers;
