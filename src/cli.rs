@@ -61,24 +61,6 @@ pub struct LiveOpts {
     pub time_scale: Option<f64>,
 }
 
-/// `--arrivals`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ArrivalsArg {
-    /// Exponential gaps: a Poisson process at the rate.
-    Poisson,
-    /// Evenly spaced at the rate.
-    Uniform,
-}
-
-impl From<ArrivalsArg> for crate::load::Arrivals {
-    fn from(a: ArrivalsArg) -> Self {
-        match a {
-            ArrivalsArg::Poisson => crate::load::Arrivals::Poisson,
-            ArrivalsArg::Uniform => crate::load::Arrivals::Uniform,
-        }
-    }
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Deploy a scenario once and report timing, conflicts, validation and financials.
@@ -213,7 +195,7 @@ pub enum Command {
         stages: Option<String>,
         /// How arrivals are spaced (default: the scenario's, else poisson).
         #[arg(long, value_enum)]
-        arrivals: Option<ArrivalsArg>,
+        arrivals: Option<crate::load::Arrivals>,
         /// A threshold that makes the command exit 1 when broken (repeatable; added to the
         /// scenario's): `p95 onboarding < 15m`, `p99 CreateAccount < 2s`, `error rate < 1%`,
         /// `throughput > 2/min`.

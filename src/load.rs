@@ -79,7 +79,7 @@ pub fn parse_stages(s: &str) -> Result<Vec<Stage>, String> {
 }
 
 /// How arrivals are spaced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Arrivals {
     /// A Poisson process (exponential gaps) at the given rate.

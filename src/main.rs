@@ -173,7 +173,7 @@ fn main() -> ExitCode {
             rate: rate.as_deref(),
             duration: duration.as_deref(),
             stages: stages.as_deref(),
-            arrivals: arrivals.map(Into::into),
+            arrivals,
             thresholds: &thresholds,
             max_concurrent,
             grace: grace.as_deref(),
