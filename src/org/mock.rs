@@ -178,6 +178,19 @@ fn client_for(st: &Arc<State>) -> Client {
         rule!(st, describe_account, |i| Request::DescribeAccount {
             account_id: s(i.account_id()),
         }),
+        rule!(st, describe_organizational_unit, |i| {
+            Request::DescribeOrganizationalUnit {
+                organizational_unit_id: s(i.organizational_unit_id()),
+            }
+        }),
+        rule!(st, describe_policy, |i| Request::DescribePolicy {
+            policy_id: s(i.policy_id()),
+        }),
+        rule!(st, list_targets_for_policy, |i| {
+            Request::ListTargetsForPolicy {
+                policy_id: s(i.policy_id()),
+            }
+        }),
     ];
     let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
     for r in &rules {
@@ -266,5 +279,7 @@ fn response_json(r: &Response) -> Value {
             json!({ "Tags": t.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect::<Vec<_>>() })
         }
         Response::Account(a) => json!({ "Account": account(a) }),
+        Response::PolicyTargets(ts) => json!({ "Targets": ts.iter().map(|t| json!({
+            "TargetId": t.target_id, "Name": t.name, "Type": t.kind.as_str() })).collect::<Vec<_>>() }),
     }
 }

@@ -28,8 +28,8 @@ use super::params::{Bucket, ServiceParams};
 use super::types::{
     Account, AccountNode, ApiError, ApiResult, ConstraintViolationReason as Cv,
     CreateAccountFailureReason, CreateAccountState, CreateAccountStatus, ErrorCode, Operation,
-    OrgSnapshot, OrganizationalUnit, OuNode, Parent, ParentType, PolicySummary, Request, Response,
-    Root, Tags,
+    OrgSnapshot, OrganizationalUnit, OuNode, Parent, ParentType, PolicySummary, PolicyTarget,
+    Request, Response, Root, Tags, TargetKind,
 };
 use crate::scenario::OrganizationConfig;
 
@@ -154,6 +154,9 @@ impl OuRec {
 struct PolicyRec {
     summary: PolicySummary,
     tags: Tags,
+    /// The targets it is attached to, by attachment sequence number (so in attachment order):
+    /// the reverse of `OrgModel::attachments`, for ListTargetsForPolicy.
+    targets: BTreeMap<u64, String>,
 }
 
 #[derive(Debug, Clone)]
@@ -330,6 +333,7 @@ impl OrgModel {
                 aws_managed: true,
             },
             tags: Tags::new(),
+            targets: BTreeMap::new(),
         });
         m.attach(FULL_AWS_ACCESS_ID, ROOT_ID);
         m.add_account(
@@ -594,6 +598,27 @@ impl OrgModel {
                 Some(&i) => Ok(Response::Account(self.accounts[i].api())),
                 None => Self::account_not_found(),
             },
+            Request::DescribeOrganizationalUnit { organizational_unit_id } => {
+                match self.ou_index.get(organizational_unit_id) {
+                    Some(&i) => Ok(Response::OrganizationalUnit(self.ous[i].api())),
+                    None => err(
+                        ErrorCode::OrganizationalUnitNotFoundException,
+                        "We can't find an OU with the OrganizationalUnitId that you specified.",
+                    ),
+                }
+            }
+            Request::DescribePolicy { policy_id } => match self.policy_index.get(policy_id) {
+                Some(&i) => Ok(Response::Policy(self.policies[i].summary.clone())),
+                None => Self::policy_not_found(),
+            },
+            Request::ListTargetsForPolicy { policy_id } => {
+                let Some(&i) = self.policy_index.get(policy_id) else {
+                    return Self::policy_not_found();
+                };
+                Ok(Response::PolicyTargets(
+                    self.policies[i].targets.values().filter_map(|t| self.policy_target(t)).collect(),
+                ))
+            }
         }
     }
 
@@ -696,6 +721,7 @@ impl OrgModel {
         self.push_policy(PolicyRec {
             summary: summary.clone(),
             tags: tags.clone(),
+            targets: BTreeMap::new(),
         });
         Ok(Response::Policy(summary))
     }
@@ -742,7 +768,10 @@ impl OrgModel {
         if attached.len() <= 1 {
             return cv(Cv::MinPolicyTypeAttachmentLimitExceeded);
         }
-        attached.remove(pos);
+        let (seq, _) = attached.remove(pos);
+        if let Some(&i) = self.policy_index.get(policy_id) {
+            self.policies[i].targets.remove(&seq);
+        }
         Ok(Response::Empty)
     }
 
@@ -918,6 +947,26 @@ impl OrgModel {
             .entry(target_id.to_string())
             .or_default()
             .push((self.attach_seq, policy_id.to_string()));
+        if let Some(&i) = self.policy_index.get(policy_id) {
+            self.policies[i]
+                .targets
+                .insert(self.attach_seq, target_id.to_string());
+        }
+    }
+
+    /// A policy target as ListTargetsForPolicy lists it (`None`: not a root, OU or account).
+    fn policy_target(&self, id: &str) -> Option<PolicyTarget> {
+        let (name, kind) = match self.entity(id)? {
+            Entity::Root => (&self.root.name, TargetKind::Root),
+            Entity::Ou(i) => (&self.ous[i].name, TargetKind::OrganizationalUnit),
+            Entity::Account(i) => (&self.accounts[i].name, TargetKind::Account),
+            Entity::Policy(_) => return None,
+        };
+        Some(PolicyTarget {
+            target_id: id.to_string(),
+            name: name.clone(),
+            kind,
+        })
     }
 
     /// Accepted, not-failed creations still in progress.

@@ -136,8 +136,14 @@ pub fn default_bucket(op: Operation) -> Bucket {
         ListAccounts => (8.0, 12.0),
         DescribeAccount => (20.0, 30.0),
         ListRoots => (1.0, 2.0),
-        // Not in the published table: treated like the other list calls.
-        ListPolicies | ListPoliciesForTarget | ListTagsForResource => (5.0, 8.0),
+        // Not in the published table: treated like the other list calls (the two Describe calls
+        // too).
+        ListPolicies
+        | ListPoliciesForTarget
+        | ListTagsForResource
+        | DescribeOrganizationalUnit
+        | DescribePolicy
+        | ListTargetsForPolicy => (5.0, 8.0),
     };
     Bucket { rate, burst }
 }

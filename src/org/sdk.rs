@@ -28,7 +28,8 @@ use aws_sdk_organizations::Client;
 use super::types::{
     Account, AccountNode, ApiError, ApiResult, ConstraintViolationReason,
     CreateAccountFailureReason, CreateAccountState, CreateAccountStatus, ErrorCode, OrgSnapshot,
-    OrganizationalUnit, OuNode, Parent, ParentType, PolicySummary, Request, Response, Root, Tags,
+    OrganizationalUnit, OuNode, Parent, ParentType, PolicySummary, PolicyTarget, Request, Response,
+    Root, Tags, TargetKind,
 };
 
 /// The region used when the standard chain gives none.
@@ -487,6 +488,48 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
             r.account()
                 .map(|a| Response::Account(account(a)))
                 .ok_or_else(|| missing("Account"))
+        }
+        Request::DescribeOrganizationalUnit {
+            organizational_unit_id,
+        } => {
+            let r = client
+                .describe_organizational_unit()
+                .organizational_unit_id(organizational_unit_id)
+                .send()
+                .await
+                .map_err(|e| map_error(e, no_reason))?;
+            r.organizational_unit()
+                .map(|o| Response::OrganizationalUnit(ou(o)))
+                .ok_or_else(|| missing("OrganizationalUnit"))
+        }
+        Request::DescribePolicy { policy_id } => {
+            let r = client
+                .describe_policy()
+                .policy_id(policy_id)
+                .send()
+                .await
+                .map_err(|e| map_error(e, no_reason))?;
+            r.policy()
+                .and_then(|p| p.policy_summary())
+                .map(|p| Response::Policy(policy(p)))
+                .ok_or_else(|| missing("Policy"))
+        }
+        Request::ListTargetsForPolicy { policy_id } => {
+            let pages = all_pages!(client.list_targets_for_policy().policy_id(policy_id));
+            let out: Vec<_> = pages
+                .iter()
+                .flat_map(|r| r.targets())
+                .map(|x| PolicyTarget {
+                    target_id: s(x.target_id()),
+                    name: s(x.name()),
+                    kind: match x.r#type() {
+                        Some(t::TargetType::Root) => TargetKind::Root,
+                        Some(t::TargetType::Account) => TargetKind::Account,
+                        _ => TargetKind::OrganizationalUnit,
+                    },
+                })
+                .collect();
+            Ok(Response::PolicyTargets(out))
         }
     }
 }

@@ -28,10 +28,13 @@ pub enum Operation {
     ListPoliciesForTarget,
     ListTagsForResource,
     DescribeAccount,
+    DescribeOrganizationalUnit,
+    DescribePolicy,
+    ListTargetsForPolicy,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 18] = [
+    pub const ALL: [Operation; 21] = [
         Operation::ListRoots,
         Operation::CreateOrganizationalUnit,
         Operation::CreatePolicy,
@@ -50,6 +53,9 @@ impl Operation {
         Operation::ListPoliciesForTarget,
         Operation::ListTagsForResource,
         Operation::DescribeAccount,
+        Operation::DescribeOrganizationalUnit,
+        Operation::DescribePolicy,
+        Operation::ListTargetsForPolicy,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +78,9 @@ impl Operation {
             Operation::ListPoliciesForTarget => "ListPoliciesForTarget",
             Operation::ListTagsForResource => "ListTagsForResource",
             Operation::DescribeAccount => "DescribeAccount",
+            Operation::DescribeOrganizationalUnit => "DescribeOrganizationalUnit",
+            Operation::DescribePolicy => "DescribePolicy",
+            Operation::ListTargetsForPolicy => "ListTargetsForPolicy",
         }
     }
 
@@ -173,6 +182,16 @@ pub enum Request {
     DescribeAccount {
         account_id: String,
     },
+    DescribeOrganizationalUnit {
+        organizational_unit_id: String,
+    },
+    DescribePolicy {
+        policy_id: String,
+    },
+    /// The roots, OUs and accounts a policy is attached to, in attachment order.
+    ListTargetsForPolicy {
+        policy_id: String,
+    },
 }
 
 impl Request {
@@ -198,6 +217,9 @@ impl Request {
             Request::ListPoliciesForTarget { .. } => Operation::ListPoliciesForTarget,
             Request::ListTagsForResource { .. } => Operation::ListTagsForResource,
             Request::DescribeAccount { .. } => Operation::DescribeAccount,
+            Request::DescribeOrganizationalUnit { .. } => Operation::DescribeOrganizationalUnit,
+            Request::DescribePolicy { .. } => Operation::DescribePolicy,
+            Request::ListTargetsForPolicy { .. } => Operation::ListTargetsForPolicy,
         }
     }
 }
@@ -545,6 +567,33 @@ pub struct Parent {
     pub kind: ParentType,
 }
 
+/// `PolicyTargetSummary.Type`: what a policy is attached to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetKind {
+    Root,
+    OrganizationalUnit,
+    Account,
+}
+
+impl TargetKind {
+    /// As AWS spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::Root => "ROOT",
+            TargetKind::OrganizationalUnit => "ORGANIZATIONAL_UNIT",
+            TargetKind::Account => "ACCOUNT",
+        }
+    }
+}
+
+/// `PolicyTargetSummary`: one entry of a ListTargetsForPolicy answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyTarget {
+    pub target_id: String,
+    pub name: String,
+    pub kind: TargetKind,
+}
+
 /// A successful answer from the service. Variants follow the operations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Response {
@@ -560,6 +609,8 @@ pub enum Response {
     Policies(Vec<PolicySummary>),
     Tags(Tags),
     Account(Account),
+    /// ListTargetsForPolicy.
+    PolicyTargets(Vec<PolicyTarget>),
 }
 
 impl Response {
@@ -572,6 +623,7 @@ impl Response {
             Response::OrganizationalUnits(v) => Some(v.len()),
             Response::Policies(v) => Some(v.len()),
             Response::Tags(t) => Some(t.len()),
+            Response::PolicyTargets(v) => Some(v.len()),
             _ => None,
         }
     }
