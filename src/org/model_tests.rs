@@ -1261,6 +1261,189 @@ fn read_operations() {
     );
 }
 
+#[test]
+fn describe_organizational_unit_answers_the_ou_or_not_found() {
+    let mut t = T::new(loose(), org());
+    let created = match ok(&t.ou(0, ROOT_ID, "A")) {
+        Response::OrganizationalUnit(o) => o,
+        r => panic!("{r:?}"),
+    };
+    let b = t.ou_id(0, &created.id, "B");
+    let describe = |t: &mut T, id: &str| {
+        t.call(
+            0,
+            Request::DescribeOrganizationalUnit {
+                organizational_unit_id: id.into(),
+            },
+        )
+    };
+    assert_eq!(
+        ok(&describe(&mut t, &created.id)),
+        Response::OrganizationalUnit(created.clone())
+    );
+    match ok(&describe(&mut t, &b)) {
+        Response::OrganizationalUnit(o) => {
+            assert_eq!((o.id.as_str(), o.name.as_str()), (b.as_str(), "B"))
+        }
+        r => panic!("{r:?}"),
+    }
+    // Neither an unknown id nor the root nor an account is an OU.
+    for id in ["ou-sim1-99999999", ROOT_ID, "111111111111"] {
+        assert_eq!(
+            code(&describe(&mut t, id)),
+            ErrorCode::OrganizationalUnitNotFoundException,
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn describe_policy_answers_the_summary_or_not_found() {
+    let mut t = T::new(loose(), org());
+    let created = match ok(&t.policy(0, "P")) {
+        Response::Policy(p) => p,
+        r => panic!("{r:?}"),
+    };
+    let describe = |t: &mut T, id: &str| {
+        t.call(
+            0,
+            Request::DescribePolicy {
+                policy_id: id.into(),
+            },
+        )
+    };
+    assert_eq!(
+        ok(&describe(&mut t, &created.id)),
+        Response::Policy(created.clone())
+    );
+    assert!(!created.aws_managed);
+    match ok(&describe(&mut t, FULL_AWS_ACCESS_ID)) {
+        Response::Policy(p) => {
+            assert_eq!(
+                (p.id.as_str(), p.name.as_str(), p.aws_managed),
+                (FULL_AWS_ACCESS_ID, FULL_AWS_ACCESS_NAME, true)
+            );
+        }
+        r => panic!("{r:?}"),
+    }
+    for id in ["p-99999999", ROOT_ID] {
+        assert_eq!(
+            code(&describe(&mut t, id)),
+            ErrorCode::PolicyNotFoundException,
+            "{id}"
+        );
+    }
+}
+
+fn targets(t: &mut T, now: u64, policy: &str) -> Answer {
+    t.call(
+        now,
+        Request::ListTargetsForPolicy {
+            policy_id: policy.into(),
+        },
+    )
+}
+
+fn target_list(a: &Answer) -> Vec<(String, String, TargetKind)> {
+    match ok(a) {
+        Response::PolicyTargets(v) => v
+            .into_iter()
+            .map(|x| (x.target_id, x.name, x.kind))
+            .collect(),
+        r => panic!("{r:?}"),
+    }
+}
+
+#[test]
+fn list_targets_for_policy_in_attachment_order() {
+    let mut t = T::new(loose(), big_org());
+    let ou = t.ou_id(0, ROOT_ID, "A");
+    let acct = t.account(0, "a@example.com");
+    let now = 2_000_000;
+    let p = t.policy_id(now, "P");
+    assert!(target_list(&targets(&mut t, now, &p)).is_empty());
+    // Attached to the account first, then to the OU (the reverse of their creation order).
+    ok(&t.attach(now, &p, &acct));
+    ok(&t.attach(now, &p, &ou));
+    let want = vec![
+        (
+            acct.clone(),
+            "acct a@example.com".to_string(),
+            TargetKind::Account,
+        ),
+        (ou.clone(), "A".to_string(), TargetKind::OrganizationalUnit),
+    ];
+    assert_eq!(target_list(&targets(&mut t, now, &p)), want);
+    // FullAWSAccess: the root, the management account, the OU, the new account.
+    assert_eq!(
+        target_list(&targets(&mut t, now, FULL_AWS_ACCESS_ID)),
+        [
+            (ROOT_ID.to_string(), "Root".to_string(), TargetKind::Root),
+            (
+                "111111111111".to_string(),
+                "Management".to_string(),
+                TargetKind::Account
+            ),
+            (ou.clone(), "A".to_string(), TargetKind::OrganizationalUnit),
+            (
+                acct.clone(),
+                "acct a@example.com".to_string(),
+                TargetKind::Account
+            ),
+        ]
+    );
+    // A detached target leaves the list; attached again, it comes last.
+    ok(&t.detach(now, &p, &acct));
+    assert_eq!(target_list(&targets(&mut t, now, &p)), want[1..]);
+    ok(&t.attach(now, &p, &acct));
+    assert_eq!(
+        target_list(&targets(&mut t, now, &p)),
+        [want[1].clone(), want[0].clone()]
+    );
+    // Unknown policy (an OU id is not a policy id either).
+    for id in ["p-99999999", ou.as_str()] {
+        assert_eq!(
+            code(&targets(&mut t, now, id)),
+            ErrorCode::PolicyNotFoundException,
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn list_targets_for_policy_comes_in_pages() {
+    // Page size 2, three targets: two requests, two tokens, two latencies.
+    let mut p = loose();
+    p.list_page_size = 2;
+    p.read_latency = LatencyRange {
+        min_ms: 10,
+        max_ms: 10,
+    };
+    p.throttle.insert(
+        "ListTargetsForPolicy".into(),
+        Bucket {
+            rate: 0.001,
+            burst: 3.0,
+        },
+    );
+    let mut t = T::new(p, org());
+    let ou = t.ou_id(0, ROOT_ID, "A");
+    let pol = t.policy_id(0, "P");
+    for target in [ROOT_ID, ou.as_str(), "111111111111"] {
+        ok(&t.attach(0, &pol, target));
+    }
+    let a = targets(&mut t, 0, &pol);
+    assert_eq!(target_list(&a).len(), 3);
+    assert_eq!(a.latency_ms, 20, "two pages of 10 ms");
+    // One of the three tokens is left: the same listing gets its first page, not its second.
+    let b = targets(&mut t, 0, &pol);
+    assert_eq!(code(&b), ErrorCode::TooManyRequestsException);
+    assert_eq!(b.latency_ms, 20, "throttled on the second page");
+    let c = targets(&mut t, 0, &pol);
+    assert_eq!(code(&c), ErrorCode::TooManyRequestsException);
+    assert_eq!(c.latency_ms, 10, "throttled on the first page");
+}
+
 // ---- snapshot and determinism -------------------------------------------------------------
 
 #[test]
