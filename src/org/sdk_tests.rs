@@ -250,6 +250,114 @@ async fn model_errors_survive_the_sdk_round_trip() {
     }
 }
 
+/// The read calls a deployer makes after creating, through the real SDK client against the
+/// `mock` backend: each request goes out through the SDK's serializer, the rule turns it into the
+/// model's request, and the model's answer (or error) comes back through the SDK's deserializer.
+#[tokio::test]
+async fn the_mock_backend_answers_the_read_backs_through_the_sdk() {
+    // The model's latency is not slept: without this, attaching the policy just created would
+    // fall in CreatePolicy's lock window.
+    let text = "name = \"t\"\n[service]\nconcurrent_modification_probability = 0.0\n\
+        [[customers]]\nname = \"A\"\ntier = \"fintech\"\nemail = \"a@example.com\"\n";
+    let sc = crate::scenario::parse(text, std::path::Path::new("t.toml")).unwrap();
+    let m = crate::org::mock::MockService::new(&sc, 1, crate::live::Clock::new(1.0));
+    let c = m.client();
+    let snap = m.snapshot();
+    let (root, mgmt) = (snap.root_id, snap.management_account_id);
+    let ou = match call(
+        c,
+        &Request::CreateOrganizationalUnit {
+            parent_id: root.clone(),
+            name: "Customers".into(),
+            tags: Tags::new(),
+        },
+    )
+    .await
+    {
+        Ok(Response::OrganizationalUnit(o)) => o,
+        other => panic!("{other:?}"),
+    };
+    let p = match call(
+        c,
+        &Request::CreatePolicy {
+            name: "Guard".into(),
+            description: "d".into(),
+            content: r#"{"Version":"2012-10-17","Statement":[]}"#.into(),
+            tags: Tags::new(),
+        },
+    )
+    .await
+    {
+        Ok(Response::Policy(p)) => p,
+        other => panic!("{other:?}"),
+    };
+    let attach = Request::AttachPolicy {
+        policy_id: p.id.clone(),
+        target_id: ou.id.clone(),
+    };
+    assert_eq!(call(c, &attach).await, Ok(Response::Empty));
+
+    let describe_ou = |id: &str| Request::DescribeOrganizationalUnit {
+        organizational_unit_id: id.into(),
+    };
+    assert_eq!(
+        call(c, &describe_ou(&ou.id)).await,
+        Ok(Response::OrganizationalUnit(ou.clone()))
+    );
+    let describe_policy = |id: &str| Request::DescribePolicy {
+        policy_id: id.into(),
+    };
+    assert_eq!(
+        call(c, &describe_policy(&p.id)).await,
+        Ok(Response::Policy(p.clone()))
+    );
+    match call(c, &describe_policy("p-FullAWSAccess")).await {
+        Ok(Response::Policy(f)) => {
+            assert_eq!((f.name.as_str(), f.aws_managed), ("FullAWSAccess", true));
+        }
+        other => panic!("{other:?}"),
+    }
+    let targets = |id: &str| Request::ListTargetsForPolicy {
+        policy_id: id.into(),
+    };
+    let target = |id: &str, name: &str, kind| PolicyTarget {
+        target_id: id.into(),
+        name: name.into(),
+        kind,
+    };
+    assert_eq!(
+        call(c, &targets(&p.id)).await,
+        Ok(Response::PolicyTargets(vec![target(
+            &ou.id,
+            "Customers",
+            TargetKind::OrganizationalUnit
+        )]))
+    );
+    // Every kind of target survives the wire.
+    assert_eq!(
+        call(c, &targets("p-FullAWSAccess")).await,
+        Ok(Response::PolicyTargets(vec![
+            target(&root, "Root", TargetKind::Root),
+            target(&mgmt, "Management", TargetKind::Account),
+            target(&ou.id, "Customers", TargetKind::OrganizationalUnit),
+        ]))
+    );
+
+    let code = |r: ApiResult| r.unwrap_err().code;
+    assert_eq!(
+        code(call(c, &describe_ou("ou-sim1-99999999")).await),
+        ErrorCode::OrganizationalUnitNotFoundException
+    );
+    assert_eq!(
+        code(call(c, &describe_policy("p-99999999")).await),
+        ErrorCode::PolicyNotFoundException
+    );
+    assert_eq!(
+        code(call(c, &targets("p-99999999")).await),
+        ErrorCode::PolicyNotFoundException
+    );
+}
+
 #[test]
 fn loopback_detection() {
     for u in [
