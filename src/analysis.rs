@@ -26,6 +26,8 @@ pub struct Report {
     pub description: Option<String>,
     pub seed: u64,
     pub backend: String,
+    /// The deployer profile that applied the plan (`terraform-aws`, ...).
+    pub deployer: &'static str,
     /// The measured latency profile the model used (its `source`), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latency_profile: Option<String>,
@@ -75,6 +77,9 @@ pub struct ResourceItem {
     /// Seconds spent waiting: SDK backoff, provider retries, status polling.
     pub backoff_s: f64,
     pub poll_s: f64,
+    /// Account factory: seconds from the account in its OU to the account ready.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioning_s: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -318,8 +323,13 @@ pub fn analyze(
             start_s: rec.start_ms.map(secs),
             end_s: rec.end_ms.map(secs),
             calls: calls_of[i],
-            backoff_s: wait(&|k| k != WaitKind::Poll),
+            backoff_s: wait(&|k| matches!(k, WaitKind::Backoff | WaitKind::ProviderRetry)),
             poll_s: wait(&|k| k == WaitKind::Poll),
+            provisioning_s: rec
+                .waits
+                .iter()
+                .any(|w| w.kind == WaitKind::Provisioning)
+                .then(|| wait(&|k| k == WaitKind::Provisioning)),
             code,
             detail,
         });
@@ -536,6 +546,7 @@ pub fn analyze(
         description: sc.description.clone(),
         seed,
         backend: backend.to_string(),
+        deployer: sc.deploy.deployer.as_str(),
         latency_profile: sc
             .service
             .latency_profile

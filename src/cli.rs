@@ -4,6 +4,18 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::engine::Deployer;
+
+/// `--deployer NAME`: one of the deployer profiles.
+fn parse_deployer(s: &str) -> Result<Deployer, String> {
+    Deployer::parse(s).ok_or_else(|| {
+        format!(
+            "unknown deployer `{s}`; expected one of {}",
+            Deployer::names()
+        )
+    })
+}
+
 /// orgsim: simulate and load-test multi-tenant AWS Organizations onboarding.
 ///
 /// Exit codes: 0 everything judged held; 1 something judged failed (validation matrix,
@@ -70,6 +82,10 @@ pub enum Command {
         /// Seed of the run (default: the scenario's `seed`).
         #[arg(long)]
         seed: Option<u64>,
+        /// Deployer profile: terraform-aws (default), aws-sdk-standard or control-tower
+        /// (instead of the scenario's `[deploy] deployer`; its `[deploy]` keys still apply).
+        #[arg(long, value_name = "NAME", value_parser = parse_deployer)]
+        deployer: Option<Deployer>,
         #[command(flatten)]
         live: LiveOpts,
         /// Print the JSON report instead of the summary.
@@ -117,6 +133,10 @@ pub enum Command {
         /// Worker threads (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
+        /// Deployer profile: terraform-aws (default), aws-sdk-standard or control-tower
+        /// (instead of the scenario's `[deploy] deployer`; its `[deploy]` keys still apply).
+        #[arg(long, value_name = "NAME", value_parser = parse_deployer)]
+        deployer: Option<Deployer>,
         /// Print the JSON summary instead of the table.
         #[arg(long, conflicts_with = "csv")]
         json: bool,
@@ -144,6 +164,14 @@ pub enum Command {
         /// Worker threads (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
+        /// Deployer profile: terraform-aws (default), aws-sdk-standard or control-tower
+        /// (instead of the scenario's `[deploy] deployer`; its `[deploy]` keys still apply).
+        #[arg(long, value_name = "NAME", value_parser = parse_deployer)]
+        deployer: Option<Deployer>,
+        /// The share of replications a claim must hold in (instead of each phase's
+        /// `confidence`, default 0.95).
+        #[arg(long, value_name = "SHARE")]
+        confidence: Option<f64>,
         /// Print JSON instead of the report.
         #[arg(long)]
         json: bool,
@@ -211,6 +239,11 @@ pub enum Command {
         /// Seed of the arrival process and the engines (default: the scenario's `seed`).
         #[arg(long)]
         seed: Option<u64>,
+        /// Deployer profile: terraform-aws (default), aws-sdk-standard or control-tower
+        /// (instead of the scenario's `[deploy] deployer`; its `[deploy]` keys still apply).
+        #[arg(long, value_name = "NAME", value_parser = parse_deployer)]
+        deployer: Option<Deployer>,
+
         /// Print the JSON report instead of the summary.
         #[arg(long)]
         json: bool,

@@ -84,6 +84,7 @@ pub fn fail(msg: impl std::fmt::Display) -> u8 {
 }
 
 pub struct SweepArgs<'a> {
+    pub deployer: Option<crate::engine::Deployer>,
     pub scenario: &'a Path,
     pub customers: &'a str,
     pub step: usize,
@@ -101,6 +102,11 @@ pub fn sweep(a: SweepArgs) -> u8 {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
+    if let Some(d) = a.deployer {
+        if let Err(e) = sc.set_deployer(d) {
+            return fail(e);
+        }
+    }
     if let Some(s) = a.seed {
         sc.seed = s;
     }
@@ -159,6 +165,7 @@ pub fn sweep(a: SweepArgs) -> u8 {
         seed: sc.seed,
         replications: a.replications,
         complete,
+        deployer: Some(sc.deploy.deployer),
         parallelism: sc.deploy.parallelism,
         account_quota: sc.organization.account_quota,
         latency_profile: sc
@@ -248,6 +255,25 @@ pub fn check(a: CheckArgs) -> u8 {
         (Ok(r), Ok(b)) => (r, b),
         (Err(e), _) | (_, Err(e)) => return fail(e),
     };
+    match (result.deployer, baseline.deployer) {
+        (Some(r), Some(b)) if r == b => {}
+        (Some(r), Some(b)) => {
+            return fail(format!(
+                "{} ran deployer `{r}` but the baseline {} ran `{b}`: results of different \
+                 deployers are not comparable (re-run the sweep with --deployer {b}, or update \
+                 the baseline)",
+                a.result.display(),
+                a.baseline.display()
+            ))
+        }
+        (r, _) => {
+            let which = if r.is_none() { a.result } else { a.baseline };
+            return fail(format!(
+                "{}: records no deployer (written before deployer profiles): regenerate it",
+                which.display()
+            ));
+        }
+    }
     if result.scenario != baseline.scenario {
         eprintln!(
             "warning: comparing scenario `{}` with a baseline of `{}`",
@@ -288,6 +314,8 @@ pub fn check(a: CheckArgs) -> u8 {
 }
 
 pub struct PhasesArgs<'a> {
+    pub confidence: Option<f64>,
+    pub deployer: Option<crate::engine::Deployer>,
     pub scenario: &'a Path,
     pub replications: u32,
     pub seed: Option<u64>,
@@ -301,6 +329,19 @@ pub fn phases(a: PhasesArgs) -> u8 {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
+    if let Some(c) = a.confidence {
+        if !(c > 0.0 && c <= 1.0) {
+            return fail("--confidence must be a share above 0 and at most 1 (e.g. 0.95)");
+        }
+        for p in &mut sc.phases {
+            p.confidence = c;
+        }
+    }
+    if let Some(d) = a.deployer {
+        if let Err(e) = sc.set_deployer(d) {
+            return fail(e);
+        }
+    }
     if sc.phases.is_empty() {
         return fail(format!(
             "{}: the scenario has no [[phases]]",
@@ -619,6 +660,7 @@ pub fn run_live(a: LiveArgs) -> u8 {
 
 /// `orgsim load`.
 pub struct LoadArgs<'a> {
+    pub deployer: Option<crate::engine::Deployer>,
     pub scenario: &'a Path,
     pub live: &'a crate::cli::LiveOpts,
     pub seed: Option<u64>,
@@ -702,6 +744,11 @@ pub fn load(a: LoadArgs) -> u8 {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
+    if let Some(d) = a.deployer {
+        if let Err(e) = sc.set_deployer(d) {
+            return fail(e);
+        }
+    }
     if let Some(path) = a.latency_profile {
         match read_profile(path) {
             Ok(p) => sc.service.latency_profile = Some(p),

@@ -979,22 +979,30 @@ mod tests {
         assert_eq!(r.onboardings, 6);
         assert_eq!(r.unfinished, 0);
         assert_eq!(r.verdict, "PASS", "{}", text(&r));
-        // 10 customers a minute is far beyond CreateAccount's 0.1/s and 5 in progress.
-        let heavy = spec(10, 10.0, &["error rate < 1%"]);
+        // 10 customers a minute is far beyond CreateAccount's 0.1/s and 5 in progress: the
+        // Terraform provider's 25 attempts absorb the throttling, and the onboardings queue.
+        let heavy = spec(10, 10.0, &["p95 onboarding < 15m", "error rate < 1%"]);
         let h = simulate(&sc, &heavy, 7);
         assert_eq!(h.onboardings, 100);
         assert!(h.throttled > 100, "{}", text(&h));
-        assert!(
-            h.error_rate > 0.2,
-            "CreateAccount's limits fail onboardings: {}",
-            text(&h)
-        );
         assert!(
             h.throughput_per_min < 10.0 * 0.5,
             "the service cannot keep up"
         );
         assert_eq!(h.verdict, "FAIL");
-        assert_eq!(h.thresholds[0].status, "FAIL");
+        assert_eq!(h.thresholds[0].status, "FAIL", "{}", text(&h));
+        // A script on the SDK's default retries gives up instead: onboardings fail.
+        let mut script = sc.clone();
+        script
+            .set_deployer(crate::engine::Deployer::AwsSdkStandard)
+            .unwrap();
+        let f = simulate(&script, &heavy, 7);
+        assert!(
+            f.error_rate > 0.2,
+            "CreateAccount's limits fail onboardings: {}",
+            text(&f)
+        );
+        assert_eq!(f.thresholds[1].status, "FAIL");
         // Deterministic.
         let again = simulate(&sc, &heavy, 7);
         assert_eq!(

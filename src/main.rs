@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Command::Run {
             scenario,
             seed,
+            deployer,
             live,
             json,
             out,
@@ -43,6 +44,11 @@ fn main() -> ExitCode {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
+            if let Some(d) = deployer {
+                if let Err(e) = sc.set_deployer(d) {
+                    return fail(e);
+                }
+            }
             if let Some(n) = customers {
                 if n == 0 {
                     return fail("--customers must be at least 1");
@@ -98,11 +104,13 @@ fn main() -> ExitCode {
             replications,
             seed,
             threads,
+            deployer,
             json,
             csv,
             out,
             latency_profile,
         } => ExitCode::from(commands::sweep(commands::SweepArgs {
+            deployer,
             scenario: &scenario,
             customers: &customers,
             step,
@@ -119,9 +127,13 @@ fn main() -> ExitCode {
             replications,
             seed,
             threads,
+            deployer,
+            confidence,
             json,
             out,
         } => ExitCode::from(commands::phases(commands::PhasesArgs {
+            deployer,
+            confidence,
             scenario: &scenario,
             replications,
             seed,
@@ -162,11 +174,13 @@ fn main() -> ExitCode {
             max_concurrent,
             grace,
             seed,
+            deployer,
             json,
             out,
             latency_profile,
             write_latency_profile,
         } => ExitCode::from(commands::load(commands::LoadArgs {
+            deployer,
             scenario: &scenario,
             live: &live,
             seed,

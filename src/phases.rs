@@ -3,7 +3,9 @@
 //!
 //! For each phase, both ends of its customer range are swept (`replications` runs each, seeds as
 //! in `sweep`), and every statement the scenario makes about the phase gets PASS or FAIL with
-//! the measured figure.
+//! the measured figure. A statement about deployments (accounts created, deployment time,
+//! conflicts) is judged at a stated confidence: it holds when it holds in at least
+//! `confidence` of the replications at each end (default 0.95), and the report gives that share.
 
 use std::sync::atomic::AtomicBool;
 
@@ -12,13 +14,22 @@ use serde::Serialize;
 use crate::finance::{self, fmt_money};
 use crate::plan::{self, ResourceKind};
 use crate::scenario::{Cents, Phase, Scenario};
+use crate::stats;
 use crate::sweep::{self, CountSummary};
+
+/// The share of replications a claim must hold in, unless the phase says otherwise.
+pub const DEFAULT_CONFIDENCE: f64 = 0.95;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Statement {
     pub claim: &'static str,
     pub stated: String,
     pub measured: String,
+    /// The share of replications in which the claim held (the lower of the two ends); 1 or 0
+    /// for claims about the plan itself (OUs, MRR).
+    pub held_share: f64,
+    /// The share it had to hold in.
+    pub confidence: f64,
     pub status: &'static str,
 }
 
@@ -52,6 +63,11 @@ pub struct PhasesReport {
 
 fn within(v: f64, lo: f64, hi: Option<f64>) -> bool {
     v >= lo && hi.is_none_or(|h| v <= h)
+}
+
+/// A share as a percentage for reports: "98.5%".
+fn pct(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
 }
 
 fn stated_range(lo: String, hi: Option<String>) -> String {
@@ -107,13 +123,30 @@ pub fn evaluate_phase(
     let ous = (ous_of(&s, lo), ous_of(&s, hi));
     let mrr = (mrr_of(&s, lo), mrr_of(&s, hi));
     let mut statements = Vec::new();
-    let mut push = |claim, stated: String, measured: String, ok: bool| {
+    let confidence = phase.confidence;
+    let mut push = |claim, stated: String, measured: String, share: f64| {
         statements.push(Statement {
             claim,
             stated,
             measured,
-            status: if ok { "PASS" } else { "FAIL" },
+            held_share: stats::round3(share),
+            confidence,
+            status: if share + 1e-12 >= confidence {
+                "PASS"
+            } else {
+                "FAIL"
+            },
         })
+    };
+    let all = |ok: bool| if ok { 1.0 } else { 0.0 };
+    // The share of replications at customer count `n` for which `ok` holds.
+    let share_at = |n: usize, ok: &dyn Fn(&sweep::RepRow) -> bool| {
+        let mine: Vec<_> = rows.iter().flatten().filter(|r| r.customers == n).collect();
+        if mine.is_empty() {
+            0.0
+        } else {
+            mine.iter().filter(|r| ok(r)).count() as f64 / mine.len() as f64
+        }
     };
     if let Some((a, b)) = phase.ous {
         let ok = within(ous.0 as f64, a as f64, b.map(|b| b as f64))
@@ -122,31 +155,23 @@ pub fn evaluate_phase(
             "ous",
             stated_range(a.to_string(), b.map(|b| b.to_string())),
             format!("{}–{} planned", ous.0, ous.1),
-            ok,
+            all(ok),
         );
     }
     if let Some((a, b)) = phase.accounts {
-        // Every replication must create them: the fewest created at each end.
-        let min_lo = rows
-            .iter()
-            .flatten()
-            .filter(|r| r.customers == lo)
-            .map(|r| r.accounts_created)
-            .min()
-            .unwrap_or(0);
-        let min_hi = rows
-            .iter()
-            .flatten()
-            .filter(|r| r.customers == hi)
-            .map(|r| r.accounts_created)
-            .min()
-            .unwrap_or(0);
-        let ok = min_lo as usize >= a && min_hi as usize >= b.unwrap_or(a);
+        // Each end must create its stated accounts: a at the low end, b (or a) at the high end.
+        let want_hi = b.unwrap_or(a) as u64;
+        let s_lo = share_at(lo, &|r| r.accounts_created >= a as u64);
+        let s_hi = share_at(hi, &|r| r.accounts_created >= want_hi);
         push(
             "accounts",
             stated_range(a.to_string(), b.map(|b| b.to_string())),
-            format!("fewest created: {min_lo} at {lo} customers, {min_hi} at {hi}"),
-            ok,
+            format!(
+                "all created in {} of runs at {lo} customers, {} at {hi}",
+                pct(s_lo),
+                pct(s_hi)
+            ),
+            s_lo.min(s_hi),
         );
     }
     if let Some((a, b)) = phase.mrr_cents {
@@ -157,28 +182,37 @@ pub fn evaluate_phase(
             "mrr",
             stated_range(fmt_money(a), b.map(fmt_money)),
             stated_range(fmt_money(mrr.0), Some(fmt_money(mrr.1))),
-            ok,
+            all(ok),
         );
     }
     if let Some(max) = phase.deploy_minutes_max {
-        let p95 = high.makespan_s.p95 / 60.0;
+        let limit_ms = max * 60_000.0;
+        let s_lo = share_at(lo, &|r| r.makespan_ms as f64 <= limit_ms);
+        let s_hi = share_at(hi, &|r| r.makespan_ms as f64 <= limit_ms);
         push(
             "deploy_minutes",
             format!("≤ {max} min"),
             format!(
-                "p95 {p95:.1} min at {hi} customers (p50 {:.1})",
-                high.makespan_s.p50 / 60.0
+                "within it in {} of runs at {hi} customers (p50 {:.1}, p95 {:.1} min)",
+                pct(s_hi),
+                high.makespan_s.p50 / 60.0,
+                high.makespan_s.p95 / 60.0
             ),
-            p95 <= max,
+            s_lo.min(s_hi),
         );
     }
     if let Some(max) = phase.conflicts_max {
-        let m = high.conflicts.mean.max(low.conflicts.mean);
+        let s_lo = share_at(lo, &|r| r.conflicts as f64 <= max);
+        let s_hi = share_at(hi, &|r| r.conflicts as f64 <= max);
         push(
             "conflicts",
             format!("≤ {max} per deployment"),
-            format!("mean {m:.1}"),
-            m <= max,
+            format!(
+                "within it in {} of runs (mean {:.1} at {hi} customers)",
+                pct(s_lo.min(s_hi)),
+                high.conflicts.mean.max(low.conflicts.mean)
+            ),
+            s_lo.min(s_hi),
         );
     }
     Some(PhaseResult {
@@ -271,8 +305,13 @@ pub fn text(r: &PhasesReport) -> String {
         for s in &p.statements {
             let _ = writeln!(
                 o,
-                "  {:<4} {:<15} stated {:<22} measured {}",
-                s.status, s.claim, s.stated, s.measured
+                "  {:<4} {:<15} stated {:<22} measured {} · held in {} (needs {})",
+                s.status,
+                s.claim,
+                s.stated,
+                s.measured,
+                pct(s.held_share),
+                pct(s.confidence)
             );
         }
     }
@@ -320,14 +359,20 @@ pub fn markdown(r: &PhasesReport) -> String {
     }
     let _ = writeln!(
         o,
-        "\n| phase | claim | stated | measured | status |\n|---|---|---|---|---|"
+        "\n| phase | claim | stated | measured | held in | needs | status |\n|---|---|---|---|---|---|---|"
     );
     for p in &r.phases {
         for s in &p.statements {
             let _ = writeln!(
                 o,
-                "| {} | {} | {} | {} | {} |",
-                p.name, s.claim, s.stated, s.measured, s.status
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                p.name,
+                s.claim,
+                s.stated,
+                s.measured,
+                pct(s.held_share),
+                pct(s.confidence),
+                s.status
             );
         }
     }

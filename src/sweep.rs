@@ -271,6 +271,10 @@ pub struct SweepReport {
     pub replications: u32,
     /// False when the sweep was interrupted; the counts then hold what was done.
     pub complete: bool,
+    /// The deployer profile the sweep ran (`check` compares only sweeps of one deployer).
+    /// `None` in files written before deployer profiles existed.
+    #[serde(default)]
+    pub deployer: Option<crate::engine::Deployer>,
     /// The deployer's parallelism and the scenario's account quota, for the record.
     pub parallelism: u32,
     pub account_quota: u32,

@@ -322,12 +322,12 @@ fn a_hundred_customers_every_account_terminal_none_twice() {
         let makespan = v["timing"]["makespan_s"].as_f64().unwrap();
         assert!(makespan > 3.0 * v1["timing"]["makespan_s"].as_f64().unwrap());
         assert!(makespan > 970.0, "{makespan}");
+        // The Terraform provider retries every throttle up to 25 times: the only accounts it
+        // loses are creations still IN_PROGRESS after its 10-minute timeout.
+        for f in &failed {
+            assert_eq!(f["code"], "Timeout", "{f}");
+        }
         if par == Some(5) {
-            assert_eq!(
-                created, 100,
-                "five at a time never exceeds AWS's limits: {:?}",
-                failed
-            );
             assert!(v["timing"]["max_resources_in_flight"].as_u64().unwrap() <= 5);
         }
     }
@@ -859,7 +859,7 @@ fn load_against_sim_is_deterministic_and_judges_its_thresholds() {
     ];
     let a = run(&args);
     let b = run(&args);
-    assert_eq!(code(&a), 0, "{}", stderr(&a));
+    assert!(code(&a) < 2, "{}", stderr(&a));
     assert_eq!(a.stdout, b.stdout, "same scenario, same seed: same bytes");
     let v: Value = serde_json::from_slice(&a.stdout).unwrap();
     assert_eq!(v["kind"], "load");
@@ -871,10 +871,18 @@ fn load_against_sim_is_deterministic_and_judges_its_thresholds() {
     );
     assert_eq!(v["onboarding_raw_s"]["count"].as_u64().unwrap(), n);
     assert!(v["operations_ms"]["CreateAccount"]["p95"].as_f64().unwrap() > 0.0);
-    // The scenario's thresholds are judged, and both hold at 2/min.
+    // The scenario's thresholds are judged: at 2/min onboardings keep up (p95 well under 15
+    // minutes), and the error rate (creations that time out) is judged against its 5%.
     let t = v["thresholds"].as_array().unwrap();
     assert_eq!(t.len(), 2);
-    assert!(t.iter().all(|t| t["status"] == "PASS"), "{t:?}");
+    assert_eq!(t[0]["status"], "PASS", "{t:?}");
+    let err = v["error_rate"].as_f64().unwrap();
+    assert_eq!(
+        t[1]["status"],
+        if err < 0.05 { "PASS" } else { "FAIL" },
+        "{t:?}"
+    );
+    assert_eq!(code(&a), if err < 0.05 { 0 } else { 1 });
     // Another seed, other arrivals.
     let mut other = args.to_vec();
     other.extend(["--seed", "7"]);
@@ -1218,4 +1226,136 @@ fn a_live_run_writes_a_profile_the_model_replays() {
         .as_str()
         .unwrap()
         .contains("--backend mock"));
+}
+
+#[test]
+fn deployer_profiles_are_chosen_by_flag_or_key_and_unknown_names_are_refused() {
+    // An unknown deployer on the command line: exit 2, naming the three.
+    let o = run(&[
+        "run",
+        "scenarios/two-customers.toml",
+        "--deployer",
+        "pulumi",
+    ]);
+    assert_eq!(code(&o), 2);
+    for name in ["terraform-aws", "aws-sdk-standard", "control-tower"] {
+        assert!(stderr(&o).contains(name), "{}", stderr(&o));
+    }
+    // ... and in the scenario: exit 2 with file:line:col and field.
+    let d = scratch("deployer");
+    let bad = write(
+        &d,
+        "bad.toml",
+        "name = \"b\"\n[[customers]]\nname = \"A\"\ntier = \"fintech\"\nemail = \"a@example.com\"\n[deploy]\ndeployer = \"pulumi\"\n",
+    );
+    let o = run(&["run", &bad]);
+    assert_eq!(code(&o), 2);
+    let e = stderr(&o);
+    assert!(
+        e.contains("bad.toml:7:") && e.contains("deploy.deployer"),
+        "{e}"
+    );
+    assert!(
+        e.contains("terraform-aws") && e.contains("control-tower"),
+        "{e}"
+    );
+    // The default is terraform-aws; the report records the profile.
+    let (_, v) = json_of(&["run", "scenarios/two-customers.toml", "--json"]);
+    assert_eq!(v["deployer"], "terraform-aws");
+    let (_, v) = json_of(&[
+        "run",
+        "scenarios/two-customers.toml",
+        "--json",
+        "--deployer",
+        "control-tower",
+    ]);
+    assert_eq!(v["deployer"], "control-tower");
+    // A written [deploy] key still overrides the profile chosen on the command line.
+    let one_at_a_time = write(
+        &d,
+        "one.toml",
+        &format!(
+            "name = \"one\"\n[deploy]\nparallelism = 1\n{}",
+            customers_toml(3, &["fintech", "healthcare"])
+        ),
+    );
+    let (_, v) = json_of(&[
+        "run",
+        &one_at_a_time,
+        "--json",
+        "--deployer",
+        "aws-sdk-standard",
+    ]);
+    assert_eq!(v["deployer"], "aws-sdk-standard");
+    assert_eq!(v["timing"]["max_resources_in_flight"], 1);
+}
+
+#[test]
+fn check_refuses_to_compare_sweeps_of_different_deployers() {
+    let d = scratch("check-deployers");
+    let p = write(&d, "s.toml", &small_scenario(""));
+    let sweep = |deployer: &str| {
+        let o = run(&[
+            "sweep",
+            &p,
+            "--customers",
+            "2",
+            "--replications",
+            "5",
+            "--json",
+            "--deployer",
+            deployer,
+        ]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        stdout(&o)
+    };
+    let tf = write(&d, "tf.json", &sweep("terraform-aws"));
+    let ct = write(&d, "ct.json", &sweep("control-tower"));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&tf).unwrap()).unwrap();
+    assert_eq!(v["deployer"], "terraform-aws");
+    assert_eq!(code(&run(&["check", &tf, "--baseline", &tf])), 0);
+    let o = run(&["check", &ct, "--baseline", &tf]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    assert!(stderr(&o).contains("not comparable"), "{}", stderr(&o));
+}
+
+#[test]
+fn phase_claims_are_judged_at_a_stated_confidence_with_the_share_reported() {
+    let d = scratch("confidence");
+    // Two customers, a 4-minute claim: most deployments make it, some (the creation time's
+    // long tail) do not.
+    let p = write(
+        &d,
+        "p.toml",
+        &format!(
+            "name = \"c\"\nseed = 3\n{}\n[[phases]]\nname = \"small\"\ncustomers = [1, 2]\ndeploy_minutes_max = 4\n",
+            customers_toml(2, &["fintech", "healthcare"])
+        ),
+    );
+    let share = |conf: &str| {
+        let (c, v) = json_of(&[
+            "phases",
+            &p,
+            "--replications",
+            "60",
+            "--json",
+            "--confidence",
+            conf,
+        ]);
+        let s = &v["phases"][0]["statements"][0];
+        (
+            c,
+            s["held_share"].as_f64().unwrap(),
+            s["status"].as_str().unwrap().to_string(),
+        )
+    };
+    let (_, held, _) = share("0.5");
+    assert!(held > 0.5 && held < 1.0, "held in {held}");
+    // Below the share it held in: PASS; above it: FAIL, with the same measured share.
+    let (c, h1, s1) = share(&format!("{:.3}", held - 0.01));
+    assert_eq!((c, s1.as_str()), (0, "PASS"));
+    let (c, h2, s2) = share(&format!("{:.3}", held + 0.01));
+    assert_eq!((c, s2.as_str()), (1, "FAIL"));
+    assert_eq!(h1, h2);
+    assert_eq!(code(&run(&["phases", &p, "--confidence", "1.5"])), 2);
 }

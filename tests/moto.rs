@@ -210,7 +210,8 @@ fn a_run_killed_half_way_completes_without_duplicates() {
     let _g = MOTO.lock().unwrap_or_else(|e| e.into_inner());
     fresh_org(&url);
     let sc = "scenarios/five-customers.toml";
-    // A long poll interval holds the accounts between CreateAccount and MoveAccount.
+    // A long poll interval holds the accounts between CreateAccount and MoveAccount (a script
+    // waits one interval before its first poll; the Terraform provider polls at once).
     let mut child = orgsim(&[
         "run",
         sc,
@@ -220,6 +221,8 @@ fn a_run_killed_half_way_completes_without_duplicates() {
         &url,
         "--poll-interval",
         "3",
+        "--deployer",
+        "aws-sdk-standard",
     ])
     .stdout(Stdio::null())
     .stderr(Stdio::null())

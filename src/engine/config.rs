@@ -1,40 +1,132 @@
-//! The deployer's behaviour: the `[deploy]` table.
+//! The deployer's behaviour: deployer profiles and the `[deploy]` table.
 //!
-//! Defaults follow Terraform with the AWS provider and the AWS SDK's standard retry mode; each is
-//! documented, with its source, in `docs/model.md`.
+//! A [`Deployer`] profile is a named set of `[deploy]` defaults plus the structural behaviour of
+//! the deployer it models: Terraform with the AWS provider (`terraform-aws`, the default), a
+//! script on an AWS SDK with its default retries (`aws-sdk-standard`) or Control Tower's account
+//! factory (`control-tower`). Every key the user writes in `[deploy]` overrides the profile's
+//! value ([`DeployOverrides`]). Each default is documented with its source in `docs/model.md`.
+
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The `[deploy]` table. Times are given in seconds in the file and used as integer
-/// milliseconds by the engine (see the `*_ms` accessors).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+/// Which deployer is modelled. See `docs/model.md`, "Deployer profiles".
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Deployer {
+    /// Terraform with the AWS provider, as its source reads.
+    #[default]
+    TerraformAws,
+    /// A script calling an AWS SDK with its default (standard) retries.
+    AwsSdkStandard,
+    /// Control Tower's account factory (or AFT): a FIFO queue, at most 5 accounts at once.
+    ControlTower,
+}
+
+impl Deployer {
+    pub const ALL: [Deployer; 3] = [
+        Deployer::TerraformAws,
+        Deployer::AwsSdkStandard,
+        Deployer::ControlTower,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Deployer::TerraformAws => "terraform-aws",
+            Deployer::AwsSdkStandard => "aws-sdk-standard",
+            Deployer::ControlTower => "control-tower",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Deployer> {
+        Deployer::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
+    /// "terraform-aws, aws-sdk-standard, control-tower", for messages.
+    pub fn names() -> String {
+        Deployer::ALL.map(Deployer::as_str).join(", ")
+    }
+}
+
+impl fmt::Display for Deployer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A lognormal duration given by its median and 95th percentile, clamped (seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lognormal {
+    pub median_s: f64,
+    pub p95_s: f64,
+    pub min_s: f64,
+    pub max_s: f64,
+}
+
+impl Lognormal {
+    /// σ of the underlying normal: ln(p95/median) / z(0.95).
+    pub fn sigma(&self) -> f64 {
+        (self.p95_s / self.median_s).ln() / 1.644_853_626_951_472_2
+    }
+    /// The duration at standard-normal deviate `z`, clamped, in whole milliseconds.
+    pub fn at_ms(&self, z: f64) -> u64 {
+        let s = (self.median_s.ln() + self.sigma() * z).exp();
+        (s.clamp(self.min_s, self.max_s) * 1000.0).round() as u64
+    }
+}
+
+/// The resolved deployer: a profile's defaults with the scenario's `[deploy]` keys applied.
+/// Times are seconds in the file and integer milliseconds in the engine (the `*_ms` accessors).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeployConfig {
+    /// The profile these values started from.
+    pub deployer: Deployer,
     /// Resource operations in flight at once (Terraform's `-parallelism`, default 10).
     pub parallelism: u32,
     /// The deployer's own time before its first call: init, refresh, plan (seconds).
     pub overhead_s: f64,
     /// Interval between DescribeCreateAccountStatus polls (seconds).
     pub poll_interval_s: f64,
-    /// How long the deployer waits for one account to be created before giving up (seconds).
+    /// The first poll goes out as soon as CreateAccount is accepted (the plugin SDK's
+    /// StateChangeConf refreshes at once); otherwise after one `poll_interval_s`.
+    pub poll_at_once: bool,
+    /// How long the deployer waits, from CreateAccount's acceptance, for the creation status to
+    /// leave IN_PROGRESS before it gives up with `Timeout` (seconds).
     pub create_timeout_s: f64,
-    /// Attempts per SDK call for retryable (throttling, transient) errors: the SDK's standard mode.
+    /// Attempts per SDK call for retryable errors (throttling, transient, `sdk_retry_codes`).
     pub max_attempts: u32,
-    /// Full-jitter exponential backoff: base and cap, in milliseconds.
+    /// Full-jitter exponential backoff after failed attempt `a`: U(0, base·2^a) while
+    /// base·2^a ≤ cap, then exactly cap (aws-sdk-go-v2 `ExponentialJitterBackoff`).
     pub backoff_base_ms: u64,
     pub backoff_cap_ms: u64,
     /// The SDK client's retry quota (tokens); 0 disables it.
     pub retry_quota: u32,
     /// Tokens one retry costs.
     pub retry_cost: u32,
-    /// Error codes the provider retries on top of the SDK (a fresh SDK call each time).
+    /// Error codes the SDK retryer retries beyond throttling and transient errors.
+    pub sdk_retry_codes: Vec<String>,
+    /// Error codes the deployer retries itself, on top of the SDK (a fresh SDK call each time).
     pub provider_retry_codes: Vec<String>,
-    /// How long the provider keeps retrying those codes for one operation (seconds).
+    /// How long the deployer keeps retrying those codes for one operation (seconds).
     pub provider_retry_timeout_s: f64,
-    /// The provider's backoff between those retries: it starts here and doubles...
+    /// The deployer's backoff between those retries: it starts here and doubles...
     pub provider_backoff_min_ms: u64,
     /// ...up to this.
     pub provider_backoff_max_ms: u64,
+    /// CreateAccount carries the account's tags; the `tags` resource then makes no call.
+    pub tags_in_create: bool,
+    /// After creating a resource, read it back as the Terraform provider does (Describe*,
+    /// ListParents, List*, ListTagsForResource); for accounts, ListParents before MoveAccount.
+    pub read_after_create: bool,
+    /// Accounts go through an account factory: a FIFO queue with at most this many account
+    /// operations at once, outside the `parallelism` slots. 0: no factory.
+    pub account_factory: u32,
+    /// With an account factory: the time from the account in its OU to the account ready
+    /// (enrolment, baselines), drawn per account.
+    pub provisioning: Lognormal,
     /// Idempotent apply: before creating a resource, look up what exists (OUs by name under
     /// their parent, policies by name, attachments by target, accounts by email, tags by
     /// account) and adopt it (`existing`). Off by default for the simulated backend (a fresh
@@ -42,35 +134,128 @@ pub struct DeployConfig {
     pub lookup_existing: bool,
 }
 
-impl Default for DeployConfig {
-    fn default() -> Self {
-        DeployConfig {
-            parallelism: 10,
-            overhead_s: 60.0,
-            poll_interval_s: 10.0,
-            create_timeout_s: 600.0,
-            max_attempts: 3,
-            backoff_base_ms: 1000,
-            backoff_cap_ms: 20_000,
-            retry_quota: 500,
-            retry_cost: 5,
-            provider_retry_codes: vec![
-                "ConcurrentModificationException".into(),
-                "TooManyRequestsException".into(),
-            ],
-            provider_retry_timeout_s: 120.0,
-            provider_backoff_min_ms: 500,
-            provider_backoff_max_ms: 10_000,
-            lookup_existing: false,
-        }
-    }
-}
-
-fn secs_to_ms(s: f64) -> u64 {
-    (s * 1000.0).round().max(0.0) as u64
-}
+const CME: &str = "ConcurrentModificationException";
+const FINALIZING: &str = "FinalizingOrganizationException";
 
 impl DeployConfig {
+    /// The defaults of profile `deployer`. Sources: `docs/model.md`, "Deployer profiles".
+    pub fn profile(deployer: Deployer) -> DeployConfig {
+        let provisioning = Lognormal {
+            median_s: 1080.0,
+            p95_s: 2700.0,
+            min_s: 300.0,
+            max_s: 10_800.0,
+        };
+        match deployer {
+            Deployer::TerraformAws => DeployConfig {
+                deployer,
+                parallelism: 10,
+                overhead_s: 60.0,
+                poll_interval_s: 10.0,
+                poll_at_once: true,
+                create_timeout_s: 600.0,
+                max_attempts: 25,
+                backoff_base_ms: 1000,
+                backoff_cap_ms: 300_000,
+                retry_quota: 0,
+                retry_cost: 5,
+                sdk_retry_codes: vec![CME.into()],
+                provider_retry_codes: vec![FINALIZING.into()],
+                provider_retry_timeout_s: 240.0,
+                provider_backoff_min_ms: 500,
+                provider_backoff_max_ms: 10_000,
+                tags_in_create: true,
+                read_after_create: true,
+                account_factory: 0,
+                provisioning: provisioning,
+                lookup_existing: false,
+            },
+            Deployer::AwsSdkStandard => DeployConfig {
+                deployer,
+                parallelism: 10,
+                overhead_s: 0.0,
+                poll_interval_s: 10.0,
+                poll_at_once: false,
+                create_timeout_s: 600.0,
+                max_attempts: 3,
+                backoff_base_ms: 1000,
+                backoff_cap_ms: 20_000,
+                retry_quota: 500,
+                retry_cost: 5,
+                sdk_retry_codes: Vec::new(),
+                provider_retry_codes: Vec::new(),
+                provider_retry_timeout_s: 0.0,
+                provider_backoff_min_ms: 500,
+                provider_backoff_max_ms: 10_000,
+                tags_in_create: false,
+                read_after_create: false,
+                account_factory: 0,
+                provisioning: provisioning,
+                lookup_existing: false,
+            },
+            Deployer::ControlTower => DeployConfig {
+                deployer,
+                parallelism: 10,
+                overhead_s: 60.0,
+                poll_interval_s: 10.0,
+                poll_at_once: false,
+                create_timeout_s: 3600.0,
+                max_attempts: 25,
+                backoff_base_ms: 1000,
+                backoff_cap_ms: 300_000,
+                retry_quota: 0,
+                retry_cost: 5,
+                sdk_retry_codes: vec![CME.into()],
+                provider_retry_codes: vec![FINALIZING.into()],
+                provider_retry_timeout_s: 240.0,
+                provider_backoff_min_ms: 500,
+                provider_backoff_max_ms: 10_000,
+                tags_in_create: true,
+                read_after_create: false,
+                account_factory: 5,
+                provisioning: provisioning,
+                lookup_existing: false,
+            },
+        }
+    }
+
+    /// Profile `deployer` with the keys written in `[deploy]` applied on top.
+    pub fn resolve(deployer: Deployer, o: &DeployOverrides) -> DeployConfig {
+        let mut c = DeployConfig::profile(deployer);
+        macro_rules! set {
+            ($($f:ident),*) => { $( if let Some(v) = &o.$f { c.$f = v.clone(); } )* };
+        }
+        set!(
+            parallelism,
+            overhead_s,
+            poll_interval_s,
+            poll_at_once,
+            create_timeout_s,
+            max_attempts,
+            backoff_base_ms,
+            backoff_cap_ms,
+            retry_quota,
+            retry_cost,
+            sdk_retry_codes,
+            provider_retry_codes,
+            provider_retry_timeout_s,
+            provider_backoff_min_ms,
+            provider_backoff_max_ms,
+            tags_in_create,
+            read_after_create,
+            account_factory,
+            lookup_existing
+        );
+        if let Some(p) = &o.provisioning {
+            let q = &mut c.provisioning;
+            q.median_s = p.median_s.unwrap_or(q.median_s);
+            q.p95_s = p.p95_s.unwrap_or(q.p95_s);
+            q.min_s = p.min_s.unwrap_or(q.min_s);
+            q.max_s = p.max_s.unwrap_or(q.max_s);
+        }
+        c
+    }
+
     pub fn overhead_ms(&self) -> u64 {
         secs_to_ms(self.overhead_s)
     }
@@ -109,6 +294,9 @@ impl DeployConfig {
         if self.backoff_base_ms > self.backoff_cap_ms {
             return bad("backoff_base_ms", "must not exceed backoff_cap_ms");
         }
+        if self.backoff_cap_ms > 86_400_000 {
+            return bad("backoff_cap_ms", "must be at most 86400000 (one day)");
+        }
         if self.provider_backoff_min_ms > self.provider_backoff_max_ms
             || self.provider_backoff_min_ms == 0
         {
@@ -117,6 +305,114 @@ impl DeployConfig {
                 "must be at least 1 and not exceed provider_backoff_max_ms",
             );
         }
+        if self.provider_backoff_max_ms > 86_400_000 {
+            return bad(
+                "provider_backoff_max_ms",
+                "must be at most 86400000 (one day)",
+            );
+        }
+        let p = &self.provisioning;
+        for (k, v) in [
+            ("median_s", p.median_s),
+            ("p95_s", p.p95_s),
+            ("min_s", p.min_s),
+            ("max_s", p.max_s),
+        ] {
+            if !(v > 0.0 && v.is_finite() && v <= 7.0 * 86_400.0) {
+                return Err((
+                    format!("deploy.provisioning.{k}"),
+                    "must be a number of seconds greater than 0 and at most 604800".into(),
+                ));
+            }
+        }
+        if p.p95_s < p.median_s {
+            return Err((
+                "deploy.provisioning.p95_s".into(),
+                "must not be below median_s".into(),
+            ));
+        }
+        if p.min_s > p.max_s {
+            return Err((
+                "deploy.provisioning.min_s".into(),
+                "must not exceed max_s".into(),
+            ));
+        }
         Ok(())
+    }
+}
+
+impl Default for DeployConfig {
+    fn default() -> Self {
+        DeployConfig::profile(Deployer::default())
+    }
+}
+
+fn secs_to_ms(s: f64) -> u64 {
+    (s * 1000.0).round().max(0.0) as u64
+}
+
+/// The `[deploy]` table as written: every key optional, applied over the profile's defaults.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeployOverrides {
+    pub deployer: Option<Deployer>,
+    pub parallelism: Option<u32>,
+    pub overhead_s: Option<f64>,
+    pub poll_interval_s: Option<f64>,
+    pub poll_at_once: Option<bool>,
+    pub create_timeout_s: Option<f64>,
+    pub max_attempts: Option<u32>,
+    pub backoff_base_ms: Option<u64>,
+    pub backoff_cap_ms: Option<u64>,
+    pub retry_quota: Option<u32>,
+    pub retry_cost: Option<u32>,
+    pub sdk_retry_codes: Option<Vec<String>>,
+    pub provider_retry_codes: Option<Vec<String>>,
+    pub provider_retry_timeout_s: Option<f64>,
+    pub provider_backoff_min_ms: Option<u64>,
+    pub provider_backoff_max_ms: Option<u64>,
+    pub tags_in_create: Option<bool>,
+    pub read_after_create: Option<bool>,
+    pub account_factory: Option<u32>,
+    pub provisioning: Option<ProvisioningOverrides>,
+    pub lookup_existing: Option<bool>,
+}
+
+/// `[deploy.provisioning]` as written.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvisioningOverrides {
+    pub median_s: Option<f64>,
+    pub p95_s: Option<f64>,
+    pub min_s: Option<f64>,
+    pub max_s: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_keys_override_the_profile_and_the_rest_follow_it() {
+        let o = DeployOverrides {
+            max_attempts: Some(7),
+            ..Default::default()
+        };
+        let tf = DeployConfig::resolve(Deployer::TerraformAws, &o);
+        assert_eq!(tf.max_attempts, 7);
+        assert_eq!(tf.backoff_cap_ms, 300_000);
+        let sdk = DeployConfig::resolve(Deployer::AwsSdkStandard, &o);
+        assert_eq!(sdk.max_attempts, 7);
+        assert_eq!(sdk.backoff_cap_ms, 20_000);
+        assert_eq!(sdk.retry_quota, 500);
+    }
+
+    #[test]
+    fn every_profile_checks_and_names_parse_back() {
+        for d in Deployer::ALL {
+            assert_eq!(DeployConfig::profile(d).check(), Ok(()));
+            assert_eq!(Deployer::parse(d.as_str()), Some(d));
+        }
+        assert_eq!(Deployer::parse("terraform"), None);
     }
 }

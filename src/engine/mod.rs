@@ -1,22 +1,28 @@
-//! The apply engine: a sans-IO state machine that walks a [`Plan`] like Terraform would.
+//! The apply engine: a sans-IO state machine that walks a [`Plan`] like a deployer would.
 //!
 //! Architecture invariant: the engine never sleeps, never reads a clock and does no I/O. It is
 //! told what time it is and how each call ended; it answers with the calls to start
 //! ([`Engine::poll_call`]) and the time it next wants to be woken ([`Engine::poll_timeout`]).
 //! The simulation driver (`crate::sim`) runs it in virtual time; a live driver runs the same
-//! code against a real endpoint. Randomness (backoff jitter) comes from a generator seeded by
-//! the driver.
+//! code against a real endpoint. Randomness (backoff jitter, provisioning times) comes from
+//! generators seeded by the driver.
 //!
-//! Behaviour, after Terraform with the AWS provider:
+//! What it does is set by the deployer profile ([`DeployConfig`], `docs/model.md`):
 //! - at most `parallelism` resources in their operation at once (the slot is held through
-//!   retries, backoff and polling, as Terraform's walker holds its semaphore);
+//!   retries, backoff and polling, as Terraform's walker holds its semaphore); with an account
+//!   factory (`account_factory` > 0) accounts queue FIFO for a factory slot instead;
 //! - after the deployer's overhead, one ListRoots to find the root, then resources in plan
 //!   order as their dependencies complete;
-//! - accounts: CreateAccount → DescribeCreateAccountStatus every `poll_interval_s` until
-//!   SUCCEEDED or FAILED (giving up after `create_timeout_s`) → MoveAccount into the tier OU;
-//! - retries in two layers: the SDK's standard mode (throttling/transient errors, `max_attempts`
-//!   attempts, full-jitter exponential backoff, a client-wide retry quota), then the provider's
-//!   retries of `provider_retry_codes` with a fresh SDK call until `provider_retry_timeout_s`;
+//! - accounts: CreateAccount (with the tags when `tags_in_create`) → DescribeCreateAccountStatus
+//!   (at once when `poll_at_once`, then every `poll_interval_s`) until SUCCEEDED or FAILED, or
+//!   `Timeout` when `create_timeout_s` after acceptance no poll has seen it leave IN_PROGRESS →
+//!   (ListParents when `read_after_create`) → MoveAccount into the tier OU → (the read-back) →
+//!   (provisioning, with an account factory);
+//! - `read_after_create`: every created resource is read back as the Terraform provider does;
+//! - retries in two layers: the SDK's standard mode (throttling, transient errors and
+//!   `sdk_retry_codes`; `max_attempts` attempts; full-jitter exponential backoff capped at
+//!   `backoff_cap_ms`; a client-wide retry quota unless 0), then the deployer's own retries of
+//!   `provider_retry_codes` with a fresh SDK call until `provider_retry_timeout_s`;
 //! - a failed resource fails nothing else but its dependents, which are skipped.
 
 pub mod config;
@@ -27,12 +33,13 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap, VecDeque};
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
+use rand_distr::StandardNormal;
 
 use crate::org::types::{
-    ApiError, ApiResult, CreateAccountState, ErrorCode, Request, Response, Tags,
+    ApiError, ApiResult, CreateAccountState, ErrorCode, Operation, Request, Response, Tags,
 };
 use crate::plan::{Plan, Spec};
-pub use config::DeployConfig;
+pub use config::{DeployConfig, DeployOverrides, Deployer};
 use trace::{CallRecord, Outcome, ResourceRecord, Trace, Wait, WaitKind};
 
 /// A call the driver must make.
@@ -56,12 +63,26 @@ enum Step {
         request_id: String,
         accepted_ms: u64,
     },
+    /// `read_after_create`: where is the new account? (The provider's ListParents before
+    /// deciding to move it.)
+    Parent {
+        account_id: String,
+    },
     Move {
         account_id: String,
         /// Where the account is now: the root after a creation.
         source: String,
         /// True when the account existed before the deployment (the move adopts it).
         adopted: bool,
+    },
+    /// `read_after_create`: read-back call `k` of the resource created as `id`.
+    Read {
+        id: String,
+        k: usize,
+    },
+    /// Account factory: the account is in its OU and being enrolled (no calls).
+    Provision {
+        account_id: String,
     },
 }
 
@@ -74,29 +95,79 @@ struct Active {
     provider_try: u32,
     /// When the current step began (for the provider's retry timeout).
     step_started_ms: u64,
+    /// A call of this resource is in flight.
+    in_call: bool,
+    /// The creation deadline passed while a status poll was in flight: its answer decides.
+    deadline_hit: bool,
+    /// Holds an account-factory slot rather than a `parallelism` slot.
+    factory: bool,
+}
+
+impl Active {
+    fn new(step: Step, now_ms: u64, factory: bool) -> Active {
+        Active {
+            step,
+            attempt: 1,
+            provider_try: 1,
+            step_started_ms: now_ms,
+            in_call: false,
+            deadline_hit: false,
+            factory,
+        }
+    }
+}
+
+/// What a timer does when it fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Wake {
+    /// Send the current step's request again (after a backoff or a poll interval), or end a
+    /// provisioning wait.
+    Issue,
+    /// The account creation accepted at this time has reached `create_timeout_s`.
+    Deadline(u64),
 }
 
 const SETUP: usize = usize::MAX;
 
+/// Why the retry layers gave a failed call up.
+enum GaveUp {
+    /// Not an error either layer retries.
+    NotRetryable,
+    /// The SDK's attempts ran out.
+    Attempts,
+    /// The SDK's retry quota was empty.
+    Quota,
+    /// The deployer's own retries ran past their timeout.
+    ProviderTimeout,
+}
+
 /// The apply engine. See the module documentation.
 pub struct Engine {
     cfg: DeployConfig,
+    sdk_codes: BTreeSet<String>,
     provider_codes: BTreeSet<String>,
     plan: Plan,
     dependents: Vec<Vec<usize>>,
     remaining_deps: Vec<usize>,
+    /// For each account resource, its tags resource (for `tags_in_create`).
+    tags_of: Vec<Option<usize>>,
     active: Vec<Option<Active>>,
     setup: Active,
     ready: BTreeSet<usize>,
+    /// Accounts waiting for an account-factory slot, first come first served.
+    factory_queue: VecDeque<usize>,
     in_flight: usize,
+    factory_in_flight: usize,
     calls_in_flight: BTreeMap<u64, (usize, usize)>, // call id -> (who, record index)
-    timers: BinaryHeap<Reverse<(u64, u64, usize)>>,
+    timers: BinaryHeap<Reverse<(u64, u64, usize, Wake)>>,
     timer_seq: u64,
     outbox: VecDeque<Call>,
     next_call: u64,
     root_id: Option<String>,
     retry_tokens: u32,
     rng: SmallRng,
+    /// Provisioning times (account factory), a stream apart from the jitter.
+    provision_rng: SmallRng,
     trace: Trace,
     started: bool,
     terminal: usize,
@@ -108,21 +179,26 @@ impl Engine {
         let n = plan.resources.len();
         let dependents = plan.dependents();
         let remaining_deps = plan.resources.iter().map(|r| r.deps.len()).collect();
+        let mut tags_of = vec![None; n];
+        for (i, r) in plan.resources.iter().enumerate() {
+            if let Spec::Tags { account, .. } = r.spec {
+                tags_of[account] = Some(i);
+            }
+        }
         Engine {
+            sdk_codes: cfg.sdk_retry_codes.iter().cloned().collect(),
             provider_codes: cfg.provider_retry_codes.iter().cloned().collect(),
             cfg: cfg.clone(),
             plan,
             dependents,
             remaining_deps,
+            tags_of,
             active: vec![None; n],
-            setup: Active {
-                step: Step::Create,
-                attempt: 1,
-                provider_try: 1,
-                step_started_ms: 0,
-            },
+            setup: Active::new(Step::Create, 0, false),
             ready: BTreeSet::new(),
+            factory_queue: VecDeque::new(),
             in_flight: 0,
+            factory_in_flight: 0,
             calls_in_flight: BTreeMap::new(),
             timers: BinaryHeap::new(),
             timer_seq: 0,
@@ -131,6 +207,9 @@ impl Engine {
             root_id: None,
             retry_tokens: cfg.retry_quota,
             rng: SmallRng::seed_from_u64(seed),
+            provision_rng: SmallRng::seed_from_u64(crate::sim::splitmix64(
+                seed ^ 0x5052_4f56_4953_494f,
+            )),
             trace: Trace {
                 resources: vec![ResourceRecord::default(); n],
                 ..Trace::default()
@@ -151,7 +230,7 @@ impl Engine {
         }
         self.started = true;
         let at = now_ms + self.cfg.overhead_ms();
-        self.schedule(SETUP, at);
+        self.schedule(SETUP, at, Wake::Issue);
     }
 
     /// The next call to make, if any.
@@ -161,7 +240,7 @@ impl Engine {
 
     /// When the engine next wants [`Engine::handle_timeout`] called.
     pub fn poll_timeout(&self) -> Option<u64> {
-        self.timers.peek().map(|Reverse((t, _, _))| *t)
+        self.timers.peek().map(|Reverse((t, ..))| *t)
     }
 
     /// True when every resource is terminal and no call is in flight.
@@ -180,19 +259,52 @@ impl Engine {
         self.trace
     }
 
-    /// Resources in their operation right now.
+    /// Resources in their operation right now (`parallelism` slots).
     pub fn resources_in_flight(&self) -> usize {
         self.in_flight
     }
 
     /// Fires every timer due at or before `now_ms`.
     pub fn handle_timeout(&mut self, now_ms: u64) {
-        while let Some(&Reverse((t, _, who))) = self.timers.peek() {
+        while let Some(&Reverse((t, _, who, wake))) = self.timers.peek() {
             if t > now_ms {
                 break;
             }
             self.timers.pop();
-            self.issue(now_ms, who);
+            if self.is_stale(who, wake) {
+                continue;
+            }
+            match wake {
+                Wake::Issue => self.wake(now_ms, who),
+                Wake::Deadline(accepted_ms) => self.on_deadline(now_ms, who, accepted_ms),
+            }
+        }
+        self.prune_timers();
+    }
+
+    /// A timer whose purpose has passed: its resource ended, or (a creation deadline) the
+    /// status left IN_PROGRESS in time.
+    fn is_stale(&self, who: usize, wake: Wake) -> bool {
+        if who == SETUP {
+            return false;
+        }
+        match (&self.active[who], wake) {
+            (None, _) => true,
+            (Some(_), Wake::Issue) => false,
+            (Some(a), Wake::Deadline(accepted)) => {
+                !matches!(a.step, Step::Poll { accepted_ms, .. } if accepted_ms == accepted)
+            }
+        }
+    }
+
+    /// Drops stale timers from the top of the heap, so that [`Engine::poll_timeout`] never
+    /// asks to be woken for nothing (a live driver would sleep until then).
+    fn prune_timers(&mut self) {
+        while let Some(&Reverse((_, _, who, wake))) = self.timers.peek() {
+            if !self.is_stale(who, wake) {
+                break;
+            }
+            self.timers.pop();
         }
     }
 
@@ -207,11 +319,21 @@ impl Engine {
             record.error = Some(e.code.clone());
             record.message = e.message.clone();
         }
+        let op = record.op;
+        if who == SETUP {
+            self.setup.in_call = false;
+        } else {
+            match self.active[who].as_mut() {
+                Some(a) => a.in_call = false,
+                None => return, // the resource already ended
+            }
+        }
         match result {
             Ok(resp) => self.on_success(now_ms, who, resp),
-            Err(err) => self.on_error(now_ms, who, err),
+            Err(err) => self.on_error(now_ms, who, op, err),
         }
         self.pump(now_ms);
+        self.prune_timers();
         if self.is_done() {
             self.trace.end_ms = self.trace.end_ms.max(now_ms);
         }
@@ -225,9 +347,9 @@ impl Engine {
         }
     }
 
-    fn schedule(&mut self, who: usize, at: u64) {
+    fn schedule(&mut self, who: usize, at: u64, wake: Wake) {
         self.timer_seq += 1;
-        self.timers.push(Reverse((at, self.timer_seq, who)));
+        self.timers.push(Reverse((at, self.timer_seq, who, wake)));
     }
 
     fn wait(&mut self, now_ms: u64, who: usize, delay: u64, kind: WaitKind) {
@@ -238,7 +360,24 @@ impl Engine {
                 kind,
             });
         }
-        self.schedule(who, now_ms + delay);
+        self.schedule(who, now_ms + delay, Wake::Issue);
+    }
+
+    /// A wait of `who` ended: send its request again, or end its provisioning.
+    fn wake(&mut self, now_ms: u64, who: usize) {
+        if who != SETUP {
+            if let Some(Active {
+                step: Step::Provision { account_id },
+                ..
+            }) = &self.active[who]
+            {
+                let id = account_id.clone();
+                self.finish(now_ms, who, Outcome::Created { id });
+                self.pump(now_ms);
+                return;
+            }
+        }
+        self.issue(now_ms, who);
     }
 
     /// Sends the request of `who`'s current step.
@@ -260,6 +399,7 @@ impl Engine {
         };
         let (attempt, provider_try) = {
             let st = self.state(who);
+            st.in_call = true;
             (st.attempt, st.provider_try)
         };
         let id = self.next_call;
@@ -296,6 +436,30 @@ impl Engine {
             .ok_or_else(|| format!("{} has no id", self.plan.resources[i].address))
     }
 
+    /// The `k`-th read-back call of resource `who`, created as `id` (the Terraform provider's
+    /// Read after Create, with its transparent tagging's ListTagsForResource); `None` past the
+    /// last. Sources: `docs/model.md`, "terraform-aws".
+    fn read_request(&self, who: usize, id: &str, k: usize) -> Option<Request> {
+        let id = id.to_string();
+        Some(match (&self.plan.resources[who].spec, k) {
+            (Spec::Ou { .. }, 0) => Request::DescribeOrganizationalUnit {
+                organizational_unit_id: id,
+            },
+            (Spec::Ou { .. }, 1) => Request::ListParents { child_id: id },
+            (Spec::Ou { .. }, 2) => Request::ListAccountsForParent { parent_id: id },
+            (Spec::Ou { .. }, 3) => Request::ListTagsForResource { resource_id: id },
+            (Spec::Policy { .. }, 0) => Request::DescribePolicy { policy_id: id },
+            (Spec::Policy { .. }, 1) => Request::ListTagsForResource { resource_id: id },
+            (Spec::Attachment { .. }, 0) => Request::ListTargetsForPolicy {
+                policy_id: id.split_once(':').map(|(_, p)| p.to_string())?,
+            },
+            (Spec::Account { .. }, 0) => Request::DescribeAccount { account_id: id },
+            (Spec::Account { .. }, 1) => Request::ListParents { child_id: id },
+            (Spec::Account { .. }, 2) => Request::ListTagsForResource { resource_id: id },
+            _ => return None,
+        })
+    }
+
     fn request_for(&self, who: usize) -> Result<Request, String> {
         if who == SETUP {
             return Ok(Request::ListRoots);
@@ -308,6 +472,12 @@ impl Engine {
             None => Ok(root.clone()),
         };
         Ok(match (&r.spec, &st.step) {
+            (_, Step::Read { id, k }) => self
+                .read_request(who, id, *k)
+                .ok_or_else(|| format!("{} has no read {k}", r.address))?,
+            (Spec::Account { .. }, Step::Parent { account_id }) => Request::ListParents {
+                child_id: account_id.clone(),
+            },
             (Spec::Ou { parent, .. }, Step::Lookup) => Request::ListOrganizationalUnitsForParent {
                 parent_id: ou_parent(parent)?,
             },
@@ -322,7 +492,9 @@ impl Engine {
             (Spec::Tags { account, .. }, Step::Lookup) => Request::ListTagsForResource {
                 resource_id: self.id_of(*account)?,
             },
-            (_, Step::LookupParent { .. }) => return Err(format!("{} has no lookup", r.address)),
+            (_, Step::LookupParent { .. } | Step::Parent { .. } | Step::Provision { .. }) => {
+                return Err(format!("{} has no request in this step", r.address))
+            }
             (Spec::Ou { name, parent, .. }, _) => Request::CreateOrganizationalUnit {
                 parent_id: ou_parent(parent)?,
                 name: name.clone(),
@@ -348,7 +520,7 @@ impl Engine {
             (Spec::Account { name, email, .. }, Step::Create) => Request::CreateAccount {
                 email: email.clone(),
                 account_name: name.clone(),
-                tags: Tags::new(),
+                tags: self.create_tags(who),
             },
             (Spec::Account { .. }, Step::Poll { request_id, .. }) => {
                 Request::DescribeCreateAccountStatus {
@@ -372,12 +544,46 @@ impl Engine {
         })
     }
 
+    /// The tags CreateAccount carries: the account's planned tags under `tags_in_create`.
+    fn create_tags(&self, account: usize) -> Tags {
+        if !self.cfg.tags_in_create {
+            return Tags::new();
+        }
+        match self.tags_of[account].map(|t| &self.plan.resources[t].spec) {
+            Some(Spec::Tags { tags, .. }) => tags.clone(),
+            _ => Tags::new(),
+        }
+    }
+
     fn refund(&mut self, retried: bool) {
         if self.cfg.retry_quota == 0 {
             return;
         }
         let back = if retried { self.cfg.retry_cost } else { 1 };
         self.retry_tokens = (self.retry_tokens + back).min(self.cfg.retry_quota);
+    }
+
+    /// The resource is created as `id`: read it back (`read_after_create`), then provision it
+    /// (account factory), then it is done.
+    fn created(&mut self, now_ms: u64, who: usize, id: String) {
+        if self.cfg.read_after_create && self.read_request(who, &id, 0).is_some() {
+            self.next_step(now_ms, who, Step::Read { id, k: 0 });
+            self.issue(now_ms, who);
+        } else {
+            self.provision_or_finish(now_ms, who, id);
+        }
+    }
+
+    fn provision_or_finish(&mut self, now_ms: u64, who: usize, id: String) {
+        let factory = self.active[who].as_ref().is_some_and(|a| a.factory);
+        if factory && matches!(self.plan.resources[who].spec, Spec::Account { .. }) {
+            let z: f64 = self.provision_rng.sample(StandardNormal);
+            let d = self.cfg.provisioning.at_ms(z);
+            self.next_step(now_ms, who, Step::Provision { account_id: id });
+            self.wait(now_ms, who, d, WaitKind::Provisioning);
+        } else {
+            self.finish(now_ms, who, Outcome::Created { id });
+        }
     }
 
     fn on_success(&mut self, now_ms: u64, who: usize, resp: Response) {
@@ -403,6 +609,14 @@ impl Engine {
             message: format!("unexpected answer {r:?}"),
         };
         match (&self.plan.resources[who].spec, step, resp) {
+            (_, Some(Step::Read { id, k }), _) => {
+                if self.read_request(who, &id, k + 1).is_some() {
+                    self.next_step(now_ms, who, Step::Read { id, k: k + 1 });
+                    self.issue(now_ms, who);
+                } else {
+                    self.provision_or_finish(now_ms, who, id);
+                }
+            }
             (Spec::Ou { name, .. }, Some(Step::Lookup), Response::OrganizationalUnits(ous)) => {
                 match ous.into_iter().find(|o| &o.name == name) {
                     Some(ou) => self.finish(now_ms, who, Outcome::Existing { id: ou.id }),
@@ -453,13 +667,22 @@ impl Engine {
             }
             (
                 Spec::Account { ou, .. },
-                Some(Step::LookupParent { account_id }),
+                Some(step @ (Step::LookupParent { .. } | Step::Parent { .. })),
                 Response::Parents(parents),
             ) => {
+                let (account_id, adopted) = match step {
+                    Step::LookupParent { account_id } => (account_id, true),
+                    Step::Parent { account_id } => (account_id, false),
+                    _ => unreachable!("matched above"),
+                };
                 let target = self.id_of(*ou).unwrap_or_default();
                 match parents.into_iter().next() {
                     Some(p) if p.id == target => {
-                        self.finish(now_ms, who, Outcome::Existing { id: account_id })
+                        if adopted {
+                            self.finish(now_ms, who, Outcome::Existing { id: account_id })
+                        } else {
+                            self.created(now_ms, who, account_id)
+                        }
                     }
                     Some(p) => {
                         self.next_step(
@@ -468,7 +691,7 @@ impl Engine {
                             Step::Move {
                                 account_id,
                                 source: p.id,
-                                adopted: true,
+                                adopted,
                             },
                         );
                         self.issue(now_ms, who);
@@ -484,11 +707,9 @@ impl Engine {
                 }
             }
             (Spec::Ou { .. }, _, Response::OrganizationalUnit(ou)) => {
-                self.finish(now_ms, who, Outcome::Created { id: ou.id })
+                self.created(now_ms, who, ou.id)
             }
-            (Spec::Policy { .. }, _, Response::Policy(p)) => {
-                self.finish(now_ms, who, Outcome::Created { id: p.id })
-            }
+            (Spec::Policy { .. }, _, Response::Policy(p)) => self.created(now_ms, who, p.id),
             (Spec::Attachment { policy, ou }, _, Response::Empty) => {
                 let id = format!(
                     "{}:{}",
@@ -498,7 +719,7 @@ impl Engine {
                         .id()
                         .unwrap_or_default()
                 );
-                self.finish(now_ms, who, Outcome::Created { id })
+                self.created(now_ms, who, id)
             }
             (Spec::Tags { account, .. }, _, Response::Empty) => {
                 let id = self.trace.resources[*account]
@@ -518,68 +739,64 @@ impl Engine {
                         accepted_ms: now_ms,
                     },
                 );
-                let d = self.cfg.poll_interval_ms();
-                self.wait(now_ms, who, d, WaitKind::Poll);
+                let timeout = self.cfg.create_timeout_ms();
+                self.schedule(who, now_ms + timeout, Wake::Deadline(now_ms));
+                if self.cfg.poll_at_once {
+                    self.issue(now_ms, who);
+                } else {
+                    let d = self.cfg.poll_interval_ms();
+                    self.wait(now_ms, who, d, WaitKind::Poll);
+                }
             }
-            (
-                Spec::Account { .. },
-                Some(Step::Poll { accepted_ms, .. }),
-                Response::CreateAccountStatus(s),
-            ) => match s.state {
-                CreateAccountState::InProgress => {
-                    let timeout = self.cfg.create_timeout_ms();
-                    if now_ms.saturating_sub(accepted_ms) >= timeout {
-                        let message = format!(
-                                "timeout while waiting for state to become 'SUCCEEDED' (last state: 'IN_PROGRESS', timeout: {}s)",
-                                timeout / 1000
-                            );
-                        self.finish(
+            (Spec::Account { .. }, Some(Step::Poll { .. }), Response::CreateAccountStatus(s)) => {
+                match s.state {
+                    CreateAccountState::InProgress => {
+                        if self.state(who).deadline_hit {
+                            self.time_out(now_ms, who);
+                        } else {
+                            let st = self.state(who);
+                            st.attempt = 1;
+                            st.provider_try = 1;
+                            let d = self.cfg.poll_interval_ms();
+                            self.wait(now_ms, who, d, WaitKind::Poll);
+                        }
+                    }
+                    CreateAccountState::Succeeded => match s.account_id {
+                        Some(account_id) => {
+                            if self.cfg.read_after_create {
+                                self.next_step(now_ms, who, Step::Parent { account_id });
+                            } else {
+                                let source = self.root_id.clone().unwrap_or_default();
+                                self.next_step(
+                                    now_ms,
+                                    who,
+                                    Step::Move {
+                                        account_id,
+                                        source,
+                                        adopted: false,
+                                    },
+                                );
+                            }
+                            self.issue(now_ms, who);
+                        }
+                        None => self.finish(
                             now_ms,
                             who,
                             Outcome::Failed {
-                                code: "Timeout".into(),
-                                message,
+                                code: "InvalidResponse".into(),
+                                message: "SUCCEEDED without an AccountId".into(),
                             },
-                        );
-                    } else {
-                        let st = self.state(who);
-                        st.attempt = 1;
-                        st.provider_try = 1;
-                        let d = self.cfg.poll_interval_ms();
-                        self.wait(now_ms, who, d, WaitKind::Poll);
+                        ),
+                    },
+                    CreateAccountState::Failed => {
+                        let reason = s.failure_reason;
+                        self.trace.resources[who].failure_reason = reason;
+                        let code = reason.map(|r| r.as_str()).unwrap_or("FAILED").to_string();
+                        let message = format!("CreateAccount {} failed: {code}", s.id);
+                        self.finish(now_ms, who, Outcome::Failed { code, message });
                     }
                 }
-                CreateAccountState::Succeeded => match s.account_id {
-                    Some(account_id) => {
-                        let source = self.root_id.clone().unwrap_or_default();
-                        self.next_step(
-                            now_ms,
-                            who,
-                            Step::Move {
-                                account_id,
-                                source,
-                                adopted: false,
-                            },
-                        );
-                        self.issue(now_ms, who);
-                    }
-                    None => self.finish(
-                        now_ms,
-                        who,
-                        Outcome::Failed {
-                            code: "InvalidResponse".into(),
-                            message: "SUCCEEDED without an AccountId".into(),
-                        },
-                    ),
-                },
-                CreateAccountState::Failed => {
-                    let reason = s.failure_reason;
-                    self.trace.resources[who].failure_reason = reason;
-                    let code = reason.map(|r| r.as_str()).unwrap_or("FAILED").to_string();
-                    let message = format!("CreateAccount {} failed: {code}", s.id);
-                    self.finish(now_ms, who, Outcome::Failed { code, message });
-                }
-            },
+            }
             (
                 Spec::Account { .. },
                 Some(Step::Move {
@@ -589,12 +806,11 @@ impl Engine {
                 }),
                 Response::Empty,
             ) => {
-                let outcome = if adopted {
-                    Outcome::Existing { id: account_id }
+                if adopted {
+                    self.finish(now_ms, who, Outcome::Existing { id: account_id })
                 } else {
-                    Outcome::Created { id: account_id }
-                };
-                self.finish(now_ms, who, outcome)
+                    self.created(now_ms, who, account_id)
+                }
             }
             (_, _, other) => {
                 let o = unexpected(&other);
@@ -617,25 +833,91 @@ impl Engine {
         st.step_started_ms = now_ms;
     }
 
-    /// Full-jitter exponential backoff for SDK attempt `attempt` (the one that just failed).
-    fn sdk_backoff(&mut self, attempt: u32) -> u64 {
-        let exp = self
-            .cfg
-            .backoff_base_ms
-            .saturating_mul(1u64 << (attempt - 1).min(30))
-            .min(self.cfg.backoff_cap_ms);
-        self.rng.random_range(0..=exp)
+    /// The creation deadline of the account accepted at `accepted_ms` has come. A poll in
+    /// flight is awaited (the plugin SDK's grace for a refresh in progress); otherwise the
+    /// account times out now.
+    fn on_deadline(&mut self, now_ms: u64, who: usize, accepted_ms: u64) {
+        let Some(a) = self.active[who].as_mut() else {
+            return;
+        };
+        if !matches!(a.step, Step::Poll { accepted_ms: t, .. } if t == accepted_ms) {
+            return; // the status left IN_PROGRESS in time
+        }
+        if a.in_call {
+            a.deadline_hit = true;
+        } else {
+            self.time_out(now_ms, who);
+            self.pump(now_ms);
+        }
     }
 
-    fn on_error(&mut self, now_ms: u64, who: usize, err: ApiError) {
-        let (attempt, provider_try, step_started) = {
-            let st = self.state(who);
-            (st.attempt, st.provider_try, st.step_started_ms)
+    /// The account's creation status stayed IN_PROGRESS for `create_timeout_s`: give up.
+    fn time_out(&mut self, now_ms: u64, who: usize) {
+        if let Some(last) = self.trace.resources[who].waits.last_mut() {
+            last.end_ms = last.end_ms.min(now_ms);
+        }
+        let timeout = self.cfg.create_timeout_ms();
+        let message = format!(
+            "timeout while waiting for state to become 'SUCCEEDED' (last state: 'IN_PROGRESS', timeout: {})",
+            go_duration(timeout)
+        );
+        self.finish(
+            now_ms,
+            who,
+            Outcome::Failed {
+                code: "Timeout".into(),
+                message,
+            },
+        );
+    }
+
+    /// Full-jitter exponential backoff after failed SDK attempt `attempt` (from 1), as
+    /// aws-sdk-go-v2's `ExponentialJitterBackoff`: U(0, base·2^attempt) while that ceiling is
+    /// within the cap, and exactly the cap (no jitter) from then on.
+    fn sdk_backoff(&mut self, attempt: u32) -> u64 {
+        let base = self.cfg.backoff_base_ms;
+        let cap = self.cfg.backoff_cap_ms;
+        if base == 0 {
+            return 0;
+        }
+        let ceiling = if attempt >= 63 {
+            u64::MAX
+        } else {
+            base.saturating_mul(1u64 << attempt)
         };
+        if ceiling > cap {
+            cap
+        } else {
+            self.rng.random_range(0..ceiling)
+        }
+    }
+
+    fn on_error(&mut self, now_ms: u64, who: usize, op: Operation, err: ApiError) {
+        let (attempt, provider_try, step_started, deadline_hit) = {
+            let st = self.state(who);
+            (
+                st.attempt,
+                st.provider_try,
+                st.step_started_ms,
+                st.deadline_hit,
+            )
+        };
+        if deadline_hit {
+            // A status poll in flight at the creation deadline failed: the wait is over.
+            self.time_out(now_ms, who);
+            return;
+        }
         // Layer 1: the SDK's standard retry mode.
-        if err.code.is_sdk_retryable() && attempt < self.cfg.max_attempts {
-            let quota_ok = self.cfg.retry_quota == 0 || self.retry_tokens >= self.cfg.retry_cost;
-            if quota_ok {
+        let sdk_retryable =
+            err.code.is_sdk_retryable() || self.sdk_codes.contains(err.code.as_str());
+        let mut gave_up = GaveUp::NotRetryable;
+        if sdk_retryable {
+            if attempt >= self.cfg.max_attempts {
+                gave_up = GaveUp::Attempts;
+            } else if self.cfg.retry_quota > 0 && self.retry_tokens < self.cfg.retry_cost {
+                gave_up = GaveUp::Quota;
+                self.trace.retry_quota_exhausted += 1;
+            } else {
                 if self.cfg.retry_quota > 0 {
                     self.retry_tokens -= self.cfg.retry_cost;
                 }
@@ -644,44 +926,57 @@ impl Engine {
                 self.wait(now_ms, who, delay, WaitKind::Backoff);
                 return;
             }
-            self.trace.retry_quota_exhausted += 1;
         }
-        // Layer 2: the provider's own retries of "try again later" errors.
-        if self.provider_codes.contains(err.code.as_str())
-            && now_ms.saturating_sub(step_started) < self.cfg.provider_retry_timeout_ms()
-        {
-            let delay = self
-                .cfg
-                .provider_backoff_min_ms
-                .saturating_mul(1u64 << (provider_try - 1).min(30))
-                .min(self.cfg.provider_backoff_max_ms);
-            let st = self.state(who);
-            st.provider_try += 1;
-            st.attempt = 1;
-            self.wait(now_ms, who, delay, WaitKind::ProviderRetry);
-            return;
+        // Layer 2: the deployer's own retries of "try again later" errors.
+        if self.provider_codes.contains(err.code.as_str()) {
+            if now_ms.saturating_sub(step_started) < self.cfg.provider_retry_timeout_ms() {
+                let delay = self
+                    .cfg
+                    .provider_backoff_min_ms
+                    .saturating_mul(1u64 << (provider_try - 1).min(30))
+                    .min(self.cfg.provider_backoff_max_ms);
+                let st = self.state(who);
+                st.provider_try += 1;
+                st.attempt = 1;
+                self.wait(now_ms, who, delay, WaitKind::ProviderRetry);
+                return;
+            }
+            gave_up = GaveUp::ProviderTimeout;
         }
         if who == SETUP {
             self.fail_all(now_ms, err.code.as_str(), &err.message);
             return;
         }
         let code = match &err.code {
-            ErrorCode::ConstraintViolationException(r) => r.as_str().to_string(),
+            ErrorCode::ConstraintViolationException(r) => {
+                format!("ConstraintViolationException:{}", r.as_str())
+            }
             c => c.as_str().to_string(),
         };
-        let code = if matches!(err.code, ErrorCode::ConstraintViolationException(_)) {
-            format!("ConstraintViolationException:{code}")
-        } else {
-            code
+        let message = match gave_up {
+            GaveUp::NotRetryable => format!("{op} (not retried): {}", err.message),
+            GaveUp::Attempts => format!(
+                "{op} gave up after {attempt} attempt{} (max_attempts {}): {}",
+                if attempt == 1 { "" } else { "s" },
+                self.cfg.max_attempts,
+                err.message
+            ),
+            GaveUp::Quota => format!(
+                "{op} gave up after {attempt} attempt{}: the SDK's retry quota is empty \
+                 ({} of {} tokens left, a retry costs {}): {}",
+                if attempt == 1 { "" } else { "s" },
+                self.retry_tokens,
+                self.cfg.retry_quota,
+                self.cfg.retry_cost,
+                err.message
+            ),
+            GaveUp::ProviderTimeout => format!(
+                "{op} gave up after {provider_try} tries over {}: {}",
+                go_duration(self.cfg.provider_retry_timeout_ms()),
+                err.message
+            ),
         };
-        self.finish(
-            now_ms,
-            who,
-            Outcome::Failed {
-                code,
-                message: err.message,
-            },
-        );
+        self.finish(now_ms, who, Outcome::Failed { code, message });
     }
 
     fn fail_all(&mut self, now_ms: u64, code: &str, message: &str) {
@@ -696,16 +991,42 @@ impl Engine {
             }
         }
         self.ready.clear();
+        self.factory_queue.clear();
         self.trace.end_ms = now_ms;
     }
 
     fn make_ready(&mut self, now_ms: u64, i: usize) {
         self.trace.resources[i].ready_ms = Some(now_ms);
-        self.ready.insert(i);
+        match &self.plan.resources[i].spec {
+            // The account's CreateAccount carried these tags: nothing left to do.
+            Spec::Tags { account, .. }
+                if self.cfg.tags_in_create
+                    && matches!(
+                        self.trace.resources[*account].outcome,
+                        Outcome::Created { .. }
+                    ) =>
+            {
+                let id = self.id_of(*account).unwrap_or_default();
+                self.trace.resources[i].start_ms = Some(now_ms);
+                self.finish(now_ms, i, Outcome::Created { id });
+            }
+            Spec::Account { .. } if self.cfg.account_factory > 0 => self.factory_queue.push_back(i),
+            _ => {
+                self.ready.insert(i);
+            }
+        }
     }
 
-    /// Starts ready resources while slots are free.
+    /// Starts ready resources while slots are free: accounts in the factory first come first
+    /// served, the rest in plan order.
     fn pump(&mut self, now_ms: u64) {
+        while self.factory_in_flight < self.cfg.account_factory as usize {
+            let Some(i) = self.factory_queue.pop_front() else {
+                break;
+            };
+            self.factory_in_flight += 1;
+            self.begin(now_ms, i, true);
+        }
         while self.in_flight < self.cfg.parallelism as usize {
             let Some(i) = self.ready.pop_first() else {
                 break;
@@ -713,16 +1034,19 @@ impl Engine {
             self.in_flight += 1;
             self.trace.max_resources_in_flight =
                 self.trace.max_resources_in_flight.max(self.in_flight);
-            self.trace.resources[i].start_ms = Some(now_ms);
-            let lookup = self.cfg.lookup_existing;
-            self.active[i] = Some(Active {
-                step: if lookup { Step::Lookup } else { Step::Create },
-                attempt: 1,
-                provider_try: 1,
-                step_started_ms: now_ms,
-            });
-            self.issue(now_ms, i);
+            self.begin(now_ms, i, false);
         }
+    }
+
+    fn begin(&mut self, now_ms: u64, i: usize, factory: bool) {
+        self.trace.resources[i].start_ms = Some(now_ms);
+        let step = if self.cfg.lookup_existing {
+            Step::Lookup
+        } else {
+            Step::Create
+        };
+        self.active[i] = Some(Active::new(step, now_ms, factory));
+        self.issue(now_ms, i);
     }
 
     fn finish(&mut self, now_ms: u64, who: usize, outcome: Outcome) {
@@ -734,8 +1058,12 @@ impl Engine {
         rec.outcome = outcome;
         rec.end_ms = Some(now_ms);
         self.terminal += 1;
-        if self.active[who].take().is_some() {
-            self.in_flight -= 1;
+        if let Some(a) = self.active[who].take() {
+            if a.factory {
+                self.factory_in_flight -= 1;
+            } else {
+                self.in_flight -= 1;
+            }
         }
         self.trace.end_ms = self.trace.end_ms.max(now_ms);
         let deps = std::mem::take(&mut self.dependents[who]);
@@ -747,10 +1075,25 @@ impl Engine {
                 }
             } else {
                 self.ready.remove(&d);
+                self.factory_queue.retain(|&q| q != d);
                 self.finish(now_ms, d, Outcome::Skipped { cause: who });
             }
         }
         self.dependents[who] = deps;
+    }
+}
+
+/// A duration as Go prints it ("10m0s", "4m0s", "1h0m0s", "30s"), as the provider's messages
+/// show it.
+fn go_duration(ms: u64) -> String {
+    let s = ms / 1000;
+    let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
+    if h > 0 {
+        format!("{h}h{m}m{sec}s")
+    } else if m > 0 {
+        format!("{m}m{sec}s")
+    } else {
+        format!("{sec}s")
     }
 }
 

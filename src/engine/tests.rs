@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use super::*;
 use crate::org::types::{
-    ApiError, CreateAccountStatus, ErrorCode, Operation, OrganizationalUnit, PolicySummary, Root,
+    ApiError, CreateAccountStatus, ErrorCode, Operation, OrganizationalUnit, Parent, ParentType,
+    PolicySummary, Root,
 };
 use crate::plan;
 use crate::scenario::{Customer, Expectations, OrganizationConfig, Scenario, ServiceParams, Tier};
@@ -47,6 +48,7 @@ pub(crate) fn scenario(n: usize) -> Scenario {
         tiers,
         organization: OrganizationConfig::default(),
         deploy: DeployConfig::default(),
+        deploy_overrides: Default::default(),
         service: ServiceParams::default(),
         costs: vec![],
         expect: Expectations::default(),
@@ -126,6 +128,11 @@ impl Fake {
                     failure_reason: None,
                 })
             }
+            // New accounts are in the root.
+            Request::ListParents { .. } => Response::Parents(vec![Parent {
+                id: "r-test".into(),
+                kind: ParentType::Root,
+            }]),
             _ => Response::Empty,
         })
     }
@@ -263,16 +270,15 @@ fn a_service_that_always_throttles_ends_with_every_resource_failed_and_bounded_c
     assert!(e.is_done());
     let t = e.trace();
     let cfg = DeployConfig::default();
-    // Provider retries end after its timeout; each try makes at most max_attempts calls.
-    let max_tries = 1 + cfg.provider_retry_timeout_ms() / cfg.provider_backoff_min_ms;
+    // Throttles are the SDK's to retry: at most max_attempts calls each, then it gives up.
     for (i, r) in t.resources.iter().enumerate() {
         assert!(r.outcome.is_terminal());
         assert!(!r.outcome.is_success());
         let calls = t.calls.iter().filter(|c| c.resource == Some(i)).count() as u64;
-        assert!(
-            calls <= max_tries * cfg.max_attempts as u64,
-            "{calls} calls"
-        );
+        assert!(calls <= cfg.max_attempts as u64, "{calls} calls");
+        if let Outcome::Failed { message, .. } = &r.outcome {
+            assert!(message.contains("gave up after 25 attempts"), "{message}");
+        }
     }
     // Dependents of the failed OUs were skipped, not attempted.
     assert!(t
@@ -281,9 +287,9 @@ fn a_service_that_always_throttles_ends_with_every_resource_failed_and_bounded_c
         .any(|r| matches!(r.outcome, Outcome::Skipped { .. })));
 }
 
-#[test]
-fn concurrent_modification_is_retried_by_the_provider_not_the_sdk() {
-    let mut e = engine(2, |_| {});
+/// Runs 2 customers where the first CreateOrganizationalUnit meets a ConcurrentModification.
+fn first_ou_conflicts(deployer: Deployer) -> Trace {
+    let mut e = engine(2, |d| *d = DeployConfig::profile(deployer));
     let mut fake = Fake::new(1_000);
     let mut first = true;
     run_to_completion(&mut e, |now, req| {
@@ -293,19 +299,35 @@ fn concurrent_modification_is_retried_by_the_provider_not_the_sdk() {
                 400,
                 Err(ApiError::new(
                     ErrorCode::ConcurrentModificationException,
-                    "Try again later",
+                    "AWS Organizations can't complete your request because it conflicts with \
+                     another attempt to modify the same entity. Try again later.",
                 )),
             );
         }
         (400, fake.answer(now, req))
     });
-    let t = e.trace();
+    e.into_trace()
+}
+
+#[test]
+fn concurrent_modification_is_retried_by_the_providers_sdk_retryer_not_by_a_plain_sdk() {
+    // terraform-aws: the provider adds CME to its SDK retryer (service_package.go).
+    let t = first_ou_conflicts(Deployer::TerraformAws);
     assert!(t.resources.iter().all(|r| r.outcome.is_success()));
     let retry = t
         .calls
         .iter()
-        .find(|c| c.op == Operation::CreateOrganizationalUnit && c.provider_try == 2);
-    assert!(retry.is_some(), "a provider-level retry follows the CME");
+        .find(|c| c.op == Operation::CreateOrganizationalUnit && c.attempt == 2);
+    assert!(retry.is_some(), "an SDK-level retry follows the CME");
+    assert!(t.calls.iter().all(|c| c.provider_try == 1));
+    // aws-sdk-standard: the SDK's default retryer does not retry it.
+    let t = first_ou_conflicts(Deployer::AwsSdkStandard);
+    let failed: Vec<_> = t
+        .resources
+        .iter()
+        .filter(|r| matches!(&r.outcome, Outcome::Failed { code, .. } if code == "ConcurrentModificationException"))
+        .collect();
+    assert_eq!(failed.len(), 1);
 }
 
 #[test]
@@ -368,6 +390,14 @@ fn account_creation_gives_up_after_the_timeout() {
         .filter(|c| c.op == Operation::DescribeCreateAccountStatus)
         .count();
     assert!((5..=7).contains(&polls), "{polls} polls in 60 s at 10 s");
+    // It times out exactly 60 s after CreateAccount was accepted.
+    let accepted = t
+        .calls
+        .iter()
+        .find(|c| c.op == Operation::CreateAccount)
+        .and_then(|c| c.end_ms)
+        .unwrap();
+    assert_eq!(t.resources[acct].end_ms, Some(accepted + 60_000));
 }
 
 #[test]

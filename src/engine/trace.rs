@@ -36,6 +36,8 @@ pub enum WaitKind {
     ProviderRetry,
     /// Waiting between DescribeCreateAccountStatus polls.
     Poll,
+    /// Account factory: the account is in its OU and being enrolled (Control Tower).
+    Provisioning,
 }
 
 impl WaitKind {
@@ -44,6 +46,7 @@ impl WaitKind {
             WaitKind::Backoff => "backoff",
             WaitKind::ProviderRetry => "provider_retry",
             WaitKind::Poll => "poll",
+            WaitKind::Provisioning => "provisioning",
         }
     }
 }

@@ -40,6 +40,7 @@ const C_CALL: RGBColor = RGBColor(0x08, 0x51, 0x9c);
 const C_BACKOFF: RGBColor = RGBColor(0xfd, 0x8d, 0x3c);
 const C_RETRY: RGBColor = RGBColor(0xa6, 0x36, 0x03);
 const C_POLL: RGBColor = RGBColor(0xfe, 0xe3, 0x91);
+const C_PROVISION: RGBColor = RGBColor(0x74, 0xc4, 0x76);
 const C_CONFLICT: RGBColor = RGBColor(0xd6, 0x27, 0x28);
 const C_OVERHEAD: RGBColor = RGBColor(0xee, 0xee, 0xee);
 const C_GRID: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
@@ -55,6 +56,8 @@ pub enum SpanKind {
     ProviderRetry,
     /// Waiting between DescribeCreateAccountStatus polls.
     Poll,
+    /// Account factory: the account being enrolled after its creation.
+    Provisioning,
     /// An API call in flight.
     Call,
 }
@@ -208,6 +211,7 @@ pub fn timeline(sc: &Scenario, plan: &Plan, trace: &Trace, rep: &Report) -> Time
                     WaitKind::Backoff => SpanKind::Backoff,
                     WaitKind::ProviderRetry => SpanKind::ProviderRetry,
                     WaitKind::Poll => SpanKind::Poll,
+                    WaitKind::Provisioning => SpanKind::Provisioning,
                 },
             });
         }
@@ -279,6 +283,7 @@ fn span_style(k: SpanKind) -> (RGBColor, f64) {
         SpanKind::Backoff => (C_BACKOFF, 0.7),
         SpanKind::ProviderRetry => (C_RETRY, 0.7),
         SpanKind::Poll => (C_POLL, 0.7),
+        SpanKind::Provisioning => (C_PROVISION, 0.7),
         SpanKind::Call => (C_CALL, 0.7),
     }
 }
@@ -336,7 +341,11 @@ fn draw_timeline(tl: &Timeline, rep: &Report) -> Result<String, String> {
             (FONT, 17).into_font().style(FontStyle::Bold),
         ))
         .map_err(err)?;
-        draw_legend(&root, 12, 38)?;
+        let provisioning = tl
+            .rows
+            .iter()
+            .any(|r| r.spans.iter().any(|s| s.kind == SpanKind::Provisioning));
+        draw_legend(&root, 12, 38, provisioning)?;
         let mut chart = ChartBuilder::on(&root)
             .margin_top(top - 8)
             .margin_right(20)
@@ -428,9 +437,14 @@ fn draw_timeline(tl: &Timeline, rep: &Report) -> Result<String, String> {
     Ok(buf)
 }
 
-fn draw_legend(root: &DrawingArea<SVGBackend, Shift>, x0: i32, y0: i32) -> Result<(), String> {
+fn draw_legend(
+    root: &DrawingArea<SVGBackend, Shift>,
+    x0: i32,
+    y0: i32,
+    provisioning: bool,
+) -> Result<(), String> {
     let font = TextStyle::from((FONT, 12).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
-    let items: [(&str, RGBColor); 6] = [
+    let mut items: Vec<(&str, RGBColor)> = vec![
         ("in an API call", C_CALL),
         ("backing off (throttled/retry)", C_BACKOFF),
         ("provider retry wait", C_RETRY),
@@ -438,6 +452,9 @@ fn draw_legend(root: &DrawingArea<SVGBackend, Shift>, x0: i32, y0: i32) -> Resul
         ("in progress, between calls", C_ACTIVE),
         ("deployer init/plan", C_OVERHEAD),
     ];
+    if provisioning {
+        items.push(("account factory provisioning", C_PROVISION));
+    }
     let mut x = x0;
     let mut y = y0;
     for (label, c) in items {

@@ -103,6 +103,10 @@ pub fn text(r: &Report, verbose: bool) -> String {
             let _ = write!(line, "  {code}");
         }
         let _ = writeln!(o, "{line}");
+        // Which call gave up, and why.
+        if let (true, Some(detail)) = (it.status == "failed", &it.detail) {
+            let _ = writeln!(o, "  {:>17}  {detail}", "");
+        }
     }
     let t = &r.timing;
     let _ = writeln!(o, "\nTiming");

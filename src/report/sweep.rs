@@ -8,15 +8,20 @@ fn min(s: f64) -> String {
     format!("{:.1}", s / 60.0)
 }
 
+fn deployer(r: &SweepReport) -> &'static str {
+    r.deployer.map(|d| d.as_str()).unwrap_or("unrecorded")
+}
+
 /// The terminal table.
 pub fn text(r: &SweepReport) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "orgsim sweep · {} · seed {} · {} replication(s) per count · parallelism {} · account quota {}{}",
+        "orgsim sweep · {} · seed {} · {} replication(s) per count · deployer {} · parallelism {} · account quota {}{}",
         r.scenario,
         r.seed,
         r.replications,
+        deployer(r),
         r.parallelism,
         r.account_quota,
         if r.complete { "" } else { " · INTERRUPTED (partial)" }
@@ -72,9 +77,10 @@ pub fn markdown(r: &SweepReport) -> String {
     let _ = writeln!(o, "## orgsim sweep: {}\n", r.scenario);
     let _ = writeln!(
         o,
-        "Seed {} · {} replication(s) per count · parallelism {} · account quota {}{}\n",
+        "Seed {} · {} replication(s) per count · deployer {} · parallelism {} · account quota {}{}\n",
         r.seed,
         r.replications,
+        deployer(r),
         r.parallelism,
         r.account_quota,
         if r.complete {

@@ -27,7 +27,7 @@ use toml::Spanned;
 
 use super::tiers::{builtin_tiers, check_framework, check_ou_name, check_tier_key};
 use super::{
-    Cents, CostKind, CostLine, Customer, DeployConfig, Expectations, LoadSettings,
+    Cents, CostKind, CostLine, Customer, DeployConfig, DeployOverrides, Expectations, LoadSettings,
     OrganizationConfig, OuLayout, Phase, Scenario, ScenarioError, ServiceParams, Tier,
 };
 
@@ -92,7 +92,7 @@ struct RawScenario {
     #[serde(default)]
     organization: Option<RawOrganization>,
     #[serde(default)]
-    deploy: Option<DeployConfig>,
+    deploy: Option<DeployOverrides>,
     #[serde(default)]
     service: Option<ServiceParams>,
     #[serde(default)]
@@ -139,6 +139,8 @@ struct RawPhase {
     deploy_minutes_max: Option<Spanned<f64>>,
     #[serde(default)]
     conflicts_max: Option<Spanned<f64>>,
+    #[serde(default)]
+    confidence: Option<Spanned<f64>>,
     #[serde(default)]
     layout: Option<Spanned<String>>,
 }
@@ -754,7 +756,11 @@ impl Ctx<'_> {
             }
         }
 
-        let deploy = raw.deploy.unwrap_or_default();
+        let deploy_overrides = raw.deploy.unwrap_or_default();
+        let deploy = DeployConfig::resolve(
+            deploy_overrides.deployer.unwrap_or_default(),
+            &deploy_overrides,
+        );
         if let Err((path, why)) = deploy.check() {
             return Err(self.at_path(&split_path(&path), why));
         }
@@ -801,6 +807,7 @@ impl Ctx<'_> {
             tiers,
             organization,
             deploy,
+            deploy_overrides,
             service,
             costs,
             expect,
@@ -1302,6 +1309,20 @@ impl Ctx<'_> {
                     }
                 }
             }
+            let confidence = match &p.confidence {
+                None => crate::phases::DEFAULT_CONFIDENCE,
+                Some(c) => {
+                    let v = *c.get_ref();
+                    if !(v > 0.0 && v <= 1.0) {
+                        return Err(self.at(
+                            c.span(),
+                            &here("confidence"),
+                            "must be a share of replications above 0 and at most 1 (e.g. 0.95)",
+                        ));
+                    }
+                    v
+                }
+            };
             let layout = match &p.layout {
                 None => None,
                 Some(l) => Some(match l.get_ref().as_str() {
@@ -1324,6 +1345,7 @@ impl Ctx<'_> {
                 mrr_cents,
                 deploy_minutes_max: p.deploy_minutes_max.as_ref().map(|v| *v.get_ref()),
                 conflicts_max: p.conflicts_max.as_ref().map(|v| *v.get_ref()),
+                confidence,
                 layout,
             });
         }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-pub use crate::engine::config::DeployConfig;
+pub use crate::engine::config::{DeployConfig, DeployOverrides, Deployer};
 pub use crate::org::params::ServiceParams;
 
 /// Money in integer US cents.
@@ -26,7 +26,11 @@ pub struct Scenario {
     /// Every tier known to the scenario: the built-in four, overridden or extended by `[tiers]`.
     pub tiers: BTreeMap<String, Tier>,
     pub organization: OrganizationConfig,
+    /// The deployer: its profile's defaults with the `[deploy]` keys applied.
     pub deploy: DeployConfig,
+    /// The `[deploy]` keys as written, so that another profile can be chosen later
+    /// ([`Scenario::set_deployer`]) and they still override it.
+    pub deploy_overrides: DeployOverrides,
     pub service: ServiceParams,
     pub costs: Vec<CostLine>,
     pub expect: Expectations,
@@ -34,6 +38,22 @@ pub struct Scenario {
     pub phases: Vec<Phase>,
     /// The `[load]` table: defaults of `orgsim load` (arrival stages, thresholds, ...).
     pub load: LoadSettings,
+}
+
+impl Scenario {
+    /// Switches to deployer profile `d` (`--deployer`); the `[deploy]` keys written in the file
+    /// still override its defaults.
+    pub fn set_deployer(&mut self, d: Deployer) -> Result<(), String> {
+        let cfg = DeployConfig::resolve(d, &self.deploy_overrides);
+        cfg.check().map_err(|(key, why)| {
+            format!(
+                "{}: {key} {why} (with --deployer {d})",
+                self.source.display()
+            )
+        })?;
+        self.deploy = cfg;
+        Ok(())
+    }
 }
 
 /// One `[[phases]]` entry: a stage of growth and what is claimed about it. Ranges are
@@ -51,8 +71,11 @@ pub struct Phase {
     pub mrr_cents: Option<(Cents, Option<Cents>)>,
     /// Claimed deployment time: p95 makespan at most this many minutes.
     pub deploy_minutes_max: Option<f64>,
-    /// Claimed conflicts: mean conflicts per deployment at most this.
+    /// Claimed conflicts: conflicts per deployment at most this.
     pub conflicts_max: Option<f64>,
+    /// A claim about deployments holds when it holds in at least this share of replications
+    /// (`confidence`, default 0.95).
+    pub confidence: f64,
     /// The OU layout during this phase, if it differs from `[organization] layout`.
     pub layout: Option<OuLayout>,
 }

@@ -78,6 +78,17 @@ pub fn run(sc: &Scenario, seed: u64) -> RunOutput {
 
 /// Runs one deployment of an already built plan.
 pub fn run_plan(sc: &Scenario, plan: Plan, seed: u64) -> RunOutput {
+    run_plan_observed(sc, plan, seed, |_, _, _| {})
+}
+
+/// [`run_plan`], showing `observe` every call as the model answers it: (time sent, request,
+/// answer). For tests that check what a deployer saw.
+pub fn run_plan_observed(
+    sc: &Scenario,
+    plan: Plan,
+    seed: u64,
+    mut observe: impl FnMut(u64, &crate::engine::Call, &ApiResult),
+) -> RunOutput {
     let mut model = OrgModel::new(sc.service.clone(), &sc.organization);
     model.set_account_id_hints(account_id_hints(sc));
     let mut rng = SmallRng::seed_from_u64(derive_seed(seed, &[STREAM_SERVICE]));
@@ -89,6 +100,7 @@ pub fn run_plan(sc: &Scenario, plan: Plan, seed: u64) -> RunOutput {
     loop {
         while let Some(call) = engine.poll_call() {
             let answer = model.handle(now, &call.request, &mut rng);
+            observe(now, &call, &answer.result);
             queue.push(now + answer.latency_ms, (call.id, answer.result));
         }
         let call_at = queue.peek_time();
