@@ -65,6 +65,38 @@ fn within(v: f64, lo: f64, hi: Option<f64>) -> bool {
     v >= lo && hi.is_none_or(|h| v <= h)
 }
 
+/// "1 customer", "20 customers".
+fn customers(n: usize) -> String {
+    if n == 1 {
+        "1 customer".into()
+    } else {
+        format!("{n} customers")
+    }
+}
+
+/// "98.0% of runs at 1 customer, 96.0% at 2", or one figure when the phase has one count.
+fn at_ends(lo: usize, s_lo: f64, hi: usize, s_hi: f64) -> String {
+    if lo == hi {
+        format!("{} of runs at {}", pct(s_hi), customers(hi))
+    } else {
+        format!(
+            "{} of runs at {}, {} at {hi}",
+            pct(s_lo),
+            customers(lo),
+            pct(s_hi)
+        )
+    }
+}
+
+/// "4 OUs", "2–4 OUs".
+fn ou_range(a: usize, b: usize) -> String {
+    if a == b {
+        format!("{a} OUs")
+    } else {
+        format!("{a}–{b} OUs")
+    }
+}
+
 /// A share as a percentage for reports: "98.5%".
 fn pct(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
@@ -154,7 +186,7 @@ pub fn evaluate_phase(
         push(
             "ous",
             stated_range(a.to_string(), b.map(|b| b.to_string())),
-            format!("{}–{} planned", ous.0, ous.1),
+            format!("{} planned", ou_range(ous.0, ous.1)),
             all(ok),
         );
     }
@@ -166,11 +198,7 @@ pub fn evaluate_phase(
         push(
             "accounts",
             stated_range(a.to_string(), b.map(|b| b.to_string())),
-            format!(
-                "all created in {} of runs at {lo} customers, {} at {hi}",
-                pct(s_lo),
-                pct(s_hi)
-            ),
+            format!("all created in {}", at_ends(lo, s_lo, hi, s_hi)),
             s_lo.min(s_hi),
         );
     }
@@ -193,10 +221,11 @@ pub fn evaluate_phase(
             "deploy_minutes",
             format!("≤ {max} min"),
             format!(
-                "within it in {} of runs at {hi} customers (p50 {:.1}, p95 {:.1} min)",
-                pct(s_hi),
+                "within it in {} (p50 {:.1}, p95 {:.1} min at {})",
+                at_ends(lo, s_lo, hi, s_hi),
                 high.makespan_s.p50 / 60.0,
-                high.makespan_s.p95 / 60.0
+                high.makespan_s.p95 / 60.0,
+                customers(hi)
             ),
             s_lo.min(s_hi),
         );
@@ -208,9 +237,10 @@ pub fn evaluate_phase(
             "conflicts",
             format!("≤ {max} per deployment"),
             format!(
-                "within it in {} of runs (mean {:.1} at {hi} customers)",
-                pct(s_lo.min(s_hi)),
-                high.conflicts.mean.max(low.conflicts.mean)
+                "within it in {} (mean {:.1} at {})",
+                at_ends(lo, s_lo, hi, s_hi),
+                high.conflicts.mean,
+                customers(hi)
             ),
             s_lo.min(s_hi),
         );
@@ -273,15 +303,19 @@ pub fn text(r: &PhasesReport) -> String {
     for p in &r.phases {
         let _ = writeln!(
             o,
-            "\n{} — {}–{} customers, layout {}, {}–{} OUs",
-            p.name, p.customers.0, p.customers.1, p.layout, p.ous.0, p.ous.1
+            "\n{} — {}–{} customers, layout {}, {}",
+            p.name,
+            p.customers.0,
+            p.customers.1,
+            p.layout,
+            ou_range(p.ous.0, p.ous.1)
         );
         let _ = writeln!(
             o,
-            "  makespan p50/p95: {:.1}/{:.1} min at {} customers, {:.1}/{:.1} min at {}",
+            "  makespan p50/p95: {:.1}/{:.1} min at {}, {:.1}/{:.1} min at {}",
             p.low.makespan_s.p50 / 60.0,
             p.low.makespan_s.p95 / 60.0,
-            p.customers.0,
+            customers(p.customers.0),
             p.high.makespan_s.p50 / 60.0,
             p.high.makespan_s.p95 / 60.0,
             p.customers.1

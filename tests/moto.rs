@@ -417,6 +417,9 @@ fn live_driver_overhead() {
         .unwrap_or(60);
     let base = orgsim::scenario::load(Path::new("scenarios/hundred-customers.toml")).unwrap();
     let mut sc = orgsim::sweep::resize(&base, n);
+    // The bare loop below makes a script's calls: measure the engine doing the same.
+    sc.set_deployer(orgsim::engine::Deployer::AwsSdkStandard)
+        .unwrap();
     sc.deploy.parallelism = 8;
     let cfg = orgsim::commands::live_deploy_config(&sc, Some(0.001));
     let one = orgsim::sweep::resize(&base, 1);

@@ -167,7 +167,7 @@ impl DeployConfig {
                 tags_in_create: true,
                 read_after_create: true,
                 account_factory: 0,
-                provisioning: provisioning,
+                provisioning,
                 lookup_existing: false,
             },
             Deployer::AwsSdkStandard => DeployConfig {
@@ -190,7 +190,7 @@ impl DeployConfig {
                 tags_in_create: false,
                 read_after_create: false,
                 account_factory: 0,
-                provisioning: provisioning,
+                provisioning,
                 lookup_existing: false,
             },
             Deployer::ControlTower => DeployConfig {
@@ -213,7 +213,7 @@ impl DeployConfig {
                 tags_in_create: true,
                 read_after_create: false,
                 account_factory: 5,
-                provisioning: provisioning,
+                provisioning,
                 lookup_existing: false,
             },
         }
