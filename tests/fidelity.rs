@@ -127,6 +127,50 @@ fn terraform_aws_retries_a_throttle_until_its_25th_attempt_and_never_sleeps_past
 }
 
 #[test]
+fn terraform_aws_gives_a_throttled_call_up_at_its_25th_attempt_and_not_before() {
+    // A CreateAccount bucket 20 times slower than AWS's: some accounts run out of attempts.
+    let mut sc = fidelity(Deployer::TerraformAws, 60);
+    sc.service.throttle.insert(
+        "CreateAccount".into(),
+        orgsim::org::params::Bucket {
+            rate: 0.005,
+            burst: 1.0,
+        },
+    );
+    let mut exhausted = 0;
+    for seed in 1..3 {
+        let r = run(&sc, seed);
+        let t = &r.trace;
+        for (i, rec) in t.resources.iter().enumerate() {
+            let Outcome::Failed { code, message } = &rec.outcome else {
+                continue;
+            };
+            if code != "TooManyRequestsException" {
+                continue;
+            }
+            exhausted += 1;
+            let attempts: Vec<u32> = t
+                .calls
+                .iter()
+                .filter(|c| c.resource == Some(i) && c.op == Operation::CreateAccount)
+                .map(|c| c.attempt)
+                .collect();
+            assert_eq!(
+                attempts,
+                (1..=25).collect::<Vec<_>>(),
+                "{}",
+                r.plan.resources[i].address
+            );
+            assert!(message.contains("gave up after 25 attempts"), "{message}");
+        }
+    }
+    assert!(
+        exhausted > 0,
+        "the slow bucket must exhaust some accounts' attempts"
+    );
+}
+
+#[test]
 fn terraform_aws_tags_travel_in_create_account_and_each_resource_is_read_back() {
     for r in runs(Deployer::TerraformAws, 40, 1..5) {
         let t = &r.trace;
