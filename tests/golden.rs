@@ -62,7 +62,10 @@ fn outputs_match_the_golden_files() {
         .unwrap()
         .filter_map(|e| {
             let p = e.ok()?.path();
-            (p.extension()? == "toml").then(|| p.file_stem()?.to_string_lossy().into_owned())
+            if p.extension()? != "toml" {
+                return None;
+            }
+            Some(p.file_stem()?.to_string_lossy().into_owned())
         })
         .collect();
     scenarios.sort();
@@ -79,16 +82,40 @@ fn outputs_match_the_golden_files() {
     let more: [(&str, &[&str]); 4] = [
         (
             "sweep-five-customers.json",
-            &["sweep", "scenarios/five-customers.toml", "--customers", "1..=5", "--step", "2", "--replications", "20", "--json"],
+            &[
+                "sweep",
+                "scenarios/five-customers.toml",
+                "--customers",
+                "1..=5",
+                "--step",
+                "2",
+                "--replications",
+                "20",
+                "--json",
+            ],
         ),
-        ("load-capacity.json", &["load", "scenarios/capacity.toml", "--json"]),
+        (
+            "load-capacity.json",
+            &["load", "scenarios/capacity.toml", "--json"],
+        ),
         (
             "compare-single-two.json",
-            &["compare", "scenarios/single-customer.toml", "scenarios/two-customers.toml", "--json"],
+            &[
+                "compare",
+                "scenarios/single-customer.toml",
+                "scenarios/two-customers.toml",
+                "--json",
+            ],
         ),
         (
             "phases-growth.json",
-            &["phases", "scenarios/growth-phases.toml", "--replications", "10", "--json"],
+            &[
+                "phases",
+                "scenarios/growth-phases.toml",
+                "--replications",
+                "10",
+                "--json",
+            ],
         ),
     ];
     for (name, args) in more {
