@@ -20,11 +20,10 @@ use serde::Serialize;
 
 use crate::engine::trace::Trace;
 use crate::engine::{DeployConfig, Engine};
-use crate::org::model::OrgModel;
-use crate::org::types::{ApiResult, Operation};
+use crate::org::types::Operation;
 use crate::plan::{self, Plan, ResourceKind};
 use crate::scenario::Scenario;
-use crate::sim::{derive_seed, EventQueue};
+use crate::sim::{derive_seed, Driver, ModelService};
 use crate::stats;
 
 // ---------------------------------------------------------------------------------------------
@@ -626,20 +625,18 @@ pub fn count_failures(t: &Trace, failures: &mut BTreeMap<String, usize>) {
 pub fn simulate(sc: &Scenario, spec: &LoadSpec, seed: u64) -> LoadReport {
     let times = schedule(&spec.stages, spec.arrivals, derive_seed(seed, &[3]));
     let sized = crate::sweep::resize(sc, times.len().max(1));
-    let mut model = OrgModel::new(sized.service.clone(), &sized.organization);
-    model.set_account_id_hints(crate::sim::account_id_hints(&sized));
-    let mut rng = SmallRng::seed_from_u64(derive_seed(seed, &[1]));
+    let mut driver = Driver::new(ModelService::new(&sized, seed));
     let cfg = onboarding_config(&sized);
     let cap = spec.max_concurrent.unwrap_or(usize::MAX);
     let bare = template(&sized);
-    // Bootstrap: the shared resources, before the first arrival is let in.
-    let mut engines: Vec<(Engine, Option<usize>)> = vec![(
-        Engine::new(bootstrap_plan(&sized), &cfg, derive_seed(seed, &[4])),
-        None,
-    )];
-    let mut queue: EventQueue<(usize, u64, ApiResult)> = EventQueue::new();
-    let mut now = 0u64;
-    engines[0].0.start(0);
+    // Which customer each engine onboards; the first engine deploys the shared resources,
+    // before the first arrival is let in.
+    let mut customer_of: Vec<Option<usize>> = vec![None];
+    driver.start(Engine::new(
+        bootstrap_plan(&sized),
+        &cfg,
+        derive_seed(seed, &[4]),
+    ));
     let mut offset: Option<u64> = None; // load time 0 = when the bootstrap ended
     let mut next_arrival = 0usize;
     // Arrived, waiting for a slot under `max_concurrent` (customer indices, in arrival order).
@@ -647,94 +644,67 @@ pub fn simulate(sc: &Scenario, spec: &LoadSpec, seed: u64) -> LoadReport {
     let mut onboardings: Vec<Onboarding> = Vec::with_capacity(times.len());
     let mut calls = Vec::new();
     let mut failures = BTreeMap::new();
-    let mut active: Vec<usize> = vec![0];
-    loop {
+    let end = loop {
         // Engines that finished leave the active set.
-        let mut still = Vec::with_capacity(active.len());
-        for &e in &active {
-            if engines[e].0.is_done() {
-                let t = engines[e].0.trace();
-                match engines[e].1 {
-                    None => offset = Some(now),
-                    Some(i) => {
-                        let o = &mut onboardings[i];
-                        o.end_ms = Some(t.makespan_ms() - offset.unwrap_or(0));
-                        o.success = t.resources.iter().all(|r| r.outcome.is_success());
-                        observe_trace(t, &mut calls, &mut failures);
-                    }
+        let now = driver.now();
+        driver.retire_finished(|e, engine| {
+            let t = engine.trace();
+            match customer_of[e] {
+                None => offset = Some(now),
+                Some(i) => {
+                    let o = &mut onboardings[i];
+                    o.end_ms = Some(t.makespan_ms() - offset.unwrap_or(0));
+                    o.success = t.resources.iter().all(|r| r.outcome.is_success());
+                    observe_trace(t, &mut calls, &mut failures);
                 }
-            } else {
-                still.push(e);
             }
-        }
-        active = still;
+        });
         // Waiting customers take the free slots.
         let base = offset.unwrap_or(0);
-        while active.len() < cap && offset.is_some() {
+        while driver.active().len() < cap && offset.is_some() {
             let Some(i) = waiting.pop_front() else { break };
-            let mut e = Engine::new(
+            driver.start(Engine::new(
                 customer_plan(&bare, &sized.customers[i]),
                 &cfg,
                 derive_seed(seed, &[5, i as u64]),
-            );
-            e.start(now);
+            ));
+            customer_of.push(Some(i));
             onboardings[i].start_ms = now - base;
-            engines.push((e, Some(i)));
-            active.push(engines.len() - 1);
         }
         // Every call the active engines want now goes to the service.
-        for &e in &active {
-            while let Some(call) = engines[e].0.poll_call() {
-                let a = model.handle(now, &call.request, &mut rng);
-                queue.push(now + a.latency_ms, (e, call.id, a.result));
-            }
-        }
+        driver.send_calls(&mut |_, _, _| {});
         let deadline = offset.map(|o| o + spec.duration_ms() + spec.grace_ms);
         let arrival_at = offset.and_then(|o| times.get(next_arrival).map(|t| t + o));
-        let timer = active
-            .iter()
-            .filter_map(|&e| engines[e].0.poll_timeout())
-            .min();
-        let candidates = [queue.peek_time(), timer, arrival_at];
-        let Some(t) = candidates.iter().flatten().min().copied() else {
-            break;
+        let due = driver.next_time();
+        let Some(t) = [due, arrival_at].into_iter().flatten().min() else {
+            break driver.now();
         };
-        if deadline.is_some_and(|d| t > d) {
-            now = deadline.unwrap_or(t);
-            break;
+        if let Some(d) = deadline.filter(|&d| t > d) {
+            break d;
         }
-        now = t;
-        if queue.peek_time() == Some(t) {
-            if let Some((_, (e, id, r))) = queue.pop() {
-                engines[e].0.handle_response(now, id, r);
-            }
-        } else if timer == Some(t) {
-            for &e in &active {
-                if engines[e].0.poll_timeout().is_some_and(|x| x <= now) {
-                    engines[e].0.handle_timeout(now);
-                }
-            }
+        if due == Some(t) {
+            driver.advance(t);
         } else {
+            driver.set_now(t);
             let i = next_arrival;
             next_arrival += 1;
-            let base = offset.unwrap_or(0);
             onboardings.push(Onboarding {
                 customer: sized.customers[i].name.clone(),
-                intended_ms: now - base,
-                start_ms: now - base,
+                intended_ms: t - base,
+                start_ms: t - base,
                 end_ms: None,
                 success: false,
             });
             waiting.push_back(i);
         }
-    }
+    };
     // Calls of onboardings cut off by the deadline still count.
-    for &e in &active {
-        if engines[e].1.is_some() {
-            observe_trace(engines[e].0.trace(), &mut calls, &mut failures);
+    for &e in driver.active() {
+        if customer_of[e].is_some() {
+            observe_trace(driver.engine(e).trace(), &mut calls, &mut failures);
         }
     }
-    let end = now.saturating_sub(offset.unwrap_or(0));
+    let end = end.saturating_sub(offset.unwrap_or(0));
     summarize(Observed {
         sc,
         backend: "sim",

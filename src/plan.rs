@@ -119,7 +119,7 @@ pub struct Finding {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
     pub resources: Vec<Resource>,
     /// Clashes found before anything was sent: reported as unresolved conflicts.

@@ -1116,43 +1116,20 @@ fn who_account(plan: &Plan, who: usize) -> usize {
     }
 }
 
-/// Runs `engine` against a synchronous service function, for tests and small tools: each call
-/// is answered by `service(now, request)` returning (latency, result).
+/// Runs `engine` against a synchronous service function through the simulation driver, for
+/// tests and small tools: each call is answered by `service(now, request)` returning
+/// (latency, result). Returns the time it ended.
 pub fn run_to_completion(
     engine: &mut Engine,
-    mut service: impl FnMut(u64, &Request) -> (u64, ApiResult),
+    service: impl FnMut(u64, &Request) -> (u64, ApiResult),
 ) -> u64 {
-    let mut pending: BinaryHeap<Reverse<(u64, u64)>> = BinaryHeap::new();
-    let mut results: BTreeMap<u64, ApiResult> = BTreeMap::new();
-    let mut now = 0;
-    engine.start(now);
-    loop {
-        while let Some(call) = engine.poll_call() {
-            let (lat, res) = service(now, &call.request);
-            pending.push(Reverse((now + lat, call.id)));
-            results.insert(call.id, res);
-        }
-        let next_call = pending.peek().map(|Reverse((t, _))| *t);
-        let next_timer = engine.poll_timeout();
-        let call_first = match (next_call, next_timer) {
-            (None, None) => break,
-            (Some(c), Some(t)) => c <= t,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-        };
-        if call_first {
-            if let Some(Reverse((t, id))) = pending.pop() {
-                now = t;
-                if let Some(r) = results.remove(&id) {
-                    engine.handle_response(now, id, r);
-                }
-            }
-        } else if let Some(t) = next_timer {
-            now = t;
-            engine.handle_timeout(now);
-        }
-    }
-    now
+    let placeholder = Engine::new(Plan::default(), &DeployConfig::default(), 0);
+    let mut driver = crate::sim::Driver::new(crate::sim::FnService(service));
+    driver.start(std::mem::replace(engine, placeholder));
+    let end = driver.run(&mut |_, _, _| {});
+    let (_, mut engines) = driver.into_parts();
+    *engine = engines.pop().expect("one engine");
+    end
 }
 
 #[cfg(test)]

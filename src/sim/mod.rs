@@ -14,9 +14,9 @@ use rand::rngs::SmallRng;
 use rand::SeedableRng;
 
 use crate::engine::trace::Trace;
-use crate::engine::Engine;
+use crate::engine::{Call, Engine};
 use crate::org::model::OrgModel;
-use crate::org::types::{ApiResult, OrgSnapshot};
+use crate::org::types::{ApiResult, OrgSnapshot, Request};
 use crate::plan::{self, Plan};
 use crate::scenario::Scenario;
 pub use queue::EventQueue;
@@ -71,6 +71,178 @@ pub fn account_id_hints(sc: &Scenario) -> BTreeMap<String, String> {
     hints
 }
 
+/// A service answering the engines' calls in virtual time.
+pub trait Service {
+    /// Answers `request` sent at `now_ms`: the latency until the answer arrives, and the answer.
+    fn answer(&mut self, now_ms: u64, request: &Request) -> (u64, ApiResult);
+}
+
+/// The simulated backend: the model of AWS Organizations and its generator.
+pub struct ModelService {
+    pub model: OrgModel,
+    rng: SmallRng,
+}
+
+impl ModelService {
+    /// The model of `sc`'s organization, drawing from the run's service stream of `seed`.
+    pub fn new(sc: &Scenario, seed: u64) -> ModelService {
+        let mut model = OrgModel::new(sc.service.clone(), &sc.organization);
+        model.set_account_id_hints(account_id_hints(sc));
+        ModelService {
+            model,
+            rng: SmallRng::seed_from_u64(derive_seed(seed, &[STREAM_SERVICE])),
+        }
+    }
+}
+
+impl Service for ModelService {
+    fn answer(&mut self, now_ms: u64, request: &Request) -> (u64, ApiResult) {
+        let a = self.model.handle(now_ms, request, &mut self.rng);
+        (a.latency_ms, a.result)
+    }
+}
+
+/// A service given as a function (for tests and small tools).
+pub struct FnService<F>(pub F);
+
+impl<F: FnMut(u64, &Request) -> (u64, ApiResult)> Service for FnService<F> {
+    fn answer(&mut self, now_ms: u64, request: &Request) -> (u64, ApiResult) {
+        (self.0)(now_ms, request)
+    }
+}
+
+/// The simulation driver: one or many engines against one service, in virtual time. `run`,
+/// `sweep` and the virtual-time load test all go through it.
+///
+/// Each step sends every call the active engines want now, then delivers the earliest event:
+/// one answer (answers before timers at the same instant, in the order they were sent), or the
+/// timers due.
+pub struct Driver<S> {
+    pub service: S,
+    engines: Vec<Engine>,
+    active: Vec<usize>,
+    queue: EventQueue<(usize, u64, ApiResult)>,
+    now: u64,
+    events: u64,
+}
+
+impl<S: Service> Driver<S> {
+    pub fn new(service: S) -> Driver<S> {
+        Driver {
+            service,
+            engines: Vec::new(),
+            active: Vec::new(),
+            queue: EventQueue::with_capacity(64),
+            now: 0,
+            events: 0,
+        }
+    }
+
+    /// The current virtual time (ms).
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// Moves the clock to `t` without an event (an arrival from outside the driver).
+    pub fn set_now(&mut self, t: u64) {
+        self.now = self.now.max(t);
+    }
+
+    /// Answers delivered and timer instants processed.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Starts `engine` now; returns its index.
+    pub fn start(&mut self, mut engine: Engine) -> usize {
+        engine.start(self.now);
+        self.engines.push(engine);
+        let i = self.engines.len() - 1;
+        self.active.push(i);
+        i
+    }
+
+    pub fn engine(&self, i: usize) -> &Engine {
+        &self.engines[i]
+    }
+
+    /// Engines still running.
+    pub fn active(&self) -> &[usize] {
+        &self.active
+    }
+
+    /// Takes the engines that are done out of the active set, showing each to `done`.
+    pub fn retire_finished(&mut self, mut done: impl FnMut(usize, &Engine)) {
+        let engines = &self.engines;
+        self.active.retain(|&e| {
+            if engines[e].is_done() {
+                done(e, &engines[e]);
+                false
+            } else {
+                true
+            }
+        });
+    }
+
+    /// Sends every call the active engines want now; `observe` sees each with its answer.
+    pub fn send_calls(&mut self, observe: &mut impl FnMut(u64, &Call, &ApiResult)) {
+        for &e in &self.active {
+            while let Some(call) = self.engines[e].poll_call() {
+                let (latency, result) = self.service.answer(self.now, &call.request);
+                observe(self.now, &call, &result);
+                self.queue.push(self.now + latency, (e, call.id, result));
+            }
+        }
+    }
+
+    /// When the next answer or timer of an active engine is due.
+    pub fn next_time(&self) -> Option<u64> {
+        let timer = self
+            .active
+            .iter()
+            .filter_map(|&e| self.engines[e].poll_timeout())
+            .min();
+        match (self.queue.peek_time(), timer) {
+            (Some(c), Some(t)) => Some(c.min(t)),
+            (c, t) => c.or(t),
+        }
+    }
+
+    /// Delivers what is due at `t` (from [`Driver::next_time`]): one answer if one is due then,
+    /// else every timer due.
+    pub fn advance(&mut self, t: u64) {
+        self.events += 1;
+        self.now = t;
+        if self.queue.peek_time() == Some(t) {
+            if let Some((_, (e, id, result))) = self.queue.pop() {
+                self.engines[e].handle_response(t, id, result);
+            }
+        } else {
+            for &e in &self.active {
+                if self.engines[e].poll_timeout().is_some_and(|x| x <= t) {
+                    self.engines[e].handle_timeout(t);
+                }
+            }
+        }
+    }
+
+    /// Runs until no answer or timer is left; returns the time it ended.
+    pub fn run(&mut self, observe: &mut impl FnMut(u64, &Call, &ApiResult)) -> u64 {
+        loop {
+            self.send_calls(observe);
+            match self.next_time() {
+                Some(t) => self.advance(t),
+                None => return self.now,
+            }
+        }
+    }
+
+    /// The service and the engines, in the order they were started.
+    pub fn into_parts(self) -> (S, Vec<Engine>) {
+        (self.service, self.engines)
+    }
+}
+
 /// Runs one deployment of `sc` in virtual time with `seed`.
 pub fn run(sc: &Scenario, seed: u64) -> RunOutput {
     run_plan(sc, plan::build(sc), seed)
@@ -87,42 +259,19 @@ pub fn run_plan_observed(
     sc: &Scenario,
     plan: Plan,
     seed: u64,
-    mut observe: impl FnMut(u64, &crate::engine::Call, &ApiResult),
+    mut observe: impl FnMut(u64, &Call, &ApiResult),
 ) -> RunOutput {
-    let mut model = OrgModel::new(sc.service.clone(), &sc.organization);
-    model.set_account_id_hints(account_id_hints(sc));
-    let mut rng = SmallRng::seed_from_u64(derive_seed(seed, &[STREAM_SERVICE]));
-    let mut engine = Engine::new(plan, &sc.deploy, derive_seed(seed, &[STREAM_ENGINE]));
-    let mut queue: EventQueue<(u64, ApiResult)> = EventQueue::with_capacity(64);
-    let mut now = 0u64;
-    let mut events = 0u64;
-    engine.start(now);
-    loop {
-        while let Some(call) = engine.poll_call() {
-            let answer = model.handle(now, &call.request, &mut rng);
-            observe(now, &call, &answer.result);
-            queue.push(now + answer.latency_ms, (call.id, answer.result));
-        }
-        let call_at = queue.peek_time();
-        let timer_at = engine.poll_timeout();
-        let call_first = match (call_at, timer_at) {
-            (None, None) => break,
-            (Some(c), Some(t)) => c <= t,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-        };
-        events += 1;
-        if call_first {
-            if let Some((t, (id, result))) = queue.pop() {
-                now = t;
-                engine.handle_response(now, id, result);
-            }
-        } else if let Some(t) = timer_at {
-            now = t;
-            engine.handle_timeout(now);
-        }
-    }
-    let snapshot = model.snapshot(now);
+    let mut driver = Driver::new(ModelService::new(sc, seed));
+    driver.start(Engine::new(
+        plan,
+        &sc.deploy,
+        derive_seed(seed, &[STREAM_ENGINE]),
+    ));
+    let now = driver.run(&mut observe);
+    let events = driver.events();
+    let (mut service, engines) = driver.into_parts();
+    let snapshot = service.model.snapshot(now);
+    let engine = engines.into_iter().next().expect("one engine");
     let plan = engine.plan().clone();
     RunOutput {
         seed,
