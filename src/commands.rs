@@ -614,7 +614,7 @@ pub fn run_live(a: LiveArgs) -> u8 {
                 Ok(c) => c,
                 Err(code) => return code,
             };
-        let engine_seed = crate::sim::derive_seed(a.seed, &[2]);
+        let engine_seed = crate::seed::Stream::Engine.seed(a.seed);
         let run = crate::live::apply(plan, &cfg, engine_seed, &client, clock).await;
         let snapshot = match &mock_service {
             Some(m) => m.snapshot(),
@@ -764,7 +764,7 @@ pub fn load(a: LoadArgs) -> u8 {
     let times = load::schedule(
         &spec.stages,
         spec.arrivals,
-        crate::sim::derive_seed(seed, &[3]),
+        crate::seed::Stream::Arrivals.seed(seed),
     );
     if times.len() > MAX_ARRIVALS {
         return fail(format!(

@@ -19,6 +19,7 @@ pub mod phases;
 pub mod plan;
 pub mod report;
 pub mod scenario;
+pub mod seed;
 pub mod sim;
 pub mod stats;
 pub mod sweep;

@@ -169,13 +169,13 @@ pub async fn load(
     progress: Option<&indicatif::ProgressBar>,
 ) -> LiveLoad {
     use crate::load::{bootstrap_plan, customer_plan, onboarding_config, template, Onboarding};
-    use crate::sim::derive_seed;
+    use crate::seed::Stream;
     use std::sync::{Arc, Mutex};
     let cfg = onboarding_config(sc);
     let bootstrap = apply(
         bootstrap_plan(sc),
         &cfg,
-        derive_seed(seed, &[4]),
+        Stream::Bootstrap.seed(seed),
         client,
         clock,
     )
@@ -236,7 +236,7 @@ pub async fn load(
             let run = apply(
                 plan,
                 &cfg,
-                derive_seed(seed, &[5, i as u64]),
+                Stream::Onboarding.seed_of(seed, i as u64),
                 &client,
                 clock,
             )

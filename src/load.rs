@@ -23,7 +23,8 @@ use crate::engine::{DeployConfig, Engine};
 use crate::org::types::Operation;
 use crate::plan::{self, Plan, ResourceKind};
 use crate::scenario::Scenario;
-use crate::sim::{derive_seed, Driver, ModelService};
+use crate::seed::Stream;
+use crate::sim::{Driver, ModelService};
 use crate::stats;
 
 // ---------------------------------------------------------------------------------------------
@@ -623,7 +624,7 @@ pub fn count_failures(t: &Trace, failures: &mut BTreeMap<String, usize>) {
 /// Runs a whole load test in virtual time against the model: the shared resources first, then
 /// one deployment per arrival, all against one service. Pure and deterministic for a seed.
 pub fn simulate(sc: &Scenario, spec: &LoadSpec, seed: u64) -> LoadReport {
-    let times = schedule(&spec.stages, spec.arrivals, derive_seed(seed, &[3]));
+    let times = schedule(&spec.stages, spec.arrivals, Stream::Arrivals.seed(seed));
     let sized = crate::sweep::resize(sc, times.len().max(1));
     let mut driver = Driver::new(ModelService::new(&sized, seed));
     let cfg = onboarding_config(&sized);
@@ -635,7 +636,7 @@ pub fn simulate(sc: &Scenario, spec: &LoadSpec, seed: u64) -> LoadReport {
     driver.start(Engine::new(
         bootstrap_plan(&sized),
         &cfg,
-        derive_seed(seed, &[4]),
+        Stream::Bootstrap.seed(seed),
     ));
     let mut offset: Option<u64> = None; // load time 0 = when the bootstrap ended
     let mut next_arrival = 0usize;
@@ -666,7 +667,7 @@ pub fn simulate(sc: &Scenario, spec: &LoadSpec, seed: u64) -> LoadReport {
             driver.start(Engine::new(
                 customer_plan(&bare, &sized.customers[i]),
                 &cfg,
-                derive_seed(seed, &[5, i as u64]),
+                Stream::Onboarding.seed_of(seed, i as u64),
             ));
             customer_of.push(Some(i));
             onboardings[i].start_ms = now - base;

@@ -18,7 +18,7 @@ use crate::engine::trace::Outcome;
 use crate::finance;
 use crate::plan::ResourceKind;
 use crate::scenario::{Customer, Scenario};
-use crate::sim::{self, derive_seed};
+use crate::sim;
 use crate::stats::{self, MeanP95, Percentiles};
 
 /// The scenario with exactly `n` customers: its first `n`, or, when it has fewer, its customers
@@ -53,7 +53,7 @@ pub fn resize(sc: &Scenario, n: usize) -> Scenario {
 
 /// The seed of replication `k` at customer count `n`.
 pub fn replication_seed(seed: u64, n: usize, k: u32) -> u64 {
-    derive_seed(seed, &[n as u64, k as u64])
+    crate::seed::replication(seed, n, k)
 }
 
 /// The figures of one replication.

@@ -207,9 +207,7 @@ impl Engine {
             root_id: None,
             retry_tokens: cfg.retry_quota,
             rng: SmallRng::seed_from_u64(seed),
-            provision_rng: SmallRng::seed_from_u64(crate::sim::splitmix64(
-                seed ^ 0x5052_4f56_4953_494f,
-            )),
+            provision_rng: SmallRng::seed_from_u64(crate::seed::provisioning(seed)),
             trace: Trace {
                 resources: vec![ResourceRecord::default(); n],
                 ..Trace::default()

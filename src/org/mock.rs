@@ -63,7 +63,7 @@ impl MockService {
     pub fn new(sc: &Scenario, seed: u64, clock: Clock) -> MockService {
         let mut model = OrgModel::new(sc.service.clone(), &sc.organization);
         model.set_account_id_hints(crate::sim::account_id_hints(sc));
-        let rng = SmallRng::seed_from_u64(crate::sim::derive_seed(seed, &[1]));
+        let rng = SmallRng::seed_from_u64(crate::seed::Stream::Service.seed(seed));
         let state = Arc::new(State {
             model: Mutex::new((model, rng)),
             clock,

@@ -19,28 +19,8 @@ use crate::org::model::OrgModel;
 use crate::org::types::{ApiResult, OrgSnapshot, Request};
 use crate::plan::{self, Plan};
 use crate::scenario::Scenario;
+use crate::seed::Stream;
 pub use queue::EventQueue;
-
-/// SplitMix64: a well-mixed 64-bit value from `x`.
-pub fn splitmix64(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = x;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// A seed derived from a base seed and a path of indices (customer count, replication, stream).
-/// Each part is mixed in turn, so different paths give independent-looking seeds.
-pub fn derive_seed(seed: u64, parts: &[u64]) -> u64 {
-    parts
-        .iter()
-        .fold(splitmix64(seed), |acc, &p| splitmix64(acc ^ splitmix64(p)))
-}
-
-/// Stream ids for the generators of one run.
-const STREAM_SERVICE: u64 = 1;
-const STREAM_ENGINE: u64 = 2;
 
 /// Everything one simulated deployment produced.
 #[derive(Debug, Clone)]
@@ -90,7 +70,7 @@ impl ModelService {
         model.set_account_id_hints(account_id_hints(sc));
         ModelService {
             model,
-            rng: SmallRng::seed_from_u64(derive_seed(seed, &[STREAM_SERVICE])),
+            rng: SmallRng::seed_from_u64(Stream::Service.seed(seed)),
         }
     }
 }
@@ -262,11 +242,7 @@ pub fn run_plan_observed(
     mut observe: impl FnMut(u64, &Call, &ApiResult),
 ) -> RunOutput {
     let mut driver = Driver::new(ModelService::new(sc, seed));
-    driver.start(Engine::new(
-        plan,
-        &sc.deploy,
-        derive_seed(seed, &[STREAM_ENGINE]),
-    ));
+    driver.start(Engine::new(plan, &sc.deploy, Stream::Engine.seed(seed)));
     let now = driver.run(&mut observe);
     let events = driver.events();
     let (mut service, engines) = driver.into_parts();
@@ -302,12 +278,5 @@ mod tests {
         assert_eq!(a.snapshot, b.snapshot);
         let c = run(&sc, 43);
         assert_ne!(a.trace, c.trace);
-    }
-
-    #[test]
-    fn derived_seeds_differ_by_path() {
-        assert_ne!(derive_seed(1, &[1]), derive_seed(1, &[2]));
-        assert_ne!(derive_seed(1, &[1, 2]), derive_seed(1, &[2, 1]));
-        assert_eq!(derive_seed(9, &[3, 4]), derive_seed(9, &[3, 4]));
     }
 }
