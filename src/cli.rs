@@ -223,7 +223,7 @@ pub enum Command {
         stages: Option<String>,
         /// How arrivals are spaced (default: the scenario's, else poisson).
         #[arg(long, value_enum)]
-        arrivals: Option<crate::load::Arrivals>,
+        arrivals: Option<crate::config::Arrivals>,
         /// A threshold that makes the command exit 1 when broken (repeatable; added to the
         /// scenario's): `p95 onboarding < 15m`, `p99 CreateAccount < 2s`, `error rate < 1%`,
         /// `throughput > 2/min`.

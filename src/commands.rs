@@ -48,7 +48,7 @@ fn write_profile(
             .map(|e| format!(" --endpoint {e}"))
             .unwrap_or_default()
     );
-    let profile = crate::org::profile::LatencyProfile::measured(
+    let profile = crate::config::LatencyProfile::measured(
         source,
         calls.iter().map(|c| (c.0, c.1)),
         creations_ms,
@@ -57,10 +57,8 @@ fn write_profile(
 }
 
 /// Reads a latency profile for the model.
-pub fn read_profile(
-    path: &Path,
-) -> Result<std::sync::Arc<crate::org::profile::LatencyProfile>, String> {
-    crate::org::profile::LatencyProfile::read(path).map(std::sync::Arc::new)
+pub fn read_profile(path: &Path) -> Result<std::sync::Arc<crate::config::LatencyProfile>, String> {
+    crate::config::LatencyProfile::read(path).map(std::sync::Arc::new)
 }
 
 /// Writes one file whole or not at all (a temporary file renamed into place).
@@ -632,7 +630,7 @@ pub fn run_live(a: LiveArgs) -> u8 {
             a.live.backend.as_str(),
         );
         if let Some(path) = a.write_profile {
-            let creations = crate::org::profile::creation_times_ms(&run.trace);
+            let creations = run.trace.creation_times_ms();
             let endpoint = endpoint.as_deref();
             if let Err(code) = write_profile(
                 path,
@@ -667,7 +665,7 @@ pub struct LoadArgs<'a> {
     pub rate: Option<&'a str>,
     pub duration: Option<&'a str>,
     pub stages: Option<&'a str>,
-    pub arrivals: Option<crate::load::Arrivals>,
+    pub arrivals: Option<crate::config::Arrivals>,
     pub thresholds: &'a [String],
     pub max_concurrent: Option<usize>,
     pub grace: Option<&'a str>,
@@ -679,20 +677,21 @@ pub struct LoadArgs<'a> {
 
 /// The load test's settings: the command line over the scenario's `[load]` table.
 fn load_spec(a: &LoadArgs, sc: &scenario::Scenario) -> Result<crate::load::LoadSpec, String> {
-    use crate::load::{self, Stage};
+    use crate::config::Stage;
+    use crate::load;
     let stages = match (a.rate, a.duration, a.stages) {
-        (None, None, Some(s)) => load::parse_stages(s).map_err(|e| format!("--stages: {e}"))?,
+        (None, None, Some(s)) => crate::config::loadtest::parse_stages(s).map_err(|e| format!("--stages: {e}"))?,
         (_, _, Some(_)) => {
             return Err("give either --rate and --duration, or --stages, not both".into())
         }
         (Some(r), Some(d), None) => {
-            let duration_ms = load::parse_duration_ms(d).map_err(|e| format!("--duration: {e}"))?;
+            let duration_ms = crate::config::units::parse_duration_ms(d).map_err(|e| format!("--duration: {e}"))?;
             if duration_ms == 0 {
                 return Err("--duration must be more than 0".into());
             }
             vec![Stage {
                 duration_ms,
-                target_per_min: load::parse_rate_per_min(r).map_err(|e| format!("--rate: {e}"))?,
+                target_per_min: crate::config::loadtest::parse_rate_per_min(r).map_err(|e| format!("--rate: {e}"))?,
             }]
         }
         (Some(_), None, None) => return Err("--rate needs --duration (e.g. --duration 30m)".into()),
@@ -707,10 +706,14 @@ fn load_spec(a: &LoadArgs, sc: &scenario::Scenario) -> Result<crate::load::LoadS
     };
     let mut thresholds = sc.load.thresholds.clone();
     for t in a.thresholds {
-        thresholds.push(load::parse_threshold(t).map_err(|e| format!("--threshold: {e}"))?);
+        thresholds.push(
+            crate::config::loadtest::parse_threshold(t).map_err(|e| format!("--threshold: {e}"))?,
+        );
     }
     let grace_ms = match a.grace {
-        Some(g) => load::parse_duration_ms(g).map_err(|e| format!("--grace: {e}"))?,
+        Some(g) => {
+            crate::config::units::parse_duration_ms(g).map_err(|e| format!("--grace: {e}"))?
+        }
         None => sc.load.grace_ms.unwrap_or(load::DEFAULT_GRACE_MS),
     };
     let max_concurrent = a.max_concurrent.or(sc.load.max_concurrent);
@@ -722,7 +725,7 @@ fn load_spec(a: &LoadArgs, sc: &scenario::Scenario) -> Result<crate::load::LoadS
         arrivals: a
             .arrivals
             .or(sc.load.arrivals)
-            .unwrap_or(load::Arrivals::Poisson),
+            .unwrap_or(crate::config::Arrivals::Poisson),
         thresholds,
         max_concurrent,
         grace_ms,

@@ -3,6 +3,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod compare;
+pub mod config;
 pub mod engine;
 pub mod finance;
 pub mod live;
@@ -10,8 +11,6 @@ pub mod load;
 pub mod org {
     pub mod mock;
     pub mod model;
-    pub mod params;
-    pub mod profile;
     pub mod sdk;
     pub mod types;
 }

@@ -8,7 +8,7 @@
 //! milliseconds since the start, times an optional scale (1 against a real endpoint; the `mock`
 //! backend may run faster than the wall clock). Each call's wall-clock latency is recorded (in
 //! microseconds, with its operation and error code); a latency profile turns them into per-operation
-//! HDR histograms (`org::profile`).
+//! HDR histograms (`config::latency`).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -146,7 +146,7 @@ pub struct LiveLoad {
     /// Calls of the onboardings that finished (or were stopped by Ctrl-C).
     pub calls: Vec<CallSample>,
     pub failures: BTreeMap<String, usize>,
-    /// Asynchronous account creation times seen (engine ms; see `org::profile`).
+    /// Asynchronous account creation times seen (engine ms; see `config::latency`).
     pub creations_ms: Vec<u64>,
     /// Engine ms from the first arrival's time 0 to the end of the test.
     pub end_ms: u64,
@@ -258,7 +258,7 @@ pub async fn load(
                 out.calls.extend(run.calls);
                 crate::load::count_failures(&run.trace, &mut out.failures);
                 out.creations_ms
-                    .extend(crate::org::profile::creation_times_ms(&run.trace));
+                    .extend(run.trace.creation_times_ms());
                 if run.interrupted {
                     out.interrupted = true;
                 } else {

@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::config::OuLayout;
 use crate::org::types::Tags;
-use crate::scenario::{OuLayout, Scenario};
+use crate::scenario::Scenario;
 
 /// The kinds of resource, as the JSON report spells them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

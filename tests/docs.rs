@@ -34,7 +34,7 @@ fn load_doc_profile_example_is_accepted() {
     let end = start + doc[start..].find("```").unwrap();
     let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("doc-profile.json");
     std::fs::write(&path, &doc[start..end]).unwrap();
-    let p = orgsim::org::profile::LatencyProfile::read(&path).unwrap_or_else(|e| panic!("{e}"));
+    let p = orgsim::config::LatencyProfile::read(&path).unwrap_or_else(|e| panic!("{e}"));
     assert!(p.operations.contains_key("CreateAccount"));
     assert!(p.account_creation.is_some());
 }

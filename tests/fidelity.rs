@@ -132,7 +132,7 @@ fn terraform_aws_gives_a_throttled_call_up_at_its_25th_attempt_and_not_before() 
     let mut sc = fidelity(Deployer::TerraformAws, 60);
     sc.service.throttle.insert(
         "CreateAccount".into(),
-        orgsim::org::params::Bucket {
+        orgsim::config::Bucket {
             rate: 0.005,
             burst: 1.0,
         },

@@ -80,7 +80,7 @@ fn raising_the_create_account_rate_shortens_the_deployment() {
     let slow = sim::run(&sc, 3).trace.end_ms;
     sc.service.throttle.insert(
         "CreateAccount".into(),
-        orgsim::org::params::Bucket {
+        orgsim::config::service::Bucket {
             rate: 10.0,
             burst: 10.0,
         },

@@ -25,7 +25,6 @@
 //!   `provider_retry_codes` with a fresh SDK call until `provider_retry_timeout_s`;
 //! - a failed resource fails nothing else but its dependents, which are skipped.
 
-pub mod config;
 pub mod trace;
 
 use std::cmp::Reverse;
@@ -35,11 +34,11 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;
 
+pub use crate::config::{DeployConfig, DeployOverrides, Deployer};
 use crate::org::types::{
     ApiError, ApiResult, CreateAccountState, ErrorCode, Operation, Request, Response, Tags,
 };
 use crate::plan::{Plan, Spec};
-pub use config::{DeployConfig, DeployOverrides, Deployer};
 use trace::{CallRecord, Outcome, ResourceRecord, Trace, Wait, WaitKind};
 
 /// A call the driver must make.

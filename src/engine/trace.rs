@@ -162,4 +162,28 @@ impl Trace {
             .max()
             .unwrap_or(0)
     }
+
+    /// The asynchronous creation time of each account the trace created: from the end of its
+    /// successful CreateAccount call to the end of the DescribeCreateAccountStatus poll that saw
+    /// it succeed (the resource's last successful poll), in engine ms.
+    pub fn creation_times_ms(&self) -> Vec<u64> {
+        let mut out = Vec::new();
+        for (i, r) in self.resources.iter().enumerate() {
+            if !matches!(r.outcome, Outcome::Created { .. }) || r.create_request_id.is_none() {
+                continue;
+            }
+            let ok = |op: Operation| {
+                self.calls
+                    .iter()
+                    .filter(move |c| c.resource == Some(i) && c.op == op && c.error.is_none())
+                    .filter_map(|c| c.end_ms)
+            };
+            let accepted = ok(Operation::CreateAccount).max();
+            let seen = ok(Operation::DescribeCreateAccountStatus).max();
+            if let (Some(a), Some(s)) = (accepted, seen) {
+                out.push(s.saturating_sub(a));
+            }
+        }
+        out
+    }
 }

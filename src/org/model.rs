@@ -11,7 +11,7 @@
 //! 1. account creations due by `now_ms` complete (lazily, in order of completion time, then of
 //!    request);
 //! 2. the answer's latency is drawn, uniform in `ServiceParams::latency_for(op)` (or from a
-//!    measured latency profile, `org::profile`, when one is loaded);
+//!    measured latency profile, `config::latency`, when one is loaded);
 //! 3. the operation's token bucket is charged (`TooManyRequestsException`, "Rate exceeded");
 //! 4. with probability `internal_error_probability`: `ServiceException`;
 //! 5. concurrent modification: a write whose lock keys overlap a still-open window of an earlier
@@ -24,14 +24,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use rand::Rng;
 use rand_distr::StandardNormal;
 
-use super::params::{Bucket, ServiceParams};
 use super::types::{
     Account, AccountNode, ApiError, ApiResult, ConstraintViolationReason as Cv,
     CreateAccountFailureReason, CreateAccountState, CreateAccountStatus, ErrorCode, Operation,
     OrgSnapshot, OrganizationalUnit, OuNode, Parent, ParentType, PolicySummary, PolicyTarget,
     Request, Response, Root, Tags, TargetKind,
 };
-use crate::scenario::OrganizationConfig;
+use crate::config::service::{Bucket, ServiceParams};
+use crate::config::OrganizationConfig;
 
 /// What the service answers to one request, and how long the call takes.
 #[derive(Debug, Clone, PartialEq, Eq)]

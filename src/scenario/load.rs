@@ -30,13 +30,12 @@ use super::{
     Cents, CostKind, CostLine, Customer, DeployConfig, DeployOverrides, Expectations, LoadSettings,
     OrganizationConfig, OuLayout, Phase, Scenario, ScenarioError, ServiceParams, Tier,
 };
+use crate::config::units::{parse_duration_ms, seconds_to_ms};
 
 /// Most customers `[generate]` may add.
 pub const MAX_GENERATED: u64 = 100_000;
 /// Largest amount of money accepted anywhere, in dollars.
 pub const MAX_DOLLARS: i64 = 1_000_000_000_000;
-/// Largest `makespan_max` accepted, in seconds (about 31 years).
-const MAX_MAKESPAN_S: f64 = 1e9;
 
 /// Reads and validates the scenario at `path`.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
@@ -388,60 +387,6 @@ impl<'de> Deserialize<'de> for DurationMs {
         }
         d.deserialize_any(V)
     }
-}
-
-fn seconds_to_ms(s: f64) -> Result<u64, String> {
-    if !(s.is_finite() && s >= 0.0) {
-        return Err(format!(
-            "a duration must be a non-negative number of seconds, not {s}"
-        ));
-    }
-    if s > MAX_MAKESPAN_S {
-        return Err(format!(
-            "a duration must be at most {MAX_MAKESPAN_S} seconds, not {s}"
-        ));
-    }
-    Ok((s * 1000.0).round() as u64)
-}
-
-/// Parses `"1h30m"`, `"90s"`, `"2.5m"`, `"500ms"` (units `h`, `m`, `s`, `ms`; a bare number is
-/// seconds) into milliseconds.
-pub fn parse_duration_ms(text: &str) -> Result<u64, String> {
-    let bad = || {
-        format!("`{text}` is not a duration; write e.g. \"90s\", \"15m\", \"1h30m\" or \"500ms\"")
-    };
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(bad());
-    }
-    if let Ok(s) = t.parse::<f64>() {
-        return seconds_to_ms(s);
-    }
-    let mut total_s = 0.0f64;
-    let mut rest = t;
-    while !rest.is_empty() {
-        let num_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        if num_len == 0 {
-            return Err(bad());
-        }
-        let number: f64 = rest[..num_len].parse().map_err(|_| bad())?;
-        rest = &rest[num_len..];
-        let unit_len = rest
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .unwrap_or(rest.len());
-        let factor = match &rest[..unit_len] {
-            "h" => 3600.0,
-            "m" => 60.0,
-            "s" => 1.0,
-            "ms" => 0.001,
-            _ => return Err(bad()),
-        };
-        rest = &rest[unit_len..];
-        total_s += number * factor;
-    }
-    seconds_to_ms(total_s)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1353,7 +1298,7 @@ impl Ctx<'_> {
     }
 
     fn load_settings(&self, raw: Option<&RawLoad>) -> Result<LoadSettings, ScenarioError> {
-        use crate::load;
+        use crate::config::loadtest as load;
         let Some(l) = raw else {
             return Ok(LoadSettings::default());
         };
@@ -1361,7 +1306,7 @@ impl Ctx<'_> {
         let mut stages = Vec::new();
         match (&l.rate, &l.duration, &l.stages) {
             (Some(r), Some(d), None) => {
-                let rate = load::parse_rate_per_min(r.get_ref())
+                let rate = crate::config::loadtest::parse_rate_per_min(r.get_ref())
                     .map_err(|e| self.at(r.span(), &here("rate"), e))?;
                 if d.get_ref().0 == 0 {
                     return Err(self.at(
@@ -1377,7 +1322,7 @@ impl Ctx<'_> {
             }
             (None, None, Some(st)) => {
                 for (i, text) in st.get_ref().iter().enumerate() {
-                    let one = load::parse_stages(text).map_err(|e| {
+                    let one = crate::config::loadtest::parse_stages(text).map_err(|e| {
                         self.at(st.span(), &here("stages"), format!("stage {}: {e}", i + 1))
                     })?;
                     stages.extend(one);
@@ -1416,8 +1361,8 @@ impl Ctx<'_> {
         let arrivals = match &l.arrivals {
             None => None,
             Some(a) => Some(match a.get_ref().as_str() {
-                "poisson" => load::Arrivals::Poisson,
-                "uniform" => load::Arrivals::Uniform,
+                "poisson" => crate::config::Arrivals::Poisson,
+                "uniform" => crate::config::Arrivals::Uniform,
                 other => {
                     return Err(self.at(
                         a.span(),
@@ -1431,7 +1376,7 @@ impl Ctx<'_> {
         if let Some(ts) = &l.thresholds {
             for t in ts.get_ref() {
                 thresholds.push(
-                    load::parse_threshold(t)
+                    crate::config::loadtest::parse_threshold(t)
                         .map_err(|e| self.at(ts.span(), &here("thresholds"), e))?,
                 );
             }

@@ -6,8 +6,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-pub use crate::engine::config::{DeployConfig, DeployOverrides, Deployer};
-pub use crate::org::params::ServiceParams;
+pub use crate::config::{
+    DeployConfig, DeployOverrides, Deployer, LoadSettings, OrganizationConfig, OuLayout,
+    ServiceParams,
+};
 
 /// Money in integer US cents.
 pub type Cents = i64;
@@ -108,59 +110,6 @@ pub struct Tier {
     pub monthly_price_cents: Cents,
 }
 
-/// The `[organization]` table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrganizationConfig {
-    /// Accounts allowed in the organization, the management account included (AWS default 10).
-    pub account_quota: u32,
-    /// The management account's id.
-    pub management_account_id: String,
-    /// Member accounts already in the organization before the deployment (they count
-    /// against the quota).
-    pub existing_accounts: u32,
-    /// How customer OUs are arranged.
-    pub layout: OuLayout,
-    /// Region OUs under each tier OU, for the `by-tier-region` layout.
-    pub regions: Vec<String>,
-    /// OUs between the root and the tier OUs (outermost first), e.g. `["SecureBase"]`.
-    pub ou_path: Vec<String>,
-    /// A finding is reported when one OU holds more customer accounts than this.
-    pub ou_navigation_threshold: u32,
-}
-
-/// The `[organization] layout`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OuLayout {
-    /// One OU per tier; every account of a tier in it.
-    #[default]
-    Flat,
-    /// A tier OU with one OU per region under it; accounts in their region's OU.
-    ByTierRegion,
-}
-
-impl OuLayout {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OuLayout::Flat => "flat",
-            OuLayout::ByTierRegion => "by-tier-region",
-        }
-    }
-}
-
-impl Default for OrganizationConfig {
-    fn default() -> Self {
-        OrganizationConfig {
-            account_quota: 10,
-            management_account_id: "111111111111".into(),
-            existing_accounts: 0,
-            layout: OuLayout::Flat,
-            regions: vec!["us-east".into(), "us-west".into(), "eu-west".into()],
-            ou_path: Vec::new(),
-            ou_navigation_threshold: 10,
-        }
-    }
-}
-
 /// One `[[costs]]` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CostLine {
@@ -221,22 +170,6 @@ pub struct Expectations {
     pub failed_max: Option<u64>,
 }
 
-/// The `[load]` table: what `orgsim load` does when its command line does not say. Empty when the
-/// table is absent.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct LoadSettings {
-    /// `rate` + `duration` (one constant stage) or `stages` (ramps).
-    pub stages: Vec<crate::load::Stage>,
-    pub arrivals: Option<crate::load::Arrivals>,
-    /// k6-style thresholds: breaking one makes `load` exit 1.
-    pub thresholds: Vec<crate::load::Threshold>,
-    /// Most onboardings in flight at once; later arrivals wait (and the wait counts in the
-    /// corrected latency).
-    pub max_concurrent: Option<usize>,
-    /// How long after the last stage onboardings may still finish.
-    pub grace_ms: Option<u64>,
-}
-
 /// Where a scenario went wrong. `Display` gives `file:line:col: field: message`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}:{line}:{column}: {}{message}", file.display(), field.as_ref().map(|f| format!("{f}: ")).unwrap_or_default())]
@@ -253,6 +186,6 @@ pub struct ScenarioError {
 
 mod load;
 mod tiers;
-pub use load::parse_duration_ms;
+pub use crate::config::units::parse_duration_ms;
 pub use load::{load, parse};
 pub use tiers::builtin_tiers;

@@ -1107,12 +1107,12 @@ fn load_table() {
     .unwrap();
     assert_eq!(
         s.load.stages,
-        vec![crate::load::Stage {
+        vec![crate::config::Stage {
             duration_ms: 1_800_000,
             target_per_min: 2.0
         }]
     );
-    assert_eq!(s.load.arrivals, Some(crate::load::Arrivals::Uniform));
+    assert_eq!(s.load.arrivals, Some(crate::config::Arrivals::Uniform));
     assert_eq!(s.load.thresholds.len(), 2);
     assert_eq!(s.load.max_concurrent, Some(4));
     assert_eq!(s.load.grace_ms, Some(600_000));

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use super::types::Operation;
+use crate::org::types::Operation;
 
 /// A token bucket: `rate` tokens per second refill, at most `burst` tokens held.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -89,7 +89,7 @@ pub struct ServiceParams {
     /// A measured latency profile (`--latency-profile FILE`, not a scenario key): where it covers
     /// an operation, or the account creation time, it replaces the ranges above.
     #[serde(skip)]
-    pub latency_profile: Option<std::sync::Arc<super::profile::LatencyProfile>>,
+    pub latency_profile: Option<std::sync::Arc<super::latency::LatencyProfile>>,
 }
 
 impl Default for ServiceParams {

@@ -19,8 +19,7 @@ use std::path::Path;
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
-use super::types::Operation;
-use crate::engine::trace::{Outcome, Trace};
+use crate::org::types::Operation;
 
 /// A latency histogram: 1 µs to 1 h, 3 significant digits.
 fn latency_histogram() -> Histogram<u64> {
@@ -207,31 +206,6 @@ impl LatencyProfile {
     pub fn operation(&self, op: Operation) -> Option<&Quantiles> {
         self.operations.get(op.as_str())
     }
-}
-
-/// The asynchronous creation time of each account `trace` created: from the end of its
-/// successful CreateAccount call to the end of the DescribeCreateAccountStatus poll that saw
-/// it succeed (the resource's last successful poll), in engine ms.
-pub fn creation_times_ms(trace: &Trace) -> Vec<u64> {
-    let mut out = Vec::new();
-    for (i, r) in trace.resources.iter().enumerate() {
-        if !matches!(r.outcome, Outcome::Created { .. }) || r.create_request_id.is_none() {
-            continue;
-        }
-        let ok = |op: Operation| {
-            trace
-                .calls
-                .iter()
-                .filter(move |c| c.resource == Some(i) && c.op == op && c.error.is_none())
-                .filter_map(|c| c.end_ms)
-        };
-        let accepted = ok(Operation::CreateAccount).max();
-        let seen = ok(Operation::DescribeCreateAccountStatus).max();
-        if let (Some(a), Some(s)) = (accepted, seen) {
-            out.push(s.saturating_sub(a));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
