@@ -7,7 +7,8 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use orgsim::load::{self, Arrivals, LoadSpec, Stage};
+use orgsim::config::{Arrivals, Stage};
+use orgsim::load::{self, LoadSpec};
 use orgsim::scenario;
 
 fn load_sim(c: &mut Criterion) {
