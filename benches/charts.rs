@@ -13,7 +13,7 @@ use orgsim::{analysis, report, scenario, sim};
 
 fn charts(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hundred-customers.toml");
-    let sc = scenario::load(&path).expect("the shipped scenario loads");
+    let sc = scenario::read(&path).expect("the shipped scenario loads");
     assert_eq!(sc.customers.len(), 100);
     let out = sim::run(&sc, sc.seed);
     let rep = analysis::analyze(&sc, &out.plan, &out.trace, &out.snapshot, sc.seed, "sim");

@@ -49,7 +49,7 @@ fn mm1(c: &mut Criterion) {
 
 fn sweep_1_to_100(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hundred-customers.toml");
-    let sc = scenario::load(&path).expect("loads");
+    let sc = scenario::read(&path).expect("loads");
     let counts: Vec<usize> = (1..=100).collect();
     let never = AtomicBool::new(false);
     let mut g = c.benchmark_group("sweep");

@@ -13,7 +13,7 @@ use orgsim::scenario;
 
 fn load_sim(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/capacity.toml");
-    let sc = scenario::load(&path).expect("the shipped scenario loads");
+    let sc = scenario::read(&path).expect("the shipped scenario loads");
     for per_min in [2.0, 4.0] {
         let spec = LoadSpec {
             stages: vec![Stage {

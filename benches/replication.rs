@@ -10,7 +10,7 @@ use orgsim::{analysis, scenario, sim};
 
 fn replication(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hundred-customers.toml");
-    let sc = scenario::load(&path).expect("the shipped scenario loads");
+    let sc = scenario::read(&path).expect("the shipped scenario loads");
     assert_eq!(sc.customers.len(), 100);
     let mut seed = 0u64;
     c.bench_function("sim::run, 100 customers", |b| {

@@ -96,7 +96,7 @@ pub struct SweepArgs<'a> {
 }
 
 pub fn sweep(a: SweepArgs) -> u8 {
-    let mut sc = match scenario::load(a.scenario) {
+    let mut sc = match scenario::read(a.scenario) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
@@ -323,7 +323,7 @@ pub struct PhasesArgs<'a> {
 }
 
 pub fn phases(a: PhasesArgs) -> u8 {
-    let mut sc = match scenario::load(a.scenario) {
+    let mut sc = match scenario::read(a.scenario) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
@@ -743,7 +743,7 @@ pub fn load(a: LoadArgs) -> u8 {
         Err(code) => return code,
     };
     let target = Target::of(a.live);
-    let mut sc = match scenario::load(a.scenario) {
+    let mut sc = match scenario::read(a.scenario) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };

@@ -40,7 +40,7 @@ fn main() -> ExitCode {
                 Ok(s) => s,
                 Err(code) => return ExitCode::from(code),
             };
-            let mut sc = match scenario::load(&scenario) {
+            let mut sc = match scenario::read(&scenario) {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
@@ -197,7 +197,7 @@ fn main() -> ExitCode {
             write_profile: write_latency_profile.as_deref(),
         })),
         Command::Plan { scenario, json } => {
-            let sc = match scenario::load(&scenario) {
+            let sc = match scenario::read(&scenario) {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
@@ -222,7 +222,7 @@ fn main() -> ExitCode {
         } => {
             let mut reps = Vec::new();
             for path in [&a, &b] {
-                let sc = match scenario::load(path) {
+                let sc = match scenario::read(path) {
                     Ok(s) => s,
                     Err(e) => return fail(e),
                 };
@@ -248,7 +248,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Validate { scenario } => {
-            let sc = match scenario::load(&scenario) {
+            let sc = match scenario::read(&scenario) {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };

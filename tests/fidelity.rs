@@ -18,7 +18,7 @@ use orgsim::{plan, scenario, sim, sweep};
 /// `scenarios/fidelity-100.toml` under `deployer`, resized to `n` customers.
 fn fidelity(deployer: Deployer, n: usize) -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/fidelity-100.toml");
-    let mut sc = scenario::load(&path).expect("the fidelity scenario loads");
+    let mut sc = scenario::read(&path).expect("the fidelity scenario loads");
     sc.set_deployer(deployer).expect("the profile checks");
     sweep::resize(&sc, n)
 }

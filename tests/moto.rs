@@ -105,7 +105,7 @@ fn sdk_run(url: &str, scenario: &str) -> (i32, Value) {
 /// The organization read back holds what the scenario asks for: its tier OUs, every customer
 /// account in its tier's OU, the tier's policy attached to the OU, the tags on each account.
 fn check_org(snap: &OrgSnapshot, scenario: &str) {
-    let sc = orgsim::scenario::load(Path::new(scenario)).unwrap();
+    let sc = orgsim::scenario::read(Path::new(scenario)).unwrap();
     let tier_ous: std::collections::BTreeSet<&str> = sc
         .customers
         .iter()
@@ -273,7 +273,7 @@ fn moto_is_laxer_than_the_model() {
     });
     assert!(answers.0.is_ok() && answers.1.is_ok(), "moto: {answers:?}");
     // The model answers as AWS does.
-    let sc = orgsim::scenario::load(Path::new("scenarios/two-customers.toml")).unwrap();
+    let sc = orgsim::scenario::read(Path::new("scenarios/two-customers.toml")).unwrap();
     let mut model = orgsim::org::model::OrgModel::new(sc.service.clone(), &sc.organization);
     let mut rng = <rand::rngs::SmallRng as rand::SeedableRng>::seed_from_u64(1);
     let req = Request::CreateOrganizationalUnit {
@@ -415,7 +415,7 @@ fn live_driver_overhead() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(60);
-    let base = orgsim::scenario::load(Path::new("scenarios/hundred-customers.toml")).unwrap();
+    let base = orgsim::scenario::read(Path::new("scenarios/hundred-customers.toml")).unwrap();
     let mut sc = orgsim::sweep::resize(&base, n);
     // The bare loop below makes a script's calls: measure the engine doing the same.
     sc.set_deployer(orgsim::engine::Deployer::AwsSdkStandard)

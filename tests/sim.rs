@@ -9,7 +9,7 @@ use orgsim::plan::ResourceKind;
 use orgsim::{scenario, sim};
 
 fn hundred() -> scenario::Scenario {
-    scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hundred-customers.toml"))
+    scenario::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hundred-customers.toml"))
         .expect("loads")
 }
 

@@ -797,7 +797,7 @@ mod tests {
         let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("scenarios")
             .join(name);
-        scenario::load(&p).unwrap()
+        scenario::read(&p).unwrap()
     }
 
     fn rows_of(name: &str) -> (Timeline, Report) {

@@ -184,8 +184,8 @@ pub struct ScenarioError {
     pub message: String,
 }
 
-mod load;
+mod parse;
 mod tiers;
 pub use crate::config::units::parse_duration_ms;
-pub use load::{load, parse};
+pub use parse::{parse, read};
 pub use tiers::builtin_tiers;

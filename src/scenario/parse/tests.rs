@@ -1,4 +1,10 @@
+use super::super::builtin_tiers;
+use super::generate::apportion;
+use super::units::dollars_to_cents;
 use super::*;
+use crate::scenario::{
+    Cents, CostKind, Customer, Expectations, LoadSettings, OrganizationConfig, ServiceParams,
+};
 use std::path::PathBuf;
 
 fn p(src: &str) -> Result<Scenario, ScenarioError> {
@@ -44,7 +50,7 @@ fn shipped(name: &str) -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("scenarios")
         .join(name);
-    load(&path).unwrap_or_else(|e| panic!("{e}"))
+    read(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn fixed(c: &CostLine) -> Cents {
@@ -148,7 +154,7 @@ fn every_shipped_file_loads() {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
-            let s = load(&path).unwrap_or_else(|e| panic!("{e}"));
+            let s = read(&path).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(s.seed, 42, "{}", path.display());
             assert_eq!(s.source, path);
             let text = std::fs::read_to_string(&path).unwrap();
@@ -960,7 +966,7 @@ fn errors_display_file_line_column_field() {
 
 #[test]
 fn unreadable_file() {
-    let e = load(Path::new("/nonexistent/orgsim/x.toml")).unwrap_err();
+    let e = read(Path::new("/nonexistent/orgsim/x.toml")).unwrap_err();
     assert_eq!(e.line, 0);
     assert!(e.message.contains("cannot read"));
 }

@@ -1,0 +1,245 @@
+//! Reading scenario files: TOML text → validated [`Scenario`].
+//!
+//! Two passes over the text:
+//!
+//! 1. [`toml::de::DeTable::parse`] gives the document as a tree of spanned keys and values. It
+//!    reports TOML syntax errors, and afterwards it is used to name and place errors: the dotted
+//!    field path at a byte offset and the place of a dotted path (`span`).
+//! 2. serde deserializes private "raw" structs (`raw`; `deny_unknown_fields` everywhere), which
+//!    reports unknown keys, wrong types and missing keys with toml's span. Fields that semantic
+//!    checks need to place are [`Spanned`]. Money, shares and durations are checked while
+//!    deserializing (`units`).
+//!
+//! Then the semantic checks run in file order (tiers, customers, generate, organization, deploy,
+//! service, costs, expect; `checks`, `generate`), and the first fault becomes the
+//! [`ScenarioError`].
+
+mod checks;
+mod generate;
+mod raw;
+mod span;
+mod units;
+
+use std::ops::Range;
+use std::path::Path;
+
+use toml::de::DeTable;
+
+use super::{CostLine, DeployConfig, Scenario, ScenarioError};
+use raw::RawScenario;
+use span::{
+    format_path, key, line_col, locate, path_at, split_path, table_with_span, tidy_message, Seg,
+};
+
+/// Most customers `[generate]` may add.
+pub const MAX_GENERATED: u64 = 100_000;
+/// Largest amount of money accepted anywhere, in dollars.
+pub const MAX_DOLLARS: i64 = 1_000_000_000_000;
+
+/// Reads and validates the scenario at `path`.
+pub fn read(path: &Path) -> Result<Scenario, ScenarioError> {
+    let src = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+        file: path.to_path_buf(),
+        line: 0,
+        column: 0,
+        field: None,
+        message: format!("cannot read the file: {e}"),
+    })?;
+    parse(&src, path)
+}
+
+/// Parses and validates scenario text; `source` names it in errors.
+pub fn parse(src: &str, source: &Path) -> Result<Scenario, ScenarioError> {
+    let tree = match DeTable::parse(src) {
+        Ok(t) => t.into_inner(),
+        Err(e) => {
+            let ctx = Ctx {
+                src,
+                source,
+                tree: DeTable::new(),
+            };
+            let msg = format!("invalid TOML: {}", tidy_message(e.message()));
+            return Err(match e.span() {
+                Some(span) => ctx.err_at(span, None, msg),
+                None => ctx.err_at(0..0, None, msg),
+            });
+        }
+    };
+    let ctx = Ctx { src, source, tree };
+    let raw: RawScenario = toml::from_str(src).map_err(|e| ctx.serde_error(&e))?;
+    ctx.build(raw)
+}
+
+struct Ctx<'a> {
+    src: &'a str,
+    source: &'a Path,
+    tree: DeTable<'a>,
+}
+
+impl Ctx<'_> {
+    fn err_at(&self, span: Range<usize>, field: Option<String>, message: String) -> ScenarioError {
+        let (line, column) = line_col(self.src, span.start);
+        ScenarioError {
+            file: self.source.to_path_buf(),
+            line,
+            column,
+            field,
+            message,
+        }
+    }
+
+    /// An error at a value we hold a span for.
+    fn at(&self, span: Range<usize>, segs: &[Seg], message: impl Into<String>) -> ScenarioError {
+        self.err_at(span, Some(format_path(segs)), message.into())
+    }
+
+    /// An error at a path: placed at its key (or nearest existing ancestor, else line 1).
+    fn at_path(&self, segs: &[Seg], message: impl Into<String>) -> ScenarioError {
+        let span = locate(&self.tree, segs).unwrap_or(0..0);
+        self.err_at(span, Some(format_path(segs)), message.into())
+    }
+
+    fn serde_error(&self, e: &toml::de::Error) -> ScenarioError {
+        let raw = e.message();
+        let span = e.span().unwrap_or(0..0);
+        let mut segs = Vec::new();
+        // A missing key is reported at its table; name the key itself.
+        if let Some(missing) = raw
+            .strip_prefix("missing field `")
+            .and_then(|r| r.split('`').next())
+        {
+            // No table has exactly that span: it is the document's (top-level keys).
+            if e.span().is_some() && !table_with_span(&self.tree, &span, &mut segs) {
+                segs.clear();
+            }
+            segs.push(key(missing));
+            return self.err_at(
+                span,
+                Some(format_path(&segs)),
+                format!("required key `{missing}` is missing"),
+            );
+        }
+        if e.span().is_some() {
+            path_at(&self.tree, span.start, &mut segs);
+        }
+        let field = if segs.is_empty() {
+            None
+        } else {
+            Some(format_path(&segs))
+        };
+        self.err_at(span, field, tidy_message(raw))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Semantic checks.
+
+    fn build(&self, raw: RawScenario) -> Result<Scenario, ScenarioError> {
+        let name = raw.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            return Err(self.at(
+                raw.name.span(),
+                &[key("name")],
+                "the scenario name must not be empty",
+            ));
+        }
+        let seed = raw.seed.unwrap_or(1);
+
+        let tiers = self.tiers(&raw.tiers)?;
+
+        let mut customers = Vec::with_capacity(raw.customers.len());
+        for (i, c) in raw.customers.iter().enumerate() {
+            customers.push(self.customer(i, c, &tiers)?);
+        }
+
+        let mut generate_at = None;
+        if let Some(g) = &raw.generate {
+            generate_at = Some(g.count.span());
+            customers.extend(self.generate(g, seed, &tiers)?);
+        }
+        let organization = self.organization(raw.organization.as_ref())?;
+        for (i, c) in raw.customers.iter().enumerate() {
+            if let Some(r) = &c.get_ref().region {
+                if !organization.regions.contains(r.get_ref()) {
+                    return Err(self.at(
+                        r.span(),
+                        &[key("customers"), Seg::Index(i), key("region")],
+                        format!(
+                            "unknown region `{}`; [organization] regions are {}",
+                            r.get_ref(),
+                            organization.regions.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+
+        let deploy_overrides = raw.deploy.unwrap_or_default();
+        let deploy = DeployConfig::resolve(
+            deploy_overrides.deployer.unwrap_or_default(),
+            &deploy_overrides,
+        );
+        if let Err((path, why)) = deploy.check() {
+            return Err(self.at_path(&split_path(&path), why));
+        }
+        let service = raw.service.unwrap_or_default();
+        if let Err((path, why)) = service.check() {
+            return Err(self.at_path(&split_path(&path), why));
+        }
+
+        let mut costs = Vec::with_capacity(raw.costs.len());
+        for (i, c) in raw.costs.iter().enumerate() {
+            let n = c.name.get_ref().trim();
+            if n.is_empty() {
+                return Err(self.at(
+                    c.name.span(),
+                    &[key("costs"), Seg::Index(i), key("name")],
+                    "a cost line's name must not be empty",
+                ));
+            }
+            costs.push(CostLine {
+                name: n.to_string(),
+                kind: self.cost_kind(i, c, &tiers)?,
+            });
+        }
+
+        let expect = self.expect(raw.expect.as_ref())?;
+        let phases = self.phases(&raw.phases)?;
+        let load = self.load_settings(raw.load.as_ref())?;
+
+        if customers.is_empty() {
+            let msg = "the scenario has no customers: list some under [[customers]] or \
+                       generate some with [generate] count > 0";
+            return Err(match generate_at {
+                Some(span) => self.at(span, &[key("generate"), key("count")], msg),
+                None => self.err_at(0..0, Some("customers".into()), msg.into()),
+            });
+        }
+
+        Ok(Scenario {
+            name,
+            description: raw.description,
+            seed,
+            source: self.source.to_path_buf(),
+            customers,
+            tiers,
+            organization,
+            deploy,
+            deploy_overrides,
+            service,
+            costs,
+            expect,
+            phases,
+            load,
+        })
+    }
+}
+
+impl ScenarioError {
+    fn with_field(mut self, field: String) -> Self {
+        self.field = Some(field);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests;
