@@ -8,7 +8,7 @@ use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use orgsim::config::{Arrivals, Stage};
-use orgsim::load::{self, LoadSpec};
+use orgsim::loadtest::{self, LoadSpec};
 use orgsim::scenario;
 
 fn load_sim(c: &mut Criterion) {
@@ -23,13 +23,13 @@ fn load_sim(c: &mut Criterion) {
             arrivals: Arrivals::Poisson,
             thresholds: vec![],
             max_concurrent: Some(20),
-            grace_ms: load::DEFAULT_GRACE_MS,
+            grace_ms: loadtest::DEFAULT_GRACE_MS,
         };
         let mut seed = 0u64;
-        c.bench_function(&format!("load::simulate, {per_min}/min for 1 h"), |b| {
+        c.bench_function(&format!("loadtest::simulate, {per_min}/min for 1 h"), |b| {
             b.iter(|| {
                 seed += 1;
-                black_box(load::simulate(&sc, &spec, seed))
+                black_box(loadtest::simulate(&sc, &spec, seed))
             })
         });
     }

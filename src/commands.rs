@@ -37,7 +37,7 @@ fn write_profile(
     scenario: &Path,
     target: &Target,
     endpoint: Option<&str>,
-    calls: &[crate::load::CallSample],
+    calls: &[crate::loadtest::CallSample],
     creations_ms: &[u64],
 ) -> Result<(), u8> {
     let source = format!(
@@ -676,9 +676,9 @@ pub struct LoadArgs<'a> {
 }
 
 /// The load test's settings: the command line over the scenario's `[load]` table.
-fn load_spec(a: &LoadArgs, sc: &scenario::Scenario) -> Result<crate::load::LoadSpec, String> {
+fn load_spec(a: &LoadArgs, sc: &scenario::Scenario) -> Result<crate::loadtest::LoadSpec, String> {
     use crate::config::Stage;
-    use crate::load;
+    use crate::loadtest as load;
     let stages = match (a.rate, a.duration, a.stages) {
         (None, None, Some(s)) => crate::config::loadtest::parse_stages(s).map_err(|e| format!("--stages: {e}"))?,
         (_, _, Some(_)) => {
@@ -737,7 +737,7 @@ const MAX_ARRIVALS: usize = 100_000;
 
 pub fn load(a: LoadArgs) -> u8 {
     use crate::cli::Backend;
-    use crate::load;
+    use crate::loadtest as load;
     let scale = match check_live_opts(a.live, (a.latency_profile, a.write_profile)) {
         Ok(s) => s,
         Err(code) => return code,
@@ -821,12 +821,12 @@ pub fn load(a: LoadArgs) -> u8 {
 fn live_load(
     a: &LoadArgs,
     sc: &scenario::Scenario,
-    spec: &crate::load::LoadSpec,
+    spec: &crate::loadtest::LoadSpec,
     times: &[u64],
     seed: u64,
     scale: f64,
     target: &Target,
-) -> Result<(crate::load::LoadReport, bool), u8> {
+) -> Result<(crate::loadtest::LoadReport, bool), u8> {
     let endpoint = target.check()?;
     let mut sized = crate::sweep::resize(sc, times.len().max(1));
     sized.deploy = live_deploy_config(&sized, a.live.poll_interval);
@@ -874,7 +874,7 @@ fn live_load(
             &seen.creations_ms,
         )?;
     }
-    let report = crate::load::summarize(crate::load::Observed {
+    let report = crate::loadtest::summarize(crate::loadtest::Observed {
         sc,
         backend: target.backend.as_str(),
         seed,

@@ -7,7 +7,7 @@ pub mod config;
 pub mod engine;
 pub mod finance;
 pub mod live;
-pub mod load;
+pub mod loadtest;
 pub mod org {
     pub mod mock;
     pub mod model;

@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 
 use crate::engine::trace::Trace;
 use crate::engine::{DeployConfig, Engine};
-use crate::load::CallSample;
+use crate::loadtest::CallSample;
 use crate::org::sdk;
 use crate::org::types::{ApiResult, Operation};
 use crate::plan::Plan;
@@ -142,7 +142,7 @@ pub async fn apply(
 pub struct LiveLoad {
     /// The shared resources' deployment, before the first arrival.
     pub bootstrap: LiveRun,
-    pub onboardings: Vec<crate::load::Onboarding>,
+    pub onboardings: Vec<crate::loadtest::Onboarding>,
     /// Calls of the onboardings that finished (or were stopped by Ctrl-C).
     pub calls: Vec<CallSample>,
     pub failures: BTreeMap<String, usize>,
@@ -161,14 +161,14 @@ pub struct LiveLoad {
 /// onboardings.
 pub async fn load(
     sc: &crate::scenario::Scenario,
-    spec: &crate::load::LoadSpec,
+    spec: &crate::loadtest::LoadSpec,
     times: &[u64],
     seed: u64,
     client: &Client,
     clock: Clock,
     progress: Option<&indicatif::ProgressBar>,
 ) -> LiveLoad {
-    use crate::load::{bootstrap_plan, customer_plan, onboarding_config, template, Onboarding};
+    use crate::loadtest::{bootstrap_plan, customer_plan, onboarding_config, template, Onboarding};
     use crate::seed::Stream;
     use std::sync::{Arc, Mutex};
     let cfg = onboarding_config(sc);
@@ -256,7 +256,7 @@ pub async fn load(
                 let o = &mut onboardings[i];
                 o.start_ms = start;
                 out.calls.extend(run.calls);
-                crate::load::count_failures(&run.trace, &mut out.failures);
+                crate::loadtest::count_failures(&run.trace, &mut out.failures);
                 out.creations_ms
                     .extend(run.trace.creation_times_ms());
                 if run.interrupted {

@@ -102,12 +102,18 @@ pub fn ms_histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, 30 * 86_400_000, 3).expect("valid histogram bounds")
 }
 
-/// Percentiles (seconds) of millisecond samples, via hdrhistogram.
-pub fn percentiles_ms(samples: &[u64]) -> Percentiles {
+/// The samples (ms, at least 1) in a histogram of [`ms_histogram`]'s bounds.
+fn histogram_of(samples: &[u64]) -> Histogram<u64> {
     let mut h = ms_histogram();
     for &s in samples {
         h.saturating_record(s.max(1));
     }
+    h
+}
+
+/// Percentiles (seconds) of millisecond samples, via hdrhistogram.
+pub fn percentiles_ms(samples: &[u64]) -> Percentiles {
+    let h = histogram_of(samples);
     let q = |p: f64| h.value_at_quantile(p) as f64 / 1000.0;
     let mean = if samples.is_empty() {
         0.0
@@ -142,11 +148,62 @@ pub fn mean_p95(xs: &[u64]) -> MeanP95 {
     }
     let mut v = xs.to_vec();
     v.sort_unstable();
-    let rank = ((0.95 * v.len() as f64).ceil() as usize).clamp(1, v.len());
     let mean = v.iter().sum::<u64>() as f64 / v.len() as f64;
     MeanP95 {
         mean: round3(mean),
-        p95: v[rank - 1],
+        p95: nearest_rank_sorted(&v, 95.0),
+    }
+}
+
+/// Percentile `q` (0–100) of sorted samples, exact nearest rank; `v` must not be empty.
+fn nearest_rank_sorted(v: &[u64], q: f64) -> u64 {
+    let rank = ((q / 100.0 * v.len() as f64).ceil() as usize).clamp(1, v.len());
+    v[rank - 1]
+}
+
+/// Percentile `q` (0–100) of samples, exact nearest rank (0 when there are none).
+pub fn nearest_rank(samples: &[u64], q: f64) -> f64 {
+    if samples.is_empty() {
+        return 0.0;
+    }
+    let mut v = samples.to_vec();
+    v.sort_unstable();
+    nearest_rank_sorted(&v, q) as f64
+}
+
+/// Count and percentiles of latencies (ms samples, reported times `scale`), via hdrhistogram.
+#[derive(Debug, Clone, Serialize)]
+pub struct LatencySummary {
+    pub count: u64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+/// The [`LatencySummary`] of millisecond samples, each figure times `scale` (0.001: seconds)
+/// and rounded to 3 decimals.
+pub fn latency_summary(samples_ms: &[u64], scale: f64) -> LatencySummary {
+    let h = histogram_of(samples_ms);
+    let q = |p: f64| {
+        if samples_ms.is_empty() {
+            0.0
+        } else {
+            round3(h.value_at_quantile(p) as f64 * scale)
+        }
+    };
+    LatencySummary {
+        count: samples_ms.len() as u64,
+        p50: q(0.50),
+        p90: q(0.90),
+        p95: q(0.95),
+        p99: q(0.99),
+        max: if samples_ms.is_empty() {
+            0.0
+        } else {
+            round3(h.max() as f64 * scale)
+        },
     }
 }
 

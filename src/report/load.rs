@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use super::charts::{err, error_svg, FONT};
-use crate::load::LoadReport;
+use crate::loadtest::LoadReport;
 
 const C_P50: RGBColor = RGBColor(0x08, 0x51, 0x9c);
 const C_P95: RGBColor = RGBColor(0x31, 0x82, 0xbd);
@@ -66,9 +66,9 @@ fn draw(r: &LoadReport) -> Result<String, String> {
             .label_style((FONT, 12))
             .draw()
             .map_err(err)?;
-        let mid = |b: &crate::load::Bucket| (b.from_s + b.to_s) / 2.0 / div;
+        let mid = |b: &crate::loadtest::Interval| (b.from_s + b.to_s) / 2.0 / div;
         // Intervals where something completed carry latency points.
-        let done: Vec<&crate::load::Bucket> =
+        let done: Vec<&crate::loadtest::Interval> =
             b.iter().filter(|b| b.completed + b.failed > 0).collect();
         chart
             .draw_secondary_series(LineSeries::new(

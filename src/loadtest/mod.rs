@@ -1,0 +1,58 @@
+//! `orgsim load`, the load test: customers arrive as an open-loop process and each is onboarded by its own
+//! deployment (a Terraform workspace per customer, with idempotent lookups of the shared OUs and
+//! policies), against one Organizations service they all share.
+//!
+//! The schedule, the thresholds and the aggregation here are pure; [`simulate`] runs a whole
+//! load test in virtual time against the model (capacity planning). The live backends run the
+//! same schedule through `live::apply` (see `commands::loadtest`).
+//!
+//! Latency of an onboarding is measured two ways, as wrk2 and hdrhistogram's coordinated-omission
+//! correction teach: *raw* from when its deployment actually started, *corrected* from when it was
+//! meant to start (its arrival). When the harness falls behind (a concurrency cap, a slow client),
+//! only the corrected figure shows the queue the customers actually saw.
+//!
+//! Layout: `schedule` (the open-loop arrival times), `plans` (what each onboarding deploys),
+//! `simulate` (the virtual-time test on the simulation driver), `report` (what was observed,
+//! summarized, thresholds judged, printed). The settings it reads (`[load]`, stages, thresholds)
+//! are in `config::loadtest`.
+
+mod plans;
+mod report;
+mod schedule;
+mod simulate;
+
+pub use plans::{bootstrap_plan, count_failures, customer_plan, onboarding_config, template};
+pub use report::{
+    json, summarize, text, CallSample, Interval, LoadReport, Observed, Onboarding, ThresholdResult,
+};
+pub use schedule::schedule;
+pub use simulate::simulate;
+
+use crate::config::loadtest::{Arrivals, Stage, Threshold};
+
+/// What a load test is asked to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadSpec {
+    pub stages: Vec<Stage>,
+    pub arrivals: Arrivals,
+    pub thresholds: Vec<Threshold>,
+    /// Most onboardings in flight at once (None: no cap). Later arrivals wait for a slot, and
+    /// the wait shows in the corrected latency only.
+    pub max_concurrent: Option<usize>,
+    /// After the last stage, how long onboardings in flight may still finish; those that have
+    /// not by then are `unfinished` (and count as errors).
+    pub grace_ms: u64,
+}
+
+/// The default grace after the last stage: one hour.
+pub const DEFAULT_GRACE_MS: u64 = 3_600_000;
+
+impl LoadSpec {
+    /// The length of the arrival process (the stages), in ms.
+    pub fn duration_ms(&self) -> u64 {
+        self.stages.iter().map(|s| s.duration_ms).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests;
