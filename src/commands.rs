@@ -530,7 +530,7 @@ impl<'a> Target<'a> {
         endpoint: Option<&str>,
         sc: &scenario::Scenario,
         seed: u64,
-        clock: crate::live::Clock,
+        clock: crate::clock::Clock,
     ) -> Result<
         (
             aws_sdk_organizations::Client,
@@ -606,7 +606,7 @@ pub fn run_live(a: LiveArgs) -> u8 {
         Err(code) => return code,
     };
     rt.block_on(async {
-        let clock = crate::live::Clock::new(scale);
+        let clock = crate::clock::Clock::new(scale);
         let (client, mock_service) =
             match target.connect(endpoint.as_deref(), sc, a.seed, clock).await {
                 Ok(c) => c,
@@ -828,7 +828,7 @@ fn live_load(
     target: &Target,
 ) -> Result<(crate::loadtest::LoadReport, bool), u8> {
     let endpoint = target.check()?;
-    let mut sized = crate::sweep::resize(sc, times.len().max(1));
+    let mut sized = sc.with_customers(times.len().max(1));
     sized.deploy = live_deploy_config(&sized, a.live.poll_interval);
     let rt = runtime()?;
     let bar = progress_bar(
@@ -839,7 +839,7 @@ fn live_load(
         b.enable_steady_tick(std::time::Duration::from_millis(200));
     }
     let seen = rt.block_on(async {
-        let clock = crate::live::Clock::new(scale);
+        let clock = crate::clock::Clock::new(scale);
         let (client, _mock) = target
             .connect(endpoint.as_deref(), &sized, seed, clock)
             .await?;

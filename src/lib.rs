@@ -1,6 +1,7 @@
 pub mod analysis;
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod compare;
 pub mod config;

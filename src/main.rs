@@ -53,7 +53,7 @@ fn main() -> ExitCode {
                 if n == 0 {
                     return fail("--customers must be at least 1");
                 }
-                sc = sweep::resize(&sc, n);
+                sc = sc.with_customers(n);
             }
             if let Some(path) = &latency_profile {
                 match commands::read_profile(path) {

@@ -111,7 +111,7 @@ fn stated_range(lo: String, hi: Option<String>) -> String {
 }
 
 fn mrr_of(sc: &Scenario, n: usize) -> Cents {
-    sweep::resize(sc, n)
+    sc.with_customers(n)
         .customers
         .iter()
         .map(|c| c.monthly_cents)
@@ -119,7 +119,7 @@ fn mrr_of(sc: &Scenario, n: usize) -> Cents {
 }
 
 fn ous_of(sc: &Scenario, n: usize) -> usize {
-    plan::build(&sweep::resize(sc, n))
+    plan::build(&sc.with_customers(n))
         .resources
         .iter()
         .filter(|r| r.kind == ResourceKind::OrganizationalUnit)
@@ -127,7 +127,7 @@ fn ous_of(sc: &Scenario, n: usize) -> usize {
 }
 
 fn margin_of(sc: &Scenario, n: usize) -> f64 {
-    let s = sweep::resize(sc, n);
+    let s = sc.with_customers(n);
     finance::compute(&s, &vec![true; n]).margin
 }
 

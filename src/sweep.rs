@@ -17,39 +17,9 @@ use crate::analysis::conflict_kind;
 use crate::engine::trace::Outcome;
 use crate::finance;
 use crate::plan::ResourceKind;
-use crate::scenario::{Customer, Scenario};
+use crate::scenario::Scenario;
 use crate::sim;
 use crate::stats::{self, MeanP95, Percentiles};
-
-/// The scenario with exactly `n` customers: its first `n`, or, when it has fewer, its customers
-/// followed by synthetic ones that repeat its tier mix in order (`Sweep Customer 0101`,
-/// `sweep-0101@sweep.example`).
-pub fn resize(sc: &Scenario, n: usize) -> Scenario {
-    let mut out = sc.clone();
-    if n <= sc.customers.len() {
-        out.customers.truncate(n);
-        return out;
-    }
-    let base = sc.customers.len().max(1);
-    for i in sc.customers.len()..n {
-        let model = sc.customers.get(i % base);
-        let tier = model
-            .map(|c| c.tier.clone())
-            .unwrap_or_else(|| "standard".into());
-        let monthly = model.map(|c| c.monthly_cents).unwrap_or(0);
-        out.customers.push(Customer {
-            name: format!("Sweep Customer {:04}", i + 1),
-            tier,
-            email: format!("sweep-{:04}@sweep.example", i + 1),
-            account_id: None,
-            monthly_cents: monthly,
-            generated: true,
-            line: 0,
-            region: model.and_then(|c| c.region.clone()),
-        });
-    }
-    out
-}
 
 /// The seed of replication `k` at customer count `n`.
 pub fn replication_seed(seed: u64, n: usize, k: u32) -> u64 {
@@ -78,7 +48,7 @@ pub struct RepRow {
 
 /// Runs replication `k` of `n` customers of `sc`.
 pub fn run_one(sc: &Scenario, n: usize, k: u32) -> RepRow {
-    let sized = resize(sc, n);
+    let sized = sc.with_customers(n);
     let seed = replication_seed(sc.seed, n, k);
     let out = sim::run(&sized, seed);
     metrics(&sized, &out, n, k)
@@ -168,7 +138,7 @@ pub fn run_sweep(
         .iter()
         .flat_map(|&n| (0..replications).map(move |k| (n, k)))
         .collect();
-    let sized: Vec<Scenario> = counts.iter().map(|&n| resize(sc, n)).collect();
+    let sized: Vec<Scenario> = counts.iter().map(|&n| sc.with_customers(n)).collect();
     let results: Mutex<Vec<Option<RepRow>>> = Mutex::new(vec![None; jobs.len()]);
     let next = AtomicUsize::new(0);
     let threads = threads.clamp(1, jobs.len().max(1));
@@ -375,8 +345,8 @@ mod tests {
     #[test]
     fn resize_truncates_and_extends_with_the_mix() {
         let sc = scenario(3);
-        assert_eq!(resize(&sc, 2).customers.len(), 2);
-        let big = resize(&sc, 7);
+        assert_eq!(sc.with_customers(2).customers.len(), 2);
+        let big = sc.with_customers(7);
         assert_eq!(big.customers.len(), 7);
         assert_eq!(big.customers[3].tier, sc.customers[0].tier);
         assert_eq!(big.customers[4].tier, sc.customers[1].tier);

@@ -20,7 +20,7 @@ fn fidelity(deployer: Deployer, n: usize) -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/fidelity-100.toml");
     let mut sc = scenario::read(&path).expect("the fidelity scenario loads");
     sc.set_deployer(deployer).expect("the profile checks");
-    sweep::resize(&sc, n)
+    sc.with_customers(n)
 }
 
 /// One deployment, with what every status poll saw.

@@ -416,13 +416,13 @@ fn live_driver_overhead() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(60);
     let base = orgsim::scenario::read(Path::new("scenarios/hundred-customers.toml")).unwrap();
-    let mut sc = orgsim::sweep::resize(&base, n);
+    let mut sc = base.with_customers(n);
     // The bare loop below makes a script's calls: measure the engine doing the same.
     sc.set_deployer(orgsim::engine::Deployer::AwsSdkStandard)
         .unwrap();
     sc.deploy.parallelism = 8;
     let cfg = orgsim::commands::live_deploy_config(&sc, Some(0.001));
-    let one = orgsim::sweep::resize(&base, 1);
+    let one = base.with_customers(1);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -438,7 +438,7 @@ fn live_driver_overhead() {
                 &cfg,
                 1,
                 &c,
-                orgsim::live::Clock::new(1.0),
+                orgsim::clock::Clock::new(1.0),
             )
             .await;
             assert!(run.trace.resources.iter().all(|r| r.outcome.is_success()));
@@ -453,7 +453,7 @@ fn live_driver_overhead() {
             &cfg,
             1,
             &c,
-            orgsim::live::Clock::new(1.0),
+            orgsim::clock::Clock::new(1.0),
         )
         .await;
         assert!(run.trace.resources.iter().all(|r| r.outcome.is_success()));

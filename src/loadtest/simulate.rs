@@ -29,7 +29,7 @@ fn observe_trace(t: &Trace, calls: &mut Vec<CallSample>, failures: &mut BTreeMap
 /// one deployment per arrival, all against one service. Pure and deterministic for a seed.
 pub fn simulate(sc: &Scenario, spec: &LoadSpec, seed: u64) -> LoadReport {
     let times = schedule(&spec.stages, spec.arrivals, Stream::Arrivals.seed(seed));
-    let sized = crate::sweep::resize(sc, times.len().max(1));
+    let sized = sc.with_customers(times.len().max(1));
     let mut driver = Driver::new(ModelService::new(&sized, seed));
     let cfg = onboarding_config(&sized);
     let cap = spec.max_concurrent.unwrap_or(usize::MAX);

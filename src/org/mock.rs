@@ -31,7 +31,7 @@ use super::model::OrgModel;
 use super::types::{
     ApiError, ApiResult, ErrorCode, OrgSnapshot, ParentType, PolicySummary, Request, Response, Tags,
 };
-use crate::live::Clock;
+use crate::clock::Clock;
 use crate::scenario::Scenario;
 
 struct State {
@@ -61,8 +61,7 @@ impl MockService {
     /// A model of `sc`'s organization (its `[service]` and `[organization]` tables), with
     /// randomness seeded from `seed`, answering in `clock`'s time.
     pub fn new(sc: &Scenario, seed: u64, clock: Clock) -> MockService {
-        let mut model = OrgModel::new(sc.service.clone(), &sc.organization);
-        model.set_account_id_hints(crate::sim::account_id_hints(sc));
+        let model = OrgModel::for_scenario(sc);
         let rng = SmallRng::seed_from_u64(crate::seed::Stream::Service.seed(seed));
         let state = Arc::new(State {
             model: Mutex::new((model, rng)),

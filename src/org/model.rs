@@ -354,6 +354,27 @@ impl OrgModel {
         m
     }
 
+    /// The model of `sc`'s organization (its `[service]` and `[organization]` tables), giving the
+    /// accounts it creates the ids the scenario's customers are known by (their `account_id`,
+    /// first claim winning).
+    pub fn for_scenario(sc: &crate::scenario::Scenario) -> OrgModel {
+        let mut hints = BTreeMap::new();
+        let mut used = BTreeSet::new();
+        used.insert(sc.organization.management_account_id.clone());
+        for c in &sc.customers {
+            if let Some(id) = &c.account_id {
+                if used.insert(id.clone()) {
+                    hints
+                        .entry(c.email.to_ascii_lowercase())
+                        .or_insert_with(|| id.clone());
+                }
+            }
+        }
+        let mut m = OrgModel::new(sc.service.clone(), &sc.organization);
+        m.set_account_id_hints(hints);
+        m
+    }
+
     /// Account ids to give the accounts created for these emails (the scenario's `account_id`s),
     /// so that reports show the ids the customers are known by. Emails match case-insensitively.
     pub fn set_account_id_hints(&mut self, hints: BTreeMap<String, String>) {

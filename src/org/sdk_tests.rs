@@ -260,7 +260,7 @@ async fn the_mock_backend_answers_the_read_backs_through_the_sdk() {
     let text = "name = \"t\"\n[service]\nconcurrent_modification_probability = 0.0\n\
         [[customers]]\nname = \"A\"\ntier = \"fintech\"\nemail = \"a@example.com\"\n";
     let sc = crate::scenario::parse(text, std::path::Path::new("t.toml")).unwrap();
-    let m = crate::org::mock::MockService::new(&sc, 1, crate::live::Clock::new(1.0));
+    let m = crate::org::mock::MockService::new(&sc, 1, crate::clock::Clock::new(1.0));
     let c = m.client();
     let snap = m.snapshot();
     let (root, mgmt) = (snap.root_id, snap.management_account_id);

@@ -43,6 +43,37 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The scenario with exactly `n` customers: its first `n`, or, when it has fewer, its customers
+    /// followed by synthetic ones that repeat its tier mix in order (`Sweep Customer 0101`,
+    /// `sweep-0101@sweep.example`).
+    pub fn with_customers(&self, n: usize) -> Scenario {
+        let sc = self;
+        let mut out = sc.clone();
+        if n <= sc.customers.len() {
+            out.customers.truncate(n);
+            return out;
+        }
+        let base = sc.customers.len().max(1);
+        for i in sc.customers.len()..n {
+            let model = sc.customers.get(i % base);
+            let tier = model
+                .map(|c| c.tier.clone())
+                .unwrap_or_else(|| "standard".into());
+            let monthly = model.map(|c| c.monthly_cents).unwrap_or(0);
+            out.customers.push(Customer {
+                name: format!("Sweep Customer {:04}", i + 1),
+                tier,
+                email: format!("sweep-{:04}@sweep.example", i + 1),
+                account_id: None,
+                monthly_cents: monthly,
+                generated: true,
+                line: 0,
+                region: model.and_then(|c| c.region.clone()),
+            });
+        }
+        out
+    }
+
     /// Switches to deployer profile `d` (`--deployer`); the `[deploy]` keys written in the file
     /// still override its defaults.
     pub fn set_deployer(&mut self, d: Deployer) -> Result<(), String> {

@@ -8,8 +8,6 @@
 pub mod queue;
 pub mod queueing;
 
-use std::collections::BTreeMap;
-
 use rand::rngs::SmallRng;
 use rand::SeedableRng;
 
@@ -34,23 +32,6 @@ pub struct RunOutput {
     pub events: u64,
 }
 
-/// The account ids the scenario's customers are known by, first claim winning.
-pub fn account_id_hints(sc: &Scenario) -> BTreeMap<String, String> {
-    let mut hints = BTreeMap::new();
-    let mut used = std::collections::BTreeSet::new();
-    used.insert(sc.organization.management_account_id.clone());
-    for c in &sc.customers {
-        if let Some(id) = &c.account_id {
-            if used.insert(id.clone()) {
-                hints
-                    .entry(c.email.to_ascii_lowercase())
-                    .or_insert_with(|| id.clone());
-            }
-        }
-    }
-    hints
-}
-
 /// A service answering the engines' calls in virtual time.
 pub trait Service {
     /// Answers `request` sent at `now_ms`: the latency until the answer arrives, and the answer.
@@ -66,10 +47,8 @@ pub struct ModelService {
 impl ModelService {
     /// The model of `sc`'s organization, drawing from the run's service stream of `seed`.
     pub fn new(sc: &Scenario, seed: u64) -> ModelService {
-        let mut model = OrgModel::new(sc.service.clone(), &sc.organization);
-        model.set_account_id_hints(account_id_hints(sc));
         ModelService {
-            model,
+            model: OrgModel::for_scenario(sc),
             rng: SmallRng::seed_from_u64(Stream::Service.seed(seed)),
         }
     }
