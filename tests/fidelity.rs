@@ -13,7 +13,7 @@ use orgsim::engine::Deployer;
 use orgsim::org::types::{CreateAccountState, ErrorCode, Operation, Request, Response};
 use orgsim::plan::{Plan, ResourceKind};
 use orgsim::scenario::Scenario;
-use orgsim::{plan, scenario, sim, sweep};
+use orgsim::{plan, scenario, sim};
 
 /// `scenarios/fidelity-100.toml` under `deployer`, resized to `n` customers.
 fn fidelity(deployer: Deployer, n: usize) -> Scenario {
