@@ -39,7 +39,7 @@ for s in "${sweeps[@]}"; do
       echo "updated reports/baseline/$name.json"
       ;;
     check)
-      "$bin" check "$work/$name.json" --baseline "reports/baseline/$name.json" --markdown "$work/$name.md" || status=$?
+      "$bin" check "$work/$name.json" --baseline "reports/baseline/$name.json" --markdown-out "$work/$name.md" || status=$?
       cat "$work/$name.md" >> "$summary"
       echo >> "$summary"
       ;;

@@ -46,7 +46,7 @@ pub struct Report {
     /// and `sdk` runs of one scenario must agree on.
     pub organization: FinalOrg,
     /// `PASS` when every validation row and expectation held (exit 0), else `FAIL` (exit 1).
-    pub verdict: &'static str,
+    pub verdict: crate::error::Verdict,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -562,7 +562,7 @@ pub fn analyze(
         expectations,
         findings: plan.advisories.clone(),
         organization: final_org(snap),
-        verdict: if ok { "PASS" } else { "FAIL" },
+        verdict: crate::error::Verdict::of(ok),
     }
 }
 

@@ -50,7 +50,7 @@ pub struct Metric {
 pub struct Side {
     pub scenario: String,
     pub seed: u64,
-    pub verdict: &'static str,
+    pub verdict: crate::error::Verdict,
 }
 
 #[derive(Debug, Clone, Serialize)]

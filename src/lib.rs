@@ -1,12 +1,12 @@
 pub mod analysis;
-pub mod check;
-pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod compare;
 pub mod config;
 pub mod engine;
+pub mod error;
 pub mod finance;
+pub mod gate;
 pub mod live;
 pub mod loadtest;
 pub mod org {

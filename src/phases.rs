@@ -11,6 +11,7 @@ use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
+use crate::error::Verdict;
 use crate::finance::{self, fmt_money};
 use crate::plan::{self, ResourceKind};
 use crate::scenario::{Cents, Phase, Scenario};
@@ -30,7 +31,7 @@ pub struct Statement {
     pub held_share: f64,
     /// The share it had to hold in.
     pub confidence: f64,
-    pub status: &'static str,
+    pub status: Verdict,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -58,7 +59,7 @@ pub struct PhasesReport {
     pub replications: u32,
     pub complete: bool,
     pub phases: Vec<PhaseResult>,
-    pub verdict: &'static str,
+    pub verdict: Verdict,
 }
 
 fn within(v: f64, lo: f64, hi: Option<f64>) -> bool {
@@ -163,11 +164,7 @@ pub fn evaluate_phase(
             measured,
             held_share: stats::round3(share),
             confidence,
-            status: if share + 1e-12 >= confidence {
-                "PASS"
-            } else {
-                "FAIL"
-            },
+            status: Verdict::of(share + 1e-12 >= confidence),
         })
     };
     let all = |ok: bool| if ok { 1.0 } else { 0.0 };
@@ -279,7 +276,7 @@ pub fn evaluate(
     let ok = complete
         && phases
             .iter()
-            .all(|p| p.statements.iter().all(|s| s.status == "PASS"));
+            .all(|p| p.statements.iter().all(|s| s.status.is_pass()));
     PhasesReport {
         kind: "phases",
         scenario: sc.name.clone(),
@@ -287,7 +284,7 @@ pub fn evaluate(
         replications,
         complete,
         phases,
-        verdict: if ok { "PASS" } else { "FAIL" },
+        verdict: Verdict::of(ok),
     }
 }
 

@@ -421,7 +421,7 @@ fn live_driver_overhead() {
     sc.set_deployer(orgsim::engine::Deployer::AwsSdkStandard)
         .unwrap();
     sc.deploy.parallelism = 8;
-    let cfg = orgsim::commands::live_deploy_config(&sc, Some(0.001));
+    let cfg = orgsim::commands::target::live_deploy_config(&sc, Some(0.001));
     let one = base.with_customers(1);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -180,7 +180,7 @@ fn the_ou_depth_limit_is_honoured() {
             .any(|c| c.code.ends_with("OU_DEPTH_LIMIT_EXCEEDED")
                 && c.detail.starts_with("pre-flight"))
     );
-    assert_eq!(rep.verdict, "FAIL");
+    assert_eq!(rep.verdict.as_str(), "FAIL");
     assert_eq!(
         rep.resources
             .items

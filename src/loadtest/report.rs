@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::LoadSpec;
 use crate::config::loadtest::{Arrivals, Metric, Stage};
+use crate::error::Verdict;
 use crate::org::types::Operation;
 use crate::scenario::Scenario;
 use crate::stats::{self, LatencySummary};
@@ -46,7 +47,7 @@ pub struct ThresholdResult {
     /// Seconds for latencies, a fraction for the error rate, per minute for throughput.
     pub measured: f64,
     pub unit: &'static str,
-    pub status: &'static str,
+    pub status: Verdict,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -85,7 +86,7 @@ pub struct LoadReport {
     pub most_in_flight: usize,
     pub over_time: Vec<Interval>,
     pub thresholds: Vec<ThresholdResult>,
-    pub verdict: &'static str,
+    pub verdict: Verdict,
 }
 
 /// One call: its operation, its latency in µs, and its error code if it failed.
@@ -233,10 +234,10 @@ pub fn summarize(o: Observed) -> LoadReport {
             threshold: t.text.clone(),
             measured: shown,
             unit,
-            status: if ok { "PASS" } else { "FAIL" },
+            status: Verdict::of(ok),
         });
     }
-    let ok = thresholds.iter().all(|t| t.status == "PASS");
+    let ok = thresholds.iter().all(|t| t.status.is_pass());
     LoadReport {
         kind: "load",
         scenario: o.sc.name.clone(),
@@ -269,7 +270,7 @@ pub fn summarize(o: Observed) -> LoadReport {
         most_in_flight: most,
         over_time,
         thresholds,
-        verdict: if ok { "PASS" } else { "FAIL" },
+        verdict: Verdict::of(ok),
     }
 }
 

@@ -58,7 +58,7 @@ fn a_light_load_is_served_and_a_heavy_one_queues() {
     let r = simulate(&sc, &spec(30, 0.2, &["p95 onboarding < 15m"]), 7);
     assert_eq!(r.onboardings, 6);
     assert_eq!(r.unfinished, 0);
-    assert_eq!(r.verdict, "PASS", "{}", text(&r));
+    assert_eq!(r.verdict.as_str(), "PASS", "{}", text(&r));
     // 10 customers a minute is far beyond CreateAccount's 0.1/s and 5 in progress: the
     // Terraform provider's 25 attempts absorb the throttling, and the onboardings queue.
     let heavy = spec(10, 10.0, &["p95 onboarding < 15m", "error rate < 1%"]);
@@ -69,8 +69,8 @@ fn a_light_load_is_served_and_a_heavy_one_queues() {
         h.throughput_per_min < 10.0 * 0.5,
         "the service cannot keep up"
     );
-    assert_eq!(h.verdict, "FAIL");
-    assert_eq!(h.thresholds[0].status, "FAIL", "{}", text(&h));
+    assert_eq!(h.verdict.as_str(), "FAIL");
+    assert_eq!(h.thresholds[0].status.as_str(), "FAIL", "{}", text(&h));
     // A script on the SDK's default retries gives up instead: onboardings fail.
     let mut script = sc.clone();
     script
@@ -82,7 +82,7 @@ fn a_light_load_is_served_and_a_heavy_one_queues() {
         "CreateAccount's limits fail onboardings: {}",
         text(&f)
     );
-    assert_eq!(f.thresholds[1].status, "FAIL");
+    assert_eq!(f.thresholds[1].status.as_str(), "FAIL");
     // Deterministic.
     let again = simulate(&sc, &heavy, 7);
     assert_eq!(

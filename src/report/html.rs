@@ -73,7 +73,7 @@ pub fn page(sc: &Scenario, r: &Report, timeline_svg: &str, margin_svg: &str) -> 
         o,
         "<h1>orgsim: {} <span class=\"badge {}\" id=\"verdict\">{}</span></h1>",
         esc(&r.scenario),
-        status_class(r.verdict),
+        status_class(r.verdict.as_str()),
         r.verdict
     );
     let _ = writeln!(

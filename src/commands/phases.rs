@@ -1,0 +1,90 @@
+//! `orgsim phases`: the growth phases' claims against replications.
+
+use std::path::PathBuf;
+
+use super::output::OutputOpts;
+use crate::engine::Deployer;
+use crate::error::{Error, Result, Verdict};
+
+/// Growth phases: check each `[[phases]]` claim against replications at both ends.
+///
+/// Each claim (OUs, accounts, MRR, deployment time, conflicts) is judged at a stated confidence:
+/// it holds when it holds in at least that share of the replications (default 0.95). With
+/// --out DIR it also writes phases.json and phases.md.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The scenario file (TOML), with its `[[phases]]`.
+    pub scenario: PathBuf,
+    /// Replications at each end of each phase.
+    #[arg(long, default_value_t = 100)]
+    pub replications: u32,
+    /// Base seed (default: the scenario's `seed`).
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Deployer profile: terraform-aws (default), aws-sdk-standard or control-tower
+    /// (instead of the scenario's `[deploy] deployer`; its `[deploy]` keys still apply).
+    #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
+    pub deployer: Option<Deployer>,
+    /// The share of replications a claim must hold in (instead of each phase's
+    /// `confidence`, default 0.95).
+    #[arg(long, value_name = "SHARE")]
+    pub confidence: Option<f64>,
+    #[command(flatten)]
+    pub output: OutputOpts,
+}
+
+pub fn run(a: Args) -> Result<Verdict> {
+    let mut sc = super::read_scenario(&a.scenario, a.deployer)?;
+    if let Some(c) = a.confidence {
+        if !(c > 0.0 && c <= 1.0) {
+            return Err(Error::flag(
+                "--confidence must be a share above 0 and at most 1 (e.g. 0.95)",
+            ));
+        }
+        for p in &mut sc.phases {
+            p.confidence = c;
+        }
+    }
+    if sc.phases.is_empty() {
+        return Err(Error::flag(format!(
+            "{}: the scenario has no [[phases]]",
+            a.scenario.display()
+        )));
+    }
+    if a.replications == 0 {
+        return Err(Error::flag("--replications must be at least 1"));
+    }
+    if let Some(s) = a.seed {
+        sc.seed = s;
+    }
+    super::install_ctrl_c();
+    let rep = crate::phases::evaluate(
+        &sc,
+        a.replications,
+        super::threads(a.threads),
+        &super::INTERRUPTED,
+    );
+    let mut json = serde_json::to_string_pretty(&rep).expect("a phases report serializes");
+    json.push('\n');
+    if let Some(dir) = &a.output.out {
+        super::write_out(
+            dir,
+            &[
+                ("phases.json", json.clone()),
+                ("phases.md", crate::phases::markdown(&rep)),
+            ],
+        )?;
+    }
+    a.output.print(
+        &json,
+        || crate::phases::markdown(&rep),
+        || crate::phases::text(&rep),
+    );
+    if !rep.complete {
+        return Err(Error::Interrupted("partial results above".into()));
+    }
+    Ok(rep.verdict)
+}

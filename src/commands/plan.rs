@@ -1,0 +1,29 @@
+//! `orgsim plan`: the resource graph, like `terraform plan`.
+
+use std::path::PathBuf;
+
+use crate::error::{Result, Verdict};
+use crate::{plan, report};
+
+/// Show the resource plan and its dependencies without running anything.
+///
+/// Exits 1 when the plan has pre-flight findings (duplicates, a quota too small).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Print the plan as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(a: Args) -> Result<Verdict> {
+    let sc = crate::scenario::read(&a.scenario)?;
+    let p = plan::build(&sc);
+    if a.json {
+        print!("{}", report::plan_json(&sc, &p));
+    } else {
+        print!("{}", report::plan_text(&sc, &p));
+    }
+    Ok(Verdict::of(p.findings.is_empty()))
+}

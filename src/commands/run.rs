@@ -1,0 +1,156 @@
+//! `orgsim run`: deploy a scenario once (simulated, mocked or live) and judge it.
+
+use std::path::PathBuf;
+
+use super::output::OutputOpts;
+use super::target::{self, Backend, LiveOpts, Target};
+use crate::clock::Clock;
+use crate::engine::Deployer;
+use crate::error::{Error, Result, Verdict};
+use crate::scenario::Scenario;
+use crate::{analysis, report, seed, sim};
+
+/// Deploy a scenario once and report timing, conflicts, validation and financials.
+///
+/// With --out DIR it also writes report.json, report.md, report.html, timeline.svg and
+/// margin.svg.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Seed of the run (default: the scenario's `seed`).
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Deployer profile: terraform-aws (default), aws-sdk-standard or control-tower
+    /// (instead of the scenario's `[deploy] deployer`; its `[deploy]` keys still apply).
+    #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
+    pub deployer: Option<Deployer>,
+    #[command(flatten)]
+    pub live: LiveOpts,
+    #[command(flatten)]
+    pub output: OutputOpts,
+    /// List every resource and conflict, however many.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Run with exactly this many customers (the scenario's first N, or extended with its
+    /// tier mix), as `sweep` does.
+    #[arg(long, value_name = "N")]
+    pub customers: Option<usize>,
+    /// Re-run replication K of a sweep alone: the seed becomes the sweep's derived seed for
+    /// (customer count, K).
+    #[arg(long, value_name = "K")]
+    pub replication: Option<u32>,
+    /// Use a measured latency profile (from `--write-latency-profile`): the model draws call
+    /// latencies and account creation times from it where it covers them.
+    #[arg(long, value_name = "FILE")]
+    pub latency_profile: Option<PathBuf>,
+    /// For `mock` and `sdk`: write the measured per-operation latencies and account
+    /// creation times as a latency profile, for `--latency-profile` on the simulated backend.
+    #[arg(long, value_name = "FILE")]
+    pub write_latency_profile: Option<PathBuf>,
+}
+
+pub fn run(a: Args) -> Result<Verdict> {
+    let scale = a.live.validate((
+        a.latency_profile.is_some(),
+        a.write_latency_profile.is_some(),
+    ))?;
+    let mut sc = super::read_scenario(&a.scenario, a.deployer)?;
+    if let Some(n) = a.customers {
+        if n == 0 {
+            return Err(Error::flag("--customers must be at least 1"));
+        }
+        sc = sc.with_customers(n);
+    }
+    super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
+    let mut seed = a.seed.unwrap_or(sc.seed);
+    if let Some(k) = a.replication {
+        seed = seed::replication(seed, sc.customers.len(), k);
+    }
+    if a.live.backend != Backend::Sim {
+        return run_live(&a, &sc, seed, scale);
+    }
+    let out = sim::run(&sc, seed);
+    let rep = analysis::analyze(&sc, &out.plan, &out.trace, &out.snapshot, seed, "sim");
+    emit(&sc, &out.plan, &out.trace, &rep, &a)
+}
+
+/// Writes a run's report (`--out`, and `--json`, `--markdown` or the summary) and gives its
+/// verdict.
+fn emit(
+    sc: &Scenario,
+    plan: &crate::plan::Plan,
+    trace: &crate::engine::trace::Trace,
+    rep: &analysis::Report,
+    a: &Args,
+) -> Result<Verdict> {
+    if let Some(dir) = &a.output.out {
+        super::write_out(dir, &report::out_files(sc, plan, trace, rep))?;
+    }
+    a.output.print(
+        &report::json(rep),
+        || report::markdown(rep),
+        || report::text(rep, a.verbose),
+    );
+    Ok(rep.verdict)
+}
+
+/// Deploys the scenario through the SDK client (`mock` or `sdk`), then judges it as `sim` would.
+fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
+    use crate::org::sdk;
+    let cfg = target::live_deploy_config(sc, a.live.poll_interval);
+    let plan = crate::plan::build(sc);
+    let target = Target::of(&a.live);
+    // The guard: nothing is built or sent before it.
+    let endpoint = target.guard()?;
+    if a.live.backend == Backend::Sdk {
+        // Like `terraform plan`: what will be created, before anything is.
+        eprint!("{}", report::plan_text(sc, &plan));
+        eprintln!(
+            "(resources that already exist are adopted, not created again; endpoint: {})",
+            endpoint.as_deref().unwrap_or("AWS")
+        );
+    }
+    let rt = target::runtime()?;
+    rt.block_on(async {
+        let clock = Clock::new(scale);
+        let (client, mock_service) = target
+            .connect(endpoint.as_deref(), sc, seed, clock)
+            .await?;
+        let engine_seed = seed::Stream::Engine.seed(seed);
+        let run = crate::live::apply(plan, &cfg, engine_seed, &client, clock).await;
+        let snapshot = match &mock_service {
+            Some(m) => m.snapshot(),
+            None => sdk::read_organization(&client).await.map_err(|e| {
+                Error::Endpoint(format!("cannot read the organization back: {e}"))
+            })?,
+        };
+        let rep = analysis::analyze(
+            sc,
+            &run.plan,
+            &run.trace,
+            &snapshot,
+            seed,
+            a.live.backend.as_str(),
+        );
+        if let Some(path) = &a.write_latency_profile {
+            target::write_profile(
+                path,
+                "run",
+                &a.scenario,
+                &target,
+                endpoint.as_deref(),
+                &run.calls,
+                &run.trace.creation_times_ms(),
+            )?;
+        }
+        let verdict = emit(sc, &run.plan, &run.trace, &rep, a)?;
+        if run.interrupted {
+            return Err(Error::Interrupted(format!(
+                "after {:.1} s: run the same command again to finish (what exists is adopted, nothing is created twice)",
+                run.wall.as_secs_f64()
+            )));
+        }
+        Ok(verdict)
+    })
+}

@@ -1,0 +1,225 @@
+//! Where a live command sends its calls: the backend options of `run` and `load`, the guard
+//! that keeps requests away from AWS without consent, the client, the runtime, and the latency
+//! profile a live command writes.
+
+use std::path::Path;
+
+use clap::ValueEnum;
+
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::scenario::Scenario;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Backend {
+    /// The in-memory Organizations model, in virtual time (default).
+    Sim,
+    /// The real SDK client wired to in-process mocks answered by the model (wall-clock time).
+    Mock,
+    /// A real endpoint through aws-sdk-organizations (loopback only, unless --allow-real-aws).
+    Sdk,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sim => "sim",
+            Backend::Mock => "mock",
+            Backend::Sdk => "sdk",
+        }
+    }
+}
+
+/// The backend and the options of the live ones, shared by `run` and `load`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LiveOpts {
+    /// Where to deploy.
+    #[arg(long, value_enum, default_value = "sim")]
+    pub backend: Backend,
+    /// Endpoint URL for `--backend sdk` (default: the SDK's AWS_ENDPOINT_URL, else AWS).
+    #[arg(long)]
+    pub endpoint: Option<String>,
+    /// Allow `--backend sdk` to deploy to an endpoint that is not a loopback address (AWS
+    /// itself): the organization id must then be confirmed.
+    #[arg(long)]
+    pub allow_real_aws: bool,
+    /// The organization id, confirmed without a prompt (with --allow-real-aws).
+    #[arg(long, value_name = "o-ID")]
+    pub confirm_org: Option<String>,
+    /// For `mock` and `sdk`: seconds between DescribeCreateAccountStatus polls, instead of
+    /// the scenario's `[deploy] poll_interval_s`.
+    #[arg(long, value_name = "SECONDS")]
+    pub poll_interval: Option<f64>,
+    /// For `mock`: engine milliseconds per wall-clock millisecond (e.g. 60 runs a minute of
+    /// the model's time per second).
+    #[arg(long, value_name = "X")]
+    pub time_scale: Option<f64>,
+}
+
+impl LiveOpts {
+    /// Checks the backend options against each other and the latency-profile flags
+    /// `(--latency-profile, --write-latency-profile)`; returns the time scale.
+    pub fn validate(&self, profiles: (bool, bool)) -> Result<f64> {
+        let (read, write) = profiles;
+        if self.backend == Backend::Sim {
+            if self.poll_interval.is_some()
+                || self.time_scale.is_some()
+                || self.allow_real_aws
+                || self.endpoint.is_some()
+                || self.confirm_org.is_some()
+            {
+                return Err(Error::flag("--endpoint, --allow-real-aws, --confirm-org, --poll-interval and --time-scale apply to --backend mock|sdk"));
+            }
+            if write {
+                return Err(Error::flag("--write-latency-profile applies to --backend mock|sdk: the simulated backend measures nothing"));
+            }
+        } else if read {
+            return Err(Error::flag("--latency-profile applies to --backend sim (the model); a live backend measures its own"));
+        }
+        if let Some(p) = self.poll_interval {
+            if !(p > 0.0 && p.is_finite()) {
+                return Err(Error::flag(
+                    "--poll-interval must be a number of seconds greater than 0",
+                ));
+            }
+        }
+        let scale = self.time_scale.unwrap_or(1.0);
+        if !(scale > 0.0 && scale.is_finite()) {
+            return Err(Error::flag("--time-scale must be greater than 0"));
+        }
+        if self.time_scale.is_some() && self.backend != Backend::Mock {
+            return Err(Error::flag(
+                "--time-scale only applies to --backend mock (a real endpoint runs in real time)",
+            ));
+        }
+        Ok(scale)
+    }
+}
+
+/// The `[deploy]` settings of a live run: lookups on (idempotent apply), no simulated deployer
+/// overhead (the real one is what it is), the poll interval from `--poll-interval` if given.
+pub fn live_deploy_config(
+    sc: &Scenario,
+    poll_interval: Option<f64>,
+) -> crate::engine::DeployConfig {
+    let mut cfg = sc.deploy.clone();
+    cfg.lookup_existing = true;
+    cfg.overhead_s = 0.0;
+    if let Some(p) = poll_interval {
+        cfg.poll_interval_s = p;
+    }
+    cfg
+}
+
+/// Where a live command sends its calls, and the user's consent for a real endpoint.
+pub struct Target<'a> {
+    pub backend: Backend,
+    pub endpoint: Option<&'a str>,
+    pub allow_real_aws: bool,
+    pub confirm_org: Option<&'a str>,
+}
+
+impl<'a> Target<'a> {
+    pub fn of(o: &'a LiveOpts) -> Target<'a> {
+        Target {
+            backend: o.backend,
+            endpoint: o.endpoint.as_deref(),
+            allow_real_aws: o.allow_real_aws,
+            confirm_org: o.confirm_org.as_deref(),
+        }
+    }
+
+    /// The guard, before anything is built or sent: `sdk` against an endpoint that is not a
+    /// loopback address needs `--allow-real-aws`. Returns the resolved endpoint.
+    pub fn guard(&self) -> Result<Option<String>> {
+        use crate::org::sdk;
+        let endpoint = match self.backend {
+            Backend::Sdk => sdk::resolve_endpoint(self.endpoint),
+            _ => None,
+        };
+        let loopback = endpoint.as_deref().is_some_and(sdk::is_loopback);
+        if self.backend == Backend::Sdk && !loopback && !self.allow_real_aws {
+            return Err(Error::Endpoint(format!(
+                "refusing to deploy to {}: it is not a loopback address, and accounts created in AWS cannot simply be deleted; pass --allow-real-aws (and confirm the organization id) to deploy there",
+                endpoint.as_deref().unwrap_or("AWS (no --endpoint, no AWS_ENDPOINT_URL)")
+            )));
+        }
+        Ok(endpoint)
+    }
+
+    /// The client: the in-process mock (answered by a model of `sc`), or the SDK's against
+    /// `endpoint`, whose organization is read and — off loopback — confirmed by the user.
+    pub async fn connect(
+        &self,
+        endpoint: Option<&str>,
+        sc: &Scenario,
+        seed: u64,
+        clock: Clock,
+    ) -> Result<(
+        aws_sdk_organizations::Client,
+        Option<crate::org::mock::MockService>,
+    )> {
+        use crate::org::{mock, sdk};
+        if self.backend == Backend::Mock {
+            let m = mock::MockService::new(sc, seed, clock);
+            return Ok((m.client().clone(), Some(m)));
+        }
+        let client = sdk::client(endpoint).await;
+        let (org_id, _) = sdk::describe_organization(&client).await.map_err(|e| {
+            Error::Endpoint(format!(
+                "cannot read the organization at {}: {e}",
+                endpoint.unwrap_or("AWS")
+            ))
+        })?;
+        if !endpoint.is_some_and(sdk::is_loopback) {
+            let typed = match self.confirm_org {
+                Some(c) => c.to_string(),
+                None => {
+                    eprint!("Deploy into organization {org_id}? Type its id to confirm: ");
+                    let mut line = String::new();
+                    let _ = std::io::stdin().read_line(&mut line);
+                    line.trim().to_string()
+                }
+            };
+            if typed != org_id {
+                return Err(Error::OrgNotConfirmed { expected: org_id });
+            }
+        }
+        Ok((client, None))
+    }
+}
+
+/// A multi-threaded tokio runtime for the live commands.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Endpoint(format!("cannot start the async runtime: {e}")))
+}
+
+/// Writes the latency profile a live command measured (`--write-latency-profile`); its source
+/// names the command (`run` or `load`), the scenario, the backend and the endpoint.
+pub fn write_profile(
+    path: &Path,
+    command: &str,
+    scenario: &Path,
+    target: &Target,
+    endpoint: Option<&str>,
+    calls: &[crate::loadtest::CallSample],
+    creations_ms: &[u64],
+) -> Result<()> {
+    let source = format!(
+        "orgsim {command} {} --backend {}{}",
+        scenario.display(),
+        target.backend.as_str(),
+        endpoint
+            .map(|e| format!(" --endpoint {e}"))
+            .unwrap_or_default()
+    );
+    let profile = crate::config::LatencyProfile::measured(
+        source,
+        calls.iter().map(|c| (c.0, c.1)),
+        creations_ms,
+    );
+    super::write_file(path, profile.json())
+}

@@ -1,0 +1,60 @@
+//! `orgsim validate`: the file and the pre-flight rules.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::error::{Result, Verdict};
+use crate::plan::{self, Finding};
+
+/// Check a scenario file: syntax, fields, and the plan's pre-flight checks.
+///
+/// Exits 1 when the plan has findings, 2 when the file is not a valid scenario.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct Validation<'a> {
+    scenario: String,
+    customers: usize,
+    resources: usize,
+    findings: &'a [Finding],
+    verdict: Verdict,
+}
+
+pub fn run(a: Args) -> Result<Verdict> {
+    let sc = crate::scenario::read(&a.scenario)?;
+    let p = plan::build(&sc);
+    let verdict = Verdict::of(p.findings.is_empty());
+    if a.json {
+        let v = Validation {
+            scenario: a.scenario.display().to_string(),
+            customers: sc.customers.len(),
+            resources: p.resources.len(),
+            findings: &p.findings,
+            verdict,
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).expect("a validation serializes")
+        );
+        return Ok(verdict);
+    }
+    for f in &p.findings {
+        println!("finding: {} {}: {}", f.code, f.resource, f.detail);
+    }
+    println!(
+        "{}: valid · {} customer(s) · {} resources planned · {} finding(s)",
+        a.scenario.display(),
+        sc.customers.len(),
+        p.resources.len(),
+        p.findings.len()
+    );
+    Ok(verdict)
+}
