@@ -10,6 +10,7 @@ pub mod gate;
 pub mod live;
 pub mod loadtest;
 pub mod org {
+    pub mod errors;
     pub mod mock;
     pub mod model;
     pub mod sdk;
