@@ -1,0 +1,321 @@
+//! The seed document's validation matrix, computed from the final organization and the trace.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::Conflict;
+use crate::engine::trace::{Outcome, Trace};
+use crate::finance::{self, Financials};
+use crate::org::types::OrgSnapshot;
+use crate::plan::{Plan, ResourceKind, Spec, TAG_FRAMEWORK, TAG_TENANT, TAG_TIER};
+use crate::scenario::Scenario;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixCheck {
+    pub check: &'static str,
+    pub status: &'static str,
+    pub detail: String,
+}
+
+fn check(check: &'static str, pass: bool, detail: String) -> MatrixCheck {
+    MatrixCheck {
+        check,
+        status: if pass { "PASS" } else { "FAIL" },
+        detail,
+    }
+}
+
+fn list(items: &[String]) -> String {
+    const SHOW: usize = 5;
+    let mut s = items
+        .iter()
+        .take(SHOW)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > SHOW {
+        s.push_str(&format!(" and {} more", items.len() - SHOW));
+    }
+    s
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn validate(
+    sc: &Scenario,
+    plan: &Plan,
+    trace: &Trace,
+    snap: &OrgSnapshot,
+    conflicts: &[Conflict],
+    onboarded: &[bool],
+    fin: &Financials,
+) -> Vec<MatrixCheck> {
+    let res = &plan.resources;
+    let id_of = |i: usize| trace.resources[i].outcome.id().map(str::to_string);
+    // OUs
+    let ou_res: Vec<usize> = (0..res.len())
+        .filter(|&i| res[i].kind == ResourceKind::OrganizationalUnit)
+        .collect();
+    let mut ou_problems = Vec::new();
+    let mut ou_names = Vec::new();
+    for &i in &ou_res {
+        let Spec::Ou { name, parent, .. } = &res[i].spec else {
+            continue;
+        };
+        let want_parent = match parent {
+            Some(p) => id_of(*p),
+            None => Some(snap.root_id.clone()),
+        };
+        match id_of(i).and_then(|id| snap.ou(&id).cloned()) {
+            Some(ou) if Some(&ou.parent_id) == want_parent.as_ref() && &ou.name == name => {
+                ou_names.push(name.clone())
+            }
+            Some(_) => ou_problems.push(format!("{name} is not under its planned parent")),
+            None => ou_problems.push(format!("{name} missing")),
+        }
+    }
+    let ous_created = check(
+        "ous_created",
+        ou_problems.is_empty(),
+        if ou_problems.is_empty() {
+            format!(
+                "{} OU{}: {}",
+                ou_names.len(),
+                if ou_names.len() == 1 { "" } else { "s" },
+                list(&ou_names)
+            )
+        } else {
+            list(&ou_problems)
+        },
+    );
+    // Tier routing and isolation
+    let mut unrouted = Vec::new();
+    let mut isolation = Vec::new();
+    let mut untagged = Vec::new();
+    let mut tenants: BTreeMap<String, usize> = BTreeMap::new();
+    let mut policy_problems = Vec::new();
+    let framework_policy_names: BTreeSet<String> = sc
+        .tiers
+        .values()
+        .map(|t| format!("SecureBase-{}", t.framework))
+        .collect();
+    for i in (0..res.len()).filter(|&i| res[i].kind == ResourceKind::Account) {
+        let Spec::Account { customer, ou, .. } = &res[i].spec else {
+            continue;
+        };
+        let c = &sc.customers[*customer];
+        let tier = &sc.tiers[&c.tier];
+        let own_policy = format!("SecureBase-{}", tier.framework);
+        let ou_id = id_of(*ou);
+        let acct = id_of(i).and_then(|id| snap.accounts.iter().find(|a| a.id == id).cloned());
+        let Some(acct) = acct else {
+            unrouted.push(format!("{} ({}) has no account", c.name, tier.key));
+            continue;
+        };
+        if Some(&acct.parent_id) != ou_id.as_ref() {
+            unrouted.push(format!("{} is not in {}", c.name, tier.ou));
+            isolation.push(format!("{} sits outside its tier's OU", c.name));
+        }
+        let eff = snap.effective_policy_names(&acct.id);
+        let foreign: Vec<&String> = eff
+            .iter()
+            .filter(|p| framework_policy_names.contains(*p) && **p != own_policy)
+            .collect();
+        if !foreign.is_empty() {
+            isolation.push(format!(
+                "{} inherits {}",
+                c.name,
+                foreign
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !eff.contains(&own_policy) {
+            policy_problems.push(format!("{} lacks {own_policy}", c.name));
+        }
+        let has = |k: &str, v: &str| acct.tags.get(k).map(String::as_str) == Some(v);
+        let tenant = crate::plan::tenant_id(&c.name);
+        if !(has(TAG_TENANT, &tenant)
+            && has(TAG_TIER, &tier.key)
+            && has(TAG_FRAMEWORK, &tier.framework))
+        {
+            untagged.push(c.name.clone());
+        }
+        if let Some(t) = acct.tags.get(TAG_TENANT) {
+            *tenants.entry(t.clone()).or_insert(0) += 1;
+        }
+    }
+    for (t, k) in &tenants {
+        if *k > 1 {
+            isolation.push(format!("{k} accounts share tenant id {t}"));
+        }
+    }
+    for i in (0..res.len()).filter(|&i| res[i].kind == ResourceKind::OrganizationalUnit) {
+        let Spec::Ou {
+            name,
+            role: crate::plan::OuRole::Tier { tier },
+            ..
+        } = &res[i].spec
+        else {
+            continue;
+        };
+        let want = format!("SecureBase-{}", sc.tiers[tier].framework);
+        let attached = id_of(i).is_some_and(|ou| {
+            snap.attachments
+                .iter()
+                .any(|(p, t)| *t == ou && snap.policy(p).is_some_and(|p| p.name == want))
+        });
+        if !attached {
+            policy_problems.insert(0, format!("{want} not attached to {name}"));
+        }
+    }
+    let total = sc.customers.len();
+    let routed = total - unrouted.len();
+    let tier_routing = check(
+        "tier_routing",
+        unrouted.is_empty(),
+        if unrouted.is_empty() {
+            format!("{routed} of {total} customers in their tier's OU")
+        } else {
+            format!("{routed} of {total} routed; {}", list(&unrouted))
+        },
+    );
+    let accounts_created = onboarded.iter().filter(|&&b| b).count();
+    let accounts_isolated = check(
+        "accounts_isolated",
+        isolation.is_empty() && accounts_created > 0,
+        if accounts_created == 0 {
+            "no account was created".into()
+        } else if isolation.is_empty() {
+            format!("{accounts_created} account(s), each in its own tier's OU, no other tier's policy inherited, distinct tenant ids")
+        } else {
+            list(&isolation)
+        },
+    );
+    let frameworks: BTreeSet<&str> = sc
+        .customers
+        .iter()
+        .map(|c| sc.tiers[&c.tier].framework.as_str())
+        .collect();
+    let policies_applied = check(
+        "policies_applied",
+        policy_problems.is_empty(),
+        if policy_problems.is_empty() {
+            format!(
+                "{} attached to the tier OUs and inherited by every account",
+                frameworks.iter().copied().collect::<Vec<_>>().join(" + ")
+            )
+        } else {
+            list(&policy_problems)
+        },
+    );
+    let dups: Vec<String> = conflicts
+        .iter()
+        .filter(|c| c.kind == "duplicate" && !c.resolved)
+        .map(|c| format!("{} on {}", c.code, c.resource))
+        .collect();
+    let naming_conflicts = check(
+        "naming_conflicts",
+        dups.is_empty(),
+        if dups.is_empty() {
+            "none".into()
+        } else {
+            list(&dups)
+        },
+    );
+    let parallel = if total <= 1 {
+        MatrixCheck {
+            check: "parallel_deploy",
+            status: "N/A",
+            detail: "one customer: nothing to run in parallel".into(),
+        }
+    } else {
+        let collision_failures: Vec<String> = res
+            .iter()
+            .zip(&trace.resources)
+            .filter_map(|(r, rec)| match &rec.outcome {
+                Outcome::Failed { code, .. }
+                    if matches!(
+                        code.as_str(),
+                        "TooManyRequestsException" | "ConcurrentModificationException" | "Timeout"
+                    ) =>
+                {
+                    Some(format!("{} ({code})", r.address))
+                }
+                _ => None,
+            })
+            .collect();
+        let absorbed = conflicts.iter().filter(|c| c.resolved).count();
+        let overlapped = trace.max_resources_in_flight > 1;
+        check(
+            "parallel_deploy",
+            overlapped && collision_failures.is_empty(),
+            if !overlapped {
+                "resources ran one at a time".into()
+            } else if collision_failures.is_empty() {
+                format!(
+                    "up to {} resources in flight; {absorbed} conflict(s) absorbed by retries",
+                    trace.max_resources_in_flight
+                )
+            } else {
+                format!(
+                    "{} resource(s) failed from contention: {}",
+                    collision_failures.len(),
+                    list(&collision_failures)
+                )
+            },
+        )
+    };
+    let missing: Vec<String> = sc
+        .customers
+        .iter()
+        .zip(onboarded)
+        .filter(|(_, &ok)| !ok)
+        .map(|(c, _)| c.name.clone())
+        .collect();
+    let revenue_tracking = check(
+        "revenue_tracking",
+        missing.is_empty() && untagged.is_empty(),
+        if !missing.is_empty() {
+            format!(
+                "{} customer(s) without an account, {}/month not billable: {}",
+                missing.len(),
+                finance::fmt_money(fin.planned_revenue_cents - fin.revenue_cents),
+                list(&missing)
+            )
+        } else if !untagged.is_empty() {
+            format!("no tenant id on {}", list(&untagged))
+        } else {
+            format!(
+                "{} attributed per customer by tenant id",
+                finance::fmt_money(fin.revenue_cents)
+            )
+        },
+    );
+    let cost_allocation = check(
+        "cost_allocation",
+        untagged.is_empty() && accounts_created > 0,
+        if accounts_created == 0 {
+            "no account to allocate costs to".into()
+        } else if untagged.is_empty() {
+            format!(
+                "{} of costs over {accounts_created} account(s) tagged with tenant, tier and framework",
+                finance::fmt_money(fin.costs_cents)
+            )
+        } else {
+            format!("cost allocation tags missing on {}", list(&untagged))
+        },
+    );
+    vec![
+        tier_routing,
+        ous_created,
+        accounts_isolated,
+        policies_applied,
+        naming_conflicts,
+        parallel,
+        revenue_tracking,
+        cost_allocation,
+    ]
+}
