@@ -3,13 +3,13 @@
 
 use plotters::prelude::*;
 
-use super::charts::{err, error_svg, FONT};
+use super::charts::style::{self, err, error_svg, legend_line, series_labels, FONT};
 use crate::loadtest::LoadReport;
 
-const C_P50: RGBColor = RGBColor(0x08, 0x51, 0x9c);
-const C_P95: RGBColor = RGBColor(0x31, 0x82, 0xbd);
-const C_FLIGHT: RGBColor = RGBColor(0x99, 0x99, 0x99);
-const C_WAIT: RGBColor = RGBColor(0xfd, 0x8d, 0x3c);
+const C_P50: RGBColor = style::BLUE_DARK;
+const C_P95: RGBColor = style::BLUE;
+const C_FLIGHT: RGBColor = style::GREY;
+const C_WAIT: RGBColor = style::ORANGE;
 
 /// Corrected onboarding latency (p50, p95) of the onboardings completing in each interval, and
 /// the onboardings in flight and waiting at its end (right axis), against the test's time.
@@ -77,7 +77,7 @@ fn draw(r: &LoadReport) -> Result<String, String> {
             ))
             .map_err(err)?
             .label("in flight (right axis)")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_FLIGHT));
+            .legend(legend_line(C_FLIGHT, 1));
         chart
             .draw_secondary_series(LineSeries::new(
                 b.iter().map(|b| (mid(b), b.waiting as f64)),
@@ -85,7 +85,7 @@ fn draw(r: &LoadReport) -> Result<String, String> {
             ))
             .map_err(err)?
             .label("waiting for a slot (right axis)")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_WAIT));
+            .legend(legend_line(C_WAIT, 1));
         chart
             .draw_series(LineSeries::new(
                 done.iter().map(|b| (mid(b), b.p95_s / div)),
@@ -93,7 +93,7 @@ fn draw(r: &LoadReport) -> Result<String, String> {
             ))
             .map_err(err)?
             .label("p95")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_P95));
+            .legend(legend_line(C_P95, 1));
         chart
             .draw_series(LineSeries::new(
                 done.iter().map(|b| (mid(b), b.p50_s / div)),
@@ -101,21 +101,14 @@ fn draw(r: &LoadReport) -> Result<String, String> {
             ))
             .map_err(err)?
             .label("p50")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_P50.stroke_width(3)));
+            .legend(legend_line(C_P50, 3));
         chart
             .draw_series(
                 done.iter()
                     .map(|b| Circle::new((mid(b), b.p50_s / div), 3, C_P50.filled())),
             )
             .map_err(err)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(C_FLIGHT)
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(err)?;
+        series_labels(&mut chart, SeriesLabelPosition::UpperLeft, C_FLIGHT)?;
         root.present().map_err(err)?;
     }
     buf.push('\n');

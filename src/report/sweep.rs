@@ -117,16 +117,16 @@ pub fn markdown(r: &SweepReport) -> String {
 
 use plotters::prelude::*;
 
-const C_BAND: RGBColor = RGBColor(0xc6, 0xdb, 0xef);
-const C_P50: RGBColor = RGBColor(0x08, 0x51, 0x9c);
-const C_P95: RGBColor = RGBColor(0x31, 0x82, 0xbd);
-const C_MAX: RGBColor = RGBColor(0x99, 0x99, 0x99);
-const C_CONF: RGBColor = RGBColor(0xd6, 0x27, 0x28);
-const C_THR: RGBColor = RGBColor(0xfd, 0x8d, 0x3c);
-const C_UNRES: RGBColor = RGBColor(0x54, 0x27, 0x8f);
-const C_FAIL: RGBColor = RGBColor(0x23, 0x23, 0x23);
+const C_BAND: RGBColor = style::BLUE_LIGHT;
+const C_P50: RGBColor = style::BLUE_DARK;
+const C_P95: RGBColor = style::BLUE;
+const C_MAX: RGBColor = style::GREY;
+const C_CONF: RGBColor = style::RED;
+const C_THR: RGBColor = style::ORANGE;
+const C_UNRES: RGBColor = style::PURPLE_DARK;
+const C_FAIL: RGBColor = style::INK;
 
-use super::charts::{err, error_svg, FONT};
+use super::charts::style::{self, err, error_svg, legend_box, legend_line, series_labels, FONT};
 
 fn x_range(r: &SweepReport) -> std::ops::Range<f64> {
     let lo = r.counts.first().map(|c| c.customers as f64).unwrap_or(0.0);
@@ -191,7 +191,7 @@ fn draw_makespan(r: &SweepReport) -> Result<String, String> {
             )))
             .map_err(err)?
             .label("p5–p95 band")
-            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], C_BAND.filled()));
+            .legend(legend_box(C_BAND));
         chart
             .draw_series(LineSeries::new(
                 pts(&|c| c.makespan_s.max),
@@ -199,32 +199,25 @@ fn draw_makespan(r: &SweepReport) -> Result<String, String> {
             ))
             .map_err(err)?
             .label("max")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_MAX));
+            .legend(legend_line(C_MAX, 1));
         chart
             .draw_series(LineSeries::new(p95.clone(), C_P95.stroke_width(1)))
             .map_err(err)?
             .label("p95")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_P95));
+            .legend(legend_line(C_P95, 1));
         let p50 = pts(&|c| c.makespan_s.p50);
         chart
             .draw_series(LineSeries::new(p50.clone(), C_P50.stroke_width(3)))
             .map_err(err)?
             .label("p50 (median)")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_P50.stroke_width(3)));
+            .legend(legend_line(C_P50, 3));
         chart
             .draw_series(
                 p50.iter()
                     .map(|&(x, y)| Circle::new((x, y), 3, C_P50.filled())),
             )
             .map_err(err)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(C_MAX)
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(err)?;
+        series_labels(&mut chart, SeriesLabelPosition::UpperLeft, C_MAX)?;
         root.present().map_err(err)?;
     }
     buf.push('\n');
@@ -316,7 +309,7 @@ fn draw_conflicts(r: &SweepReport) -> Result<String, String> {
             .draw_series(DashedLineSeries::new(p95, 6, 4, C_CONF.stroke_width(1)))
             .map_err(err)?
             .label("conflicts p95")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_CONF));
+            .legend(legend_line(C_CONF, 1));
         let fail: Vec<(f64, f64)> = r
             .counts
             .iter()
@@ -326,15 +319,8 @@ fn draw_conflicts(r: &SweepReport) -> Result<String, String> {
             .draw_secondary_series(LineSeries::new(fail, C_FAIL.stroke_width(2)))
             .map_err(err)?
             .label("P(any resource fails), right axis")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_FAIL.stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(C_MAX)
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(err)?;
+            .legend(legend_line(C_FAIL, 2));
+        series_labels(&mut chart, SeriesLabelPosition::LowerRight, C_MAX)?;
         root.present().map_err(err)?;
     }
     buf.push('\n');
