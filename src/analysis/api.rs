@@ -105,15 +105,14 @@ pub(super) fn api(trace: &Trace) -> Api {
             )
         })
         .collect();
-    let api = Api {
+    Api {
         calls: trace.calls.len(),
         retries,
         throttled,
         errors,
         latency_ms,
         retry_quota_exhausted: trace.retry_quota_exhausted,
-    };
-    api
+    }
 }
 
 /// The conflicts: the plan's pre-flight findings, the calls that met one, and the account

@@ -73,7 +73,7 @@ pub(super) fn timing(plan: &Plan, trace: &Trace) -> Timing {
         .zip(&trace.resources)
         .filter(|(r, rec)| r.kind == ResourceKind::Account && rec.outcome.is_success())
         .count();
-    let timing = Timing {
+    Timing {
         makespan_s: secs(end_ms),
         overhead_s: secs(trace.first_call_ms),
         apply_s: secs(apply_ms),
@@ -86,8 +86,7 @@ pub(super) fn timing(plan: &Plan, trace: &Trace) -> Timing {
         },
         max_resources_in_flight: trace.max_resources_in_flight,
         max_calls_in_flight: trace.max_calls_in_flight,
-    };
-    timing
+    }
 }
 
 /// The chain of resources that set the makespan: from the last to finish, back through the
