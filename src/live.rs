@@ -125,7 +125,7 @@ pub struct LiveLoad {
 /// `spec.max_concurrent` in flight. Stops at the end of the stages plus the grace, or on Ctrl-C;
 /// onboardings still running then are `unfinished`. `progress`, if given, counts finished
 /// onboardings.
-pub async fn load(
+pub async fn load_test(
     sc: &crate::scenario::Scenario,
     spec: &crate::loadtest::LoadSpec,
     times: &[u64],
@@ -134,7 +134,9 @@ pub async fn load(
     clock: Clock,
     progress: Option<&indicatif::ProgressBar>,
 ) -> LiveLoad {
-    use crate::loadtest::{bootstrap_plan, customer_plan, onboarding_config, template, Onboarding};
+    use crate::loadtest::{
+        bootstrap_plan, customer_plan, onboarding_config, without_customers, Onboarding,
+    };
     use crate::seed::Stream;
     use std::sync::{Arc, Mutex};
     let cfg = onboarding_config(sc);
@@ -177,7 +179,7 @@ pub async fn load(
     let slots = spec
         .max_concurrent
         .map(|n| Arc::new(tokio::sync::Semaphore::new(n)));
-    let bare = Arc::new(template(sc));
+    let bare = Arc::new(without_customers(sc));
     let mut set = tokio::task::JoinSet::new();
     for (i, &t) in times.iter().enumerate() {
         let (client, cfg, starts, slots, bare) = (

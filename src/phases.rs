@@ -18,8 +18,7 @@ use crate::scenario::{Cents, Phase, Scenario};
 use crate::stats;
 use crate::sweep::{self, CountSummary};
 
-/// The share of replications a claim must hold in, unless the phase says otherwise.
-pub const DEFAULT_CONFIDENCE: f64 = 0.95;
+pub use crate::scenario::DEFAULT_CONFIDENCE;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Statement {

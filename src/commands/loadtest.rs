@@ -208,7 +208,7 @@ fn live(
             .connect(endpoint.as_deref(), &sized, seed, clock)
             .await?;
         Ok::<_, Error>(
-            crate::live::load(&sized, spec, times, seed, &client, clock, bar.as_ref()).await,
+            crate::live::load_test(&sized, spec, times, seed, &client, clock, bar.as_ref()).await,
         )
     });
     if let Some(b) = &bar {

@@ -1113,21 +1113,5 @@ fn who_account(plan: &Plan, who: usize) -> usize {
     }
 }
 
-/// Runs `engine` against a synchronous service function through the simulation driver, for
-/// tests and small tools: each call is answered by `service(now, request)` returning
-/// (latency, result). Returns the time it ended.
-pub fn run_to_completion(
-    engine: &mut Engine,
-    service: impl FnMut(u64, &Request) -> (u64, ApiResult),
-) -> u64 {
-    let placeholder = Engine::new(Plan::default(), &DeployConfig::default(), 0);
-    let mut driver = crate::sim::Driver::new(crate::sim::FnService(service));
-    driver.start(std::mem::replace(engine, placeholder));
-    let end = driver.run(&mut |_, _, _| {});
-    let (_, mut engines) = driver.into_parts();
-    *engine = engines.pop().expect("one engine");
-    end
-}
-
 #[cfg(test)]
 pub(crate) mod tests;

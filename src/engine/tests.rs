@@ -10,6 +10,7 @@ use crate::org::types::{
 };
 use crate::plan;
 use crate::scenario::{Customer, Expectations, OrganizationConfig, Scenario, ServiceParams, Tier};
+use crate::sim::run_to_completion;
 use trace::CallRecord;
 
 pub(crate) fn scenario(n: usize) -> Scenario {

@@ -21,7 +21,9 @@ mod report;
 mod schedule;
 mod simulate;
 
-pub use plans::{bootstrap_plan, count_failures, customer_plan, onboarding_config, template};
+pub use plans::{
+    bootstrap_plan, count_failures, customer_plan, onboarding_config, without_customers,
+};
 pub use report::{
     json, summarize, text, CallSample, Interval, LoadReport, Observed, Onboarding, ThresholdResult,
 };

@@ -26,7 +26,7 @@ pub fn bootstrap_plan(sc: &Scenario) -> Plan {
 }
 
 /// `sc` without its customers: what [`customer_plan`] adds one customer to.
-pub fn template(sc: &Scenario) -> Scenario {
+pub fn without_customers(sc: &Scenario) -> Scenario {
     Scenario {
         customers: Vec::new(),
         ..sc.clone()
@@ -34,9 +34,9 @@ pub fn template(sc: &Scenario) -> Scenario {
 }
 
 /// The plan of one customer's own onboarding: the shared resources (looked up and adopted) plus
-/// its account and tags. `template` is the scenario without customers ([`template`]).
-pub fn customer_plan(template: &Scenario, customer: &crate::scenario::Customer) -> Plan {
-    let mut one = template.clone();
+/// its account and tags. `bare` is the scenario without customers ([`without_customers`]).
+pub fn customer_plan(bare: &Scenario, customer: &crate::scenario::Customer) -> Plan {
+    let mut one = bare.clone();
     one.customers = vec![customer.clone()];
     plan::build(&one)
 }

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::plans::{bootstrap_plan, count_failures, customer_plan, onboarding_config, template};
+use super::plans::{
+    bootstrap_plan, count_failures, customer_plan, onboarding_config, without_customers,
+};
 use super::report::{summarize, CallSample, LoadReport, Observed, Onboarding};
 use super::schedule::schedule;
 use super::LoadSpec;
@@ -33,7 +35,7 @@ pub fn simulate(sc: &Scenario, spec: &LoadSpec, seed: u64) -> LoadReport {
     let mut driver = Driver::new(ModelService::new(&sized, seed));
     let cfg = onboarding_config(&sized);
     let cap = spec.max_concurrent.unwrap_or(usize::MAX);
-    let bare = template(&sized);
+    let bare = without_customers(&sized);
     // Which customer each engine onboards; the first engine deploys the shared resources,
     // before the first arrival is let in.
     let mut customer_of: Vec<Option<usize>> = vec![None];

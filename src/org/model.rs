@@ -1104,5 +1104,4 @@ impl OrgModel {
 }
 
 #[cfg(test)]
-#[path = "model_tests.rs"]
 mod tests;

@@ -623,5 +623,4 @@ async fn tags_of(client: &Client, id: &str) -> Result<Tags, ApiError> {
 }
 
 #[cfg(test)]
-#[path = "sdk_tests.rs"]
 mod tests;

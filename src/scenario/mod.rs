@@ -11,6 +11,9 @@ pub use crate::config::{
     ServiceParams,
 };
 
+/// The share of replications a phase's claim must hold in, unless the phase says otherwise.
+pub const DEFAULT_CONFIDENCE: f64 = 0.95;
+
 /// Money in integer US cents.
 pub type Cents = i64;
 

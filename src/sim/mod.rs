@@ -202,6 +202,22 @@ impl<S: Service> Driver<S> {
     }
 }
 
+/// Runs `engine` against a synchronous service function through the simulation driver, for
+/// tests and small tools: each call is answered by `service(now, request)` returning
+/// (latency, result). Returns the time it ended.
+pub fn run_to_completion(
+    engine: &mut Engine,
+    service: impl FnMut(u64, &Request) -> (u64, ApiResult),
+) -> u64 {
+    let placeholder = Engine::new(Plan::default(), &crate::config::DeployConfig::default(), 0);
+    let mut driver = Driver::new(FnService(service));
+    driver.start(std::mem::replace(engine, placeholder));
+    let end = driver.run(&mut |_, _, _| {});
+    let (_, mut engines) = driver.into_parts();
+    *engine = engines.pop().expect("one engine");
+    end
+}
+
 /// Runs one deployment of `sc` in virtual time with `seed`.
 pub fn run(sc: &Scenario, seed: u64) -> RunOutput {
     run_plan(sc, plan::build(sc), seed)

@@ -383,7 +383,7 @@ impl Ctx<'_> {
                 }
             }
             let confidence = match &p.confidence {
-                None => crate::phases::DEFAULT_CONFIDENCE,
+                None => super::super::DEFAULT_CONFIDENCE,
                 Some(c) => {
                     let v = *c.get_ref();
                     if !(v > 0.0 && v <= 1.0) {
