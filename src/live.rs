@@ -103,7 +103,7 @@ pub async fn apply(
     }
 }
 
-/// What a live load test saw (see [`load`]).
+/// What a live load test saw (see [`load_test`]).
 #[derive(Debug)]
 pub struct LiveLoad {
     /// The shared resources' deployment, before the first arrival.

@@ -2,7 +2,7 @@
 //! virtual time.
 //!
 //! Architecture invariant: no I/O, no clock. Virtual time is an integer count of milliseconds;
-//! randomness comes from generators seeded from the run seed alone ([`derive_seed`]), so the same
+//! randomness comes from generators seeded from the run seed alone (`crate::seed`), so the same
 //! scenario and seed give the same run, bit for bit.
 
 pub mod queue;
