@@ -8,6 +8,7 @@
 //! Architecture invariant: [`run_one`] and [`summarize`] are pure; [`run_sweep`] only adds
 //! threads, a progress callback and a cancellation flag.
 
+use crate::config::Invalid;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -295,9 +296,12 @@ pub fn csv(rows: &[Option<RepRow>]) -> String {
 }
 
 /// Parses `A..=B` or `A` into an inclusive range.
-pub fn parse_range(s: &str) -> Result<(usize, usize), String> {
-    let bad =
-        || format!("`{s}` is not a customer range: write A..=B (e.g. 1..=100) or a single count");
+pub fn parse_range(s: &str) -> Result<(usize, usize), Invalid> {
+    let bad = || {
+        Invalid(format!(
+            "`{s}` is not a customer range: write A..=B (e.g. 1..=100) or a single count"
+        ))
+    };
     let (a, b) = match s.split_once("..=") {
         Some((a, b)) => (
             a.trim().parse::<usize>().map_err(|_| bad())?,
@@ -309,7 +313,7 @@ pub fn parse_range(s: &str) -> Result<(usize, usize), String> {
         }
     };
     if a == 0 || b < a || b > 100_000 {
-        return Err(format!("`{s}`: need 1 <= A <= B <= 100000"));
+        return Err(Invalid::from(format!("`{s}`: need 1 <= A <= B <= 100000")));
     }
     Ok((a, b))
 }

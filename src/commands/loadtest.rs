@@ -76,7 +76,7 @@ const MAX_ARRIVALS: usize = 100_000;
 
 /// The load test's settings: the command line over the scenario's `[load]` table.
 fn spec(a: &Args, sc: &Scenario) -> Result<LoadSpec> {
-    fn flag(what: &'static str) -> impl Fn(String) -> Error {
+    fn flag(what: &'static str) -> impl Fn(crate::config::Invalid) -> Error {
         move |e| Error::flag(format!("{what}: {e}"))
     }
     let stages = match (&a.rate, &a.duration, &a.stages) {

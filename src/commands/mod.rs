@@ -65,12 +65,12 @@ pub fn dispatch(command: Command) -> Result<Verdict> {
 }
 
 /// `--deployer NAME`: one of the deployer profiles.
-fn parse_deployer(s: &str) -> std::result::Result<Deployer, String> {
+fn parse_deployer(s: &str) -> std::result::Result<Deployer, crate::config::Invalid> {
     Deployer::parse(s).ok_or_else(|| {
-        format!(
+        crate::config::Invalid(format!(
             "unknown deployer `{s}`; expected one of {}",
             Deployer::names()
-        )
+        ))
     })
 }
 
@@ -78,7 +78,7 @@ fn parse_deployer(s: &str) -> std::result::Result<Deployer, String> {
 fn read_scenario(path: &Path, deployer: Option<Deployer>) -> Result<Scenario> {
     let mut sc = scenario::read(path)?;
     if let Some(d) = deployer {
-        sc.set_deployer(d).map_err(Error::Flag)?;
+        sc.set_deployer(d).map_err(|e| Error::Flag(e.0))?;
     }
     Ok(sc)
 }
@@ -86,9 +86,9 @@ fn read_scenario(path: &Path, deployer: Option<Deployer>) -> Result<Scenario> {
 /// `--latency-profile FILE` into the scenario's service.
 fn use_latency_profile(sc: &mut Scenario, path: Option<&PathBuf>) -> Result<()> {
     if let Some(path) = path {
-        let p = crate::config::LatencyProfile::read(path).map_err(|message| Error::Profile {
+        let p = crate::config::LatencyProfile::read(path).map_err(|e| Error::Profile {
             path: path.clone(),
-            message,
+            message: e.0,
         })?;
         sc.service.latency_profile = Some(std::sync::Arc::new(p));
     }

@@ -19,6 +19,7 @@ use std::path::Path;
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
+use super::Invalid;
 use crate::org::types::Operation;
 
 /// A latency histogram: 1 µs to 1 h, 3 significant digits.
@@ -76,25 +77,27 @@ impl Quantiles {
         v0 + (v1 - v0) * (u - q0) / (q1 - q0)
     }
 
-    fn check(&self, what: &str) -> Result<(), String> {
+    fn check(&self, what: &str) -> Result<(), Invalid> {
         if self.quantiles.len() < 2 {
-            return Err(format!("{what}: at least two quantiles are needed"));
+            return Err(Invalid::from(format!(
+                "{what}: at least two quantiles are needed"
+            )));
         }
         let (first, last) = (
             self.quantiles[0].0,
             self.quantiles[self.quantiles.len() - 1].0,
         );
         if first != 0.0 || last != 1.0 {
-            return Err(format!(
+            return Err(Invalid::from(format!(
                 "{what}: the quantiles must run from 0 to 1, not {first} to {last}"
-            ));
+            )));
         }
         for w in self.quantiles.windows(2) {
             let ((q0, v0), (q1, v1)) = (w[0], w[1]);
             if !(q1 > q0 && v1 >= v0) {
-                return Err(format!(
+                return Err(Invalid::from(format!(
                     "{what}: quantiles and values must ascend ([{q0}, {v0}] then [{q1}, {v1}])"
-                ));
+                )));
             }
         }
         if self
@@ -102,7 +105,9 @@ impl Quantiles {
             .iter()
             .any(|&(_, v)| !(v.is_finite() && (0.0..=1e9).contains(&v)))
         {
-            return Err(format!("{what}: values are milliseconds between 0 and 1e9"));
+            return Err(Invalid::from(format!(
+                "{what}: values are milliseconds between 0 and 1e9"
+            )));
         }
         Ok(())
     }
@@ -168,31 +173,34 @@ impl LatencyProfile {
         s
     }
 
-    /// Reads and checks a profile file.
-    pub fn read(path: &Path) -> Result<LatencyProfile, String> {
-        let at = |e: String| format!("{}: {e}", path.display());
-        let text = std::fs::read_to_string(path).map_err(|e| at(format!("cannot read: {e}")))?;
+    /// Reads and checks a profile file (the error says why, not where: the caller names the
+    /// file).
+    pub fn read(path: &Path) -> Result<LatencyProfile, Invalid> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Invalid(format!("cannot read: {e}")))?;
         let p: LatencyProfile = serde_json::from_str(&text).map_err(|e| {
-            at(format!(
+            Invalid(format!(
                 "line {}, column {}: not a latency profile: {e}",
                 e.line(),
                 e.column()
             ))
         })?;
-        p.check().map_err(at)?;
+        p.check()?;
         Ok(p)
     }
 
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), Invalid> {
         if self.kind != "latency-profile" || self.version != 1 {
-            return Err(format!(
+            return Err(Invalid::from(format!(
                 "kind \"{}\" version {}: expected kind \"latency-profile\" version 1",
                 self.kind, self.version
-            ));
+            )));
         }
         for (op, q) in &self.operations {
             if Operation::parse(op).is_none() {
-                return Err(format!("operations.{op}: not an Organizations operation"));
+                return Err(Invalid::from(format!(
+                    "operations.{op}: not an Organizations operation"
+                )));
             }
             q.check(&format!("operations.{op}"))?;
         }
@@ -251,13 +259,13 @@ mod tests {
         let mut p = good.clone();
         p.operations
             .insert("MakeCoffee".into(), good.operations["ListRoots"].clone());
-        assert!(p.check().unwrap_err().contains("MakeCoffee"));
+        assert!(p.check().unwrap_err().0.contains("MakeCoffee"));
         let mut p = good.clone();
         p.operations.get_mut("ListRoots").unwrap().quantiles = vec![(0.0, 5.0), (1.0, 1.0)];
-        assert!(p.check().unwrap_err().contains("ascend"));
+        assert!(p.check().unwrap_err().0.contains("ascend"));
         let mut p = good.clone();
         p.operations.get_mut("ListRoots").unwrap().quantiles = vec![(0.1, 1.0), (1.0, 2.0)];
-        assert!(p.check().unwrap_err().contains("from 0 to 1"));
+        assert!(p.check().unwrap_err().0.contains("from 0 to 1"));
         let mut p = good;
         p.kind = "something".into();
         assert!(p.check().is_err());

@@ -1,12 +1,14 @@
 //! The load test's settings: the `[load]` table and the command line's rates, stages and
 //! thresholds, parsed.
 
+use super::Invalid;
+
 use serde::Serialize;
 
 use super::units::parse_duration_ms;
 
 /// `"2/min"`, `"0.5/s"`, `"30/h"` → arrivals per minute.
-pub fn parse_rate_per_min(s: &str) -> Result<f64, String> {
+pub fn parse_rate_per_min(s: &str) -> Result<f64, Invalid> {
     let bad = || format!("`{s}` is not a rate (use e.g. 2/min, 0.5/s, 30/h)");
     let (n, unit) = s.trim().split_once('/').ok_or_else(bad)?;
     let n: f64 = n.trim().parse().map_err(|_| bad())?;
@@ -14,11 +16,11 @@ pub fn parse_rate_per_min(s: &str) -> Result<f64, String> {
         "s" | "sec" | "second" => 60.0,
         "m" | "min" | "minute" => 1.0,
         "h" | "hour" => 1.0 / 60.0,
-        _ => return Err(bad()),
+        _ => return Err(Invalid::from(bad())),
     };
     let r = n * per;
     if !(r >= 0.0 && r.is_finite() && r <= 1e6) {
-        return Err(bad());
+        return Err(Invalid::from(bad()));
     }
     Ok(r)
 }
@@ -32,7 +34,7 @@ pub struct Stage {
 }
 
 /// `"5m:1/min,10m:4/min"` → stages.
-pub fn parse_stages(s: &str) -> Result<Vec<Stage>, String> {
+pub fn parse_stages(s: &str) -> Result<Vec<Stage>, Invalid> {
     let mut out = Vec::new();
     for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (d, r) = part
@@ -44,7 +46,7 @@ pub fn parse_stages(s: &str) -> Result<Vec<Stage>, String> {
         });
     }
     if out.is_empty() {
-        return Err("no stages: write e.g. 5m:1/min,10m:4/min".into());
+        return Err(Invalid::from("no stages: write e.g. 5m:1/min,10m:4/min"));
     }
     Ok(out)
 }
@@ -83,7 +85,7 @@ pub struct Threshold {
 
 /// k6-style: `p95 onboarding < 15m`, `p99 CreateAccount < 2s`, `max onboarding <= 1h`,
 /// `error rate < 1%`, `throughput > 2/min`.
-pub fn parse_threshold(s: &str) -> Result<Threshold, String> {
+pub fn parse_threshold(s: &str) -> Result<Threshold, Invalid> {
     let text = s.trim().to_string();
     let bad = |why: &str| format!("threshold `{text}`: {why}");
     let ops = ["<=", ">=", "<", ">"];
@@ -103,7 +105,7 @@ pub fn parse_threshold(s: &str) -> Result<Threshold, String> {
         }
         ["throughput"] => (
             Metric::Throughput,
-            parse_rate_per_min(rhs).map_err(|e| bad(&e))?,
+            parse_rate_per_min(rhs).map_err(|e| bad(&e.0))?,
         ),
         [pct, what] => {
             let p = match *pct {
@@ -115,22 +117,22 @@ pub fn parse_threshold(s: &str) -> Result<Threshold, String> {
                     .filter(|n| *n > 0.0 && *n <= 100.0)
                     .ok_or_else(|| bad("start with p50, p90, p95, p99 (any pNN) or max"))?,
             };
-            let d = parse_duration_ms(rhs).map_err(|e| bad(&e))? as f64;
+            let d = parse_duration_ms(rhs).map_err(|e| bad(&e.0))? as f64;
             let m = if *what == "onboarding" {
                 Metric::Onboarding(p)
             } else if crate::org::types::Operation::parse(what).is_some() {
                 Metric::Operation(what.to_string(), p)
             } else {
-                return Err(bad(
+                return Err(Invalid::from(bad(
                     "measure `onboarding` or an Organizations operation (CreateAccount, ...)",
-                ));
+                )));
             };
             (m, d)
         }
         _ => {
-            return Err(bad(
+            return Err(Invalid::from(bad(
                 "write e.g. `p95 onboarding < 15m`, `error rate < 1%`, `throughput > 2/min`",
-            ))
+            )))
         }
     };
     Ok(Threshold {

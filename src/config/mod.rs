@@ -18,3 +18,27 @@ pub use latency::{LatencyProfile, Quantiles};
 pub use loadtest::{Arrivals, LoadSettings, Metric, Stage, Threshold};
 pub use organization::{OrganizationConfig, OuLayout};
 pub use service::{AccountCreation, Bucket, LatencyRange, ServiceParams};
+
+/// Why a written value (a duration, a rate, a name, a profile file) is not acceptable: the
+/// message names what was expected. Callers add where the value was (a flag, a file position).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Invalid(pub String);
+
+impl From<String> for Invalid {
+    fn from(s: String) -> Invalid {
+        Invalid(s)
+    }
+}
+
+impl From<&str> for Invalid {
+    fn from(s: &str) -> Invalid {
+        Invalid(s.to_string())
+    }
+}
+
+impl From<Invalid> for String {
+    fn from(i: Invalid) -> String {
+        i.0
+    }
+}

@@ -34,6 +34,7 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;
 
+use crate::config::Invalid;
 pub use crate::config::{DeployConfig, DeployOverrides, Deployer};
 use crate::org::types::{
     ApiError, ApiResult, CreateAccountState, ErrorCode, Operation, Request, Response, Tags,
@@ -387,7 +388,7 @@ impl Engine {
                     who,
                     Outcome::Failed {
                         code: "InvalidPlan".into(),
-                        message: msg,
+                        message: msg.0,
                     },
                 );
                 self.pump(now_ms);
@@ -425,12 +426,12 @@ impl Engine {
         self.outbox.push_back(Call { id, request });
     }
 
-    fn id_of(&self, i: usize) -> Result<String, String> {
+    fn id_of(&self, i: usize) -> Result<String, Invalid> {
         self.trace.resources[i]
             .outcome
             .id()
             .map(str::to_string)
-            .ok_or_else(|| format!("{} has no id", self.plan.resources[i].address))
+            .ok_or_else(|| Invalid(format!("{} has no id", self.plan.resources[i].address)))
     }
 
     /// How many read-back calls resource `who` makes (see [`Engine::read_request`]).
@@ -468,7 +469,7 @@ impl Engine {
         })
     }
 
-    fn request_for(&self, who: usize) -> Result<Request, String> {
+    fn request_for(&self, who: usize) -> Result<Request, Invalid> {
         if who == SETUP {
             return Ok(Request::ListRoots);
         }
@@ -501,7 +502,10 @@ impl Engine {
                 resource_id: self.id_of(*account)?,
             },
             (_, Step::LookupParent { .. } | Step::Parent { .. } | Step::Provision { .. }) => {
-                return Err(format!("{} has no request in this step", r.address))
+                return Err(Invalid(format!(
+                    "{} has no request in this step",
+                    r.address
+                )))
             }
             (Spec::Ou { name, parent, .. }, _) => Request::CreateOrganizationalUnit {
                 parent_id: ou_parent(parent)?,

@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::charts::style::{self, err, error_svg, legend_line, series_labels, FONT};
+use super::charts::style::{self, err, error_svg, legend_line, series_labels, ChartError, FONT};
 use crate::loadtest::LoadReport;
 
 const C_P50: RGBColor = style::BLUE_DARK;
@@ -17,7 +17,7 @@ pub fn latency_svg(r: &LoadReport) -> String {
     draw(r).unwrap_or_else(|e| error_svg(&e))
 }
 
-fn draw(r: &LoadReport) -> Result<String, String> {
+fn draw(r: &LoadReport) -> Result<String, ChartError> {
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (1000, 520)).into_drawing_area();

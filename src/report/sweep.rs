@@ -126,7 +126,9 @@ const C_THR: RGBColor = style::ORANGE;
 const C_UNRES: RGBColor = style::PURPLE_DARK;
 const C_FAIL: RGBColor = style::INK;
 
-use super::charts::style::{self, err, error_svg, legend_box, legend_line, series_labels, FONT};
+use super::charts::style::{
+    self, err, error_svg, legend_box, legend_line, series_labels, ChartError, FONT,
+};
 
 fn x_range(r: &SweepReport) -> std::ops::Range<f64> {
     let lo = r.counts.first().map(|c| c.customers as f64).unwrap_or(0.0);
@@ -140,7 +142,7 @@ pub fn makespan_svg(r: &SweepReport) -> String {
     draw_makespan(r).unwrap_or_else(|e| error_svg(&e))
 }
 
-fn draw_makespan(r: &SweepReport) -> Result<String, String> {
+fn draw_makespan(r: &SweepReport) -> Result<String, ChartError> {
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (1000, 560)).into_drawing_area();
@@ -230,7 +232,7 @@ pub fn conflicts_svg(r: &SweepReport) -> String {
     draw_conflicts(r).unwrap_or_else(|e| error_svg(&e))
 }
 
-fn draw_conflicts(r: &SweepReport) -> Result<String, String> {
+fn draw_conflicts(r: &SweepReport) -> Result<String, ChartError> {
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (1000, 560)).into_drawing_area();

@@ -79,7 +79,7 @@ impl Scenario {
 
     /// Switches to deployer profile `d` (`--deployer`); the `[deploy]` keys written in the file
     /// still override its defaults.
-    pub fn set_deployer(&mut self, d: Deployer) -> Result<(), String> {
+    pub fn set_deployer(&mut self, d: Deployer) -> Result<(), crate::config::Invalid> {
         let cfg = DeployConfig::resolve(d, &self.deploy_overrides);
         cfg.check().map_err(|(key, why)| {
             format!(

@@ -1,4 +1,5 @@
 //! The built-in SecureBase tiers and the rules tier definitions follow.
+use crate::config::Invalid;
 use std::collections::BTreeMap;
 
 use super::Tier;
@@ -35,50 +36,52 @@ pub fn builtin_tiers() -> BTreeMap<String, Tier> {
 }
 
 /// Why `key` is not a valid tier key (lowercase letters, digits and hyphens), if it is not.
-pub(crate) fn check_tier_key(key: &str) -> Result<(), String> {
+pub(crate) fn check_tier_key(key: &str) -> Result<(), Invalid> {
     if key.is_empty() {
-        return Err("a tier key must not be empty".into());
+        return Err(Invalid::from("a tier key must not be empty"));
     }
     if !key
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
-        return Err(format!(
+        return Err(Invalid::from(format!(
             "tier key `{key}` may contain only lowercase letters, digits and hyphens"
-        ));
+        )));
     }
     Ok(())
 }
 
 /// Why `ou` is not a valid OU name (1 to 128 characters), if it is not.
-pub(crate) fn check_ou_name(ou: &str) -> Result<(), String> {
+pub(crate) fn check_ou_name(ou: &str) -> Result<(), Invalid> {
     let n = ou.chars().count();
     if n == 0 || n > 128 {
-        return Err(format!(
+        return Err(Invalid::from(format!(
             "an OU name must be 1 to 128 characters long, not {n}"
-        ));
+        )));
     }
     if ou.chars().any(|c| c.is_control()) {
-        return Err("an OU name must not contain control characters".into());
+        return Err(Invalid::from(
+            "an OU name must not contain control characters",
+        ));
     }
     Ok(())
 }
 
 /// Why `fw` is not a valid framework name (1 to 64 letters, digits, `-` or `_`), if it is not.
-pub(crate) fn check_framework(fw: &str) -> Result<(), String> {
+pub(crate) fn check_framework(fw: &str) -> Result<(), Invalid> {
     let n = fw.chars().count();
     if n == 0 || n > 64 {
-        return Err(format!(
+        return Err(Invalid::from(format!(
             "a framework name must be 1 to 64 characters long, not {n}"
-        ));
+        )));
     }
     if !fw
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Err(format!(
+        return Err(Invalid::from(format!(
             "framework `{fw}` may contain only letters, digits, `-` and `_`"
-        ));
+        )));
     }
     Ok(())
 }

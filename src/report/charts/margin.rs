@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::style::{self, clip, err, error_svg, FONT, WIDTH};
+use super::style::{self, clip, err, error_svg, ChartError, FONT, WIDTH};
 use crate::finance::{self, fmt_margin_fine, fmt_money, CostView, MarginPoint};
 use crate::scenario::Scenario;
 
@@ -36,7 +36,7 @@ pub fn margin_svg(sc: &Scenario) -> String {
     draw_margin(sc).unwrap_or_else(|e| error_svg(&e))
 }
 
-fn draw_margin(sc: &Scenario) -> Result<String, String> {
+fn draw_margin(sc: &Scenario) -> Result<String, ChartError> {
     let n = finance::curve_len(sc);
     let views = [CostView::SeedBaseInfrastructure, CostView::Scenario];
     let curves: Vec<Vec<MarginPoint>> = views

@@ -54,7 +54,7 @@ pub fn series_labels<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
     chart: &mut ChartContext<'a, DB, CT>,
     at: SeriesLabelPosition,
     border: RGBColor,
-) -> Result<(), String> {
+) -> Result<(), ChartError> {
     chart
         .configure_series_labels()
         .position(at)
@@ -65,13 +65,19 @@ pub fn series_labels<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         .map_err(err)
 }
 
-pub fn err<E: std::fmt::Debug>(e: E) -> String {
-    format!("chart drawing failed: {e:?}")
+/// A chart that could not be drawn (plotters' error, as text).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("chart drawing failed: {0}")]
+pub struct ChartError(pub String);
+
+pub fn err<E: std::fmt::Debug>(e: E) -> ChartError {
+    ChartError(format!("{e:?}"))
 }
 
 /// A minimal SVG that says the chart could not be drawn (never expected; keeps `--out` whole).
-pub fn error_svg(msg: &str) -> String {
-    let esc = msg
+pub fn error_svg(e: &ChartError) -> String {
+    let esc = e
+        .to_string()
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;");

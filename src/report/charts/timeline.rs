@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::style::{self, clip, err, error_svg, FONT, WIDTH};
+use super::style::{self, clip, err, error_svg, ChartError, FONT, WIDTH};
 use crate::analysis::Report;
 use crate::engine::trace::{Trace, WaitKind};
 use crate::plan::{Plan, ResourceKind, Spec};
@@ -280,7 +280,7 @@ pub fn timeline_svg(sc: &Scenario, plan: &Plan, trace: &Trace, rep: &Report) -> 
     draw_timeline(&tl, rep).unwrap_or_else(|e| error_svg(&e))
 }
 
-fn draw_timeline(tl: &Timeline, rep: &Report) -> Result<String, String> {
+fn draw_timeline(tl: &Timeline, rep: &Report) -> Result<String, ChartError> {
     let rows = tl.rows.len().max(1);
     let row_h: u32 = if tl.folded { 12 } else { 24 };
     let top: u32 = 96;
@@ -416,7 +416,7 @@ fn draw_legend(
     x0: i32,
     y0: i32,
     provisioning: bool,
-) -> Result<(), String> {
+) -> Result<(), ChartError> {
     let font = TextStyle::from((FONT, 12).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
     let mut items: Vec<(&str, RGBColor)> = vec![
         ("in an API call", C_CALL),

@@ -1,5 +1,6 @@
 //! The semantic checks of each table, in file order, and the rules of single fields.
 
+use crate::config::Invalid;
 use std::collections::BTreeMap;
 
 use toml::Spanned;
@@ -561,57 +562,61 @@ impl Ctx<'_> {
 }
 
 /// An AWS account name: 1 to 50 characters, not blank, no control characters.
-pub(super) fn check_account_name(name: &str) -> Result<(), String> {
+pub(super) fn check_account_name(name: &str) -> Result<(), Invalid> {
     let n = name.chars().count();
     if n == 0 || n > 50 {
-        return Err(format!(
+        return Err(Invalid::from(format!(
             "a customer name must be 1 to 50 characters long (the AWS account name limit), not {n}"
-        ));
+        )));
     }
     if name.trim().is_empty() {
-        return Err("a customer name must not be blank".into());
+        return Err(Invalid::from("a customer name must not be blank"));
     }
     if name.chars().any(char::is_control) {
-        return Err("a customer name must not contain control characters".into());
+        return Err(Invalid::from(
+            "a customer name must not contain control characters",
+        ));
     }
     Ok(())
 }
 
 /// An account's email: 6 to 64 characters, one `@`, a local part, a domain with a dot.
-pub(super) fn check_email(email: &str) -> Result<(), String> {
+pub(super) fn check_email(email: &str) -> Result<(), Invalid> {
     let n = email.chars().count();
     if !(6..=64).contains(&n) {
-        return Err(format!(
+        return Err(Invalid::from(format!(
             "`{email}` is not a valid email address: it must be 6 to 64 characters long, not {n}"
-        ));
+        )));
     }
     if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!(
+        return Err(Invalid::from(format!(
             "`{email}` is not a valid email address: it contains whitespace"
-        ));
+        )));
     }
     let Some((local, domain)) = email.split_once('@') else {
-        return Err(format!(
+        return Err(Invalid::from(format!(
             "`{email}` is not a valid email address: it has no `@`"
-        ));
+        )));
     };
     if domain.contains('@') {
-        return Err(format!(
+        return Err(Invalid::from(format!(
             "`{email}` is not a valid email address: it has more than one `@`"
-        ));
+        )));
     }
     if local.is_empty() {
-        return Err(format!(
+        return Err(Invalid::from(format!(
             "`{email}` is not a valid email address: nothing comes before the `@`"
-        ));
+        )));
     }
-    if let Err(why) = check_domain(domain) {
-        return Err(format!("`{email}` is not a valid email address: {why}"));
+    if let Err(Invalid(why)) = check_domain(domain) {
+        return Err(Invalid::from(format!(
+            "`{email}` is not a valid email address: {why}"
+        )));
     }
     Ok(())
 }
 
-pub(super) fn check_domain(domain: &str) -> Result<(), String> {
+pub(super) fn check_domain(domain: &str) -> Result<(), Invalid> {
     if domain.is_empty()
         || domain.contains('@')
         || domain.chars().any(|c| c.is_whitespace() || c.is_control())
@@ -620,19 +625,19 @@ pub(super) fn check_domain(domain: &str) -> Result<(), String> {
         || domain.ends_with('.')
         || domain.contains("..")
     {
-        return Err(format!(
+        return Err(Invalid::from(format!(
             "`{domain}` is not a valid domain: it needs a dot, like example.com"
-        ));
+        )));
     }
     Ok(())
 }
 
 /// An AWS account id: exactly 12 ASCII digits.
-pub(super) fn check_account_id(id: &str) -> Result<(), String> {
+pub(super) fn check_account_id(id: &str) -> Result<(), Invalid> {
     if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
+        return Err(Invalid::from(format!(
             "`{id}` is not an AWS account id: it must be exactly 12 digits"
-        ));
+        )));
     }
     Ok(())
 }

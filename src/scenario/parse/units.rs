@@ -1,6 +1,7 @@
 //! Money, shares and durations as written, checked while deserializing so that toml places
 //! a fault at its value.
 
+use crate::config::Invalid;
 use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
@@ -48,28 +49,30 @@ impl<'de> Deserialize<'de> for Money {
 
 /// Converts dollars to cents exactly: the value's shortest decimal form must have at most two
 /// decimals (`99.99` → 9999; `0.001` is an error).
-pub(super) fn dollars_to_cents(v: f64) -> Result<Cents, String> {
+pub(super) fn dollars_to_cents(v: f64) -> Result<Cents, Invalid> {
     if !v.is_finite() {
-        return Err(format!(
+        return Err(Invalid::from(format!(
             "an amount of money must be a finite number, not {v}"
-        ));
+        )));
     }
     if v < 0.0 {
-        return Err(format!("an amount of money must not be negative, not {v}"));
+        return Err(Invalid::from(format!(
+            "an amount of money must not be negative, not {v}"
+        )));
     }
     if v > MAX_DOLLARS as f64 {
-        return Err(format!(
+        return Err(Invalid::from(format!(
             "an amount of money must be at most {MAX_DOLLARS} dollars, not {v}"
-        ));
+        )));
     }
     // `Display` for f64 gives the shortest decimal that reads back as the same value, never
     // in exponent form; -0.0 prints as "-0".
     let text = format!("{}", v.abs());
     let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
     if frac.len() > 2 {
-        return Err(format!(
+        return Err(Invalid::from(format!(
             "an amount of money may have at most 2 decimal places (whole cents), not {v}"
-        ));
+        )));
     }
     let whole: i64 = int
         .parse()
@@ -86,23 +89,27 @@ pub(super) fn dollars_to_cents(v: f64) -> Result<Cents, String> {
     whole
         .checked_mul(100)
         .and_then(|w| w.checked_add(cents))
-        .ok_or_else(|| format!("an amount of money must be at most {MAX_DOLLARS} dollars"))
+        .ok_or_else(|| {
+            Invalid(format!(
+                "an amount of money must be at most {MAX_DOLLARS} dollars"
+            ))
+        })
 }
 
 /// A fraction of revenue (0..=1, at most 6 decimal places) as parts per million, exactly:
 /// `0.03` → 30,000; `0.0000001` is an error.
-pub(super) fn fraction_to_ppm(v: f64) -> Result<u32, String> {
+pub(super) fn fraction_to_ppm(v: f64) -> Result<u32, Invalid> {
     if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
-        return Err(format!(
+        return Err(Invalid::from(format!(
             "a revenue share is a fraction between 0 and 1 (0.03 for 3%), not {v}"
-        ));
+        )));
     }
     let text = format!("{v}");
     let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
     if frac.len() > 6 {
-        return Err(format!(
+        return Err(Invalid::from(format!(
             "a revenue share may have at most 6 decimal places, not {v}"
-        ));
+        )));
     }
     let whole: u32 = int
         .parse()
