@@ -7,6 +7,7 @@ pub mod engine;
 pub mod finance;
 pub mod live;
 pub mod load;
+pub mod ops;
 pub mod org {
     pub mod mock;
     pub mod model;
