@@ -3,11 +3,15 @@
 //!
 //! - [`config`]: the `[operations]` table (raw serde structs with spans, validation, defaults).
 //! - [`calendar`]: weekly opening hours, open time, preemptive-resume work arithmetic.
+//! - [`desk`]: the support desk (tickets, FIFO staff, SLA attainment, waits, utilisation).
+//! - [`onboarding`]: signing to a set-up account (configuration, deployment, post-setup).
 //!
 //! Architecture invariant: no I/O, no clock.
 
 pub mod calendar;
 pub mod config;
+pub mod desk;
+pub mod onboarding;
 
 #[cfg(test)]
 mod tests;

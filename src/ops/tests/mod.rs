@@ -2,3 +2,4 @@
 //! queueing theory, determinism, and the whole `ops` and `staff` computations.
 
 mod config;
+mod validation;
