@@ -2,4 +2,5 @@
 //! queueing theory, determinism, and the whole `ops` and `staff` computations.
 
 mod config;
+mod run;
 mod validation;
