@@ -225,6 +225,24 @@ impl Calendar {
         self.at_open_end(self.open_time(start) + work_ms)
     }
 
+    /// Share of the week from which the next opening is at most `delay_ms` away: the best
+    /// response attainment any number of people can reach for evenly spread arrivals when a
+    /// response needs someone at work (1 for 24x7).
+    pub fn share_within(&self, delay_ms: u64) -> f64 {
+        if self.is_always() {
+            return 1.0;
+        }
+        let mut reachable = self.open_per_week;
+        for (i, &(_, end)) in self.blocks.iter().enumerate() {
+            let next_start = match self.blocks.get(i + 1) {
+                Some(&(s, _)) => s,
+                None => self.blocks[0].0 + WEEK_MS,
+            };
+            reachable += (next_start - end).min(delay_ms);
+        }
+        reachable as f64 / WEEK_MS as f64
+    }
+
     /// Open milliseconds in `[a, b)`.
     pub fn open_between(&self, a: u64, b: u64) -> u64 {
         self.open_time(b).saturating_sub(self.open_time(a))
@@ -367,6 +385,16 @@ mod tests {
             WEEK_MS + FRI + 17 * HOUR_MS
         );
         assert_eq!(c.work_end(start, 0), start);
+    }
+
+    #[test]
+    fn the_share_of_the_week_within_reach_of_an_opening() {
+        let c = office();
+        // Open 40 h; four nights of 16 h and a weekend of 64 h.
+        assert_eq!(c.share_within(0), 40.0 / 168.0);
+        assert_eq!(c.share_within(24 * HOUR_MS), (40.0 + 64.0 + 24.0) / 168.0);
+        assert_eq!(c.share_within(64 * HOUR_MS), 1.0);
+        assert_eq!(Calendar::always().share_within(0), 1.0);
     }
 
     #[test]

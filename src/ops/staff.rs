@@ -159,6 +159,20 @@ impl<'a> SupportSearch<'a> {
         a >= t && b >= t
     }
 
+    /// Why opening hours alone may rule the target out, if they do.
+    fn hours_cap(&self) -> String {
+        let s = &self.config.support;
+        let cap = s.hours.share_within(s.response_sla_ms);
+        if cap < self.target {
+            format!(
+                "; the opening hours alone cap response attainment near {:.1}% (a ticket waits for the next opening, and the SLA clock runs in calendar time)",
+                cap * 100.0
+            )
+        } else {
+            String::new()
+        }
+    }
+
     /// The smallest staff meeting both SLAs, searched from the offered load.
     pub fn answer(&mut self) -> SupportAnswer {
         let a = self.offered_load;
@@ -195,9 +209,10 @@ impl<'a> SupportSearch<'a> {
                     resolution: s,
                     offered_load: a,
                     note: Some(format!(
-                        "unmeetable: even {limit} people (the limit) reach only {:.1}% response and {:.1}% resolution attainment",
+                        "unmeetable: even {limit} people (the limit) reach only {:.1}% response and {:.1}% resolution attainment{}",
                         r * 100.0,
-                        s * 100.0
+                        s * 100.0,
+                        self.hours_cap()
                     )),
                 }
             }

@@ -259,6 +259,22 @@ fn an_unmeetable_sla_is_reported_with_the_limit_and_ends() {
     let r = staff::table(&staff_input(&cfg, &cs, &counts, &d, o)).unwrap();
     let note = r.staff[0].note.as_ref().unwrap();
     assert!(note.contains("even 50 people (the limit)"), "{note}");
+    // Office hours and a 24 h response SLA in calendar time: weekend tickets wait 64 h.
+    let mut cfg = OperationsConfig::default();
+    cfg.support.hours =
+        Calendar::weekly(&Calendar::block("mon-fri", "09:00", "17:00").unwrap()).unwrap();
+    let o = StaffOptions {
+        replications: 5,
+        limit: 30,
+        multipliers: vec![],
+        ..StaffOptions::default()
+    };
+    let r = staff::table(&staff_input(&cfg, &cs, &counts, &d, o)).unwrap();
+    let note = r.staff[0].note.as_ref().unwrap();
+    assert!(
+        note.contains("cap response attainment near 76.2%"),
+        "{note}"
+    );
     // Onboarding that no number of engineers can make: the deployment alone outlasts the SLA.
     let slow = |n: usize| vec![2 * DAY_MS; n];
     let r = staff::table(&staff_input(
