@@ -326,3 +326,13 @@ fn unknown_keys_and_wrong_types_are_serde_errors_with_a_span() {
         assert!(e.span().is_some(), "{src}: {e}");
     }
 }
+
+#[test]
+fn the_example_in_docs_ops_md_is_valid() {
+    let doc = include_str!("../../../docs/ops.md");
+    let start = doc.find("```toml\n").expect("an example") + "```toml\n".len();
+    let end = start + doc[start..].find("```").expect("closed");
+    let c = parse(&doc[start..end]).unwrap();
+    assert_eq!(c.support.staff, 2);
+    assert_eq!(c.onboarding.lead_time_sla_ms, 24 * HOUR_MS);
+}
