@@ -18,6 +18,7 @@
 //! - [`analysis`]: trace → report; [`stats`]: percentiles and intervals; [`sweep`], [`phases`],
 //!   [`gate`], [`loadtest`], [`compare`]: replications, growth phases, the regression gate, the
 //!   load test, comparisons.
+//! - [`ops`]: the people side: the support desk and onboarding staff in the same event core.
 //! - [`report`]: text, JSON, Markdown, HTML and SVG; [`error`]: verdicts and errors;
 //!   [`commands`]: the command line (one file per command), the only place that prints.
 
@@ -32,6 +33,7 @@ pub mod finance;
 pub mod gate;
 pub mod live;
 pub mod loadtest;
+pub mod ops;
 pub mod org {
     //! The Organizations API (`types`, `errors`) and its backends: the model, the SDK adapter,
     //! the SDK client answered by mocks.

@@ -1,0 +1,256 @@
+//! The people side of onboarding (issue 14): the support desk and the onboarding engineers,
+//! simulated on the event core in virtual time and checked against queueing theory.
+//!
+//! - [`config`]: the `[operations]` table (raw serde structs with spans, validation, defaults).
+//! - [`calendar`]: weekly opening hours, open time, preemptive-resume work arithmetic.
+//! - [`desk`]: the support desk (tickets, FIFO staff, SLA attainment, waits, utilisation).
+//! - [`onboarding`]: signing to a set-up account (configuration, deployment, post-setup).
+//! - [`staff`]: the staffing search over customer counts, with its sensitivity to the ticket
+//!   rate.
+//! - [`claims`]: the seed's four claims, judged.
+//! - [`report`]: [`OpsReport`], [`StaffReport`], text and Markdown; [`charts`]: two SVGs.
+//!
+//! [`run`] is `orgsim ops`'s computation and [`staff::table`] is `orgsim staff`'s.
+//!
+//! Architecture invariant: no I/O, no clock; randomness only from seeds derived with
+//! [`crate::seed::Stream`]. Same inputs and seed ⇒ byte-identical JSON.
+
+pub mod calendar;
+pub mod charts;
+pub mod claims;
+pub mod config;
+pub mod desk;
+pub mod onboarding;
+pub mod report;
+pub mod staff;
+
+#[cfg(test)]
+mod tests;
+
+pub use config::{OperationsConfig, OpsConfigError, RawOperations};
+pub use report::{OpsReport, StaffReport};
+
+use crate::scenario::Scenario;
+use crate::seed::Stream;
+use crate::stats::mean_ci;
+use calendar::{DAY_MS, HOUR_MS, MINUTE_MS};
+use desk::{Demand, QueueTrace, Scratch, ServeParams};
+use report::{OnboardingSection, QueuePoint, SupportSection};
+
+/// One customer as the operations model sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpsCustomer {
+    pub tier: String,
+    /// When the customer signs (calendar ms from Monday 00:00).
+    pub signed_ms: u64,
+    /// Monthly revenue, cents (for the staffing table's margin).
+    pub monthly_cents: i64,
+}
+
+/// The scenario's customers in order, signing at `signed_ms[i]` (e.g. a `[load]` schedule)
+/// or, where not given, at time 0.
+pub fn customers_from_scenario(sc: &Scenario, signed_ms: Option<&[u64]>) -> Vec<OpsCustomer> {
+    sc.customers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| OpsCustomer {
+            tier: c.tier.clone(),
+            signed_ms: signed_ms.and_then(|s| s.get(i)).copied().unwrap_or(0),
+            monthly_cents: c.monthly_cents,
+        })
+        .collect()
+}
+
+/// `n` customers taken from `customers` in turn (cycled when there are fewer); with
+/// `at_zero`, all signing at time 0.
+pub fn cycle_customers(customers: &[OpsCustomer], n: usize, at_zero: bool) -> Vec<OpsCustomer> {
+    if customers.is_empty() {
+        return Vec::new();
+    }
+    (0..n)
+        .map(|i| {
+            let mut c = customers[i % customers.len()].clone();
+            if at_zero {
+                c.signed_ms = 0;
+            }
+            c
+        })
+        .collect()
+}
+
+/// What `orgsim ops` computes from.
+pub struct OpsInput<'a> {
+    pub config: &'a OperationsConfig,
+    pub customers: &'a [OpsCustomer],
+    /// Each customer's deployment duration ([`onboarding::deployment_durations`]).
+    pub deploy_ms: &'a [u64],
+    /// For the claims ([`claims::ClaimsDeploy::from_scenario`]).
+    pub claims_deploy: &'a claims::ClaimsDeploy,
+    /// Support replications (also the claims').
+    pub replications: u32,
+    pub seed: u64,
+}
+
+/// Simulates support over the horizon (`replications` times) and onboarding, and judges the
+/// claims.
+pub fn run(input: &OpsInput) -> OpsReport {
+    let cfg = input.config;
+    let reps = input.replications.max(1);
+    OpsReport {
+        seed: input.seed,
+        horizon_days: cfg.horizon_ms as f64 / DAY_MS as f64,
+        replications: reps,
+        support: support_section(input, reps),
+        onboarding: onboarding_section(input),
+        claims: claims::evaluate(&claims::ClaimsInput {
+            config: cfg,
+            customers: input.customers,
+            deploy: input.claims_deploy,
+            replications: reps,
+            seed: Stream::OpsClaims.seed(input.seed),
+            target: 0.95,
+            limit: config::MAX_PEOPLE,
+        }),
+        assumptions: report::assumptions(cfg),
+    }
+}
+
+fn support_section(input: &OpsInput, reps: u32) -> SupportSection {
+    let cfg = input.config;
+    let s = &cfg.support;
+    let demand = Demand::new(
+        input
+            .customers
+            .iter()
+            .map(|c| (c.signed_ms, c.tier.as_str())),
+        &s.tickets_per_customer_month,
+        1.0,
+    );
+    let days = cfg.horizon_ms.div_ceil(DAY_MS) as usize;
+    let mut trace = QueueTrace::new(cfg.horizon_ms, (days + 1).min(1001));
+    let mut queue_sum: Vec<(u64, f64, f64)> = Vec::new();
+    let (mut tickets, mut waits) = (Vec::new(), Vec::new());
+    let mut scratch = Scratch::default();
+    let params = ServeParams {
+        staff: s.staff,
+        calendar: &s.hours,
+        response_sla_ms: s.response_sla_ms,
+        resolution_sla_ms: s.resolution_sla_ms,
+        horizon_ms: cfg.horizon_ms,
+        measure_from_ms: 0,
+    };
+    let (mut resp, mut res, mut util) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut total, mut waited, mut wait_sum) = (0u64, 0u64, 0u128);
+    for r in 0..reps {
+        let seed = Stream::OpsDesk.seed_of(input.seed, r as u64);
+        desk::generate_tickets(
+            &demand,
+            &s.handle_time,
+            &s.hours,
+            cfg.horizon_ms,
+            seed,
+            &mut tickets,
+        );
+        let st = desk::serve(
+            &tickets,
+            &params,
+            &mut scratch,
+            Some(&mut waits),
+            Some(&mut trace),
+        );
+        resp.push(st.response_attainment());
+        res.push(st.resolution_attainment());
+        util.push(st.utilisation());
+        total += st.tickets;
+        waited += st.waited;
+        wait_sum += st.wait_sum_ms;
+        let samples = trace.samples();
+        if queue_sum.is_empty() {
+            queue_sum = samples.iter().map(|&(t, _, _)| (t, 0.0, 0.0)).collect();
+        }
+        for (acc, &(_, w, b)) in queue_sum.iter_mut().zip(&samples) {
+            acc.1 += w as f64;
+            acc.2 += b as f64;
+        }
+    }
+    let hours = |ms: u64| ms as f64 / HOUR_MS as f64;
+    let ci = |xs: &[f64]| mean_ci(xs, 0.95);
+    let (r_ci, s_ci, u_ci) = (ci(&resp), ci(&res), ci(&util));
+    let finite = |x: f64| if x.is_finite() { x } else { 0.0 };
+    let n = reps as f64;
+    SupportSection {
+        staff: s.staff,
+        hours: s.hours.describe(),
+        handle_time: s.handle_time.describe(),
+        customers: input.customers.len(),
+        tickets: total,
+        tickets_per_replication: total as f64 / n,
+        offered_load: desk::offered_load(&demand, s),
+        response_sla_h: hours(s.response_sla_ms),
+        resolution_sla_h: hours(s.resolution_sla_ms),
+        response_sla_attainment: r_ci.mean,
+        response_sla_attainment_ci95: finite(r_ci.half_width),
+        resolution_sla_attainment: s_ci.mean,
+        resolution_sla_attainment_ci95: finite(s_ci.half_width),
+        utilisation: u_ci.mean,
+        wait_p50_h: hours(desk::nearest_rank(&mut waits, 0.50)),
+        wait_p95_h: hours(desk::nearest_rank(&mut waits, 0.95)),
+        wait_mean_h: if total == 0 {
+            0.0
+        } else {
+            wait_sum as f64 / total as f64 / HOUR_MS as f64
+        },
+        p_wait: if total == 0 {
+            0.0
+        } else {
+            waited as f64 / total as f64
+        },
+        monthly_cost: s.staff as i64 * s.monthly_cost_per_person_cents,
+        queue: queue_sum
+            .into_iter()
+            .map(|(t, w, b)| QueuePoint {
+                day: t as f64 / DAY_MS as f64,
+                waiting: w / n,
+                in_service: b / n,
+            })
+            .collect(),
+    }
+}
+
+fn onboarding_section(input: &OpsInput) -> OnboardingSection {
+    let o = &input.config.onboarding;
+    let signed: Vec<u64> = input.customers.iter().map(|c| c.signed_ms).collect();
+    let run = onboarding::simulate(o, o.engineers, &signed, input.deploy_ms);
+    let min = |ms: u64| ms as f64 / MINUTE_MS as f64;
+    let mut leads: Vec<u64> = run.customers.iter().map(|c| c.lead_ms).collect();
+    let n = run.customers.len().max(1) as f64;
+    let mean = |f: fn(&onboarding::CustomerLead) -> u64| {
+        run.customers.iter().map(|c| f(c) as f64).sum::<f64>() / n / MINUTE_MS as f64
+    };
+    let lead_time_min = leads.iter().map(|&l| min(l)).collect();
+    let batch_deploy: Vec<u64> = (0..signed.len())
+        .map(|i| input.deploy_ms.get(i).copied().unwrap_or(0))
+        .collect();
+    OnboardingSection {
+        customers: run.customers.len(),
+        engineers: o.engineers,
+        hours: o.hours.describe(),
+        lead_time_p50_min: min(desk::nearest_rank(&mut leads, 0.50)),
+        lead_time_p95_min: min(desk::nearest_rank(&mut leads, 0.95)),
+        lead_time_max_min: min(leads.iter().copied().max().unwrap_or(0)),
+        staff_minutes: min(run.staff_ms),
+        human_minutes_mean: mean(|c| c.human_ms),
+        deployment_minutes_mean: mean(|c| c.deploy_ms),
+        waiting_minutes_mean: mean(|c| c.waiting_ms),
+        lead_time_sla_h: o.lead_time_sla_ms as f64 / HOUR_MS as f64,
+        lead_time_sla_attainment: onboarding::attainment(&run, o.lead_time_sla_ms),
+        monthly_cost: o.engineers as i64 * o.monthly_cost_per_person_cents,
+        batch_vs_sequential: onboarding::batch_vs_sequential(
+            o,
+            o.engineers,
+            &batch_deploy,
+            &batch_deploy,
+        ),
+        lead_time_min,
+    }
+}

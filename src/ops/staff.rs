@@ -1,0 +1,464 @@
+//! The staffing search: for each customer count, the smallest support staff and onboarding
+//! engineers that meet their SLAs at a target attainment.
+//!
+//! Support: attainment is the mean over R replications of the share of tickets within the
+//! response SLA, and of those within the resolution SLA; both must reach the target. The R
+//! ticket streams of a customer count are drawn once and served by every staff count tried
+//! (common random numbers), so attainment never falls when a person is added, and the search is
+//! exponential from a guess — the offered load ⌊a⌋ + 1, the fewest people with ρ < 1 — then
+//! binary: O(log limit) evaluations, never more than the limit. An offered load at or above the
+//! limit is reported unmeetable without simulating; so is a target still missed by the limit.
+//!
+//! Onboarding: the share of customers set up within the lead-time SLA must reach the target.
+//! The deployment durations are the caller's; onboarding has no other randomness, so it is
+//! evaluated once per engineer count.
+//!
+//! Architecture invariant: no I/O, no clock; randomness from the caller's seed.
+
+use super::config::OperationsConfig;
+use super::desk::{self, Demand, Scratch, ServeParams, Ticket};
+use super::onboarding;
+use super::report::{AttainmentCurve, CurvePoint, Sensitivity, StaffReport, StaffRow};
+use super::OpsCustomer;
+use crate::seed::{derive_seed, Stream};
+
+/// How the search is run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffOptions {
+    /// Attainment both SLAs must reach (default 0.95).
+    pub target: f64,
+    /// Replications per customer count (default 20).
+    pub replications: u32,
+    /// Most people tried (default 1,000).
+    pub limit: u32,
+    /// Ticket-rate multipliers of the sensitivity tables (default 0.5 and 2).
+    pub multipliers: Vec<f64>,
+    /// Attainment curves for 1..=k support staff (default 5; 0: none).
+    pub curve_staff: u32,
+    pub seed: u64,
+}
+
+impl Default for StaffOptions {
+    fn default() -> Self {
+        StaffOptions {
+            target: 0.95,
+            replications: 20,
+            limit: super::config::MAX_PEOPLE,
+            multipliers: vec![0.5, 2.0],
+            curve_staff: 5,
+            seed: 1,
+        }
+    }
+}
+
+/// The support answer at one customer count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupportAnswer {
+    /// `None`: not met within the limit.
+    pub staff: Option<u32>,
+    /// Mean attainments at `staff` (at the limit when unmet; 0 when not simulated).
+    pub response: f64,
+    pub resolution: f64,
+    pub offered_load: f64,
+    pub note: Option<String>,
+}
+
+/// One customer count's ticket streams, served by any staff count (with a cache).
+pub struct SupportSearch<'a> {
+    config: &'a OperationsConfig,
+    target: f64,
+    limit: u32,
+    streams: Vec<Vec<Ticket>>,
+    scratch: Scratch,
+    cache: Vec<(u32, f64, f64)>,
+    offered_load: f64,
+}
+
+impl<'a> SupportSearch<'a> {
+    pub fn new(config: &'a OperationsConfig, target: f64, limit: u32) -> Self {
+        SupportSearch {
+            config,
+            target,
+            limit: limit.max(1),
+            streams: Vec::new(),
+            scratch: Scratch::default(),
+            cache: Vec::new(),
+            offered_load: 0.0,
+        }
+    }
+
+    /// Draws `replications` ticket streams for `customers` (ticket rates × `multiplier`);
+    /// replication r's seed is derived from (`seed`, customer count, r).
+    pub fn load(
+        &mut self,
+        customers: &[OpsCustomer],
+        multiplier: f64,
+        replications: u32,
+        seed: u64,
+    ) {
+        let s = &self.config.support;
+        let demand = Demand::new(
+            customers.iter().map(|c| (c.signed_ms, c.tier.as_str())),
+            &s.tickets_per_customer_month,
+            multiplier,
+        );
+        self.offered_load = desk::offered_load(&demand, s);
+        let reps = replications.max(1) as usize;
+        self.streams.resize_with(reps, Vec::new);
+        self.streams.truncate(reps);
+        for (r, buf) in self.streams.iter_mut().enumerate() {
+            let sd = derive_seed(
+                seed,
+                &[Stream::OpsStaff as u64, customers.len() as u64, r as u64],
+            );
+            desk::generate_tickets(
+                &demand,
+                &s.handle_time,
+                &s.hours,
+                self.config.horizon_ms,
+                sd,
+                buf,
+            );
+        }
+        self.cache.clear();
+    }
+
+    pub fn offered_load(&self) -> f64 {
+        self.offered_load
+    }
+
+    /// Mean (response, resolution) attainment over the replications with `staff` people.
+    pub fn evaluate(&mut self, staff: u32) -> (f64, f64) {
+        if let Some(&(_, a, b)) = self.cache.iter().find(|e| e.0 == staff) {
+            return (a, b);
+        }
+        let s = &self.config.support;
+        let p = ServeParams {
+            staff,
+            calendar: &s.hours,
+            response_sla_ms: s.response_sla_ms,
+            resolution_sla_ms: s.resolution_sla_ms,
+            horizon_ms: self.config.horizon_ms,
+            measure_from_ms: 0,
+        };
+        let (mut resp, mut res) = (0.0, 0.0);
+        for t in &self.streams {
+            let st = desk::serve(t, &p, &mut self.scratch, None, None);
+            resp += st.response_attainment();
+            res += st.resolution_attainment();
+        }
+        let n = self.streams.len().max(1) as f64;
+        let out = (resp / n, res / n);
+        self.cache.push((staff, out.0, out.1));
+        out
+    }
+
+    fn meets(&mut self, staff: u32) -> bool {
+        let (a, b) = self.evaluate(staff);
+        let t = self.target - 1e-12;
+        a >= t && b >= t
+    }
+
+    /// Why opening hours alone may rule the target out, if they do.
+    fn hours_cap(&self) -> String {
+        let s = &self.config.support;
+        let cap = s.hours.share_within(s.response_sla_ms);
+        if cap < self.target {
+            format!(
+                "; the opening hours alone cap response attainment near {:.1}% (a ticket waits for the next opening, and the SLA clock runs in calendar time)",
+                cap * 100.0
+            )
+        } else {
+            String::new()
+        }
+    }
+
+    /// The smallest staff meeting both SLAs, searched from the offered load.
+    pub fn answer(&mut self) -> SupportAnswer {
+        let a = self.offered_load;
+        let limit = self.limit;
+        if a >= limit as f64 {
+            return SupportAnswer {
+                staff: None,
+                response: 0.0,
+                resolution: 0.0,
+                offered_load: a,
+                note: Some(format!(
+                    "unmeetable: the offered load is {a:.1} people, so ρ ≥ 1 at every staff count up to the limit of {limit}"
+                )),
+            };
+        }
+        let guess = ((a.floor() as u32) + 1).clamp(1, limit);
+        let found = smallest_meeting(guess, limit, |c| self.meets(c));
+        match found {
+            Some(c) => {
+                let (r, s) = self.evaluate(c);
+                SupportAnswer {
+                    staff: Some(c),
+                    response: r,
+                    resolution: s,
+                    offered_load: a,
+                    note: None,
+                }
+            }
+            None => {
+                let (r, s) = self.evaluate(limit);
+                SupportAnswer {
+                    staff: None,
+                    response: r,
+                    resolution: s,
+                    offered_load: a,
+                    note: Some(format!(
+                        "unmeetable: even {limit} people (the limit) reach only {:.1}% response and {:.1}% resolution attainment{}",
+                        r * 100.0,
+                        s * 100.0,
+                        self.hours_cap()
+                    )),
+                }
+            }
+        }
+    }
+}
+
+/// The smallest `c` in `1..=limit` with `meets(c)`, for a monotone `meets`, searched
+/// exponentially from `guess` and then by bisection. `None` when `meets(limit)` is false.
+pub fn smallest_meeting(guess: u32, limit: u32, mut meets: impl FnMut(u32) -> bool) -> Option<u32> {
+    let guess = guess.clamp(1, limit);
+    // Invariant once found: meets(hi), !meets(lo) (lo = 0 stands for "nothing below").
+    let (mut lo, mut hi);
+    if meets(guess) {
+        hi = guess;
+        lo = 0;
+        let mut step = 1;
+        while hi > 1 {
+            let c = hi.saturating_sub(step).max(1);
+            if meets(c) {
+                hi = c;
+                step *= 2;
+            } else {
+                lo = c;
+                break;
+            }
+        }
+    } else {
+        lo = guess;
+        let mut step = 1u32;
+        loop {
+            if lo >= limit {
+                return None;
+            }
+            let c = lo.saturating_add(step).min(limit);
+            if meets(c) {
+                hi = c;
+                break;
+            }
+            lo = c;
+            step = step.saturating_mul(2);
+        }
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if meets(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Some(hi)
+}
+
+/// What the staffing table is computed from.
+pub struct StaffInput<'a> {
+    pub config: &'a OperationsConfig,
+    /// Customers; count n uses the first n.
+    pub customers: &'a [OpsCustomer],
+    /// Customer counts, each at most `customers.len()`.
+    pub counts: &'a [usize],
+    /// The deployment duration of each of the first n customers, deployed together.
+    pub deploy_ms: &'a dyn Fn(usize) -> Vec<u64>,
+    pub options: StaffOptions,
+}
+
+/// The staffing table, its sensitivity to the ticket rate, and the attainment curves. Errors
+/// when a count exceeds the customers given or the options are out of range.
+pub fn table(input: &StaffInput) -> Result<StaffReport, String> {
+    let o = &input.options;
+    let cfg = input.config;
+    if let Some(&n) = input.counts.iter().find(|&&n| n > input.customers.len()) {
+        return Err(format!(
+            "{n} customers asked for, but only {} are defined",
+            input.customers.len()
+        ));
+    }
+    if !(o.target > 0.0 && o.target <= 1.0) {
+        return Err(format!(
+            "the target attainment must be above 0 and at most 1, not {}",
+            o.target
+        ));
+    }
+    if o.replications == 0 || o.limit == 0 {
+        return Err("replications and the limit must be at least 1".into());
+    }
+    if o.multipliers.iter().any(|m| !(m.is_finite() && *m > 0.0)) {
+        return Err("ticket-rate multipliers must be positive numbers".into());
+    }
+    let mut search = SupportSearch::new(cfg, o.target, o.limit);
+    let mut base = Vec::with_capacity(input.counts.len());
+    let mut onboarding_rows = Vec::with_capacity(input.counts.len());
+    let k = o.curve_staff.min(o.limit);
+    let mut curves: Vec<AttainmentCurve> = (1..=k)
+        .map(|s| AttainmentCurve {
+            support_staff: s,
+            points: Vec::new(),
+        })
+        .collect();
+    for &n in input.counts {
+        let customers = &input.customers[..n];
+        search.load(customers, 1.0, o.replications, o.seed);
+        let answer = search.answer();
+        for curve in curves.iter_mut() {
+            let (r, s) = search.evaluate(curve.support_staff);
+            curve.points.push(CurvePoint {
+                customers: n,
+                response_sla_attainment: r,
+                resolution_sla_attainment: s,
+            });
+        }
+        let onb = onboarding_answer(cfg, customers, &(input.deploy_ms)(n), o);
+        base.push(row(cfg, customers, &answer, &onb));
+        onboarding_rows.push(onb);
+    }
+    let sensitivity = o
+        .multipliers
+        .iter()
+        .map(|&m| Sensitivity {
+            ticket_rate_multiplier: m,
+            staff: input
+                .counts
+                .iter()
+                .zip(&onboarding_rows)
+                .map(|(&n, onb)| {
+                    let customers = &input.customers[..n];
+                    search.load(customers, m, o.replications, o.seed);
+                    row(cfg, customers, &search.answer(), onb)
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(StaffReport::new(cfg, o, base, sensitivity, curves))
+}
+
+/// The onboarding answer at one customer count: (engineers, attainment, note).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnboardingAnswer {
+    pub engineers: Option<u32>,
+    pub attainment: f64,
+    pub note: Option<String>,
+}
+
+/// The fewest engineers setting up the target share of `customers` within the lead-time SLA.
+pub fn onboarding_answer(
+    cfg: &OperationsConfig,
+    customers: &[OpsCustomer],
+    deploy_ms: &[u64],
+    o: &StaffOptions,
+) -> OnboardingAnswer {
+    let signed: Vec<u64> = customers.iter().map(|c| c.signed_ms).collect();
+    let sla = cfg.onboarding.lead_time_sla_ms;
+    let mut cache: Vec<(u32, f64)> = Vec::new();
+    let mut eval = |e: u32| -> f64 {
+        if let Some(&(_, a)) = cache.iter().find(|x| x.0 == e) {
+            return a;
+        }
+        let run = onboarding::simulate(&cfg.onboarding, e, &signed, deploy_ms);
+        let a = onboarding::attainment(&run, sla);
+        cache.push((e, a));
+        a
+    };
+    let t = o.target - 1e-12;
+    match smallest_meeting(1, o.limit, |e| eval(e) >= t) {
+        Some(e) => OnboardingAnswer {
+            engineers: Some(e),
+            attainment: eval(e),
+            note: None,
+        },
+        None => {
+            let a = eval(o.limit);
+            OnboardingAnswer {
+                engineers: None,
+                attainment: a,
+                note: Some(format!(
+                    "unmeetable: even {} engineers (the limit) set up only {:.1}% of customers within the lead-time SLA",
+                    o.limit,
+                    a * 100.0
+                )),
+            }
+        }
+    }
+}
+
+fn row(
+    cfg: &OperationsConfig,
+    customers: &[OpsCustomer],
+    s: &SupportAnswer,
+    o: &OnboardingAnswer,
+) -> StaffRow {
+    let revenue: i64 = customers.iter().map(|c| c.monthly_cents).sum();
+    let cost = match (s.staff, o.engineers) {
+        (Some(a), Some(b)) => Some(
+            a as i64 * cfg.support.monthly_cost_per_person_cents
+                + b as i64 * cfg.onboarding.monthly_cost_per_person_cents,
+        ),
+        _ => None,
+    };
+    let margin = cost.and_then(|c| (revenue > 0).then(|| (revenue - c) as f64 / revenue as f64));
+    let note = match (&s.note, &o.note) {
+        (Some(a), Some(b)) => Some(format!("support: {a}; onboarding: {b}")),
+        (Some(a), None) => Some(format!("support: {a}")),
+        (None, Some(b)) => Some(format!("onboarding: {b}")),
+        (None, None) => None,
+    };
+    StaffRow {
+        customers: customers.len(),
+        support_staff: s.staff,
+        onboarding_staff: o.engineers,
+        response_sla_attainment: s.response,
+        resolution_sla_attainment: s.resolution,
+        onboarding_attainment: o.attainment,
+        offered_load: s.offered_load,
+        monthly_revenue: revenue,
+        monthly_staff_cost: cost,
+        profit_after_staff: cost.map(|c| revenue - c),
+        margin,
+        note,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_search_finds_the_threshold_from_any_guess() {
+        for threshold in [1u32, 2, 3, 7, 50, 999, 1000] {
+            for guess in [1u32, 2, 5, 40, 1000] {
+                let mut calls = 0;
+                let got = smallest_meeting(guess, 1000, |c| {
+                    calls += 1;
+                    c >= threshold
+                });
+                assert_eq!(got, Some(threshold), "threshold {threshold} guess {guess}");
+                assert!(calls <= 24, "{calls} evaluations");
+            }
+        }
+        let mut calls = 0;
+        assert_eq!(
+            smallest_meeting(3, 1000, |_| {
+                calls += 1;
+                false
+            }),
+            None
+        );
+        assert!(calls <= 12, "gives up after {calls} evaluations");
+    }
+}
