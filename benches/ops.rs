@@ -8,7 +8,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use orgsim::ops::calendar::{DAY_MS, MINUTE_MS};
+use orgsim::config::calendar::{DAY_MS, MINUTE_MS};
 use orgsim::ops::desk::{self, Demand, QueueTrace, Scratch, ServeParams};
 use orgsim::ops::staff::{self, StaffInput, StaffOptions};
 use orgsim::ops::{OperationsConfig, OpsCustomer};

@@ -474,6 +474,27 @@ pub fn build(sc: &Scenario) -> Plan {
             });
         }
     }
+    // People costed twice: `[operations]` staffs the support desk, and a `[[costs]]` line
+    // looks like support staff too.
+    if sc.operations.is_some() {
+        for line in &sc.costs {
+            let name = line.name.to_lowercase();
+            if line.name != crate::scenario::OPERATIONS_SUPPORT_LINE
+                && (name.contains("support") || name.contains("helpdesk"))
+            {
+                advisories.push(Finding {
+                    kind: "double_counting",
+                    code: "STAFF_COUNTED_TWICE",
+                    resource: format!("costs.{}", line.name),
+                    detail: format!(
+                        "the [[costs]] line `{}` looks like support staff, and [operations] already costs its support staff (`{}`): the financials count them twice",
+                        line.name,
+                        crate::scenario::OPERATIONS_SUPPORT_LINE
+                    ),
+                });
+            }
+        }
+    }
     Plan {
         resources,
         findings,

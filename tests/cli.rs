@@ -1359,3 +1359,138 @@ fn phase_claims_are_judged_at_a_stated_confidence_with_the_share_reported() {
     assert_eq!(h1, h2);
     assert_eq!(code(&run(&["phases", &p, "--confidence", "1.5"])), 2);
 }
+
+#[test]
+fn ops_and_staff_simulate_the_people_side_and_refuse_bad_operations_tables() {
+    // `ops` on the shipped scenario: the JSON keys, deterministic.
+    let args = [
+        "ops",
+        "scenarios/operations.toml",
+        "--replications",
+        "3",
+        "--json",
+    ];
+    let a = run(&args);
+    assert!(code(&a) < 2, "{}", stderr(&a));
+    assert_eq!(a.stdout, run(&args).stdout, "same seed, same bytes");
+    let v: Value = serde_json::from_slice(&a.stdout).unwrap();
+    for k in [
+        "tickets",
+        "response_sla_attainment",
+        "resolution_sla_attainment",
+        "utilisation",
+        "wait_p50_h",
+        "wait_p95_h",
+    ] {
+        assert!(v["support"][k].is_number(), "support.{k}");
+    }
+    for k in [
+        "customers",
+        "lead_time_p50_min",
+        "lead_time_p95_min",
+        "staff_minutes",
+    ] {
+        assert!(v["onboarding"][k].is_number(), "onboarding.{k}");
+    }
+    assert_eq!(v["claims"].as_array().unwrap().len(), 4);
+    // More staff never answers later.
+    let more = |k: &str| {
+        let (_, v) = json_of(&[
+            "ops",
+            "scenarios/operations.toml",
+            "--replications",
+            "3",
+            "--json",
+            "--support-staff",
+            k,
+        ]);
+        v["support"]["wait_p95_h"].as_f64().unwrap()
+    };
+    assert!(more("4") <= more("1"));
+    // `staff`: one row per count, each with its staff and cost.
+    let (c, v) = json_of(&[
+        "staff",
+        "scenarios/two-customers.toml",
+        "--customers",
+        "1..=20",
+        "--step",
+        "19",
+        "--replications",
+        "5",
+        "--json",
+    ]);
+    assert_eq!(c, 0);
+    let rows = v["staff"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows[1]["support_staff"].as_u64() >= rows[0]["support_staff"].as_u64());
+    assert!(rows[0]["monthly_staff_cost"].is_number());
+    // The staff's cost joins the financials only with an [operations] table.
+    let (_, with) = json_of(&["run", "scenarios/operations.toml", "--json"]);
+    let lines: Vec<String> = with["financials"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        lines.iter().any(|l| l.starts_with("Support staff")),
+        "{lines:?}"
+    );
+    // Bad tables: exit 2 with file:line:col and the field.
+    let d = scratch("ops");
+    let base = "name = \"o\"\n[[customers]]\nname = \"A\"\ntier = \"fintech\"\nemail = \"a@example.com\"\n";
+    for (table, field) in [
+        (
+            "[operations.support]\nstaff = 0\n",
+            "operations.support.staff",
+        ),
+        (
+            "[operations.support]\ntickets_per_customer_month = 0\n",
+            "operations.support.tickets_per_customer_month",
+        ),
+        (
+            "[operations.support]\nresponse_sla = \"0h\"\n",
+            "operations.support.response_sla",
+        ),
+        (
+            "[operations.onboarding]\nengineers = -1\n",
+            "operations.onboarding.engineers",
+        ),
+    ] {
+        let p = write(&d, "bad.toml", &format!("{base}{table}"));
+        let o = run(&["ops", &p]);
+        assert_eq!(code(&o), 2, "{table}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert!(
+            e.contains("bad.toml:7:") && e.contains(field),
+            "{table}: {e}"
+        );
+    }
+    // A support [[costs]] line beside [operations] is reported as counted twice.
+    let p = write(
+        &d,
+        "twice.toml",
+        &format!("{base}[[costs]]\nname = \"Customer support\"\nmonthly = 1200\n[operations]\n"),
+    );
+    let (_, v) = json_of(&["run", &p, "--json"]);
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "STAFF_COUNTED_TWICE"),
+        "{}",
+        v["findings"]
+    );
+    assert_eq!(
+        code(&run(&[
+            "staff",
+            "scenarios/two-customers.toml",
+            "--customers",
+            "2",
+            "--sla",
+            "150%"
+        ])),
+        2
+    );
+}

@@ -8,10 +8,12 @@
 pub mod check;
 pub mod compare;
 pub mod loadtest;
+pub mod ops;
 pub mod output;
 pub mod phases;
 pub mod plan;
 pub mod run;
+pub mod staff;
 pub mod sweep;
 pub mod target;
 pub mod validate;
@@ -45,6 +47,8 @@ pub enum Command {
     Phases(phases::Args),
     Check(check::Args),
     Load(loadtest::Args),
+    Ops(ops::Args),
+    Staff(staff::Args),
     Plan(plan::Args),
     Validate(validate::Args),
     Compare(compare::Args),
@@ -58,6 +62,8 @@ pub fn dispatch(command: Command) -> Result<Verdict> {
         Command::Phases(a) => phases::run(a),
         Command::Check(a) => check::run(a),
         Command::Load(a) => loadtest::run(a),
+        Command::Ops(a) => ops::run(a),
+        Command::Staff(a) => staff::run(a),
         Command::Plan(a) => plan::run(a),
         Command::Validate(a) => validate::run(a),
         Command::Compare(a) => compare::run(a),

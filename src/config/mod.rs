@@ -6,9 +6,11 @@
 //! fills it from a file, `engine`, `org::model` and the load test read it; none of them depends
 //! on another's internals for it.
 
+pub mod calendar;
 pub mod deploy;
 pub mod latency;
 pub mod loadtest;
+pub mod operations;
 pub mod organization;
 pub mod service;
 pub mod units;

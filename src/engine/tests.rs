@@ -55,6 +55,7 @@ pub(crate) fn scenario(n: usize) -> Scenario {
         expect: Expectations::default(),
         phases: vec![],
         load: Default::default(),
+        operations: None,
     }
 }
 

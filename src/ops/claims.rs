@@ -15,29 +15,7 @@ use super::onboarding;
 use super::staff::SupportSearch;
 use super::OpsCustomer;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Verdict {
-    #[serde(rename = "PASS")]
-    Pass,
-    #[serde(rename = "FAIL")]
-    Fail,
-}
-
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Pass => "PASS",
-            Verdict::Fail => "FAIL",
-        }
-    }
-    fn of(pass: bool) -> Verdict {
-        if pass {
-            Verdict::Pass
-        } else {
-            Verdict::Fail
-        }
-    }
-}
+pub use crate::error::Verdict;
 
 /// One claim and its verdict.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -346,7 +346,7 @@ pub fn nearest_rank(xs: &mut [u64], p: f64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::calendar::{DAY_MS, HOUR_MS};
+    use crate::config::calendar::{DAY_MS, HOUR_MS};
 
     #[test]
     fn nearest_rank_percentiles() {

@@ -15,10 +15,8 @@
 //! Architecture invariant: no I/O, no clock; randomness only from seeds derived with
 //! [`crate::seed::Stream`]. Same inputs and seed ⇒ byte-identical JSON.
 
-pub mod calendar;
 pub mod charts;
 pub mod claims;
-pub mod config;
 pub mod desk;
 pub mod onboarding;
 pub mod report;
@@ -27,7 +25,10 @@ pub mod staff;
 #[cfg(test)]
 mod tests;
 
-pub use config::{OperationsConfig, OpsConfigError, RawOperations};
+pub use crate::config::calendar;
+pub use crate::config::operations::{
+    self as config, OperationsConfig, OpsConfigError, RawOperations,
+};
 pub use report::{OpsReport, StaffReport};
 
 use crate::scenario::Scenario;

@@ -251,8 +251,8 @@ pub fn deployment_durations_alone(sc: &Scenario, n: usize, seed: u64) -> Vec<u64
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::calendar::{DAY_MS, HOUR_MS};
-    use crate::ops::config::OperationsConfig;
+    use crate::config::calendar::{DAY_MS, HOUR_MS};
+    use crate::config::operations::OperationsConfig;
 
     const M: u64 = MINUTE_MS;
 

@@ -281,20 +281,20 @@ pub struct StaffInput<'a> {
 
 /// The staffing table, its sensitivity to the ticket rate, and the attainment curves. Errors
 /// when a count exceeds the customers given or the options are out of range.
-pub fn table(input: &StaffInput) -> Result<StaffReport, String> {
+pub fn table(input: &StaffInput) -> Result<StaffReport, crate::config::Invalid> {
     let o = &input.options;
     let cfg = input.config;
     if let Some(&n) = input.counts.iter().find(|&&n| n > input.customers.len()) {
-        return Err(format!(
+        return Err(crate::config::Invalid(format!(
             "{n} customers asked for, but only {} are defined",
             input.customers.len()
-        ));
+        )));
     }
     if !(o.target > 0.0 && o.target <= 1.0) {
-        return Err(format!(
+        return Err(crate::config::Invalid(format!(
             "the target attainment must be above 0 and at most 1, not {}",
             o.target
-        ));
+        )));
     }
     if o.replications == 0 || o.limit == 0 {
         return Err("replications and the limit must be at least 1".into());

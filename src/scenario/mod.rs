@@ -43,7 +43,14 @@ pub struct Scenario {
     pub phases: Vec<Phase>,
     /// The `[load]` table: defaults of `orgsim load` (arrival stages, thresholds, ...).
     pub load: LoadSettings,
+    /// The `[operations]` table: support desk and onboarding staff (`orgsim ops`, `staff`).
+    /// Its staff's monthly cost is added to `costs` as two lines.
+    pub operations: Option<crate::config::operations::OperationsConfig>,
 }
+
+/// The cost lines `[operations]` adds: its support staff and onboarding engineers.
+pub const OPERATIONS_SUPPORT_LINE: &str = "Support staff ([operations])";
+pub const OPERATIONS_ONBOARDING_LINE: &str = "Onboarding engineers ([operations])";
 
 impl Scenario {
     /// The scenario with exactly `n` customers: its first `n`, or, when it has fewer, its customers
@@ -221,5 +228,5 @@ pub struct ScenarioError {
 mod parse;
 mod tiers;
 pub use crate::config::units::parse_duration_ms;
-pub use parse::{parse, read};
+pub use parse::{parse, read, MAX_GENERATED};
 pub use tiers::builtin_tiers;

@@ -3,8 +3,8 @@
 
 use serde::Deserialize;
 
-use crate::ops::calendar::{Calendar, DAY_MS, HOUR_MS, MINUTE_MS};
-use crate::ops::config::{
+use crate::config::calendar::{Calendar, DAY_MS, HOUR_MS, MINUTE_MS};
+use crate::config::operations::{
     build, HandleTime, OperationsConfig, OpsConfigError, RawOperations, TicketRates,
 };
 

@@ -1,9 +1,9 @@
 //! The whole `ops` and `staff` computations: JSON keys, determinism, the staffing search's
 //! answers and limits, the claims on the defaults, and the deployment durations.
 
-use crate::ops::calendar::{Calendar, DAY_MS, HOUR_MS, MINUTE_MS};
+use crate::config::calendar::{Calendar, DAY_MS, HOUR_MS, MINUTE_MS};
+use crate::config::operations::{HandleTime, OperationsConfig, TicketRates};
 use crate::ops::claims::{self, ClaimsDeploy, Verdict};
-use crate::ops::config::{HandleTime, OperationsConfig, TicketRates};
 use crate::ops::desk::{self, Demand, QueueTrace, Scratch, ServeParams};
 use crate::ops::staff::{self, StaffInput, StaffOptions};
 use crate::ops::{charts, onboarding, report, OpsCustomer, OpsInput};

@@ -7,8 +7,8 @@
 //! theory (c − 1 servers). With business hours and ample staff, the response time must follow
 //! the wait until the next opening, computed directly from the schedule.
 
-use crate::ops::calendar::{Calendar, HOUR_MS};
-use crate::ops::config::{HandleTime, TicketRates, MONTH_MS};
+use crate::config::calendar::{Calendar, HOUR_MS};
+use crate::config::operations::{HandleTime, TicketRates, MONTH_MS};
 use crate::ops::desk::{self, Demand, DeskStats, Scratch, ServeParams};
 use crate::sim::queueing::{erlang_c, p_wait_longer};
 use crate::stats::{mean_ci, MeanCi};

@@ -25,7 +25,10 @@ use std::path::Path;
 
 use toml::de::DeTable;
 
-use super::{CostLine, DeployConfig, Scenario, ScenarioError};
+use super::{
+    CostLine, DeployConfig, Scenario, ScenarioError, OPERATIONS_ONBOARDING_LINE,
+    OPERATIONS_SUPPORT_LINE,
+};
 use raw::RawScenario;
 use span::{
     format_path, key, line_col, locate, path_at, split_path, table_with_span, tidy_message, Seg,
@@ -205,6 +208,38 @@ impl Ctx<'_> {
         let expect = self.expect(raw.expect.as_ref())?;
         let phases = self.phases(&raw.phases)?;
         let load = self.load_settings(raw.load.as_ref())?;
+        let operations = match &raw.operations {
+            None => None,
+            Some(o) => {
+                let tier_keys: Vec<&str> = tiers.keys().map(String::as_str).collect();
+                let cfg = crate::config::operations::build(o, &tier_keys)
+                    .map_err(|e| self.err_at(e.span.clone(), Some(e.field()), e.message))?;
+                Some(cfg)
+            }
+        };
+        // The people `[operations]` staffs are monthly costs too: they flow into the
+        // financials (only for scenarios that have the table).
+        if let Some(o) = &operations {
+            for (name, people, each) in [
+                (
+                    OPERATIONS_SUPPORT_LINE,
+                    o.support.staff,
+                    o.support.monthly_cost_per_person_cents,
+                ),
+                (
+                    OPERATIONS_ONBOARDING_LINE,
+                    o.onboarding.engineers,
+                    o.onboarding.monthly_cost_per_person_cents,
+                ),
+            ] {
+                costs.push(CostLine {
+                    name: name.into(),
+                    kind: crate::scenario::CostKind::Fixed {
+                        monthly_cents: (people as i64).saturating_mul(each),
+                    },
+                });
+            }
+        }
 
         if customers.is_empty() {
             let msg = "the scenario has no customers: list some under [[customers]] or \
@@ -230,6 +265,7 @@ impl Ctx<'_> {
             expect,
             phases,
             load,
+            operations,
         })
     }
 }

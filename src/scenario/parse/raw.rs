@@ -37,6 +37,8 @@ pub(super) struct RawScenario {
     pub(super) phases: Vec<Spanned<RawPhase>>,
     #[serde(default)]
     pub(super) load: Option<RawLoad>,
+    #[serde(default)]
+    pub(super) operations: Option<crate::config::operations::RawOperations>,
 }
 
 #[derive(Deserialize)]

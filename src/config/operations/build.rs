@@ -10,7 +10,7 @@ use super::raw::{
     RawSupport,
 };
 use super::*;
-use crate::ops::calendar::{self, Calendar, DAY_MS, HOUR_MS, MINUTE_MS};
+use crate::config::calendar::{self, Calendar, DAY_MS, HOUR_MS, MINUTE_MS};
 
 struct Path<'a>(&'a [&'a str]);
 

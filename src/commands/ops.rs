@@ -1,0 +1,130 @@
+//! `orgsim ops`: the people side of onboarding — the support desk and onboarding staff.
+
+use std::path::PathBuf;
+
+use super::output::OutputOpts;
+use crate::config::operations::{OperationsConfig, MAX_PEOPLE};
+use crate::engine::Deployer;
+use crate::error::{Error, Result, Verdict};
+use crate::ops::{self, claims::ClaimsDeploy, onboarding, OpsInput};
+use crate::scenario::Scenario;
+use crate::seed::Stream;
+
+/// Support desk and onboarding staff: SLA attainment, waits, lead times, the seed's claims.
+///
+/// Simulates the scenario's `[operations]` (its documented defaults when it has none) over its
+/// horizon: tickets from every customer served by the support staff in open hours, customers
+/// onboarded by the engineers around the simulated deployment. Customers sign along the
+/// scenario's `[load]` schedule when it has one, else all at once. Exits 1 when a seed claim
+/// fails. With --out DIR it also writes ops.json and ops.md.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The scenario file (TOML), optionally with an `[operations]` table.
+    pub scenario: PathBuf,
+    /// Exactly this many customers (the scenario's first N, or extended with its tier mix).
+    #[arg(long, value_name = "N")]
+    pub customers: Option<usize>,
+    /// Support staff, instead of `[operations.support] staff`.
+    #[arg(long, value_name = "K")]
+    pub support_staff: Option<u32>,
+    /// Onboarding engineers, instead of `[operations.onboarding] engineers`.
+    #[arg(long, value_name = "K")]
+    pub onboarding_staff: Option<u32>,
+    /// Replications of the support horizon.
+    #[arg(long, default_value_t = 10)]
+    pub replications: u32,
+    /// Seed (default: the scenario's `seed`).
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Deployer profile of the deployments (see `orgsim run --help`).
+    #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
+    pub deployer: Option<Deployer>,
+    #[command(flatten)]
+    pub output: OutputOpts,
+}
+
+/// The scenario's `[operations]`, or the documented defaults (said on stderr).
+pub(super) fn operations_of(sc: &Scenario) -> OperationsConfig {
+    sc.operations.clone().unwrap_or_else(|| {
+        eprintln!(
+            "note: {} has no [operations] table: the documented defaults are used (docs/ops.md)",
+            sc.source.display()
+        );
+        OperationsConfig::default()
+    })
+}
+
+/// A staff count from the command line: 1 to the search's limit.
+pub(super) fn people(flag: &str, k: u32) -> Result<u32> {
+    if k == 0 || k > MAX_PEOPLE {
+        return Err(Error::flag(format!(
+            "{flag} must be between 1 and {MAX_PEOPLE}"
+        )));
+    }
+    Ok(k)
+}
+
+pub fn run(a: Args) -> Result<Verdict> {
+    let mut sc = super::read_scenario(&a.scenario, a.deployer)?;
+    if a.replications == 0 {
+        return Err(Error::flag("--replications must be at least 1"));
+    }
+    let seed = a.seed.unwrap_or(sc.seed);
+    let mut config = operations_of(&sc);
+    if let Some(k) = a.support_staff {
+        config.support.staff = people("--support-staff", k)?;
+    }
+    if let Some(k) = a.onboarding_staff {
+        config.onboarding.engineers = people("--onboarding-staff", k)?;
+    }
+    // Customers sign along the [load] schedule when there is one, else all at time 0.
+    let signed: Option<Vec<u64>> = (!sc.load.stages.is_empty()).then(|| {
+        crate::loadtest::schedule(
+            &sc.load.stages,
+            sc.load.arrivals.unwrap_or(crate::config::Arrivals::Poisson),
+            Stream::Arrivals.seed(seed),
+        )
+    });
+    let n = match (a.customers, &signed) {
+        (Some(0), _) => return Err(Error::flag("--customers must be at least 1")),
+        (Some(n), _) => n,
+        (None, Some(times)) if !times.is_empty() => times.len(),
+        (None, _) => sc.customers.len(),
+    };
+    if n > crate::scenario::MAX_GENERATED as usize {
+        return Err(Error::flag(format!(
+            "--customers: at most {} customers",
+            crate::scenario::MAX_GENERATED
+        )));
+    }
+    sc = sc.with_customers(n);
+    let customers = ops::customers_from_scenario(&sc, signed.as_deref());
+    let deploy_ms = onboarding::deployment_durations(&sc, seed);
+    let claims_deploy = ClaimsDeploy::from_scenario(&sc, seed);
+    let report = ops::run(&OpsInput {
+        config: &config,
+        customers: &customers,
+        deploy_ms: &deploy_ms,
+        claims_deploy: &claims_deploy,
+        replications: a.replications,
+        seed,
+    });
+    let json = ops::report::json(&report);
+    if let Some(dir) = &a.output.out {
+        super::write_out(
+            dir,
+            &[
+                ("ops.json", json.clone()),
+                ("ops.md", ops::report::ops_markdown(&report)),
+            ],
+        )?;
+    }
+    a.output.print(
+        &json,
+        || ops::report::ops_markdown(&report),
+        || ops::report::ops_text(&report),
+    );
+    Ok(Verdict::of(
+        report.claims.iter().all(|c| c.verdict.is_pass()),
+    ))
+}

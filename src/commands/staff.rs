@@ -1,0 +1,108 @@
+//! `orgsim staff`: the smallest staff that meets the SLAs, per customer count.
+
+use std::path::PathBuf;
+
+use super::output::OutputOpts;
+use crate::engine::Deployer;
+use crate::error::{Error, Result, Verdict};
+use crate::ops::{self, onboarding, staff};
+
+/// Staffing: the fewest support staff and onboarding engineers meeting both SLAs.
+///
+/// For each customer count: the smallest support staff whose response and resolution SLA
+/// attainment (mean over the replications) reach the target, and the fewest onboarding
+/// engineers meeting the lead-time SLA; with the monthly staff cost and margin, the same table
+/// at 0.5× and 2× the ticket rate, and attainment curves for 1..5 staff. The search stops at
+/// 1,000 people and says so. Exits 1 when some count cannot be met within that limit. With
+/// --out DIR it also writes staff.json, staff.md, attainment.svg and staff.svg.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The scenario file (TOML), optionally with an `[operations]` table.
+    pub scenario: PathBuf,
+    /// Customer counts: A..=B (or a single count).
+    #[arg(long, value_name = "A..=B")]
+    pub customers: String,
+    /// Step between customer counts (B is always included).
+    #[arg(long, default_value_t = 1)]
+    pub step: usize,
+    /// The attainment both SLAs must reach: a share (0.95) or a percentage (95%).
+    #[arg(long, value_name = "SHARE", default_value = "95%")]
+    pub sla: String,
+    /// Replications per staff count tried.
+    #[arg(long, default_value_t = 20)]
+    pub replications: u32,
+    /// Seed (default: the scenario's `seed`).
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Deployer profile of the deployments (see `orgsim run --help`).
+    #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
+    pub deployer: Option<Deployer>,
+    #[command(flatten)]
+    pub output: OutputOpts,
+}
+
+/// `95%` or `0.95` → 0.95, strictly between 0 and 1 (inclusive of 1).
+fn share(s: &str) -> Result<f64> {
+    let v = match s.trim().strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map(|p| p / 100.0),
+        None => s.trim().parse::<f64>(),
+    };
+    match v {
+        Ok(v) if v > 0.0 && v <= 1.0 => Ok(v),
+        _ => Err(Error::flag(format!(
+            "--sla: `{s}` is not a share above 0 and at most 1 (write 95% or 0.95)"
+        ))),
+    }
+}
+
+pub fn run(a: Args) -> Result<Verdict> {
+    let sc = super::read_scenario(&a.scenario, a.deployer)?;
+    let target = share(&a.sla)?;
+    let (lo, hi) = crate::sweep::parse_range(&a.customers)
+        .map_err(|e| Error::flag(format!("--customers: {e}")))?;
+    if a.step == 0 {
+        return Err(Error::flag("--step must be at least 1"));
+    }
+    if a.replications == 0 {
+        return Err(Error::flag("--replications must be at least 1"));
+    }
+    let seed = a.seed.unwrap_or(sc.seed);
+    let config = super::ops::operations_of(&sc);
+    let counts = crate::sweep::counts(lo, hi, a.step);
+    let all = sc.with_customers(hi);
+    let customers = ops::customers_from_scenario(&all, None);
+    let deploy_ms = |n: usize| onboarding::deployment_durations(&all.with_customers(n), seed);
+    let report = staff::table(&staff::StaffInput {
+        config: &config,
+        customers: &customers,
+        counts: &counts,
+        deploy_ms: &deploy_ms,
+        options: staff::StaffOptions {
+            target,
+            replications: a.replications,
+            seed,
+            ..Default::default()
+        },
+    })
+    .map_err(|e| Error::Flag(e.0))?;
+    let json = ops::report::json(&report);
+    if let Some(dir) = &a.output.out {
+        super::write_out(
+            dir,
+            &[
+                ("staff.json", json.clone()),
+                ("staff.md", ops::report::staff_markdown(&report)),
+                ("attainment.svg", ops::charts::attainment_svg(&report)),
+                ("staff.svg", ops::charts::staff_svg(&report)),
+            ],
+        )?;
+    }
+    a.output.print(
+        &json,
+        || ops::report::staff_markdown(&report),
+        || ops::report::staff_text(&report),
+    );
+    Ok(Verdict::of(report.staff.iter().all(|r| {
+        r.support_staff.is_some() && r.onboarding_staff.is_some()
+    })))
+}
