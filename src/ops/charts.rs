@@ -5,37 +5,24 @@
 use plotters::prelude::*;
 
 use super::report::StaffReport;
+use crate::report::charts::style::{self, err, error_svg, legend_line, series_labels, FONT};
 
-const FONT: &str = "sans-serif";
-const C_GRID: RGBColor = RGBColor(0x99, 0x99, 0x99);
-const C_TARGET: RGBColor = RGBColor(0xd6, 0x27, 0x28);
-const C_SUPPORT: RGBColor = RGBColor(0x08, 0x51, 0x9c);
-const C_ONBOARD: RGBColor = RGBColor(0x31, 0xa3, 0x54);
-const C_COST: RGBColor = RGBColor(0xfd, 0x8d, 0x3c);
+const C_GRID: RGBColor = style::GREY;
+const C_TARGET: RGBColor = style::RED;
+const C_SUPPORT: RGBColor = style::BLUE_DARK;
+const C_ONBOARD: RGBColor = style::GREEN_MID;
+const C_COST: RGBColor = style::ORANGE;
+/// One colour per staff count's curve.
 const PALETTE: [RGBColor; 8] = [
-    RGBColor(0x08, 0x51, 0x9c),
-    RGBColor(0x31, 0x82, 0xbd),
-    RGBColor(0x6b, 0xae, 0xd6),
-    RGBColor(0x31, 0xa3, 0x54),
-    RGBColor(0x74, 0xc4, 0x76),
-    RGBColor(0xfd, 0x8d, 0x3c),
-    RGBColor(0xe6, 0x55, 0x0d),
-    RGBColor(0x75, 0x6b, 0xb1),
+    style::BLUE_DARK,
+    style::BLUE,
+    style::BLUE_MID,
+    style::GREEN_MID,
+    style::GREEN_LIGHT,
+    style::ORANGE,
+    style::ORANGE_DARK,
+    style::PURPLE_MID,
 ];
-
-fn err<E: std::fmt::Debug>(e: E) -> String {
-    format!("chart drawing failed: {e:?}")
-}
-
-fn error_svg(msg: &str) -> String {
-    let esc = msg
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"600\" height=\"40\"><text x=\"10\" y=\"25\">{esc}</text></svg>\n"
-    )
-}
 
 fn x_range(r: &StaffReport) -> std::ops::Range<f64> {
     let lo = r.staff.first().map(|c| c.customers as f64).unwrap_or(0.0);
@@ -50,7 +37,7 @@ pub fn attainment_svg(r: &StaffReport) -> String {
     draw_attainment(r).unwrap_or_else(|e| error_svg(&e))
 }
 
-fn draw_attainment(r: &StaffReport) -> Result<String, String> {
+fn draw_attainment(r: &StaffReport) -> Result<String, style::ChartError> {
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (1000, 560)).into_drawing_area();
@@ -87,7 +74,7 @@ fn draw_attainment(r: &StaffReport) -> Result<String, String> {
             ))
             .map_err(err)?
             .label(format!("target {target:.0}%"))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_TARGET));
+            .legend(legend_line(C_TARGET, 1));
         for (i, curve) in r.curves.iter().enumerate() {
             let color = PALETTE[i % PALETTE.len()];
             let pts: Vec<(f64, f64)> = curve
@@ -124,14 +111,7 @@ fn draw_attainment(r: &StaffReport) -> Result<String, String> {
                     .map_err(err)?;
             }
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(C_GRID)
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(err)?;
+        series_labels(&mut chart, SeriesLabelPosition::LowerLeft, C_GRID)?;
         root.present().map_err(err)?;
     }
     buf.push('\n');
@@ -144,7 +124,7 @@ pub fn staff_svg(r: &StaffReport) -> String {
     draw_staff(r).unwrap_or_else(|e| error_svg(&e))
 }
 
-fn draw_staff(r: &StaffReport) -> Result<String, String> {
+fn draw_staff(r: &StaffReport) -> Result<String, style::ChartError> {
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (1000, 560)).into_drawing_area();
@@ -209,7 +189,7 @@ fn draw_staff(r: &StaffReport) -> Result<String, String> {
             .draw_secondary_series(LineSeries::new(cost, C_COST.stroke_width(2)))
             .map_err(err)?
             .label("monthly staff cost (right axis)")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], C_COST.stroke_width(2)));
+            .legend(legend_line(C_COST, 2));
         for (pts, color, name) in [
             (support, C_SUPPORT, "support staff"),
             (onboard, C_ONBOARD, "onboarding engineers"),
@@ -230,14 +210,7 @@ fn draw_staff(r: &StaffReport) -> Result<String, String> {
                     .map_err(err)?;
             }
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(C_GRID)
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(err)?;
+        series_labels(&mut chart, SeriesLabelPosition::UpperLeft, C_GRID)?;
         root.present().map_err(err)?;
     }
     buf.push('\n');
