@@ -55,7 +55,17 @@ fn sweep_1_to_100(c: &mut Criterion) {
     let mut g = c.benchmark_group("sweep");
     g.sample_size(10);
     g.bench_function("1..=100 customers x 10 replications, all cores", |b| {
-        b.iter(|| black_box(sweep::run_sweep(&sc, &counts, 10, 2, &|| {}, &never)))
+        b.iter(|| {
+            black_box(sweep::run_sweep(
+                &sc,
+                &counts,
+                10,
+                2,
+                &|| {},
+                &never,
+                &mut |_| {},
+            ))
+        })
     });
     g.finish();
 }

@@ -145,11 +145,20 @@ pub fn evaluate_phase(
     }
     let (lo, hi) = phase.customers;
     let counts = if lo == hi { vec![lo] } else { vec![lo, hi] };
-    let rows = sweep::run_sweep(&s, &counts, replications, threads, &|| {}, cancel);
-    if rows.iter().any(Option::is_none) {
+    let mut rows = Vec::new();
+    let run = sweep::run_sweep(
+        &s,
+        &counts,
+        replications,
+        threads,
+        &|| {},
+        cancel,
+        &mut |r| rows.push(r.clone()),
+    );
+    if !run.complete {
         return None;
     }
-    let sums = sweep::summaries(&counts, &rows);
+    let sums = run.counts;
     let low = sums.first()?.clone();
     let high = sums.last()?.clone();
     let ous = (ous_of(&s, lo), ous_of(&s, hi));
@@ -169,7 +178,7 @@ pub fn evaluate_phase(
     let all = |ok: bool| if ok { 1.0 } else { 0.0 };
     // The share of replications at customer count `n` for which `ok` holds.
     let share_at = |n: usize, ok: &dyn Fn(&sweep::RepRow) -> bool| {
-        let mine: Vec<_> = rows.iter().flatten().filter(|r| r.customers == n).collect();
+        let mine: Vec<_> = rows.iter().filter(|r| r.customers == n).collect();
         if mine.is_empty() {
             0.0
         } else {

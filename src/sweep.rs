@@ -2,22 +2,30 @@
 //!
 //! Replication `k` of customer count `n` runs with the seed `derive_seed(seed, [n, k])`, so any
 //! one of them can be re-run alone (`orgsim run SCENARIO --customers n --replication k`) and
-//! reproduces exactly. Results are stored by job index, so the output does not depend on the
-//! number of threads or on which thread ran what.
+//! reproduces exactly. Rows come out in job order (count by count, replication by
+//! replication), so the output does not depend on the number of threads or on which thread
+//! ran what.
 //!
-//! Architecture invariant: [`run_one`] and [`summarize`] are pure; [`run_sweep`] only adds
-//! threads, a progress callback and a cancellation flag.
+//! A sweep runs in bounded memory: jobs are generated lazily, one count's plan is built once
+//! for all its replications, a replication keeps its trace only until its row is taken, and
+//! the per-count summaries hold one count's columns at a time.
+//!
+//! Architecture invariant: [`run_one`], [`metrics`] and [`summarize`] are pure; [`run_sweep`]
+//! only adds threads, a progress callback, a row sink and a cancellation flag.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::time::Duration;
 
 use crate::config::Invalid;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::conflict_kind;
-use crate::engine::trace::Outcome;
+use crate::engine::trace::{Outcome, Trace};
 use crate::finance;
-use crate::plan::ResourceKind;
+use crate::plan::{Plan, ResourceKind};
 use crate::scenario::Scenario;
 use crate::sim;
 use crate::stats::{self, MeanP95, Percentiles};
@@ -50,15 +58,16 @@ pub struct RepRow {
 /// Runs replication `k` of `n` customers of `sc`.
 pub fn run_one(sc: &Scenario, n: usize, k: u32) -> RepRow {
     let sized = sc.with_customers(n);
+    let plan = Arc::new(crate::plan::build(&sized));
     let seed = replication_seed(sc.seed, n, k);
-    let out = sim::run(&sized, seed);
-    metrics(&sized, &out, n, k)
+    let never = AtomicBool::new(false);
+    let (trace, _) = sim::replicate(&sized, plan.clone(), seed, &never).expect("not cancelled");
+    metrics(&sized, &plan, &trace, seed, n, k)
 }
 
 /// The figures of one finished run (the same counts the full report gives).
-pub fn metrics(sc: &Scenario, out: &sim::RunOutput, n: usize, k: u32) -> RepRow {
-    let t = &out.trace;
-    let mut conflicts = out.plan.findings.len() as u64;
+pub fn metrics(sc: &Scenario, plan: &Plan, t: &Trace, seed: u64, n: usize, k: u32) -> RepRow {
+    let mut conflicts = plan.findings.len() as u64;
     let mut unresolved = conflicts;
     let (mut retries, mut throttled) = (0, 0);
     for c in &t.calls {
@@ -81,7 +90,7 @@ pub fn metrics(sc: &Scenario, out: &sim::RunOutput, n: usize, k: u32) -> RepRow 
     }
     let mut onboarded = vec![false; sc.customers.len()];
     let (mut failed, mut accounts) = (0, 0);
-    for (r, rec) in out.plan.resources.iter().zip(&t.resources) {
+    for (r, rec) in plan.resources.iter().zip(&t.resources) {
         if let Some(reason) = rec.failure_reason {
             if conflict_kind(reason.as_str()).is_some() {
                 conflicts += 1;
@@ -108,7 +117,7 @@ pub fn metrics(sc: &Scenario, out: &sim::RunOutput, n: usize, k: u32) -> RepRow 
     RepRow {
         customers: n,
         replication: k,
-        seed: out.seed,
+        seed,
         makespan_ms: end,
         apply_ms: end.saturating_sub(t.first_call_ms),
         calls: t.calls.len() as u64,
@@ -124,9 +133,53 @@ pub fn metrics(sc: &Scenario, out: &sim::RunOutput, n: usize, k: u32) -> RepRow 
     }
 }
 
-/// Runs every (count, replication) job on `threads` threads. `progress` is called after each
-/// job; when `cancel` becomes true, workers stop taking jobs and the rows done so far are returned
-/// (the others are `None`). Jobs go count by count, so a cancelled sweep has whole early counts.
+/// What a sweep did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepRun {
+    /// The summary of each customer count with replications done, in count order.
+    pub counts: Vec<CountSummary>,
+    /// Replications done: always the first `done` jobs, in job order.
+    pub done: u64,
+    /// Every job done (not cancelled).
+    pub complete: bool,
+}
+
+/// How many finished rows may wait for an earlier, slower job before workers pause: the bound
+/// on the reorder buffer (a few hundred bytes a row).
+const REORDER_WINDOW: u64 = 4096;
+
+/// One customer count, ready to replicate: its scenario and its plan, built once and shared by
+/// the replications (and threads) of that count.
+struct Prepared {
+    sized: Scenario,
+    plan: Arc<Plan>,
+}
+
+/// The state the workers share.
+struct Shared<'a> {
+    /// The next job to hand out.
+    next: u64,
+    /// Jobs emitted so far (all of `0..emitted`).
+    emitted: u64,
+    /// Finished jobs waiting for an earlier one, by job index.
+    pending: BTreeMap<u64, RepRow>,
+    /// Counts being replicated, by count index (dropped once all their rows are emitted).
+    prepared: BTreeMap<usize, Arc<OnceLock<Prepared>>>,
+    acc: Option<CountAcc>,
+    counts: Vec<CountSummary>,
+    on_row: &'a mut (dyn FnMut(&RepRow) + Send),
+}
+
+/// Runs every (count, replication) job on `threads` threads, in bounded memory.
+///
+/// Jobs are generated lazily, count by count; each count's scenario and plan are built once,
+/// when its first job starts, and dropped when its last row is out. Finished rows go to
+/// `on_row` in job order (the same order whatever the threads), and into the per-count
+/// summaries, which keep one count's columns at a time (56 bytes a replication). `progress`
+/// is called after each job.
+///
+/// When `cancel` becomes true, workers stop within a moment (a replication in progress stops
+/// too) and the sweep returns what was emitted: the first jobs in job order.
 pub fn run_sweep(
     sc: &Scenario,
     counts: &[usize],
@@ -134,39 +187,184 @@ pub fn run_sweep(
     threads: usize,
     progress: &(dyn Fn() + Sync),
     cancel: &AtomicBool,
-) -> Vec<Option<RepRow>> {
-    let jobs: Vec<(usize, u32)> = counts
-        .iter()
-        .flat_map(|&n| (0..replications).map(move |k| (n, k)))
-        .collect();
-    let sized: Vec<Scenario> = counts.iter().map(|&n| sc.with_customers(n)).collect();
-    let results: Mutex<Vec<Option<RepRow>>> = Mutex::new(vec![None; jobs.len()]);
-    let next = AtomicUsize::new(0);
-    let threads = threads.clamp(1, jobs.len().max(1));
+    on_row: &mut (dyn FnMut(&RepRow) + Send),
+) -> SweepRun {
+    let reps = u64::from(replications);
+    let total = counts.len() as u64 * reps;
+    let shared = Mutex::new(Shared {
+        next: 0,
+        emitted: 0,
+        pending: BTreeMap::new(),
+        prepared: BTreeMap::new(),
+        acc: None,
+        counts: Vec::new(),
+        on_row,
+    });
+    let moved = Condvar::new();
+    let threads = threads.clamp(1, total.clamp(1, 1024) as usize);
+    let lock = || shared.lock().unwrap_or_else(|e| e.into_inner());
     std::thread::scope(|s| {
         for _ in 0..threads {
-            s.spawn(|| {
-                let mut local = Vec::new();
-                loop {
-                    if cancel.load(Ordering::Relaxed) {
-                        break;
+            s.spawn(|| loop {
+                // Take the next job, waiting while the reorder buffer is full.
+                let (j, prep) = {
+                    let mut st = lock();
+                    loop {
+                        if cancel.load(Ordering::Relaxed) || st.next >= total {
+                            return;
+                        }
+                        if st.next < st.emitted + REORDER_WINDOW {
+                            break;
+                        }
+                        st = moved
+                            .wait_timeout(st, Duration::from_millis(50))
+                            .unwrap_or_else(|e| e.into_inner())
+                            .0;
                     }
-                    let j = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&(n, k)) = jobs.get(j) else { break };
-                    let ci = j / replications as usize;
-                    let seed = replication_seed(sc.seed, n, k);
-                    let out = sim::run(&sized[ci], seed);
-                    local.push((j, metrics(&sized[ci], &out, n, k)));
-                    progress();
-                }
-                let mut r = results.lock().unwrap_or_else(|e| e.into_inner());
-                for (j, row) in local {
-                    r[j] = Some(row);
-                }
+                    let j = st.next;
+                    st.next += 1;
+                    let ci = (j / reps) as usize;
+                    (j, Arc::clone(st.prepared.entry(ci).or_default()))
+                };
+                let ci = (j / reps) as usize;
+                let (n, k) = (counts[ci], (j % reps) as u32);
+                let p = prep.get_or_init(|| {
+                    let sized = sc.with_customers(n);
+                    let plan = Arc::new(crate::plan::build(&sized));
+                    Prepared { sized, plan }
+                });
+                let seed = replication_seed(sc.seed, n, k);
+                let Some((trace, _)) = sim::replicate(&p.sized, Arc::clone(&p.plan), seed, cancel)
+                else {
+                    return; // cancelled mid-run
+                };
+                let row = metrics(&p.sized, &p.plan, &trace, seed, n, k);
+                drop(trace);
+                progress();
+                let mut st = lock();
+                st.pending.insert(j, row);
+                st.emit(reps);
+                moved.notify_all();
             });
         }
     });
-    results.into_inner().unwrap_or_else(|e| e.into_inner())
+    let mut st = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(acc) = st.acc.take() {
+        st.counts.push(acc.summary());
+    }
+    SweepRun {
+        counts: st.counts,
+        done: st.emitted,
+        complete: st.emitted == total,
+    }
+}
+
+impl Shared<'_> {
+    /// Emits the finished rows that are next in job order.
+    fn emit(&mut self, reps: u64) {
+        while let Some(row) = self.pending.remove(&self.emitted) {
+            let ci = (self.emitted / reps) as usize;
+            if self.acc.as_ref().is_some_and(|a| a.index != ci) {
+                let done = self.acc.take().expect("checked");
+                self.counts.push(done.summary());
+            }
+            (self.on_row)(&row);
+            self.acc
+                .get_or_insert_with(|| CountAcc::new(ci, row.customers))
+                .push(&row);
+            self.emitted += 1;
+            if self.emitted.is_multiple_of(reps) {
+                self.prepared.remove(&ci);
+            }
+        }
+    }
+}
+
+/// The figures of one customer count, gathered row by row in job order: the columns whose
+/// percentiles are reported, and running sums for the means.
+struct CountAcc {
+    index: usize,
+    customers: usize,
+    makespan_ms: Vec<u64>,
+    calls: Vec<u64>,
+    retries: Vec<u64>,
+    throttled: Vec<u64>,
+    conflicts: Vec<u64>,
+    unresolved: Vec<u64>,
+    accounts: Vec<u64>,
+    failed: usize,
+    apm: f64,
+    revenue: f64,
+    costs: f64,
+    margin: f64,
+}
+
+impl CountAcc {
+    fn new(index: usize, customers: usize) -> CountAcc {
+        CountAcc {
+            index,
+            customers,
+            makespan_ms: Vec::new(),
+            calls: Vec::new(),
+            retries: Vec::new(),
+            throttled: Vec::new(),
+            conflicts: Vec::new(),
+            unresolved: Vec::new(),
+            accounts: Vec::new(),
+            failed: 0,
+            // Sums start where `Iterator::sum` for f64 starts, so the figures match it bit
+            // for bit.
+            apm: -0.0,
+            revenue: -0.0,
+            costs: -0.0,
+            margin: -0.0,
+        }
+    }
+
+    fn push(&mut self, r: &RepRow) {
+        self.makespan_ms.push(r.makespan_ms);
+        self.calls.push(r.calls);
+        self.retries.push(r.retries);
+        self.throttled.push(r.throttled);
+        self.conflicts.push(r.conflicts);
+        self.unresolved.push(r.unresolved_conflicts);
+        self.accounts.push(r.accounts_created);
+        if r.failed_resources > 0 {
+            self.failed += 1;
+        }
+        self.apm += if r.apply_ms > 0 {
+            r.accounts_created as f64 * 60_000.0 / r.apply_ms as f64
+        } else {
+            0.0
+        };
+        self.revenue += r.revenue_cents as f64;
+        self.costs += r.costs_cents as f64;
+        self.margin += r.margin;
+    }
+
+    fn summary(&self) -> CountSummary {
+        let n = self.customers;
+        let rows = self.makespan_ms.len();
+        let reps = rows.max(1) as f64;
+        let conflicts = stats::mean_p95(&self.conflicts);
+        CountSummary {
+            customers: n,
+            replications: rows,
+            makespan_s: stats::percentiles_ms(&self.makespan_ms),
+            calls: stats::mean_p95(&self.calls),
+            retries: stats::mean_p95(&self.retries),
+            throttled: stats::mean_p95(&self.throttled),
+            unresolved_conflicts: stats::mean_p95(&self.unresolved),
+            conflict_rate: stats::round3(conflicts.mean / n.max(1) as f64),
+            conflicts,
+            failure_probability: stats::round3(self.failed as f64 / reps),
+            accounts_per_minute: stats::round3(self.apm / reps),
+            accounts_created: stats::mean_p95(&self.accounts),
+            revenue: stats::round3(self.revenue / reps / 100.0),
+            costs: stats::round3(self.costs / reps / 100.0),
+            margin: stats::round3(self.margin / reps),
+        }
+    }
 }
 
 /// The distribution at one customer count.
@@ -193,43 +391,13 @@ pub struct CountSummary {
     pub margin: f64,
 }
 
-/// Summarizes the rows of one customer count.
+/// Summarizes the rows of one customer count (the same figures [`run_sweep`] gives).
 pub fn summarize(n: usize, rows: &[&RepRow]) -> CountSummary {
-    let col = |f: &dyn Fn(&RepRow) -> u64| rows.iter().map(|r| f(r)).collect::<Vec<u64>>();
-    let reps = rows.len().max(1) as f64;
-    let conflicts = stats::mean_p95(&col(&|r| r.conflicts));
-    let apm: f64 = rows
-        .iter()
-        .map(|r| {
-            if r.apply_ms > 0 {
-                r.accounts_created as f64 * 60_000.0 / r.apply_ms as f64
-            } else {
-                0.0
-            }
-        })
-        .sum::<f64>()
-        / reps;
-    CountSummary {
-        customers: n,
-        replications: rows.len(),
-        makespan_s: stats::percentiles_ms(&col(&|r| r.makespan_ms)),
-        calls: stats::mean_p95(&col(&|r| r.calls)),
-        retries: stats::mean_p95(&col(&|r| r.retries)),
-        throttled: stats::mean_p95(&col(&|r| r.throttled)),
-        unresolved_conflicts: stats::mean_p95(&col(&|r| r.unresolved_conflicts)),
-        conflict_rate: stats::round3(conflicts.mean / n.max(1) as f64),
-        conflicts,
-        failure_probability: stats::round3(
-            rows.iter().filter(|r| r.failed_resources > 0).count() as f64 / reps,
-        ),
-        accounts_per_minute: stats::round3(apm),
-        accounts_created: stats::mean_p95(&col(&|r| r.accounts_created)),
-        revenue: stats::round3(
-            rows.iter().map(|r| r.revenue_cents as f64).sum::<f64>() / reps / 100.0,
-        ),
-        costs: stats::round3(rows.iter().map(|r| r.costs_cents as f64).sum::<f64>() / reps / 100.0),
-        margin: stats::round3(rows.iter().map(|r| r.margin).sum::<f64>() / reps),
+    let mut acc = CountAcc::new(0, n);
+    for r in rows {
+        acc.push(r);
     }
+    acc.summary()
 }
 
 /// A whole sweep, as `orgsim sweep --json` prints it and `orgsim check` reads it.
@@ -255,44 +423,29 @@ pub struct SweepReport {
     pub counts: Vec<CountSummary>,
 }
 
-/// Summaries per count of the finished rows, in count order.
-pub fn summaries(counts: &[usize], rows: &[Option<RepRow>]) -> Vec<CountSummary> {
-    let mut by_count: std::collections::BTreeMap<usize, Vec<&RepRow>> = Default::default();
-    for r in rows.iter().flatten() {
-        by_count.entry(r.customers).or_default().push(r);
-    }
-    counts
-        .iter()
-        .filter_map(|n| by_count.get(n).map(|mine| summarize(*n, mine)))
-        .collect()
-}
+/// The header of the per-replication CSV.
+pub const CSV_HEADER: &str = "customers,replication,seed,makespan_s,apply_s,calls,retries,throttled,conflicts,unresolved_conflicts,failed_resources,accounts_created,revenue,costs,margin\n";
 
-/// The CSV of every replication.
-pub fn csv(rows: &[Option<RepRow>]) -> String {
-    let mut s = String::from(
-        "customers,replication,seed,makespan_s,apply_s,calls,retries,throttled,conflicts,unresolved_conflicts,failed_resources,accounts_created,revenue,costs,margin\n",
-    );
-    for r in rows.iter().flatten() {
-        s.push_str(&format!(
-            "{},{},{},{:.3},{:.3},{},{},{},{},{},{},{},{:.2},{:.2},{:.4}\n",
-            r.customers,
-            r.replication,
-            r.seed,
-            r.makespan_ms as f64 / 1000.0,
-            r.apply_ms as f64 / 1000.0,
-            r.calls,
-            r.retries,
-            r.throttled,
-            r.conflicts,
-            r.unresolved_conflicts,
-            r.failed_resources,
-            r.accounts_created,
-            r.revenue_cents as f64 / 100.0,
-            r.costs_cents as f64 / 100.0,
-            r.margin
-        ));
-    }
-    s
+/// One replication as a CSV line (with its newline).
+pub fn csv_row(r: &RepRow) -> String {
+    format!(
+        "{},{},{},{:.3},{:.3},{},{},{},{},{},{},{},{:.2},{:.2},{:.4}\n",
+        r.customers,
+        r.replication,
+        r.seed,
+        r.makespan_ms as f64 / 1000.0,
+        r.apply_ms as f64 / 1000.0,
+        r.calls,
+        r.retries,
+        r.throttled,
+        r.conflicts,
+        r.unresolved_conflicts,
+        r.failed_resources,
+        r.accounts_created,
+        r.revenue_cents as f64 / 100.0,
+        r.costs_cents as f64 / 100.0,
+        r.margin
+    )
 }
 
 /// Parses `A..=B` or `A` into an inclusive range.
@@ -360,21 +513,83 @@ mod tests {
         assert_eq!(emails.len(), 7);
     }
 
-    #[test]
-    fn thread_count_does_not_change_results_and_cancel_stops() {
-        let sc = scenario(6);
+    fn collect(
+        sc: &Scenario,
+        counts: &[usize],
+        reps: u32,
+        threads: usize,
+    ) -> (SweepRun, Vec<RepRow>) {
         let never = AtomicBool::new(false);
-        let a = run_sweep(&sc, &[2, 6], 4, 1, &|| {}, &never);
-        let b = run_sweep(&sc, &[2, 6], 4, 3, &|| {}, &never);
+        let mut rows = Vec::new();
+        let run = run_sweep(sc, counts, reps, threads, &|| {}, &never, &mut |r| {
+            rows.push(r.clone())
+        });
+        (run, rows)
+    }
+
+    #[test]
+    fn thread_count_does_not_change_results_and_rows_come_in_job_order() {
+        let sc = scenario(6);
+        let (a, rows_a) = collect(&sc, &[2, 6], 4, 1);
+        let (b, rows_b) = collect(&sc, &[2, 6], 4, 3);
         assert_eq!(a, b);
-        assert!(a.iter().all(Option::is_some));
+        assert_eq!(rows_a, rows_b);
+        assert!(a.complete);
+        assert_eq!(a.done, 8);
+        let order: Vec<_> = rows_a
+            .iter()
+            .map(|r| (r.customers, r.replication))
+            .collect();
         assert_eq!(
-            a[5].as_ref().unwrap(),
-            &run_one(&sc, 6, 1),
-            "replication re-run alone"
+            order,
+            vec![
+                (2, 0),
+                (2, 1),
+                (2, 2),
+                (2, 3),
+                (6, 0),
+                (6, 1),
+                (6, 2),
+                (6, 3)
+            ]
         );
+        assert_eq!(rows_a[5], run_one(&sc, 6, 1), "replication re-run alone");
+        // The streamed summaries are the ones the rows give.
+        let six: Vec<&RepRow> = rows_a.iter().filter(|r| r.customers == 6).collect();
+        assert_eq!(a.counts[1], summarize(6, &six));
+        assert_eq!(a.counts.len(), 2);
+    }
+
+    #[test]
+    fn a_cancelled_sweep_stops_and_keeps_only_a_prefix() {
+        let sc = scenario(6);
         let stop = AtomicBool::new(true);
-        let c = run_sweep(&sc, &[2, 6], 4, 2, &|| {}, &stop);
-        assert!(c.iter().all(Option::is_none));
+        let mut rows = 0;
+        let c = run_sweep(&sc, &[2, 6], 4, 2, &|| {}, &stop, &mut |_| rows += 1);
+        assert_eq!((c.done, c.complete, rows), (0, false, 0));
+        assert!(c.counts.is_empty());
+        // Cancelled after the third row: the rows out are the first ones, in order, and the
+        // partial count is summarized from them.
+        let stop = AtomicBool::new(false);
+        let mut seen = Vec::new();
+        let c = run_sweep(&sc, &[2, 6], 4, 1, &|| {}, &stop, &mut |r| {
+            seen.push((r.customers, r.replication));
+            if seen.len() == 3 {
+                stop.store(true, Ordering::Relaxed);
+            }
+        });
+        assert!(!c.complete);
+        assert_eq!(c.done, 3);
+        assert_eq!(seen, vec![(2, 0), (2, 1), (2, 2)]);
+        assert_eq!(c.counts.len(), 1);
+        assert_eq!(c.counts[0].replications, 3);
+    }
+
+    #[test]
+    fn a_replication_in_progress_stops_when_cancelled() {
+        let sc = scenario(6);
+        let plan = Arc::new(crate::plan::build(&sc));
+        assert!(sim::replicate(&sc, plan.clone(), 1, &AtomicBool::new(true)).is_none());
+        assert!(sim::replicate(&sc, plan, 1, &AtomicBool::new(false)).is_some());
     }
 }

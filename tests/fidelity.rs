@@ -25,7 +25,7 @@ fn fidelity(deployer: Deployer, n: usize) -> Scenario {
 
 /// One deployment, with what every status poll saw.
 struct Run {
-    plan: Plan,
+    plan: std::sync::Arc<Plan>,
     trace: Trace,
     /// Call id → the state a DescribeCreateAccountStatus answer carried.
     poll_states: BTreeMap<u64, CreateAccountState>,

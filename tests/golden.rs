@@ -1,5 +1,5 @@
 //! Golden outputs: the JSON that users and their CI read, byte for byte, for every shipped
-//! scenario (`run`), a small `sweep`, `load` on the simulated backend, `compare` and `phases`.
+//! scenario (`run`), a small `sweep` (its JSON, and another's per-replication CSV), `load` on the simulated backend, `compare` and `phases`.
 //!
 //! A change of output must be deliberate: regenerate the files with
 //! `ORGSIM_BLESS=1 cargo test --test golden` in a commit of its own that says why.
@@ -79,7 +79,21 @@ fn outputs_match_the_golden_files() {
             )
         })
         .collect();
-    let more: [(&str, &[&str]); 4] = [
+    let more: [(&str, &[&str]); 5] = [
+        (
+            "sweep-hundred-customers.csv",
+            &[
+                "sweep",
+                "scenarios/hundred-customers.toml",
+                "--customers",
+                "1..=100",
+                "--step",
+                "33",
+                "--replications",
+                "5",
+                "--csv",
+            ],
+        ),
         (
             "sweep-five-customers.json",
             &[

@@ -1,6 +1,8 @@
 //! `orgsim sweep`: replications over customer counts.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::output::OutputOpts;
 use crate::engine::Deployer;
@@ -76,18 +78,52 @@ pub fn run(a: Args) -> Result<Verdict> {
             b.inc(1);
         }
     };
-    let rows = sweep::run_sweep(
+    // Rows stream out as they finish, in job order: to stdout with --csv, and into a temporary
+    // sweep.csv in --out (renamed into place with the other files at the end).
+    let mut csv_file = match &a.output.out {
+        Some(dir) => Some(StagedFile::create(dir, "sweep.csv")?),
+        None => None,
+    };
+    let stdout_csv = a.csv;
+    let pipe_closed = AtomicBool::new(false);
+    let mut write_error: Option<Error> = None;
+    let mut on_row = |row: &sweep::RepRow| {
+        let line = sweep::csv_row(row);
+        if let Some(f) = csv_file.as_mut() {
+            if write_error.is_none() {
+                if let Err(e) = f.write(&line) {
+                    write_error = Some(e);
+                    super::INTERRUPTED.store(true, Ordering::SeqCst);
+                }
+            }
+        }
+        if stdout_csv && !pipe_closed.load(Ordering::Relaxed) && print_csv(&line).is_err() {
+            pipe_closed.store(true, Ordering::Relaxed);
+            super::INTERRUPTED.store(true, Ordering::SeqCst);
+        }
+    };
+    if stdout_csv && print_csv(sweep::CSV_HEADER).is_err() {
+        return Ok(Verdict::Pass); // the reader is gone: a quiet exit
+    }
+    let run = sweep::run_sweep(
         &sc,
         &counts,
         a.replications,
         super::threads(a.threads),
         &progress,
         &super::INTERRUPTED,
+        &mut on_row,
     );
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let complete = rows.iter().all(Option::is_some);
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+    if pipe_closed.load(Ordering::Relaxed) {
+        return Ok(Verdict::Pass); // the reader of --csv is gone: a quiet exit
+    }
+    let complete = run.complete;
     let rep = SweepReport {
         kind: "sweep".into(),
         scenario: sc.name.clone(),
@@ -102,29 +138,26 @@ pub fn run(a: Args) -> Result<Verdict> {
             .latency_profile
             .as_ref()
             .map(|p| p.source.clone()),
-        counts: sweep::summaries(&counts, &rows),
+        counts: run.counts,
     };
     let json = {
         let mut s = serde_json::to_string_pretty(&rep).expect("a sweep serializes");
         s.push('\n');
         s
     };
-    let csv = sweep::csv(&rows);
-    if let Some(dir) = &a.output.out {
+    if let (Some(dir), Some(csv)) = (&a.output.out, csv_file) {
         super::write_out(
             dir,
             &[
                 ("sweep.json", json.clone()),
-                ("sweep.csv", csv.clone()),
                 ("sweep.md", report::sweep::markdown(&rep)),
                 ("makespan.svg", report::sweep::makespan_svg(&rep)),
                 ("conflicts.svg", report::sweep::conflicts_svg(&rep)),
             ],
         )?;
+        csv.finish()?;
     }
-    if a.csv {
-        print!("{csv}");
-    } else {
+    if !a.csv {
         a.output.print(
             &json,
             || report::sweep::markdown(&rep),
@@ -132,7 +165,7 @@ pub fn run(a: Args) -> Result<Verdict> {
         );
     }
     if !complete {
-        let done = rows.iter().flatten().count();
+        let done = run.done;
         return Err(Error::Interrupted(format!(
             "{done} of {total} replications done; the partial results are above{}",
             if a.output.out.is_some() {
@@ -144,4 +177,62 @@ pub fn run(a: Args) -> Result<Verdict> {
     }
     // A sweep measures; it judges nothing.
     Ok(Verdict::Pass)
+}
+
+/// Writes a CSV line to stdout (an error when the reader has gone).
+fn print_csv(line: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(line.as_bytes())?;
+    out.flush()
+}
+
+/// A file written a piece at a time under a temporary name in its directory, renamed into
+/// place by [`StagedFile::finish`] and removed if dropped before: never half-written.
+struct StagedFile {
+    tmp: PathBuf,
+    path: PathBuf,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+impl StagedFile {
+    fn create(dir: &Path, name: &str) -> Result<StagedFile> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(dir, format!("cannot create the directory: {e}")))?;
+        let tmp = dir.join(format!(".{name}.orgsim-tmp"));
+        let file = std::fs::File::create(&tmp)
+            .map_err(|e| Error::io(&tmp, format!("cannot write: {e}")))?;
+        let mut staged = StagedFile {
+            tmp,
+            path: dir.join(name),
+            file: Some(std::io::BufWriter::new(file)),
+        };
+        staged.write(sweep::CSV_HEADER)?;
+        Ok(staged)
+    }
+
+    fn write(&mut self, s: &str) -> Result<()> {
+        let f = self.file.as_mut().expect("open until finished");
+        f.write_all(s.as_bytes())
+            .map_err(|e| Error::io(&self.path, format!("cannot write: {e}")))
+    }
+
+    fn finish(mut self) -> Result<()> {
+        let f = self.file.take().expect("open until finished");
+        f.into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|f| f.sync_all())
+            .and_then(|()| std::fs::rename(&self.tmp, &self.path))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&self.tmp);
+                Error::io(&self.path, format!("cannot write: {e}"))
+            })
+    }
+}
+
+impl Drop for StagedFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }

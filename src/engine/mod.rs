@@ -28,7 +28,8 @@
 pub mod trace;
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap, VecDeque};
+use std::collections::{BTreeSet, BinaryHeap, VecDeque};
+use std::sync::Arc;
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -146,7 +147,8 @@ pub struct Engine {
     cfg: DeployConfig,
     sdk_codes: BTreeSet<String>,
     provider_codes: BTreeSet<String>,
-    plan: Plan,
+    /// Shared: a sweep builds one plan per customer count for all its replications.
+    plan: Arc<Plan>,
     dependents: Vec<Vec<usize>>,
     remaining_deps: Vec<usize>,
     /// For each account resource, its tags resource (for `tags_in_create`).
@@ -158,7 +160,9 @@ pub struct Engine {
     factory_queue: VecDeque<usize>,
     in_flight: usize,
     factory_in_flight: usize,
-    calls_in_flight: BTreeMap<u64, (usize, usize)>, // call id -> (who, record index)
+    /// Calls sent and not yet answered. Call `id` is `trace.calls[id - 1]`: ids count from 1,
+    /// one per record.
+    open_calls: usize,
     timers: BinaryHeap<Reverse<(u64, u64, usize, Wake)>>,
     timer_seq: u64,
     outbox: VecDeque<Call>,
@@ -175,7 +179,8 @@ pub struct Engine {
 
 impl Engine {
     /// An engine for `plan`, with backoff jitter drawn from a generator seeded with `seed`.
-    pub fn new(plan: Plan, cfg: &DeployConfig, seed: u64) -> Engine {
+    pub fn new(plan: impl Into<Arc<Plan>>, cfg: &DeployConfig, seed: u64) -> Engine {
+        let plan = plan.into();
         let n = plan.resources.len();
         let dependents = plan.dependents();
         let remaining_deps = plan.resources.iter().map(|r| r.deps.len()).collect();
@@ -199,7 +204,7 @@ impl Engine {
             factory_queue: VecDeque::new(),
             in_flight: 0,
             factory_in_flight: 0,
-            calls_in_flight: BTreeMap::new(),
+            open_calls: 0,
             timers: BinaryHeap::new(),
             timer_seq: 0,
             outbox: VecDeque::new(),
@@ -219,6 +224,11 @@ impl Engine {
 
     pub fn plan(&self) -> &Plan {
         &self.plan
+    }
+
+    /// The plan, shared.
+    pub fn shared_plan(&self) -> Arc<Plan> {
+        Arc::clone(&self.plan)
     }
 
     /// Starts the deployment at `now_ms`: the deployer's overhead begins.
@@ -245,7 +255,7 @@ impl Engine {
     pub fn is_done(&self) -> bool {
         self.started
             && self.terminal == self.plan.resources.len()
-            && self.calls_in_flight.is_empty()
+            && self.open_calls == 0
             && (self.root_id.is_some() || self.timers.is_empty())
     }
 
@@ -308,10 +318,15 @@ impl Engine {
 
     /// Delivers the answer to call `id` at `now_ms`.
     pub fn handle_response(&mut self, now_ms: u64, id: u64, result: ApiResult) {
-        let Some((who, rec)) = self.calls_in_flight.remove(&id) else {
+        let Some(record) = id
+            .checked_sub(1)
+            .and_then(|i| self.trace.calls.get_mut(i as usize))
+            .filter(|r| r.id == id && r.end_ms.is_none())
+        else {
             return; // unknown or duplicate delivery: ignore
         };
-        let record = &mut self.trace.calls[rec];
+        self.open_calls -= 1;
+        let who = record.resource.unwrap_or(SETUP);
         record.end_ms = Some(now_ms);
         if let Err(e) = &result {
             record.error = Some(e.code.clone());
@@ -403,12 +418,13 @@ impl Engine {
         let id = self.next_call;
         self.next_call += 1;
         let op = request.operation();
-        self.calls_in_flight
-            .insert(id, (who, self.trace.calls.len()));
-        self.trace.max_calls_in_flight = self
-            .trace
-            .max_calls_in_flight
-            .max(self.calls_in_flight.len());
+        debug_assert_eq!(
+            id,
+            self.trace.calls.len() as u64 + 1,
+            "one record per call id"
+        );
+        self.open_calls += 1;
+        self.trace.max_calls_in_flight = self.trace.max_calls_in_flight.max(self.open_calls);
         if self.trace.calls.is_empty() {
             self.trace.first_call_ms = now_ms;
         }
@@ -615,7 +631,11 @@ impl Engine {
             }
             return;
         }
-        let step = self.active[who].as_ref().map(|a| a.step.clone());
+        // Every arm below sets the next step or ends the resource, except a poll that finds
+        // the account still IN_PROGRESS, which puts its step back.
+        let step = self.active[who]
+            .as_mut()
+            .map(|a| std::mem::replace(&mut a.step, Step::Create));
         let unexpected = |r: &Response| Outcome::Failed {
             code: "InvalidResponse".into(),
             message: format!("unexpected answer {r:?}"),
@@ -760,55 +780,58 @@ impl Engine {
                     self.wait(now_ms, who, d, WaitKind::Poll);
                 }
             }
-            (Spec::Account { .. }, Some(Step::Poll { .. }), Response::CreateAccountStatus(s)) => {
-                match s.state {
-                    CreateAccountState::InProgress => {
-                        if self.state(who).deadline_hit {
-                            self.time_out(now_ms, who);
-                        } else {
-                            let st = self.state(who);
-                            st.attempt = 1;
-                            st.provider_try = 1;
-                            let d = self.cfg.poll_interval_ms();
-                            self.wait(now_ms, who, d, WaitKind::Poll);
-                        }
-                    }
-                    CreateAccountState::Succeeded => match s.account_id {
-                        Some(account_id) => {
-                            if self.cfg.read_after_create {
-                                self.next_step(now_ms, who, Step::Parent { account_id });
-                            } else {
-                                let source = self.root_id.clone().unwrap_or_default();
-                                self.next_step(
-                                    now_ms,
-                                    who,
-                                    Step::Move {
-                                        account_id,
-                                        source,
-                                        adopted: false,
-                                    },
-                                );
-                            }
-                            self.issue(now_ms, who);
-                        }
-                        None => self.finish(
-                            now_ms,
-                            who,
-                            Outcome::Failed {
-                                code: "InvalidResponse".into(),
-                                message: "SUCCEEDED without an AccountId".into(),
-                            },
-                        ),
-                    },
-                    CreateAccountState::Failed => {
-                        let reason = s.failure_reason;
-                        self.trace.resources[who].failure_reason = reason;
-                        let code = reason.map(|r| r.as_str()).unwrap_or("FAILED").to_string();
-                        let message = format!("CreateAccount {} failed: {code}", s.id);
-                        self.finish(now_ms, who, Outcome::Failed { code, message });
+            (
+                Spec::Account { .. },
+                Some(poll @ Step::Poll { .. }),
+                Response::CreateAccountStatus(s),
+            ) => match s.state {
+                CreateAccountState::InProgress => {
+                    if self.state(who).deadline_hit {
+                        self.time_out(now_ms, who);
+                    } else {
+                        let st = self.state(who);
+                        st.step = poll;
+                        st.attempt = 1;
+                        st.provider_try = 1;
+                        let d = self.cfg.poll_interval_ms();
+                        self.wait(now_ms, who, d, WaitKind::Poll);
                     }
                 }
-            }
+                CreateAccountState::Succeeded => match s.account_id {
+                    Some(account_id) => {
+                        if self.cfg.read_after_create {
+                            self.next_step(now_ms, who, Step::Parent { account_id });
+                        } else {
+                            let source = self.root_id.clone().unwrap_or_default();
+                            self.next_step(
+                                now_ms,
+                                who,
+                                Step::Move {
+                                    account_id,
+                                    source,
+                                    adopted: false,
+                                },
+                            );
+                        }
+                        self.issue(now_ms, who);
+                    }
+                    None => self.finish(
+                        now_ms,
+                        who,
+                        Outcome::Failed {
+                            code: "InvalidResponse".into(),
+                            message: "SUCCEEDED without an AccountId".into(),
+                        },
+                    ),
+                },
+                CreateAccountState::Failed => {
+                    let reason = s.failure_reason;
+                    self.trace.resources[who].failure_reason = reason;
+                    let code = reason.map(|r| r.as_str()).unwrap_or("FAILED").to_string();
+                    let message = format!("CreateAccount {} failed: {code}", s.id);
+                    self.finish(now_ms, who, Outcome::Failed { code, message });
+                }
+            },
             (
                 Spec::Account { .. },
                 Some(Step::Move {

@@ -8,6 +8,9 @@
 pub mod queue;
 pub mod queueing;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use rand::rngs::SmallRng;
 use rand::SeedableRng;
 
@@ -24,7 +27,7 @@ pub use queue::EventQueue;
 #[derive(Debug, Clone)]
 pub struct RunOutput {
     pub seed: u64,
-    pub plan: Plan,
+    pub plan: Arc<Plan>,
     pub trace: Trace,
     /// The organization when the deployment ended.
     pub snapshot: OrgSnapshot,
@@ -80,7 +83,11 @@ pub struct Driver<S> {
     pub service: S,
     engines: Vec<Engine>,
     active: Vec<usize>,
-    queue: EventQueue<(usize, u64, ApiResult)>,
+    /// Answers in flight: (engine, call id, slot in `answers`). The answers themselves wait in
+    /// a slab, so the heap moves 24-byte entries rather than whole responses.
+    queue: EventQueue<(usize, u64, usize)>,
+    answers: Vec<Option<ApiResult>>,
+    free: Vec<usize>,
     now: u64,
     events: u64,
 }
@@ -92,6 +99,8 @@ impl<S: Service> Driver<S> {
             engines: Vec::new(),
             active: Vec::new(),
             queue: EventQueue::with_capacity(64),
+            answers: Vec::new(),
+            free: Vec::new(),
             now: 0,
             events: 0,
         }
@@ -149,7 +158,17 @@ impl<S: Service> Driver<S> {
             while let Some(call) = self.engines[e].poll_call() {
                 let (latency, result) = self.service.answer(self.now, &call.request);
                 observe(self.now, &call, &result);
-                self.queue.push(self.now + latency, (e, call.id, result));
+                let slot = match self.free.pop() {
+                    Some(slot) => {
+                        self.answers[slot] = Some(result);
+                        slot
+                    }
+                    None => {
+                        self.answers.push(Some(result));
+                        self.answers.len() - 1
+                    }
+                };
+                self.queue.push(self.now + latency, (e, call.id, slot));
             }
         }
     }
@@ -173,8 +192,11 @@ impl<S: Service> Driver<S> {
         self.events += 1;
         self.now = t;
         if self.queue.peek_time() == Some(t) {
-            if let Some((_, (e, id, result))) = self.queue.pop() {
-                self.engines[e].handle_response(t, id, result);
+            if let Some((_, (e, id, slot))) = self.queue.pop() {
+                self.free.push(slot);
+                if let Some(result) = self.answers[slot].take() {
+                    self.engines[e].handle_response(t, id, result);
+                }
             }
         } else {
             for &e in &self.active {
@@ -192,6 +214,25 @@ impl<S: Service> Driver<S> {
             match self.next_time() {
                 Some(t) => self.advance(t),
                 None => return self.now,
+            }
+        }
+    }
+
+    /// [`Driver::run`], looking at `cancel` every few thousand events (well under a
+    /// millisecond apart): `None` when it was set before the run ended.
+    pub fn run_cancellable(
+        &mut self,
+        observe: &mut impl FnMut(u64, &Call, &ApiResult),
+        cancel: &AtomicBool,
+    ) -> Option<u64> {
+        loop {
+            if self.events.is_multiple_of(4096) && cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            self.send_calls(observe);
+            match self.next_time() {
+                Some(t) => self.advance(t),
+                None => return Some(self.now),
             }
         }
     }
@@ -218,13 +259,31 @@ pub fn run_to_completion(
     end
 }
 
+/// One replication as a sweep runs it: the deployment of a plan built once for many, without
+/// the organization snapshot, with its trace and the number of events. `None` when `cancel`
+/// was set before it ended.
+pub fn replicate(
+    sc: &Scenario,
+    plan: Arc<Plan>,
+    seed: u64,
+    cancel: &AtomicBool,
+) -> Option<(Trace, u64)> {
+    let mut driver = Driver::new(ModelService::new(sc, seed));
+    driver.start(Engine::new(plan, &sc.deploy, Stream::Engine.seed(seed)));
+    driver.run_cancellable(&mut |_, _, _| {}, cancel)?;
+    let events = driver.events();
+    let (_, engines) = driver.into_parts();
+    let engine = engines.into_iter().next().expect("one engine");
+    Some((engine.into_trace(), events))
+}
+
 /// Runs one deployment of `sc` in virtual time with `seed`.
 pub fn run(sc: &Scenario, seed: u64) -> RunOutput {
     run_plan(sc, plan::build(sc), seed)
 }
 
 /// Runs one deployment of an already built plan.
-pub fn run_plan(sc: &Scenario, plan: Plan, seed: u64) -> RunOutput {
+pub fn run_plan(sc: &Scenario, plan: impl Into<Arc<Plan>>, seed: u64) -> RunOutput {
     run_plan_observed(sc, plan, seed, |_, _, _| {})
 }
 
@@ -232,7 +291,7 @@ pub fn run_plan(sc: &Scenario, plan: Plan, seed: u64) -> RunOutput {
 /// answer). For tests that check what a deployer saw.
 pub fn run_plan_observed(
     sc: &Scenario,
-    plan: Plan,
+    plan: impl Into<Arc<Plan>>,
     seed: u64,
     mut observe: impl FnMut(u64, &Call, &ApiResult),
 ) -> RunOutput {
@@ -243,7 +302,7 @@ pub fn run_plan_observed(
     let (mut service, engines) = driver.into_parts();
     let snapshot = service.model.snapshot(now);
     let engine = engines.into_iter().next().expect("one engine");
-    let plan = engine.plan().clone();
+    let plan = engine.shared_plan();
     RunOutput {
         seed,
         plan,
