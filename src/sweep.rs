@@ -69,21 +69,16 @@ pub fn run_one(sc: &Scenario, n: usize, k: u32) -> RepRow {
 pub fn metrics(sc: &Scenario, plan: &Plan, t: &Trace, seed: u64, n: usize, k: u32) -> RepRow {
     let mut conflicts = plan.findings.len() as u64;
     let mut unresolved = conflicts;
-    let (mut retries, mut throttled) = (0, 0);
-    for c in &t.calls {
-        if c.is_retry() {
-            retries += 1;
+    let mut throttled = 0;
+    for (resource, e) in &t.tally.errors {
+        if *e == crate::org::types::ErrorCode::TooManyRequestsException {
+            throttled += 1;
         }
-        if let Some(e) = &c.error {
-            if *e == crate::org::types::ErrorCode::TooManyRequestsException {
-                throttled += 1;
-            }
-            if let Some(r) = c.resource {
-                if conflict_kind(&e.report_key()).is_some() {
-                    conflicts += 1;
-                    if !t.resources[r].outcome.is_success() {
-                        unresolved += 1;
-                    }
+        if let Some(r) = *resource {
+            if conflict_kind(&e.report_key()).is_some() {
+                conflicts += 1;
+                if !t.resources[r].outcome.is_success() {
+                    unresolved += 1;
                 }
             }
         }
@@ -120,8 +115,8 @@ pub fn metrics(sc: &Scenario, plan: &Plan, t: &Trace, seed: u64, n: usize, k: u3
         seed,
         makespan_ms: end,
         apply_ms: end.saturating_sub(t.first_call_ms),
-        calls: t.calls.len() as u64,
-        retries,
+        calls: t.tally.calls,
+        retries: t.tally.retries,
         throttled,
         conflicts,
         unresolved_conflicts: unresolved,
@@ -583,6 +578,36 @@ mod tests {
         assert_eq!(seen, vec![(2, 0), (2, 1), (2, 2)]);
         assert_eq!(c.counts.len(), 1);
         assert_eq!(c.counts[0].replications, 3);
+    }
+
+    #[test]
+    fn counts_only_gives_the_figures_a_full_trace_gives() {
+        let mut sc = scenario(12);
+        // Errors of every kind the figures count: throttling, conflicts, internal errors.
+        sc.service.internal_error_probability = 0.05;
+        sc.service.concurrent_modification_probability = 1.0;
+        sc.service.throttle.insert(
+            "MoveAccount".into(),
+            crate::config::service::Bucket {
+                rate: 0.5,
+                burst: 1.0,
+            },
+        );
+        let plan = Arc::new(crate::plan::build(&sc));
+        let never = AtomicBool::new(false);
+        let mut seen_errors = 0;
+        for seed in 1..=5 {
+            let full = sim::run_plan(&sc, plan.clone(), seed);
+            let (counts, _) = sim::replicate(&sc, plan.clone(), seed, &never).unwrap();
+            assert!(counts.calls.is_empty() && !full.trace.calls.is_empty());
+            assert_eq!(counts.tally, full.trace.tally);
+            assert_eq!(counts.tally.calls, full.trace.calls.len() as u64);
+            let a = metrics(&sc, &plan, &full.trace, seed, 12, 0);
+            let b = metrics(&sc, &plan, &counts, seed, 12, 0);
+            assert_eq!(a, b);
+            seen_errors += a.retries + a.conflicts + a.throttled;
+        }
+        assert!(seen_errors > 0, "the errors were exercised");
     }
 
     #[test]

@@ -43,6 +43,16 @@ use crate::org::types::{
 use crate::plan::{Plan, Spec};
 use trace::{CallRecord, Outcome, ResourceRecord, Trace, Wait, WaitKind};
 
+/// What the engine remembers of each call it sent.
+#[derive(Debug, Clone, Copy)]
+struct CallMeta {
+    /// The resource it serves, or `SETUP`.
+    who: usize,
+    op: Operation,
+    /// Not answered yet.
+    open: bool,
+}
+
 /// A call the driver must make.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {
@@ -160,9 +170,14 @@ pub struct Engine {
     factory_queue: VecDeque<usize>,
     in_flight: usize,
     factory_in_flight: usize,
-    /// Calls sent and not yet answered. Call `id` is `trace.calls[id - 1]`: ids count from 1,
-    /// one per record.
+    /// Every call sent: call `id` is `calls[id - 1]` (and `trace.calls[id - 1]` when calls are
+    /// kept): ids count from 1.
+    calls: Vec<CallMeta>,
+    /// Calls sent and not yet answered.
     open_calls: usize,
+    /// Record every call and wait in the trace (a run's reports need them); a sweep keeps only
+    /// the counts ([`Engine::counts_only`]).
+    keep_calls: bool,
     timers: BinaryHeap<Reverse<(u64, u64, usize, Wake)>>,
     timer_seq: u64,
     outbox: VecDeque<Call>,
@@ -204,7 +219,9 @@ impl Engine {
             factory_queue: VecDeque::new(),
             in_flight: 0,
             factory_in_flight: 0,
+            calls: Vec::with_capacity(n * 8),
             open_calls: 0,
+            keep_calls: true,
             timers: BinaryHeap::new(),
             timer_seq: 0,
             outbox: VecDeque::new(),
@@ -220,6 +237,13 @@ impl Engine {
             started: false,
             terminal: 0,
         }
+    }
+
+    /// Keeps only the counts of calls, retries and errors in the trace, not a record of each
+    /// call and wait: what a sweep's figures need, at a fraction of the memory.
+    pub fn counts_only(mut self) -> Engine {
+        self.keep_calls = false;
+        self
     }
 
     pub fn plan(&self) -> &Plan {
@@ -318,21 +342,31 @@ impl Engine {
 
     /// Delivers the answer to call `id` at `now_ms`.
     pub fn handle_response(&mut self, now_ms: u64, id: u64, result: ApiResult) {
-        let Some(record) = id
+        let Some(meta) = id
             .checked_sub(1)
-            .and_then(|i| self.trace.calls.get_mut(i as usize))
-            .filter(|r| r.id == id && r.end_ms.is_none())
+            .and_then(|i| self.calls.get_mut(i as usize))
+            .filter(|m| m.open)
         else {
             return; // unknown or duplicate delivery: ignore
         };
+        meta.open = false;
+        let (who, op) = (meta.who, meta.op);
         self.open_calls -= 1;
-        let who = record.resource.unwrap_or(SETUP);
-        record.end_ms = Some(now_ms);
+        self.trace.calls_end_ms = self.trace.calls_end_ms.max(now_ms);
         if let Err(e) = &result {
-            record.error = Some(e.code.clone());
-            record.message = e.message.clone();
+            self.trace
+                .tally
+                .errors
+                .push(((who != SETUP).then_some(who), e.code.clone()));
         }
-        let op = record.op;
+        if self.keep_calls {
+            let record = &mut self.trace.calls[(id - 1) as usize];
+            record.end_ms = Some(now_ms);
+            if let Err(e) = &result {
+                record.error = Some(e.code.clone());
+                record.message = e.message.clone();
+            }
+        }
         if who == SETUP {
             self.setup.in_call = false;
         } else {
@@ -366,7 +400,7 @@ impl Engine {
     }
 
     fn wait(&mut self, now_ms: u64, who: usize, delay: u64, kind: WaitKind) {
-        if who != SETUP {
+        if who != SETUP && self.keep_calls {
             self.trace.resources[who].waits.push(Wait {
                 start_ms: now_ms,
                 end_ms: now_ms + delay,
@@ -418,27 +452,34 @@ impl Engine {
         let id = self.next_call;
         self.next_call += 1;
         let op = request.operation();
-        debug_assert_eq!(
-            id,
-            self.trace.calls.len() as u64 + 1,
-            "one record per call id"
-        );
+        debug_assert_eq!(id, self.calls.len() as u64 + 1, "one entry per call id");
         self.open_calls += 1;
         self.trace.max_calls_in_flight = self.trace.max_calls_in_flight.max(self.open_calls);
-        if self.trace.calls.is_empty() {
+        if self.calls.is_empty() {
             self.trace.first_call_ms = now_ms;
         }
-        self.trace.calls.push(CallRecord {
-            id,
-            resource: (who != SETUP).then_some(who),
+        self.calls.push(CallMeta {
+            who,
             op,
-            attempt,
-            provider_try,
-            start_ms: now_ms,
-            end_ms: None,
-            error: None,
-            message: String::new(),
+            open: true,
         });
+        self.trace.tally.calls += 1;
+        if attempt > 1 || provider_try > 1 {
+            self.trace.tally.retries += 1;
+        }
+        if self.keep_calls {
+            self.trace.calls.push(CallRecord {
+                id,
+                resource: (who != SETUP).then_some(who),
+                op,
+                attempt,
+                provider_try,
+                start_ms: now_ms,
+                end_ms: None,
+                error: None,
+                message: String::new(),
+            });
+        }
         self.outbox.push_back(Call { id, request });
     }
 
@@ -762,7 +803,9 @@ impl Engine {
                 self.finish(now_ms, who, Outcome::Created { id })
             }
             (Spec::Account { .. }, Some(Step::Create), Response::CreateAccountStatus(s)) => {
-                self.trace.resources[who].create_request_id = Some(s.id.clone());
+                if self.keep_calls {
+                    self.trace.resources[who].create_request_id = Some(s.id.clone());
+                }
                 self.next_step(
                     now_ms,
                     who,

@@ -134,10 +134,25 @@ impl Default for ResourceRecord {
     }
 }
 
+/// The counts a sweep needs, kept whether or not each call is recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Tally {
+    /// Calls sent.
+    pub calls: u64,
+    /// Calls after the first of their operation step ([`CallRecord::is_retry`]).
+    pub retries: u64,
+    /// The calls that failed: (resource, error), in the order they ended.
+    pub errors: Vec<(Option<usize>, ErrorCode)>,
+}
+
 /// Everything the engine did in one deployment.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Trace {
+    /// Every call, in the order sent (empty when the engine kept counts only).
     pub calls: Vec<CallRecord>,
+    pub tally: Tally,
+    /// When the last answer arrived.
+    pub calls_end_ms: u64,
     pub resources: Vec<ResourceRecord>,
     /// When the deployer's own overhead (init/refresh/plan) ended and its first call went out.
     pub first_call_ms: u64,
@@ -158,32 +173,41 @@ impl Trace {
         self.resources
             .iter()
             .filter_map(|r| r.end_ms)
-            .chain(self.calls.iter().filter_map(|c| c.end_ms))
             .max()
             .unwrap_or(0)
+            .max(self.calls_end_ms)
     }
 
     /// The asynchronous creation time of each account the trace created: from the end of its
     /// successful CreateAccount call to the end of the DescribeCreateAccountStatus poll that saw
     /// it succeed (the resource's last successful poll), in engine ms.
     pub fn creation_times_ms(&self) -> Vec<u64> {
-        let mut out = Vec::new();
-        for (i, r) in self.resources.iter().enumerate() {
-            if !matches!(r.outcome, Outcome::Created { .. }) || r.create_request_id.is_none() {
+        // One pass over the calls: each resource's last successful CreateAccount and status
+        // poll.
+        let mut last = vec![(None, None); self.resources.len()];
+        for c in &self.calls {
+            let (Some(r), None, Some(end)) = (c.resource, &c.error, c.end_ms) else {
                 continue;
-            }
-            let ok = |op: Operation| {
-                self.calls
-                    .iter()
-                    .filter(move |c| c.resource == Some(i) && c.op == op && c.error.is_none())
-                    .filter_map(|c| c.end_ms)
             };
-            let accepted = ok(Operation::CreateAccount).max();
-            let seen = ok(Operation::DescribeCreateAccountStatus).max();
-            if let (Some(a), Some(s)) = (accepted, seen) {
-                out.push(s.saturating_sub(a));
+            let Some(slot) = last.get_mut(r) else {
+                continue;
+            };
+            match c.op {
+                Operation::CreateAccount => slot.0 = slot.0.max(Some(end)),
+                Operation::DescribeCreateAccountStatus => slot.1 = slot.1.max(Some(end)),
+                _ => {}
             }
         }
-        out
+        self.resources
+            .iter()
+            .zip(last)
+            .filter(|(r, _)| {
+                matches!(r.outcome, Outcome::Created { .. }) && r.create_request_id.is_some()
+            })
+            .filter_map(|(_, l)| match l {
+                (Some(a), Some(s)) => Some(s.saturating_sub(a)),
+                _ => None,
+            })
+            .collect()
     }
 }

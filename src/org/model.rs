@@ -188,7 +188,7 @@ impl Creation {
 }
 
 /// What an id names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Entity {
     Root,
     Ou(usize),
@@ -225,8 +225,9 @@ pub struct OrgModel {
     hints: BTreeMap<String, String>,
     hinted_ids: BTreeSet<String>,
     buckets: Vec<TokenBucket>,
-    /// Lock key → windows `[start, end)` of successful writes holding it.
-    locks: BTreeMap<String, Vec<(u64, u64)>>,
+    /// Lock key → windows `[start, end)` of successful writes holding it. An id that names
+    /// nothing holds no lock (no write on it succeeds), and ids are never reused.
+    locks: BTreeMap<LockKey, Vec<(u64, u64)>>,
     next_ou: u64,
     next_policy: u64,
     next_account: u64,
@@ -267,20 +268,35 @@ pub fn email_is_valid(email: &str) -> bool {
         && !domain.ends_with('.')
 }
 
-/// The lock keys a request takes and the ones it only checks.
-fn lock_keys(req: &Request) -> (Vec<&str>, Vec<&str>) {
+/// What a write locks: the entity it changes, or the organization's policy list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum LockKey {
+    Policies,
+    Entity(Entity),
+}
+
+/// The lock key a request takes (an id, or the policy list) and the one it only checks.
+fn lock_keys(req: &Request) -> (Option<LockOn<'_>>, Option<LockOn<'_>>) {
+    use LockOn::{Id, Policies};
     match req {
-        Request::CreateOrganizationalUnit { parent_id, .. } => (vec![parent_id.as_str()], vec![]),
-        Request::CreatePolicy { .. } => (vec!["policies"], vec![]),
+        Request::CreateOrganizationalUnit { parent_id, .. } => (Some(Id(parent_id)), None),
+        Request::CreatePolicy { .. } => (Some(Policies), None),
         Request::AttachPolicy { target_id, .. } | Request::DetachPolicy { target_id, .. } => {
-            (vec![target_id.as_str()], vec!["policies"])
+            (Some(Id(target_id)), Some(Policies))
         }
-        Request::MoveAccount { account_id, .. } => (vec![account_id.as_str()], vec![]),
+        Request::MoveAccount { account_id, .. } => (Some(Id(account_id)), None),
         Request::TagResource { resource_id, .. } | Request::UntagResource { resource_id, .. } => {
-            (vec![resource_id.as_str()], vec![])
+            (Some(Id(resource_id)), None)
         }
-        _ => (vec![], vec![]),
+        _ => (None, None),
     }
+}
+
+/// A lock key as a request names it.
+#[derive(Debug, Clone, Copy)]
+enum LockOn<'a> {
+    Policies,
+    Id(&'a str),
 }
 
 impl OrgModel {
@@ -486,17 +502,18 @@ impl OrgModel {
             return err(ErrorCode::ServiceException, MSG_INTERNAL);
         }
         let (takes, checks) = lock_keys(req);
-        let overlap = takes
-            .iter()
-            .chain(checks.iter())
+        let overlap = [takes, checks]
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.lock_key(k))
             .any(|k| self.is_locked(k, now));
         if overlap && Self::chance(self.params.concurrent_modification_probability, rng) {
             return err(ErrorCode::ConcurrentModificationException, MSG_CONCURRENT);
         }
         let result = self.apply(now, req, rng);
         if result.is_ok() && latency_ms > 0 {
-            for k in takes {
-                let windows = self.locks.entry(k.to_string()).or_default();
+            if let Some(k) = takes.and_then(|k| self.lock_key(k)) {
+                let windows = self.locks.entry(k).or_default();
                 windows.retain(|&(_, end)| end > now);
                 windows.push((now, now + latency_ms));
             }
@@ -515,9 +532,16 @@ impl OrgModel {
         }
     }
 
-    fn is_locked(&self, key: &str, now: u64) -> bool {
+    fn lock_key(&self, on: LockOn<'_>) -> Option<LockKey> {
+        match on {
+            LockOn::Policies => Some(LockKey::Policies),
+            LockOn::Id(id) => self.entity(id).map(LockKey::Entity),
+        }
+    }
+
+    fn is_locked(&self, key: LockKey, now: u64) -> bool {
         self.locks
-            .get(key)
+            .get(&key)
             .is_some_and(|ws| ws.iter().any(|&(start, end)| start <= now && now < end))
     }
 
@@ -915,8 +939,13 @@ impl OrgModel {
             self.creations[idx].state = CreateAccountState::Failed;
             return;
         }
-        let c = &self.creations[idx];
-        let (name, email, tags) = (c.name.clone(), c.email.clone(), c.tags.clone());
+        // The account takes the creation's email and tags (the status keeps only its name).
+        let c = &mut self.creations[idx];
+        let (name, email, tags) = (
+            c.name.clone(),
+            std::mem::take(&mut c.email),
+            std::mem::take(&mut c.tags),
+        );
         let id = match self.hints.get(&email.to_lowercase()) {
             Some(h) if !self.account_index.contains_key(h) => h.clone(),
             _ => self.next_free_account_id(),

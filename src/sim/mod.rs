@@ -260,7 +260,8 @@ pub fn run_to_completion(
 }
 
 /// One replication as a sweep runs it: the deployment of a plan built once for many, without
-/// the organization snapshot, with its trace and the number of events. `None` when `cancel`
+/// the organization snapshot, with its trace (counts only: [`Engine::counts_only`]) and the
+/// number of events. `None` when `cancel`
 /// was set before it ended.
 pub fn replicate(
     sc: &Scenario,
@@ -269,7 +270,7 @@ pub fn replicate(
     cancel: &AtomicBool,
 ) -> Option<(Trace, u64)> {
     let mut driver = Driver::new(ModelService::new(sc, seed));
-    driver.start(Engine::new(plan, &sc.deploy, Stream::Engine.seed(seed)));
+    driver.start(Engine::new(plan, &sc.deploy, Stream::Engine.seed(seed)).counts_only());
     driver.run_cancellable(&mut |_, _, _| {}, cancel)?;
     let events = driver.events();
     let (_, engines) = driver.into_parts();
