@@ -51,6 +51,7 @@ pub(super) fn validate(
     fin: &Financials,
 ) -> Vec<MatrixCheck> {
     let res = &plan.resources;
+    let idx = snap.index();
     let id_of = |i: usize| trace.resources[i].outcome.id().map(str::to_string);
     // OUs
     let ou_res: Vec<usize> = (0..res.len())
@@ -66,7 +67,7 @@ pub(super) fn validate(
             Some(p) => id_of(*p),
             None => Some(snap.root_id.clone()),
         };
-        match id_of(i).and_then(|id| snap.ou(&id).cloned()) {
+        match id_of(i).and_then(|id| idx.ou(&id).cloned()) {
             Some(ou) if Some(&ou.parent_id) == want_parent.as_ref() && &ou.name == name => {
                 ou_names.push(name.clone())
             }
@@ -107,7 +108,7 @@ pub(super) fn validate(
         let tier = &sc.tiers[&c.tier];
         let own_policy = format!("SecureBase-{}", tier.framework);
         let ou_id = id_of(*ou);
-        let acct = id_of(i).and_then(|id| snap.accounts.iter().find(|a| a.id == id).cloned());
+        let acct = id_of(i).and_then(|id| idx.account(&id));
         let Some(acct) = acct else {
             unrouted.push(format!("{} ({}) has no account", c.name, tier.key));
             continue;
@@ -116,7 +117,7 @@ pub(super) fn validate(
             unrouted.push(format!("{} is not in {}", c.name, tier.ou));
             isolation.push(format!("{} sits outside its tier's OU", c.name));
         }
-        let eff = snap.effective_policy_names(&acct.id);
+        let eff = idx.effective_policy_names(&acct.id);
         let foreign: Vec<&String> = eff
             .iter()
             .filter(|p| framework_policy_names.contains(*p) && **p != own_policy)
@@ -163,9 +164,9 @@ pub(super) fn validate(
         };
         let want = format!("SecureBase-{}", sc.tiers[tier].framework);
         let attached = id_of(i).is_some_and(|ou| {
-            snap.attachments
+            idx.attached_to(&ou)
                 .iter()
-                .any(|(p, t)| *t == ou && snap.policy(p).is_some_and(|p| p.name == want))
+                .any(|p| idx.policy(p).is_some_and(|p| p.name == want))
         });
         if !attached {
             policy_problems.insert(0, format!("{want} not attached to {name}"));

@@ -97,11 +97,12 @@ pub struct FinalAccount {
 }
 
 pub fn final_org(snap: &OrgSnapshot) -> FinalOrg {
+    let idx = snap.index();
     let path = |id: &str| -> String {
-        let mut names: Vec<&str> = snap
+        let mut names: Vec<&str> = idx
             .ancestry(id)
             .iter()
-            .filter_map(|i| snap.ou(i).map(|o| o.name.as_str()))
+            .filter_map(|i| idx.ou(i).map(|o| o.name.as_str()))
             .collect();
         names.reverse();
         format!("/{}", names.join("/"))
@@ -123,7 +124,7 @@ pub fn final_org(snap: &OrgSnapshot) -> FinalOrg {
     let target_name = |t: &str| -> String {
         if t == snap.root_id {
             "/".to_string()
-        } else if let Some(a) = snap.accounts.iter().find(|a| a.id == t) {
+        } else if let Some(a) = idx.account(t) {
             a.email.clone()
         } else {
             path(t)
@@ -133,7 +134,7 @@ pub fn final_org(snap: &OrgSnapshot) -> FinalOrg {
         .attachments
         .iter()
         .filter_map(|(p, t)| {
-            let pol = snap.policy(p)?;
+            let pol = idx.policy(p)?;
             (!pol.aws_managed).then(|| format!("{} -> {}", pol.name, target_name(t)))
         })
         .collect();

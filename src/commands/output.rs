@@ -33,4 +33,22 @@ impl OutputOpts {
             print!("{}", text());
         }
     }
+
+    /// [`OutputOpts::print`] for a report too big to hold twice: the JSON is written straight
+    /// to stdout by `json`, not built as a string first. A reader that went away (a closed
+    /// pipe) ends the output quietly.
+    pub fn print_streamed(
+        &self,
+        json: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+        markdown: impl FnOnce() -> String,
+        text: impl FnOnce() -> String,
+    ) {
+        if self.json {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            let _ = json(&mut w).and_then(|()| std::io::Write::flush(&mut w));
+        } else {
+            self.print("", markdown, text);
+        }
+    }
 }

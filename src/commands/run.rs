@@ -70,9 +70,15 @@ pub fn run(a: Args) -> Result<Verdict> {
     if a.live.backend != Backend::Sim {
         return run_live(&a, &sc, seed, scale);
     }
-    let out = sim::run(&sc, seed);
-    let rep = analysis::analyze(&sc, &out.plan, &out.trace, &out.snapshot, seed, "sim");
-    emit(&sc, &out.plan, &out.trace, &rep, &a)
+    let sim::RunOutput {
+        plan,
+        trace,
+        snapshot,
+        ..
+    } = sim::run(&sc, seed);
+    let rep = analysis::analyze(&sc, &plan, &trace, &snapshot, seed, "sim");
+    drop(snapshot); // the report holds what it needs of it
+    emit(&sc, &plan, &trace, &rep, &a)
 }
 
 /// Writes a run's report (`--out`, and `--json`, `--markdown` or the summary) and gives its
@@ -87,8 +93,8 @@ fn emit(
     if let Some(dir) = &a.output.out {
         super::write_out(dir, &report::out_files(sc, plan, trace, rep))?;
     }
-    a.output.print(
-        &report::json(rep),
+    a.output.print_streamed(
+        |w| report::write_json(rep, w),
         || report::markdown(rep),
         || report::text(rep, a.verbose),
     );

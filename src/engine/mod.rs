@@ -219,7 +219,7 @@ impl Engine {
             factory_queue: VecDeque::new(),
             in_flight: 0,
             factory_in_flight: 0,
-            calls: Vec::with_capacity(n * 8),
+            calls: Vec::new(),
             open_calls: 0,
             keep_calls: true,
             timers: BinaryHeap::new(),

@@ -397,6 +397,11 @@ pub struct AccountNode {
 }
 
 impl OrgSnapshot {
+    /// An index of this snapshot for many lookups (each in O(log n) rather than a scan).
+    pub fn index(&self) -> SnapshotIndex<'_> {
+        SnapshotIndex::new(self)
+    }
+
     pub fn ou(&self, id: &str) -> Option<&OuNode> {
         self.ous.iter().find(|o| o.id == id)
     }
@@ -407,39 +412,107 @@ impl OrgSnapshot {
 
     /// The ids from `target` up to the root, `target` first.
     pub fn ancestry(&self, target: &str) -> Vec<String> {
+        self.index().ancestry(target)
+    }
+
+    /// Names of the policies that apply to `target`: attached to it or to any ancestor.
+    pub fn effective_policy_names(&self, target: &str) -> Vec<String> {
+        self.index().effective_policy_names(target)
+    }
+
+    /// Depth of an OU below the root (a child of the root has depth 1).
+    pub fn ou_depth(&self, id: &str) -> usize {
+        self.ancestry(id).len().saturating_sub(1)
+    }
+}
+
+/// Lookups by id into an [`OrgSnapshot`], built once for many (the checks of a 100,000-account
+/// organization would otherwise scan it once per account).
+pub struct SnapshotIndex<'a> {
+    snap: &'a OrgSnapshot,
+    accounts: BTreeMap<&'a str, &'a AccountNode>,
+    ous: BTreeMap<&'a str, &'a OuNode>,
+    policies: BTreeMap<&'a str, &'a PolicySummary>,
+    /// Target id → the ids of the policies attached to it, in attachment order.
+    attached: BTreeMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> SnapshotIndex<'a> {
+    pub fn new(snap: &'a OrgSnapshot) -> SnapshotIndex<'a> {
+        // The first of equal ids wins, as a scan would find it.
+        let mut accounts = BTreeMap::new();
+        for a in &snap.accounts {
+            accounts.entry(a.id.as_str()).or_insert(a);
+        }
+        let mut ous = BTreeMap::new();
+        for o in &snap.ous {
+            ous.entry(o.id.as_str()).or_insert(o);
+        }
+        let mut policies = BTreeMap::new();
+        for p in &snap.policies {
+            policies.entry(p.id.as_str()).or_insert(p);
+        }
+        let mut attached: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (p, t) in &snap.attachments {
+            attached.entry(t.as_str()).or_default().push(p.as_str());
+        }
+        SnapshotIndex {
+            snap,
+            accounts,
+            ous,
+            policies,
+            attached,
+        }
+    }
+
+    pub fn snapshot(&self) -> &'a OrgSnapshot {
+        self.snap
+    }
+
+    pub fn account(&self, id: &str) -> Option<&'a AccountNode> {
+        self.accounts.get(id).copied()
+    }
+
+    pub fn ou(&self, id: &str) -> Option<&'a OuNode> {
+        self.ous.get(id).copied()
+    }
+
+    pub fn policy(&self, id: &str) -> Option<&'a PolicySummary> {
+        self.policies.get(id).copied()
+    }
+
+    /// The ids of the policies attached to `target`, in attachment order.
+    pub fn attached_to(&self, target: &str) -> &[&'a str] {
+        self.attached.get(target).map_or(&[], Vec::as_slice)
+    }
+
+    /// The ids from `target` up to the root, `target` first.
+    pub fn ancestry(&self, target: &str) -> Vec<String> {
         let mut out = vec![target.to_string()];
         let mut cur = self
-            .accounts
-            .iter()
-            .find(|a| a.id == target)
-            .map(|a| a.parent_id.clone())
-            .or_else(|| self.ou(target).map(|o| o.parent_id.clone()));
+            .account(target)
+            .map(|a| a.parent_id.as_str())
+            .or_else(|| self.ou(target).map(|o| o.parent_id.as_str()));
         while let Some(id) = cur {
-            if out.contains(&id) {
+            if out.iter().any(|o| o == id) {
                 break;
             }
-            out.push(id.clone());
-            cur = self.ou(&id).map(|o| o.parent_id.clone());
+            out.push(id.to_string());
+            cur = self.ou(id).map(|o| o.parent_id.as_str());
         }
         out
     }
 
     /// Names of the policies that apply to `target`: attached to it or to any ancestor.
     pub fn effective_policy_names(&self, target: &str) -> Vec<String> {
-        let chain = self.ancestry(target);
         let mut names: Vec<String> = self
-            .attachments
+            .ancestry(target)
             .iter()
-            .filter(|(_, t)| chain.contains(t))
-            .filter_map(|(p, _)| self.policy(p).map(|p| p.name.clone()))
+            .flat_map(|t| self.attached_to(t))
+            .filter_map(|p| self.policy(p).map(|p| p.name.clone()))
             .collect();
         names.sort();
         names.dedup();
         names
-    }
-
-    /// Depth of an OU below the root (a child of the root has depth 1).
-    pub fn ou_depth(&self, id: &str) -> usize {
-        self.ancestry(id).len().saturating_sub(1)
     }
 }

@@ -21,6 +21,12 @@ pub fn json(r: &Report) -> String {
     s
 }
 
+/// [`json`], written to `w` as it is made (a 100,000-customer report is over 100 MB).
+pub fn write_json(r: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, r).map_err(std::io::Error::from)?;
+    w.write_all(b"\n")
+}
+
 fn money(d: f64) -> String {
     fmt_money((d * 100.0).round() as i64)
 }

@@ -300,8 +300,8 @@ pub fn run_plan_observed(
     driver.start(Engine::new(plan, &sc.deploy, Stream::Engine.seed(seed)));
     let now = driver.run(&mut observe);
     let events = driver.events();
-    let (mut service, engines) = driver.into_parts();
-    let snapshot = service.model.snapshot(now);
+    let (service, engines) = driver.into_parts();
+    let snapshot = service.model.into_snapshot(now);
     let engine = engines.into_iter().next().expect("one engine");
     let plan = engine.shared_plan();
     RunOutput {
