@@ -211,18 +211,33 @@ pub struct Expectations {
     pub failed_max: Option<u64>,
 }
 
-/// Where a scenario went wrong. `Display` gives `file:line:col: field: message`.
+/// Where a scenario went wrong. `Display` gives `file:line:col: field: message`, or
+/// `file: field: message` for a fault of the whole file (it cannot be read, a required top-level
+/// key is missing, it has no customers).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}:{line}:{column}: {}{message}", file.display(), field.as_ref().map(|f| format!("{f}: ")).unwrap_or_default())]
 pub struct ScenarioError {
     pub file: PathBuf,
-    /// 1-based; 0 when the fault has no place in the file (e.g. it cannot be read).
+    /// 1-based; 0 when the fault has no place in the file (it belongs to the whole file).
     pub line: usize,
     /// 1-based.
     pub column: usize,
     /// Dotted path of the field at fault (`deploy.parallelism`, `customers[1].email`).
     pub field: Option<String>,
     pub message: String,
+}
+
+impl std::fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.column)?;
+        }
+        f.write_str(": ")?;
+        if let Some(field) = &self.field {
+            write!(f, "{field}: ")?;
+        }
+        f.write_str(&self.message)
+    }
 }
 
 mod parse;

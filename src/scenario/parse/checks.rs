@@ -11,7 +11,7 @@ use super::super::{
     ScenarioError, Tier,
 };
 use super::raw::*;
-use super::span::{format_path, key, line_col, Seg};
+use super::span::{format_path, key, Seg};
 use super::units::fraction_to_ppm;
 use super::Ctx;
 
@@ -224,7 +224,10 @@ impl Ctx<'_> {
         }
 
         // The customer's line: the `name` key's line when the table's own span says little.
-        let line = line_col(self.src, c.span().start.min(raw.name.span().start)).0;
+        let line = self
+            .lines
+            .line_col(self.src, c.span().start.min(raw.name.span().start))
+            .0;
         Ok(Customer {
             name: name.clone(),
             tier: tier_key.clone(),

@@ -31,7 +31,8 @@ use super::{
 };
 use raw::RawScenario;
 use span::{
-    format_path, key, line_col, locate, path_at, split_path, table_with_span, tidy_message, Seg,
+    deepest_dotted_key, format_path, key, locate, path_at, split_path, table_with_span,
+    tidy_message, LineIndex, Seg,
 };
 
 /// Most customers `[generate]` may add.
@@ -53,6 +54,7 @@ pub fn read(path: &Path) -> Result<Scenario, ScenarioError> {
 
 /// Parses and validates scenario text; `source` names it in errors.
 pub fn parse(src: &str, source: &Path) -> Result<Scenario, ScenarioError> {
+    let lines = LineIndex::new(src);
     let tree = match DeTable::parse(src) {
         Ok(t) => t.into_inner(),
         Err(e) => {
@@ -60,15 +62,17 @@ pub fn parse(src: &str, source: &Path) -> Result<Scenario, ScenarioError> {
                 src,
                 source,
                 tree: DeTable::new(),
+                lines,
             };
-            let msg = format!("invalid TOML: {}", tidy_message(e.message()));
-            return Err(match e.span() {
-                Some(span) => ctx.err_at(span, None, msg),
-                None => ctx.err_at(0..0, None, msg),
-            });
+            return Err(ctx.toml_error(e.message(), e.span()));
         }
     };
-    let ctx = Ctx { src, source, tree };
+    let ctx = Ctx {
+        src,
+        source,
+        tree,
+        lines,
+    };
     let raw: RawScenario = toml::from_str(src).map_err(|e| ctx.serde_error(&e))?;
     ctx.build(raw)
 }
@@ -77,17 +81,61 @@ struct Ctx<'a> {
     src: &'a str,
     source: &'a Path,
     tree: DeTable<'a>,
+    /// Where each line starts: every position is placed with one binary search.
+    lines: LineIndex,
 }
 
 impl Ctx<'_> {
     fn err_at(&self, span: Range<usize>, field: Option<String>, message: String) -> ScenarioError {
-        let (line, column) = line_col(self.src, span.start);
+        let (line, column) = self.lines.line_col(self.src, span.start);
         ScenarioError {
             file: self.source.to_path_buf(),
             line,
             column,
             field,
             message,
+        }
+    }
+
+    /// An error that belongs to the whole file (no line: printed as just the path).
+    fn err_file(&self, field: Option<String>, message: String) -> ScenarioError {
+        ScenarioError {
+            file: self.source.to_path_buf(),
+            line: 0,
+            column: 0,
+            field,
+            message,
+        }
+    }
+
+    /// A TOML syntax error: at its span; a duplicate key named; the recursion limit of a
+    /// dotted key (which toml reports without a place) at that key.
+    fn toml_error(&self, message: &str, span: Option<Range<usize>>) -> ScenarioError {
+        let mut msg = format!("invalid TOML: {}", tidy_message(message));
+        if let Some(span) = &span {
+            if message.trim_end_matches('.') == "duplicate key" {
+                let written = self.src.get(span.clone()).unwrap_or("").trim();
+                if !written.is_empty() {
+                    msg = format!(
+                        "invalid TOML: duplicate key `{written}`: it is already defined above"
+                    );
+                }
+            }
+        }
+        match span {
+            Some(span) => self.err_at(span, None, msg),
+            None if message.contains("recursion") => match deepest_dotted_key(self.src) {
+                Some((at, parts)) => self.err_at(
+                    at..at,
+                    None,
+                    format!(
+                        "invalid TOML: a dotted key of {parts} parts is deeper than the TOML \
+                         reader allows (80 levels)"
+                    ),
+                ),
+                None => self.err_file(None, msg),
+            },
+            None => self.err_file(None, msg),
         }
     }
 
@@ -98,33 +146,38 @@ impl Ctx<'_> {
 
     /// An error at a path: placed at its key (or nearest existing ancestor, else line 1).
     fn at_path(&self, segs: &[Seg], message: impl Into<String>) -> ScenarioError {
-        let span = locate(&self.tree, segs).unwrap_or(0..0);
-        self.err_at(span, Some(format_path(segs)), message.into())
+        match locate(&self.tree, segs) {
+            Some(span) => self.err_at(span, Some(format_path(segs)), message.into()),
+            None => self.err_file(Some(format_path(segs)), message.into()),
+        }
     }
 
     fn serde_error(&self, e: &toml::de::Error) -> ScenarioError {
         let raw = e.message();
-        let span = e.span().unwrap_or(0..0);
+        let Some(span) = e.span() else {
+            return self.err_file(None, tidy_message(raw));
+        };
         let mut segs = Vec::new();
         // A missing key is reported at its table; name the key itself.
         if let Some(missing) = raw
             .strip_prefix("missing field `")
             .and_then(|r| r.split('`').next())
         {
-            // No table has exactly that span: it is the document's (top-level keys).
-            if e.span().is_some() && !table_with_span(&self.tree, &span, &mut segs) {
+            // No table has exactly that span: it is the document's (top-level keys), and the
+            // fault belongs to the whole file.
+            let in_table = table_with_span(&self.tree, &span, &mut segs);
+            if !in_table {
                 segs.clear();
             }
             segs.push(key(missing));
-            return self.err_at(
-                span,
-                Some(format_path(&segs)),
-                format!("required key `{missing}` is missing"),
-            );
+            let msg = format!("required key `{missing}` is missing");
+            return if in_table {
+                self.err_at(span, Some(format_path(&segs)), msg)
+            } else {
+                self.err_file(Some(format_path(&segs)), msg)
+            };
         }
-        if e.span().is_some() {
-            path_at(&self.tree, span.start, &mut segs);
-        }
+        path_at(&self.tree, span.start, &mut segs);
         let field = if segs.is_empty() {
             None
         } else {
@@ -246,7 +299,7 @@ impl Ctx<'_> {
                        generate some with [generate] count > 0";
             return Err(match generate_at {
                 Some(span) => self.at(span, &[key("generate"), key("count")], msg),
-                None => self.err_at(0..0, Some("customers".into()), msg.into()),
+                None => self.err_file(Some("customers".into()), msg.into()),
             });
         }
 
