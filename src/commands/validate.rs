@@ -30,7 +30,8 @@ struct Validation<'a> {
 
 pub fn run(a: Args) -> Result<Verdict> {
     let sc = crate::scenario::read(&a.scenario)?;
-    let p = plan::build(&sc);
+    let mut p = plan::build(&sc);
+    p.findings.extend(plan::account_quota_finding(&sc, &p));
     let verdict = Verdict::of(p.findings.is_empty());
     if a.json {
         let v = Validation {

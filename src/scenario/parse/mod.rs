@@ -37,6 +37,8 @@ use span::{
 
 /// Most customers `[generate]` may add.
 pub const MAX_GENERATED: u64 = 100_000;
+/// Most `existing_accounts` an organization may start with (the model holds each one).
+pub const MAX_EXISTING_ACCOUNTS: u32 = 100_000;
 /// Largest amount of money accepted anywhere, in dollars.
 pub const MAX_DOLLARS: i64 = 1_000_000_000_000;
 
