@@ -101,13 +101,59 @@ fn use_latency_profile(sc: &mut Scenario, path: Option<&PathBuf>) -> Result<()> 
     Ok(())
 }
 
-/// `--threads N`, or every core.
-fn threads(n: Option<usize>) -> usize {
-    n.unwrap_or_else(|| {
-        std::thread::available_parallelism()
+/// `--threads N` (at most `MAX_THREADS`), or every core.
+fn threads(n: Option<usize>) -> Result<usize> {
+    use crate::config::limits::MAX_THREADS;
+    match n {
+        Some(n) if n > MAX_THREADS => Err(Error::flag(format!(
+            "--threads: {n} is more than orgsim starts ({MAX_THREADS}, the thread limit)"
+        ))),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism()
             .map(|n| n.get())
-            .unwrap_or(1)
+            .unwrap_or(1)),
+    }
+}
+
+/// A run of `sc` extended (or cut) to `n` customers (`--customers`, a sweep's largest count):
+/// at most the customer limit, and every amount of money of such a month fits in cents. Checked
+/// before the customers are made.
+fn check_customers(sc: &Scenario, n: usize, flag: &str) -> Result<()> {
+    use crate::config::limits::MAX_CUSTOMERS;
+    if n > MAX_CUSTOMERS {
+        return Err(Error::flag(format!(
+            "{flag}: {n} customers are more than a run may have ({MAX_CUSTOMERS}, the customer \
+             limit)"
+        )));
+    }
+    check_money(sc, n)
+}
+
+/// Every amount of money of a month with up to `n` customers of `sc` (and the margin curves' 100)
+/// fits in cents; otherwise exit 2 naming the field the amount comes from.
+fn check_money(sc: &Scenario, n: usize) -> Result<()> {
+    sc.check_money(n.max(100)).map_err(|e| {
+        Error::Scenario(scenario::ScenarioError {
+            file: sc.source.clone(),
+            line: 0,
+            column: 0,
+            field: Some(e.field(sc)),
+            message: e.to_string(),
+        })
     })
+}
+
+/// `jobs` replications in all (counts × replications): at most the replication limit.
+fn check_replications(jobs: u64, what: &str) -> Result<()> {
+    use crate::config::limits::MAX_REPLICATIONS_IN_ALL;
+    if jobs > MAX_REPLICATIONS_IN_ALL {
+        return Err(Error::flag(format!(
+            "{what}: {jobs} replications in all are more than orgsim runs at once \
+             ({MAX_REPLICATIONS_IN_ALL}, the replication limit): fewer customer counts (--step) \
+             or fewer --replications"
+        )));
+    }
+    Ok(())
 }
 
 /// Set by the Ctrl-C handler; long commands poll it and stop cleanly.

@@ -91,12 +91,8 @@ pub fn run(a: Args) -> Result<Verdict> {
         (None, Some(times)) if !times.is_empty() => times.len(),
         (None, _) => sc.customers.len(),
     };
-    if n > crate::scenario::MAX_GENERATED as usize {
-        return Err(Error::flag(format!(
-            "--customers: at most {} customers",
-            crate::scenario::MAX_GENERATED
-        )));
-    }
+    super::check_replications(a.replications as u64, "--replications")?;
+    super::check_customers(&sc, n, "--customers")?;
     sc = sc.with_customers(n);
     let customers = ops::customers_from_scenario(&sc, signed.as_deref());
     let deploy_ms = onboarding::deployment_durations(&sc, seed);

@@ -60,6 +60,7 @@ pub fn run(a: Args) -> Result<Verdict> {
         if n == 0 {
             return Err(Error::flag("--customers must be at least 1"));
         }
+        super::check_customers(&sc, n, "--customers")?;
         sc = sc.with_customers(n);
     }
     super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;

@@ -62,6 +62,9 @@ pub fn run(a: Args) -> Result<Verdict> {
     }
     let counts = sweep::counts(lo, hi, a.step);
     let total = counts.len() as u64 * a.replications as u64;
+    super::check_replications(total, "--customers × --replications")?;
+    super::check_customers(&sc, hi, "--customers")?;
+    let threads = super::threads(a.threads)?;
     super::install_ctrl_c();
     let bar = (total >= 200)
         .then(|| {
@@ -80,7 +83,7 @@ pub fn run(a: Args) -> Result<Verdict> {
         &sc,
         &counts,
         a.replications,
-        super::threads(a.threads),
+        threads,
         &progress,
         &super::INTERRUPTED,
     );

@@ -240,8 +240,10 @@ impl std::fmt::Display for ScenarioError {
     }
 }
 
+mod money;
 mod parse;
 mod tiers;
 pub use crate::config::units::parse_duration_ms;
+pub use money::{MoneyOverflow, MonthCounts, MAX_CENTS};
 pub use parse::{parse, read, MAX_GENERATED};
 pub use tiers::builtin_tiers;

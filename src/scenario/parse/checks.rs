@@ -369,11 +369,12 @@ impl Ctx<'_> {
             };
             let (lo, hi) = range("customers", &p.customers, true)?;
             let hi = hi.unwrap_or(lo);
-            if lo == 0 || hi > 100_000 {
+            let max = crate::config::limits::MAX_CUSTOMERS as u64;
+            if lo == 0 || hi > max {
                 return Err(self.at(
                     p.customers.span(),
                     &here("customers"),
-                    "customer counts must be between 1 and 100000",
+                    format!("customer counts must be between 1 and {max} (the customer limit)"),
                 ));
             }
             let ous = p.ous.as_ref().map(|v| range("ous", v, false)).transpose()?;
@@ -514,6 +515,27 @@ impl Ctx<'_> {
                     st.span(),
                     &here("stages"),
                     "give either rate and duration, or stages, not both",
+                ));
+            }
+        }
+        if !stages.is_empty() {
+            let (span, field) = match (&l.rate, &l.stages) {
+                (Some(r), _) => (r.span(), "rate"),
+                (_, Some(st)) => (st.span(), "stages"),
+                _ => (0..0, "stages"),
+            };
+            load::check_stages(&stages).map_err(|e| self.at(span, &here(field), e))?;
+        }
+        if let Some(g) = &l.grace {
+            let max = crate::config::limits::MAX_GRACE_MS;
+            if g.0 > max {
+                return Err(self.at_path(
+                    &here("grace"),
+                    format!(
+                        "the grace is {} s, longer than it may be ({} s = 7 days, the grace limit)",
+                        g.0 / 1000,
+                        max / 1000
+                    ),
                 ));
             }
         }

@@ -25,6 +25,7 @@ use std::path::Path;
 
 use toml::de::DeTable;
 
+use super::money::MoneyOverflow;
 use super::{
     CostLine, DeployConfig, Scenario, ScenarioError, OPERATIONS_ONBOARDING_LINE,
     OPERATIONS_SUPPORT_LINE,
@@ -35,22 +36,51 @@ use span::{
     tidy_message, LineIndex, Seg,
 };
 
-/// Most customers `[generate]` may add.
-pub const MAX_GENERATED: u64 = 100_000;
+/// Most customers `[generate]` may add: as many as a scenario may have
+/// (`config::limits::MAX_CUSTOMERS`).
+pub const MAX_GENERATED: u64 = crate::config::limits::MAX_CUSTOMERS as u64;
 /// Most `existing_accounts` an organization may start with (the model holds each one).
-pub const MAX_EXISTING_ACCOUNTS: u32 = 100_000;
+pub const MAX_EXISTING_ACCOUNTS: u32 = crate::config::limits::MAX_EXISTING_ACCOUNTS;
 /// Largest amount of money accepted anywhere, in dollars.
 pub const MAX_DOLLARS: i64 = 1_000_000_000_000;
 
-/// Reads and validates the scenario at `path`.
+/// Reads and validates the scenario at `path`. A file larger than
+/// `config::limits::MAX_SCENARIO_BYTES` is refused before it is read.
 pub fn read(path: &Path) -> Result<Scenario, ScenarioError> {
-    let src = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+    use crate::config::limits::MAX_SCENARIO_BYTES;
+    let whole = |message: String| ScenarioError {
         file: path.to_path_buf(),
         line: 0,
         column: 0,
         field: None,
-        message: format!("cannot read the file: {e}"),
-    })?;
+        message,
+    };
+    let cannot = |e: std::io::Error| whole(format!("cannot read the file: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if meta.is_dir() {
+        return Err(whole("cannot read the file: it is a directory".into()));
+    }
+    if meta.len() > MAX_SCENARIO_BYTES {
+        return Err(whole(format!(
+            "the file is {} bytes, more than a scenario may be ({MAX_SCENARIO_BYTES} bytes, \
+             the scenario file size limit)",
+            meta.len()
+        )));
+    }
+    let mut src = String::new();
+    // Read at most one byte beyond the limit: a file that grew since it was measured (or a
+    // device, a pipe) is refused the same way.
+    std::io::Read::read_to_string(
+        &mut std::io::Read::take(file, MAX_SCENARIO_BYTES + 1),
+        &mut src,
+    )
+    .map_err(cannot)?;
+    if src.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(whole(format!(
+            "the file is more than {MAX_SCENARIO_BYTES} bytes, the scenario file size limit"
+        )));
+    }
     parse(&src, path)
 }
 
@@ -192,6 +222,12 @@ impl Ctx<'_> {
     // Semantic checks.
 
     fn build(&self, raw: RawScenario) -> Result<Scenario, ScenarioError> {
+        let raw_costs_len = raw.costs.len();
+        let listed_monthly: Vec<bool> = raw
+            .customers
+            .iter()
+            .map(|c| c.get_ref().monthly.is_some())
+            .collect();
         let name = raw.name.get_ref().trim().to_string();
         if name.is_empty() {
             return Err(self.at(
@@ -204,6 +240,17 @@ impl Ctx<'_> {
 
         let tiers = self.tiers(&raw.tiers)?;
 
+        let max = crate::config::limits::MAX_CUSTOMERS;
+        if raw.customers.len() > max {
+            return Err(self.at_path(
+                &[key("customers"), Seg::Index(max)],
+                format!(
+                    "the file lists {} customers, more than a scenario may have ({max}, the \
+                     customer limit)",
+                    raw.customers.len()
+                ),
+            ));
+        }
         let mut customers = Vec::with_capacity(raw.customers.len());
         for (i, c) in raw.customers.iter().enumerate() {
             customers.push(self.customer(i, c, &tiers)?);
@@ -212,6 +259,18 @@ impl Ctx<'_> {
         let mut generate_at = None;
         if let Some(g) = &raw.generate {
             generate_at = Some(g.count.span());
+            let listed = customers.len() as u64;
+            let count = *g.count.get_ref();
+            if count <= MAX_GENERATED && listed + count > MAX_GENERATED {
+                return Err(self.at(
+                    g.count.span(),
+                    &[key("generate"), key("count")],
+                    format!(
+                        "{listed} listed and {count} generated customers are more than a \
+                         scenario may have ({max}, the customer limit)"
+                    ),
+                ));
+            }
             customers.extend(self.generate(g, seed, &tiers)?);
         }
         let organization = self.organization(raw.organization.as_ref())?;
@@ -287,11 +346,27 @@ impl Ctx<'_> {
                     o.onboarding.monthly_cost_per_person_cents,
                 ),
             ] {
+                let Some(monthly_cents) = (people as i64).checked_mul(each) else {
+                    let table = if name == OPERATIONS_SUPPORT_LINE {
+                        "support"
+                    } else {
+                        "onboarding"
+                    };
+                    return Err(self.at_path(
+                        &[
+                            key("operations"),
+                            key(table),
+                            key("monthly_cost_per_person"),
+                        ],
+                        format!(
+                            "{people} people at this monthly cost exceed \
+                             $92,233,720,368,547,758.07, the most orgsim holds in integer cents"
+                        ),
+                    ));
+                };
                 costs.push(CostLine {
                     name: name.into(),
-                    kind: crate::scenario::CostKind::Fixed {
-                        monthly_cents: (people as i64).saturating_mul(each),
-                    },
+                    kind: crate::scenario::CostKind::Fixed { monthly_cents },
                 });
             }
         }
@@ -305,7 +380,7 @@ impl Ctx<'_> {
             });
         }
 
-        Ok(Scenario {
+        let sc = Scenario {
             name,
             description: raw.description,
             seed,
@@ -321,7 +396,60 @@ impl Ctx<'_> {
             phases,
             load,
             operations,
-        })
+        };
+        // Money that does not fit in cents is refused here, at the field it comes from, for the
+        // largest month a run of this file computes (its margin curves reach 100 customers).
+        if let Err(e) = sc.check_money(sc.customers.len().max(100)) {
+            return Err(self.money_error(raw_costs_len, &listed_monthly, &sc, &e));
+        }
+        Ok(sc)
+    }
+
+    /// A [`MoneyOverflow`] at the field it comes from: the customer's `monthly` (or its tier's
+    /// price), `[generate] count`, or the cost line's amount.
+    fn money_error(
+        &self,
+        raw_costs: usize,
+        listed_monthly: &[bool],
+        sc: &Scenario,
+        e: &MoneyOverflow,
+    ) -> ScenarioError {
+        let msg = e.to_string();
+        match *e {
+            MoneyOverflow::Revenue { customer, .. } => {
+                let c = &sc.customers[customer];
+                if c.generated {
+                    self.at_path(&[key("generate"), key("count")], msg)
+                } else if listed_monthly.get(customer).copied().unwrap_or(false) {
+                    self.at_path(
+                        &[key("customers"), Seg::Index(customer), key("monthly")],
+                        msg,
+                    )
+                } else {
+                    self.at_path(
+                        &[key("tiers"), key(&c.tier), key("monthly_price")],
+                        format!(
+                            "{msg} (customers[{customer}] pays tier `{}`'s price)",
+                            c.tier
+                        ),
+                    )
+                }
+            }
+            MoneyOverflow::Line { line, .. } | MoneyOverflow::Costs { line, .. } => {
+                if line < raw_costs {
+                    self.at_path(
+                        &[
+                            key("costs"),
+                            Seg::Index(line),
+                            key(sc.costs[line].kind.key()),
+                        ],
+                        msg,
+                    )
+                } else {
+                    self.at_path(&[key("operations")], msg)
+                }
+            }
+        }
     }
 }
 
