@@ -471,3 +471,336 @@ fn load_parameters_are_counted_analytically_and_refused_fast() {
         &["l.toml:7:10: load.stages:", "no arrivals"],
     );
 }
+
+// ---- 3. Live runs that deploy, then fail on a local mistake --------------------------------
+
+#[test]
+fn every_output_path_is_checked_before_the_first_call_to_a_backend() {
+    let d = scratch("outputs");
+    let file = write(&d, "existing-file", "x");
+    let under_file = format!("{file}/profile.json");
+    // A closed loopback port: a run that got as far as the backend would fail on it instead.
+    let dead = "http://127.0.0.1:9";
+    let s = "scenarios/two-customers.toml";
+    for extra in [
+        vec!["--out", file.as_str()],
+        vec!["--write-latency-profile", under_file.as_str()],
+        vec!["--write-latency-profile", d.to_str().unwrap()],
+    ] {
+        for backend in [["--backend", "mock"], ["--backend", "sdk"]] {
+            let mut args = vec!["run", s];
+            args.extend(backend);
+            if backend[1] == "sdk" {
+                args.extend(["--endpoint", dead]);
+            }
+            args.extend(extra.iter().copied());
+            let o = run(&args);
+            refused(&o, &["cannot write"]);
+            assert!(!stderr(&o).contains("organization"), "{}", stderr(&o));
+            assert!(o.stdout.is_empty());
+        }
+        let mut args = vec![
+            "load",
+            s,
+            "--backend",
+            "sdk",
+            "--endpoint",
+            dead,
+            "--rate",
+            "60/min",
+            "--duration",
+            "1m",
+        ];
+        args.extend(extra.iter().copied());
+        let o = run(&args);
+        refused(&o, &["cannot write"]);
+        assert!(!stderr(&o).contains("organization"), "{}", stderr(&o));
+    }
+    // The --out directory is made where the command creates it, before the run.
+    let out = d.join("made/here");
+    let o = run(&["run", s, "--out", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(out.join("report.json").is_file());
+}
+
+// ---- 4. Interrupted load tests never PASS ----------------------------------------------------
+
+#[test]
+fn an_interrupted_load_test_is_marked_in_every_artifact_and_never_passes() {
+    let d = scratch("interrupted");
+    let out = d.join("out");
+    let child = bin()
+        .args([
+            "load",
+            "scenarios/capacity.toml",
+            "--backend",
+            "mock",
+            "--time-scale",
+            "10",
+            "--poll-interval",
+            "5",
+            "--rate",
+            "30/min",
+            "--duration",
+            "10m",
+            "--arrivals",
+            "uniform",
+            "--out",
+        ])
+        .arg(&out)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(2500));
+    let k = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(k.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("Verdict: INTERRUPTED (Ctrl-C after"),
+        "{text}"
+    );
+    assert!(!text.contains("Verdict: PASS"), "{text}");
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("load.json")).unwrap()).unwrap();
+    assert_eq!(v["interrupted"], true, "{v}");
+    assert_eq!(v["verdict"], "INTERRUPTED");
+    assert_eq!(v["planned_duration_s"], 600.0);
+    let ran = v["duration_s"].as_f64().unwrap();
+    assert!(ran < 600.0, "the true duration, not the planned one: {ran}");
+    let md = std::fs::read_to_string(out.join("load.md")).unwrap();
+    assert!(
+        md.contains("INTERRUPTED") && !md.contains("Verdict: PASS"),
+        "{md}"
+    );
+}
+
+// ---- 5. All or nothing; write errors; closed pipes -----------------------------------------
+
+#[test]
+fn out_files_are_all_or_nothing() {
+    let d = scratch("all-or-nothing");
+    // A destination that is a directory: nothing is written, the old files stay as they were.
+    let out = d.join("sweep");
+    std::fs::create_dir_all(out.join("makespan.svg")).unwrap();
+    std::fs::write(out.join("sweep.json"), "old").unwrap();
+    let o = run(&[
+        "sweep",
+        "scenarios/five-customers.toml",
+        "--customers",
+        "2",
+        "--replications",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    refused(&o, &["makespan.svg exists and is not a regular file"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("sweep.json")).unwrap(),
+        "old"
+    );
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "no temporaries, nothing new: {names:?}");
+    // A file that cannot be written (a name too long for the file system): the temporaries are
+    // removed and nothing is replaced.
+    let dir = d.join("direct");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.json"), "old").unwrap();
+    let long = "x".repeat(250);
+    let r = orgsim::report::write_files(
+        &dir,
+        &[("a.json", "new".to_string()), (long.as_str(), "y".into())],
+    );
+    assert!(r.is_err());
+    assert_eq!(std::fs::read_to_string(dir.join("a.json")).unwrap(), "old");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    // And when all can be written, all are.
+    orgsim::report::write_files(
+        &dir,
+        &[("a.json", "new".to_string()), ("b.json", "b".into())],
+    )
+    .unwrap();
+    assert_eq!(std::fs::read_to_string(dir.join("a.json")).unwrap(), "new");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
+}
+
+fn sweep_json(d: &Path) -> (String, Value) {
+    let o = run(&[
+        "sweep",
+        "scenarios/five-customers.toml",
+        "--customers",
+        "2..=3",
+        "--replications",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    (write(d, "result.json", &stdout(&o)), v)
+}
+
+#[test]
+fn a_write_error_is_exit_2_with_the_path() {
+    let d = scratch("write-errors");
+    let (result, _) = sweep_json(&d);
+    // `check --markdown-out /dev/full` lost its write and exited 0 (and, run by root, renamed
+    // a temporary over /dev/full).
+    for flag in ["--markdown-out", "--markdown"] {
+        let o = run(&["check", &result, "--baseline", &result, flag, "/dev/full"]);
+        refused(&o, &["/dev/full: cannot write:", "No space left on device"]);
+        let m = std::fs::metadata("/dev/full").unwrap();
+        assert!(!m.is_file(), "/dev/full is still a device");
+    }
+    // --json to a full standard output.
+    for args in [
+        vec!["run", "scenarios/two-customers.toml", "--json"],
+        vec!["check", &result, "--baseline", &result],
+        vec!["validate", "scenarios/two-customers.toml"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let o = bin().args(&args).stdout(full).output().unwrap();
+        refused(
+            &o,
+            &["standard output: cannot write:", "No space left on device"],
+        );
+    }
+}
+
+/// Runs `sh -c "orgsim ARGS | head -N"`; returns orgsim's exit code, its stderr and what head
+/// printed.
+fn piped_to_head(args: &str, n: usize) -> (i32, String, String) {
+    let d = scratch(&format!("pipe-{n}"));
+    let err = d.join("stderr");
+    let rc = d.join("rc");
+    let script = format!(
+        "{bin} {args} 2>{err}; echo $? >{rc}",
+        bin = env!("CARGO_BIN_EXE_orgsim"),
+        err = err.display(),
+        rc = rc.display()
+    );
+    let o = Command::new("sh")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("-c")
+        .arg(format!("({script}) | head -{n}"))
+        .output()
+        .unwrap();
+    let code: i32 = std::fs::read_to_string(&rc)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    (code, std::fs::read_to_string(&err).unwrap(), stdout(&o))
+}
+
+#[test]
+fn a_closed_pipe_is_a_quiet_exit() {
+    // The issue's commands, sized so that the output is larger than a pipe's buffer (64 KiB):
+    // `head` leaves while orgsim still writes, which panicked with "failed printing to stdout:
+    // Broken pipe" (exit 101).
+    let (c, err, head) = piped_to_head(
+        "sweep scenarios/single-customer.toml --customers 1 --replications 1000 --csv",
+        3,
+    );
+    assert_eq!(head.lines().count(), 3);
+    assert!(err.is_empty(), "quiet: {err}");
+    assert_eq!(c, 0);
+    let (c, err, head) = piped_to_head(
+        "run scenarios/hundred-customers.toml --customers 300 --verbose",
+        2,
+    );
+    assert_eq!(head.lines().count(), 2);
+    assert!(err.is_empty(), "quiet: {err}");
+    assert_eq!(
+        c, 1,
+        "the run's own verdict (FAIL: accounts beyond the quota)"
+    );
+    // The reader gone before the first byte: deterministic EPIPE on the first write.
+    for args in [
+        vec!["run", "scenarios/two-customers.toml", "--json"],
+        vec!["plan", "scenarios/two-customers.toml"],
+        vec![
+            "compare",
+            "scenarios/single-customer.toml",
+            "scenarios/two-customers.toml",
+        ],
+    ] {
+        let mut child = bin()
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        assert!(stderr(&o).is_empty(), "{args:?}: {}", stderr(&o));
+        assert_eq!(code(&o), 0, "{args:?}");
+    }
+}
+
+// ---- 6. The regression gate that cannot fail -------------------------------------------------
+
+#[test]
+fn the_gate_refuses_nothing_to_compare_and_reports_coverage_lost() {
+    let d = scratch("gate");
+    let (result, v) = sweep_json(&d);
+    let with = |name: &str, f: &dyn Fn(&mut Value)| {
+        let mut x = v.clone();
+        f(&mut x);
+        write(&d, name, &serde_json::to_string_pretty(&x).unwrap())
+    };
+    let empty = with("empty.json", &|x| x["counts"] = Value::Array(vec![]));
+    let o = run(&["check", &result, "--baseline", &empty]);
+    refused(
+        &o,
+        &[
+            "refused:",
+            "the baseline has no customer counts (`counts: []`)",
+        ],
+    );
+    let partial = with("partial.json", &|x| x["complete"] = Value::Bool(false));
+    let o = run(&["check", &partial, "--baseline", &result]);
+    refused(
+        &o,
+        &["refused:", "the result is incomplete (`complete: false`"],
+    );
+    let o = run(&["check", &result, "--baseline", &partial]);
+    refused(&o, &["the baseline is incomplete"]);
+    // A baseline count the result lacks: coverage lost, exit 1, said once per count.
+    let fewer = with("fewer.json", &|x| {
+        x["counts"].as_array_mut().unwrap().pop();
+    });
+    let o = run(&["check", &fewer, "--baseline", &result]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        stdout(&o).matches("COVERAGE LOST 3 customers").count(),
+        1,
+        "{}",
+        stdout(&o)
+    );
+    let md = d.join("check.md");
+    let o = run(&[
+        "check",
+        &fewer,
+        "--baseline",
+        &result,
+        "--markdown-out",
+        md.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 1);
+    assert!(std::fs::read_to_string(&md)
+        .unwrap()
+        .contains("**Coverage lost**"));
+    // The same result against itself still passes.
+    assert_eq!(code(&run(&["check", &result, "--baseline", &result])), 0);
+}

@@ -181,6 +181,14 @@ pub fn run(a: Args) -> Result<Verdict> {
             crate::config::loadtest::expected_arrivals(&spec.stages)
         )));
     }
+    // Every output writable before any work, and before the first call to a backend.
+    super::check_outputs(
+        a.output
+            .out
+            .as_deref()
+            .map(|d| (d, &["load.json", "load.md", "load.svg"][..])),
+        &[a.write_latency_profile.as_deref()],
+    )?;
     let (report, interrupted) = if target.backend == Backend::Sim {
         (loadtest::simulate(&sc, &spec, seed), false)
     } else {
@@ -209,7 +217,7 @@ pub fn run(a: Args) -> Result<Verdict> {
             ],
         )?;
     }
-    a.output.print(&json, md, || text.clone());
+    a.output.print(&json, md, || text.clone())?;
     if interrupted {
         return Err(Error::Interrupted(
             "the report covers what ran until then".into(),
@@ -283,6 +291,7 @@ fn live(
         )?;
     }
     let report = loadtest::summarize(loadtest::Observed {
+        interrupted: seen.interrupted,
         sc,
         backend: target.backend.as_str(),
         seed,

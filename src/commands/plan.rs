@@ -23,9 +23,9 @@ pub fn run(a: Args) -> Result<Verdict> {
     let mut p = plan::build(&sc);
     p.findings.extend(plan::account_quota_finding(&sc, &p));
     if a.json {
-        print!("{}", report::plan_json(&sc, &p));
+        super::output::write_stdout(&report::plan_json(&sc, &p))?;
     } else {
-        print!("{}", report::plan_text(&sc, &p));
+        super::output::write_stdout(&report::plan_text(&sc, &p))?;
     }
     Ok(Verdict::of(p.findings.is_empty()))
 }

@@ -50,6 +50,15 @@ pub struct Args {
     pub write_latency_profile: Option<PathBuf>,
 }
 
+/// The files `--out` writes.
+const OUT_FILES: [&str; 5] = [
+    "report.json",
+    "report.md",
+    "report.html",
+    "timeline.svg",
+    "margin.svg",
+];
+
 pub fn run(a: Args) -> Result<Verdict> {
     let scale = a.live.validate((
         a.latency_profile.is_some(),
@@ -68,6 +77,11 @@ pub fn run(a: Args) -> Result<Verdict> {
     if let Some(k) = a.replication {
         seed = seed::replication(seed, sc.customers.len(), k);
     }
+    // Every output writable before any work, and before the first call to a backend.
+    super::check_outputs(
+        a.output.out.as_deref().map(|d| (d, &OUT_FILES[..])),
+        &[a.write_latency_profile.as_deref()],
+    )?;
     if a.live.backend != Backend::Sim {
         return run_live(&a, &sc, seed, scale);
     }
@@ -92,7 +106,7 @@ fn emit(
         &report::json(rep),
         || report::markdown(rep),
         || report::text(rep, a.verbose),
-    );
+    )?;
     Ok(rep.verdict)
 }
 

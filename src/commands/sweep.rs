@@ -65,6 +65,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     super::check_replications(total, "--customers × --replications")?;
     super::check_customers(&sc, hi, "--customers")?;
     let threads = super::threads(a.threads)?;
+    super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
     super::install_ctrl_c();
     let bar = (total >= 200)
         .then(|| {
@@ -126,13 +127,13 @@ pub fn run(a: Args) -> Result<Verdict> {
         )?;
     }
     if a.csv {
-        print!("{csv}");
+        super::output::write_stdout(&csv)?;
     } else {
         a.output.print(
             &json,
             || report::sweep::markdown(&rep),
             || report::sweep::text(&rep),
-        );
+        )?;
     }
     if !complete {
         let done = rows.iter().flatten().count();

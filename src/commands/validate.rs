@@ -41,21 +41,24 @@ pub fn run(a: Args) -> Result<Verdict> {
             findings: &p.findings,
             verdict,
         };
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).expect("a validation serializes")
-        );
+        let mut json = serde_json::to_string_pretty(&v).expect("a validation serializes");
+        json.push('\n');
+        super::output::write_stdout(&json)?;
         return Ok(verdict);
     }
+    use std::fmt::Write as _;
+    let mut o = String::new();
     for f in &p.findings {
-        println!("finding: {} {}: {}", f.code, f.resource, f.detail);
+        let _ = writeln!(o, "finding: {} {}: {}", f.code, f.resource, f.detail);
     }
-    println!(
+    let _ = writeln!(
+        o,
         "{}: valid · {} customer(s) · {} resources planned · {} finding(s)",
         a.scenario.display(),
         sc.customers.len(),
         p.resources.len(),
         p.findings.len()
     );
+    super::output::write_stdout(&o)?;
     Ok(verdict)
 }
