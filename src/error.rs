@@ -8,11 +8,15 @@ use serde::Serialize;
 
 use crate::scenario::ScenarioError;
 
-/// Whether everything a command judged held. Serialized as `"PASS"` or `"FAIL"`.
+/// Whether everything a command judged held. Serialized as `"PASS"`, `"FAIL"` or
+/// `"INTERRUPTED"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     Pass,
     Fail,
+    /// Ctrl-C stopped it before the end: what ran is reported, but it is neither a pass nor a
+    /// fail of the whole (exit 2).
+    Interrupted,
 }
 
 impl Verdict {
@@ -29,6 +33,7 @@ impl Verdict {
         match self {
             Verdict::Pass => "PASS",
             Verdict::Fail => "FAIL",
+            Verdict::Interrupted => "INTERRUPTED",
         }
     }
 
@@ -36,8 +41,11 @@ impl Verdict {
         self == Verdict::Pass
     }
 
-    /// Both held.
+    /// Both held (interrupted if either was).
     pub fn and(self, other: Verdict) -> Verdict {
+        if self == Verdict::Interrupted || other == Verdict::Interrupted {
+            return Verdict::Interrupted;
+        }
         Verdict::of(self.is_pass() && other.is_pass())
     }
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use std::collections::BTreeMap;
 
-use crate::scenario::{Cents, CostKind, Customer, Scenario};
+use crate::scenario::{Cents, CostKind, Customer, MonthCounts, Scenario, MAX_CENTS};
 
 /// Cents as dollars for JSON: exact to the cent (a cent amount below 2^53 is exact in f64 and
 /// prints in its shortest form).
@@ -104,7 +104,7 @@ impl Month {
         let mut m = Month::default();
         for c in billed {
             m.customers += 1;
-            m.revenue_cents += c.monthly_cents;
+            m.revenue_cents = m.revenue_cents.saturating_add(c.monthly_cents);
             *m.by_tier.entry(c.tier.clone()).or_insert(0) += 1;
         }
         m.accounts = m.customers + sc.organization.existing_accounts as usize;
@@ -112,41 +112,18 @@ impl Month {
     }
 }
 
-/// One line's amount for `m`:
-///
-/// - `Fixed`: its amount;
-/// - `PerCustomer`: amount × customers; `PerAccount`: amount × accounts;
-/// - `PerTier`: Σ over tiers of amount × customers of that tier;
-/// - `Step`: ceil(customers / every) × amount (0 customers cost nothing);
-/// - `RevenueShare`: revenue × ppm / 1,000,000, rounded to the cent half away from zero.
+/// One line's amount for `m` ([`CostKind::monthly_cents`]: fixed, per customer, per account,
+/// per tier, step, revenue share). Commands check beforehand that every amount of the months
+/// they compute fits (`Scenario::check_money`, refused naming the field); an amount that does
+/// not is held at the largest one, never wrapped.
 pub fn line_amount(kind: &CostKind, m: &Month) -> Cents {
-    let times = |cents: Cents, n: usize| cents.saturating_mul(n as Cents);
-    match kind {
-        CostKind::Fixed { monthly_cents } => *monthly_cents,
-        CostKind::PerCustomer { cents } => times(*cents, m.customers),
-        CostKind::PerAccount { cents } => times(*cents, m.accounts),
-        CostKind::PerTier { cents } => cents
-            .iter()
-            .map(|(tier, c)| times(*c, m.by_tier.get(tier).copied().unwrap_or(0)))
-            .fold(0, Cents::saturating_add),
-        CostKind::Step {
-            every,
-            monthly_cents,
-        } => {
-            let steps = (m.customers as u64).div_ceil(*every);
-            times(*monthly_cents, steps as usize)
-        }
-        CostKind::RevenueShare { ppm } => {
-            let x = m.revenue_cents as i128 * *ppm as i128;
-            let (q, r) = (x / 1_000_000, x % 1_000_000);
-            let q = if 2 * r.abs() >= 1_000_000 {
-                q + x.signum()
-            } else {
-                q
-            };
-            q.clamp(Cents::MIN as i128, Cents::MAX as i128) as Cents
-        }
-    }
+    kind.monthly_cents(&MonthCounts {
+        customers: m.customers as u64,
+        accounts: m.accounts as u64,
+        by_tier: &m.by_tier,
+        revenue_cents: m.revenue_cents,
+    })
+    .unwrap_or(MAX_CENTS)
 }
 
 /// The cost lines of `sc` for the month `m`.
@@ -162,7 +139,11 @@ pub fn cost_lines(sc: &Scenario, m: &Month) -> Vec<LineAmount> {
 
 /// The financials of a month in which the customers flagged in `onboarded` are billed.
 pub fn compute(sc: &Scenario, onboarded: &[bool]) -> Financials {
-    let planned: Cents = sc.customers.iter().map(|c| c.monthly_cents).sum();
+    let planned: Cents = sc
+        .customers
+        .iter()
+        .map(|c| c.monthly_cents)
+        .fold(0, Cents::saturating_add);
     financials(sc, &Month::of(sc, onboarded), planned)
 }
 
@@ -173,6 +154,7 @@ fn financials(sc: &Scenario, m: &Month, planned: Cents) -> Financials {
         .iter()
         .map(|l| l.monthly_cents)
         .fold(0, Cents::saturating_add);
+    // Both are at least 0, so the difference always fits.
     let profit = revenue - costs;
     let margin = if revenue > 0 {
         profit as f64 / revenue as f64

@@ -1,6 +1,7 @@
 //! The `orgsim` binary: parse the arguments, run the command, map its outcome to an exit code
 //! (0 everything judged held, 1 something judged failed, 2 orgsim could not do its job).
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -16,15 +17,18 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // Errors go to stderr; if it is gone too, the exit code still says it.
+    let mut err = std::io::stderr().lock();
     match dispatch(cli.command) {
         Ok(Verdict::Pass) => ExitCode::SUCCESS,
         Ok(Verdict::Fail) => ExitCode::from(1),
+        Ok(Verdict::Interrupted) => ExitCode::from(2),
         Err(e @ Error::Interrupted(_)) => {
-            eprintln!("{e}");
+            let _ = writeln!(err, "{e}");
             ExitCode::from(2)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            let _ = writeln!(err, "error: {e}");
             ExitCode::from(2)
         }
     }

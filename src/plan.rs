@@ -502,6 +502,41 @@ pub fn build(sc: &Scenario) -> Plan {
     }
 }
 
+/// The pre-flight check `validate` and `plan` add (a run does not: it runs into the limit and
+/// reports each account AWS refuses): the organization's accounts after the plan — the
+/// management account, `existing_accounts` and one per planned account — beyond
+/// `[organization] account_quota`. The finding names the first account beyond the quota and
+/// gives the numbers.
+pub fn account_quota_finding(sc: &Scenario, plan: &Plan) -> Option<Finding> {
+    let org = &sc.organization;
+    let accounts: Vec<&Resource> = plan
+        .resources
+        .iter()
+        .filter(|r| r.kind == ResourceKind::Account)
+        .collect();
+    let before = 1 + org.existing_accounts as usize;
+    let after = before + accounts.len();
+    let quota = org.account_quota as usize;
+    if after <= quota {
+        return None;
+    }
+    let room = quota.saturating_sub(before);
+    let refused = accounts.len() - room;
+    Some(Finding {
+        kind: "quota",
+        code: "ACCOUNT_LIMIT_EXCEEDED",
+        resource: accounts[room].address.clone(),
+        detail: format!(
+            "the plan creates {} account(s); with the management account and {} existing \
+             account(s) the organization would hold {after}, above its account quota of {quota} \
+             ([organization] account_quota): the last {refused} would fail with \
+             ACCOUNT_LIMIT_EXCEEDED",
+            accounts.len(),
+            org.existing_accounts
+        ),
+    })
+}
+
 /// The tenant id tagged on a customer's account.
 pub fn tenant_id(name: &str) -> String {
     slug(name).replace('_', "-")

@@ -11,7 +11,9 @@ use crate::sweep::SweepReport;
 /// For every customer count of the baseline: the p95 makespan and the conflict rate (relative
 /// tolerances) and the failure probability (an absolute one). `--makespan-tolerance` and
 /// `--conflict-tolerance` each override `--tolerance` for their figure; without either, both
-/// are 0.10. Sweeps of different deployers are not compared (exit 2).
+/// are 0.10. A baseline count missing from the result is coverage lost (exit 1). Sweeps of
+/// different deployers, a baseline without counts and an incomplete sweep are not compared
+/// (exit 2).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The result: a `orgsim sweep --json` file.
@@ -110,6 +112,14 @@ pub fn run(a: Args) -> Result<Verdict> {
             )));
         }
     }
+    super::check_outputs(None, &[md_file.map(|p| p.as_path())])?;
+    if let Some(why) = gate::refusal(&result, &baseline) {
+        return Err(Error::Refused(format!(
+            "refused: {} vs {}: {why}",
+            a.result.display(),
+            a.baseline.display()
+        )));
+    }
     if result.scenario != baseline.scenario {
         eprintln!(
             "warning: comparing scenario `{}` with a baseline of `{}`",
@@ -117,24 +127,36 @@ pub fn run(a: Args) -> Result<Verdict> {
         );
     }
     let rows = gate::compare(&result, &baseline, &tolerances);
-    let markdown = || gate::markdown(&result, &a.baseline.display().to_string(), &rows);
+    let missing = gate::missing_counts(&result, &baseline);
+    let markdown = || gate::markdown(&result, &a.baseline.display().to_string(), &rows, &missing);
     if let Some(file) = md_file {
         super::write_file(file, markdown())?;
     }
     let bad: Vec<_> = rows.iter().filter(|r| r.regressed).collect();
     if print_md {
-        print!("{}", markdown());
+        super::output::write_stdout(&markdown())?;
     } else {
-        for r in &bad {
-            println!("REGRESSED {}", r.detail);
+        use std::fmt::Write as _;
+        let mut o = String::new();
+        for n in &missing {
+            let _ = writeln!(
+                o,
+                "COVERAGE LOST {n} customers: in the baseline, missing from the result"
+            );
         }
-        println!(
-            "orgsim check · {} vs {} · {} comparison(s), {} regression(s)",
+        for r in &bad {
+            let _ = writeln!(o, "REGRESSED {}", r.detail);
+        }
+        let _ = writeln!(
+            o,
+            "orgsim check · {} vs {} · {} comparison(s), {} regression(s), {} count(s) missing",
             a.result.display(),
             a.baseline.display(),
             rows.len(),
-            bad.len()
+            bad.len(),
+            missing.len()
         );
+        super::output::write_stdout(&o)?;
     }
-    Ok(Verdict::of(bad.is_empty()))
+    Ok(Verdict::of(bad.is_empty() && missing.is_empty()))
 }

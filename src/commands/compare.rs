@@ -43,11 +43,11 @@ pub fn run(a: Args) -> Result<Verdict> {
     }
     let c = compare::compare(&reps[0], &reps[1]);
     if a.json {
-        print!("{}", compare::json(&c));
+        super::output::write_stdout(&compare::json(&c))?;
     } else if a.markdown {
-        print!("{}", compare::markdown(&c));
+        super::output::write_stdout(&compare::markdown(&c))?;
     } else {
-        print!("{}", compare::text(&c));
+        super::output::write_stdout(&compare::text(&c))?;
     }
     Ok(Verdict::Pass)
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use super::output::OutputOpts;
 use super::target::{self, Backend, LiveOpts, Target};
 use crate::clock::Clock;
+use crate::config::limits::{MAX_ARRIVALS, MAX_GRACE_MS};
 use crate::config::loadtest::{parse_rate_per_min, parse_stages, parse_threshold};
 use crate::config::units::parse_duration_ms;
 use crate::config::{Arrivals, Stage};
@@ -71,9 +72,6 @@ pub struct Args {
     pub write_latency_profile: Option<PathBuf>,
 }
 
-/// Most arrivals one load test may schedule.
-const MAX_ARRIVALS: usize = 100_000;
-
 /// The load test's settings: the command line over the scenario's `[load]` table.
 fn spec(a: &Args, sc: &Scenario) -> Result<LoadSpec> {
     fn flag(what: &'static str) -> impl Fn(crate::config::Invalid) -> Error {
@@ -110,6 +108,21 @@ fn spec(a: &Args, sc: &Scenario) -> Result<LoadSpec> {
             )))
         }
     };
+    let from_flags = a.rate.is_some() || a.stages.is_some();
+    crate::config::loadtest::check_stages(&stages).map_err(|e| {
+        if from_flags {
+            Error::flag(format!(
+                "{}: {e}",
+                if a.stages.is_some() {
+                    "--stages"
+                } else {
+                    "--rate/--duration"
+                }
+            ))
+        } else {
+            Error::flag(format!("{}: [load]: {e}", sc.source.display()))
+        }
+    })?;
     let mut thresholds = sc.load.thresholds.clone();
     for t in &a.thresholds {
         thresholds.push(parse_threshold(t).map_err(flag("--threshold"))?);
@@ -118,6 +131,14 @@ fn spec(a: &Args, sc: &Scenario) -> Result<LoadSpec> {
         Some(g) => parse_duration_ms(g).map_err(flag("--grace"))?,
         None => sc.load.grace_ms.unwrap_or(loadtest::DEFAULT_GRACE_MS),
     };
+    if grace_ms > MAX_GRACE_MS {
+        return Err(Error::flag(format!(
+            "--grace: {} s is longer than a load test's grace may be ({} s = 7 days, the grace \
+             limit)",
+            grace_ms / 1000,
+            MAX_GRACE_MS / 1000
+        )));
+    }
     let max_concurrent = a.max_concurrent.or(sc.load.max_concurrent);
     if max_concurrent == Some(0) {
         return Err(Error::flag("--max-concurrent must be at least 1"));
@@ -137,21 +158,46 @@ pub fn run(a: Args) -> Result<Verdict> {
         a.write_latency_profile.is_some(),
     ))?;
     let target = Target::of(&a.live);
+    // The guard first: an endpoint that is refused is refused whatever else is wrong.
+    let endpoint = target.guard()?;
     let mut sc = super::read_scenario(&a.scenario, a.deployer)?;
     super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
     let spec = spec(&a, &sc)?;
     let seed = a.seed.unwrap_or(sc.seed);
+    // The stages were checked analytically (`spec`); the draw can still land a little above the
+    // limit, or at none at all.
     let times = loadtest::schedule(&spec.stages, spec.arrivals, Stream::Arrivals.seed(seed));
     if times.len() > MAX_ARRIVALS {
         return Err(Error::flag(format!(
-            "the stages schedule {} arrivals; at most {MAX_ARRIVALS} are allowed",
+            "the stages drew {} arrivals with this seed, more than a load test may schedule \
+             ({MAX_ARRIVALS}, the arrival limit)",
             times.len()
         )));
     }
+    if times.is_empty() {
+        return Err(Error::flag(format!(
+            "no arrivals: the stages expect {:.2} arrival(s) and this seed drew none, so nothing \
+             would be tested; raise a rate or a duration",
+            crate::config::loadtest::expected_arrivals(&spec.stages)
+        )));
+    }
+    // Every output writable before any work, and before the first call to a backend.
+    super::check_outputs(
+        a.output
+            .out
+            .as_deref()
+            .map(|d| (d, &["load.json", "load.md", "load.svg"][..])),
+        &[a.write_latency_profile.as_deref()],
+    )?;
     let (report, interrupted) = if target.backend == Backend::Sim {
         (loadtest::simulate(&sc, &spec, seed), false)
     } else {
-        live(&a, &sc, &spec, &times, seed, scale, &target)?
+        let to = Live {
+            target: &target,
+            endpoint,
+            scale,
+        };
+        live(&a, &sc, &spec, &times, seed, &to)?
     };
     let json = loadtest::json(&report);
     let text = loadtest::text(&report);
@@ -171,13 +217,20 @@ pub fn run(a: Args) -> Result<Verdict> {
             ],
         )?;
     }
-    a.output.print(&json, md, || text.clone());
+    a.output.print(&json, md, || text.clone())?;
     if interrupted {
         return Err(Error::Interrupted(
             "the report covers what ran until then".into(),
         ));
     }
     Ok(report.verdict)
+}
+
+/// Where a live load test goes: the target, its endpoint once guarded, the time scale.
+struct Live<'a> {
+    target: &'a Target<'a>,
+    endpoint: Option<String>,
+    scale: f64,
 }
 
 /// The live load test (`mock` or `sdk`), its profile if asked, its report; and whether Ctrl-C
@@ -188,10 +241,9 @@ fn live(
     spec: &LoadSpec,
     times: &[u64],
     seed: u64,
-    scale: f64,
-    target: &Target,
+    to: &Live,
 ) -> Result<(LoadReport, bool)> {
-    let endpoint = target.guard()?;
+    let (target, endpoint, scale) = (to.target, &to.endpoint, to.scale);
     let mut sized = sc.with_customers(times.len().max(1));
     sized.deploy = target::live_deploy_config(&sized, a.live.poll_interval);
     let rt = target::runtime()?;
@@ -239,6 +291,7 @@ fn live(
         )?;
     }
     let report = loadtest::summarize(loadtest::Observed {
+        interrupted: seen.interrupted,
         sc,
         backend: target.backend.as_str(),
         seed,

@@ -101,13 +101,59 @@ fn use_latency_profile(sc: &mut Scenario, path: Option<&PathBuf>) -> Result<()> 
     Ok(())
 }
 
-/// `--threads N`, or every core.
-fn threads(n: Option<usize>) -> usize {
-    n.unwrap_or_else(|| {
-        std::thread::available_parallelism()
+/// `--threads N` (at most `MAX_THREADS`), or every core.
+fn threads(n: Option<usize>) -> Result<usize> {
+    use crate::config::limits::MAX_THREADS;
+    match n {
+        Some(n) if n > MAX_THREADS => Err(Error::flag(format!(
+            "--threads: {n} is more than orgsim starts ({MAX_THREADS}, the thread limit)"
+        ))),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism()
             .map(|n| n.get())
-            .unwrap_or(1)
+            .unwrap_or(1)),
+    }
+}
+
+/// A run of `sc` extended (or cut) to `n` customers (`--customers`, a sweep's largest count):
+/// at most the customer limit, and every amount of money of such a month fits in cents. Checked
+/// before the customers are made.
+fn check_customers(sc: &Scenario, n: usize, flag: &str) -> Result<()> {
+    use crate::config::limits::MAX_CUSTOMERS;
+    if n > MAX_CUSTOMERS {
+        return Err(Error::flag(format!(
+            "{flag}: {n} customers are more than a run may have ({MAX_CUSTOMERS}, the customer \
+             limit)"
+        )));
+    }
+    check_money(sc, n)
+}
+
+/// Every amount of money of a month with up to `n` customers of `sc` (and the margin curves' 100)
+/// fits in cents; otherwise exit 2 naming the field the amount comes from.
+fn check_money(sc: &Scenario, n: usize) -> Result<()> {
+    sc.check_money(n.max(100)).map_err(|e| {
+        Error::Scenario(scenario::ScenarioError {
+            file: sc.source.clone(),
+            line: 0,
+            column: 0,
+            field: Some(e.field(sc)),
+            message: e.to_string(),
+        })
     })
+}
+
+/// `jobs` replications in all (counts × replications): at most the replication limit.
+fn check_replications(jobs: u64, what: &str) -> Result<()> {
+    use crate::config::limits::MAX_REPLICATIONS_IN_ALL;
+    if jobs > MAX_REPLICATIONS_IN_ALL {
+        return Err(Error::flag(format!(
+            "{what}: {jobs} replications in all are more than orgsim runs at once \
+             ({MAX_REPLICATIONS_IN_ALL}, the replication limit): fewer customer counts (--step) \
+             or fewer --replications"
+        )));
+    }
+    Ok(())
 }
 
 /// Set by the Ctrl-C handler; long commands poll it and stop cleanly.
@@ -131,8 +177,29 @@ fn progress_bar(len: u64, template: &str) -> Option<indicatif::ProgressBar> {
     Some(b)
 }
 
-/// Writes one file whole or not at all (a temporary file renamed into place).
+/// Writes one file whole or not at all (a temporary file renamed into place). A path that
+/// exists and is not a plain regular file — a device such as `/dev/full` or `/dev/stdout`, a
+/// pipe, a symbolic link — is written in place instead (renaming over it would replace the
+/// device or the link), and its write errors are reported all the same.
 pub fn write_file(path: &Path, content: String) -> Result<()> {
+    use std::io::Write;
+    let cannot = |e: std::io::Error| Error::io(path, format!("cannot write: {e}"));
+    if let Ok(m) = std::fs::symlink_metadata(path) {
+        if std::fs::metadata(path).is_ok_and(|t| t.is_dir()) {
+            return Err(Error::io(path, "cannot write: it is a directory"));
+        }
+        if !m.file_type().is_file() {
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(path)
+                .map_err(cannot)?;
+            return f
+                .write_all(content.as_bytes())
+                .and_then(|()| f.flush())
+                .map_err(cannot);
+        }
+    }
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -148,4 +215,57 @@ pub fn write_file(path: &Path, content: String) -> Result<()> {
 /// Writes `files` into `dir`, all or nothing.
 fn write_out(dir: &Path, files: &[(&str, String)]) -> Result<()> {
     crate::report::write_files(dir, files).map_err(|e| Error::io(dir, format!("cannot write: {e}")))
+}
+
+/// Checks, before any work is done and before any call to a backend, that a command can write
+/// what it will write, so that a live run never deploys and then fails on a local mistake:
+/// each `--out` directory is created (as the command would create it) and must be a writable
+/// directory in which none of `names` is a directory; each single file's directory is created
+/// and must be writable, and the file must not be a directory.
+fn check_outputs(out: Option<(&Path, &[&str])>, files: &[Option<&Path>]) -> Result<()> {
+    fn writable_dir(dir: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        if !std::fs::metadata(dir)?.is_dir() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotADirectory,
+                "not a directory",
+            ));
+        }
+        let probe = dir.join(format!(".orgsim-probe-{}", std::process::id()));
+        std::fs::write(&probe, b"")?;
+        std::fs::remove_file(&probe)
+    }
+    if let Some((dir, names)) = out {
+        writable_dir(dir).map_err(|e| Error::io(dir, format!("cannot write here: {e}")))?;
+        for n in names {
+            let p = dir.join(n);
+            if std::fs::metadata(&p).is_ok_and(|m| !m.is_file()) {
+                return Err(Error::io(
+                    p,
+                    "cannot write: it exists and is not a regular file",
+                ));
+            }
+        }
+    }
+    for path in files.iter().flatten() {
+        if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+            return Err(Error::io(*path, "cannot write: it is a directory"));
+        }
+        if std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_file()) {
+            // A device, a pipe or a link: written in place (`write_file`).
+            continue;
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        writable_dir(dir).map_err(|e| Error::io(*path, format!("cannot write here: {e}")))?;
+        if path.exists() {
+            std::fs::OpenOptions::new()
+                .append(true)
+                .open(path)
+                .map_err(|e| Error::io(*path, format!("cannot write: {e}")))?;
+        }
+    }
+    Ok(())
 }

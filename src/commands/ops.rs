@@ -91,12 +91,9 @@ pub fn run(a: Args) -> Result<Verdict> {
         (None, Some(times)) if !times.is_empty() => times.len(),
         (None, _) => sc.customers.len(),
     };
-    if n > crate::scenario::MAX_GENERATED as usize {
-        return Err(Error::flag(format!(
-            "--customers: at most {} customers",
-            crate::scenario::MAX_GENERATED
-        )));
-    }
+    super::check_replications(a.replications as u64, "--replications")?;
+    super::check_customers(&sc, n, "--customers")?;
+    super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
     sc = sc.with_customers(n);
     let customers = ops::customers_from_scenario(&sc, signed.as_deref());
     let deploy_ms = onboarding::deployment_durations(&sc, seed);
@@ -123,7 +120,7 @@ pub fn run(a: Args) -> Result<Verdict> {
         &json,
         || ops::report::ops_markdown(&report),
         || ops::report::ops_text(&report),
-    );
+    )?;
     Ok(Verdict::of(
         report.claims.iter().all(|c| c.verdict.is_pass()),
     ))

@@ -1,6 +1,11 @@
-//! The output options `run`, `sweep`, `phases` and `load` share.
+//! The output options `run`, `sweep`, `phases` and `load` share, and the one way commands write
+//! to standard output ([`write_stdout`]).
 
+use std::io::Write;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::error::{Error, Result};
 
 /// How the report is printed, and where its files go.
 #[derive(Debug, Clone, clap::Args)]
@@ -18,19 +23,19 @@ pub struct OutputOpts {
 }
 
 impl OutputOpts {
-    /// Prints the report in the form asked for.
+    /// Prints the report in the form asked for ([`write_stdout`]).
     pub fn print(
         &self,
         json: &str,
         markdown: impl FnOnce() -> String,
         text: impl FnOnce() -> String,
-    ) {
+    ) -> Result<()> {
         if self.json {
-            print!("{json}");
+            write_stdout(json)
         } else if self.markdown {
-            print!("{}", markdown());
+            write_stdout(&markdown())
         } else {
-            print!("{}", text());
+            write_stdout(&text())
         }
     }
 
@@ -42,13 +47,52 @@ impl OutputOpts {
         json: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
         markdown: impl FnOnce() -> String,
         text: impl FnOnce() -> String,
-    ) {
-        if self.json {
-            let stdout = std::io::stdout();
-            let mut w = std::io::BufWriter::new(stdout.lock());
-            let _ = json(&mut w).and_then(|()| std::io::Write::flush(&mut w));
-        } else {
-            self.print("", markdown, text);
+    ) -> Result<()> {
+        if !self.json {
+            return self.print("", markdown, text);
         }
+        if stdout_closed() {
+            return Ok(());
+        }
+        let stdout = std::io::stdout();
+        let mut w = std::io::BufWriter::new(stdout.lock());
+        match json(&mut w).and_then(|()| std::io::Write::flush(&mut w)) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                STDOUT_CLOSED.store(true, Ordering::Relaxed);
+                Ok(())
+            }
+            Err(e) => Err(Error::io("standard output", format!("cannot write: {e}"))),
+        }
+    }
+}
+
+/// Set once standard output's reader has gone away.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Whether standard output's reader has gone away (a closed pipe seen by [`write_stdout`]).
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(Ordering::Relaxed)
+}
+
+/// Writes `text` to standard output, all of it, flushed. Every command prints through here.
+///
+/// - A closed pipe (the reader went away: `orgsim ... | head -3`) ends the output quietly, as
+///   ripgrep and cargo do: the rest, and anything printed later, is dropped, and the command
+///   ends with its own verdict. No panic, no message.
+/// - Any other failure (a full disk: `--json > /dev/full`) is exit 2 naming standard output:
+///   a report that was not written must not look like one that was.
+pub fn write_stdout(text: &str) -> Result<()> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        Err(e) => Err(Error::io("standard output", format!("cannot write: {e}"))),
     }
 }

@@ -60,13 +60,16 @@ pub fn run(a: Args) -> Result<Verdict> {
     if let Some(s) = a.seed {
         sc.seed = s;
     }
+    super::check_replications(
+        sc.phases.len() as u64 * 2 * a.replications as u64,
+        "phases × 2 ends × --replications",
+    )?;
+    let largest = sc.phases.iter().map(|p| p.customers.1).max().unwrap_or(1);
+    super::check_money(&sc, largest)?;
+    let threads = super::threads(a.threads)?;
+    super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
     super::install_ctrl_c();
-    let rep = crate::phases::evaluate(
-        &sc,
-        a.replications,
-        super::threads(a.threads),
-        &super::INTERRUPTED,
-    );
+    let rep = crate::phases::evaluate(&sc, a.replications, threads, &super::INTERRUPTED);
     let mut json = serde_json::to_string_pretty(&rep).expect("a phases report serializes");
     json.push('\n');
     if let Some(dir) = &a.output.out {
@@ -82,7 +85,7 @@ pub fn run(a: Args) -> Result<Verdict> {
         &json,
         || crate::phases::markdown(&rep),
         || crate::phases::text(&rep),
-    );
+    )?;
     if !rep.complete {
         return Err(Error::Interrupted("partial results above".into()));
     }

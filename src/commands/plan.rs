@@ -7,7 +7,8 @@ use crate::{plan, report};
 
 /// Show the resource plan and its dependencies without running anything.
 ///
-/// Exits 1 when the plan has pre-flight findings (duplicates, a quota too small).
+/// Exits 1 when the plan has pre-flight findings (duplicates, an OU too deep, more accounts than
+/// the account quota).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The scenario file (TOML).
@@ -19,11 +20,12 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<Verdict> {
     let sc = crate::scenario::read(&a.scenario)?;
-    let p = plan::build(&sc);
+    let mut p = plan::build(&sc);
+    p.findings.extend(plan::account_quota_finding(&sc, &p));
     if a.json {
-        print!("{}", report::plan_json(&sc, &p));
+        super::output::write_stdout(&report::plan_json(&sc, &p))?;
     } else {
-        print!("{}", report::plan_text(&sc, &p));
+        super::output::write_stdout(&report::plan_text(&sc, &p))?;
     }
     Ok(Verdict::of(p.findings.is_empty()))
 }

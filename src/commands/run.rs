@@ -50,6 +50,15 @@ pub struct Args {
     pub write_latency_profile: Option<PathBuf>,
 }
 
+/// The files `--out` writes.
+const OUT_FILES: [&str; 5] = [
+    "report.json",
+    "report.md",
+    "report.html",
+    "timeline.svg",
+    "margin.svg",
+];
+
 pub fn run(a: Args) -> Result<Verdict> {
     let scale = a.live.validate((
         a.latency_profile.is_some(),
@@ -60,6 +69,7 @@ pub fn run(a: Args) -> Result<Verdict> {
         if n == 0 {
             return Err(Error::flag("--customers must be at least 1"));
         }
+        super::check_customers(&sc, n, "--customers")?;
         sc = sc.with_customers(n);
     }
     super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
@@ -67,6 +77,11 @@ pub fn run(a: Args) -> Result<Verdict> {
     if let Some(k) = a.replication {
         seed = seed::replication(seed, sc.customers.len(), k);
     }
+    // Every output writable before any work, and before the first call to a backend.
+    super::check_outputs(
+        a.output.out.as_deref().map(|d| (d, &OUT_FILES[..])),
+        &[a.write_latency_profile.as_deref()],
+    )?;
     if a.live.backend != Backend::Sim {
         return run_live(&a, &sc, seed, scale);
     }
@@ -97,7 +112,7 @@ fn emit(
         |w| report::write_json(rep, w),
         || report::markdown(rep),
         || report::text(rep, a.verbose),
-    );
+    )?;
     Ok(rep.verdict)
 }
 

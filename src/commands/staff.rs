@@ -69,6 +69,12 @@ pub fn run(a: Args) -> Result<Verdict> {
     let seed = a.seed.unwrap_or(sc.seed);
     let config = super::ops::operations_of(&sc);
     let counts = crate::sweep::counts(lo, hi, a.step);
+    super::check_replications(
+        counts.len() as u64 * a.replications as u64,
+        "--customers × --replications",
+    )?;
+    super::check_customers(&sc, hi, "--customers")?;
+    super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
     let all = sc.with_customers(hi);
     let customers = ops::customers_from_scenario(&all, None);
     let deploy_ms = |n: usize| onboarding::deployment_durations(&all.with_customers(n), seed);
@@ -101,7 +107,7 @@ pub fn run(a: Args) -> Result<Verdict> {
         &json,
         || ops::report::staff_markdown(&report),
         || ops::report::staff_text(&report),
-    );
+    )?;
     Ok(Verdict::of(report.staff.iter().all(|r| {
         r.support_staff.is_some() && r.onboarding_staff.is_some()
     })))

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 
 use super::output::OutputOpts;
 use crate::engine::Deployer;
@@ -64,6 +64,10 @@ pub fn run(a: Args) -> Result<Verdict> {
     }
     let counts = sweep::counts(lo, hi, a.step);
     let total = counts.len() as u64 * a.replications as u64;
+    super::check_replications(total, "--customers × --replications")?;
+    super::check_customers(&sc, hi, "--customers")?;
+    let threads = super::threads(a.threads)?;
+    super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
     super::install_ctrl_c();
     let bar = (total >= 200)
         .then(|| {
@@ -85,7 +89,6 @@ pub fn run(a: Args) -> Result<Verdict> {
         None => None,
     };
     let stdout_csv = a.csv;
-    let pipe_closed = AtomicBool::new(false);
     let mut write_error: Option<Error> = None;
     let mut on_row = |row: &sweep::RepRow| {
         let line = sweep::csv_row(row);
@@ -97,19 +100,30 @@ pub fn run(a: Args) -> Result<Verdict> {
                 }
             }
         }
-        if stdout_csv && !pipe_closed.load(Ordering::Relaxed) && print_csv(&line).is_err() {
-            pipe_closed.store(true, Ordering::Relaxed);
-            super::INTERRUPTED.store(true, Ordering::SeqCst);
+        if stdout_csv && write_error.is_none() {
+            match super::output::write_stdout(&line) {
+                Err(e) => {
+                    write_error = Some(e);
+                    super::INTERRUPTED.store(true, Ordering::SeqCst);
+                }
+                Ok(()) if super::output::stdout_closed() => {
+                    super::INTERRUPTED.store(true, Ordering::SeqCst);
+                }
+                Ok(()) => {}
+            }
         }
     };
-    if stdout_csv && print_csv(sweep::CSV_HEADER).is_err() {
-        return Ok(Verdict::Pass); // the reader is gone: a quiet exit
+    if stdout_csv {
+        super::output::write_stdout(sweep::CSV_HEADER)?;
+        if super::output::stdout_closed() {
+            return Ok(Verdict::Pass); // the reader is gone: a quiet exit
+        }
     }
     let run = sweep::run_sweep(
         &sc,
         &counts,
         a.replications,
-        super::threads(a.threads),
+        threads,
         &progress,
         &super::INTERRUPTED,
         &mut on_row,
@@ -120,7 +134,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     if let Some(e) = write_error {
         return Err(e);
     }
-    if pipe_closed.load(Ordering::Relaxed) {
+    if stdout_csv && super::output::stdout_closed() {
         return Ok(Verdict::Pass); // the reader of --csv is gone: a quiet exit
     }
     let complete = run.complete;
@@ -162,7 +176,7 @@ pub fn run(a: Args) -> Result<Verdict> {
             &json,
             || report::sweep::markdown(&rep),
             || report::sweep::text(&rep),
-        );
+        )?;
     }
     if !complete {
         let done = run.done;
@@ -177,13 +191,6 @@ pub fn run(a: Args) -> Result<Verdict> {
     }
     // A sweep measures; it judges nothing.
     Ok(Verdict::Pass)
-}
-
-/// Writes a CSV line to stdout (an error when the reader has gone).
-fn print_csv(line: &str) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(line.as_bytes())?;
-    out.flush()
 }
 
 /// A file written a piece at a time under a temporary name in its directory, renamed into

@@ -30,7 +30,8 @@ struct Validation<'a> {
 
 pub fn run(a: Args) -> Result<Verdict> {
     let sc = crate::scenario::read(&a.scenario)?;
-    let p = plan::build(&sc);
+    let mut p = plan::build(&sc);
+    p.findings.extend(plan::account_quota_finding(&sc, &p));
     let verdict = Verdict::of(p.findings.is_empty());
     if a.json {
         let v = Validation {
@@ -40,21 +41,24 @@ pub fn run(a: Args) -> Result<Verdict> {
             findings: &p.findings,
             verdict,
         };
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).expect("a validation serializes")
-        );
+        let mut json = serde_json::to_string_pretty(&v).expect("a validation serializes");
+        json.push('\n');
+        super::output::write_stdout(&json)?;
         return Ok(verdict);
     }
+    use std::fmt::Write as _;
+    let mut o = String::new();
     for f in &p.findings {
-        println!("finding: {} {}: {}", f.code, f.resource, f.detail);
+        let _ = writeln!(o, "finding: {} {}: {}", f.code, f.resource, f.detail);
     }
-    println!(
+    let _ = writeln!(
+        o,
         "{}: valid · {} customer(s) · {} resources planned · {} finding(s)",
         a.scenario.display(),
         sc.customers.len(),
         p.resources.len(),
         p.findings.len()
     );
+    super::output::write_stdout(&o)?;
     Ok(verdict)
 }

@@ -7,8 +7,10 @@ use serde::Serialize;
 
 use super::units::parse_duration_ms;
 
-/// `"2/min"`, `"0.5/s"`, `"30/h"` → arrivals per minute.
+/// `"2/min"`, `"0.5/s"`, `"30/h"` → arrivals per minute; at most
+/// [`MAX_RATE_PER_MIN`](super::limits::MAX_RATE_PER_MIN).
 pub fn parse_rate_per_min(s: &str) -> Result<f64, Invalid> {
+    use super::limits::MAX_RATE_PER_MIN;
     let bad = || format!("`{s}` is not a rate (use e.g. 2/min, 0.5/s, 30/h)");
     let (n, unit) = s.trim().split_once('/').ok_or_else(bad)?;
     let n: f64 = n.trim().parse().map_err(|_| bad())?;
@@ -19,8 +21,17 @@ pub fn parse_rate_per_min(s: &str) -> Result<f64, Invalid> {
         _ => return Err(Invalid::from(bad())),
     };
     let r = n * per;
-    if !(r >= 0.0 && r.is_finite() && r <= 1e6) {
+    if !r.is_finite() {
         return Err(Invalid::from(bad()));
+    }
+    if r < 0.0 {
+        return Err(Invalid(format!("`{s}`: a rate must not be negative")));
+    }
+    if r > MAX_RATE_PER_MIN {
+        return Err(Invalid(format!(
+            "`{s}` is {r}/min, more than the largest rate orgsim takes: {MAX_RATE_PER_MIN}/min \
+             (the rate limit)"
+        )));
     }
     Ok(r)
 }
@@ -49,6 +60,72 @@ pub fn parse_stages(s: &str) -> Result<Vec<Stage>, Invalid> {
         return Err(Invalid::from("no stages: write e.g. 5m:1/min,10m:4/min"));
     }
     Ok(out)
+}
+
+/// The rate (per minute) at which stage `k` of `stages` starts: the previous stage's target; 0
+/// for the first of several (a ramp up); a lone stage's own target (a constant rate).
+pub fn stage_start_rate(stages: &[Stage], k: usize) -> f64 {
+    match k {
+        0 if stages.len() > 1 => 0.0,
+        0 => stages[0].target_per_min,
+        k => stages[k - 1].target_per_min,
+    }
+}
+
+/// The expected number of arrivals over `stages`: each stage's rate, moving linearly, integrated
+/// over its duration, in closed form (the schedule draws about this many; exactly this many,
+/// rounded, when they are uniform).
+pub fn expected_arrivals(stages: &[Stage]) -> f64 {
+    stages
+        .iter()
+        .enumerate()
+        .map(|(k, st)| {
+            let from = stage_start_rate(stages, k);
+            (from + st.target_per_min) / 2.0 * st.duration_ms as f64 / 60_000.0
+        })
+        .sum()
+}
+
+/// Checks a load test's stages against the limits before anything is scheduled: at most
+/// [`MAX_STAGES`](super::limits::MAX_STAGES) stages lasting at most
+/// [`MAX_LOAD_DURATION_MS`](super::limits::MAX_LOAD_DURATION_MS) together, at most
+/// [`MAX_ARRIVALS`](super::limits::MAX_ARRIVALS) expected arrivals, and some arrivals at all (a
+/// stage at 0/min inside a ramp is fine; stages that all stay at 0/min are not). Returns the
+/// expected number of arrivals.
+pub fn check_stages(stages: &[Stage]) -> Result<f64, Invalid> {
+    use super::limits::{MAX_ARRIVALS, MAX_LOAD_DURATION_MS, MAX_STAGES};
+    if stages.len() > MAX_STAGES {
+        return Err(Invalid(format!(
+            "{} stages are more than a load test may have ({MAX_STAGES}, the stage limit)",
+            stages.len()
+        )));
+    }
+    let total: u64 = stages
+        .iter()
+        .fold(0u64, |t, s| t.saturating_add(s.duration_ms));
+    if total > MAX_LOAD_DURATION_MS {
+        return Err(Invalid(format!(
+            "the stages last {} s, longer than a load test may ({} s = 30 days, the load \
+             duration limit)",
+            total / 1000,
+            MAX_LOAD_DURATION_MS / 1000
+        )));
+    }
+    let expected = expected_arrivals(stages);
+    if expected > MAX_ARRIVALS as f64 {
+        return Err(Invalid(format!(
+            "the stages would bring about {:.0} arrivals (the rate integrated over the stages), \
+             more than a load test may schedule ({MAX_ARRIVALS}, the arrival limit)",
+            expected.round()
+        )));
+    }
+    if expected <= 0.0 {
+        return Err(Invalid::from(
+            "no arrivals: every stage stays at 0/min, so no customer would arrive and nothing \
+             would be tested; give a stage a rate above 0",
+        ));
+    }
+    Ok(expected)
 }
 
 /// How arrivals are spaced.
@@ -101,6 +178,11 @@ pub fn parse_threshold(s: &str) -> Result<Threshold, Invalid> {
                 None => rhs.parse::<f64>(),
             }
             .map_err(|_| bad("the error rate is a percentage (1%) or a fraction (0.01)"))?;
+            if !(0.0..=1.0).contains(&v) {
+                return Err(Invalid::from(bad(
+                    "the error rate is between 0% and 100% (a fraction between 0 and 1)",
+                )));
+            }
             (Metric::ErrorRate, v)
         }
         ["throughput"] => (
@@ -202,5 +284,48 @@ mod tests {
         );
         assert!(parse_threshold("p95 onboarding 15m").is_err());
         assert!(parse_threshold("p95 Foo < 1s").is_err());
+        assert!(parse_threshold("error rate < -1%").is_err());
+        assert!(parse_threshold("error rate < 101%").is_err());
+        assert!(parse_threshold("error rate < NaN").is_err());
+        assert!(parse_rate_per_min("-1/min")
+            .unwrap_err()
+            .0
+            .contains("negative"));
+        assert!(parse_rate_per_min("1000001/min")
+            .unwrap_err()
+            .0
+            .contains("1000000/min (the rate limit)"));
+    }
+
+    #[test]
+    fn arrivals_are_counted_in_closed_form() {
+        let st = |d: u64, r: f64| Stage {
+            duration_ms: d * 60_000,
+            target_per_min: r,
+        };
+        // A lone stage is a constant rate; several ramp from 0.
+        assert_eq!(expected_arrivals(&[st(60, 2.0)]), 120.0);
+        assert_eq!(expected_arrivals(&[st(10, 1.0), st(30, 2.0)]), 5.0 + 45.0);
+        assert_eq!(
+            expected_arrivals(&[st(5, 2.0), st(5, 0.0), st(5, 2.0)]),
+            5.0 + 5.0 + 5.0
+        );
+        assert!(check_stages(&[st(5, 2.0), st(5, 0.0), st(5, 2.0)]).is_ok());
+        assert!(check_stages(&[st(10, 0.0), st(20, 0.0)])
+            .unwrap_err()
+            .0
+            .starts_with("no arrivals"));
+        assert!(check_stages(&[st(31 * 24 * 60, 0.001)])
+            .unwrap_err()
+            .0
+            .contains("the load duration limit"));
+        assert!(check_stages(&[st(60, 2000.0)])
+            .unwrap_err()
+            .0
+            .contains("about 120000 arrivals"));
+        assert!(check_stages(&vec![st(1, 1.0); 1001])
+            .unwrap_err()
+            .0
+            .contains("the stage limit"));
     }
 }

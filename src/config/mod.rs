@@ -9,6 +9,7 @@
 pub mod calendar;
 pub mod deploy;
 pub mod latency;
+pub mod limits;
 pub mod loadtest;
 pub mod operations;
 pub mod organization;

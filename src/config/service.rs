@@ -6,6 +6,10 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+use super::limits::{
+    MAX_CALL_LATENCY_MS, MAX_SERVICE_SECONDS, MAX_THROTTLE_BURST, MAX_THROTTLE_RATE,
+    MIN_THROTTLE_RATE,
+};
 use crate::org::types::Operation;
 
 /// A token bucket: `rate` tokens per second refill, at most `burst` tokens held.
@@ -185,10 +189,24 @@ impl ServiceParams {
             }
         }
         for (k, b) in &self.throttle {
-            if !(b.rate > 0.0 && b.rate.is_finite() && b.burst >= 1.0 && b.burst.is_finite()) {
+            if !(MIN_THROTTLE_RATE..=MAX_THROTTLE_RATE).contains(&b.rate) {
                 return Err((
-                    format!("service.throttle.{k}"),
-                    "rate must be > 0 and burst >= 1".into(),
+                    format!("service.throttle.{k}.rate"),
+                    format!(
+                        "rate is between {MIN_THROTTLE_RATE} and {MAX_THROTTLE_RATE} tokens per \
+                         second (the throttle rate limits), not {}",
+                        b.rate
+                    ),
+                ));
+            }
+            if !(1.0..=MAX_THROTTLE_BURST).contains(&b.burst) {
+                return Err((
+                    format!("service.throttle.{k}.burst"),
+                    format!(
+                        "burst is between 1 and {MAX_THROTTLE_BURST} tokens (the throttle burst \
+                         limit), not {}",
+                        b.burst
+                    ),
                 ));
             }
         }
@@ -201,6 +219,16 @@ impl ServiceParams {
                 ("service.read_latency".to_string(), self.read_latency),
             ]);
         for (k, l) in lat {
+            if l.max_ms > MAX_CALL_LATENCY_MS {
+                return Err((
+                    format!("{k}.max_ms"),
+                    format!(
+                        "a call latency is at most {MAX_CALL_LATENCY_MS} ms (one hour, the call \
+                         latency limit), not {}",
+                        l.max_ms
+                    ),
+                ));
+            }
             if l.min_ms > l.max_ms {
                 return Err((k, "min_ms must not exceed max_ms".into()));
             }
@@ -221,6 +249,22 @@ impl ServiceParams {
             }
         }
         let ac = &self.account_creation;
+        for (k, v) in [
+            ("median_s", ac.median_s),
+            ("p95_s", ac.p95_s),
+            ("min_s", ac.min_s),
+            ("max_s", ac.max_s),
+        ] {
+            if !(0.0..=MAX_SERVICE_SECONDS).contains(&v) {
+                return Err((
+                    format!("service.account_creation.{k}"),
+                    format!(
+                        "a time between 0 and {MAX_SERVICE_SECONDS} seconds (7 days, the account \
+                         creation limit), not {v}"
+                    ),
+                ));
+            }
+        }
         if !(ac.median_s > 0.0
             && ac.p95_s >= ac.median_s
             && ac.min_s >= 0.0

@@ -63,7 +63,11 @@ pub struct LoadReport {
     pub stages: Vec<Stage>,
     pub max_concurrent: Option<usize>,
     pub grace_s: f64,
+    /// The stages' length; when interrupted, how long arrivals ran before Ctrl-C.
     pub duration_s: f64,
+    /// When interrupted: the stages' planned length.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub planned_duration_s: Option<f64>,
     pub onboardings: usize,
     pub completed: usize,
     pub failed: usize,
@@ -86,6 +90,10 @@ pub struct LoadReport {
     pub most_in_flight: usize,
     pub over_time: Vec<Interval>,
     pub thresholds: Vec<ThresholdResult>,
+    /// Ctrl-C stopped the test (present only then): the figures cover what ran, and the
+    /// verdict is `INTERRUPTED`, never `PASS`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
     pub verdict: Verdict,
 }
 
@@ -105,6 +113,8 @@ pub struct Observed<'a> {
     pub failures: BTreeMap<String, usize>,
     /// When the test ended (ms), drain included.
     pub end_ms: u64,
+    /// Ctrl-C stopped it at `end_ms`.
+    pub interrupted: bool,
 }
 
 /// Summarizes a load test and judges its thresholds.
@@ -238,6 +248,17 @@ pub fn summarize(o: Observed) -> LoadReport {
         });
     }
     let ok = thresholds.iter().all(|t| t.status.is_pass());
+    let verdict = if o.interrupted {
+        Verdict::Interrupted
+    } else {
+        Verdict::of(ok)
+    };
+    // An interrupted test ran for as long as it ran, not as planned.
+    let ran_ms = if o.interrupted {
+        duration_ms.min(o.end_ms)
+    } else {
+        duration_ms
+    };
     LoadReport {
         kind: "load",
         scenario: o.sc.name.clone(),
@@ -253,7 +274,8 @@ pub fn summarize(o: Observed) -> LoadReport {
         stages: o.spec.stages.clone(),
         max_concurrent: o.spec.max_concurrent,
         grace_s: o.spec.grace_ms as f64 / 1000.0,
-        duration_s: duration_ms as f64 / 1000.0,
+        duration_s: ran_ms as f64 / 1000.0,
+        planned_duration_s: o.interrupted.then_some(duration_ms as f64 / 1000.0),
         onboardings: o.onboardings.len(),
         completed,
         failed,
@@ -270,7 +292,8 @@ pub fn summarize(o: Observed) -> LoadReport {
         most_in_flight: most,
         over_time,
         thresholds,
-        verdict: Verdict::of(ok),
+        interrupted: o.interrupted,
+        verdict,
     }
 }
 
@@ -398,6 +421,17 @@ pub fn text(r: &LoadReport) -> String {
             let _ = writeln!(o, "  {:<4} {:<34} measured {m}", t.status, t.threshold);
         }
     }
-    let _ = writeln!(o, "\nVerdict: {}", r.verdict);
+    if r.interrupted {
+        let _ = writeln!(
+            o,
+            "\nVerdict: {} (Ctrl-C after {:.1} s of the planned {:.1} s of arrivals: the figures \
+             cover what ran, and a partial test neither passes nor fails)",
+            r.verdict,
+            r.duration_s,
+            r.planned_duration_s.unwrap_or(r.duration_s)
+        );
+    } else {
+        let _ = writeln!(o, "\nVerdict: {}", r.verdict);
+    }
     o
 }

@@ -7,6 +7,10 @@ use rand_distr::{Distribution, Exp1};
 use crate::config::loadtest::{Arrivals, Stage};
 
 /// The arrival times (ms) of an open-loop process over `stages`. Deterministic for a seed.
+///
+/// The work is one step per 100 ms of stages with a rate above 0 (a stage at 0/min throughout
+/// is skipped whole): callers check the stages first (`config::loadtest::check_stages`: at
+/// most 30 days, at most 100,000 expected arrivals).
 pub fn schedule(stages: &[Stage], arrivals: Arrivals, seed: u64) -> Vec<u64> {
     // Integrate the rate in 100 ms steps; an arrival falls where the cumulative rate reaches
     // the next target (1, 2, 3, ... for uniform; a sum of Exp(1) draws for Poisson).
@@ -34,6 +38,12 @@ pub fn schedule(stages: &[Stage], arrivals: Arrivals, seed: u64) -> Vec<u64> {
         } else {
             prev_rate
         };
+        if from == 0.0 && st.target_per_min == 0.0 {
+            // No rate, no arrivals, nothing added to the cumulative rate.
+            t0 += st.duration_ms;
+            prev_rate = 0.0;
+            continue;
+        }
         let mut t = 0;
         while t < st.duration_ms {
             let dt = STEP.min(st.duration_ms - t);

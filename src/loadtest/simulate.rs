@@ -113,6 +113,7 @@ pub fn simulate(sc: &Scenario, spec: &LoadSpec, seed: u64) -> LoadReport {
     }
     let end = end.saturating_sub(offset.unwrap_or(0));
     summarize(Observed {
+        interrupted: false,
         sc,
         backend: "sim",
         seed,

@@ -33,6 +33,31 @@ fn schedules_follow_the_rate() {
     assert_eq!(r.len(), 20);
     assert!(r.iter().all(|&t| t >= 600_000));
     assert!(r[1] - r[0] > r[19] - r[18]);
+    // A quiet stage is skipped whole: 29 days at 0/min cost no steps, and the arrivals after it
+    // fall where the integration puts them.
+    let quiet = [
+        Stage {
+            duration_ms: 29 * 86_400_000,
+            target_per_min: 0.0,
+        },
+        Stage {
+            duration_ms: 600_000,
+            target_per_min: 4.0,
+        },
+    ];
+    let t = std::time::Instant::now();
+    let q = schedule(&quiet, Arrivals::Uniform, 1);
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(1),
+        "{:?}",
+        t.elapsed()
+    );
+    assert_eq!(
+        q,
+        r.iter()
+            .map(|&x| x - 600_000 + 29 * 86_400_000)
+            .collect::<Vec<_>>()
+    );
 }
 
 fn spec(minutes: u64, per_min: f64, thresholds: &[&str]) -> LoadSpec {

@@ -406,32 +406,84 @@ pub fn out_files(
     ]
 }
 
-/// Writes `files` into `dir` (created if needed) so that nothing is half-written: each file is
-/// written to a temporary name in `dir` and renamed into place; on error, the temporaries are
-/// removed.
+/// Writes `files` into `dir` (created if needed), all or nothing: every file is first written
+/// as a temporary inside `dir`, and they are renamed into place only once all are written. A
+/// destination that is a directory or not a regular file is refused before anything is
+/// written. If a write or a rename fails, the temporaries are removed and the files already
+/// replaced are restored from their backups (hard links, taken before the first rename), so the
+/// directory holds what it held before.
 pub fn write_files<N: AsRef<str>>(dir: &Path, files: &[(N, String)]) -> std::io::Result<()> {
+    use std::io::{Error, ErrorKind};
+    use std::path::PathBuf;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+
     std::fs::create_dir_all(dir)?;
-    let mut temps = Vec::new();
-    let result = (|| {
-        for (name, content) in files {
-            let name = name.as_ref();
-            let tmp = dir.join(format!(".{name}.orgsim-tmp"));
-            temps.push(tmp.clone());
-            std::fs::write(&tmp, content)?;
-        }
-        for (name, _) in files {
-            let name = name.as_ref();
-            let tmp = dir.join(format!(".{name}.orgsim-tmp"));
-            std::fs::rename(&tmp, dir.join(name))?;
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        for t in temps {
-            let _ = std::fs::remove_file(t);
+    if !std::fs::metadata(dir)?.is_dir() {
+        return Err(Error::new(ErrorKind::NotADirectory, "not a directory"));
+    }
+    let dests: Vec<PathBuf> = files.iter().map(|(n, _)| dir.join(n.as_ref())).collect();
+    for d in &dests {
+        match std::fs::metadata(d) {
+            Ok(m) if !m.is_file() => {
+                return Err(Error::new(
+                    ErrorKind::AlreadyExists,
+                    format!("{} exists and is not a regular file", d.display()),
+                ))
+            }
+            _ => {}
         }
     }
-    result
+    // Names of this call's own: two commands writing into one directory do not collide.
+    let tag = format!(
+        "{}-{}",
+        std::process::id(),
+        CALLS.fetch_add(1, Ordering::Relaxed)
+    );
+    let side = |n: &N, what: &str| dir.join(format!(".{}.{tag}.orgsim-{what}", n.as_ref()));
+    let temps: Vec<PathBuf> = files.iter().map(|(n, _)| side(n, "tmp")).collect();
+    let backups: Vec<PathBuf> = files.iter().map(|(n, _)| side(n, "old")).collect();
+    let remove_all = |paths: &[PathBuf]| {
+        for p in paths {
+            let _ = std::fs::remove_file(p);
+        }
+    };
+    // 1. Every temporary, whole.
+    for ((_, content), tmp) in files.iter().zip(&temps) {
+        if let Err(e) = std::fs::write(tmp, content) {
+            remove_all(&temps);
+            return Err(e);
+        }
+    }
+    // 2. A backup of every file about to be replaced.
+    let mut had = vec![false; files.len()];
+    for (i, (d, b)) in dests.iter().zip(&backups).enumerate() {
+        if d.is_file() {
+            if let Err(e) = std::fs::hard_link(d, b).or_else(|_| std::fs::copy(d, b).map(|_| ())) {
+                remove_all(&temps);
+                remove_all(&backups);
+                return Err(e);
+            }
+            had[i] = true;
+        }
+    }
+    // 3. The renames; a failure puts back what was there.
+    for i in 0..files.len() {
+        if let Err(e) = std::fs::rename(&temps[i], &dests[i]) {
+            for j in 0..i {
+                if had[j] {
+                    let _ = std::fs::rename(&backups[j], &dests[j]);
+                } else {
+                    let _ = std::fs::remove_file(&dests[j]);
+                }
+            }
+            remove_all(&temps);
+            remove_all(&backups);
+            return Err(e);
+        }
+    }
+    remove_all(&backups);
+    Ok(())
 }
 
 #[derive(serde::Serialize)]

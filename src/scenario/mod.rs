@@ -211,12 +211,13 @@ pub struct Expectations {
     pub failed_max: Option<u64>,
 }
 
-/// Where a scenario went wrong. `Display` gives `file:line:col: field: message`.
+/// Where a scenario went wrong. `Display` gives `file:line:col: field: message`, or
+/// `file: field: message` for a fault of the whole file (it cannot be read, a required top-level
+/// key is missing, it has no customers).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}:{line}:{column}: {}{message}", file.display(), field.as_ref().map(|f| format!("{f}: ")).unwrap_or_default())]
 pub struct ScenarioError {
     pub file: PathBuf,
-    /// 1-based; 0 when the fault has no place in the file (e.g. it cannot be read).
+    /// 1-based; 0 when the fault has no place in the file (it belongs to the whole file).
     pub line: usize,
     /// 1-based.
     pub column: usize,
@@ -225,8 +226,24 @@ pub struct ScenarioError {
     pub message: String,
 }
 
+impl std::fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.column)?;
+        }
+        f.write_str(": ")?;
+        if let Some(field) = &self.field {
+            write!(f, "{field}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+mod money;
 mod parse;
 mod tiers;
 pub use crate::config::units::parse_duration_ms;
+pub use money::{MoneyOverflow, MonthCounts, MAX_CENTS};
 pub use parse::{parse, read, MAX_GENERATED};
 pub use tiers::builtin_tiers;

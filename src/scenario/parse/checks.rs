@@ -11,7 +11,7 @@ use super::super::{
     ScenarioError, Tier,
 };
 use super::raw::*;
-use super::span::{format_path, key, line_col, Seg};
+use super::span::{format_path, key, Seg};
 use super::units::fraction_to_ppm;
 use super::Ctx;
 
@@ -224,7 +224,10 @@ impl Ctx<'_> {
         }
 
         // The customer's line: the `name` key's line when the table's own span says little.
-        let line = line_col(self.src, c.span().start.min(raw.name.span().start)).0;
+        let line = self
+            .lines
+            .line_col(self.src, c.span().start.min(raw.name.span().start))
+            .0;
         Ok(Customer {
             name: name.clone(),
             tier: tier_key.clone(),
@@ -262,8 +265,32 @@ impl Ctx<'_> {
                 .map_err(|why| self.at(id.span(), &here("management_account_id"), why))?;
             org.management_account_id = id.get_ref().clone();
         }
-        if let Some(n) = o.existing_accounts {
-            org.existing_accounts = n;
+        if let Some(n) = &o.existing_accounts {
+            let n_v = *n.get_ref();
+            if n_v > super::MAX_EXISTING_ACCOUNTS {
+                return Err(self.at(
+                    n.span(),
+                    &here("existing_accounts"),
+                    format!(
+                        "existing_accounts is at most {} (orgsim's limit: the model holds each \
+                         one), not {n_v}",
+                        super::MAX_EXISTING_ACCOUNTS
+                    ),
+                ));
+            }
+            if n_v >= org.account_quota {
+                return Err(self.at(
+                    n.span(),
+                    &here("existing_accounts"),
+                    format!(
+                        "{n_v} existing accounts and the management account do not fit in an \
+                         account_quota of {} (the quota counts the management account): raise \
+                         account_quota above {n_v}",
+                        org.account_quota
+                    ),
+                ));
+            }
+            org.existing_accounts = n_v;
         }
         if let Some(l) = &o.layout {
             org.layout = match l.get_ref().as_str() {
@@ -342,11 +369,12 @@ impl Ctx<'_> {
             };
             let (lo, hi) = range("customers", &p.customers, true)?;
             let hi = hi.unwrap_or(lo);
-            if lo == 0 || hi > 100_000 {
+            let max = crate::config::limits::MAX_CUSTOMERS as u64;
+            if lo == 0 || hi > max {
                 return Err(self.at(
                     p.customers.span(),
                     &here("customers"),
-                    "customer counts must be between 1 and 100000",
+                    format!("customer counts must be between 1 and {max} (the customer limit)"),
                 ));
             }
             let ous = p.ous.as_ref().map(|v| range("ous", v, false)).transpose()?;
@@ -490,6 +518,27 @@ impl Ctx<'_> {
                 ));
             }
         }
+        if !stages.is_empty() {
+            let (span, field) = match (&l.rate, &l.stages) {
+                (Some(r), _) => (r.span(), "rate"),
+                (_, Some(st)) => (st.span(), "stages"),
+                _ => (0..0, "stages"),
+            };
+            load::check_stages(&stages).map_err(|e| self.at(span, &here(field), e))?;
+        }
+        if let Some(g) = &l.grace {
+            let max = crate::config::limits::MAX_GRACE_MS;
+            if g.0 > max {
+                return Err(self.at_path(
+                    &here("grace"),
+                    format!(
+                        "the grace is {} s, longer than it may be ({} s = 7 days, the grace limit)",
+                        g.0 / 1000,
+                        max / 1000
+                    ),
+                ));
+            }
+        }
         let arrivals = match &l.arrivals {
             None => None,
             Some(a) => Some(match a.get_ref().as_str() {
@@ -580,54 +629,67 @@ pub(super) fn check_account_name(name: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
-/// An account's email: 6 to 64 characters, one `@`, a local part, a domain with a dot.
+/// An account's email, by the rules AWS documents for CreateAccount's `Email`: 6 to 64
+/// characters, all 7-bit ASCII; exactly one `@`; a local part that is not empty, does not begin
+/// with a dot and holds none of whitespace `" ' ( ) < > [ ] : ; , \ | % &`; a domain as
+/// [`check_domain`] has it.
 pub(super) fn check_email(email: &str) -> Result<(), Invalid> {
+    let bad = |why: String| Invalid(format!("`{email}` is not a valid email address: {why}"));
     let n = email.chars().count();
     if !(6..=64).contains(&n) {
-        return Err(Invalid::from(format!(
-            "`{email}` is not a valid email address: it must be 6 to 64 characters long, not {n}"
+        return Err(bad(format!("it must be 6 to 64 characters long, not {n}")));
+    }
+    if let Some(c) = email.chars().find(|c| !c.is_ascii()) {
+        return Err(bad(format!(
+            "`{c}` is not a 7-bit ASCII character, and AWS accepts only those in an account's email"
         )));
     }
     if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Invalid::from(format!(
-            "`{email}` is not a valid email address: it contains whitespace"
-        )));
+        return Err(bad("it contains whitespace".into()));
     }
     let Some((local, domain)) = email.split_once('@') else {
-        return Err(Invalid::from(format!(
-            "`{email}` is not a valid email address: it has no `@`"
-        )));
+        return Err(bad("it has no `@`".into()));
     };
     if domain.contains('@') {
-        return Err(Invalid::from(format!(
-            "`{email}` is not a valid email address: it has more than one `@`"
-        )));
+        return Err(bad("it has more than one `@`".into()));
     }
     if local.is_empty() {
-        return Err(Invalid::from(format!(
-            "`{email}` is not a valid email address: nothing comes before the `@`"
+        return Err(bad("nothing comes before the `@`".into()));
+    }
+    if local.starts_with('.') {
+        return Err(bad(
+            "the part before the `@` must not begin with a dot".into()
+        ));
+    }
+    if let Some(c) = local.chars().find(|c| "\"'()<>[]:;,\\|%&".contains(*c)) {
+        return Err(bad(format!(
+            "`{c}` is not allowed before the `@` (AWS refuses \" ' ( ) < > [ ] : ; , \\ | % &)"
         )));
     }
-    if let Err(Invalid(why)) = check_domain(domain) {
-        return Err(Invalid::from(format!(
-            "`{email}` is not a valid email address: {why}"
-        )));
-    }
-    Ok(())
+    check_domain(domain).map_err(|Invalid(why)| bad(why))
 }
 
+/// An email's domain: only ASCII letters, digits, `-` and `.`; at least one dot; not beginning
+/// or ending with `-` or `.`; no empty label (`..`).
 pub(super) fn check_domain(domain: &str) -> Result<(), Invalid> {
+    let bad = |why: &str| Invalid(format!("`{domain}` is not a valid domain: {why}"));
+    if let Some(c) = domain
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.'))
+    {
+        return Err(bad(&format!(
+            "`{c}` is not allowed; a domain has only the letters a-z and A-Z, digits, `-` and `.`"
+        )));
+    }
     if domain.is_empty()
-        || domain.contains('@')
-        || domain.chars().any(|c| c.is_whitespace() || c.is_control())
         || !domain.contains('.')
-        || domain.starts_with('.')
-        || domain.ends_with('.')
+        || domain.starts_with(['.', '-'])
+        || domain.ends_with(['.', '-'])
         || domain.contains("..")
     {
-        return Err(Invalid::from(format!(
-            "`{domain}` is not a valid domain: it needs a dot, like example.com"
-        )));
+        return Err(bad(
+            "it needs a dot, like example.com, and must not begin or end with `.` or `-`",
+        ));
     }
     Ok(())
 }

@@ -25,34 +25,68 @@ use std::path::Path;
 
 use toml::de::DeTable;
 
+use super::money::MoneyOverflow;
 use super::{
     CostLine, DeployConfig, Scenario, ScenarioError, OPERATIONS_ONBOARDING_LINE,
     OPERATIONS_SUPPORT_LINE,
 };
 use raw::RawScenario;
 use span::{
-    format_path, key, line_col, locate, path_at, split_path, table_with_span, tidy_message, Seg,
+    deepest_dotted_key, format_path, key, locate, path_at, split_path, table_with_span,
+    tidy_message, LineIndex, Seg,
 };
 
-/// Most customers `[generate]` may add.
-pub const MAX_GENERATED: u64 = 100_000;
+/// Most customers `[generate]` may add: as many as a scenario may have
+/// (`config::limits::MAX_CUSTOMERS`).
+pub const MAX_GENERATED: u64 = crate::config::limits::MAX_CUSTOMERS as u64;
+/// Most `existing_accounts` an organization may start with (the model holds each one).
+pub const MAX_EXISTING_ACCOUNTS: u32 = crate::config::limits::MAX_EXISTING_ACCOUNTS;
 /// Largest amount of money accepted anywhere, in dollars.
 pub const MAX_DOLLARS: i64 = 1_000_000_000_000;
 
-/// Reads and validates the scenario at `path`.
+/// Reads and validates the scenario at `path`. A file larger than
+/// `config::limits::MAX_SCENARIO_BYTES` is refused before it is read.
 pub fn read(path: &Path) -> Result<Scenario, ScenarioError> {
-    let src = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+    use crate::config::limits::MAX_SCENARIO_BYTES;
+    let whole = |message: String| ScenarioError {
         file: path.to_path_buf(),
         line: 0,
         column: 0,
         field: None,
-        message: format!("cannot read the file: {e}"),
-    })?;
+        message,
+    };
+    let cannot = |e: std::io::Error| whole(format!("cannot read the file: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if meta.is_dir() {
+        return Err(whole("cannot read the file: it is a directory".into()));
+    }
+    if meta.len() > MAX_SCENARIO_BYTES {
+        return Err(whole(format!(
+            "the file is {} bytes, more than a scenario may be ({MAX_SCENARIO_BYTES} bytes, \
+             the scenario file size limit)",
+            meta.len()
+        )));
+    }
+    let mut src = String::new();
+    // Read at most one byte beyond the limit: a file that grew since it was measured (or a
+    // device, a pipe) is refused the same way.
+    std::io::Read::read_to_string(
+        &mut std::io::Read::take(file, MAX_SCENARIO_BYTES + 1),
+        &mut src,
+    )
+    .map_err(cannot)?;
+    if src.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(whole(format!(
+            "the file is more than {MAX_SCENARIO_BYTES} bytes, the scenario file size limit"
+        )));
+    }
     parse(&src, path)
 }
 
 /// Parses and validates scenario text; `source` names it in errors.
 pub fn parse(src: &str, source: &Path) -> Result<Scenario, ScenarioError> {
+    let lines = LineIndex::new(src);
     let tree = match DeTable::parse(src) {
         Ok(t) => t.into_inner(),
         Err(e) => {
@@ -60,15 +94,17 @@ pub fn parse(src: &str, source: &Path) -> Result<Scenario, ScenarioError> {
                 src,
                 source,
                 tree: DeTable::new(),
+                lines,
             };
-            let msg = format!("invalid TOML: {}", tidy_message(e.message()));
-            return Err(match e.span() {
-                Some(span) => ctx.err_at(span, None, msg),
-                None => ctx.err_at(0..0, None, msg),
-            });
+            return Err(ctx.toml_error(e.message(), e.span()));
         }
     };
-    let ctx = Ctx { src, source, tree };
+    let ctx = Ctx {
+        src,
+        source,
+        tree,
+        lines,
+    };
     let raw: RawScenario = toml::from_str(src).map_err(|e| ctx.serde_error(&e))?;
     ctx.build(raw)
 }
@@ -77,17 +113,61 @@ struct Ctx<'a> {
     src: &'a str,
     source: &'a Path,
     tree: DeTable<'a>,
+    /// Where each line starts: every position is placed with one binary search.
+    lines: LineIndex,
 }
 
 impl Ctx<'_> {
     fn err_at(&self, span: Range<usize>, field: Option<String>, message: String) -> ScenarioError {
-        let (line, column) = line_col(self.src, span.start);
+        let (line, column) = self.lines.line_col(self.src, span.start);
         ScenarioError {
             file: self.source.to_path_buf(),
             line,
             column,
             field,
             message,
+        }
+    }
+
+    /// An error that belongs to the whole file (no line: printed as just the path).
+    fn err_file(&self, field: Option<String>, message: String) -> ScenarioError {
+        ScenarioError {
+            file: self.source.to_path_buf(),
+            line: 0,
+            column: 0,
+            field,
+            message,
+        }
+    }
+
+    /// A TOML syntax error: at its span; a duplicate key named; the recursion limit of a
+    /// dotted key (which toml reports without a place) at that key.
+    fn toml_error(&self, message: &str, span: Option<Range<usize>>) -> ScenarioError {
+        let mut msg = format!("invalid TOML: {}", tidy_message(message));
+        if let Some(span) = &span {
+            if message.trim_end_matches('.') == "duplicate key" {
+                let written = self.src.get(span.clone()).unwrap_or("").trim();
+                if !written.is_empty() {
+                    msg = format!(
+                        "invalid TOML: duplicate key `{written}`: it is already defined above"
+                    );
+                }
+            }
+        }
+        match span {
+            Some(span) => self.err_at(span, None, msg),
+            None if message.contains("recursion") => match deepest_dotted_key(self.src) {
+                Some((at, parts)) => self.err_at(
+                    at..at,
+                    None,
+                    format!(
+                        "invalid TOML: a dotted key of {parts} parts is deeper than the TOML \
+                         reader allows (80 levels)"
+                    ),
+                ),
+                None => self.err_file(None, msg),
+            },
+            None => self.err_file(None, msg),
         }
     }
 
@@ -98,33 +178,38 @@ impl Ctx<'_> {
 
     /// An error at a path: placed at its key (or nearest existing ancestor, else line 1).
     fn at_path(&self, segs: &[Seg], message: impl Into<String>) -> ScenarioError {
-        let span = locate(&self.tree, segs).unwrap_or(0..0);
-        self.err_at(span, Some(format_path(segs)), message.into())
+        match locate(&self.tree, segs) {
+            Some(span) => self.err_at(span, Some(format_path(segs)), message.into()),
+            None => self.err_file(Some(format_path(segs)), message.into()),
+        }
     }
 
     fn serde_error(&self, e: &toml::de::Error) -> ScenarioError {
         let raw = e.message();
-        let span = e.span().unwrap_or(0..0);
+        let Some(span) = e.span() else {
+            return self.err_file(None, tidy_message(raw));
+        };
         let mut segs = Vec::new();
         // A missing key is reported at its table; name the key itself.
         if let Some(missing) = raw
             .strip_prefix("missing field `")
             .and_then(|r| r.split('`').next())
         {
-            // No table has exactly that span: it is the document's (top-level keys).
-            if e.span().is_some() && !table_with_span(&self.tree, &span, &mut segs) {
+            // No table has exactly that span: it is the document's (top-level keys), and the
+            // fault belongs to the whole file.
+            let in_table = table_with_span(&self.tree, &span, &mut segs);
+            if !in_table {
                 segs.clear();
             }
             segs.push(key(missing));
-            return self.err_at(
-                span,
-                Some(format_path(&segs)),
-                format!("required key `{missing}` is missing"),
-            );
+            let msg = format!("required key `{missing}` is missing");
+            return if in_table {
+                self.err_at(span, Some(format_path(&segs)), msg)
+            } else {
+                self.err_file(Some(format_path(&segs)), msg)
+            };
         }
-        if e.span().is_some() {
-            path_at(&self.tree, span.start, &mut segs);
-        }
+        path_at(&self.tree, span.start, &mut segs);
         let field = if segs.is_empty() {
             None
         } else {
@@ -137,6 +222,12 @@ impl Ctx<'_> {
     // Semantic checks.
 
     fn build(&self, raw: RawScenario) -> Result<Scenario, ScenarioError> {
+        let raw_costs_len = raw.costs.len();
+        let listed_monthly: Vec<bool> = raw
+            .customers
+            .iter()
+            .map(|c| c.get_ref().monthly.is_some())
+            .collect();
         let name = raw.name.get_ref().trim().to_string();
         if name.is_empty() {
             return Err(self.at(
@@ -149,6 +240,17 @@ impl Ctx<'_> {
 
         let tiers = self.tiers(&raw.tiers)?;
 
+        let max = crate::config::limits::MAX_CUSTOMERS;
+        if raw.customers.len() > max {
+            return Err(self.at_path(
+                &[key("customers"), Seg::Index(max)],
+                format!(
+                    "the file lists {} customers, more than a scenario may have ({max}, the \
+                     customer limit)",
+                    raw.customers.len()
+                ),
+            ));
+        }
         let mut customers = Vec::with_capacity(raw.customers.len());
         for (i, c) in raw.customers.iter().enumerate() {
             customers.push(self.customer(i, c, &tiers)?);
@@ -157,6 +259,18 @@ impl Ctx<'_> {
         let mut generate_at = None;
         if let Some(g) = &raw.generate {
             generate_at = Some(g.count.span());
+            let listed = customers.len() as u64;
+            let count = *g.count.get_ref();
+            if count <= MAX_GENERATED && listed + count > MAX_GENERATED {
+                return Err(self.at(
+                    g.count.span(),
+                    &[key("generate"), key("count")],
+                    format!(
+                        "{listed} listed and {count} generated customers are more than a \
+                         scenario may have ({max}, the customer limit)"
+                    ),
+                ));
+            }
             customers.extend(self.generate(g, seed, &tiers)?);
         }
         let organization = self.organization(raw.organization.as_ref())?;
@@ -232,11 +346,27 @@ impl Ctx<'_> {
                     o.onboarding.monthly_cost_per_person_cents,
                 ),
             ] {
+                let Some(monthly_cents) = (people as i64).checked_mul(each) else {
+                    let table = if name == OPERATIONS_SUPPORT_LINE {
+                        "support"
+                    } else {
+                        "onboarding"
+                    };
+                    return Err(self.at_path(
+                        &[
+                            key("operations"),
+                            key(table),
+                            key("monthly_cost_per_person"),
+                        ],
+                        format!(
+                            "{people} people at this monthly cost exceed \
+                             $92,233,720,368,547,758.07, the most orgsim holds in integer cents"
+                        ),
+                    ));
+                };
                 costs.push(CostLine {
                     name: name.into(),
-                    kind: crate::scenario::CostKind::Fixed {
-                        monthly_cents: (people as i64).saturating_mul(each),
-                    },
+                    kind: crate::scenario::CostKind::Fixed { monthly_cents },
                 });
             }
         }
@@ -246,11 +376,11 @@ impl Ctx<'_> {
                        generate some with [generate] count > 0";
             return Err(match generate_at {
                 Some(span) => self.at(span, &[key("generate"), key("count")], msg),
-                None => self.err_at(0..0, Some("customers".into()), msg.into()),
+                None => self.err_file(Some("customers".into()), msg.into()),
             });
         }
 
-        Ok(Scenario {
+        let sc = Scenario {
             name,
             description: raw.description,
             seed,
@@ -266,7 +396,60 @@ impl Ctx<'_> {
             phases,
             load,
             operations,
-        })
+        };
+        // Money that does not fit in cents is refused here, at the field it comes from, for the
+        // largest month a run of this file computes (its margin curves reach 100 customers).
+        if let Err(e) = sc.check_money(sc.customers.len().max(100)) {
+            return Err(self.money_error(raw_costs_len, &listed_monthly, &sc, &e));
+        }
+        Ok(sc)
+    }
+
+    /// A [`MoneyOverflow`] at the field it comes from: the customer's `monthly` (or its tier's
+    /// price), `[generate] count`, or the cost line's amount.
+    fn money_error(
+        &self,
+        raw_costs: usize,
+        listed_monthly: &[bool],
+        sc: &Scenario,
+        e: &MoneyOverflow,
+    ) -> ScenarioError {
+        let msg = e.to_string();
+        match *e {
+            MoneyOverflow::Revenue { customer, .. } => {
+                let c = &sc.customers[customer];
+                if c.generated {
+                    self.at_path(&[key("generate"), key("count")], msg)
+                } else if listed_monthly.get(customer).copied().unwrap_or(false) {
+                    self.at_path(
+                        &[key("customers"), Seg::Index(customer), key("monthly")],
+                        msg,
+                    )
+                } else {
+                    self.at_path(
+                        &[key("tiers"), key(&c.tier), key("monthly_price")],
+                        format!(
+                            "{msg} (customers[{customer}] pays tier `{}`'s price)",
+                            c.tier
+                        ),
+                    )
+                }
+            }
+            MoneyOverflow::Line { line, .. } | MoneyOverflow::Costs { line, .. } => {
+                if line < raw_costs {
+                    self.at_path(
+                        &[
+                            key("costs"),
+                            Seg::Index(line),
+                            key(sc.costs[line].kind.key()),
+                        ],
+                        msg,
+                    )
+                } else {
+                    self.at_path(&[key("operations")], msg)
+                }
+            }
+        }
     }
 }
 

@@ -155,16 +155,44 @@ pub(super) fn locate_value(v: &Spanned<DeValue>, segs: &[Seg]) -> Option<Range<u
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-pub(super) fn line_col(src: &str, offset: usize) -> (usize, usize) {
-    let mut off = offset.min(src.len());
-    while off > 0 && !src.is_char_boundary(off) {
-        off -= 1;
+/// The start of every line of a text, found in one pass: line and column of any byte offset by
+/// a binary search (so placing n items costs O(n log lines), not a rescan of the file per item).
+pub(super) struct LineIndex {
+    /// Byte offset of the first byte of each line; `starts[0] == 0`.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(super) fn new(src: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
     }
-    let before = &src[..off];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
+
+    /// 1-based line and column (in characters) of a byte offset of `src`, the text the index
+    /// was built from. An offset past the end is placed at the end.
+    pub(super) fn line_col(&self, src: &str, offset: usize) -> (usize, usize) {
+        let mut off = offset.min(src.len());
+        while off > 0 && !src.is_char_boundary(off) {
+            off -= 1;
+        }
+        // The last line starting at or before `off`.
+        let line = self.starts.partition_point(|&s| s <= off).max(1);
+        let start = self.starts[line - 1];
+        (line, src[start..off].chars().count() + 1)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset (one scan of the text: for a single
+/// position; many positions go through a [`LineIndex`]).
+#[cfg(test)]
+pub(super) fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    LineIndex::new(src).line_col(src, offset)
 }
 
 /// Rewrites serde's wording into the file's terms.
@@ -213,4 +241,102 @@ pub(super) fn tidy_message(msg: &str) -> String {
         return format!("unknown key {rest}");
     }
     msg.to_string()
+}
+
+/// The dotted key with the most parts (`a.b.c` has 3): its byte offset and its number of parts;
+/// the first one when several tie. toml reports a key deeper than its recursion limit without a
+/// place; this finds it. Strings (keys or values, quoted with `"`, `'` or tripled) and comments
+/// are skipped, and parts are counted only before a key's `=` (or inside a `[table]` header),
+/// so the dots of values (`1.5`, dates) do not count.
+pub(super) fn deepest_dotted_key(src: &str) -> Option<(usize, usize)> {
+    let b = src.as_bytes();
+    let mut best: Option<(usize, usize)> = None;
+    // The key being read: where it starts and its dots so far; `None` while reading a value.
+    let mut key: Option<(usize, usize)> = Some((0, 0));
+    let mut in_header = false;
+    // `{` nesting: inside an inline table, a `,` starts another key.
+    let mut inline = 0usize;
+    let mut i = 0;
+    let close = |best: &mut Option<(usize, usize)>, k: (usize, usize)| {
+        let parts = k.1 + 1;
+        if best.is_none_or(|(_, p)| parts > p) {
+            *best = Some((k.0, parts));
+        }
+    };
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' | b'\'' => {
+                if let Some(k) = &mut key {
+                    if k.1 == 0 && src[k.0..i].trim().is_empty() {
+                        k.0 = i;
+                    }
+                }
+                let triple = b.get(i..i + 3) == Some(&[c, c, c][..]);
+                i += if triple { 3 } else { 1 };
+                while i < b.len() {
+                    if c == b'"' && b[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if triple {
+                        if b.get(i..i + 3) == Some(&[c, c, c][..]) {
+                            i += 3;
+                            break;
+                        }
+                    } else if b[i] == c || b[i] == b'\n' {
+                        i += 1;
+                        break;
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            b'\n' => {
+                if let Some(k) = key.take() {
+                    close(&mut best, k);
+                }
+                in_header = false;
+                key = (inline == 0).then_some((i + 1, 0));
+            }
+            b'[' if key.is_some_and(|k| k.1 == 0 && src[k.0..i].trim().is_empty()) => {
+                in_header = true;
+                key = Some((i + 1, 0));
+            }
+            b']' if in_header => {
+                if let Some(k) = key.take() {
+                    close(&mut best, k);
+                }
+            }
+            b'{' => {
+                inline += 1;
+                key = Some((i + 1, 0));
+            }
+            b'}' => inline = inline.saturating_sub(1),
+            b',' if inline > 0 => key = Some((i + 1, 0)),
+            b'=' => {
+                if let Some(k) = key.take() {
+                    close(&mut best, k);
+                }
+            }
+            b'.' => {
+                if let Some(k) = &mut key {
+                    k.1 += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    // Skip the whitespace before the key.
+    best.map(|(at, parts)| {
+        let lead = src[at..].len() - src[at..].trim_start().len();
+        (at + lead, parts)
+    })
 }

@@ -1,5 +1,6 @@
 use super::super::builtin_tiers;
 use super::generate::apportion;
+use super::span::line_col;
 use super::units::dollars_to_cents;
 use super::*;
 use crate::scenario::{
@@ -28,7 +29,8 @@ fn assert_err(src: &str, line: usize, field: Option<&str>, needle: &str) {
     let e = err(src);
     assert_eq!(e.file, Path::new("t.toml"), "{e}");
     assert_eq!(e.line, line, "line of: {e}");
-    assert!(e.column >= 1, "column of: {e}");
+    // Line 0: a fault of the whole file, with no column either.
+    assert_eq!(e.column >= 1, line >= 1, "column of: {e}");
     assert_eq!(e.field.as_deref(), field, "field of: {e}");
     assert!(
         e.message.contains(needle),
@@ -492,7 +494,7 @@ fn wrong_types() {
 fn missing_keys() {
     assert_err(
         "[[customers]]\nname = \"A\"\ntier = \"fintech\"\nemail = \"a@b.com\"\n",
-        1,
+        0,
         Some("name"),
         "required key `name`",
     );
@@ -726,7 +728,7 @@ fn service_check_points_at_the_key() {
 
 #[test]
 fn no_customers_is_an_error() {
-    assert_err("name = \"x\"\n", 1, Some("customers"), "no customers");
+    assert_err("name = \"x\"\n", 0, Some("customers"), "no customers");
     assert_err(
         "name = \"x\"\n[generate]\ncount = 0\n",
         3,
@@ -969,6 +971,104 @@ fn unreadable_file() {
     let e = read(Path::new("/nonexistent/orgsim/x.toml")).unwrap_err();
     assert_eq!(e.line, 0);
     assert!(e.message.contains("cannot read"));
+}
+
+#[test]
+fn whole_file_errors_print_just_the_path() {
+    // Issue 12: `0:0` (unreadable) and `1:1` (a missing top-level key, no customers) were
+    // printed for faults that have no place in the file.
+    let e = read(Path::new("/nonexistent/orgsim/x.toml")).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("/nonexistent/orgsim/x.toml: cannot read"),
+        "{e}"
+    );
+    let e = err("\n\n[[customers]]\nname = \"A\"\ntier = \"fintech\"\nemail = \"a@b.com\"\n");
+    assert_eq!((e.line, e.field.as_deref()), (0, Some("name")), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "t.toml: name: required key `name` is missing"
+    );
+    let e = err("name = \"x\"\n");
+    assert_eq!(e.line, 0, "{e}");
+    assert!(e
+        .to_string()
+        .starts_with("t.toml: customers: the scenario has no customers"));
+    let e = err("");
+    assert_eq!(
+        e.to_string(),
+        "t.toml: name: required key `name` is missing"
+    );
+    // A fault inside a table still has its place.
+    let e = err("name = \"x\"\n[[customers]]\nname = \"A\"\ntier = \"fintech\"\n");
+    assert_eq!(
+        (e.line, e.field.as_deref()),
+        (2, Some("customers[0].email")),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_duplicate_key_is_named() {
+    assert_err(
+        &with_acme("[deploy]\nparallelism = 2\nparallelism = 3\n"),
+        8,
+        None,
+        "duplicate key `parallelism`",
+    );
+    assert_err(
+        "name = \"x\"\nname = \"y\"\n",
+        2,
+        None,
+        "duplicate key `name`",
+    );
+}
+
+#[test]
+fn a_dotted_key_beyond_the_recursion_limit_is_placed_at_its_line() {
+    // Issue 12: `a.a.a…a = 1` (300 parts) on line 7 was reported at 1:1.
+    let deep = vec!["a"; 300].join(".");
+    let src = with_acme(&format!("\n{deep} = 1\n"));
+    let e = err(&src);
+    assert_eq!((e.line, e.column), (7, 1), "{e}");
+    assert!(e.message.contains("300 parts"), "{e}");
+    // As a table header, indented, after a string holding dots and a comment.
+    let src = format!(
+        "name = \"a.b.c.d\" # x.y.z\n\n  [{deep}]\nk = 1\n",
+        deep = vec!["b"; 120].join(".")
+    );
+    let e = err(&src);
+    assert_eq!((e.line, e.column), (3, 4), "{e}");
+    assert_eq!(span::deepest_dotted_key("a.b = 1.5\nc = 2\n"), Some((0, 2)));
+    assert_eq!(
+        span::deepest_dotted_key("x = { p.q.r = 1, s = \"t.u.v.w\" }\n"),
+        Some((6, 3))
+    );
+}
+
+#[test]
+fn positions_come_from_one_line_index() {
+    let src = "ab\ncdé f\n\nx";
+    let idx = span::LineIndex::new(src);
+    for off in 0..=src.len() + 2 {
+        assert_eq!(
+            idx.line_col(src, off),
+            slow_line_col(src, off),
+            "offset {off}"
+        );
+    }
+}
+
+/// The definition `LineIndex` replaced: a rescan of the text up to the offset.
+fn slow_line_col(src: &str, offset: usize) -> (usize, usize) {
+    let mut off = offset.min(src.len());
+    while off > 0 && !src.is_char_boundary(off) {
+        off -= 1;
+    }
+    let before = &src[..off];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
 }
 
 #[test]

@@ -1,0 +1,53 @@
+//! Every size limit orgsim enforces, in one place. Each is checked before anything of that size
+//! is allocated or run, and a value beyond it is refused (exit 2) with a message that names the
+//! limit. `docs/scenario.md`, "Limits", lists them all; keep the two in step.
+
+/// Customers in one run: a scenario's listed and generated customers together, `[generate]
+/// count`, `run --customers`, the largest count of `sweep`, `phases`, `ops` and `staff`.
+pub const MAX_CUSTOMERS: usize = 100_000;
+
+/// Size of a scenario file, in bytes (64 MiB; 40,000 listed customers take about 4 MB).
+pub const MAX_SCENARIO_BYTES: u64 = 64 << 20;
+
+/// `[organization] existing_accounts` (the model holds each one).
+pub const MAX_EXISTING_ACCOUNTS: u32 = 100_000;
+
+/// Replications a `sweep` runs in all (customer counts × `--replications`), and a `phases` run
+/// (phases × 2 ends × `--replications`).
+pub const MAX_REPLICATIONS_IN_ALL: u64 = 100_000_000;
+
+/// `--threads`.
+pub const MAX_THREADS: usize = 1024;
+
+/// Arrivals in one load test (its stages' expected count, and the count drawn).
+pub const MAX_ARRIVALS: usize = 100_000;
+
+/// Stages of one load test.
+pub const MAX_STAGES: usize = 1_000;
+
+/// The length of a load test's stages together, in milliseconds (30 days).
+pub const MAX_LOAD_DURATION_MS: u64 = 30 * 86_400_000;
+
+/// A load test's grace after its last stage, in milliseconds (7 days).
+pub const MAX_GRACE_MS: u64 = 7 * 86_400_000;
+
+/// An arrival rate, per minute.
+pub const MAX_RATE_PER_MIN: f64 = 1_000_000.0;
+
+/// A `[service]` call latency (`write_latency`, `read_latency`, `latency.OPERATION`), in
+/// milliseconds (one hour).
+pub const MAX_CALL_LATENCY_MS: u64 = 3_600_000;
+
+/// A `[service.account_creation]` time, in seconds (7 days, as `[deploy]`'s times).
+pub const MAX_SERVICE_SECONDS: f64 = 604_800.0;
+
+/// A `[service.throttle]` bucket's refill rate, tokens per second: at least one token in about
+/// 2.8 hours, at most a million a second.
+pub const MIN_THROTTLE_RATE: f64 = 0.0001;
+pub const MAX_THROTTLE_RATE: f64 = 1_000_000.0;
+
+/// A `[service.throttle]` bucket's burst, tokens.
+pub const MAX_THROTTLE_BURST: f64 = 1_000_000.0;
+
+/// `[[service.faults]]` windows.
+pub const MAX_FAULTS: usize = 1_000;
