@@ -46,7 +46,10 @@ body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;padding:
 h1{margin:0 0 4px;font-size:26px}h2{margin:32px 0 8px;font-size:20px;border-bottom:1px solid #ddd;padding-bottom:4px}
 .sub{color:#555;margin:0 0 16px}
 table{border-collapse:collapse;background:#fff;margin:8px 0;font-size:14px;max-width:100%}
-th,td{border:1px solid #ddd;padding:4px 10px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th,td{border:1px solid #ddd;padding:4px 10px;text-align:left;vertical-align:top;overflow-wrap:break-word}
+td code{overflow-wrap:anywhere}
+#validation-matrix td:nth-child(-n+2),#expectations td:nth-child(-n+2){white-space:nowrap}
+#validation-matrix td:nth-child(-n+2) code,#expectations td:nth-child(-n+2) code{overflow-wrap:normal}
 th{background:#f0f0f0}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:2px 10px;border-radius:10px;font-weight:bold;color:#fff}
 .pass{color:#1a7f37;font-weight:bold}.fail{color:#cf222e;font-weight:bold}.na{color:#777}

@@ -382,28 +382,42 @@ pub fn markdown_with_charts(sc: &crate::scenario::Scenario, r: &Report) -> Strin
 }
 
 /// The files `run --out DIR` writes: `report.json`, `report.md`, `report.html`,
-/// `timeline.svg`, `margin.svg`.
+/// `timeline.svg`, `margin.svg`; with `png`, `timeline.png` and `margin.png` too.
 pub fn out_files(
     sc: &crate::scenario::Scenario,
     plan: &crate::plan::Plan,
     trace: &crate::engine::trace::Trace,
     r: &Report,
-) -> Vec<(&'static str, String)> {
-    let timeline = charts::timeline_svg(sc, plan, trace, r);
-    let margin = charts::margin_svg(sc);
-    vec![
-        ("report.json", json(r)),
-        ("report.md", markdown_with_charts(sc, r)),
-        ("report.html", html::page(sc, r, &timeline, &margin)),
-        ("timeline.svg", timeline),
-        ("margin.svg", margin),
-    ]
+    png: bool,
+) -> Result<Vec<(&'static str, Vec<u8>)>, charts::style::ChartError> {
+    let timeline_chart = charts::TimelineChart::new(sc, plan, trace, r);
+    let margin_chart = charts::MarginChart::new(sc);
+    let timeline = charts::svg(&timeline_chart);
+    let margin = charts::svg(&margin_chart);
+    let mut files = vec![
+        ("report.json", json(r).into_bytes()),
+        ("report.md", markdown_with_charts(sc, r).into_bytes()),
+        (
+            "report.html",
+            html::page(sc, r, &timeline, &margin).into_bytes(),
+        ),
+        ("timeline.svg", timeline.into_bytes()),
+        ("margin.svg", margin.into_bytes()),
+    ];
+    if png {
+        files.push(("timeline.png", charts::png(&timeline_chart)?));
+        files.push(("margin.png", charts::png(&margin_chart)?));
+    }
+    Ok(files)
 }
 
 /// Writes `files` into `dir` (created if needed) so that nothing is half-written: each file is
 /// written to a temporary name in `dir` and renamed into place; on error, the temporaries are
 /// removed.
-pub fn write_files<N: AsRef<str>>(dir: &Path, files: &[(N, String)]) -> std::io::Result<()> {
+pub fn write_files<N: AsRef<str>, C: AsRef<[u8]>>(
+    dir: &Path,
+    files: &[(N, C)],
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut temps = Vec::new();
     let result = (|| {
@@ -411,7 +425,7 @@ pub fn write_files<N: AsRef<str>>(dir: &Path, files: &[(N, String)]) -> std::io:
             let name = name.as_ref();
             let tmp = dir.join(format!(".{name}.orgsim-tmp"));
             temps.push(tmp.clone());
-            std::fs::write(&tmp, content)?;
+            std::fs::write(&tmp, content.as_ref())?;
         }
         for (name, _) in files {
             let name = name.as_ref();
