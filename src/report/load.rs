@@ -85,6 +85,13 @@ impl Chart for LoadChart<'_> {
         chart
             .configure_secondary_axes()
             .y_desc("onboardings in flight / waiting")
+            .y_label_formatter(&|v| {
+                if (v - v.round()).abs() < 1e-6 {
+                    format!("{v:.0}")
+                } else {
+                    String::new()
+                }
+            })
             .label_style((FONT, 12))
             .draw()
             .map_err(err)?;

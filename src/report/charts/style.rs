@@ -76,6 +76,8 @@ pub enum Sample {
     Dashed(RGBColor, u32),
     /// A filled box (an area, a band, a bar).
     Box(RGBColor),
+    /// A short vertical tick (a marker).
+    Tick(RGBColor),
     /// A cross (a marker).
     Cross(RGBColor),
     /// A filled triangle (a marker).
@@ -246,6 +248,14 @@ pub fn legend<DB: DrawingBackend>(
                 area.draw(&Rectangle::new(
                     [(x, y - 6), (x + SAMPLE_W, y + 6)],
                     BLACK.mix(0.3),
+                ))
+                .map_err(err)?;
+                x + SAMPLE_W + 6
+            }
+            Sample::Tick(c) => {
+                area.draw(&PathElement::new(
+                    vec![(x + SAMPLE_W / 2, y - 6), (x + SAMPLE_W / 2, y + 2)],
+                    c.stroke_width(1),
                 ))
                 .map_err(err)?;
                 x + SAMPLE_W + 6

@@ -353,7 +353,7 @@ impl TimelineChart {
         let unresolved = tl.rows.iter().any(|r| r.conflicts.iter().any(|c| !c.1));
         if resolved && tl.folded {
             items.push(Item::new(
-                Sample::Line(C_CONFLICT, 1),
+                Sample::Tick(C_CONFLICT),
                 "conflict a retry resolved (a tick at the row's top)",
             ));
         } else if resolved {
