@@ -50,8 +50,9 @@ start() {
     mkdir -p target
     local port
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    local log="target/moto-$port.log"
     MOTO_ACCOUNT_ID=$ACCOUNT nohup "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" \
-        > target/moto.log 2>&1 &
+        > "$log" 2>&1 &
     local pid=$!
     local url="http://127.0.0.1:$port"
     local up=no
@@ -61,10 +62,10 @@ start() {
         sleep 0.2
     done
     if [ "$up" != yes ]; then
-        echo "moto did not start (target/moto.log)" >&2; kill "$pid" 2>/dev/null || true; exit 1
+        echo "moto did not start ($log)" >&2; kill "$pid" 2>/dev/null || true; exit 1
     fi
     if ! create_organization "$url"; then
-        echo "moto started but CreateOrganization failed (target/moto.log)" >&2
+        echo "moto started but CreateOrganization failed ($log)" >&2
         kill "$pid" 2>/dev/null || true; exit 1
     fi
     echo "export ORGSIM_TEST_ENDPOINT=$url MOTO_PID=$pid AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1"

@@ -13,7 +13,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 if ! exports=$(scripts/moto.sh start); then
-    echo "moto did not start: the moto tests cannot run (target/moto.log)" >&2
+    echo "moto did not start: the moto tests cannot run (target/moto-PORT.log)" >&2
     echo "0 passed, 1 failed"
     exit 1
 fi
