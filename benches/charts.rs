@@ -1,6 +1,6 @@
 //! Rendering the charts of one 100-customer run: the timeline (folded, 103 rows), the margin
-//! chart (two panels, 1..100 customers), and every file of `run --out` (JSON, Markdown, HTML and
-//! both charts, without writing them).
+//! chart (two panels, 1..100 customers), every file of `run --out` (JSON, Markdown, HTML and
+//! both charts, without writing them), and both charts as PNG.
 //!
 //! `cargo bench --bench charts`
 
@@ -30,7 +30,15 @@ fn charts(c: &mut Criterion) {
         })
     });
     c.bench_function("all five --out files, 100 customers", |b| {
-        b.iter(|| black_box(report::out_files(&sc, &out.plan, &out.trace, &rep)))
+        b.iter(|| black_box(report::out_files(&sc, &out.plan, &out.trace, &rep, false)))
+    });
+    c.bench_function("both charts as PNG (--png), 100 customers", |b| {
+        let timeline = charts::TimelineChart::new(&sc, &out.plan, &out.trace, &rep);
+        let margin = charts::MarginChart::new(&sc);
+        b.iter(|| {
+            black_box(charts::png(&timeline).expect("drawn"));
+            black_box(charts::png(&margin).expect("drawn"))
+        })
     });
 }
 

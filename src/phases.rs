@@ -65,6 +65,18 @@ fn within(v: f64, lo: f64, hi: Option<f64>) -> bool {
     v >= lo && hi.is_none_or(|h| v <= h)
 }
 
+/// How far the scenario's MRR may be from the phase's stated MRR at each end (a share).
+pub const MRR_TOLERANCE: f64 = 0.10;
+
+/// A claim's stated figure as the reports give it: the MRR with its tolerance.
+fn stated_with_tolerance(claim: &str, stated: &str) -> String {
+    if claim == "mrr" {
+        format!("{stated} ±{:.0}%", MRR_TOLERANCE * 100.0)
+    } else {
+        stated.to_string()
+    }
+}
+
 /// "1 customer", "20 customers".
 fn customers(n: usize) -> String {
     if n == 1 {
@@ -208,8 +220,8 @@ pub fn evaluate_phase(
         );
     }
     if let Some((a, b)) = phase.mrr_cents {
-        // Within 10% of the stated figures at each end.
-        let near = |v: Cents, want: Cents| (v - want).abs() as f64 <= 0.10 * want as f64;
+        // Within MRR_TOLERANCE of the stated figures at each end.
+        let near = |v: Cents, want: Cents| (v - want).abs() as f64 <= MRR_TOLERANCE * want as f64;
         let ok = near(mrr.0, a) && b.is_none_or(|b| near(mrr.1, b)) && (b.is_some() || mrr.1 >= a);
         push(
             "mrr",
@@ -308,10 +320,13 @@ pub fn text(r: &PhasesReport) -> String {
     for p in &r.phases {
         let _ = writeln!(
             o,
-            "\n{} — {}–{} customers, layout {}, {}",
+            "\n{} — {}, layout {}, {}",
             p.name,
-            p.customers.0,
-            p.customers.1,
+            if p.customers.0 == p.customers.1 {
+                customers(p.customers.0)
+            } else {
+                format!("{}–{} customers", p.customers.0, p.customers.1)
+            },
             p.layout,
             ou_range(p.ous.0, p.ous.1)
         );
@@ -347,7 +362,7 @@ pub fn text(r: &PhasesReport) -> String {
                 "  {:<4} {:<15} stated {:<22} measured {} · held in {} (needs {})",
                 s.status,
                 s.claim,
-                s.stated,
+                stated_with_tolerance(s.claim, &s.stated),
                 s.measured,
                 pct(s.held_share),
                 pct(s.confidence)
@@ -407,7 +422,7 @@ pub fn markdown(r: &PhasesReport) -> String {
                 "| {} | {} | {} | {} | {} | {} | {} |",
                 p.name,
                 s.claim,
-                s.stated,
+                stated_with_tolerance(s.claim, &s.stated),
                 s.measured,
                 pct(s.held_share),
                 pct(s.confidence),

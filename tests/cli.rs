@@ -1494,3 +1494,192 @@ fn ops_and_staff_simulate_the_people_side_and_refuse_bad_operations_tables() {
         2
     );
 }
+
+/// One figure, one computation: the load test's table and its thresholds give the same
+/// percentile (exact nearest rank), each with its unit; a threshold given in the scenario and
+/// again on the command line (in other units) is judged and listed once.
+#[test]
+fn load_table_and_thresholds_give_one_figure() {
+    let args = [
+        "load",
+        "scenarios/capacity.toml",
+        "--rate",
+        "2/min",
+        "--duration",
+        "20m",
+        // The scenario's `p95 onboarding < 15m`, written in seconds.
+        "--threshold",
+        "p95 onboarding < 900s",
+        "--threshold",
+        "p99 CreateAccount < 10s",
+    ];
+    let mut json = args.to_vec();
+    json.push("--json");
+    let (_, v) = json_of(&json);
+    let t = v["thresholds"].as_array().unwrap();
+    let names: Vec<&str> = t.iter().map(|x| x["threshold"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "p95 onboarding < 15m",
+            "error rate < 5%",
+            "p99 CreateAccount < 10s"
+        ]
+    );
+    let p95 = v["onboarding_corrected_s"]["p95"].as_f64().unwrap();
+    assert_eq!(t[0]["measured"].as_f64().unwrap(), p95);
+    let p99_ms = v["operations_ms"]["CreateAccount"]["p99"].as_f64().unwrap();
+    assert!((t[2]["measured"].as_f64().unwrap() * 1000.0 - p99_ms).abs() < 1.0);
+    let o = run(&args);
+    let text = stdout(&o);
+    let row = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} row: {text}"))
+            .to_string()
+    };
+    assert!(
+        row("onboarding, corrected").contains(&format!("{p95:.2} s")),
+        "{text}"
+    );
+    assert!(
+        row("CreateAccount").contains(&format!("{p99_ms:.2} ms")),
+        "{text}"
+    );
+    // Every figure of an operation's row carries its unit.
+    let ms_row = row("CreateAccount");
+    assert_eq!(ms_row.matches(" ms").count(), 5, "{ms_row}");
+    let measured = |name: &str| {
+        text.lines()
+            .find(|l| l.contains(name) && l.contains("measured"))
+            .unwrap_or_else(|| panic!("no threshold {name}: {text}"))
+            .to_string()
+    };
+    assert!(
+        measured("p95 onboarding").ends_with(&format!("measured {p95:.2} s")),
+        "{text}"
+    );
+    assert!(
+        measured("p99 CreateAccount").ends_with(&format!("measured {p99_ms:.2} ms")),
+        "{text}"
+    );
+    assert_eq!(text.matches("p95 onboarding < ").count(), 1, "{text}");
+}
+
+#[test]
+fn phases_shows_its_mrr_tolerance() {
+    let o = run(&[
+        "phases",
+        "scenarios/growth-phases.toml",
+        "--replications",
+        "2",
+    ]);
+    let text = stdout(&o);
+    let mrr: Vec<&str> = text.lines().filter(|l| l.contains(" mrr ")).collect();
+    assert_eq!(mrr.len(), 5, "{text}");
+    assert!(mrr.iter().all(|l| l.contains("±10%")), "{mrr:#?}");
+    assert!(!text.contains("1 customers"), "{text}");
+}
+
+#[test]
+fn create_organization_is_for_a_loopback_sdk_endpoint_only() {
+    // Not on the simulated or mocked backends.
+    for backend in ["sim", "mock"] {
+        let o = run(&[
+            "run",
+            "scenarios/two-customers.toml",
+            "--backend",
+            backend,
+            "--create-organization",
+        ]);
+        assert_eq!(code(&o), 2, "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("--create-organization"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    // Not in AWS, even with its consent: refused before anything is sent.
+    let o = run(&[
+        "run",
+        "scenarios/two-customers.toml",
+        "--backend",
+        "sdk",
+        "--endpoint",
+        "https://organizations.us-east-1.amazonaws.com",
+        "--allow-real-aws",
+        "--create-organization",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("only applies to a loopback endpoint"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn png_needs_out_and_writes_every_chart() {
+    let o = run(&["run", "scenarios/two-customers.toml", "--png"]);
+    assert_eq!(code(&o), 2, "--png without --out: {}", stderr(&o));
+    let d = scratch("png-run");
+    let o = run(&[
+        "run",
+        "scenarios/two-customers.toml",
+        "--out",
+        d.to_str().unwrap(),
+        "--png",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    for f in ["timeline.png", "margin.png"] {
+        let b = std::fs::read(d.join(f)).unwrap();
+        assert_eq!(&b[..8], b"\x89PNG\r\n\x1a\n", "{f}");
+        assert!(b.len() > 10_000, "{f}: {} bytes", b.len());
+    }
+    let d = scratch("png-sweep");
+    let o = run(&[
+        "sweep",
+        "scenarios/two-customers.toml",
+        "--customers",
+        "1..=2",
+        "--replications",
+        "2",
+        "--out",
+        d.to_str().unwrap(),
+        "--png",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // sweep --out writes five files, and the two charts as PNG.
+    let mut names: Vec<String> = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "conflicts.png",
+            "conflicts.svg",
+            "makespan.png",
+            "makespan.svg",
+            "sweep.csv",
+            "sweep.json",
+            "sweep.md"
+        ]
+    );
+    let d = scratch("png-load");
+    let o = run(&[
+        "load",
+        "scenarios/capacity.toml",
+        "--rate",
+        "2/min",
+        "--duration",
+        "5m",
+        "--out",
+        d.to_str().unwrap(),
+        "--png",
+    ]);
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    assert!(d.join("load.png").exists());
+}

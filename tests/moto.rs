@@ -1,7 +1,8 @@
 //! `--backend sdk` against moto's server on loopback (`ORGSIM_TEST_ENDPOINT`, started by
-//! `scripts/test.sh` and CI). Without the variable these tests print a note and pass locally,
-//! and fail when `CI` is set. They share one moto: each takes a lock, resets moto
-//! (`POST /moto-api/reset`) and creates a fresh organization, so they are independent.
+//! `scripts/test.sh` and CI). Without the variable these tests skip themselves locally (and
+//! `scripts/test.sh` counts them as skipped); they fail when `CI` is set. They share one moto:
+//! each takes a lock, resets moto (`POST /moto-api/reset`) and creates a fresh organization, so
+//! they are independent.
 //!
 //! moto checks the wire protocol and the live driver, not AWS's rules: it allows duplicate OU
 //! names, duplicate emails, any number of accounts, and never throttles. Those rules are tested
@@ -18,6 +19,8 @@ use orgsim::org::sdk;
 use orgsim::org::types::{ErrorCode, OrgSnapshot, Request, Tags};
 use serde_json::Value;
 
+mod common;
+
 static MOTO: Mutex<()> = Mutex::new(());
 
 /// moto's URL, or `None` (with a note) when it is not running outside CI.
@@ -28,7 +31,7 @@ fn endpoint() -> Option<String> {
             panic!("CI is set but ORGSIM_TEST_ENDPOINT is not: moto must run (scripts/test.sh)")
         }
         _ => {
-            eprintln!("skipped: ORGSIM_TEST_ENDPOINT not set (run scripts/test.sh to start moto)");
+            common::skipped("ORGSIM_TEST_ENDPOINT not set (run scripts/test.sh to start moto)");
             None
         }
     }
@@ -41,8 +44,8 @@ fn rt() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-/// Resets moto and creates a fresh organization.
-fn fresh_org(url: &str) {
+/// Resets moto: no organization, nothing in it.
+fn reset(url: &str) {
     let hostport = url.trim_start_matches("http://").trim_end_matches('/');
     let mut s = std::net::TcpStream::connect(hostport).expect("moto reachable");
     write!(
@@ -53,6 +56,11 @@ fn fresh_org(url: &str) {
     let mut resp = String::new();
     let _ = s.read_to_string(&mut resp);
     assert!(resp.starts_with("HTTP/1.1 200"), "reset: {resp}");
+}
+
+/// Resets moto and creates a fresh organization.
+fn fresh_org(url: &str) {
+    reset(url);
     rt().block_on(async {
         let c = sdk::client(Some(url)).await;
         c.create_organization()
@@ -192,6 +200,40 @@ fn deploy_twice_and_compare(scenario: &str) {
     assert_eq!(first["organization"], sim["organization"]);
     assert_eq!(second["organization"], sim["organization"]);
     assert_eq!(mock["organization"], sim["organization"]);
+}
+
+/// An endpoint without an organization: orgsim says what to do (exit 2, nothing created); on
+/// loopback `--create-organization` creates it, then deploys.
+#[test]
+fn without_an_organization_orgsim_says_what_to_do_and_can_create_it() {
+    let Some(url) = endpoint() else { return };
+    let _g = MOTO.lock().unwrap_or_else(|e| e.into_inner());
+    reset(&url);
+    let args = [
+        "run",
+        "scenarios/single-customer.toml",
+        "--backend",
+        "sdk",
+        "--endpoint",
+        &url,
+        "--poll-interval",
+        "0.2",
+    ];
+    let o = orgsim(&args).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("AWSOrganizationsNotInUseException"), "{err}");
+    assert!(err.contains("--create-organization"), "{err}");
+    let mut with = args.to_vec();
+    with.extend(["--create-organization", "--json"]);
+    let (code, v) = json_run(&with);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["resources"]["created"], v["resources"]["planned"]);
+    check_org(&read_back(&url), "scenarios/single-customer.toml");
+    // The organization exists now: the flag changes nothing.
+    let (code, again) = json_run(&with);
+    assert_eq!(code, 0, "{again}");
+    assert_eq!(again["resources"]["created"], 0);
 }
 
 #[test]

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_orgsim"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -150,7 +152,8 @@ fn hundred_customers_fold_into_readable_rows() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!(height < 1600, "{height}");
+    // At most MAX_ROWS rows of 16 px, the title, the legend and the axis.
+    assert!(height < 2200, "{height}");
 }
 
 /// The Chromium binary, if there is one.
@@ -160,40 +163,85 @@ fn chromium() -> Option<&'static str> {
         .find(|p| Path::new(p).exists())
 }
 
-/// Opens report.html in headless Chromium with a probe appended that records, after layout,
-/// the validation matrix's rows and each chart's rendered size; reads them back from the DOM.
-#[test]
-fn report_html_renders_in_headless_chromium() {
-    let Some(chrome) = chromium() else {
+/// Chromium, or `None` after recording the skip (and a panic under CI, which installs it).
+fn chromium_or_skip() -> Option<&'static str> {
+    let c = chromium();
+    if c.is_none() {
         if std::env::var_os("CI").is_some() {
             panic!("chromium is not installed; .ci/run installs it (apt-get install chromium)");
         }
-        eprintln!("SKIPPED report_html_renders_in_headless_chromium: chromium is not installed (apt-get install -y chromium)");
-        return;
-    };
-    let dir = scratch("out-html");
-    assert_eq!(out("scenarios/two-customers.toml", &dir), 0);
-    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
-    // The probe is the test's: report.html itself carries no script.
-    let probe = r#"<script>
+        common::skipped("chromium is not installed (apt-get install -y chromium)");
+    }
+    c
+}
+
+/// The probe, run by Chromium once the page has loaded; it appends `<pre id="probe">` with one
+/// line per finding. For each chart (`svg` in `.chart` or `figure`): `FAIL` when two `<text>`
+/// bounding boxes intersect (by more than half a pixel each way), when the legend's box
+/// (`<g class="legend">`) intersects any element of the plotted series (`<g class="series">`),
+/// or when there is no legend; then `CHECKED name texts series`. For the validation matrix:
+/// `FAIL` when a cell overflows (scrollWidth > clientWidth) or a check or status wraps.
+const PROBE: &str = r#"<script>
 window.addEventListener('load', () => {
-  const out = document.createElement('pre');
-  out.id = 'probe';
+  const out = [];
+  const meet = (a, b) =>
+    Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 &&
+    Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+  const r = e => e.getBoundingClientRect();
+  const charts = [...document.querySelectorAll('.chart, figure')].filter(c => c.querySelector('svg'));
+  for (const c of charts) {
+    const name = c.dataset.name || c.id;
+    const svg = c.querySelector('svg');
+    const texts = [...svg.querySelectorAll('text')]
+      .filter(t => t.textContent.trim() !== '')
+      .map(t => ({s: t.textContent.trim(), b: r(t)}));
+    for (let i = 0; i < texts.length; i++)
+      for (let j = i + 1; j < texts.length; j++)
+        if (meet(texts[i].b, texts[j].b))
+          out.push('FAIL ' + name + ': text "' + texts[i].s + '" overlaps "' + texts[j].s + '"');
+    const legend = svg.querySelector('g.legend');
+    const series = [...svg.querySelectorAll('g.series *')].filter(e => { const b = r(e); return b.width > 0 || b.height > 0; });
+    if (!legend) out.push('FAIL ' + name + ': no legend group');
+    else {
+      const l = r(legend);
+      const hit = series.filter(e => meet(l, r(e)));
+      if (hit.length) out.push('FAIL ' + name + ': the legend box meets ' + hit.length + ' plotted element(s), e.g. <' + hit[0].tagName + '>');
+    }
+    if (!series.length) out.push('FAIL ' + name + ': no plotted series');
+    out.push('CHECKED ' + name + ' ' + texts.length + ' ' + series.length);
+  }
+  const cells = [...document.querySelectorAll('#validation-matrix td, #validation-matrix th')];
+  for (const cell of cells) {
+    if (cell.scrollWidth > cell.clientWidth)
+      out.push('FAIL matrix cell "' + cell.textContent + '" overflows: ' + cell.scrollWidth + ' > ' + cell.clientWidth);
+  }
+  for (const row of document.querySelectorAll('#validation-matrix tr[data-check]')) {
+    for (const cell of [...row.cells].slice(0, 2)) {
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      const tops = new Set([...range.getClientRects()].map(b => Math.round(b.bottom / 4)));
+      if (tops.size > 1) out.push('FAIL matrix cell "' + cell.textContent + '" wraps onto ' + tops.size + ' lines');
+    }
+  }
+  if (cells.length) out.push('MATRIX ' + cells.length);
   const rows = [...document.querySelectorAll('#validation-matrix tr[data-check]')]
     .filter(r => r.getBoundingClientRect().height > 0)
     .map(r => r.dataset.check + '=' + r.cells[1].textContent);
-  const charts = ['timeline', 'margin'].map(id => {
-    const s = document.querySelector('#' + id + ' svg');
-    const b = s ? s.getBoundingClientRect() : {width: 0, height: 0};
-    return id + ':' + Math.round(b.width) + 'x' + Math.round(b.height);
-  });
-  out.textContent = 'ROWS ' + rows.join(',') + '\nCHARTS ' + charts.join(',');
-  document.body.appendChild(out);
+  out.push('ROWS ' + rows.join(','));
+  const pre = document.createElement('pre');
+  pre.id = 'probe';
+  pre.textContent = out.join('\n');
+  document.body.appendChild(pre);
 });
 </script></body>"#;
-    let probed = dir.join("probed.html");
-    std::fs::write(&probed, html.replace("</body>", probe)).unwrap();
-    let profile = scratch("chromium-profile");
+
+/// Opens `html` (a page with `</body>`) in headless Chromium `width` pixels wide with the
+/// probe appended; returns the probe's lines and the DOM.
+fn probe(chrome: &str, html: &str, width: u32, name: &str) -> (Vec<String>, String) {
+    let dir = scratch(&format!("probe-{name}"));
+    let page = dir.join("probed.html");
+    std::fs::write(&page, html.replacen("</body>", PROBE, 1)).unwrap();
+    let profile = dir.join("profile");
     let o = Command::new(chrome)
         .args([
             "--headless",
@@ -204,28 +252,71 @@ window.addEventListener('load', () => {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            "--window-size=1280,2000",
+            "--hide-scrollbars",
         ])
+        .arg(format!("--window-size={width},2000"))
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg("--dump-dom")
-        .arg(format!("file://{}", probed.display()))
+        .arg(format!("file://{}", page.display()))
         .output()
         .expect("chromium runs");
-    let dom = String::from_utf8_lossy(&o.stdout);
+    let dom = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(
         dom.contains("<pre id=\"probe\">"),
         "no probe output; chromium stderr: {}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let probe_out = dom
+    let text = dom
         .split("<pre id=\"probe\">")
         .nth(1)
         .and_then(|rest| rest.split("</pre>").next())
         .unwrap_or_default()
-        .to_string();
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    (text.lines().map(str::to_string).collect(), dom)
+}
+
+/// A page that shows each SVG file, in `<div class="chart" data-name="...">`.
+fn chart_page(files: &[PathBuf]) -> String {
+    let mut page =
+        String::from("<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>\n");
+    for f in files {
+        let svg = std::fs::read_to_string(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let svg = match svg.find("<svg") {
+            Some(i) => &svg[i..],
+            None => panic!("{} is not an SVG", f.display()),
+        };
+        page.push_str(&format!(
+            "<div class=\"chart\" data-name=\"{}\">{svg}</div>\n",
+            f.display()
+        ));
+    }
+    page.push_str("</body></html>\n");
+    page
+}
+
+fn failures(lines: &[String]) -> Vec<&String> {
+    lines.iter().filter(|l| l.starts_with("FAIL")).collect()
+}
+
+/// Opens report.html in headless Chromium at 1280 px with the probe appended: every check of
+/// the validation matrix rendered, no cell overflowing or wrapping a check's name or status,
+/// both charts rendered wide and without overlaps.
+#[test]
+fn report_html_renders_in_headless_chromium() {
+    let Some(chrome) = chromium_or_skip() else {
+        return;
+    };
+    let dir = scratch("out-html");
+    assert_eq!(out("scenarios/two-customers.toml", &dir), 0);
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    // The probe is the test's: report.html itself carries no script.
+    let (lines, dom) = probe(chrome, &html, 1280, "html");
     let line = |tag: &str| {
-        probe_out
-            .lines()
+        lines
+            .iter()
             .find_map(|l| l.strip_prefix(tag))
             .unwrap_or_default()
             .trim()
@@ -247,12 +338,124 @@ window.addEventListener('load', () => {
             "{check} not rendered: {rows}"
         );
     }
-    let charts = line("CHARTS ");
-    for part in charts.split(',') {
-        let (id, size) = part.split_once(':').unwrap();
-        let (w, h) = size.split_once('x').unwrap();
-        let (w, h): (u32, u32) = (w.parse().unwrap(), h.parse().unwrap());
-        assert!(w > 600 && h > 200, "chart {id} rendered at {w}x{h}");
-    }
+    assert!(
+        line("MATRIX ").parse::<usize>().unwrap_or(0) >= 27,
+        "{lines:?}"
+    );
+    assert!(failures(&lines).is_empty(), "{:#?}", failures(&lines));
+    let checked: Vec<&String> = lines.iter().filter(|l| l.starts_with("CHECKED")).collect();
+    assert_eq!(checked.len(), 2, "both charts probed: {lines:?}");
     assert_eq!(dom.matches("<svg").count(), 2, "both charts are in the DOM");
+    // A large run's page: longer details, failures, a folded timeline.
+    let dir = scratch("out-html-hundred");
+    assert_eq!(out("scenarios/hundred-customers.toml", &dir), 1);
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    let (lines, _) = probe(chrome, &html, 1280, "html-hundred");
+    assert!(failures(&lines).is_empty(), "{:#?}", failures(&lines));
+    assert_eq!(lines.iter().filter(|l| l.starts_with("CHECKED")).count(), 2);
+}
+
+/// Every chart the README shows (docs/examples/), and the same kinds drawn now — a run of two
+/// and of a hundred customers, the cost model, a small sweep, a short load test — have no two
+/// texts overlapping and their legend clear of the plotted data.
+#[test]
+fn charts_have_no_overlaps_in_headless_chromium() {
+    let Some(chrome) = chromium_or_skip() else {
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The README's pictures: every `](docs/examples/....svg)`.
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let mut files: Vec<PathBuf> = readme
+        .split("](")
+        .skip(1)
+        .filter_map(|s| s.split(')').next())
+        .filter(|p| p.starts_with("docs/examples/") && p.ends_with(".svg"))
+        .map(|p| root.join(p))
+        .collect();
+    assert!(files.len() >= 5, "the README's charts: {files:?}");
+    let fresh = scratch("overlap-fresh");
+    for (scenario, sub) in [
+        ("scenarios/two-customers.toml", "two"),
+        ("scenarios/cost-model.toml", "cost"),
+        ("scenarios/hundred-customers.toml", "hundred"),
+    ] {
+        let d = fresh.join(sub);
+        let _ = out(scenario, &d);
+        files.push(d.join("timeline.svg"));
+        files.push(d.join("margin.svg"));
+    }
+    let d = fresh.join("sweep");
+    let o = run(&[
+        "sweep",
+        "scenarios/five-customers.toml",
+        "--customers",
+        "1..=5",
+        "--replications",
+        "4",
+        "--out",
+        d.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    files.push(d.join("makespan.svg"));
+    files.push(d.join("conflicts.svg"));
+    let d = fresh.join("load");
+    let o = run(&[
+        "load",
+        "scenarios/capacity.toml",
+        "--rate",
+        "3/min",
+        "--duration",
+        "10m",
+        "--out",
+        d.to_str().unwrap(),
+    ]);
+    assert!(o.status.code().is_some_and(|c| c <= 1));
+    files.push(d.join("load.svg"));
+    let (lines, _) = probe(chrome, &chart_page(&files), 1300, "charts");
+    assert!(failures(&lines).is_empty(), "{:#?}", failures(&lines));
+    let checked = lines.iter().filter(|l| l.starts_with("CHECKED")).count();
+    assert_eq!(checked, files.len(), "every chart probed: {lines:?}");
+}
+
+/// The probe can fail: the margin chart as it was drawn before issue 13 (its legend on the
+/// stacked costs, its labels crowded) fails it.
+#[test]
+fn overlap_probe_fails_on_the_old_margin_chart() {
+    let Some(chrome) = chromium_or_skip() else {
+        return;
+    };
+    let old =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/margin-before-issue-13.svg");
+    let (lines, _) = probe(chrome, &chart_page(&[old]), 1300, "old-margin");
+    let fails = failures(&lines);
+    assert!(
+        fails.iter().any(|l| l.contains("the legend box meets")),
+        "{lines:#?}"
+    );
+    eprintln!("the old margin chart fails the probe:\n{fails:#?}");
+    // And two labels drawn on top of each other are found.
+    let dir = scratch("probe-crowded");
+    let crowded = dir.join("crowded.svg");
+    std::fs::write(
+        &crowded,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"300\" height=\"100\">\
+         <g class=\"legend\"><text x=\"10\" y=\"15\" font-size=\"12\">legend</text></g>\
+         <g class=\"series\"><polyline points=\"10,90 290,40\" stroke=\"#000\" fill=\"none\"/></g>\
+         <text x=\"200\" y=\"60\" font-size=\"12\">99.98%</text>\
+         <text x=\"215\" y=\"62\" font-size=\"12\">100%</text></svg>",
+    )
+    .unwrap();
+    let (lines, _) = probe(chrome, &chart_page(&[crowded]), 400, "crowded");
+    let fails = failures(&lines);
+    assert_eq!(fails.len(), 1, "{lines:#?}");
+    assert!(
+        fails[0].contains("text \"99.98%\" overlaps \"100%\""),
+        "{fails:?}"
+    );
 }

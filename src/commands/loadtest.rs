@@ -21,7 +21,7 @@ use crate::seed::Stream;
 /// It reports onboarding and per-operation latency percentiles (raw, and corrected from each
 /// arrival's intended start), throughput, errors and latency over time, and exits 1 when a
 /// threshold breaks. Against `sim` it runs in virtual time: capacity planning. With --out DIR it
-/// also writes load.json, load.md and load.svg.
+/// also writes load.json, load.md and load.svg (and, with --png, load.png).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The scenario file (TOML), optionally with a `[load]` table.
@@ -62,6 +62,9 @@ pub struct Args {
     pub deployer: Option<Deployer>,
     #[command(flatten)]
     pub output: OutputOpts,
+    /// With --out: also write the chart as a PNG (drawn with an embedded font).
+    #[arg(long, requires = "out")]
+    pub png: bool,
     /// Use a measured latency profile (from `--write-latency-profile`): the model draws call
     /// latencies and account creation times from it where it covers them.
     #[arg(long, value_name = "FILE")]
@@ -125,7 +128,15 @@ fn spec(a: &Args, sc: &Scenario) -> Result<LoadSpec> {
     })?;
     let mut thresholds = sc.load.thresholds.clone();
     for t in &a.thresholds {
-        thresholds.push(parse_threshold(t).map_err(flag("--threshold"))?);
+        let t = parse_threshold(t).map_err(flag("--threshold"))?;
+        // The same threshold in the scenario and on the command line (however written:
+        // `15m` or `900s`) is judged and listed once.
+        let same = |u: &crate::config::loadtest::Threshold| {
+            u.metric == t.metric && u.op == t.op && u.value == t.value
+        };
+        if !thresholds.iter().any(same) {
+            thresholds.push(t);
+        }
     }
     let grace_ms = match &a.grace {
         Some(g) => parse_duration_ms(g).map_err(flag("--grace"))?,
@@ -208,14 +219,19 @@ pub fn run(a: Args) -> Result<Verdict> {
         )
     };
     if let Some(dir) = &a.output.out {
-        super::write_out(
-            dir,
-            &[
-                ("load.json", json.clone()),
-                ("load.md", md()),
-                ("load.svg", crate::report::load::latency_svg(&report)),
-            ],
-        )?;
+        let mut files = vec![
+            ("load.json", json.clone().into_bytes()),
+            ("load.md", md().into_bytes()),
+            (
+                "load.svg",
+                crate::report::load::latency_svg(&report).into_bytes(),
+            ),
+        ];
+        if a.png {
+            let chart = crate::report::load::LoadChart(&report);
+            files.push(("load.png", super::png_of("load.png", &chart)?));
+        }
+        super::write_out(dir, &files)?;
     }
     a.output.print(&json, md, || text.clone())?;
     if interrupted {

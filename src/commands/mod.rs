@@ -177,6 +177,12 @@ fn progress_bar(len: u64, template: &str) -> Option<indicatif::ProgressBar> {
     Some(b)
 }
 
+/// A chart drawn as PNG (`--png`), or the error that says which one could not be.
+fn png_of(name: &str, chart: &impl crate::report::charts::Chart) -> Result<Vec<u8>> {
+    crate::report::charts::png(chart)
+        .map_err(|e| Error::io(name, format!("cannot draw the PNG: {e}")))
+}
+
 /// Writes one file whole or not at all (a temporary file renamed into place). A path that
 /// exists and is not a plain regular file — a device such as `/dev/full` or `/dev/stdout`, a
 /// pipe, a symbolic link — is written in place instead (renaming over it would replace the
@@ -213,7 +219,7 @@ pub fn write_file(path: &Path, content: String) -> Result<()> {
 }
 
 /// Writes `files` into `dir`, all or nothing.
-fn write_out(dir: &Path, files: &[(&str, String)]) -> Result<()> {
+fn write_out<C: AsRef<[u8]>>(dir: &Path, files: &[(&str, C)]) -> Result<()> {
     crate::report::write_files(dir, files).map_err(|e| Error::io(dir, format!("cannot write: {e}")))
 }
 

@@ -13,7 +13,7 @@ use crate::{analysis, report, seed, sim};
 /// Deploy a scenario once and report timing, conflicts, validation and financials.
 ///
 /// With --out DIR it also writes report.json, report.md, report.html, timeline.svg and
-/// margin.svg.
+/// margin.svg (and, with --png, timeline.png and margin.png).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The scenario file (TOML).
@@ -29,6 +29,10 @@ pub struct Args {
     pub live: LiveOpts,
     #[command(flatten)]
     pub output: OutputOpts,
+    /// With --out: also write each chart as a PNG (drawn with an embedded font), for slides
+    /// and wikis.
+    #[arg(long, requires = "out")]
+    pub png: bool,
     /// List every resource and conflict, however many.
     #[arg(long, short)]
     pub verbose: bool,
@@ -106,7 +110,9 @@ fn emit(
     a: &Args,
 ) -> Result<Verdict> {
     if let Some(dir) = &a.output.out {
-        super::write_out(dir, &report::out_files(sc, plan, trace, rep))?;
+        let files = report::out_files(sc, plan, trace, rep, a.png)
+            .map_err(|e| Error::io(dir, format!("cannot draw a chart: {e}")))?;
+        super::write_out(dir, &files)?;
     }
     a.output.print_streamed(
         |w| report::write_json(rep, w),

@@ -14,7 +14,8 @@ use crate::ops::{self, onboarding, staff};
 /// engineers meeting the lead-time SLA; with the monthly staff cost and margin, the same table
 /// at 0.5× and 2× the ticket rate, and attainment curves for 1..5 staff. The search stops at
 /// 1,000 people and says so. Exits 1 when some count cannot be met within that limit. With
-/// --out DIR it also writes staff.json, staff.md, attainment.svg and staff.svg.
+/// --out DIR it also writes staff.json, staff.md, attainment.svg and staff.svg (and, with
+/// --png, attainment.png and staff.png).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The scenario file (TOML), optionally with an `[operations]` table.
@@ -39,6 +40,10 @@ pub struct Args {
     pub deployer: Option<Deployer>,
     #[command(flatten)]
     pub output: OutputOpts,
+    /// With --out: also write each chart as a PNG (drawn with an embedded font), for slides
+    /// and wikis.
+    #[arg(long, requires = "out")]
+    pub png: bool,
 }
 
 /// `95%` or `0.95` → 0.95, strictly between 0 and 1 (inclusive of 1).
@@ -93,15 +98,30 @@ pub fn run(a: Args) -> Result<Verdict> {
     .map_err(|e| Error::Flag(e.0))?;
     let json = ops::report::json(&report);
     if let Some(dir) = &a.output.out {
-        super::write_out(
-            dir,
-            &[
-                ("staff.json", json.clone()),
-                ("staff.md", ops::report::staff_markdown(&report)),
-                ("attainment.svg", ops::charts::attainment_svg(&report)),
-                ("staff.svg", ops::charts::staff_svg(&report)),
-            ],
-        )?;
+        let mut files = vec![
+            ("staff.json", json.clone().into_bytes()),
+            (
+                "staff.md",
+                ops::report::staff_markdown(&report).into_bytes(),
+            ),
+            (
+                "attainment.svg",
+                ops::charts::attainment_svg(&report).into_bytes(),
+            ),
+            ("staff.svg", ops::charts::staff_svg(&report).into_bytes()),
+        ];
+        if a.png {
+            use ops::charts::{AttainmentChart, StaffChart};
+            files.push((
+                "attainment.png",
+                super::png_of("attainment.png", &AttainmentChart(&report))?,
+            ));
+            files.push((
+                "staff.png",
+                super::png_of("staff.png", &StaffChart(&report))?,
+            ));
+        }
+        super::write_out(dir, &files)?;
     }
     a.output.print(
         &json,

@@ -13,7 +13,7 @@ use crate::sweep::{self, SweepReport};
 /// Monte Carlo over customer counts: distributions of makespan, conflicts, failures, margin.
 ///
 /// With --out DIR it also writes sweep.json, sweep.csv, sweep.md, makespan.svg and
-/// conflicts.svg. Ctrl-C stops it cleanly and prints (and writes) the partial results.
+/// conflicts.svg (and, with --png, makespan.png and conflicts.png). Ctrl-C stops it cleanly and prints (and writes) the partial results.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The scenario file (TOML).
@@ -39,6 +39,9 @@ pub struct Args {
     pub deployer: Option<Deployer>,
     #[command(flatten)]
     pub output: OutputOpts,
+    /// With --out: also write each chart as a PNG (drawn with an embedded font).
+    #[arg(long, requires = "out")]
+    pub png: bool,
     /// Print one CSV row per replication instead of the table.
     #[arg(long, conflicts_with_all = ["json", "markdown"])]
     pub csv: bool,
@@ -160,15 +163,30 @@ pub fn run(a: Args) -> Result<Verdict> {
         s
     };
     if let (Some(dir), Some(csv)) = (&a.output.out, csv_file) {
-        super::write_out(
-            dir,
-            &[
-                ("sweep.json", json.clone()),
-                ("sweep.md", report::sweep::markdown(&rep)),
-                ("makespan.svg", report::sweep::makespan_svg(&rep)),
-                ("conflicts.svg", report::sweep::conflicts_svg(&rep)),
-            ],
-        )?;
+        let mut files = vec![
+            ("sweep.json", json.clone().into_bytes()),
+            ("sweep.md", report::sweep::markdown(&rep).into_bytes()),
+            (
+                "makespan.svg",
+                report::sweep::makespan_svg(&rep).into_bytes(),
+            ),
+            (
+                "conflicts.svg",
+                report::sweep::conflicts_svg(&rep).into_bytes(),
+            ),
+        ];
+        if a.png {
+            use report::sweep::{ConflictsChart, MakespanChart};
+            files.push((
+                "makespan.png",
+                super::png_of("makespan.png", &MakespanChart(&rep))?,
+            ));
+            files.push((
+                "conflicts.png",
+                super::png_of("conflicts.png", &ConflictsChart(&rep))?,
+            ));
+        }
+        super::write_out(dir, &files)?;
         csv.finish()?;
     }
     if !a.csv {

@@ -54,6 +54,10 @@ pub struct LiveOpts {
     /// the model's time per second).
     #[arg(long, value_name = "X")]
     pub time_scale: Option<f64>,
+    /// For `sdk` against a loopback endpoint (moto) that has no organization yet: create one
+    /// (all features) first. Refused for any other endpoint.
+    #[arg(long)]
+    pub create_organization: bool,
 }
 
 impl LiveOpts {
@@ -67,8 +71,9 @@ impl LiveOpts {
                 || self.allow_real_aws
                 || self.endpoint.is_some()
                 || self.confirm_org.is_some()
+                || self.create_organization
             {
-                return Err(Error::flag("--endpoint, --allow-real-aws, --confirm-org, --poll-interval and --time-scale apply to --backend mock|sdk"));
+                return Err(Error::flag("--endpoint, --allow-real-aws, --confirm-org, --create-organization, --poll-interval and --time-scale apply to --backend mock|sdk"));
             }
             if write {
                 return Err(Error::flag("--write-latency-profile applies to --backend mock|sdk: the simulated backend measures nothing"));
@@ -86,6 +91,11 @@ impl LiveOpts {
         let scale = self.time_scale.unwrap_or(1.0);
         if !(scale > 0.0 && scale.is_finite()) {
             return Err(Error::flag("--time-scale must be greater than 0"));
+        }
+        if self.create_organization && self.backend != Backend::Sdk {
+            return Err(Error::flag(
+                "--create-organization only applies to --backend sdk (the mock backend has its organization)",
+            ));
         }
         if self.time_scale.is_some() && self.backend != Backend::Mock {
             return Err(Error::flag(
@@ -117,6 +127,7 @@ pub struct Target<'a> {
     pub endpoint: Option<&'a str>,
     pub allow_real_aws: bool,
     pub confirm_org: Option<&'a str>,
+    pub create_organization: bool,
 }
 
 impl<'a> Target<'a> {
@@ -126,6 +137,7 @@ impl<'a> Target<'a> {
             endpoint: o.endpoint.as_deref(),
             allow_real_aws: o.allow_real_aws,
             confirm_org: o.confirm_org.as_deref(),
+            create_organization: o.create_organization,
         }
     }
 
@@ -142,6 +154,12 @@ impl<'a> Target<'a> {
             return Err(Error::Endpoint(format!(
                 "refusing to deploy to {}: it is not a loopback address, and accounts created in AWS cannot simply be deleted; pass --allow-real-aws (and confirm the organization id) to deploy there",
                 endpoint.as_deref().unwrap_or("AWS (no --endpoint, no AWS_ENDPOINT_URL)")
+            )));
+        }
+        if self.create_organization && !loopback {
+            return Err(Error::flag(format!(
+                "--create-organization only applies to a loopback endpoint (moto), not {}: create the organization in AWS yourself ({CREATE_ORG_HINT})",
+                endpoint.as_deref().unwrap_or("AWS")
             )));
         }
         Ok(endpoint)
@@ -165,13 +183,31 @@ impl<'a> Target<'a> {
             return Ok((m.client().clone(), Some(m)));
         }
         let client = sdk::client(endpoint).await;
-        let (org_id, _) = sdk::describe_organization(&client).await.map_err(|e| {
-            Error::Endpoint(format!(
-                "cannot read the organization at {}: {e}",
-                endpoint.unwrap_or("AWS")
-            ))
-        })?;
-        if !endpoint.is_some_and(sdk::is_loopback) {
+        let loopback = endpoint.is_some_and(sdk::is_loopback);
+        let at = endpoint.unwrap_or("AWS");
+        let cannot_read = |e| Error::Endpoint(format!("cannot read the organization at {at}: {e}"));
+        let org_id = match sdk::describe_organization(&client).await {
+            Ok((id, _)) => id,
+            Err(e) if e.code.as_str() == NOT_IN_USE && loopback && self.create_organization => {
+                create_organization(&client, at).await?;
+                sdk::describe_organization(&client)
+                    .await
+                    .map_err(cannot_read)?
+                    .0
+            }
+            Err(e) if e.code.as_str() == NOT_IN_USE && loopback => {
+                return Err(Error::Endpoint(format!(
+                    "{at} has no organization ({NOT_IN_USE}): pass --create-organization to create one there, or start moto with `eval \"$(scripts/moto.sh start)\"`, which creates it"
+                )));
+            }
+            Err(e) if e.code.as_str() == NOT_IN_USE => {
+                return Err(Error::Endpoint(format!(
+                    "the account behind these credentials is not in an organization ({NOT_IN_USE}): orgsim deploys into an existing one; {CREATE_ORG_HINT}, then run again"
+                )));
+            }
+            Err(e) => return Err(cannot_read(e)),
+        };
+        if !loopback {
             let typed = match self.confirm_org {
                 Some(c) => c.to_string(),
                 None => {
@@ -187,6 +223,35 @@ impl<'a> Target<'a> {
         }
         Ok((client, None))
     }
+}
+
+/// The error code of an endpoint whose account is not in an organization.
+const NOT_IN_USE: &str = "AWSOrganizationsNotInUseException";
+
+/// How to create an organization in AWS (orgsim does not, off loopback).
+const CREATE_ORG_HINT: &str = "from the management account: the AWS console's Organizations page, \
+     \"Create an organization\", or `aws organizations create-organization --feature-set ALL`";
+
+/// `--create-organization`: CreateOrganization with all features (loopback only; checked by
+/// [`Target::guard`]).
+async fn create_organization(client: &aws_sdk_organizations::Client, at: &str) -> Result<()> {
+    use aws_sdk_organizations::types::OrganizationFeatureSet;
+    let out = client
+        .create_organization()
+        .feature_set(OrganizationFeatureSet::All)
+        .send()
+        .await
+        .map_err(|e| {
+            Error::Endpoint(format!(
+                "cannot create the organization at {at}: {}",
+                crate::org::sdk::map_error(e, |_| None)
+            ))
+        })?;
+    eprintln!(
+        "created organization {} at {at}",
+        out.organization().and_then(|o| o.id()).unwrap_or("(no id)")
+    );
+    Ok(())
 }
 
 /// A multi-threaded tokio runtime for the live commands.

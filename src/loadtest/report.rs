@@ -48,6 +48,10 @@ pub struct ThresholdResult {
     pub measured: f64,
     pub unit: &'static str,
     pub status: Verdict,
+    /// The measured figure as the text report gives it: in the unit and the precision of the
+    /// latency table's row (onboardings in s, calls in ms).
+    #[serde(skip)]
+    pub shown: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -245,6 +249,12 @@ pub fn summarize(o: Observed) -> LoadReport {
             measured: shown,
             unit,
             status: Verdict::of(ok),
+            shown: match &t.metric {
+                Metric::Onboarding(_) => format!("{:.2} s", stats::round3(measured / 1000.0)),
+                Metric::Operation(..) => format!("{:.2} ms", stats::round3(measured)),
+                Metric::ErrorRate => format!("{:.2}%", measured * 100.0),
+                Metric::Throughput => format!("{measured:.2}/min"),
+            },
         });
     }
     let ok = thresholds.iter().all(|t| t.status.is_pass());
@@ -343,27 +353,35 @@ pub fn text(r: &LoadReport) -> String {
         r.error_rate * 100.0,
         r.most_in_flight
     );
+    // Every figure carries its unit: onboardings in seconds, calls in milliseconds.
     let _ = writeln!(
         o,
-        "\n{:<38} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9}",
-        "latency", "count", "p50", "p90", "p95", "p99", "max"
+        "\n{:<38} {:>6} {:>11} {:>11} {:>11} {:>11} {:>11}",
+        "latency (exact nearest rank)", "count", "p50", "p90", "p95", "p99", "max"
     );
     let row = |o: &mut String, name: &str, p: &LatencySummary, unit: &str| {
+        let v = |x: f64| format!("{x:.2} {unit}");
         let _ = writeln!(
             o,
-            "{:<38} {:>6} {:>8.2}{unit} {:>8.2}{unit} {:>8.2}{unit} {:>8.2}{unit} {:>8.2}{unit}",
-            name, p.count, p.p50, p.p90, p.p95, p.p99, p.max
+            "{:<38} {:>6} {:>11} {:>11} {:>11} {:>11} {:>11}",
+            name,
+            p.count,
+            v(p.p50),
+            v(p.p90),
+            v(p.p95),
+            v(p.p99),
+            v(p.max)
         );
     };
-    row(&mut o, "onboarding, raw (s)", &r.onboarding_raw_s, "s");
+    row(&mut o, "onboarding, raw", &r.onboarding_raw_s, "s");
     row(
         &mut o,
-        "onboarding, corrected (s)",
+        "onboarding, corrected",
         &r.onboarding_corrected_s,
         "s",
     );
     for (op, p) in &r.operations_ms {
-        row(&mut o, &format!("{op} (ms)"), p, " ");
+        row(&mut o, op, p, "ms");
     }
     let _ = writeln!(o, "\n{} calls, {} throttled", r.calls, r.throttled);
     if !r.errors.is_empty() {
@@ -390,8 +408,8 @@ pub fn text(r: &LoadReport) -> String {
         "arrived",
         "completed",
         "failed",
-        "p50 s",
-        "p95 s",
+        "p50 (s)",
+        "p95 (s)",
         "in flight",
         "waiting"
     );
@@ -413,12 +431,11 @@ pub fn text(r: &LoadReport) -> String {
     if !r.thresholds.is_empty() {
         let _ = writeln!(o, "\nthresholds");
         for t in &r.thresholds {
-            let m = match t.unit {
-                "s" => format!("{:.1} s", t.measured),
-                "fraction" => format!("{:.2}%", t.measured * 100.0),
-                _ => format!("{:.2}/min", t.measured),
-            };
-            let _ = writeln!(o, "  {:<4} {:<34} measured {m}", t.status, t.threshold);
+            let _ = writeln!(
+                o,
+                "  {:<4} {:<34} measured {}",
+                t.status, t.threshold, t.shown
+            );
         }
     }
     if r.interrupted {

@@ -1,13 +1,15 @@
-//! `staff`'s two charts as SVG strings (plotters, SVG backend, no fonts loaded): SLA attainment
-//! against customers for 1..k support staff, and the staff needed with its monthly cost against
-//! customers.
+//! `staff`'s two charts ([`Chart`]s, drawn as SVG or PNG): SLA attainment against customers
+//! for 1..k support staff, and the staff needed with its monthly cost against customers. Each
+//! has its legend above the plot, outside the data.
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::report::StaffReport;
-use crate::report::charts::style::{self, err, error_svg, legend_line, series_labels, FONT};
+use crate::report::charts::style::{
+    self, err, legend, Chart, ChartError, Item, Layer, Sample, FONT,
+};
 
-const C_GRID: RGBColor = style::GREY;
 const C_TARGET: RGBColor = style::RED;
 const C_SUPPORT: RGBColor = style::BLUE_DARK;
 const C_ONBOARD: RGBColor = style::GREEN_MID;
@@ -24,6 +26,28 @@ const PALETTE: [RGBColor; 8] = [
     style::PURPLE_MID,
 ];
 
+const W: u32 = 1000;
+
+/// The title, the legend under it, and the area left for the plot.
+fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: String,
+    items: &[Item],
+) -> Result<DrawingArea<DB, Shift>, ChartError> {
+    root.fill(&WHITE).map_err(err)?;
+    root.draw(&Text::new(title, (12, 10), (FONT, 16).into_font()))
+        .map_err(err)?;
+    let lh = style::legend_height(root, items, W - 24);
+    let (_, below) = root.split_vertically(36);
+    let (leg, body) = below.split_vertically(lh + 8);
+    legend(&leg.margin(0, 0, 12, 12), items)?;
+    Ok(body)
+}
+
+fn staff_label(n: u32) -> String {
+    format!("{n} support {}", if n == 1 { "person" } else { "people" })
+}
+
 fn x_range(r: &StaffReport) -> std::ops::Range<f64> {
     let lo = r.staff.first().map(|c| c.customers as f64).unwrap_or(0.0);
     let hi = r.staff.last().map(|c| c.customers as f64).unwrap_or(1.0);
@@ -34,24 +58,42 @@ fn x_range(r: &StaffReport) -> std::ops::Range<f64> {
 /// SLA attainment (the lower of response and resolution, mean over replications) against
 /// customers, one line per support staff count, with the target.
 pub fn attainment_svg(r: &StaffReport) -> String {
-    draw_attainment(r).unwrap_or_else(|e| error_svg(&e))
+    style::svg(&AttainmentChart(r))
 }
 
-fn draw_attainment(r: &StaffReport) -> Result<String, style::ChartError> {
-    let mut buf = String::new();
-    {
-        let root = SVGBackend::with_string(&mut buf, (1000, 560)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
+/// SLA attainment against customers: see [`attainment_svg`].
+pub struct AttainmentChart<'a>(pub &'a StaffReport);
+
+impl Chart for AttainmentChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        (W, 600)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let r = self.0;
+        let target = r.target * 100.0;
+        let mut items = vec![Item::new(
+            Sample::Line(C_TARGET, 1),
+            format!("target {target:.0}%"),
+        )];
+        for (i, curve) in r.curves.iter().enumerate() {
+            items.push(Item::new(
+                Sample::Line(PALETTE[i % PALETTE.len()], 2),
+                staff_label(curve.support_staff),
+            ));
+        }
+        let body = frame(
+            root,
+            format!(
+                "support SLA attainment vs customers ({} replications, {:.0} h response / {:.0} h resolution)",
+                r.replications, r.response_sla_h, r.resolution_sla_h
+            ),
+            &items,
+        )?;
         let xr = x_range(r);
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!(
-                    "support SLA attainment vs customers ({} replications, {:.0} h response / {:.0} h resolution)",
-                    r.replications, r.response_sla_h, r.resolution_sla_h
-                ),
-                (FONT, 16),
-            )
+        let mut chart = ChartBuilder::on(&body)
             .margin(16)
+            .margin_top(4)
             .x_label_area_size(44)
             .y_label_area_size(56)
             .build_cartesian_2d(xr.clone(), 0f64..105.0)
@@ -66,15 +108,13 @@ fn draw_attainment(r: &StaffReport) -> Result<String, style::ChartError> {
             .label_style((FONT, 12))
             .draw()
             .map_err(err)?;
-        let target = r.target * 100.0;
+        style::begin(root, Layer::Series)?;
         chart
             .draw_series(LineSeries::new(
                 vec![(xr.start, target), (xr.end, target)],
                 C_TARGET.stroke_width(1),
             ))
-            .map_err(err)?
-            .label(format!("target {target:.0}%"))
-            .legend(legend_line(C_TARGET, 1));
+            .map_err(err)?;
         for (i, curve) in r.curves.iter().enumerate() {
             let color = PALETTE[i % PALETTE.len()];
             let pts: Vec<(f64, f64)> = curve
@@ -89,19 +129,7 @@ fn draw_attainment(r: &StaffReport) -> Result<String, style::ChartError> {
                 .collect();
             chart
                 .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
-                .map_err(err)?
-                .label(format!(
-                    "{} support {}",
-                    curve.support_staff,
-                    if curve.support_staff == 1 {
-                        "person"
-                    } else {
-                        "people"
-                    }
-                ))
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
-                });
+                .map_err(err)?;
             if pts.len() <= 40 {
                 chart
                     .draw_series(
@@ -111,24 +139,39 @@ fn draw_attainment(r: &StaffReport) -> Result<String, style::ChartError> {
                     .map_err(err)?;
             }
         }
-        series_labels(&mut chart, SeriesLabelPosition::LowerLeft, C_GRID)?;
-        root.present().map_err(err)?;
+        style::end(root)
     }
-    buf.push('\n');
-    Ok(buf)
 }
 
 /// Support staff and onboarding engineers needed against customers (left axis), and their
 /// monthly cost (right axis). Unmeetable counts are left out.
 pub fn staff_svg(r: &StaffReport) -> String {
-    draw_staff(r).unwrap_or_else(|e| error_svg(&e))
+    style::svg(&StaffChart(r))
 }
 
-fn draw_staff(r: &StaffReport) -> Result<String, style::ChartError> {
-    let mut buf = String::new();
-    {
-        let root = SVGBackend::with_string(&mut buf, (1000, 560)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
+/// Staff needed and its cost against customers: see [`staff_svg`].
+pub struct StaffChart<'a>(pub &'a StaffReport);
+
+impl Chart for StaffChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        (W, 600)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let r = self.0;
+        let items = [
+            Item::new(Sample::LineDot(C_SUPPORT, 3), "support staff"),
+            Item::new(Sample::LineDot(C_ONBOARD, 3), "onboarding engineers"),
+            Item::new(Sample::Line(C_COST, 2), "monthly staff cost (right axis)"),
+        ];
+        let body = frame(
+            root,
+            format!(
+                "staff needed for {:.0}% attainment, and its monthly cost",
+                r.target * 100.0
+            ),
+            &items,
+        )?;
         let xr = x_range(r);
         let people = |f: &dyn Fn(&super::report::StaffRow) -> Option<u32>| -> Vec<(f64, f64)> {
             r.staff
@@ -153,15 +196,9 @@ fn draw_staff(r: &StaffReport) -> Result<String, style::ChartError> {
             .fold(1.0f64, f64::max)
             * 1.15;
         let cmax = cost.iter().map(|p| p.1).fold(1.0f64, f64::max) * 1.15;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!(
-                    "staff needed for {:.0}% attainment, and its monthly cost",
-                    r.target * 100.0
-                ),
-                (FONT, 16),
-            )
+        let mut chart = ChartBuilder::on(&body)
             .margin(16)
+            .margin_top(4)
             .x_label_area_size(44)
             .y_label_area_size(56)
             .right_y_label_area_size(80)
@@ -185,22 +222,14 @@ fn draw_staff(r: &StaffReport) -> Result<String, style::ChartError> {
             .label_style((FONT, 12))
             .draw()
             .map_err(err)?;
+        style::begin(root, Layer::Series)?;
         chart
             .draw_secondary_series(LineSeries::new(cost, C_COST.stroke_width(2)))
-            .map_err(err)?
-            .label("monthly staff cost (right axis)")
-            .legend(legend_line(C_COST, 2));
-        for (pts, color, name) in [
-            (support, C_SUPPORT, "support staff"),
-            (onboard, C_ONBOARD, "onboarding engineers"),
-        ] {
+            .map_err(err)?;
+        for (pts, color) in [(support, C_SUPPORT), (onboard, C_ONBOARD)] {
             chart
                 .draw_series(LineSeries::new(pts.clone(), color.stroke_width(3)))
-                .map_err(err)?
-                .label(name)
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
-                });
+                .map_err(err)?;
             if pts.len() <= 40 {
                 chart
                     .draw_series(
@@ -210,9 +239,6 @@ fn draw_staff(r: &StaffReport) -> Result<String, style::ChartError> {
                     .map_err(err)?;
             }
         }
-        series_labels(&mut chart, SeriesLabelPosition::UpperLeft, C_GRID)?;
-        root.present().map_err(err)?;
+        style::end(root)
     }
-    buf.push('\n');
-    Ok(buf)
 }

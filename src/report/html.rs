@@ -46,7 +46,10 @@ body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;padding:
 h1{margin:0 0 4px;font-size:26px}h2{margin:32px 0 8px;font-size:20px;border-bottom:1px solid #ddd;padding-bottom:4px}
 .sub{color:#555;margin:0 0 16px}
 table{border-collapse:collapse;background:#fff;margin:8px 0;font-size:14px;max-width:100%}
-th,td{border:1px solid #ddd;padding:4px 10px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th,td{border:1px solid #ddd;padding:4px 10px;text-align:left;vertical-align:top;overflow-wrap:break-word}
+td code{overflow-wrap:anywhere}
+#validation-matrix td:nth-child(-n+2),#expectations td:nth-child(-n+2){white-space:nowrap}
+#validation-matrix td:nth-child(-n+2) code,#expectations td:nth-child(-n+2) code{overflow-wrap:normal}
 th{background:#f0f0f0}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:2px 10px;border-radius:10px;font-weight:bold;color:#fff}
 .pass{color:#1a7f37;font-weight:bold}.fail{color:#cf222e;font-weight:bold}.na{color:#777}
@@ -158,7 +161,8 @@ pub fn page(sc: &Scenario, r: &Report, timeline_svg: &str, margin_svg: &str) -> 
         o,
         "<h2>Timeline</h2>\n<figure id=\"timeline\">\n{}\n<figcaption>Each bar runs from a resource's first call to its end; \
          dark blue is time in an API call, orange backing off after a throttle or error, yellow waiting between account-status polls. \
-         Crosses are conflicts a retry resolved, triangles conflicts nothing resolved.</figcaption>\n</figure>",
+         Crosses (ticks, when rows are folded) are conflicts a retry resolved, triangles conflicts nothing resolved; \
+         a red label marks a row with resources that were not created, and the count and reason follow its bar.</figcaption>\n</figure>",
         strip_xml_decl(timeline_svg)
     );
     // Conflicts.
@@ -248,8 +252,9 @@ pub fn page(sc: &Scenario, r: &Report, timeline_svg: &str, margin_svg: &str) -> 
     let _ = writeln!(o, "</table>");
     let _ = writeln!(
         o,
-        "<figure id=\"margin\">\n{}\n<figcaption>Left: the seed's view, base infrastructure only. Right: every cost line of the scenario, \
-         stacked. The dashed line is the margin (right axis), labelled at the seed's 1, 2, 5, 10 and 100 customers.</figcaption>\n</figure>",
+        "<figure id=\"margin\">\n{}\n<figcaption>Left: the scenario's money per month at 1..N customers, on linear axes: \
+         the costs stacked by line, the profit the green band up to the revenue line. Right: the margin under the seed's view \
+         (dashed: base infrastructure only) and under the scenario's cost model, labelled at the seed's 1, 2, 5, 10 and 100 customers.</figcaption>\n</figure>",
         strip_xml_decl(margin_svg)
     );
     let _ = writeln!(o, "</body>\n</html>");

@@ -1,27 +1,55 @@
 //! The load test's chart (`load.svg` in `orgsim load --out DIR`): onboarding latency over time,
 //! with the onboardings in flight and waiting.
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::charts::style::{self, err, error_svg, legend_line, series_labels, ChartError, FONT};
+use super::charts::style::{self, err, legend, Chart, ChartError, Item, Layer, Sample, FONT};
 use crate::loadtest::LoadReport;
 
 const C_P50: RGBColor = style::BLUE_DARK;
 const C_P95: RGBColor = style::BLUE;
-const C_FLIGHT: RGBColor = style::GREY;
+const C_FLIGHT: RGBColor = style::GREY_DARK;
 const C_WAIT: RGBColor = style::ORANGE;
 
+const W: u32 = 1000;
+
 /// Corrected onboarding latency (p50, p95) of the onboardings completing in each interval, and
-/// the onboardings in flight and waiting at its end (right axis), against the test's time.
+/// the onboardings in flight and waiting at its end (right axis), against the test's time (SVG).
 pub fn latency_svg(r: &LoadReport) -> String {
-    draw(r).unwrap_or_else(|e| error_svg(&e))
+    style::svg(&LoadChart(r))
 }
 
-fn draw(r: &LoadReport) -> Result<String, ChartError> {
-    let mut buf = String::new();
-    {
-        let root = SVGBackend::with_string(&mut buf, (1000, 520)).into_drawing_area();
+/// The load test's chart.
+pub struct LoadChart<'a>(pub &'a LoadReport);
+
+impl Chart for LoadChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        (W, 540)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let r = self.0;
         root.fill(&WHITE).map_err(err)?;
+        root.draw(&Text::new(
+            format!(
+                "{} · onboarding latency over time ({} backend, {} arrivals)",
+                r.scenario, r.backend, r.onboardings
+            ),
+            (12, 10),
+            (FONT, 16).into_font(),
+        ))
+        .map_err(err)?;
+        let items = [
+            Item::new(Sample::LineDot(C_P50, 3), "p50 latency"),
+            Item::new(Sample::Line(C_P95, 1), "p95 latency"),
+            Item::new(Sample::Line(C_FLIGHT, 1), "in flight (right axis)"),
+            Item::new(Sample::Dashed(C_WAIT, 2), "waiting for a slot (right axis)"),
+        ];
+        let lh = style::legend_height(root, &items, W - 24);
+        let (_, below) = root.split_vertically(36);
+        let (leg, body) = below.split_vertically(lh + 8);
+        legend(&leg.margin(0, 0, 12, 12), &items)?;
         let b = &r.over_time;
         let t_end = b.last().map(|b| b.to_s).unwrap_or(1.0).max(1.0);
         // Minutes when the test runs that long, else seconds.
@@ -37,15 +65,9 @@ fn draw(r: &LoadReport) -> Result<String, ChartError> {
             .map(|b| (b.in_flight + b.waiting) as f64)
             .fold(1.0f64, f64::max)
             * 1.1;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!(
-                    "{} · onboarding latency over time ({} backend, {} arrivals)",
-                    r.scenario, r.backend, r.onboardings
-                ),
-                (FONT, 16),
-            )
+        let mut chart = ChartBuilder::on(&body)
             .margin(16)
+            .margin_top(4)
             .x_label_area_size(44)
             .y_label_area_size(60)
             .right_y_label_area_size(60)
@@ -63,6 +85,13 @@ fn draw(r: &LoadReport) -> Result<String, ChartError> {
         chart
             .configure_secondary_axes()
             .y_desc("onboardings in flight / waiting")
+            .y_label_formatter(&|v| {
+                if (v - v.round()).abs() < 1e-6 {
+                    format!("{v:.0}")
+                } else {
+                    String::new()
+                }
+            })
             .label_style((FONT, 12))
             .draw()
             .map_err(err)?;
@@ -70,47 +99,39 @@ fn draw(r: &LoadReport) -> Result<String, ChartError> {
         // Intervals where something completed carry latency points.
         let done: Vec<&crate::loadtest::Interval> =
             b.iter().filter(|b| b.completed + b.failed > 0).collect();
+        style::begin(root, Layer::Series)?;
         chart
             .draw_secondary_series(LineSeries::new(
                 b.iter().map(|b| (mid(b), b.in_flight as f64)),
                 C_FLIGHT.stroke_width(1),
             ))
-            .map_err(err)?
-            .label("in flight (right axis)")
-            .legend(legend_line(C_FLIGHT, 1));
+            .map_err(err)?;
         chart
-            .draw_secondary_series(LineSeries::new(
+            .draw_secondary_series(DashedLineSeries::new(
                 b.iter().map(|b| (mid(b), b.waiting as f64)),
+                style::DASH.0,
+                style::DASH.1,
                 C_WAIT.stroke_width(2),
             ))
-            .map_err(err)?
-            .label("waiting for a slot (right axis)")
-            .legend(legend_line(C_WAIT, 1));
+            .map_err(err)?;
         chart
             .draw_series(LineSeries::new(
                 done.iter().map(|b| (mid(b), b.p95_s / div)),
                 C_P95.stroke_width(1),
             ))
-            .map_err(err)?
-            .label("p95")
-            .legend(legend_line(C_P95, 1));
+            .map_err(err)?;
         chart
             .draw_series(LineSeries::new(
                 done.iter().map(|b| (mid(b), b.p50_s / div)),
                 C_P50.stroke_width(3),
             ))
-            .map_err(err)?
-            .label("p50")
-            .legend(legend_line(C_P50, 3));
+            .map_err(err)?;
         chart
             .draw_series(
                 done.iter()
                     .map(|b| Circle::new((mid(b), b.p50_s / div), 3, C_P50.filled())),
             )
             .map_err(err)?;
-        series_labels(&mut chart, SeriesLabelPosition::UpperLeft, C_FLIGHT)?;
-        root.present().map_err(err)?;
+        style::end(root)
     }
-    buf.push('\n');
-    Ok(buf)
 }

@@ -388,22 +388,33 @@ pub fn markdown_with_charts(sc: &crate::scenario::Scenario, r: &Report) -> Strin
 }
 
 /// The files `run --out DIR` writes: `report.json`, `report.md`, `report.html`,
-/// `timeline.svg`, `margin.svg`.
+/// `timeline.svg`, `margin.svg`; with `png`, `timeline.png` and `margin.png` too.
 pub fn out_files(
     sc: &crate::scenario::Scenario,
     plan: &crate::plan::Plan,
     trace: &crate::engine::trace::Trace,
     r: &Report,
-) -> Vec<(&'static str, String)> {
-    let timeline = charts::timeline_svg(sc, plan, trace, r);
-    let margin = charts::margin_svg(sc);
-    vec![
-        ("report.json", json(r)),
-        ("report.md", markdown_with_charts(sc, r)),
-        ("report.html", html::page(sc, r, &timeline, &margin)),
-        ("timeline.svg", timeline),
-        ("margin.svg", margin),
-    ]
+    png: bool,
+) -> Result<Vec<(&'static str, Vec<u8>)>, charts::style::ChartError> {
+    let timeline_chart = charts::TimelineChart::new(sc, plan, trace, r);
+    let margin_chart = charts::MarginChart::new(sc);
+    let timeline = charts::svg(&timeline_chart);
+    let margin = charts::svg(&margin_chart);
+    let mut files = vec![
+        ("report.json", json(r).into_bytes()),
+        ("report.md", markdown_with_charts(sc, r).into_bytes()),
+        (
+            "report.html",
+            html::page(sc, r, &timeline, &margin).into_bytes(),
+        ),
+        ("timeline.svg", timeline.into_bytes()),
+        ("margin.svg", margin.into_bytes()),
+    ];
+    if png {
+        files.push(("timeline.png", charts::png(&timeline_chart)?));
+        files.push(("margin.png", charts::png(&margin_chart)?));
+    }
+    Ok(files)
 }
 
 /// Writes `files` into `dir` (created if needed), all or nothing: every file is first written
@@ -412,7 +423,10 @@ pub fn out_files(
 /// written. If a write or a rename fails, the temporaries are removed and the files already
 /// replaced are restored from their backups (hard links, taken before the first rename), so the
 /// directory holds what it held before.
-pub fn write_files<N: AsRef<str>>(dir: &Path, files: &[(N, String)]) -> std::io::Result<()> {
+pub fn write_files<N: AsRef<str>, C: AsRef<[u8]>>(
+    dir: &Path,
+    files: &[(N, C)],
+) -> std::io::Result<()> {
     use std::io::{Error, ErrorKind};
     use std::path::PathBuf;
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -450,7 +464,7 @@ pub fn write_files<N: AsRef<str>>(dir: &Path, files: &[(N, String)]) -> std::io:
     };
     // 1. Every temporary, whole.
     for ((_, content), tmp) in files.iter().zip(&temps) {
-        if let Err(e) = std::fs::write(tmp, content) {
+        if let Err(e) = std::fs::write(tmp, content.as_ref()) {
             remove_all(&temps);
             return Err(e);
         }

@@ -4,20 +4,23 @@
 
 use std::fmt::Write as _;
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::style::{self, clip, err, error_svg, ChartError, FONT, WIDTH};
+use super::style::{
+    self, clip, err, legend, Chart, ChartError, Item, Layer, PointLabel, Sample, FONT, WIDTH,
+};
 use crate::finance::{self, fmt_margin_fine, fmt_money, CostView, MarginPoint};
 use crate::scenario::Scenario;
 
 const LINE_COLORS: [RGBColor; 8] = style::AREA_FILLS;
-const C_REVENUE: RGBColor = style::INK_SOFT;
-const C_PROFIT: RGBColor = style::GREEN;
+const C_REVENUE: RGBColor = style::INK;
+const C_PROFIT: RGBColor = RGBColor(0xd5, 0xef, 0xcf);
 const C_MARGIN: RGBColor = style::PURPLE;
+const C_SEED: RGBColor = style::GREY_DARK;
 const C_GRID: RGBColor = style::GREY_LIGHT;
 
-/// The seed's customer counts, marked on the margin curve with their margin.
+/// The seed's customer counts, marked on the margin curves with their margin.
 const SEED_COUNTS: [usize; 5] = [1, 2, 5, 10, 100];
 
 fn axis_money(d: f64) -> String {
@@ -31,190 +34,244 @@ fn axis_money(d: f64) -> String {
     }
 }
 
-/// The margin chart of a scenario: two panels, the seed's view and the scenario's costs.
+/// The margin chart of a scenario (SVG).
 pub fn margin_svg(sc: &Scenario) -> String {
-    draw_margin(sc).unwrap_or_else(|e| error_svg(&e))
+    style::svg(&MarginChart::new(sc))
 }
 
-fn draw_margin(sc: &Scenario) -> Result<String, ChartError> {
-    let n = finance::curve_len(sc);
-    let views = [CostView::SeedBaseInfrastructure, CostView::Scenario];
-    let curves: Vec<Vec<MarginPoint>> = views
-        .iter()
-        .map(|&v| finance::margin_curve(sc, v, n))
-        .collect();
-    let names: Vec<Vec<String>> = views
-        .iter()
-        .map(|&v| {
-            finance::with_view(sc, v)
-                .costs
-                .iter()
-                .map(|c| c.name.clone())
-                .collect()
-        })
-        .collect();
-    // Money on a log axis: $180 of infrastructure and $1M of revenue both stay readable. The
-    // axis runs between powers of ten around the smallest and largest positive amounts.
-    let amounts = || {
-        curves.iter().flatten().flat_map(|p| {
-            p.fin.lines.iter().map(|l| l.monthly_cents).chain([
-                p.fin.revenue_cents,
-                p.fin.costs_cents,
-                p.fin.profit_cents,
-            ])
-        })
-    };
-    let hi = amounts().max().unwrap_or(100).max(100) as f64 / 100.0;
-    let lo = amounts().filter(|&c| c > 0).min().unwrap_or(100) as f64 / 100.0;
-    let ymax = 10f64.powf(hi.log10().ceil()).max(10.0);
-    let ymin = 10f64.powf(lo.log10().floor()).min(ymax / 10.0);
-    let mmin = curves
-        .iter()
-        .flatten()
-        .map(|p| p.fin.margin)
-        .fold(0.0f64, f64::min);
-    let mmin = ((mmin * 100.0 / 10.0).floor() * 10.0).max(-100.0);
-    let (w, h) = (WIDTH, 520u32);
-    let mut buf = String::new();
-    {
-        let root = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
+/// The margin chart: on the left the scenario's money at 1..N customers on linear axes (costs
+/// stacked by line, so that their areas compare truly; profit the band up to revenue); on the
+/// right the margin under both views, the seed's and the scenario's, labelled at the seed's
+/// customer counts.
+pub struct MarginChart {
+    name: String,
+    n: usize,
+    /// The seed's view, then the scenario's.
+    curves: [Vec<MarginPoint>; 2],
+    lines: Vec<String>,
+}
+
+impl MarginChart {
+    pub fn new(sc: &Scenario) -> MarginChart {
+        let n = finance::curve_len(sc);
+        let curve = |v| finance::margin_curve(sc, v, n);
+        MarginChart {
+            name: sc.name.clone(),
+            n,
+            curves: [
+                curve(CostView::SeedBaseInfrastructure),
+                curve(CostView::Scenario),
+            ],
+            lines: sc.costs.iter().map(|c| c.name.clone()).collect(),
+        }
+    }
+
+    fn items(&self) -> Vec<Item> {
+        let mut items: Vec<Item> = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(j, l)| {
+                Item::new(
+                    Sample::Box(LINE_COLORS[j % LINE_COLORS.len()]),
+                    format!("cost: {}", clip(l, 30)),
+                )
+            })
+            .collect();
+        items.push(Item::new(Sample::Box(C_PROFIT), "profit (revenue − costs)"));
+        items.push(Item::new(Sample::Line(C_REVENUE, 2), "revenue"));
+        items.push(Item::new(
+            Sample::Dashed(C_SEED, 2),
+            format!("margin, {}", CostView::SeedBaseInfrastructure.title()),
+        ));
+        items.push(Item::new(
+            Sample::LineDot(C_MARGIN, 2),
+            format!("margin, {}", CostView::Scenario.title()),
+        ));
+        items
+    }
+}
+
+impl Chart for MarginChart {
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, 600)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let n = self.n;
         root.fill(&WHITE).map_err(err)?;
         root.draw(&Text::new(
             format!(
                 "{} · monthly revenue, costs, profit and margin at 1..{n} customers (the scenario's customers in order, repeated)",
-                sc.name
+                self.name
             ),
             (12, 10),
-            (FONT, 15).into_font().style(FontStyle::Bold),
+            (FONT, 16).into_font().style(FontStyle::Bold),
         ))
         .map_err(err)?;
-        let body = root.margin(34, 0, 0, 0);
-        let panels = body.split_evenly((1, 2));
-        for (k, panel) in panels.iter().enumerate() {
-            let curve = &curves[k];
-            let mut chart = ChartBuilder::on(panel)
-                .caption(views[k].title(), (FONT, 14))
-                .margin(10)
-                .x_label_area_size(40)
-                .y_label_area_size(62)
-                .right_y_label_area_size(48)
-                .build_cartesian_2d((1f64..n as f64).log_scale(), (ymin..ymax).log_scale())
-                .map_err(err)?
-                .set_secondary_coord((1f64..n as f64).log_scale(), mmin..105f64);
-            chart
-                .configure_mesh()
-                .x_desc("customers (log scale)")
-                .y_desc("US dollars per month (log scale)")
-                .x_label_formatter(&|v| format!("{v:.0}"))
-                .y_label_formatter(&|v| axis_money(*v))
-                .light_line_style(WHITE)
-                .bold_line_style(C_GRID)
-                .label_style((FONT, 11))
-                .draw()
-                .map_err(err)?;
-            chart
-                .configure_secondary_axes()
-                .y_desc("margin %")
-                .y_label_formatter(&|v| {
-                    if *v <= 100.0 {
-                        format!("{v:.0}%")
-                    } else {
-                        String::new()
-                    }
-                })
-                .label_style((FONT, 11))
-                .draw()
-                .map_err(err)?;
-            let xs: Vec<f64> = curve.iter().map(|p| p.customers as f64).collect();
-            // Costs stacked by line: draw the running totals from the top down.
-            let lines = names[k].len();
-            for j in (0..lines).rev() {
-                let c = LINE_COLORS[j % LINE_COLORS.len()];
-                let pts: Vec<(f64, f64)> = curve
-                    .iter()
-                    .zip(&xs)
-                    .map(|(p, &x)| {
-                        let cum: i64 = p.fin.lines[..=j].iter().map(|l| l.monthly_cents).sum();
-                        (x, (cum as f64 / 100.0).max(ymin))
-                    })
-                    .collect();
-                chart
-                    .draw_series(AreaSeries::new(pts, ymin, c.filled()).border_style(c.mix(0.9)))
-                    .map_err(err)?
-                    .label(format!("cost: {}", clip(&names[k][j], 26)))
-                    .legend(move |(x, y)| {
-                        Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.filled())
-                    });
-            }
-            let series = |f: &dyn Fn(&MarginPoint) -> i64| -> Vec<(f64, f64)> {
+        let items = self.items();
+        let lh = style::legend_height(root, &items, WIDTH - 24);
+        let (_, below) = root.split_vertically(36);
+        let (leg, body) = below.split_vertically(lh + 8);
+        legend(&leg.margin(0, 0, 12, 12), &items)?;
+        let (left, right) = body.split_horizontally(WIDTH / 2);
+        // Left: the scenario's money, linear.
+        let curve = &self.curves[1];
+        let ymax = curve
+            .iter()
+            .map(|p| p.fin.revenue_cents.max(p.fin.costs_cents))
+            .max()
+            .unwrap_or(100)
+            .max(100) as f64
+            / 100.0
+            * 1.05;
+        let mut money = ChartBuilder::on(&left)
+            .caption("the scenario's cost model: money per month", (FONT, 14))
+            .margin(10)
+            .margin_right(24)
+            .x_label_area_size(40)
+            .y_label_area_size(66)
+            .build_cartesian_2d(0f64..n as f64, 0f64..ymax)
+            .map_err(err)?;
+        money
+            .configure_mesh()
+            .x_desc("customers")
+            .y_desc("US dollars per month")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| axis_money(*v))
+            .light_line_style(WHITE)
+            .bold_line_style(C_GRID)
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        style::begin(root, Layer::Series)?;
+        let xs: Vec<f64> = curve.iter().map(|p| p.customers as f64).collect();
+        let dollars = |c: i64| c as f64 / 100.0;
+        // Revenue filled in the profit colour, then the costs stacked over it: what stays
+        // green is the profit.
+        money
+            .draw_series(AreaSeries::new(
                 curve
                     .iter()
                     .zip(&xs)
-                    .map(|(p, &x)| (x, (f(p) as f64 / 100.0).max(ymin)))
-                    .collect()
-            };
-            chart
-                .draw_series(LineSeries::new(
-                    series(&|p| p.fin.revenue_cents),
-                    C_REVENUE.stroke_width(2),
-                ))
-                .map_err(err)?
-                .label("revenue")
-                .legend(|(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 14, y)], C_REVENUE.stroke_width(2))
-                });
-            chart
-                .draw_series(LineSeries::new(
-                    series(&|p| p.fin.profit_cents),
-                    C_PROFIT.stroke_width(2),
-                ))
-                .map_err(err)?
-                .label("profit")
-                .legend(|(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 14, y)], C_PROFIT.stroke_width(2))
-                });
-            let margin_pts: Vec<(f64, f64)> = curve
+                    .map(|(p, &x)| (x, dollars(p.fin.revenue_cents))),
+                0.0,
+                C_PROFIT.filled(),
+            ))
+            .map_err(err)?;
+        for j in (0..self.lines.len()).rev() {
+            let c = LINE_COLORS[j % LINE_COLORS.len()];
+            let pts: Vec<(f64, f64)> = curve
                 .iter()
                 .zip(&xs)
-                .map(|(p, &x)| (x, p.fin.margin * 100.0))
+                .map(|(p, &x)| {
+                    let cum: i64 = p.fin.lines[..=j].iter().map(|l| l.monthly_cents).sum();
+                    (x, dollars(cum))
+                })
                 .collect();
-            chart
-                .draw_secondary_series(DashedLineSeries::new(
-                    margin_pts,
-                    6,
-                    4,
-                    C_MARGIN.stroke_width(2),
-                ))
-                .map_err(err)?
-                .label("margin % (right axis)")
-                .legend(|(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 14, y)], C_MARGIN.stroke_width(2))
-                });
-            let font = (FONT, 11)
-                .into_font()
-                .color(&C_MARGIN)
-                .pos(Pos::new(HPos::Center, VPos::Top));
-            chart
-                .draw_secondary_series(SEED_COUNTS.iter().filter(|&&c| c <= n).map(|&c| {
-                    let p = &curve[c - 1];
-                    let y = p.fin.margin * 100.0;
-                    EmptyElement::at((c as f64, y))
-                        + Circle::new((0, 0), 3, C_MARGIN.filled())
-                        + Text::new(fmt_margin_fine(p.fin.margin), (0, 6), font.clone())
-                }))
-                .map_err(err)?;
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK.mix(0.3))
-                .label_font((FONT, 11))
-                .draw()
+            money
+                .draw_series(AreaSeries::new(pts, 0.0, c.filled()).border_style(c.mix(0.9)))
                 .map_err(err)?;
         }
-        root.present().map_err(err)?;
+        money
+            .draw_series(LineSeries::new(
+                curve
+                    .iter()
+                    .zip(&xs)
+                    .map(|(p, &x)| (x, dollars(p.fin.revenue_cents))),
+                C_REVENUE.stroke_width(2),
+            ))
+            .map_err(err)?;
+        style::end(root)?;
+        // Right: the margin under both views, log customers.
+        let mmin = self
+            .curves
+            .iter()
+            .flatten()
+            .map(|p| p.fin.margin)
+            .fold(0.0f64, f64::min);
+        let mmin = ((mmin * 100.0 / 10.0).floor() * 10.0).max(-100.0);
+        let mut margin = ChartBuilder::on(&right)
+            .caption("margin under each view", (FONT, 14))
+            .margin(10)
+            .margin_right(24)
+            .x_label_area_size(40)
+            .y_label_area_size(56)
+            .build_cartesian_2d((1f64..n as f64 * 1.25).log_scale(), mmin..112f64)
+            .map_err(err)?;
+        margin
+            .configure_mesh()
+            .x_desc("customers (log scale)")
+            .y_desc("margin")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| {
+                if *v <= 100.0 {
+                    format!("{v:.0}%")
+                } else {
+                    String::new()
+                }
+            })
+            .light_line_style(WHITE)
+            .bold_line_style(C_GRID)
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        style::begin(root, Layer::Series)?;
+        let mut polylines = Vec::new();
+        let mut labels = Vec::new();
+        for (k, curve) in self.curves.iter().enumerate() {
+            let pts: Vec<(f64, f64)> = curve
+                .iter()
+                .map(|p| (p.customers as f64, p.fin.margin * 100.0))
+                .collect();
+            polylines.push(
+                pts.iter()
+                    .map(|&p| margin.backend_coord(&p))
+                    .collect::<Vec<_>>(),
+            );
+            let color = if k == 0 { C_SEED } else { C_MARGIN };
+            if k == 0 {
+                margin
+                    .draw_series(DashedLineSeries::new(
+                        pts,
+                        style::DASH.0,
+                        style::DASH.1,
+                        color.stroke_width(2),
+                    ))
+                    .map_err(err)?;
+            } else {
+                margin
+                    .draw_series(LineSeries::new(pts, color.stroke_width(2)))
+                    .map_err(err)?;
+            }
+            for &c in SEED_COUNTS.iter().filter(|&&c| c <= n) {
+                let p = &curve[c - 1];
+                let at = margin.backend_coord(&(c as f64, p.fin.margin * 100.0));
+                margin
+                    .draw_series(std::iter::once(Circle::new(
+                        (c as f64, p.fin.margin * 100.0),
+                        3,
+                        color.filled(),
+                    )))
+                    .map_err(err)?;
+                labels.push(PointLabel {
+                    at,
+                    text: fmt_margin_fine(p.fin.margin),
+                    color,
+                });
+            }
+        }
+        let (xr, yr) = margin.plotting_area().get_pixel_range();
+        style::place_labels(
+            root,
+            &labels,
+            &polylines,
+            (xr.start, yr.start, xr.end, yr.end),
+            12,
+        )?;
+        style::end(root)?;
+        Ok(())
     }
-    Ok(buf)
 }
 
 /// One row of the margin table: the two views at one customer count.

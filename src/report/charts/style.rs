@@ -1,14 +1,36 @@
-//! The charts' one style: the font, the palette, the legend samples and the series-label box
-//! every chart uses, and the fallback SVG.
+//! The charts' one style and the machinery every chart shares: the font (embedded, so that
+//! layout and PNG rendering need no system font), the palette, the legend (drawn outside the
+//! plotted data, with samples that look like the series they name), the layers the overlap
+//! probe reads, and the SVG and PNG renderers.
+//!
+//! A chart implements [`Chart`]: its size and one `draw` generic over plotters' backends.
+//! [`svg`] draws it as SVG text and [`png`] as a PNG image, from the same code.
 
-use plotters::coord::CoordTranslate;
+use std::sync::Once;
+
+use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// The width of the wide charts (timeline, margin), in pixels.
 pub const WIDTH: u32 = 1200;
 
-/// Text is written as `<text>` elements in this family; no font is loaded.
-pub const FONT: &str = "sans-serif";
+/// The font family: Liberation Sans, embedded (`fonts/`, SIL OFL 1.1) and registered with
+/// plotters under this name, so that text is measured with its metrics and PNGs are drawn with
+/// it. In SVG the name is written as the `font-family`: viewers use Liberation Sans, or Arial
+/// or Helvetica, whose metrics it shares.
+pub const FONT: &str = "Liberation Sans, Arial, Helvetica, sans-serif";
+
+static FONT_BYTES: &[u8] = include_bytes!("fonts/LiberationSans-Regular.ttf");
+
+/// Registers the embedded font with plotters (once; every chart calls it before drawing).
+pub fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The bytes are a valid TrueType file (checked by the tests); bold falls back to it.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES);
+    });
+}
 
 // The palette (ColorBrewer blues, oranges and greys). Each chart names its colours by role.
 pub const BLUE_DARK: RGBColor = RGBColor(0x08, 0x51, 0x9c);
@@ -17,6 +39,7 @@ pub const BLUE_MID: RGBColor = RGBColor(0x6b, 0xae, 0xd6);
 pub const BLUE_LIGHT: RGBColor = RGBColor(0xc6, 0xdb, 0xef);
 pub const ORANGE: RGBColor = RGBColor(0xfd, 0x8d, 0x3c);
 pub const ORANGE_DARK: RGBColor = RGBColor(0xe6, 0x55, 0x0d);
+pub const ORANGE_LIGHT: RGBColor = RGBColor(0xfd, 0xd0, 0xa2);
 pub const BROWN: RGBColor = RGBColor(0xa6, 0x36, 0x03);
 pub const YELLOW: RGBColor = RGBColor(0xfe, 0xe3, 0x91);
 pub const GREEN_LIGHT: RGBColor = RGBColor(0x74, 0xc4, 0x76);
@@ -29,9 +52,9 @@ pub const PURPLE_DARK: RGBColor = RGBColor(0x54, 0x27, 0x8f);
 pub const GREY_LIGHTEST: RGBColor = RGBColor(0xee, 0xee, 0xee);
 pub const GREY_LIGHT: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
 pub const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
+pub const GREY_DARK: RGBColor = RGBColor(0x63, 0x63, 0x63);
 pub const INK: RGBColor = RGBColor(0x23, 0x23, 0x23);
-pub const INK_SOFT: RGBColor = RGBColor(0x25, 0x25, 0x25);
-/// Light fills for stacked areas, one per cost line.
+/// Fills for stacked areas, one per cost line: distinct hues, light enough for labels.
 pub const AREA_FILLS: [RGBColor; 8] = [
     RGBColor(0x9e, 0xca, 0xe1),
     RGBColor(0xfd, 0xae, 0x6b),
@@ -43,30 +66,432 @@ pub const AREA_FILLS: [RGBColor; 8] = [
     RGBColor(0xe7, 0xe7, 0x8f),
 ];
 
-/// A legend sample: a line of `color`, `width` pixels wide.
-pub fn legend_line(color: RGBColor, width: u32) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
-    move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(width))
+/// Dash and gap of every dashed series, in pixels (the legend's samples use the same).
+pub const DASH: (u32, u32) = (6, 4);
+
+/// What a legend entry shows beside its label: a sample that looks like the series.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Sample {
+    /// A solid line of this colour and width.
+    Line(RGBColor, u32),
+    /// A line with a dot on it (a series drawn with point markers).
+    LineDot(RGBColor, u32),
+    /// A dashed line ([`DASH`]).
+    Dashed(RGBColor, u32),
+    /// A filled box (an area, a band, a bar).
+    Box(RGBColor),
+    /// A short vertical tick (a marker).
+    Tick(RGBColor),
+    /// A cross (a marker).
+    Cross(RGBColor),
+    /// A filled triangle (a marker).
+    Triangle(RGBColor),
+    /// No sample: the label is a note, in this colour.
+    Note(RGBColor),
 }
 
-/// A legend sample: a filled box of `color`.
-pub fn legend_box(color: RGBColor) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
-    move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], color.filled())
+/// One legend entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub sample: Sample,
+    pub label: String,
 }
 
-/// Draws `chart`'s series labels at `at`, in a white box bordered with `border`.
-pub fn series_labels<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    at: SeriesLabelPosition,
-    border: RGBColor,
+impl Item {
+    pub fn new(sample: Sample, label: impl Into<String>) -> Item {
+        Item {
+            sample,
+            label: label.into(),
+        }
+    }
+}
+
+const LEGEND_FONT: u32 = 13;
+const LEGEND_ROW: i32 = 20;
+const LEGEND_PAD: i32 = 8;
+const SAMPLE_W: i32 = 24;
+
+fn legend_font() -> TextStyle<'static> {
+    TextStyle::from((FONT, LEGEND_FONT).into_font()).pos(Pos::new(HPos::Left, VPos::Center))
+}
+
+/// Where each item goes in a legend `width` pixels wide: (row, x) per item, and the rows.
+fn legend_layout<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    items: &[Item],
+    width: u32,
+) -> (Vec<(i32, i32)>, i32) {
+    let font = legend_font();
+    let mut at = Vec::with_capacity(items.len());
+    let (mut row, mut x) = (0, LEGEND_PAD);
+    for it in items {
+        let text_w = area
+            .estimate_text_size(&it.label, &font)
+            .map(|(w, _)| w as i32)
+            .unwrap_or(7 * it.label.chars().count() as i32);
+        let w = if matches!(it.sample, Sample::Note(_)) {
+            text_w
+        } else {
+            SAMPLE_W + 6 + text_w
+        };
+        if x > LEGEND_PAD && x + w > width as i32 - LEGEND_PAD {
+            row += 1;
+            x = LEGEND_PAD;
+        }
+        at.push((row, x));
+        x += w + 22;
+    }
+    (at, if items.is_empty() { 0 } else { row + 1 })
+}
+
+/// The height a legend of `items` takes when drawn `width` pixels wide (0 without items).
+pub fn legend_height<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    items: &[Item],
+    width: u32,
+) -> u32 {
+    let (_, rows) = legend_layout(area, items, width);
+    if rows == 0 {
+        0
+    } else {
+        (rows * LEGEND_ROW + 2 * LEGEND_PAD - 4) as u32
+    }
+}
+
+/// Draws the legend of `items` in `area` (which should be [`legend_height`] high, outside the
+/// plotted data), framed, as the layer [`Layer::Legend`].
+pub fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    items: &[Item],
 ) -> Result<(), ChartError> {
-    chart
-        .configure_series_labels()
-        .position(at)
-        .background_style(WHITE.mix(0.9))
-        .border_style(border)
-        .label_font((FONT, 12))
-        .draw()
+    if items.is_empty() {
+        return Ok(());
+    }
+    let (w, _) = area.dim_in_pixel();
+    let (at, rows) = legend_layout(area, items, w);
+    begin(area, Layer::Legend)?;
+    let h = rows * LEGEND_ROW + 2 * LEGEND_PAD - 4;
+    let right = at
+        .iter()
+        .zip(items)
+        .map(|(&(_, x), it)| {
+            let tw = area
+                .estimate_text_size(&it.label, &legend_font())
+                .map(|(w, _)| w as i32)
+                .unwrap_or(0);
+            x + tw
+                + if matches!(it.sample, Sample::Note(_)) {
+                    0
+                } else {
+                    SAMPLE_W + 6
+                }
+        })
+        .max()
+        .unwrap_or(0)
+        + LEGEND_PAD;
+    area.draw(&Rectangle::new(
+        [(0, 0), (right.min(w as i32 - 1), h)],
+        WHITE.filled(),
+    ))
+    .map_err(err)?;
+    area.draw(&Rectangle::new(
+        [(0, 0), (right.min(w as i32 - 1), h)],
+        GREY.stroke_width(1),
+    ))
+    .map_err(err)?;
+    for (&(row, x), it) in at.iter().zip(items) {
+        let y = LEGEND_PAD - 2 + row * LEGEND_ROW + LEGEND_ROW / 2;
+        let text_x = match it.sample {
+            Sample::Note(c) => {
+                area.draw(&Text::new(
+                    it.label.clone(),
+                    (x, y),
+                    legend_font().color(&c),
+                ))
+                .map_err(err)?;
+                continue;
+            }
+            Sample::Line(c, sw) => {
+                area.draw(&PathElement::new(
+                    vec![(x, y), (x + SAMPLE_W, y)],
+                    c.stroke_width(sw),
+                ))
+                .map_err(err)?;
+                x + SAMPLE_W + 6
+            }
+            Sample::LineDot(c, sw) => {
+                area.draw(&PathElement::new(
+                    vec![(x, y), (x + SAMPLE_W, y)],
+                    c.stroke_width(sw),
+                ))
+                .map_err(err)?;
+                area.draw(&Circle::new((x + SAMPLE_W / 2, y), 3, c.filled()))
+                    .map_err(err)?;
+                x + SAMPLE_W + 6
+            }
+            Sample::Dashed(c, sw) => {
+                let (dash, gap) = (DASH.0 as i32, DASH.1 as i32);
+                let mut x0 = x;
+                while x0 < x + SAMPLE_W {
+                    let x1 = (x0 + dash).min(x + SAMPLE_W);
+                    area.draw(&PathElement::new(
+                        vec![(x0, y), (x1, y)],
+                        c.stroke_width(sw),
+                    ))
+                    .map_err(err)?;
+                    x0 = x1 + gap;
+                }
+                x + SAMPLE_W + 6
+            }
+            Sample::Box(c) => {
+                area.draw(&Rectangle::new(
+                    [(x, y - 6), (x + SAMPLE_W, y + 6)],
+                    c.filled(),
+                ))
+                .map_err(err)?;
+                area.draw(&Rectangle::new(
+                    [(x, y - 6), (x + SAMPLE_W, y + 6)],
+                    BLACK.mix(0.3),
+                ))
+                .map_err(err)?;
+                x + SAMPLE_W + 6
+            }
+            Sample::Tick(c) => {
+                area.draw(&PathElement::new(
+                    vec![(x + SAMPLE_W / 2, y - 6), (x + SAMPLE_W / 2, y + 2)],
+                    c.stroke_width(1),
+                ))
+                .map_err(err)?;
+                x + SAMPLE_W + 6
+            }
+            Sample::Cross(c) => {
+                area.draw(&Cross::new((x + SAMPLE_W / 2, y), 5, c.stroke_width(2)))
+                    .map_err(err)?;
+                x + SAMPLE_W + 6
+            }
+            Sample::Triangle(c) => {
+                area.draw(&TriangleMarker::new((x + SAMPLE_W / 2, y), 6, c.filled()))
+                    .map_err(err)?;
+                x + SAMPLE_W + 6
+            }
+        };
+        area.draw(&Text::new(it.label.clone(), (text_x, y), legend_font()))
+            .map_err(err)?;
+    }
+    end(area)
+}
+
+/// A rectangle in pixels: (left, top, right, bottom).
+pub type PxRect = (i32, i32, i32, i32);
+
+fn intersects(a: PxRect, b: PxRect) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// Whether the segment from `p` to `q` crosses the rectangle `r` (sampled every 2 pixels).
+fn segment_hits(p: (i32, i32), q: (i32, i32), r: PxRect) -> bool {
+    let len = ((q.0 - p.0).abs().max((q.1 - p.1).abs()) / 2).max(1);
+    (0..=len).any(|i| {
+        let t = i as f64 / len as f64;
+        let x = p.0 as f64 + (q.0 - p.0) as f64 * t;
+        let y = p.1 as f64 + (q.1 - p.1) as f64 * t;
+        x >= r.0 as f64 && x <= r.2 as f64 && y >= r.1 as f64 && y <= r.3 as f64
+    })
+}
+
+/// A point label to place: the point (pixels), its text, its colour.
+pub struct PointLabel {
+    pub at: (i32, i32),
+    pub text: String,
+    pub color: RGBColor,
+}
+
+/// Places each label near its point where it touches no label placed before it, no polyline
+/// of `lines` (pixels) and stays inside `bounds`: above, below, then to the right and left,
+/// stepping away; draws each on a white box so that what passes behind does not cross it.
+/// Returns the rectangles used.
+pub fn place_labels<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    labels: &[PointLabel],
+    lines: &[Vec<(i32, i32)>],
+    bounds: PxRect,
+    size: u32,
+) -> Result<Vec<PxRect>, ChartError> {
+    let font = TextStyle::from((FONT, size).into_font()).pos(Pos::new(HPos::Left, VPos::Top));
+    let mut placed: Vec<PxRect> = Vec::new();
+    for l in labels {
+        let (w, h) = root
+            .estimate_text_size(&l.text, &font)
+            .map(|(w, h)| (w as i32 + 4, h as i32 + 4))
+            .unwrap_or((8 * l.text.len() as i32, size as i32 + 4));
+        let (x, y) = l.at;
+        let mut candidates = Vec::new();
+        for step in [8, 16, 26, 38, 52] {
+            candidates.push((x - w / 2, y - step - h));
+            candidates.push((x - w / 2, y + step));
+            candidates.push((x + step, y - h / 2));
+            candidates.push((x - step - w, y - h / 2));
+        }
+        let free = |r: PxRect| {
+            r.0 >= bounds.0
+                && r.2 <= bounds.2
+                && r.1 >= bounds.1
+                && r.3 <= bounds.3
+                && !placed.iter().any(|&p| intersects(p, r))
+                && !lines
+                    .iter()
+                    .any(|pl| pl.windows(2).any(|s| segment_hits(s[0], s[1], r)))
+        };
+        let rect = candidates
+            .iter()
+            .map(|&(cx, cy)| (cx, cy, cx + w, cy + h))
+            .find(|&r| free(r))
+            // Nowhere free: above, clamped into the bounds.
+            .unwrap_or_else(|| {
+                let cx = (x - w / 2).clamp(bounds.0, (bounds.2 - w).max(bounds.0));
+                let cy = (y - 8 - h).max(bounds.1);
+                (cx, cy, cx + w, cy + h)
+            });
+        root.draw(&Rectangle::new(
+            [(rect.0, rect.1), (rect.2, rect.3)],
+            WHITE.mix(0.9).filled(),
+        ))
+        .map_err(err)?;
+        root.draw(&Text::new(
+            l.text.clone(),
+            (rect.0 + 2, rect.1 + 2),
+            font.color(&l.color),
+        ))
+        .map_err(err)?;
+        placed.push(rect);
+    }
+    Ok(placed)
+}
+
+/// The parts of a chart that the overlap probe (tests/report_out.rs) tells apart: in SVG each
+/// is a `<g class="...">` group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layer {
+    /// The plotted data: lines, areas, bars, markers.
+    Series,
+    /// The legend: its frame, samples and labels.
+    Legend,
+}
+
+impl Layer {
+    fn class(self) -> &'static str {
+        match self {
+            Layer::Series => "series",
+            Layer::Legend => "legend",
+        }
+    }
+
+    fn marker(self) -> RGBColor {
+        match self {
+            Layer::Series => RGBColor(0x01, 0x02, 0x01),
+            Layer::Legend => RGBColor(0x01, 0x02, 0x02),
+        }
+    }
+}
+
+const END_MARKER: RGBColor = RGBColor(0x01, 0x02, 0x00);
+
+/// An invisible, empty rectangle that [`svg`] replaces with a group's start or end tag (in a
+/// PNG it is nothing: an alpha of 0.001 on a single pixel).
+fn marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    c: RGBColor,
+) -> Result<(), ChartError> {
+    area.draw(&Rectangle::new([(0, 0), (0, 0)], c.mix(0.001).filled()))
         .map_err(err)
+}
+
+/// Starts a layer: what is drawn until [`end`] belongs to it.
+pub fn begin<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    layer: Layer,
+) -> Result<(), ChartError> {
+    marker(area, layer.marker())
+}
+
+/// Ends the layer [`begin`] started.
+pub fn end<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+    marker(area, END_MARKER)
+}
+
+/// A chart: a size and a drawing, generic over plotters' backends.
+pub trait Chart {
+    /// Width and height in pixels.
+    fn size(&self) -> (u32, u32);
+    /// Draws the whole chart on `root` (of [`Chart::size`]), white background included.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError>;
+}
+
+/// The chart as SVG text (or [`error_svg`] if it cannot be drawn), its layers as
+/// `<g class="series">` and `<g class="legend">`; the same inputs give the same bytes.
+pub fn svg(chart: &impl Chart) -> String {
+    register_font();
+    let mut buf = String::new();
+    let drawn = {
+        let root = SVGBackend::with_string(&mut buf, chart.size()).into_drawing_area();
+        chart.draw(&root).and_then(|()| root.present().map_err(err))
+    };
+    if let Err(e) = drawn {
+        return error_svg(&e);
+    }
+    group_layers(&buf)
+}
+
+/// Replaces the layer markers of an SVG (one element a line, as plotters writes them) with
+/// group tags.
+fn group_layers(svg: &str) -> String {
+    let tag = |c: RGBColor| {
+        format!(
+            "width=\"0\" height=\"0\" opacity=\"0.001\" fill=\"#{:02X}{:02X}{:02X}\"",
+            c.0, c.1, c.2
+        )
+    };
+    let (series, legend, end) = (
+        tag(Layer::Series.marker()),
+        tag(Layer::Legend.marker()),
+        tag(END_MARKER),
+    );
+    let mut out = String::with_capacity(svg.len());
+    for line in svg.lines() {
+        if line.starts_with("<rect ") && line.contains(&series) {
+            out.push_str(&format!("<g class=\"{}\">", Layer::Series.class()));
+        } else if line.starts_with("<rect ") && line.contains(&legend) {
+            out.push_str(&format!("<g class=\"{}\">", Layer::Legend.class()));
+        } else if line.starts_with("<rect ") && line.contains(&end) {
+            out.push_str("</g>");
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The chart as a PNG image (8-bit RGB), drawn with the embedded font.
+pub fn png(chart: &impl Chart) -> Result<Vec<u8>, ChartError> {
+    register_font();
+    let (w, h) = chart.size();
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        chart.draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut writer = enc.write_header().map_err(err)?;
+        writer.write_image_data(&rgb).map_err(err)?;
+        writer.finish().map_err(err)?;
+    }
+    Ok(out)
 }
 
 /// A chart that could not be drawn (plotters' error, as text).
@@ -99,5 +524,79 @@ pub fn clip(s: &str, max: usize) -> String {
         let mut t: String = s.chars().take(max - 1).collect();
         t.push('…');
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Demo;
+
+    impl Chart for Demo {
+        fn size(&self) -> (u32, u32) {
+            (300, 120)
+        }
+        fn draw<DB: DrawingBackend>(
+            &self,
+            root: &DrawingArea<DB, Shift>,
+        ) -> Result<(), ChartError> {
+            root.fill(&WHITE).map_err(err)?;
+            let (top, rest) = root.split_vertically(40);
+            legend(
+                &top,
+                &[
+                    Item::new(Sample::Dashed(RED, 2), "dashed"),
+                    Item::new(Sample::Box(BLUE), "a box"),
+                ],
+            )?;
+            begin(&rest, Layer::Series)?;
+            rest.draw(&PathElement::new(
+                vec![(10, 10), (200, 60)],
+                BLUE.stroke_width(2),
+            ))
+            .map_err(err)?;
+            end(&rest)
+        }
+    }
+
+    #[test]
+    fn svg_groups_layers_and_is_deterministic() {
+        let a = svg(&Demo);
+        assert_eq!(a, svg(&Demo));
+        assert_eq!(a.matches("<g class=\"legend\">").count(), 1, "{a}");
+        assert_eq!(a.matches("<g class=\"series\">").count(), 1, "{a}");
+        assert_eq!(a.matches("</g>").count(), 2, "{a}");
+        assert!(!a.contains("opacity=\"0.001\""), "a marker is left: {a}");
+        assert!(a.contains(&format!("font-family=\"{FONT}\"")));
+        let doc = roxmltree::Document::parse(&a).unwrap();
+        let legend = doc
+            .descendants()
+            .find(|n| n.attribute("class") == Some("legend"))
+            .unwrap();
+        // The dashed sample is drawn in dashes, like the series it names.
+        let dashes = legend
+            .children()
+            .filter(|n| n.has_tag_name("polyline"))
+            .count();
+        assert!(dashes >= 3, "{dashes}");
+    }
+
+    #[test]
+    fn png_draws_text_with_the_embedded_font() {
+        let p = png(&Demo).unwrap();
+        assert_eq!(&p[1..4], b"PNG");
+        assert_eq!(p, png(&Demo).unwrap(), "same bytes twice");
+        // Decode and count dark pixels in the legend's text: text was drawn.
+        let dec = png::Decoder::new(std::io::Cursor::new(p));
+        let mut r = dec.read_info().unwrap();
+        let mut buf = vec![0; r.output_buffer_size().unwrap()];
+        let info = r.next_frame(&mut buf).unwrap();
+        assert_eq!((info.width, info.height), (300, 120));
+        let dark = buf[..300 * 40 * 3]
+            .chunks(3)
+            .filter(|p| p.iter().all(|&c| c < 100))
+            .count();
+        assert!(dark > 30, "{dark} dark pixels in the legend");
     }
 }

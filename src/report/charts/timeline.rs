@@ -9,9 +9,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::style::{self, clip, err, error_svg, ChartError, FONT, WIDTH};
+use super::style::{self, clip, err, Chart, ChartError, Item, Layer, Sample, FONT, WIDTH};
 use crate::analysis::Report;
-use crate::engine::trace::{Trace, WaitKind};
+use crate::engine::trace::{Outcome, Trace, WaitKind};
 use crate::plan::{Plan, ResourceKind, Spec};
 use crate::scenario::Scenario;
 
@@ -69,6 +69,8 @@ pub struct Row {
     pub conflicts: Vec<(u64, bool)>,
     /// Resources on the row that failed or were skipped.
     pub failed: usize,
+    /// Why they did: the failure code (or `skipped`) and how many.
+    pub reasons: BTreeMap<String, usize>,
 }
 
 /// The rows of the timeline and whether they were folded.
@@ -170,6 +172,7 @@ pub fn timeline(sc: &Scenario, plan: &Plan, trace: &Trace, rep: &Report) -> Time
             spans: Vec::new(),
             conflicts: Vec::new(),
             failed: 0,
+            reasons: BTreeMap::new(),
         });
     }
     for (i, rec) in trace.resources.iter().enumerate() {
@@ -195,6 +198,12 @@ pub fn timeline(sc: &Scenario, plan: &Plan, trace: &Trace, rep: &Report) -> Time
         }
         if !rec.outcome.is_success() {
             row.failed += 1;
+            let why = match &rec.outcome {
+                Outcome::Failed { code, .. } => code.clone(),
+                Outcome::Skipped { .. } => "skipped".to_string(),
+                _ => "unfinished".to_string(),
+            };
+            *row.reasons.entry(why).or_insert(0) += 1;
         }
     }
     for c in &trace.calls {
@@ -274,24 +283,20 @@ fn minute_step(max_min: f64) -> f64 {
         .unwrap_or(240.0)
 }
 
-/// The timeline chart of one run.
+/// The timeline chart of one run (SVG).
 pub fn timeline_svg(sc: &Scenario, plan: &Plan, trace: &Trace, rep: &Report) -> String {
-    let tl = timeline(sc, plan, trace, rep);
-    draw_timeline(&tl, rep).unwrap_or_else(|e| error_svg(&e))
+    style::svg(&TimelineChart::new(sc, plan, trace, rep))
 }
 
-fn draw_timeline(tl: &Timeline, rep: &Report) -> Result<String, ChartError> {
-    let rows = tl.rows.len().max(1);
-    let row_h: u32 = if tl.folded { 12 } else { 24 };
-    let top: u32 = 96;
-    let bottom: u32 = 56;
-    let height = top + bottom + row_h * rows as u32;
-    let max_min = (tl.end_ms as f64 / 60_000.0).max(0.1) * 1.02;
-    let step = minute_step(max_min);
-    let mut buf = String::new();
-    {
-        let root = SVGBackend::with_string(&mut buf, (WIDTH, height)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
+/// The timeline chart: [`timeline`]'s rows drawn.
+pub struct TimelineChart {
+    tl: Timeline,
+    title: String,
+}
+
+impl TimelineChart {
+    pub fn new(sc: &Scenario, plan: &Plan, trace: &Trace, rep: &Report) -> TimelineChart {
+        let tl = timeline(sc, plan, trace, rep);
         let title = format!(
             "{} · seed {} · {} customer(s) · {} resources · makespan {:.1} min{}",
             rep.scenario,
@@ -309,170 +314,260 @@ fn draw_timeline(tl: &Timeline, rep: &Report) -> Result<String, ChartError> {
                 String::new()
             }
         );
-        root.draw(&Text::new(
-            title,
-            (12, 10),
-            (FONT, 17).into_font().style(FontStyle::Bold),
-        ))
-        .map_err(err)?;
-        let provisioning = tl
-            .rows
-            .iter()
-            .any(|r| r.spans.iter().any(|s| s.kind == SpanKind::Provisioning));
-        draw_legend(&root, 12, 38, provisioning)?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin_top(top - 8)
-            .margin_right(20)
-            .margin_left(8)
-            .x_label_area_size(bottom - 8)
-            .y_label_area_size(LABEL_W)
-            .build_cartesian_2d(0f64..max_min, rows as f64..0f64)
-            .map_err(err)?;
-        let ticks = (max_min / step).floor() as usize + 1;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(0)
-            .x_labels(ticks + 1)
-            .x_label_formatter(&|v| {
-                if step < 1.0 {
-                    format!("{v:.1}")
-                } else {
-                    format!("{v:.0}")
-                }
-            })
-            .x_desc("minutes since the deployment started")
-            .light_line_style(WHITE)
-            .bold_line_style(C_GRID)
-            .label_style((FONT, 12))
-            .draw()
-            .map_err(err)?;
-        // The deployer's own overhead before its first call.
-        let oh = tl.overhead_ms as f64 / 60_000.0;
-        chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(0.0, 0.0), (oh, rows as f64)],
-                C_OVERHEAD.filled(),
-            )))
-            .map_err(err)?;
-        let (xr, _) = chart.plotting_area().get_pixel_range();
-        let px_ms = (max_min * 60_000.0 / (xr.end - xr.start).max(1) as f64).max(1.0);
-        let min_w = px_ms / 60_000.0;
-        let font = TextStyle::from((FONT, if tl.folded { 10 } else { 12 }).into_font())
-            .pos(Pos::new(HPos::Right, VPos::Center));
-        let mut last_group = None;
-        for (y, row) in tl.rows.iter().enumerate() {
-            let yc = y as f64 + 0.5;
-            if last_group.as_ref() != Some(&row.group) && y > 0 {
-                chart
-                    .draw_series(std::iter::once(PathElement::new(
-                        vec![(0.0, y as f64), (max_min, y as f64)],
-                        BLACK.mix(0.25),
-                    )))
-                    .map_err(err)?;
-            }
-            last_group = Some(row.group.clone());
-            let label = if row.failed > 0 {
-                format!("{} ✗{}", row.label, row.failed)
-            } else {
-                row.label.clone()
-            };
-            let color = if row.failed > 0 { C_CONFLICT } else { BLACK };
-            chart
-                .draw_series(std::iter::once(
-                    EmptyElement::at((0.0, yc))
-                        + Text::new(label, (-8, 0), font.clone().color(&color)),
-                ))
-                .map_err(err)?;
-            let spans = merge(&row.spans, px_ms as u64);
-            chart
-                .draw_series(spans.iter().map(|s| {
-                    let (c, h) = span_style(s.kind);
-                    let x0 = s.start_ms as f64 / 60_000.0;
-                    let x1 = (s.end_ms as f64 / 60_000.0).max(x0 + min_w);
-                    Rectangle::new([(x0, yc - h / 2.0), (x1, yc + h / 2.0)], c.filled())
-                }))
-                .map_err(err)?;
-            let size = if tl.folded { 4 } else { 6 };
-            chart
-                .draw_series(row.conflicts.iter().map(|&(at, resolved)| {
-                    let x = at as f64 / 60_000.0;
-                    let e: DynElement<_, _> = if resolved {
-                        Cross::new((x, yc), size, C_CONFLICT.stroke_width(2)).into_dyn()
-                    } else {
-                        TriangleMarker::new((x, yc), size + 1, C_CONFLICT.filled()).into_dyn()
-                    };
-                    e
-                }))
-                .map_err(err)?;
-        }
-        root.present().map_err(err)?;
+        TimelineChart { tl, title }
     }
-    Ok(buf)
+
+    fn row_h(&self) -> u32 {
+        if self.tl.folded {
+            16
+        } else {
+            24
+        }
+    }
+
+    fn items(&self) -> Vec<Item> {
+        let tl = &self.tl;
+        let has = |k: SpanKind| tl.rows.iter().any(|r| r.spans.iter().any(|s| s.kind == k));
+        let mut items = vec![
+            Item::new(Sample::Box(C_CALL), "in an API call"),
+            Item::new(Sample::Box(C_BACKOFF), "backing off (throttled/retry)"),
+        ];
+        if has(SpanKind::ProviderRetry) {
+            items.push(Item::new(Sample::Box(C_RETRY), "provider retry wait"));
+        }
+        if has(SpanKind::Poll) {
+            items.push(Item::new(Sample::Box(C_POLL), "polling account status"));
+        }
+        if has(SpanKind::Provisioning) {
+            items.push(Item::new(
+                Sample::Box(C_PROVISION),
+                "account factory provisioning",
+            ));
+        }
+        items.push(Item::new(
+            Sample::Box(C_ACTIVE),
+            "started, between calls (the deployer's own time)",
+        ));
+        items.push(Item::new(Sample::Box(C_OVERHEAD), "deployer init/plan"));
+        let resolved = tl.rows.iter().any(|r| r.conflicts.iter().any(|c| c.1));
+        let unresolved = tl.rows.iter().any(|r| r.conflicts.iter().any(|c| !c.1));
+        if resolved && tl.folded {
+            items.push(Item::new(
+                Sample::Tick(C_CONFLICT),
+                "conflict a retry resolved (a tick at the row's top)",
+            ));
+        } else if resolved {
+            items.push(Item::new(
+                Sample::Cross(C_CONFLICT),
+                "conflict, resolved by a retry",
+            ));
+        }
+        if unresolved {
+            items.push(Item::new(
+                Sample::Triangle(C_CONFLICT),
+                "conflict, unresolved",
+            ));
+        }
+        if tl.rows.iter().any(|r| r.failed > 0) {
+            items.push(Item::new(
+                Sample::Note(C_CONFLICT),
+                "red label: resources on the row failed or were skipped; how many and why follows the bar",
+            ));
+        }
+        items
+    }
 }
 
-fn draw_legend(
-    root: &DrawingArea<SVGBackend, Shift>,
-    x0: i32,
-    y0: i32,
-    provisioning: bool,
-) -> Result<(), ChartError> {
-    let font = TextStyle::from((FONT, 12).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
-    let mut items: Vec<(&str, RGBColor)> = vec![
-        ("in an API call", C_CALL),
-        ("backing off (throttled/retry)", C_BACKOFF),
-        ("provider retry wait", C_RETRY),
-        ("polling account status", C_POLL),
-        ("in progress, between calls", C_ACTIVE),
-        ("deployer init/plan", C_OVERHEAD),
-    ];
-    if provisioning {
-        items.push(("account factory provisioning", C_PROVISION));
+impl Chart for TimelineChart {
+    fn size(&self) -> (u32, u32) {
+        let rows = self.tl.rows.len().max(1) as u32;
+        // The legend's height depends on the font's metrics only: measure it on a scratch area.
+        let mut scratch = String::new();
+        let lh = {
+            let area = SVGBackend::with_string(&mut scratch, (WIDTH, 100)).into_drawing_area();
+            style::legend_height(&area, &self.items(), WIDTH - 24)
+        };
+        (WIDTH, TOP + lh + 12 + BOTTOM + self.row_h() * rows)
     }
-    let mut x = x0;
-    let mut y = y0;
-    for (label, c) in items {
-        if x > WIDTH as i32 - 220 {
-            x = x0;
-            y += 20;
-        }
-        root.draw(&Rectangle::new([(x, y - 6), (x + 18, y + 6)], c.filled()))
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        draw_timeline(self, root)
+    }
+}
+
+const TOP: u32 = 36;
+const BOTTOM: u32 = 56;
+
+fn failure_note(row: &Row) -> String {
+    let why: Vec<String> = row
+        .reasons
+        .iter()
+        .map(|(k, v)| format!("{v} {k}"))
+        .collect();
+    format!("{} not created: {}", row.failed, why.join(", "))
+}
+
+fn draw_timeline<DB: DrawingBackend>(
+    c: &TimelineChart,
+    root: &DrawingArea<DB, Shift>,
+) -> Result<(), ChartError> {
+    let tl = &c.tl;
+    let rows = tl.rows.len().max(1);
+    let row_h = c.row_h();
+    let max_min = (tl.end_ms as f64 / 60_000.0).max(0.1) * 1.02;
+    let step = minute_step(max_min);
+    root.fill(&WHITE).map_err(err)?;
+    root.draw(&Text::new(
+        c.title.clone(),
+        (12, 10),
+        (FONT, 17).into_font().style(FontStyle::Bold),
+    ))
+    .map_err(err)?;
+    let items = c.items();
+    let lh = style::legend_height(root, &items, WIDTH - 24);
+    let (_, below) = root.split_vertically(TOP);
+    let (leg, body) = below.split_vertically(lh + 12);
+    style::legend(&leg.margin(0, 0, 12, 12), &items)?;
+    let mut chart = ChartBuilder::on(&body)
+        .margin_right(20)
+        .margin_left(8)
+        .x_label_area_size(BOTTOM - 8)
+        .y_label_area_size(LABEL_W)
+        .build_cartesian_2d(0f64..max_min, rows as f64..0f64)
+        .map_err(err)?;
+    let ticks = (max_min / step).floor() as usize + 1;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .x_labels(ticks + 1)
+        .x_label_formatter(&|v| {
+            if step < 1.0 {
+                format!("{v:.1}")
+            } else {
+                format!("{v:.0}")
+            }
+        })
+        .x_desc("minutes since the deployment started")
+        .light_line_style(WHITE)
+        .bold_line_style(C_GRID)
+        .label_style((FONT, 13))
+        .draw()
+        .map_err(err)?;
+    let (xr, _) = chart.plotting_area().get_pixel_range();
+    let px_ms = (max_min * 60_000.0 / (xr.end - xr.start).max(1) as f64).max(1.0);
+    let min_w = px_ms / 60_000.0;
+    let font = TextStyle::from((FONT, 13).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
+    let note_font = TextStyle::from((FONT, 12).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
+    // Row labels, outside the plotting area.
+    for (y, row) in tl.rows.iter().enumerate() {
+        let yc = y as f64 + 0.5;
+        let color = if row.failed > 0 { C_CONFLICT } else { BLACK };
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((0.0, yc))
+                    + Text::new(row.label.clone(), (-8, 0), font.clone().color(&color)),
+            ))
             .map_err(err)?;
+    }
+    style::begin(root, Layer::Series)?;
+    // The deployer's own overhead before its first call.
+    let oh = tl.overhead_ms as f64 / 60_000.0;
+    chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [(0.0, 0.0), (oh, rows as f64)],
+            C_OVERHEAD.filled(),
+        )))
+        .map_err(err)?;
+    let mut last_group = None;
+    for (y, row) in tl.rows.iter().enumerate() {
+        let yc = y as f64 + 0.5;
+        if last_group.as_ref() != Some(&row.group) && y > 0 {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(0.0, y as f64), (max_min, y as f64)],
+                    BLACK.mix(0.25),
+                )))
+                .map_err(err)?;
+        }
+        last_group = Some(row.group.clone());
+        let spans = merge(&row.spans, px_ms as u64);
+        chart
+            .draw_series(spans.iter().map(|s| {
+                let (c, h) = span_style(s.kind);
+                let x0 = s.start_ms as f64 / 60_000.0;
+                let x1 = (s.end_ms as f64 / 60_000.0).max(x0 + min_w);
+                Rectangle::new([(x0, yc - h / 2.0), (x1, yc + h / 2.0)], c.filled())
+            }))
+            .map_err(err)?;
+        if tl.folded {
+            // Resolved conflicts as thin ticks at the top of the row, one per 3 pixels at
+            // most: a burst reads as a short red stretch, not a pile of crosses.
+            let mut last_px = i64::MIN;
+            let mut ticks = Vec::new();
+            for &(at, resolved) in &row.conflicts {
+                let px = (at as f64 / px_ms) as i64;
+                if resolved && px >= last_px + 3 {
+                    last_px = px;
+                    ticks.push(at as f64 / 60_000.0);
+                }
+            }
+            chart
+                .draw_series(ticks.into_iter().map(|x| {
+                    PathElement::new(
+                        vec![(x, yc - 0.45), (x, yc - 0.1)],
+                        C_CONFLICT.stroke_width(1),
+                    )
+                }))
+                .map_err(err)?;
+        } else {
+            chart
+                .draw_series(row.conflicts.iter().filter(|c| c.1).map(|&(at, _)| {
+                    Cross::new((at as f64 / 60_000.0, yc), 6, C_CONFLICT.stroke_width(2))
+                }))
+                .map_err(err)?;
+        }
+        let size = if tl.folded { 5 } else { 7 };
+        chart
+            .draw_series(row.conflicts.iter().filter(|c| !c.1).map(|&(at, _)| {
+                TriangleMarker::new((at as f64 / 60_000.0, yc), size, C_CONFLICT.filled())
+            }))
+            .map_err(err)?;
+    }
+    style::end(root)?;
+    // A failed row says once how many failed and why, after its bar.
+    for (y, row) in tl.rows.iter().enumerate() {
+        if row.failed == 0 {
+            continue;
+        }
+        let end = row.spans.iter().map(|s| s.end_ms).max().unwrap_or(0) as f64 / 60_000.0;
+        let note = failure_note(row);
+        let (x0, yc) = chart.backend_coord(&(end, y as f64 + 0.5));
+        let w = root
+            .estimate_text_size(&note, &note_font)
+            .map(|(w, _)| w as i32)
+            .unwrap_or(0);
+        // After the bar if it fits, else right-aligned at the chart's right edge.
+        let x = if x0 + 8 + w <= xr.end {
+            x0 + 8
+        } else {
+            xr.end - w - 2
+        };
         root.draw(&Rectangle::new(
-            [(x, y - 6), (x + 18, y + 6)],
-            BLACK.mix(0.3),
+            [
+                (x - 2, yc - row_h as i32 / 2 + 1),
+                (x + w + 2, yc + row_h as i32 / 2 - 1),
+            ],
+            WHITE.mix(0.9).filled(),
         ))
         .map_err(err)?;
-        root.draw(&Text::new(label, (x + 24, y), font.clone()))
-            .map_err(err)?;
-        x += 30 + 7 * label.chars().count() as i32;
+        root.draw(&Text::new(
+            note,
+            (x, yc),
+            note_font.clone().color(&C_CONFLICT),
+        ))
+        .map_err(err)?;
     }
-    x = x0;
-    y += 22;
-    root.draw(&Cross::new((x + 9, y), 6, C_CONFLICT.stroke_width(2)))
-        .map_err(err)?;
-    root.draw(&Text::new(
-        "conflict, resolved by a retry",
-        (x + 24, y),
-        font.clone(),
-    ))
-    .map_err(err)?;
-    x += 230;
-    root.draw(&TriangleMarker::new((x + 9, y), 7, C_CONFLICT.filled()))
-        .map_err(err)?;
-    root.draw(&Text::new(
-        "conflict, unresolved",
-        (x + 24, y),
-        font.clone(),
-    ))
-    .map_err(err)?;
-    x += 170;
-    root.draw(&Text::new(
-        "✗N  resources on the row that failed",
-        (x, y),
-        font.color(&C_CONFLICT),
-    ))
-    .map_err(err)?;
     Ok(())
 }
 
@@ -524,6 +619,17 @@ mod tests {
         assert_eq!(
             tl.rows.iter().map(|r| r.failed).sum::<usize>(),
             rep.resources.failed
+        );
+        // A failed row says once how many and why.
+        let failed: Vec<&Row> = tl.rows.iter().filter(|r| r.failed > 0).collect();
+        assert!(!failed.is_empty());
+        for r in &failed {
+            assert_eq!(r.reasons.values().sum::<usize>(), r.failed, "{r:?}");
+        }
+        assert!(
+            failed.iter().any(|r| failure_note(r).contains(" Timeout")),
+            "{:?}",
+            failed.iter().map(|r| failure_note(r)).collect::<Vec<_>>()
         );
         assert!(tl.rows.iter().any(|r| r
             .spans
