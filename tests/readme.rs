@@ -63,9 +63,21 @@ fn strip_comment(cmd: &str) -> String {
     cmd.trim_end().to_string()
 }
 
+/// A directory of this process's own under the test target's temporary directory: the tests
+/// of this file run in parallel, each in its own.
+fn own_dir(what: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "readme-{what}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ))
+}
+
 /// A directory with `orgsim` in it: the binary under test.
 fn bin_dir() -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("readme-bin");
+    let d = own_dir("bin");
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_orgsim"), d.join("orgsim")).unwrap();
@@ -83,7 +95,7 @@ struct Ran {
 /// Runs `cmds` in one bash, in the repository, each with its output captured; stops moto on the
 /// way out if a command started it.
 fn run_all(cmds: &[String]) -> Vec<Ran> {
-    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("readme-run");
+    let work = own_dir("run");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).unwrap();
     let mut script =
@@ -94,9 +106,10 @@ fn run_all(cmds: &[String]) -> Vec<Ran> {
             "{{ {c}\n}} >'{w}/{i}.out' 2>'{w}/{i}.err' </dev/null; echo $? >'{w}/{i}.rc'\n"
         ));
     }
+    let bin = bin_dir();
     let path = format!(
         "{}:{}",
-        bin_dir().display(),
+        bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
     let o = Command::new("bash")
@@ -115,7 +128,8 @@ fn run_all(cmds: &[String]) -> Vec<Ran> {
         o.status.success() || o.status.code().is_some(),
         "bash: {o:?}"
     );
-    cmds.iter()
+    let ran = cmds
+        .iter()
         .enumerate()
         .map(|(i, c)| {
             let read = |ext: &str| {
@@ -128,7 +142,10 @@ fn run_all(cmds: &[String]) -> Vec<Ran> {
                 stderr: read("err"),
             }
         })
-        .collect()
+        .collect();
+    let _ = std::fs::remove_dir_all(&work);
+    let _ = std::fs::remove_dir_all(&bin);
+    ran
 }
 
 fn show(r: &Ran) -> String {
