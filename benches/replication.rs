@@ -1,12 +1,16 @@
-//! One 100-customer replication in simulated time: the deployment alone, and with its analysis.
+//! One 100-customer replication in simulated time: the deployment alone, with its analysis, and
+//! as a sweep does it (the plan built once and shared, a tally instead of a trace, the row of
+//! metrics).
 //!
 //! `cargo bench --bench replication`
 
 use std::hint::black_box;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use orgsim::{analysis, scenario, sim};
+use orgsim::{analysis, plan, scenario, sim, sweep};
 
 fn replication(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hundred-customers.toml");
@@ -31,6 +35,16 @@ fn replication(c: &mut Criterion) {
                 seed,
                 "sim",
             ))
+        })
+    });
+    let shared = Arc::new(plan::build(&sc));
+    let cancel = AtomicBool::new(false);
+    c.bench_function("sweep replication (metrics only), 100 customers", |b| {
+        b.iter(|| {
+            seed += 1;
+            let (trace, _) =
+                sim::replicate(&sc, Arc::clone(&shared), seed, &cancel).expect("not cancelled");
+            black_box(sweep::metrics(&sc, &shared, &trace, seed, 100, 0))
         })
     });
 }
