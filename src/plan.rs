@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::config::OuLayout;
-use crate::org::types::Tags;
+use crate::org::types::{SharedStr, Tags};
 use crate::scenario::Scenario;
 
 /// The kinds of resource, as the JSON report spells them.
@@ -61,14 +61,14 @@ impl ResourceKind {
 pub enum Spec {
     /// An OU under `parent` (a planned OU's index) or, for `None`, under the root.
     Ou {
-        name: String,
+        name: SharedStr,
         parent: Option<usize>,
         role: OuRole,
     },
     Policy {
-        name: String,
+        name: SharedStr,
         framework: String,
-        content: String,
+        content: SharedStr,
     },
     Attachment {
         policy: usize,
@@ -76,8 +76,8 @@ pub enum Spec {
     },
     Account {
         customer: usize,
-        name: String,
-        email: String,
+        name: SharedStr,
+        email: SharedStr,
         ou: usize,
     },
     Tags {
@@ -211,7 +211,7 @@ pub fn build(sc: &Scenario) -> Plan {
             deps: parent.into_iter().collect(),
             customer: None,
             spec: Spec::Ou {
-                name: name.clone(),
+                name: name.clone().into(),
                 parent,
                 role: OuRole::Path,
             },
@@ -228,7 +228,7 @@ pub fn build(sc: &Scenario) -> Plan {
             deps: parent.into_iter().collect(),
             customer: None,
             spec: Spec::Ou {
-                name: tier.ou.clone(),
+                name: tier.ou.clone().into(),
                 parent,
                 role: OuRole::Tier {
                     tier: tier.key.clone(),
@@ -277,7 +277,7 @@ pub fn build(sc: &Scenario) -> Plan {
                     deps: vec![tier_ou],
                     customer: None,
                     spec: Spec::Ou {
-                        name: region.clone(),
+                        name: region.clone().into(),
                         parent: Some(tier_ou),
                         role: OuRole::Region {
                             tier: tier.key.clone(),
@@ -305,9 +305,9 @@ pub fn build(sc: &Scenario) -> Plan {
             deps: vec![],
             customer: None,
             spec: Spec::Policy {
-                name,
+                name: name.into(),
                 framework: fw.to_string(),
-                content: policy_content(fw),
+                content: policy_content(fw).into(),
             },
         });
     }
@@ -336,8 +336,8 @@ pub fn build(sc: &Scenario) -> Plan {
             customer: Some(i),
             spec: Spec::Account {
                 customer: i,
-                name: c.name.clone(),
-                email: c.email.clone(),
+                name: c.name.clone().into(),
+                email: c.email.clone().into(),
                 ou,
             },
         });

@@ -305,7 +305,7 @@ fn moto_is_laxer_than_the_model() {
     fresh_org(&url);
     let snap = read_back(&url);
     let req = Request::CreateOrganizationalUnit {
-        parent_id: snap.root_id.clone(),
+        parent_id: snap.root_id.clone().into(),
         name: "Twice".into(),
         tags: Tags::new(),
     };
@@ -319,7 +319,7 @@ fn moto_is_laxer_than_the_model() {
     let mut model = orgsim::org::model::OrgModel::new(sc.service.clone(), &sc.organization);
     let mut rng = <rand::rngs::SmallRng as rand::SeedableRng>::seed_from_u64(1);
     let req = Request::CreateOrganizationalUnit {
-        parent_id: model.root_id().to_string(),
+        parent_id: model.root_id().to_string().into(),
         name: "Twice".into(),
         tags: Tags::new(),
     };
@@ -541,8 +541,8 @@ fn live_driver_overhead() {
                     };
                     call(Request::ListAccounts).await;
                     let Response::CreateAccountStatus(s) = call(Request::CreateAccount {
-                        email,
-                        account_name: name,
+                        email: email.into(),
+                        account_name: name.into(),
                         tags: Tags::new(),
                     })
                     .await
@@ -560,8 +560,8 @@ fn live_driver_overhead() {
                     let id = s.account_id.expect("moto: SUCCEEDED at once");
                     call(Request::MoveAccount {
                         account_id: id.clone(),
-                        source_parent_id: root.clone(),
-                        destination_parent_id: ou,
+                        source_parent_id: root.clone().into(),
+                        destination_parent_id: ou.into(),
                     })
                     .await;
                     call(Request::ListTagsForResource {

@@ -69,7 +69,7 @@ pub(super) fn validate(
         };
         match id_of(i).and_then(|id| idx.ou(&id).cloned()) {
             Some(ou) if Some(&ou.parent_id) == want_parent.as_ref() && &ou.name == name => {
-                ou_names.push(name.clone())
+                ou_names.push(name.to_string())
             }
             Some(_) => ou_problems.push(format!("{name} is not under its planned parent")),
             None => ou_problems.push(format!("{name} missing")),

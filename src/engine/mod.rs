@@ -38,7 +38,8 @@ use rand_distr::StandardNormal;
 use crate::config::Invalid;
 pub use crate::config::{DeployConfig, DeployOverrides, Deployer};
 use crate::org::types::{
-    ApiError, ApiResult, CreateAccountState, ErrorCode, Operation, Request, Response, Tags,
+    ApiError, ApiResult, CreateAccountState, ErrorCode, Operation, Request, Response, SharedStr,
+    Tags,
 };
 use crate::plan::{Plan, Spec};
 use trace::{CallRecord, Outcome, ResourceRecord, Trace, Wait, WaitKind};
@@ -67,33 +68,33 @@ enum Step {
     Lookup,
     /// An existing account was found: where is it?
     LookupParent {
-        account_id: String,
+        account_id: SharedStr,
     },
     Create,
     Poll {
-        request_id: String,
+        request_id: SharedStr,
         accepted_ms: u64,
     },
     /// `read_after_create`: where is the new account? (The provider's ListParents before
     /// deciding to move it.)
     Parent {
-        account_id: String,
+        account_id: SharedStr,
     },
     Move {
-        account_id: String,
+        account_id: SharedStr,
         /// Where the account is now: the root after a creation.
-        source: String,
+        source: SharedStr,
         /// True when the account existed before the deployment (the move adopts it).
         adopted: bool,
     },
     /// `read_after_create`: read-back call `k` of the resource created as `id`.
     Read {
-        id: String,
+        id: SharedStr,
         k: usize,
     },
     /// Account factory: the account is in its OU and being enrolled (no calls).
     Provision {
-        account_id: String,
+        account_id: SharedStr,
     },
 }
 
@@ -182,7 +183,7 @@ pub struct Engine {
     timer_seq: u64,
     outbox: VecDeque<Call>,
     next_call: u64,
-    root_id: Option<String>,
+    root_id: Option<SharedStr>,
     retry_tokens: u32,
     rng: SmallRng,
     /// Provisioning times (account factory), a stream apart from the jitter.
@@ -483,11 +484,11 @@ impl Engine {
         self.outbox.push_back(Call { id, request });
     }
 
-    fn id_of(&self, i: usize) -> Result<String, Invalid> {
+    fn id_of(&self, i: usize) -> Result<SharedStr, Invalid> {
         self.trace.resources[i]
             .outcome
-            .id()
-            .map(str::to_string)
+            .shared_id()
+            .cloned()
             .ok_or_else(|| Invalid(format!("{} has no id", self.plan.resources[i].address)))
     }
 
@@ -505,8 +506,8 @@ impl Engine {
     /// The `k`-th read-back call of resource `who`, created as `id` (the Terraform provider's
     /// Read after Create, with its transparent tagging's ListTagsForResource); `None` past the
     /// last. Sources: `docs/model.md`, "terraform-aws".
-    fn read_request(&self, who: usize, id: &str, k: usize) -> Option<Request> {
-        let id = id.to_string();
+    fn read_request(&self, who: usize, id: &SharedStr, k: usize) -> Option<Request> {
+        let id = id.clone();
         Some(match (&self.plan.resources[who].spec, k) {
             (Spec::Ou { .. }, 0) => Request::DescribeOrganizationalUnit {
                 organizational_unit_id: id,
@@ -517,7 +518,7 @@ impl Engine {
             (Spec::Policy { .. }, 0) => Request::DescribePolicy { policy_id: id },
             (Spec::Policy { .. }, 1) => Request::ListTagsForResource { resource_id: id },
             (Spec::Attachment { .. }, 0) => Request::ListTargetsForPolicy {
-                policy_id: id.split_once(':').map(|(_, p)| p.to_string())?,
+                policy_id: id.split_once(':').map(|(_, p)| p.into())?,
             },
             (Spec::Account { .. }, 0) => Request::DescribeAccount { account_id: id },
             (Spec::Account { .. }, 1) => Request::ListParents { child_id: id },
@@ -578,7 +579,7 @@ impl Engine {
                 _,
             ) => Request::CreatePolicy {
                 name: name.clone(),
-                description: format!("SecureBase {framework} guard rails"),
+                description: format!("SecureBase {framework} guard rails").into(),
                 content: content.clone(),
                 tags: Tags::new(),
             },
@@ -634,7 +635,7 @@ impl Engine {
 
     /// The resource is created as `id`: read it back (`read_after_create`), then provision it
     /// (account factory), then it is done.
-    fn created(&mut self, now_ms: u64, who: usize, id: String) {
+    fn created(&mut self, now_ms: u64, who: usize, id: SharedStr) {
         if self.cfg.read_after_create && self.reads_of(who) > 0 {
             self.next_step(now_ms, who, Step::Read { id, k: 0 });
             self.issue(now_ms, who);
@@ -643,7 +644,7 @@ impl Engine {
         }
     }
 
-    fn provision_or_finish(&mut self, now_ms: u64, who: usize, id: String) {
+    fn provision_or_finish(&mut self, now_ms: u64, who: usize, id: SharedStr) {
         let factory = self.active[who].as_ref().is_some_and(|a| a.factory);
         if factory && matches!(self.plan.resources[who].spec, Spec::Account { .. }) {
             let z: f64 = self.provision_rng.sample(StandardNormal);
@@ -713,7 +714,7 @@ impl Engine {
                         self.trace.resources[*ou].outcome.id().unwrap_or_default(),
                         policy_id
                     );
-                    self.finish(now_ms, who, Outcome::Existing { id })
+                    self.finish(now_ms, who, Outcome::Existing { id: id.into() })
                 } else {
                     self.create_now(now_ms, who)
                 }
@@ -792,19 +793,19 @@ impl Engine {
                         .id()
                         .unwrap_or_default()
                 );
-                self.created(now_ms, who, id)
+                self.created(now_ms, who, id.into())
             }
             (Spec::Tags { account, .. }, _, Response::Empty) => {
                 let id = self.trace.resources[*account]
                     .outcome
-                    .id()
-                    .unwrap_or_default()
-                    .to_string();
+                    .shared_id()
+                    .cloned()
+                    .unwrap_or_default();
                 self.finish(now_ms, who, Outcome::Created { id })
             }
             (Spec::Account { .. }, Some(Step::Create), Response::CreateAccountStatus(s)) => {
                 if self.keep_calls {
-                    self.trace.resources[who].create_request_id = Some(s.id.clone());
+                    self.trace.resources[who].create_request_id = Some(s.id.to_string());
                 }
                 self.next_step(
                     now_ms,

@@ -83,19 +83,19 @@ impl Fake {
         Ok(match req {
             Request::ListRoots => Response::Roots(vec![Root {
                 id: "r-test".into(),
-                arn: String::new(),
+                arn: String::new().into(),
                 name: "Root".into(),
             }]),
             Request::CreateOrganizationalUnit { name, .. } => {
                 Response::OrganizationalUnit(OrganizationalUnit {
-                    id: format!("ou-test-{:08}", self.n),
-                    arn: String::new(),
+                    id: format!("ou-test-{:08}", self.n).into(),
+                    arn: String::new().into(),
                     name: name.clone(),
                 })
             }
             Request::CreatePolicy { name, .. } => Response::Policy(PolicySummary {
-                id: format!("p-{:08}", self.n),
-                arn: String::new(),
+                id: format!("p-{:08}", self.n).into(),
+                arn: String::new().into(),
                 name: name.clone(),
                 aws_managed: false,
             }),
@@ -106,7 +106,7 @@ impl Fake {
                     (now + self.create_ms, format!("{:012}", self.n)),
                 );
                 Response::CreateAccountStatus(CreateAccountStatus {
-                    id,
+                    id: id.into(),
                     account_name: account_name.clone(),
                     state: CreateAccountState::InProgress,
                     account_id: None,
@@ -116,17 +116,17 @@ impl Fake {
             Request::DescribeCreateAccountStatus {
                 create_account_request_id,
             } => {
-                let (done, acct) = self.creations[create_account_request_id].clone();
+                let (done, acct) = self.creations[create_account_request_id.as_str()].clone();
                 let ok = now >= done;
                 Response::CreateAccountStatus(CreateAccountStatus {
                     id: create_account_request_id.clone(),
-                    account_name: String::new(),
+                    account_name: String::new().into(),
                     state: if ok {
                         CreateAccountState::Succeeded
                     } else {
                         CreateAccountState::InProgress
                     },
-                    account_id: ok.then_some(acct),
+                    account_id: ok.then_some(acct.into()),
                     failure_reason: None,
                 })
             }
@@ -224,7 +224,7 @@ fn throttles_are_retried_with_bounded_attempts() {
     let mut throttled: BTreeMap<String, u32> = BTreeMap::new();
     run_to_completion(&mut e, |now, req| {
         if let Request::CreateAccount { email, .. } = req {
-            let n = throttled.entry(email.clone()).or_insert(0);
+            let n = throttled.entry(email.to_string()).or_insert(0);
             if *n < 2 {
                 *n += 1;
                 return (

@@ -1,6 +1,6 @@
 //! What the engine did: every call and every resource, with times in integer milliseconds.
 
-use crate::org::types::{CreateAccountFailureReason, ErrorCode, Operation};
+use crate::org::types::{CreateAccountFailureReason, ErrorCode, Operation, SharedStr};
 
 /// One API call (one SDK attempt).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,11 +64,11 @@ pub enum Outcome {
     /// Not terminal yet.
     Pending,
     Created {
-        id: String,
+        id: SharedStr,
     },
     /// Found already in place (idempotent apply).
     Existing {
-        id: String,
+        id: SharedStr,
     },
     /// The service refused, or the deployer gave up. `code` is the AWS error code, the
     /// CreateAccount failure reason, or `Timeout`.
@@ -90,6 +90,10 @@ impl Outcome {
         matches!(self, Outcome::Created { .. } | Outcome::Existing { .. })
     }
     pub fn id(&self) -> Option<&str> {
+        self.shared_id().map(SharedStr::as_str)
+    }
+    /// The id, shared (a reference count, not a copy).
+    pub fn shared_id(&self) -> Option<&SharedStr> {
         match self {
             Outcome::Created { id } | Outcome::Existing { id } => Some(id),
             _ => None,

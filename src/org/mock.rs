@@ -90,8 +90,8 @@ fn tags(ts: &[Tag]) -> Tags {
         .collect()
 }
 
-fn s(o: Option<&str>) -> String {
-    o.unwrap_or_default().to_string()
+fn s(o: Option<&str>) -> crate::org::types::SharedStr {
+    o.unwrap_or_default().into()
 }
 
 /// One rule per operation, each answering from the model.

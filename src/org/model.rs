@@ -28,7 +28,7 @@ use super::types::{
     Account, AccountNode, ApiError, ApiResult, ConstraintViolationReason as Cv,
     CreateAccountFailureReason, CreateAccountState, CreateAccountStatus, ErrorCode, Operation,
     OrgSnapshot, OrganizationalUnit, OuNode, Parent, ParentType, PolicySummary, PolicyTarget,
-    Request, Response, Root, Tags, TargetKind,
+    Request, Response, Root, SharedStr, Tags, TargetKind,
 };
 use crate::config::service::{Bucket, ServiceParams};
 use crate::config::OrganizationConfig;
@@ -58,6 +58,12 @@ pub const MSG_IN_PROGRESS: &str = "AWS Organizations can't complete your request
 pub const MSG_CONCURRENT: &str = "AWS Organizations can't complete your request because it conflicts with another attempt to modify the same entity. Try again later.";
 const MSG_INTERNAL: &str = "AWS Organizations can't complete your request because of an internal service error. Try again later.";
 const MSG_INVALID_INPUT: &str = "The requested operation failed because you provided invalid values for one or more of the request parameters.";
+
+/// The status of every account the model holds, made once.
+static ACTIVE: std::sync::LazyLock<SharedStr> = std::sync::LazyLock::new(|| "ACTIVE".into());
+/// The id of FullAWSAccess, attached to every new OU and account, made once.
+static FULL_ACCESS: std::sync::LazyLock<SharedStr> =
+    std::sync::LazyLock::new(|| FULL_AWS_ACCESS_ID.into());
 
 /// One token, in the integer units the buckets count in.
 const TOKEN: u64 = 1_000_000_000;
@@ -109,11 +115,11 @@ impl TokenBucket {
 
 #[derive(Debug, Clone)]
 struct AccountRec {
-    id: String,
-    arn: String,
-    name: String,
-    email: String,
-    parent_id: String,
+    id: SharedStr,
+    arn: SharedStr,
+    name: SharedStr,
+    email: SharedStr,
+    parent_id: SharedStr,
     tags: Tags,
 }
 
@@ -124,17 +130,17 @@ impl AccountRec {
             arn: self.arn.clone(),
             name: self.name.clone(),
             email: self.email.clone(),
-            status: "ACTIVE".into(),
+            status: ACTIVE.clone(),
         }
     }
 }
 
 #[derive(Debug, Clone)]
 struct OuRec {
-    id: String,
-    arn: String,
-    name: String,
-    parent_id: String,
+    id: SharedStr,
+    arn: SharedStr,
+    name: SharedStr,
+    parent_id: SharedStr,
     tags: Tags,
     /// Depth below the root (a child of the root has depth 1).
     depth: u32,
@@ -156,19 +162,19 @@ struct PolicyRec {
     tags: Tags,
     /// The targets it is attached to, by attachment sequence number (so in attachment order):
     /// the reverse of `OrgModel::attachments`, for ListTargetsForPolicy.
-    targets: BTreeMap<u64, String>,
+    targets: BTreeMap<u64, SharedStr>,
 }
 
 #[derive(Debug, Clone)]
 struct Creation {
-    id: String,
-    name: String,
-    email: String,
+    id: SharedStr,
+    name: SharedStr,
+    email: SharedStr,
     tags: Tags,
     /// Decided at acceptance: `Some` when the creation will fail.
     failure: Option<CreateAccountFailureReason>,
     state: CreateAccountState,
-    account_id: Option<String>,
+    account_id: Option<SharedStr>,
 }
 
 impl Creation {
@@ -205,16 +211,16 @@ pub struct OrgModel {
     root: Root,
     root_tags: Tags,
     ous: Vec<OuRec>,
-    ou_index: BTreeMap<String, usize>,
+    ou_index: BTreeMap<SharedStr, usize>,
     accounts: Vec<AccountRec>,
-    account_index: BTreeMap<String, usize>,
+    account_index: BTreeMap<SharedStr, usize>,
     policies: Vec<PolicyRec>,
-    policy_index: BTreeMap<String, usize>,
+    policy_index: BTreeMap<SharedStr, usize>,
     /// Per target: (attachment sequence number, policy id), in attachment order.
-    attachments: BTreeMap<String, Vec<(u64, String)>>,
+    attachments: BTreeMap<SharedStr, Vec<(u64, SharedStr)>>,
     attach_seq: u64,
     creations: Vec<Creation>,
-    creation_index: BTreeMap<String, usize>,
+    creation_index: BTreeMap<SharedStr, usize>,
     /// Creations not yet completed: (completion time, index into `creations`).
     pending: BTreeSet<(u64, usize)>,
     /// Acceptance times of every accepted creation (for the per-day limit).
@@ -308,7 +314,7 @@ impl OrgModel {
             .collect();
         let root = Root {
             id: ROOT_ID.into(),
-            arn: format!("arn:aws:organizations::{mgmt}:root/{ORG_ID}/{ROOT_ID}"),
+            arn: format!("arn:aws:organizations::{mgmt}:root/{ORG_ID}/{ROOT_ID}").into(),
             name: "Root".into(),
         };
         let mut m = OrgModel {
@@ -344,16 +350,18 @@ impl OrgModel {
                 id: FULL_AWS_ACCESS_ID.into(),
                 arn: format!(
                     "arn:aws:organizations::aws:policy/service_control_policy/{FULL_AWS_ACCESS_ID}"
-                ),
+                )
+                .into(),
                 name: FULL_AWS_ACCESS_NAME.into(),
                 aws_managed: true,
             },
             tags: Tags::new(),
             targets: BTreeMap::new(),
         });
-        m.attach(FULL_AWS_ACCESS_ID, ROOT_ID);
+        let root_id = m.root.id.clone();
+        m.attach(&FULL_ACCESS, &root_id);
         m.add_account(
-            mgmt,
+            mgmt.into(),
             "Management".into(),
             "management@orgsim.invalid".into(),
             Tags::new(),
@@ -361,9 +369,9 @@ impl OrgModel {
         for i in 1..=org.existing_accounts {
             let id = m.next_free_account_id();
             m.add_account(
-                id,
-                format!("Existing account {i}"),
-                format!("existing-{i}@orgsim.invalid"),
+                id.into(),
+                format!("Existing account {i}").into(),
+                format!("existing-{i}@orgsim.invalid").into(),
                 Tags::new(),
             );
         }
@@ -459,19 +467,22 @@ impl OrgModel {
         self.complete_due(now_ms);
         let mut attachments: Vec<(u64, String, String)> = Vec::new();
         for (t, ps) in std::mem::take(&mut self.attachments) {
-            attachments.extend(ps.into_iter().map(|(seq, p)| (seq, p, t.clone())));
+            attachments.extend(
+                ps.into_iter()
+                    .map(|(seq, p)| (seq, String::from(p), String::from(&t))),
+            );
         }
         attachments.sort_unstable_by_key(|a| a.0); // sequence numbers are unique
         OrgSnapshot {
-            root_id: self.root.id,
+            root_id: self.root.id.into(),
             management_account_id: self.management_account_id,
             ous: self
                 .ous
                 .into_iter()
                 .map(|o| OuNode {
-                    id: o.id,
-                    name: o.name,
-                    parent_id: o.parent_id,
+                    id: o.id.into(),
+                    name: o.name.into(),
+                    parent_id: o.parent_id.into(),
                     tags: o.tags,
                 })
                 .collect(),
@@ -479,10 +490,10 @@ impl OrgModel {
                 .accounts
                 .into_iter()
                 .map(|a| AccountNode {
-                    id: a.id,
-                    name: a.name,
-                    email: a.email,
-                    parent_id: a.parent_id,
+                    id: a.id.into(),
+                    name: a.name.into(),
+                    email: a.email.into(),
+                    parent_id: a.parent_id.into(),
                     tags: a.tags,
                 })
                 .collect(),
@@ -675,7 +686,7 @@ impl OrgModel {
 
     // ---- operations ---------------------------------------------------------------------
 
-    fn create_ou(&mut self, parent_id: &str, name: &str, tags: &Tags) -> ApiResult {
+    fn create_ou(&mut self, parent_id: &SharedStr, name: &SharedStr, tags: &Tags) -> ApiResult {
         let parent_depth = match self.entity(parent_id) {
             Some(Entity::Root) => 0,
             Some(Entity::Ou(i)) => self.ous[i].depth,
@@ -688,7 +699,7 @@ impl OrgModel {
         if self
             .ous
             .iter()
-            .any(|o| o.parent_id == parent_id && o.name == name)
+            .any(|o| &o.parent_id == parent_id && &o.name == name)
         {
             return err(
                 ErrorCode::DuplicateOrganizationalUnitException,
@@ -704,32 +715,33 @@ impl OrgModel {
         if tags.len() > self.params.max_tags_per_resource as usize {
             return cv(Cv::MaxTagLimitExceeded);
         }
-        let id = format!("ou-{ROOT_SUFFIX}-{:08}", self.next_ou);
+        let id: SharedStr = format!("ou-{ROOT_SUFFIX}-{:08}", self.next_ou).into();
         self.next_ou += 1;
         let ou = OuRec {
             arn: format!(
                 "arn:aws:organizations::{}:ou/{ORG_ID}/{id}",
                 self.management_account_id
-            ),
+            )
+            .into(),
             id: id.clone(),
-            name: name.to_string(),
-            parent_id: parent_id.to_string(),
+            name: name.clone(),
+            parent_id: parent_id.clone(),
             tags: tags.clone(),
             depth: parent_depth + 1,
         };
         let out = ou.api();
         self.ou_index.insert(id.clone(), self.ous.len());
         self.ous.push(ou);
-        self.attach(FULL_AWS_ACCESS_ID, &id);
+        self.attach(&FULL_ACCESS, &id);
         Ok(Response::OrganizationalUnit(out))
     }
 
-    fn create_policy(&mut self, name: &str, content: &str, tags: &Tags) -> ApiResult {
+    fn create_policy(&mut self, name: &SharedStr, content: &str, tags: &Tags) -> ApiResult {
         let n = name.chars().count();
         if n == 0 || n > 128 {
             return err(ErrorCode::InvalidInputException, MSG_INVALID_INPUT);
         }
-        if self.policies.iter().any(|p| p.summary.name == name) {
+        if self.policies.iter().any(|p| &p.summary.name == name) {
             return err(
                 ErrorCode::DuplicatePolicyException,
                 "A policy with the same name already exists.",
@@ -758,15 +770,16 @@ impl OrgModel {
         if tags.len() > self.params.max_tags_per_resource as usize {
             return cv(Cv::MaxTagLimitExceeded);
         }
-        let id = format!("p-{:08}", self.next_policy);
+        let id: SharedStr = format!("p-{:08}", self.next_policy).into();
         self.next_policy += 1;
         let summary = PolicySummary {
             arn: format!(
                 "arn:aws:organizations::{}:policy/{ORG_ID}/service_control_policy/{id}",
                 self.management_account_id
-            ),
+            )
+            .into(),
             id,
-            name: name.to_string(),
+            name: name.clone(),
             aws_managed: false,
         };
         self.push_policy(PolicyRec {
@@ -777,7 +790,7 @@ impl OrgModel {
         Ok(Response::Policy(summary))
     }
 
-    fn attach_policy(&mut self, policy_id: &str, target_id: &str) -> ApiResult {
+    fn attach_policy(&mut self, policy_id: &SharedStr, target_id: &SharedStr) -> ApiResult {
         if !self.policy_index.contains_key(policy_id) {
             return Self::policy_not_found();
         }
@@ -802,14 +815,14 @@ impl OrgModel {
         Ok(Response::Empty)
     }
 
-    fn detach_policy(&mut self, policy_id: &str, target_id: &str) -> ApiResult {
+    fn detach_policy(&mut self, policy_id: &SharedStr, target_id: &SharedStr) -> ApiResult {
         if !self.policy_index.contains_key(policy_id) {
             return Self::policy_not_found();
         }
         if !self.is_attach_target(target_id) {
             return Self::target_not_found();
         }
-        let attached = self.attachments.entry(target_id.to_string()).or_default();
+        let attached = self.attachments.entry(target_id.clone()).or_default();
         let Some(pos) = attached.iter().position(|(_, p)| p == policy_id) else {
             return err(
                 ErrorCode::PolicyNotAttachedException,
@@ -829,8 +842,8 @@ impl OrgModel {
     fn create_account<R: Rng>(
         &mut self,
         now: u64,
-        email: &str,
-        name: &str,
+        email: &SharedStr,
+        name: &SharedStr,
         tags: &Tags,
         rng: &mut R,
     ) -> ApiResult {
@@ -868,12 +881,12 @@ impl OrgModel {
         if failure.is_none() {
             self.emails.insert(lower);
         }
-        let id = format!("car-{:08}", self.next_car);
+        let id: SharedStr = format!("car-{:08}", self.next_car).into();
         self.next_car += 1;
         let c = Creation {
             id: id.clone(),
-            name: name.to_string(),
-            email: email.to_string(),
+            name: name.clone(),
+            email: email.clone(),
             tags: tags.clone(),
             failure,
             state: CreateAccountState::InProgress,
@@ -888,7 +901,12 @@ impl OrgModel {
         Ok(Response::CreateAccountStatus(status))
     }
 
-    fn move_account(&mut self, account_id: &str, source: &str, destination: &str) -> ApiResult {
+    fn move_account(
+        &mut self,
+        account_id: &str,
+        source: &str,
+        destination: &SharedStr,
+    ) -> ApiResult {
         let Some(&i) = self.account_index.get(account_id) else {
             return Self::account_not_found();
         };
@@ -910,7 +928,7 @@ impl OrgModel {
                 "That account is already present in the specified destination.",
             );
         }
-        self.accounts[i].parent_id = destination.to_string();
+        self.accounts[i].parent_id = destination.clone();
         Ok(Response::Empty)
     }
 
@@ -952,9 +970,9 @@ impl OrgModel {
             std::mem::take(&mut c.email),
             std::mem::take(&mut c.tags),
         );
-        let id = match self.hints.get(&email.to_lowercase()) {
-            Some(h) if !self.account_index.contains_key(h) => h.clone(),
-            _ => self.next_free_account_id(),
+        let id: SharedStr = match self.hints.get(&email.to_lowercase()) {
+            Some(h) if !self.account_index.contains_key(h.as_str()) => h.as_str().into(),
+            _ => self.next_free_account_id().into(),
         };
         self.add_account(id.clone(), name, email, tags);
         let c = &mut self.creations[idx];
@@ -967,18 +985,19 @@ impl OrgModel {
         loop {
             let id = format!("{:012}", self.next_account);
             self.next_account += 1;
-            if !self.account_index.contains_key(&id) && !self.hinted_ids.contains(&id) {
+            if !self.account_index.contains_key(id.as_str()) && !self.hinted_ids.contains(&id) {
                 return id;
             }
         }
     }
 
-    fn add_account(&mut self, id: String, name: String, email: String, tags: Tags) {
+    fn add_account(&mut self, id: SharedStr, name: SharedStr, email: SharedStr, tags: Tags) {
         self.emails.insert(email.to_lowercase());
         let arn = format!(
             "arn:aws:organizations::{}:account/{ORG_ID}/{id}",
             self.management_account_id
-        );
+        )
+        .into();
         self.account_index.insert(id.clone(), self.accounts.len());
         self.accounts.push(AccountRec {
             id: id.clone(),
@@ -988,7 +1007,7 @@ impl OrgModel {
             parent_id: self.root.id.clone(),
             tags,
         });
-        self.attach(FULL_AWS_ACCESS_ID, &id);
+        self.attach(&FULL_ACCESS, &id);
     }
 
     fn push_policy(&mut self, p: PolicyRec) {
@@ -997,21 +1016,21 @@ impl OrgModel {
         self.policies.push(p);
     }
 
-    fn attach(&mut self, policy_id: &str, target_id: &str) {
+    fn attach(&mut self, policy_id: &SharedStr, target_id: &SharedStr) {
         self.attach_seq += 1;
         self.attachments
-            .entry(target_id.to_string())
+            .entry(target_id.clone())
             .or_default()
-            .push((self.attach_seq, policy_id.to_string()));
+            .push((self.attach_seq, policy_id.clone()));
         if let Some(&i) = self.policy_index.get(policy_id) {
             self.policies[i]
                 .targets
-                .insert(self.attach_seq, target_id.to_string());
+                .insert(self.attach_seq, target_id.clone());
         }
     }
 
     /// A policy target as ListTargetsForPolicy lists it (`None`: not a root, OU or account).
-    fn policy_target(&self, id: &str) -> Option<PolicyTarget> {
+    fn policy_target(&self, id: &SharedStr) -> Option<PolicyTarget> {
         let (name, kind) = match self.entity(id)? {
             Entity::Root => (&self.root.name, TargetKind::Root),
             Entity::Ou(i) => (&self.ous[i].name, TargetKind::OrganizationalUnit),
@@ -1019,7 +1038,7 @@ impl OrgModel {
             Entity::Policy(_) => return None,
         };
         Some(PolicyTarget {
-            target_id: id.to_string(),
+            target_id: id.clone(),
             name: name.clone(),
             kind,
         })

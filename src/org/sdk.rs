@@ -29,7 +29,7 @@ use super::types::{
     Account, AccountNode, ApiError, ApiResult, ConstraintViolationReason,
     CreateAccountFailureReason, CreateAccountState, CreateAccountStatus, ErrorCode, OrgSnapshot,
     OrganizationalUnit, OuNode, Parent, ParentType, PolicySummary, PolicyTarget, Request, Response,
-    Root, Tags, TargetKind,
+    Root, SharedStr, Tags, TargetKind,
 };
 
 /// The region used when the standard chain gives none.
@@ -195,8 +195,8 @@ fn sdk_tags(tags: &Tags) -> Option<Vec<t::Tag>> {
     )
 }
 
-fn s(o: Option<&str>) -> String {
-    o.unwrap_or_default().to_string()
+fn s(o: Option<&str>) -> SharedStr {
+    o.unwrap_or_default().into()
 }
 
 fn ou(o: &t::OrganizationalUnit) -> OrganizationalUnit {
@@ -222,10 +222,7 @@ fn account(a: &t::Account) -> Account {
         arn: s(a.arn()),
         name: s(a.name()),
         email: s(a.email()),
-        status: a
-            .status()
-            .map(|x| x.as_str().to_string())
-            .unwrap_or_default(),
+        status: a.status().map(|x| x.as_str().into()).unwrap_or_default(),
     }
 }
 
@@ -246,7 +243,7 @@ pub fn create_account_status(c: Option<&t::CreateAccountStatus>) -> ApiResult {
         id: s(c.id()),
         account_name: s(c.account_name()),
         state,
-        account_id: c.account_id().map(str::to_string),
+        account_id: c.account_id().map(SharedStr::from),
         failure_reason: c
             .failure_reason()
             .and_then(|r| CreateAccountFailureReason::parse(r.as_str())),
@@ -547,7 +544,7 @@ fn missing(what: &str) -> ApiError {
 pub async fn read_organization(client: &Client) -> Result<OrgSnapshot, ApiError> {
     let (_, management_account_id) = describe_organization(client).await?;
     let root_id = match call(client, &Request::ListRoots).await? {
-        Response::Roots(r) if !r.is_empty() => r[0].id.clone(),
+        Response::Roots(r) if !r.is_empty() => String::from(&r[0].id),
         _ => return Err(missing("root")),
     };
     let mut snap = OrgSnapshot {
@@ -559,32 +556,32 @@ pub async fn read_organization(client: &Client) -> Result<OrgSnapshot, ApiError>
     let mut targets = vec![root_id.clone()];
     while let Some(parent) = parents.pop() {
         let req = Request::ListOrganizationalUnitsForParent {
-            parent_id: parent.clone(),
+            parent_id: parent.as_str().into(),
         };
         if let Response::OrganizationalUnits(ous) = call(client, &req).await? {
             for o in ous {
                 let tags = tags_of(client, &o.id).await?;
-                parents.push(o.id.clone());
-                targets.push(o.id.clone());
+                parents.push(String::from(&o.id));
+                targets.push(String::from(&o.id));
                 snap.ous.push(OuNode {
-                    id: o.id,
-                    name: o.name,
+                    id: o.id.into(),
+                    name: o.name.into(),
                     parent_id: parent.clone(),
                     tags,
                 });
             }
         }
         let req = Request::ListAccountsForParent {
-            parent_id: parent.clone(),
+            parent_id: parent.as_str().into(),
         };
         if let Response::Accounts(accts) = call(client, &req).await? {
             for a in accts {
                 let tags = tags_of(client, &a.id).await?;
-                targets.push(a.id.clone());
+                targets.push(String::from(&a.id));
                 snap.accounts.push(AccountNode {
-                    id: a.id,
-                    name: a.name,
-                    email: a.email,
+                    id: a.id.into(),
+                    name: a.name.into(),
+                    email: a.email.into(),
                     parent_id: parent.clone(),
                     tags,
                 });
@@ -596,11 +593,11 @@ pub async fn read_organization(client: &Client) -> Result<OrgSnapshot, ApiError>
     }
     for target in targets {
         let req = Request::ListPoliciesForTarget {
-            target_id: target.clone(),
+            target_id: target.as_str().into(),
         };
         if let Response::Policies(ps) = call(client, &req).await? {
             snap.attachments
-                .extend(ps.into_iter().map(|p| (p.id, target.clone())));
+                .extend(ps.into_iter().map(|p| (p.id.into(), target.clone())));
         }
     }
     snap.ous.sort_by(|a, b| a.id.cmp(&b.id));
@@ -612,7 +609,7 @@ async fn tags_of(client: &Client, id: &str) -> Result<Tags, ApiError> {
     match call(
         client,
         &Request::ListTagsForResource {
-            resource_id: id.to_string(),
+            resource_id: id.into(),
         },
     )
     .await?

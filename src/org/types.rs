@@ -4,12 +4,131 @@
 //! `EMAIL_ALREADY_EXISTS`, ...), so that a report cannot tell which backend produced an error.
 //! Every backend (the in-memory model, the SDK adapter, the mocks) speaks these types.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
 
 pub use super::errors::{
     ApiError, ConstraintViolationReason, CreateAccountFailureReason, ErrorCode,
 };
+
+/// An immutable string shared by reference count: the ids, names and ARNs that requests and
+/// answers carry. The model makes each once; requests, answers and the engine's state then
+/// share it, so the hot path copies pointers, not bytes. It compares, orders, hashes, prints
+/// and debug-prints as its text does.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SharedStr(Arc<str>);
+
+impl SharedStr {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SharedStr {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> SharedStr {
+        SharedStr(s.into())
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> SharedStr {
+        SharedStr(s.into())
+    }
+}
+
+impl From<&String> for SharedStr {
+    fn from(s: &String) -> SharedStr {
+        SharedStr(s.as_str().into())
+    }
+}
+
+impl From<SharedStr> for String {
+    fn from(s: SharedStr) -> String {
+        s.0.to_string()
+    }
+}
+
+impl From<&SharedStr> for String {
+    fn from(s: &SharedStr) -> String {
+        s.0.to_string()
+    }
+}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for SharedStr {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<SharedStr> for String {
+    fn eq(&self, other: &SharedStr) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<SharedStr> for &str {
+    fn eq(&self, other: &SharedStr) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<SharedStr> for str {
+    fn eq(&self, other: &SharedStr) -> bool {
+        *self == *other.0
+    }
+}
+
+impl serde::Serialize for SharedStr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
 
 /// One Organizations API operation. The string forms are the AWS action names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -126,75 +245,75 @@ pub type Tags = BTreeMap<String, String>;
 pub enum Request {
     ListRoots,
     CreateOrganizationalUnit {
-        parent_id: String,
-        name: String,
+        parent_id: SharedStr,
+        name: SharedStr,
         tags: Tags,
     },
     CreatePolicy {
-        name: String,
-        description: String,
-        content: String,
+        name: SharedStr,
+        description: SharedStr,
+        content: SharedStr,
         tags: Tags,
     },
     AttachPolicy {
-        policy_id: String,
-        target_id: String,
+        policy_id: SharedStr,
+        target_id: SharedStr,
     },
     DetachPolicy {
-        policy_id: String,
-        target_id: String,
+        policy_id: SharedStr,
+        target_id: SharedStr,
     },
     CreateAccount {
-        email: String,
-        account_name: String,
+        email: SharedStr,
+        account_name: SharedStr,
         tags: Tags,
     },
     DescribeCreateAccountStatus {
-        create_account_request_id: String,
+        create_account_request_id: SharedStr,
     },
     MoveAccount {
-        account_id: String,
-        source_parent_id: String,
-        destination_parent_id: String,
+        account_id: SharedStr,
+        source_parent_id: SharedStr,
+        destination_parent_id: SharedStr,
     },
     TagResource {
-        resource_id: String,
+        resource_id: SharedStr,
         tags: Tags,
     },
     UntagResource {
-        resource_id: String,
+        resource_id: SharedStr,
         tag_keys: Vec<String>,
     },
     ListParents {
-        child_id: String,
+        child_id: SharedStr,
     },
     ListAccountsForParent {
-        parent_id: String,
+        parent_id: SharedStr,
     },
     ListOrganizationalUnitsForParent {
-        parent_id: String,
+        parent_id: SharedStr,
     },
     ListAccounts,
     /// Service control policies only (the filter `SERVICE_CONTROL_POLICY`).
     ListPolicies,
     ListPoliciesForTarget {
-        target_id: String,
+        target_id: SharedStr,
     },
     ListTagsForResource {
-        resource_id: String,
+        resource_id: SharedStr,
     },
     DescribeAccount {
-        account_id: String,
+        account_id: SharedStr,
     },
     DescribeOrganizationalUnit {
-        organizational_unit_id: String,
+        organizational_unit_id: SharedStr,
     },
     DescribePolicy {
-        policy_id: String,
+        policy_id: SharedStr,
     },
     /// The roots, OUs and accounts a policy is attached to, in attachment order.
     ListTargetsForPolicy {
-        policy_id: String,
+        policy_id: SharedStr,
     },
 }
 
@@ -250,45 +369,45 @@ impl CreateAccountState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateAccountStatus {
     /// `car-` followed by 8 to 32 lowercase letters or digits.
-    pub id: String,
-    pub account_name: String,
+    pub id: SharedStr,
+    pub account_name: SharedStr,
     pub state: CreateAccountState,
     /// Set when `state` is `Succeeded`.
-    pub account_id: Option<String>,
+    pub account_id: Option<SharedStr>,
     /// Set when `state` is `Failed`.
     pub failure_reason: Option<CreateAccountFailureReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Root {
-    pub id: String,
-    pub arn: String,
-    pub name: String,
+    pub id: SharedStr,
+    pub arn: SharedStr,
+    pub name: SharedStr,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganizationalUnit {
-    pub id: String,
-    pub arn: String,
-    pub name: String,
+    pub id: SharedStr,
+    pub arn: SharedStr,
+    pub name: SharedStr,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicySummary {
-    pub id: String,
-    pub arn: String,
-    pub name: String,
+    pub id: SharedStr,
+    pub arn: SharedStr,
+    pub name: SharedStr,
     pub aws_managed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
-    pub id: String,
-    pub arn: String,
-    pub name: String,
-    pub email: String,
+    pub id: SharedStr,
+    pub arn: SharedStr,
+    pub name: SharedStr,
+    pub email: SharedStr,
     /// `ACTIVE` for every account the simulator creates.
-    pub status: String,
+    pub status: SharedStr,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -299,7 +418,7 @@ pub enum ParentType {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parent {
-    pub id: String,
+    pub id: SharedStr,
     pub kind: ParentType,
 }
 
@@ -325,8 +444,8 @@ impl TargetKind {
 /// `PolicyTargetSummary`: one entry of a ListTargetsForPolicy answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyTarget {
-    pub target_id: String,
-    pub name: String,
+    pub target_id: SharedStr,
+    pub name: SharedStr,
     pub kind: TargetKind,
 }
 
@@ -509,7 +628,7 @@ impl<'a> SnapshotIndex<'a> {
             .ancestry(target)
             .iter()
             .flat_map(|t| self.attached_to(t))
-            .filter_map(|p| self.policy(p).map(|p| p.name.clone()))
+            .filter_map(|p| self.policy(p).map(|p| p.name.to_string()))
             .collect();
         names.sort();
         names.dedup();

@@ -522,7 +522,7 @@ struct PlanResourceJson<'a> {
 fn resource_name(r: &crate::plan::Resource) -> String {
     use crate::plan::Spec;
     match &r.spec {
-        Spec::Ou { name, .. } | Spec::Policy { name, .. } => name.clone(),
+        Spec::Ou { name, .. } | Spec::Policy { name, .. } => name.to_string(),
         Spec::Account { name, email, .. } => format!("{name} <{email}>"),
         Spec::Attachment { .. } => String::new(),
         Spec::Tags { tags, .. } => tags

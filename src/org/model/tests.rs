@@ -97,7 +97,7 @@ impl T {
     }
     fn ou_id(&mut self, now: u64, parent: &str, name: &str) -> String {
         match ok(&self.ou(now, parent, name)) {
-            Response::OrganizationalUnit(o) => o.id,
+            Response::OrganizationalUnit(o) => o.id.into(),
             r => panic!("{r:?}"),
         }
     }
@@ -106,7 +106,7 @@ impl T {
             now,
             Request::CreateAccount {
                 email: email.into(),
-                account_name: format!("acct {email}"),
+                account_name: format!("acct {email}").into(),
                 tags: Tags::new(),
             },
         )
@@ -115,7 +115,7 @@ impl T {
         match ok(&self.create(now, email)) {
             Response::CreateAccountStatus(s) => {
                 assert_eq!(s.state, CreateAccountState::InProgress);
-                s.id
+                s.id.into()
             }
             r => panic!("{r:?}"),
         }
@@ -136,7 +136,7 @@ impl T {
             now,
             Request::CreatePolicy {
                 name: name.into(),
-                description: String::new(),
+                description: String::new().into(),
                 content: r#"{"Version":"2012-10-17","Statement":[]}"#.into(),
                 tags: Tags::new(),
             },
@@ -144,7 +144,7 @@ impl T {
     }
     fn policy_id(&mut self, now: u64, name: &str) -> String {
         match ok(&self.policy(now, name)) {
-            Response::Policy(p) => p.id,
+            Response::Policy(p) => p.id.into(),
             r => panic!("{r:?}"),
         }
     }
@@ -181,7 +181,7 @@ impl T {
         let car = self.create_id(now, email);
         let s = self.status(now + 1_800_000, &car);
         assert_eq!(s.state, CreateAccountState::Succeeded, "{s:?}");
-        s.account_id.unwrap()
+        s.account_id.unwrap().into()
     }
 }
 
@@ -239,7 +239,9 @@ fn new_ous_and_accounts_get_full_aws_access() {
     for target in [ou, acct] {
         match ok(&t.call(
             3_000_000,
-            Request::ListPoliciesForTarget { target_id: target },
+            Request::ListPoliciesForTarget {
+                target_id: target.into(),
+            },
         )) {
             Response::Policies(ps) => {
                 assert_eq!(ps.len(), 1);
@@ -460,7 +462,7 @@ fn move_and_tag_lock_their_resource() {
         ErrorCode::ConcurrentModificationException
     );
     let tag = Request::TagResource {
-        resource_id: acct.clone(),
+        resource_id: acct.clone().into(),
         tags: tags(&[("a", "1")]),
     };
     assert_eq!(
@@ -469,7 +471,7 @@ fn move_and_tag_lock_their_resource() {
     );
     ok(&t.call(now + 500, tag));
     let untag = Request::UntagResource {
-        resource_id: acct.clone(),
+        resource_id: acct.clone().into(),
         tag_keys: vec!["a".into()],
     };
     assert_eq!(
@@ -836,7 +838,7 @@ fn ou_tag_limit() {
     let mut t = T::new(loose(), org());
     let req = |n| Request::CreateOrganizationalUnit {
         parent_id: ROOT_ID.into(),
-        name: format!("T{n}"),
+        name: format!("T{n}").into(),
         tags: n_tags(n),
     };
     ok(&t.call(0, req(50)));
@@ -1132,7 +1134,7 @@ fn read_operations() {
     assert_eq!(
         ok(&parents(&mut t, &acct)),
         Response::Parents(vec![Parent {
-            id: b.clone(),
+            id: b.clone().into(),
             kind: ParentType::OrganizationalUnit
         }])
     );
@@ -1170,7 +1172,7 @@ fn read_operations() {
         ids(ok(&t.call(
             now,
             Request::ListAccountsForParent {
-                parent_id: b.clone()
+                parent_id: b.clone().into()
             }
         ))),
         std::slice::from_ref(&acct)
@@ -1179,7 +1181,7 @@ fn read_operations() {
         code(&t.call(
             now,
             Request::ListAccountsForParent {
-                parent_id: acct.clone()
+                parent_id: acct.clone().into()
             }
         )),
         ErrorCode::ParentNotFoundException
@@ -1213,7 +1215,7 @@ fn read_operations() {
         ids(ok(&t.call(
             now,
             Request::ListPoliciesForTarget {
-                target_id: b.clone()
+                target_id: b.clone().into()
             }
         ))),
         [FULL_AWS_ACCESS_ID.to_string(), p.clone()]
@@ -1222,7 +1224,7 @@ fn read_operations() {
         code(&t.call(
             now,
             Request::ListPoliciesForTarget {
-                target_id: p.clone()
+                target_id: p.clone().into()
             }
         )),
         ErrorCode::TargetNotFoundException
@@ -1239,7 +1241,7 @@ fn read_operations() {
     match ok(&t.call(
         now,
         Request::DescribeAccount {
-            account_id: acct.clone(),
+            account_id: acct.clone().into(),
         },
     )) {
         Response::Account(x) => {
@@ -1348,7 +1350,7 @@ fn target_list(a: &Answer) -> Vec<(String, String, TargetKind)> {
     match ok(a) {
         Response::PolicyTargets(v) => v
             .into_iter()
-            .map(|x| (x.target_id, x.name, x.kind))
+            .map(|x| (x.target_id.into(), x.name.into(), x.kind))
             .collect(),
         r => panic!("{r:?}"),
     }
@@ -1481,13 +1483,13 @@ fn script(seed: u64) -> (Vec<Answer>, OrgSnapshot) {
         let now = i * 300;
         let req = match i % 6 {
             0 => Request::CreateAccount {
-                email: format!("u{i}@example.com"),
-                account_name: format!("u{i}"),
+                email: format!("u{i}@example.com").into(),
+                account_name: format!("u{i}").into(),
                 tags: Tags::new(),
             },
             1 => Request::CreateOrganizationalUnit {
                 parent_id: ROOT_ID.into(),
-                name: format!("O{i}"),
+                name: format!("O{i}").into(),
                 tags: Tags::new(),
             },
             2 => Request::TagResource {

@@ -267,7 +267,7 @@ async fn the_mock_backend_answers_the_read_backs_through_the_sdk() {
     let ou = match call(
         c,
         &Request::CreateOrganizationalUnit {
-            parent_id: root.clone(),
+            parent_id: root.clone().into(),
             name: "Customers".into(),
             tags: Tags::new(),
         },

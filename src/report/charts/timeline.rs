@@ -96,7 +96,7 @@ fn short_kind(k: ResourceKind) -> &'static str {
 
 fn resource_label(plan: &Plan, i: usize) -> String {
     let name = |j: usize| match &plan.resources[j].spec {
-        Spec::Ou { name, .. } | Spec::Policy { name, .. } => name.clone(),
+        Spec::Ou { name, .. } | Spec::Policy { name, .. } => name.to_string(),
         _ => plan.resources[j].address.clone(),
     };
     match &plan.resources[i].spec {
