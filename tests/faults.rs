@@ -315,3 +315,169 @@ fn quota_exhaustion_mid_run_fails_the_later_accounts_with_their_reason_on_sim_an
         );
     }
 }
+
+// ---- Property: the engine's invariants under random service parameters and faults ---------
+
+mod properties {
+    use super::*;
+    use orgsim::config::service::{fault_error_names, Bucket, Fault, LatencyRange};
+    use orgsim::engine::Deployer;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    /// Random `[[service.faults]]`: up to 3 windows in the first half hour, some operations or
+    /// all, any error a fault may name, any probability (0 and 1 included).
+    fn faults() -> impl Strategy<Value = Vec<Fault>> {
+        let ops: Vec<&'static str> = Operation::ALL.iter().map(|o| o.as_str()).collect();
+        let fault = (
+            0..1_800_000u64,
+            1..1_200_000u64,
+            prop::sample::subsequence(ops.clone(), 0..4),
+            prop::sample::select(fault_error_names()),
+            prop_oneof![Just(0.0), Just(1.0), 0.0..1.0f64],
+        )
+            .prop_map(|(from, len, ops, error, probability)| Fault {
+                from,
+                to: from + len,
+                operations: ops.into_iter().map(String::from).collect(),
+                error,
+                probability,
+            });
+        prop::collection::vec(fault, 0..4)
+    }
+
+    #[derive(Debug, Clone)]
+    struct Case {
+        customers: usize,
+        deployer: Deployer,
+        parallelism: u32,
+        seed: u64,
+        concurrent_modification: f64,
+        internal_error: f64,
+        concurrency: u32,
+        create_rate: f64,
+        create_burst: f64,
+        write_ms: (u64, u64),
+        creation_s: (f64, f64, f64, f64),
+        faults: Vec<Fault>,
+    }
+
+    fn case() -> impl Strategy<Value = Case> {
+        (
+            (
+                1..8usize,
+                prop::sample::select(Deployer::ALL.to_vec()),
+                1..12u32,
+                any::<u64>(),
+            ),
+            (0.0..=1.0f64, 0.0..0.3f64, 1..6u32, 0.01..5.0f64, 1..6u32),
+            (0..800u64, 0..1500u64),
+            (5.0..180.0f64, 1.0..5.0f64, 0.0..1.0f64, 1.0..4.0f64),
+            faults(),
+        )
+            .prop_map(
+                |((customers, deployer, parallelism, seed), s, w, c, faults)| {
+                    let (median, spread, low, high) = c;
+                    let p95 = median * spread;
+                    Case {
+                        customers,
+                        deployer,
+                        parallelism,
+                        seed,
+                        concurrent_modification: s.0,
+                        internal_error: s.1,
+                        concurrency: s.2,
+                        create_rate: s.3,
+                        create_burst: s.4 as f64,
+                        write_ms: (w.0, w.0 + w.1),
+                        creation_s: (median, p95, median * low, p95 * high),
+                        faults,
+                    }
+                },
+            )
+    }
+
+    fn scenario(base: &Scenario, c: &Case) -> Scenario {
+        let mut sc = base.with_customers(c.customers);
+        sc.organization.account_quota = 20;
+        sc.set_deployer(c.deployer).unwrap();
+        sc.deploy.parallelism = c.parallelism;
+        let s = &mut sc.service;
+        s.concurrent_modification_probability = c.concurrent_modification;
+        s.internal_error_probability = c.internal_error;
+        s.create_account_concurrency = c.concurrency;
+        s.throttle.insert(
+            "CreateAccount".into(),
+            Bucket {
+                rate: c.create_rate,
+                burst: c.create_burst,
+            },
+        );
+        s.write_latency = LatencyRange {
+            min_ms: c.write_ms.0,
+            max_ms: c.write_ms.1,
+        };
+        let (median_s, p95_s, min_s, max_s) = c.creation_s;
+        s.account_creation.median_s = median_s;
+        s.account_creation.p95_s = p95_s;
+        s.account_creation.min_s = min_s;
+        s.account_creation.max_s = max_s;
+        s.faults = c.faults.clone();
+        sc
+    }
+
+    /// Cases: `PROPTEST_CASES`, else 300.
+    fn cases() -> u32 {
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(300)
+    }
+
+    #[test]
+    fn the_engine_s_invariants_hold_under_random_parameters_and_faults() {
+        let base = scenario::read(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/five-customers.toml"),
+        )
+        .unwrap();
+        let mut runner = TestRunner::new(Config {
+            cases: cases(),
+            failure_persistence: None,
+            ..Config::default()
+        });
+        // What the cases did, to show that they reach both ends: deployments that completed,
+        // and deployments with failures.
+        let complete = std::sync::atomic::AtomicUsize::new(0);
+        let failing = std::sync::atomic::AtomicUsize::new(0);
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        runner
+            .run(&case(), |c| {
+                let sc = scenario(&base, &c);
+                prop_assert_eq!(sc.service.check(), Ok(()));
+                let out = sim::run(&sc, c.seed);
+                invariants(&format!("{c:?}"), &out.plan, &out.trace, &out.snapshot);
+                // Retries bounded: no SDK call beyond max_attempts.
+                prop_assert!(out
+                    .trace
+                    .calls
+                    .iter()
+                    .all(|k| k.attempt <= sc.deploy.max_attempts));
+                // Same seed, same deployment, faults and all.
+                prop_assert_eq!(&sim::run(&sc, c.seed).trace, &out.trace);
+                let all = out.trace.resources.iter().all(|r| r.outcome.is_success());
+                let counter = if all { &complete } else { &failing };
+                counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                calls.fetch_add(out.trace.calls.len(), std::sync::atomic::Ordering::Relaxed);
+                Ok(())
+            })
+            .unwrap();
+        let (complete, failing) = (complete.into_inner(), failing.into_inner());
+        eprintln!(
+            "{complete} deployments complete, {failing} with failures, {} calls",
+            calls.into_inner()
+        );
+        if cases() >= 100 {
+            assert!(complete > 0 && failing > 0, "{complete} / {failing}");
+        }
+    }
+}
