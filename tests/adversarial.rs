@@ -183,6 +183,18 @@ fn whole_file_errors_duplicate_keys_and_deep_keys_are_placed() {
     refused(&run(&["validate", &f]), &["deep.toml:7:1:", "300 parts"]);
 }
 
+#[test]
+fn a_file_that_is_not_utf8_is_refused_at_its_first_bad_byte() {
+    let d = scratch("utf8");
+    let p = d.join("latin1.toml");
+    std::fs::write(&p, b"name = \"x\"\n# caf\xc3\xa9 cr\xe8me\n").unwrap();
+    let o = run(&["validate", p.to_str().unwrap()]);
+    refused(
+        &o,
+        &["latin1.toml:2:10: the file is not UTF-8 text: byte 0xe8 at offset 21"],
+    );
+}
+
 // ---- 1. Runaway sizes --------------------------------------------------------------------------
 
 /// Runs `orgsim args`, which must end (refused) within `secs` seconds.

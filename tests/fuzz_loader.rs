@@ -1,4 +1,5 @@
-//! The scenario loader under random input (proptest): arbitrary byte strings, and the shipped
+//! The scenario loader under random input (proptest): arbitrary byte strings (as read from a
+//! file, `parse_bytes`, and in their lossy UTF-8 form, `parse`), and the shipped
 //! scenarios (`scenarios/`, `scenarios/faults/`) with random byte and line mutations. Whatever
 //! the text, loading returns a scenario or an error that names the file and is placed — a line
 //! and column within the text, or (a fault of the whole file) neither — and never panics.
@@ -9,7 +10,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use orgsim::scenario::{parse, ScenarioError};
+use orgsim::scenario::{parse, parse_bytes, ScenarioError};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -65,8 +66,31 @@ impl Seen {
 /// The loader's contract on `src`: Ok, or an error naming the file, with a message, placed
 /// within the text (line and column from 1, the column within its line) or not at all.
 fn check(src: &str, seen: &Seen) -> Result<(), TestCaseError> {
+    check_result(src, parse(src, Path::new("fuzz.toml")), seen)
+}
+
+/// The same on bytes as the file reader gets them ([`parse_bytes`]): text that is not UTF-8 is
+/// refused at its first bad byte, placed within the valid text before it.
+fn check_bytes(b: &[u8], seen: &Seen) -> Result<(), TestCaseError> {
+    let r = parse_bytes(b, Path::new("fuzz.toml"));
+    match std::str::from_utf8(b) {
+        Ok(text) => check_result(text, r, seen),
+        Err(u) => {
+            let e = r.expect_err("not UTF-8");
+            prop_assert!(e.message.contains("not UTF-8"), "{}", e);
+            let before = std::str::from_utf8(&b[..u.valid_up_to()]).unwrap();
+            check_result(before, Err(e), &Seen::default())
+        }
+    }
+}
+
+fn check_result(
+    src: &str,
+    r: Result<orgsim::scenario::Scenario, ScenarioError>,
+    seen: &Seen,
+) -> Result<(), TestCaseError> {
     let file = Path::new("fuzz.toml");
-    let e: ScenarioError = match parse(src, file) {
+    let e: ScenarioError = match r {
         Ok(_) => {
             seen.ok.fetch_add(1, Ordering::Relaxed);
             return Ok(());
@@ -107,8 +131,8 @@ fn check(src: &str, seen: &Seen) -> Result<(), TestCaseError> {
 
 #[test]
 fn arbitrary_bytes_load_or_are_refused_at_a_place() {
-    // Bytes as the file reader sees them: a text that is not UTF-8 is refused when read; the
-    // parser is fed its lossy form too, so the rest of the bytes are exercised.
+    // Bytes as the file reader gets them (a text that is not UTF-8 is refused at its first bad
+    // byte); their lossy UTF-8 form too, so that the rest of the bytes reach the parser.
     let bytes = prop::collection::vec(any::<u8>(), 0..512);
     // TOML-ish bytes: much more likely to get past the syntax check.
     let tomlish = prop::collection::vec(
@@ -118,7 +142,10 @@ fn arbitrary_bytes_load_or_are_refused_at_a_place() {
     let input = prop_oneof![bytes, tomlish];
     let seen = Seen::default();
     runner()
-        .run(&input, |b| check(&String::from_utf8_lossy(&b), &seen))
+        .run(&input, |b| {
+            check_bytes(&b, &Seen::default())?;
+            check(&String::from_utf8_lossy(&b), &seen)
+        })
         .unwrap();
     let (ok, syntax, checks) = seen.counts();
     eprintln!("arbitrary bytes: {ok} loaded, {syntax} refused as TOML, {checks} by a check");
@@ -268,6 +295,7 @@ fn mutated_shipped_scenarios_load_or_are_refused_at_a_place() {
             for m in &ms {
                 b = apply(&b, m);
             }
+            check_bytes(&b, &Seen::default())?;
             check(&String::from_utf8_lossy(&b), &seen)
         })
         .unwrap();
