@@ -183,6 +183,18 @@ fn whole_file_errors_duplicate_keys_and_deep_keys_are_placed() {
     refused(&run(&["validate", &f]), &["deep.toml:7:1:", "300 parts"]);
 }
 
+#[test]
+fn a_file_that_is_not_utf8_is_refused_at_its_first_bad_byte() {
+    let d = scratch("utf8");
+    let p = d.join("latin1.toml");
+    std::fs::write(&p, b"name = \"x\"\n# caf\xc3\xa9 cr\xe8me\n").unwrap();
+    let o = run(&["validate", p.to_str().unwrap()]);
+    refused(
+        &o,
+        &["latin1.toml:2:10: the file is not UTF-8 text: byte 0xe8 at offset 21"],
+    );
+}
+
 // ---- 1. Runaway sizes --------------------------------------------------------------------------
 
 /// Runs `orgsim args`, which must end (refused) within `secs` seconds.
@@ -803,4 +815,149 @@ fn the_gate_refuses_nothing_to_compare_and_reports_coverage_lost() {
         .contains("**Coverage lost**"));
     // The same result against itself still passes.
     assert_eq!(code(&run(&["check", &result, "--baseline", &result])), 0);
+}
+
+// ---- 7. The real-AWS guard: no proxy, no instance metadata for a loopback endpoint ----------
+
+/// A loopback listener that counts the connections it receives and closes each at once (a
+/// client that reaches it fails fast instead of waiting for an answer).
+struct Listener {
+    port: u16,
+    hits: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Listener {
+    fn new() -> Listener {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let h = hits.clone();
+        std::thread::spawn(move || {
+            for s in l.incoming() {
+                h.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                drop(s);
+            }
+        });
+        Listener { port, hits }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn hits(&self) -> usize {
+        self.hits.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+const PROXY_VARS: [&str; 6] = [
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+];
+
+/// orgsim with no proxy, region, profile or metadata settings from the test's own environment,
+/// profile files that do not exist and the metadata service's endpoint at `imds`.
+fn isolated(imds: &Listener) -> Command {
+    let mut c = bin();
+    for k in PROXY_VARS.iter().chain(&[
+        "NO_PROXY",
+        "no_proxy",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_ORGANIZATIONS",
+        "AWS_EC2_METADATA_DISABLED",
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ]) {
+        c.env_remove(k);
+    }
+    c.env("AWS_CONFIG_FILE", "/nonexistent/orgsim-test/config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/orgsim-test/credentials",
+        )
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url());
+    c
+}
+
+/// The live commands of the issue, against `endpoint`.
+fn live_commands(endpoint: &str) -> Vec<Vec<String>> {
+    let s = "scenarios/two-customers.toml";
+    let live = |cmd: &[&str]| -> Vec<String> {
+        cmd.iter()
+            .map(|x| x.to_string())
+            .chain(["--backend", "sdk", "--endpoint", endpoint].map(String::from))
+            .collect()
+    };
+    vec![
+        live(&["run", s]),
+        live(&["load", s, "--rate", "60/min", "--duration", "1m"]),
+    ]
+}
+
+#[test]
+fn a_loopback_endpoint_is_never_reached_through_a_proxy() {
+    let imds = Listener::new();
+    let proxy = Listener::new();
+    let endpoint = Listener::new();
+    for args in live_commands(&endpoint.url()) {
+        let before = endpoint.hits();
+        let mut c = isolated(&imds);
+        c.env("AWS_REGION", "us-east-1");
+        for k in PROXY_VARS {
+            c.env(k, proxy.url());
+        }
+        let o = c.args(&args).output().unwrap();
+        let err = stderr(&o);
+        assert!(!err.contains("panicked"), "{err}");
+        // The endpoint is a listener that hangs up: the run fails, having tried it directly.
+        assert_eq!(code(&o), 2, "{args:?}: {err}");
+        assert_eq!(proxy.hits(), 0, "{args:?} went through the proxy: {err}");
+        assert!(
+            endpoint.hits() > before,
+            "{args:?} never reached {}",
+            endpoint.url()
+        );
+    }
+    assert_eq!(imds.hits(), 0);
+}
+
+#[test]
+fn a_loopback_run_never_asks_the_instance_metadata_service() {
+    let imds = Listener::new();
+    let endpoint = Listener::new();
+    for args in live_commands(&endpoint.url()) {
+        // No region anywhere: defaulted, and said so.
+        let o = isolated(&imds).args(&args).output().unwrap();
+        let err = stderr(&o);
+        assert_eq!(code(&o), 2, "{args:?}: {err}");
+        assert_eq!(imds.hits(), 0, "{args:?} asked the metadata service: {err}");
+        assert!(
+            err.contains("no AWS region configured") && err.contains("using us-east-1"),
+            "{args:?}: {err}"
+        );
+        // A named profile that does not exist: no fall-through to instance credentials.
+        let o = isolated(&imds)
+            .env("AWS_REGION", "eu-west-1")
+            .env("AWS_PROFILE", "orgsim-test-absent")
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(code(&o), 2, "{args:?}: {err}");
+        assert_eq!(imds.hits(), 0, "{args:?} asked the metadata service: {err}");
+        assert!(!err.contains("no AWS region configured"), "{err}");
+    }
+    assert!(endpoint.hits() > 0);
 }

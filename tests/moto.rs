@@ -202,6 +202,48 @@ fn deploy_twice_and_compare(scenario: &str) {
     assert_eq!(mock["organization"], sim["organization"]);
 }
 
+/// A fault scenario on moto, run twice. Its `[[service.faults]]` are the model's (orgsim says
+/// so on stderr: moto answers for itself), so the first run creates everything — the 12
+/// generated customers, beyond what the fault would have let through on `sim` — and the second
+/// creates nothing, adopting every resource; nothing exists twice.
+#[test]
+fn a_fault_scenario_deploys_to_moto_then_nothing_is_created_again() {
+    let Some(url) = endpoint() else { return };
+    let _g = MOTO.lock().unwrap_or_else(|e| e.into_inner());
+    fresh_org(&url);
+    let scenario = "scenarios/faults/quota-exhaustion.toml";
+    let args = [
+        "run",
+        scenario,
+        "--backend",
+        "sdk",
+        "--endpoint",
+        &url,
+        "--poll-interval",
+        "0.2",
+        "--json",
+    ];
+    let o = orgsim(&args).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("note: the scenario's 1 [[service.faults]] apply to the model (--backend sim or mock); the endpoint is not faulted"),
+        "{err}"
+    );
+    let first: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(o.status.code(), Some(0), "{first}\n{err}");
+    assert_eq!(first["resources"]["created"], first["resources"]["planned"]);
+    check_org(&read_back(&url), scenario);
+    let (code, second) = json_run(&args);
+    assert_eq!(code, 0, "{second}");
+    assert_eq!(second["resources"]["created"], 0);
+    assert_eq!(
+        second["resources"]["existing"],
+        first["resources"]["planned"]
+    );
+    assert_eq!(second["organization"], first["organization"]);
+    check_org(&read_back(&url), scenario);
+}
+
 /// An endpoint without an organization: orgsim says what to do (exit 2, nothing created); on
 /// loopback `--create-organization` creates it, then deploys.
 #[test]

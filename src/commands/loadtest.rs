@@ -174,6 +174,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     let mut sc = super::read_scenario(&a.scenario, a.deployer)?;
     super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
     let spec = spec(&a, &sc)?;
+    target::note_unapplied_faults(target.backend, &sc);
     let seed = a.seed.unwrap_or(sc.seed);
     // The stages were checked analytically (`spec`); the draw can still land a little above the
     // limit, or at none at all.

@@ -130,6 +130,7 @@ fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
     let target = Target::of(&a.live);
     // The guard: nothing is built or sent before it.
     let endpoint = target.guard()?;
+    target::note_unapplied_faults(a.live.backend, sc);
     if a.live.backend == Backend::Sdk {
         // Like `terraform plan`: what will be created, before anything is.
         eprint!("{}", report::plan_text(sc, &plan));

@@ -225,6 +225,17 @@ impl<'a> Target<'a> {
     }
 }
 
+/// `[[service.faults]]` are the model's: on `sdk` the endpoint answers for itself. Said on
+/// stderr when a scenario has some.
+pub fn note_unapplied_faults(backend: Backend, sc: &Scenario) {
+    if backend == Backend::Sdk && !sc.service.faults.is_empty() {
+        eprintln!(
+            "note: the scenario's {} [[service.faults]] apply to the model (--backend sim or mock); the endpoint is not faulted",
+            sc.service.faults.len()
+        );
+    }
+}
+
 /// The error code of an endpoint whose account is not in an organization.
 const NOT_IN_USE: &str = "AWSOrganizationsNotInUseException";
 

@@ -51,3 +51,7 @@ pub const MAX_THROTTLE_BURST: f64 = 1_000_000.0;
 
 /// `[[service.faults]]` windows.
 pub const MAX_FAULTS: usize = 1_000;
+
+/// The end of a `[[service.faults]]` window (`to`), in milliseconds into the run (30 days, as
+/// the load duration limit).
+pub const MAX_FAULT_TIME_MS: u64 = 30 * 86_400_000;

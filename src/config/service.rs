@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use super::limits::{
-    MAX_CALL_LATENCY_MS, MAX_SERVICE_SECONDS, MAX_THROTTLE_BURST, MAX_THROTTLE_RATE,
-    MIN_THROTTLE_RATE,
+    MAX_CALL_LATENCY_MS, MAX_FAULTS, MAX_FAULT_TIME_MS, MAX_SERVICE_SECONDS, MAX_THROTTLE_BURST,
+    MAX_THROTTLE_RATE, MIN_THROTTLE_RATE,
 };
-use crate::org::types::Operation;
+use crate::org::types::{ConstraintViolationReason, ErrorCode, Operation};
 
 /// A token bucket: `rate` tokens per second refill, at most `burst` tokens held.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -48,6 +48,65 @@ impl Default for AccountCreation {
             max_s: 1800.0,
         }
     }
+}
+
+/// A time-windowed fault, `[[service.faults]]`: from `from` to `to` into the run, each call
+/// to one of `operations` (all when empty) fails with `error`, with probability `probability`.
+/// How the model applies it: `docs/model.md`, "Faults".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    /// Start of the window, ms into the run (inclusive).
+    #[serde(with = "super::units::duration_ms")]
+    pub from: u64,
+    /// End of the window, ms into the run (exclusive).
+    #[serde(with = "super::units::duration_ms")]
+    pub to: u64,
+    /// AWS operation names; empty: every operation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<String>,
+    /// The error, spelled as reports count it ([`fault_error`]).
+    pub error: String,
+    /// Probability per call in the window.
+    pub probability: f64,
+}
+
+impl Fault {
+    /// The error code this fault answers with (checked at load time).
+    pub fn code(&self) -> Option<ErrorCode> {
+        fault_error(&self.error)
+    }
+
+    /// True when it applies to `op` (by name).
+    pub fn covers(&self, op: Operation) -> bool {
+        self.operations.is_empty() || self.operations.iter().any(|o| o == op.as_str())
+    }
+}
+
+/// The error a fault names, spelled as reports count errors: a code orgsim knows
+/// (`TooManyRequestsException`, `ServiceException`, ...) or
+/// `ConstraintViolationException:REASON` with one of the reasons the model raises.
+pub fn fault_error(name: &str) -> Option<ErrorCode> {
+    if let Some(r) = name.strip_prefix("ConstraintViolationException:") {
+        return ConstraintViolationReason::KNOWN
+            .contains(&r)
+            .then(|| ErrorCode::ConstraintViolationException(ConstraintViolationReason::parse(r)));
+    }
+    ErrorCode::known().into_iter().find(|c| c.as_str() == name)
+}
+
+/// Every name [`fault_error`] accepts, in the order the refusal lists them.
+pub fn fault_error_names() -> Vec<String> {
+    let mut names: Vec<String> = ErrorCode::known()
+        .iter()
+        .map(|c| c.as_str().to_string())
+        .collect();
+    names.extend(
+        ConstraintViolationReason::KNOWN
+            .iter()
+            .map(|r| format!("ConstraintViolationException:{r}")),
+    );
+    names
 }
 
 /// The `[service]` table.
@@ -90,6 +149,9 @@ pub struct ServiceParams {
     pub latency: BTreeMap<String, LatencyRange>,
     /// Per-operation token buckets, keyed by the AWS operation name; merged over the defaults.
     pub throttle: BTreeMap<String, Bucket>,
+    /// Time-windowed faults, `[[service.faults]]`, in file order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<Fault>,
     /// A measured latency profile (`--latency-profile FILE`, not a scenario key): where it covers
     /// an operation, or the account creation time, it replaces the ranges above.
     #[serde(skip)]
@@ -121,6 +183,7 @@ impl Default for ServiceParams {
             },
             latency: BTreeMap::new(),
             throttle: BTreeMap::new(),
+            faults: Vec::new(),
             latency_profile: None,
         }
     }
@@ -292,6 +355,74 @@ impl ServiceParams {
                 "service".into(),
                 "max_ou_depth and max_policies_per_target must be at least 1".into(),
             ));
+        }
+        self.check_faults()
+    }
+
+    /// Checks `[[service.faults]]`: their number, each window, operation, error and
+    /// probability.
+    fn check_faults(&self) -> Result<(), (String, String)> {
+        if self.faults.len() > MAX_FAULTS {
+            return Err((
+                format!("service.faults[{MAX_FAULTS}]"),
+                format!(
+                    "{} fault windows; at most {MAX_FAULTS} (the fault limit)",
+                    self.faults.len()
+                ),
+            ));
+        }
+        for (i, f) in self.faults.iter().enumerate() {
+            let at = |k: &str| format!("service.faults[{i}].{k}");
+            if f.to > MAX_FAULT_TIME_MS {
+                return Err((
+                    at("to"),
+                    format!(
+                        "a fault window ends at most {} s into the run (30 days, the fault time \
+                         limit), not {} s",
+                        MAX_FAULT_TIME_MS / 1000,
+                        f.to as f64 / 1000.0
+                    ),
+                ));
+            }
+            if f.from >= f.to {
+                return Err((
+                    at("to"),
+                    format!(
+                        "a fault window must end after it starts: from {} s, to {} s",
+                        f.from as f64 / 1000.0,
+                        f.to as f64 / 1000.0
+                    ),
+                ));
+            }
+            for (j, op) in f.operations.iter().enumerate() {
+                if Operation::parse(op).is_none() {
+                    let all: Vec<&str> = Operation::ALL.iter().map(|o| o.as_str()).collect();
+                    return Err((
+                        format!("service.faults[{i}].operations[{j}]"),
+                        format!(
+                            "`{op}` is not an Organizations operation orgsim knows; the \
+                             operations are {}",
+                            all.join(", ")
+                        ),
+                    ));
+                }
+            }
+            if f.code().is_none() {
+                return Err((
+                    at("error"),
+                    format!(
+                        "`{}` is not an error a fault can answer with; the errors are {}",
+                        f.error,
+                        fault_error_names().join(", ")
+                    ),
+                ));
+            }
+            if !(0.0..=1.0).contains(&f.probability) {
+                return Err((
+                    at("probability"),
+                    format!("must be between 0 and 1, not {}", f.probability),
+                ));
+            }
         }
         Ok(())
     }

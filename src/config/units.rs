@@ -58,3 +58,45 @@ pub fn parse_duration_ms(text: &str) -> Result<u64, Invalid> {
     }
     seconds_to_ms(total_s)
 }
+
+/// serde for a duration written as a scenario writes one (a number of seconds, or a string such
+/// as `"90s"`, `"15m"`, `"1h30m"`, `"500ms"`), held as integer milliseconds. A fault is reported
+/// while deserializing, so the loader places it at the value.
+pub mod duration_ms {
+    use std::fmt;
+
+    use serde::de::{self, Deserializer, Visitor};
+    use serde::Serializer;
+
+    use super::{parse_duration_ms, seconds_to_ms};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = u64;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a number of seconds or a duration such as \"90s\", \"15m\" or \"1h30m\"",
+                )
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
+                seconds_to_ms(v as f64).map_err(E::custom)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
+                seconds_to_ms(v as f64).map_err(E::custom)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<u64, E> {
+                seconds_to_ms(v).map_err(E::custom)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<u64, E> {
+                parse_duration_ms(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+
+    /// Written back as a string of milliseconds (`"90000ms"`), which reads back the same.
+    pub fn serialize<S: Serializer>(ms: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{ms}ms"))
+    }
+}

@@ -103,6 +103,19 @@ impl ConstraintViolationReason {
         }
     }
 
+    /// The reasons the simulator raises, as AWS spells them (every variant but `Other`).
+    pub const KNOWN: [&'static str; 9] = [
+        "ACCOUNT_NUMBER_LIMIT_EXCEEDED",
+        "ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED",
+        "OU_DEPTH_LIMIT_EXCEEDED",
+        "OU_NUMBER_LIMIT_EXCEEDED",
+        "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
+        "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
+        "POLICY_CONTENT_LIMIT_EXCEEDED",
+        "POLICY_NUMBER_LIMIT_EXCEEDED",
+        "MAX_TAG_LIMIT_EXCEEDED",
+    ];
+
     pub fn parse(s: &str) -> Self {
         use ConstraintViolationReason::*;
         match s {
@@ -181,8 +194,22 @@ impl ErrorCode {
 
     /// The code for a string AWS sent (anything unknown is `Other`).
     pub fn parse(s: &str) -> ErrorCode {
+        if s == "ConstraintViolationException" {
+            return ErrorCode::ConstraintViolationException(ConstraintViolationReason::Other(
+                "UNKNOWN".into(),
+            ));
+        }
+        Self::known()
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .unwrap_or_else(|| ErrorCode::Other(s.to_string()))
+    }
+
+    /// The codes orgsim knows by name, but `ConstraintViolationException` (which has a reason)
+    /// and `Other`.
+    pub fn known() -> [ErrorCode; 21] {
         use ErrorCode::*;
-        let known = [
+        [
             TooManyRequestsException,
             ConcurrentModificationException,
             DuplicateOrganizationalUnitException,
@@ -204,16 +231,7 @@ impl ErrorCode {
             PolicyChangesInProgressException,
             AccessDeniedException,
             ServiceException,
-        ];
-        if s == "ConstraintViolationException" {
-            return ConstraintViolationException(ConstraintViolationReason::Other(
-                "UNKNOWN".into(),
-            ));
-        }
-        known
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .unwrap_or_else(|| Other(s.to_string()))
+        ]
     }
 
     /// The code as reports count it: a constraint violation is counted under its reason

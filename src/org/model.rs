@@ -13,10 +13,13 @@
 //! 2. the answer's latency is drawn, uniform in `ServiceParams::latency_for(op)` (or from a
 //!    measured latency profile, `config::latency`, when one is loaded);
 //! 3. the operation's token bucket is charged (`TooManyRequestsException`, "Rate exceeded");
-//! 4. with probability `internal_error_probability`: `ServiceException`;
-//! 5. concurrent modification: a write whose lock keys overlap a still-open window of an earlier
+//! 4. `[[service.faults]]`: each fault whose window `[from, to)` holds `now_ms` and whose
+//!    operations include the request's, in file order, fails the call with its error with its
+//!    probability (the first that fires answers; nothing is applied);
+//! 5. with probability `internal_error_probability`: `ServiceException`;
+//! 6. concurrent modification: a write whose lock keys overlap a still-open window of an earlier
 //!    successful write fails (with probability `concurrent_modification_probability`);
-//! 6. the operation's own validation and effect, applied at `now_ms`. A successful write then
+//! 7. the operation's own validation and effect, applied at `now_ms`. A successful write then
 //!    holds its lock keys for `[now_ms, now_ms + latency_ms)`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -193,6 +196,46 @@ impl Creation {
     }
 }
 
+/// A `[[service.faults]]` window as the model applies it.
+#[derive(Debug, Clone)]
+struct FaultRule {
+    from_ms: u64,
+    to_ms: u64,
+    /// Bit `Operation::index` set for each operation it covers.
+    ops: u32,
+    probability: f64,
+    error: ApiError,
+}
+
+impl FaultRule {
+    fn new(i: usize, f: &crate::config::service::Fault) -> FaultRule {
+        let ops = Operation::ALL
+            .iter()
+            .filter(|&&op| f.covers(op))
+            .fold(0u32, |m, op| m | 1 << op.index());
+        // Checked at load time; a fault built by hand with an unknown name answers as AWS
+        // answers an unknown code.
+        let code = f
+            .code()
+            .unwrap_or_else(|| ErrorCode::Other(f.error.clone()));
+        // The message the model gives the code elsewhere; the fault's place for the others.
+        let message = match &code {
+            ErrorCode::TooManyRequestsException => MSG_RATE_EXCEEDED.to_string(),
+            ErrorCode::ConcurrentModificationException => MSG_CONCURRENT.to_string(),
+            ErrorCode::ServiceException => MSG_INTERNAL.to_string(),
+            ErrorCode::ConstraintViolationException(r) => cv_message(r),
+            _ => format!("{} (service.faults[{i}])", f.error),
+        };
+        FaultRule {
+            from_ms: f.from,
+            to_ms: f.to,
+            ops,
+            probability: f.probability,
+            error: ApiError::new(code, message),
+        }
+    }
+}
+
 /// What an id names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Entity {
@@ -231,6 +274,8 @@ pub struct OrgModel {
     hints: BTreeMap<String, String>,
     hinted_ids: BTreeSet<String>,
     buckets: Vec<TokenBucket>,
+    /// `[[service.faults]]`, in file order (empty: no fault is looked at, nothing is drawn).
+    faults: Vec<FaultRule>,
     /// Lock key → windows `[start, end)` of successful writes holding it. An id that names
     /// nothing holds no lock (no write on it succeeds), and ids are never reused.
     locks: BTreeMap<LockKey, Vec<(u64, u64)>>,
@@ -244,11 +289,15 @@ fn err(code: ErrorCode, msg: impl Into<String>) -> ApiResult {
     Err(ApiError::new(code, msg))
 }
 
-fn cv(reason: Cv) -> ApiResult {
-    let msg = format!(
+fn cv_message(reason: &Cv) -> String {
+    format!(
         "You can't perform the operation because it would violate a constraint: {}.",
         reason.as_str()
-    );
+    )
+}
+
+fn cv(reason: Cv) -> ApiResult {
+    let msg = cv_message(&reason);
     err(ErrorCode::ConstraintViolationException(reason), msg)
 }
 
@@ -312,6 +361,12 @@ impl OrgModel {
             .iter()
             .map(|&op| TokenBucket::new(params.bucket(op)))
             .collect();
+        let faults = params
+            .faults
+            .iter()
+            .enumerate()
+            .map(|(i, f)| FaultRule::new(i, f))
+            .collect();
         let root = Root {
             id: ROOT_ID.into(),
             arn: format!("arn:aws:organizations::{mgmt}:root/{ORG_ID}/{ROOT_ID}").into(),
@@ -339,6 +394,7 @@ impl OrgModel {
             hints: BTreeMap::new(),
             hinted_ids: BTreeSet::new(),
             buckets,
+            faults,
             locks: BTreeMap::new(),
             next_ou: 1,
             next_policy: 1,
@@ -515,6 +571,11 @@ impl OrgModel {
         if !self.buckets[op.index()].take(now) {
             return err(ErrorCode::TooManyRequestsException, MSG_RATE_EXCEEDED);
         }
+        if !self.faults.is_empty() {
+            if let Some(e) = self.fault(now, op, rng) {
+                return Err(e);
+            }
+        }
         if Self::chance(self.params.internal_error_probability, rng) {
             return err(ErrorCode::ServiceException, MSG_INTERNAL);
         }
@@ -536,6 +597,17 @@ impl OrgModel {
             }
         }
         result
+    }
+
+    /// The error of the first fault, in file order, that covers `op` at `now` and fires (each
+    /// draws only when its window and operations hold and 0 < probability < 1).
+    fn fault<R: Rng>(&self, now: u64, op: Operation, rng: &mut R) -> Option<ApiError> {
+        let bit = 1u32 << op.index();
+        self.faults
+            .iter()
+            .filter(|f| f.from_ms <= now && now < f.to_ms && f.ops & bit != 0)
+            .find(|f| Self::chance(f.probability, rng))
+            .map(|f| f.error.clone())
     }
 
     /// True with probability `p`; draws from `rng` only when 0 < p < 1.

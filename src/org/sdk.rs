@@ -8,8 +8,10 @@
 //!   records every throttle.
 //! - Endpoint from `--endpoint` or the SDK's standard `AWS_ENDPOINT_URL`; region and credentials
 //!   from the standard AWS chain (region `us-east-1` when the chain has none: Organizations is a
-//!   global service served from there). Against a loopback endpoint with no credentials in the
-//!   environment, static test credentials are used (what moto and other emulators accept).
+//!   global service served from there). A loopback endpoint never sees a proxy or the instance
+//!   metadata service: no proxy in its connector, the region from the environment or the
+//!   profile file else `us-east-1` (said on stderr), the credentials from the environment's
+//!   keys else static test credentials (what moto and other emulators accept); see [`client`].
 //! - List operations are paginated here: one engine call is one complete listing.
 //! - Errors: the code from the SDK's error metadata, spelled as AWS spells it; a
 //!   ConstraintViolationException carries its `Reason`; a 5xx without a code is a
@@ -62,16 +64,23 @@ pub fn resolve_endpoint(flag: Option<&str>) -> Option<String> {
 }
 
 /// An Organizations client for `endpoint` (or AWS), SDK retries off.
+///
+/// A loopback endpoint is local in every way: its requests never go through a proxy
+/// (`HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` are not read: the connector has none), and nothing
+/// asks the instance metadata service (169.254.169.254) — the region comes from `AWS_REGION`,
+/// `AWS_DEFAULT_REGION` or the profile file, else [`DEFAULT_REGION`] (said on stderr), and the
+/// credentials from `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, else static test credentials
+/// (no profile, container or instance credentials).
 pub async fn client(endpoint: Option<&str>) -> Client {
     let mut loader =
         aws_config::defaults(BehaviorVersion::latest()).retry_config(RetryConfig::disabled());
     if let Some(ep) = endpoint {
         loader = loader.endpoint_url(ep);
-        let env_creds = std::env::var_os("AWS_ACCESS_KEY_ID").is_some()
-            || std::env::var_os("AWS_PROFILE").is_some();
-        if is_loopback(ep) && !env_creds {
-            loader =
-                loader.credentials_provider(Credentials::new("test", "test", None, None, "orgsim"));
+        if is_loopback(ep) {
+            loader = loader
+                .http_client(no_proxy_http_client())
+                .credentials_provider(loopback_credentials())
+                .region(loopback_region().await);
         }
     }
     let conf = loader.load().await;
@@ -80,6 +89,60 @@ pub async fn client(endpoint: Option<&str>) -> Client {
         b = b.region(aws_sdk_organizations::config::Region::new(DEFAULT_REGION));
     }
     Client::from_conf(b.build())
+}
+
+/// The SDK's default HTTPS client (rustls with aws-lc, as `default-https-client` builds it),
+/// with no proxy whatever the environment says.
+fn no_proxy_http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::proxy::ProxyConfig;
+    use aws_smithy_http_client::{tls, Builder, ConnectorBuilder};
+    Builder::new().build_with_connector_fn(|settings, components| {
+        let mut conn = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ));
+        conn.set_connector_settings(settings.cloned());
+        if let Some(c) = components {
+            conn.set_sleep_impl(c.sleep_impl());
+        }
+        conn.set_proxy_config(Some(ProxyConfig::disabled()));
+        conn.build()
+    })
+}
+
+/// A loopback endpoint's credentials: the environment's keys, else static test credentials.
+fn loopback_credentials() -> aws_sdk_organizations::config::SharedCredentialsProvider {
+    use aws_sdk_organizations::config::SharedCredentialsProvider;
+    let id = std::env::var("AWS_ACCESS_KEY_ID")
+        .ok()
+        .filter(|v| !v.is_empty());
+    let secret = std::env::var("AWS_SECRET_ACCESS_KEY")
+        .ok()
+        .filter(|v| !v.is_empty());
+    match (id, secret) {
+        (Some(_), Some(_)) => SharedCredentialsProvider::new(
+            aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+        ),
+        _ => SharedCredentialsProvider::new(Credentials::new("test", "test", None, None, "orgsim")),
+    }
+}
+
+/// A loopback endpoint's region: the environment's or the profile file's, else
+/// [`DEFAULT_REGION`], said on stderr. Never the instance metadata service.
+async fn loopback_region() -> aws_sdk_organizations::config::Region {
+    use aws_config::environment::EnvironmentVariableRegionProvider;
+    use aws_config::meta::region::RegionProviderChain;
+    use aws_config::profile::region::ProfileFileRegionProvider;
+    let chain = RegionProviderChain::first_try(EnvironmentVariableRegionProvider::new())
+        .or_else(ProfileFileRegionProvider::new());
+    match chain.region().await {
+        Some(r) => r,
+        None => {
+            eprintln!(
+                "note: no AWS region configured (AWS_REGION, AWS_DEFAULT_REGION, the profile file): using {DEFAULT_REGION} for the loopback endpoint"
+            );
+            aws_sdk_organizations::config::Region::new(DEFAULT_REGION)
+        }
+    }
 }
 
 /// The organization's id and its management account's id (DescribeOrganization).

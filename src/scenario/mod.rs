@@ -245,5 +245,5 @@ mod parse;
 mod tiers;
 pub use crate::config::units::parse_duration_ms;
 pub use money::{MoneyOverflow, MonthCounts, MAX_CENTS};
-pub use parse::{parse, read, MAX_GENERATED};
+pub use parse::{parse, parse_bytes, read, MAX_GENERATED};
 pub use tiers::builtin_tiers;

@@ -369,6 +369,141 @@ fn throttling_comes_before_internal_errors() {
     );
 }
 
+// ---- [[service.faults]] -------------------------------------------------------------------
+
+fn fault(from: u64, to: u64, ops: &[&str], error: &str, p: f64) -> crate::config::service::Fault {
+    crate::config::service::Fault {
+        from,
+        to,
+        operations: ops.iter().map(|o| o.to_string()).collect(),
+        error: error.into(),
+        probability: p,
+    }
+}
+
+#[test]
+fn a_fault_fails_the_calls_of_its_operations_within_its_window_only() {
+    let mut p = loose();
+    p.faults = vec![fault(
+        10_000,
+        20_000,
+        &["CreateOrganizationalUnit"],
+        "ServiceException",
+        1.0,
+    )];
+    let mut t = T::new(p, org());
+    assert!(t.ou(9_999, ROOT_ID, "before").result.is_ok());
+    assert_eq!(
+        code(&t.ou(10_000, ROOT_ID, "at-from")),
+        ErrorCode::ServiceException
+    );
+    let a = t.ou(19_999, ROOT_ID, "last-ms");
+    assert_eq!(code(&a), ErrorCode::ServiceException);
+    assert_eq!(a.result.unwrap_err().message, MSG_INTERNAL);
+    // Another operation in the window is not affected.
+    assert!(t.call(15_000, Request::ListRoots).result.is_ok());
+    assert!(t.ou(20_000, ROOT_ID, "at-to").result.is_ok());
+    // The failed calls changed nothing.
+    let names: Vec<String> =
+        t.m.snapshot(20_000)
+            .ous
+            .into_iter()
+            .map(|o| o.name)
+            .collect();
+    assert_eq!(names, ["before", "at-to"]);
+}
+
+#[test]
+fn a_faulted_create_account_creates_nothing_and_carries_its_reason() {
+    let mut p = loose();
+    p.faults = vec![fault(
+        60_000,
+        120_000,
+        &["CreateAccount"],
+        "ConstraintViolationException:ACCOUNT_NUMBER_LIMIT_EXCEEDED",
+        1.0,
+    )];
+    let mut t = T::new(p, big_org());
+    t.create_id(0, "a@example.com");
+    let a = t.create(60_000, "b@example.com");
+    assert_eq!(cv_of(&a), Cv::AccountNumberLimitExceeded);
+    assert!(a
+        .result
+        .unwrap_err()
+        .message
+        .contains("ACCOUNT_NUMBER_LIMIT_EXCEEDED"));
+    // Nothing was accepted: the same email is not a duplicate once the window is over.
+    t.create_id(120_000, "b@example.com");
+    let snap = t.m.snapshot(10_000_000);
+    let emails: Vec<&str> = snap.accounts.iter().map(|a| a.email.as_str()).collect();
+    assert!(emails.contains(&"a@example.com") && emails.contains(&"b@example.com"));
+    assert_eq!(snap.accounts.len(), 3, "{emails:?}");
+}
+
+#[test]
+fn faults_apply_in_file_order_after_throttling_and_with_their_probability() {
+    // All operations (empty list); the first fault that fires answers.
+    let p = ServiceParams {
+        faults: vec![
+            fault(0, 1_000_000, &[], "ConcurrentModificationException", 1.0),
+            fault(0, 1_000_000, &[], "ServiceException", 1.0),
+        ],
+        ..Default::default()
+    };
+    let mut t = T::new(p, org());
+    // ListRoots' bucket holds 2 tokens: the third call is throttled before any fault.
+    for _ in 0..2 {
+        assert_eq!(
+            code(&t.call(0, Request::ListRoots)),
+            ErrorCode::ConcurrentModificationException
+        );
+    }
+    assert_eq!(
+        code(&t.call(0, Request::ListRoots)),
+        ErrorCode::TooManyRequestsException
+    );
+    // A probability: about that share of the calls.
+    let mut p = loose();
+    p.faults = vec![fault(0, 1_000_000, &[], "TooManyRequestsException", 0.3)];
+    let mut t = T::new(p, org());
+    let fails = (0..1000)
+        .filter(|_| t.call(0, Request::ListRoots).result.is_err())
+        .count();
+    assert!((220..=380).contains(&fails), "{fails}");
+}
+
+#[test]
+fn a_fault_that_does_not_apply_draws_no_random_number() {
+    // The same calls and generator, with and without faults outside their window or for
+    // other operations: the same answers, and the generator in the same state.
+    let run = |faults: Vec<crate::config::service::Fault>| {
+        let p = ServiceParams {
+            concurrent_modification_probability: 0.5,
+            internal_error_probability: 0.2,
+            faults,
+            ..Default::default()
+        };
+        let mut t = T::new(p, big_org());
+        let answers: Vec<Answer> = (0..50u64)
+            .map(|i| t.ou(i * 300, ROOT_ID, &format!("ou-{i}")))
+            .collect();
+        (answers, t.r.random::<u64>())
+    };
+    let none = run(vec![]);
+    assert_eq!(
+        none,
+        run(vec![
+            fault(1_000_000, 2_000_000, &[], "ServiceException", 0.5),
+            fault(0, 1_000_000, &["CreateAccount"], "ServiceException", 0.5),
+        ])
+    );
+    // One that applies does draw (and changes the answers).
+    assert_ne!(
+        none,
+        run(vec![fault(0, 1_000_000, &[], "ServiceException", 0.5)])
+    );
+}
+
 // ---- concurrent modification --------------------------------------------------------------
 
 fn cme_params() -> ServiceParams {

@@ -68,10 +68,10 @@ pub fn read(path: &Path) -> Result<Scenario, ScenarioError> {
             meta.len()
         )));
     }
-    let mut src = String::new();
+    let mut src = Vec::new();
     // Read at most one byte beyond the limit: a file that grew since it was measured (or a
     // device, a pipe) is refused the same way.
-    std::io::Read::read_to_string(
+    std::io::Read::read_to_end(
         &mut std::io::Read::take(file, MAX_SCENARIO_BYTES + 1),
         &mut src,
     )
@@ -81,7 +81,31 @@ pub fn read(path: &Path) -> Result<Scenario, ScenarioError> {
             "the file is more than {MAX_SCENARIO_BYTES} bytes, the scenario file size limit"
         )));
     }
-    parse(&src, path)
+    parse_bytes(&src, path)
+}
+
+/// Parses and validates scenario bytes as read from a file: text that is not UTF-8 is refused
+/// at its first byte that is not; `source` names it in errors.
+pub fn parse_bytes(src: &[u8], source: &Path) -> Result<Scenario, ScenarioError> {
+    match std::str::from_utf8(src) {
+        Ok(text) => parse(text, source),
+        Err(e) => {
+            // Placed within the valid prefix: its line, and the column just after it.
+            let valid = std::str::from_utf8(&src[..e.valid_up_to()]).unwrap_or_default();
+            let (line, column) = LineIndex::new(valid).line_col(valid, valid.len());
+            Err(ScenarioError {
+                file: source.to_path_buf(),
+                line,
+                column,
+                field: None,
+                message: format!(
+                    "the file is not UTF-8 text: byte 0x{:02x} at offset {} (TOML files are UTF-8)",
+                    src[e.valid_up_to()],
+                    e.valid_up_to()
+                ),
+            })
+        }
+    }
 }
 
 /// Parses and validates scenario text; `source` names it in errors.

@@ -152,8 +152,11 @@ fn shipped_three_five_and_hundred() {
 #[test]
 fn every_shipped_file_loads() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let entries = std::fs::read_dir(&dir)
+        .unwrap()
+        .chain(std::fs::read_dir(dir.join("faults")).unwrap());
     let mut n = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
+    for entry in entries {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
             let s = read(&path).unwrap_or_else(|e| panic!("{e}"));
@@ -168,7 +171,7 @@ fn every_shipped_file_loads() {
             n += 1;
         }
     }
-    assert!(n >= 5);
+    assert!(n >= 15, "{n} files");
 }
 
 // ---- what a file may say --------------------------------------------------------------------
@@ -724,6 +727,131 @@ fn service_check_points_at_the_key() {
     let s = p(&with_acme("[service.throttle.CreateAccount]\nrate = 0.5\nburst = 4\n[service.latency.CreateAccount]\nmin_ms = 1\nmax_ms = 2\n")).unwrap();
     assert_eq!(s.service.throttle["CreateAccount"].burst, 4.0);
     assert_eq!(s.service.latency["CreateAccount"].max_ms, 2);
+}
+
+/// `[[service.faults]]` after ACME (line 6 is the table's header).
+fn faulty(body: &str) -> String {
+    with_acme(&format!("[[service.faults]]\n{body}"))
+}
+
+const FAULT_OK: &str =
+    "from = \"1m\"\nto = 600\noperations = [\"CreateAccount\"]\nerror = \"ServiceException\"\nprobability = 0.5\n";
+
+#[test]
+fn service_faults_load_in_the_scenario_s_units() {
+    let s = p(&faulty(FAULT_OK)).unwrap();
+    let f = &s.service.faults[0];
+    assert_eq!((f.from, f.to), (60_000, 600_000));
+    assert_eq!(f.operations, ["CreateAccount"]);
+    assert_eq!(f.probability, 0.5);
+    let s = p(&faulty(
+        "from = 0\nto = \"1h30m\"\nerror = \"ConstraintViolationException:ACCOUNT_NUMBER_LIMIT_EXCEEDED\"\nprobability = 1\n",
+    ))
+    .unwrap();
+    assert_eq!(s.service.faults[0].to, 5_400_000);
+    assert!(s.service.faults[0].operations.is_empty());
+    // Without the key, no faults: the defaults exactly.
+    assert!(p(ACME).unwrap().service.faults.is_empty());
+}
+
+#[test]
+fn service_faults_are_refused_at_their_place() {
+    let with = |from: &str, to: &str| FAULT_OK.replace(from, to);
+    assert_err(
+        &faulty(&with("to = 600", "to = 30")),
+        8,
+        Some("service.faults[0].to"),
+        "must end after it starts: from 60 s, to 30 s",
+    );
+    assert_err(
+        &faulty(&with("to = 600", "to = 2592001")),
+        8,
+        Some("service.faults[0].to"),
+        "30 days, the fault time limit",
+    );
+    assert_err(
+        &faulty(&with("to = 600", "to = \"10 minutes\"")),
+        8,
+        Some("service.faults[0].to"),
+        "is not a duration",
+    );
+    assert_err(
+        &faulty(&with("from = \"1m\"", "from = -5")),
+        7,
+        Some("service.faults[0].from"),
+        "non-negative",
+    );
+    assert_err(
+        &faulty(&with("[\"CreateAccount\"]", "[\"CreateAccount\", \"CreateAcount\"]")),
+        9,
+        Some("service.faults[0].operations[1]"),
+        "`CreateAcount` is not an Organizations operation orgsim knows; the operations are ListRoots, ",
+    );
+    assert_err(
+        &faulty(&with("ServiceException", "Throttling")),
+        10,
+        Some("service.faults[0].error"),
+        "`Throttling` is not an error a fault can answer with; the errors are TooManyRequestsException, ",
+    );
+    assert_err(
+        &faulty(&with("ServiceException", "ConstraintViolationException")),
+        10,
+        Some("service.faults[0].error"),
+        "ConstraintViolationException:ACCOUNT_NUMBER_LIMIT_EXCEEDED",
+    );
+    assert_err(
+        &faulty(&with(
+            "ServiceException",
+            "ConstraintViolationException:NOPE",
+        )),
+        10,
+        Some("service.faults[0].error"),
+        "not an error a fault can answer with",
+    );
+    for bad in ["1.5", "-0.1", "nan"] {
+        assert_err(
+            &faulty(&with("probability = 0.5", &format!("probability = {bad}"))),
+            11,
+            Some("service.faults[0].probability"),
+            "between 0 and 1",
+        );
+    }
+    assert_err(
+        &faulty(&format!("{FAULT_OK}colour = \"red\"\n")),
+        12,
+        Some("service.faults[0].colour"),
+        "unknown key `colour`; the keys allowed here are `from`, `to`, `operations`, `error`, `probability`",
+    );
+    assert_err(
+        &faulty("from = 0\nerror = \"ServiceException\"\nprobability = 1\n"),
+        6,
+        Some("service.faults[0].to"),
+        "`to` is missing",
+    );
+    // The second window is named by its index.
+    assert_err(
+        &faulty(&format!(
+            "{FAULT_OK}[[service.faults]]\n{}",
+            with("probability = 0.5", "probability = 2")
+        )),
+        17,
+        Some("service.faults[1].probability"),
+        "between 0 and 1",
+    );
+    let many =
+        "from = 0\nto = 1\nerror = \"ServiceException\"\nprobability = 1\n[[service.faults]]\n"
+            .repeat(crate::config::limits::MAX_FAULTS + 1);
+    let e = err(&with_acme(&format!(
+        "[[service.faults]]\n{}",
+        many.trim_end_matches("[[service.faults]]\n")
+    )));
+    assert!(
+        e.message
+            .contains("1001 fault windows; at most 1000 (the fault limit)"),
+        "{e}"
+    );
+    assert_eq!(e.field.as_deref(), Some("service.faults[1000]"));
+    assert!(e.line > 6, "placed at the 1001st window: {e}");
 }
 
 #[test]
