@@ -417,6 +417,26 @@ fn charts_have_no_overlaps_in_headless_chromium() {
     ]);
     assert!(o.status.code().is_some_and(|c| c <= 1));
     files.push(d.join("load.svg"));
+    let d = fresh.join("staff");
+    let o = run(&[
+        "staff",
+        "scenarios/two-customers.toml",
+        "--customers",
+        "2..=12",
+        "--step",
+        "5",
+        "--replications",
+        "3",
+        "--out",
+        d.to_str().unwrap(),
+    ]);
+    assert!(
+        o.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    files.push(d.join("attainment.svg"));
+    files.push(d.join("staff.svg"));
     let (lines, _) = probe(chrome, &chart_page(&files), 1300, "charts");
     assert!(failures(&lines).is_empty(), "{:#?}", failures(&lines));
     let checked = lines.iter().filter(|l| l.starts_with("CHECKED")).count();
