@@ -50,7 +50,66 @@ pub const FULL_AWS_ACCESS_ID: &str = "p-FullAWSAccess";
 pub const FULL_AWS_ACCESS_NAME: &str = "FullAWSAccess";
 /// The simulated organization's root id.
 pub const ROOT_ID: &str = "r-sim1";
-const ROOT_SUFFIX: &str = "sim1";
+/// What the model's OU ids start with (then 8 digits).
+const OU_ID_PREFIX: &str = "ou-sim1-";
+
+/// An index of ids: those the model makes from a counter (a fixed prefix, then a fixed number of
+/// digits: `ou-sim1-00000001`, `p-00000001`, `car-00000001`, 12-digit account ids) by their
+/// number, compared as integers; any other id by its text.
+#[derive(Debug, Clone)]
+struct IdIndex {
+    prefix: &'static str,
+    width: usize,
+    by_number: BTreeMap<u64, usize>,
+    by_text: BTreeMap<SharedStr, usize>,
+}
+
+impl IdIndex {
+    fn new(prefix: &'static str, width: usize) -> IdIndex {
+        IdIndex {
+            prefix,
+            width,
+            by_number: BTreeMap::new(),
+            by_text: BTreeMap::new(),
+        }
+    }
+
+    /// The number of an id in the counter's form (the prefix, then exactly `width` digits).
+    fn number(&self, id: &str) -> Option<u64> {
+        // The length first, then byte by byte: most ids that are not of this kind have another
+        // length, and a call to memcmp costs more than these few bytes.
+        let (id, prefix) = (id.as_bytes(), self.prefix.as_bytes());
+        if id.len() != prefix.len() + self.width || id.iter().zip(prefix).any(|(a, b)| a != b) {
+            return None;
+        }
+        let mut n: u64 = 0;
+        for &b in &id[prefix.len()..] {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            n = n * 10 + u64::from(b - b'0');
+        }
+        Some(n)
+    }
+
+    fn get(&self, id: &str) -> Option<usize> {
+        match self.number(id) {
+            Some(n) => self.by_number.get(&n).copied(),
+            None => self.by_text.get(id).copied(),
+        }
+    }
+
+    fn contains_key(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+
+    fn insert(&mut self, id: SharedStr, at: usize) {
+        match self.number(&id) {
+            Some(n) => self.by_number.insert(n, at),
+            None => self.by_text.insert(id, at),
+        };
+    }
+}
 const ORG_ID: &str = "o-sim0000001";
 
 /// The message of a throttled call (token bucket empty).
@@ -254,16 +313,16 @@ pub struct OrgModel {
     root: Root,
     root_tags: Tags,
     ous: Vec<OuRec>,
-    ou_index: BTreeMap<SharedStr, usize>,
+    ou_index: IdIndex,
     accounts: Vec<AccountRec>,
-    account_index: BTreeMap<SharedStr, usize>,
+    account_index: IdIndex,
     policies: Vec<PolicyRec>,
-    policy_index: BTreeMap<SharedStr, usize>,
+    policy_index: IdIndex,
     /// Per target: (attachment sequence number, policy id), in attachment order.
     attachments: BTreeMap<SharedStr, Vec<(u64, SharedStr)>>,
     attach_seq: u64,
     creations: Vec<Creation>,
-    creation_index: BTreeMap<SharedStr, usize>,
+    creation_index: IdIndex,
     /// Creations not yet completed: (completion time, index into `creations`).
     pending: BTreeSet<(u64, usize)>,
     /// Acceptance times of every accepted creation (for the per-day limit).
@@ -379,15 +438,15 @@ impl OrgModel {
             root,
             root_tags: Tags::new(),
             ous: Vec::new(),
-            ou_index: BTreeMap::new(),
+            ou_index: IdIndex::new(OU_ID_PREFIX, 8),
             accounts: Vec::new(),
-            account_index: BTreeMap::new(),
+            account_index: IdIndex::new("", 12),
             policies: Vec::new(),
-            policy_index: BTreeMap::new(),
+            policy_index: IdIndex::new("p-", 8),
             attachments: BTreeMap::new(),
             attach_seq: 0,
             creations: Vec::new(),
-            creation_index: BTreeMap::new(),
+            creation_index: IdIndex::new("car-", 8),
             pending: BTreeSet::new(),
             accepted_at: Vec::new(),
             emails: BTreeSet::new(),
@@ -650,7 +709,7 @@ impl OrgModel {
             }
             Request::DescribeCreateAccountStatus { create_account_request_id } => {
                 match self.creation_index.get(create_account_request_id) {
-                    Some(&i) => Ok(Response::CreateAccountStatus(self.creations[i].status())),
+                    Some(i) => Ok(Response::CreateAccountStatus(self.creations[i].status())),
                     None => err(
                         ErrorCode::CreateAccountStatusNotFoundException,
                         "We can't find a create account request with the CreateAccountRequestId that you specified.",
@@ -729,12 +788,12 @@ impl OrgModel {
                 None => Self::target_not_found(),
             },
             Request::DescribeAccount { account_id } => match self.account_index.get(account_id) {
-                Some(&i) => Ok(Response::Account(self.accounts[i].api())),
+                Some(i) => Ok(Response::Account(self.accounts[i].api())),
                 None => Self::account_not_found(),
             },
             Request::DescribeOrganizationalUnit { organizational_unit_id } => {
                 match self.ou_index.get(organizational_unit_id) {
-                    Some(&i) => Ok(Response::OrganizationalUnit(self.ous[i].api())),
+                    Some(i) => Ok(Response::OrganizationalUnit(self.ous[i].api())),
                     None => err(
                         ErrorCode::OrganizationalUnitNotFoundException,
                         "We can't find an OU with the OrganizationalUnitId that you specified.",
@@ -742,11 +801,11 @@ impl OrgModel {
                 }
             }
             Request::DescribePolicy { policy_id } => match self.policy_index.get(policy_id) {
-                Some(&i) => Ok(Response::Policy(self.policies[i].summary.clone())),
+                Some(i) => Ok(Response::Policy(self.policies[i].summary.clone())),
                 None => Self::policy_not_found(),
             },
             Request::ListTargetsForPolicy { policy_id } => {
-                let Some(&i) = self.policy_index.get(policy_id) else {
+                let Some(i) = self.policy_index.get(policy_id) else {
                     return Self::policy_not_found();
                 };
                 Ok(Response::PolicyTargets(
@@ -787,7 +846,7 @@ impl OrgModel {
         if tags.len() > self.params.max_tags_per_resource as usize {
             return cv(Cv::MaxTagLimitExceeded);
         }
-        let id: SharedStr = format!("ou-{ROOT_SUFFIX}-{:08}", self.next_ou).into();
+        let id: SharedStr = format!("{OU_ID_PREFIX}{:08}", self.next_ou).into();
         self.next_ou += 1;
         let ou = OuRec {
             arn: format!(
@@ -905,7 +964,7 @@ impl OrgModel {
             return cv(Cv::MinPolicyTypeAttachmentLimitExceeded);
         }
         let (seq, _) = attached.remove(pos);
-        if let Some(&i) = self.policy_index.get(policy_id) {
+        if let Some(i) = self.policy_index.get(policy_id) {
             self.policies[i].targets.remove(&seq);
         }
         Ok(Response::Empty)
@@ -979,7 +1038,7 @@ impl OrgModel {
         source: &str,
         destination: &SharedStr,
     ) -> ApiResult {
-        let Some(&i) = self.account_index.get(account_id) else {
+        let Some(i) = self.account_index.get(account_id) else {
             return Self::account_not_found();
         };
         if !self.is_parent(source) || self.accounts[i].parent_id != source {
@@ -1094,7 +1153,7 @@ impl OrgModel {
             .entry(target_id.clone())
             .or_default()
             .push((self.attach_seq, policy_id.clone()));
-        if let Some(&i) = self.policy_index.get(policy_id) {
+        if let Some(i) = self.policy_index.get(policy_id) {
             self.policies[i]
                 .targets
                 .insert(self.attach_seq, target_id.clone());
@@ -1167,12 +1226,12 @@ impl OrgModel {
     fn entity(&self, id: &str) -> Option<Entity> {
         if id == self.root.id {
             Some(Entity::Root)
-        } else if let Some(&i) = self.ou_index.get(id) {
+        } else if let Some(i) = self.ou_index.get(id) {
             Some(Entity::Ou(i))
-        } else if let Some(&i) = self.account_index.get(id) {
+        } else if let Some(i) = self.account_index.get(id) {
             Some(Entity::Account(i))
         } else {
-            self.policy_index.get(id).map(|&i| Entity::Policy(i))
+            self.policy_index.get(id).map(Entity::Policy)
         }
     }
 

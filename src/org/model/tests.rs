@@ -1720,3 +1720,29 @@ fn a_long_list_comes_in_pages_each_charged_and_timed() {
     let d = t.call(2_000_000, Request::ListAccounts);
     assert_eq!(d.latency_ms, 30, "3 accounts, one a page");
 }
+
+#[test]
+fn the_id_index_finds_counter_ids_by_number_and_others_by_text() {
+    let mut ix = super::IdIndex::new("ou-sim1-", 8);
+    ix.insert("ou-sim1-00000007".into(), 3);
+    ix.insert("ou-other-1".into(), 4);
+    assert_eq!(ix.get("ou-sim1-00000007"), Some(3));
+    assert_eq!(ix.get("ou-other-1"), Some(4));
+    // Another spelling of the same number is another id, and names nothing.
+    for other in [
+        "ou-sim1-7",
+        "ou-sim1-000000007",
+        "ou-sim1-0000000x",
+        "ou-sim1-+0000007",
+        "OU-SIM1-00000007",
+    ] {
+        assert_eq!(ix.get(other), None, "{other}");
+    }
+    assert!(!ix.contains_key("ou-sim1-00000008"));
+    let mut accounts = super::IdIndex::new("", 12);
+    accounts.insert("100000000001".into(), 0);
+    accounts.insert("22223333444".into(), 1); // 11 digits: by its text
+    assert_eq!(accounts.get("100000000001"), Some(0));
+    assert_eq!(accounts.get("22223333444"), Some(1));
+    assert_eq!(accounts.get("0100000000001"), None);
+}
