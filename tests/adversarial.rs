@@ -621,6 +621,31 @@ fn out_files_are_all_or_nothing() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names.len(), 2, "no temporaries, nothing new: {names:?}");
+    // The same when the destination in the way is the CSV the sweep streams while it runs:
+    // the streamed rows are renamed into place with the other files or not at all.
+    let out = d.join("sweep-csv");
+    std::fs::create_dir_all(out.join("sweep.csv")).unwrap();
+    std::fs::write(out.join("sweep.json"), "old").unwrap();
+    let o = run(&[
+        "sweep",
+        "scenarios/five-customers.toml",
+        "--customers",
+        "2",
+        "--replications",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    refused(&o, &["sweep.csv exists and is not a regular file"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("sweep.json")).unwrap(),
+        "old"
+    );
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "no temporaries, nothing new: {names:?}");
     // A file that cannot be written (a name too long for the file system): the temporaries are
     // removed and nothing is replaced.
     let dir = d.join("direct");

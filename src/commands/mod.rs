@@ -223,6 +223,17 @@ fn write_out<C: AsRef<[u8]>>(dir: &Path, files: &[(&str, C)]) -> Result<()> {
     crate::report::write_files(dir, files).map_err(|e| Error::io(dir, format!("cannot write: {e}")))
 }
 
+/// [`write_out`] with files already written as temporaries in `dir` (`staged`: name,
+/// temporary), renamed into place with the others, all or nothing.
+fn write_out_with<C: AsRef<[u8]>>(
+    dir: &Path,
+    files: &[(&str, C)],
+    staged: &[(&str, &Path)],
+) -> Result<()> {
+    crate::report::write_files_with(dir, files, staged)
+        .map_err(|e| Error::io(dir, format!("cannot write: {e}")))
+}
+
 /// Checks, before any work is done and before any call to a backend, that a command can write
 /// what it will write, so that a live run never deploys and then fails on a local mistake:
 /// each `--out` directory is created (as the command would create it) and must be a writable

@@ -186,8 +186,8 @@ pub fn run(a: Args) -> Result<Verdict> {
                 super::png_of("conflicts.png", &ConflictsChart(&rep))?,
             ));
         }
-        super::write_out(dir, &files)?;
-        csv.finish()?;
+        let tmp = csv.close()?;
+        super::write_out_with(dir, &files, &[("sweep.csv", &tmp)])?;
     }
     if !a.csv {
         a.output.print(
@@ -211,8 +211,10 @@ pub fn run(a: Args) -> Result<Verdict> {
     Ok(Verdict::Pass)
 }
 
-/// A file written a piece at a time under a temporary name in its directory, renamed into
-/// place by [`StagedFile::finish`] and removed if dropped before: never half-written.
+/// A file written a piece at a time under a temporary name in its directory
+/// ([`report::temporary_name`]), handed to [`report::write_files_with`] by [`StagedFile::close`]
+/// to be renamed into place with the other files, and removed if dropped before: never
+/// half-written.
 struct StagedFile {
     tmp: PathBuf,
     path: PathBuf,
@@ -223,7 +225,7 @@ impl StagedFile {
     fn create(dir: &Path, name: &str) -> Result<StagedFile> {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::io(dir, format!("cannot create the directory: {e}")))?;
-        let tmp = dir.join(format!(".{name}.orgsim-tmp"));
+        let tmp = report::temporary_name(dir, name, "tmp");
         let file = std::fs::File::create(&tmp)
             .map_err(|e| Error::io(&tmp, format!("cannot write: {e}")))?;
         let mut staged = StagedFile {
@@ -236,21 +238,23 @@ impl StagedFile {
     }
 
     fn write(&mut self, s: &str) -> Result<()> {
-        let f = self.file.as_mut().expect("open until finished");
+        let f = self.file.as_mut().expect("open until closed");
         f.write_all(s.as_bytes())
             .map_err(|e| Error::io(&self.path, format!("cannot write: {e}")))
     }
 
-    fn finish(mut self) -> Result<()> {
-        let f = self.file.take().expect("open until finished");
+    /// Flushes and closes the file; its temporary is then the caller's to rename or remove.
+    fn close(mut self) -> Result<PathBuf> {
+        let f = self.file.take().expect("open until closed");
+        let tmp = std::mem::take(&mut self.tmp);
         f.into_inner()
             .map_err(|e| e.into_error())
             .and_then(|f| f.sync_all())
-            .and_then(|()| std::fs::rename(&self.tmp, &self.path))
             .map_err(|e| {
-                let _ = std::fs::remove_file(&self.tmp);
+                let _ = std::fs::remove_file(&tmp);
                 Error::io(&self.path, format!("cannot write: {e}"))
-            })
+            })?;
+        Ok(tmp)
     }
 }
 

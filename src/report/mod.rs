@@ -427,20 +427,60 @@ pub fn write_files<N: AsRef<str>, C: AsRef<[u8]>>(
     dir: &Path,
     files: &[(N, C)],
 ) -> std::io::Result<()> {
-    use std::io::{Error, ErrorKind};
-    use std::path::PathBuf;
+    write_files_with(dir, files, &[])
+}
+
+/// A temporary name in `dir` for `name`, of this process and call: two commands writing into
+/// one directory do not collide.
+pub fn temporary_name(dir: &Path, name: &str, what: &str) -> std::path::PathBuf {
     use std::sync::atomic::{AtomicU64, Ordering};
     static CALLS: AtomicU64 = AtomicU64::new(0);
+    dir.join(format!(
+        ".{name}.{}-{}.orgsim-{what}",
+        std::process::id(),
+        CALLS.fetch_add(1, Ordering::Relaxed)
+    ))
+}
 
-    std::fs::create_dir_all(dir)?;
-    if !std::fs::metadata(dir)?.is_dir() {
-        return Err(Error::new(ErrorKind::NotADirectory, "not a directory"));
+/// [`write_files`], with files already written as temporaries in `dir` (`staged`: the name each
+/// goes to, and its temporary, made with [`temporary_name`]): they are renamed into place with
+/// the others, all or nothing, and removed if anything fails.
+pub fn write_files_with<N: AsRef<str>, C: AsRef<[u8]>>(
+    dir: &Path,
+    files: &[(N, C)],
+    staged: &[(&str, &Path)],
+) -> std::io::Result<()> {
+    use std::io::{Error, ErrorKind};
+    use std::path::PathBuf;
+
+    let remove_all = |paths: &[PathBuf]| {
+        for p in paths {
+            let _ = std::fs::remove_file(p);
+        }
+    };
+    let staged_temps: Vec<PathBuf> = staged.iter().map(|(_, t)| t.to_path_buf()).collect();
+    let fail = |e: Error| {
+        remove_all(&staged_temps);
+        Err(e)
+    };
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return fail(e);
     }
-    let dests: Vec<PathBuf> = files.iter().map(|(n, _)| dir.join(n.as_ref())).collect();
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => return fail(Error::new(ErrorKind::NotADirectory, "not a directory")),
+        Err(e) => return fail(e),
+    }
+    let names: Vec<&str> = files
+        .iter()
+        .map(|(n, _)| n.as_ref())
+        .chain(staged.iter().map(|(n, _)| *n))
+        .collect();
+    let dests: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
     for d in &dests {
         match std::fs::metadata(d) {
             Ok(m) if !m.is_file() => {
-                return Err(Error::new(
+                return fail(Error::new(
                     ErrorKind::AlreadyExists,
                     format!("{} exists and is not a regular file", d.display()),
                 ))
@@ -448,21 +488,16 @@ pub fn write_files<N: AsRef<str>, C: AsRef<[u8]>>(
             _ => {}
         }
     }
-    // Names of this call's own: two commands writing into one directory do not collide.
-    let tag = format!(
-        "{}-{}",
-        std::process::id(),
-        CALLS.fetch_add(1, Ordering::Relaxed)
-    );
-    let side = |n: &N, what: &str| dir.join(format!(".{}.{tag}.orgsim-{what}", n.as_ref()));
-    let temps: Vec<PathBuf> = files.iter().map(|(n, _)| side(n, "tmp")).collect();
-    let backups: Vec<PathBuf> = files.iter().map(|(n, _)| side(n, "old")).collect();
-    let remove_all = |paths: &[PathBuf]| {
-        for p in paths {
-            let _ = std::fs::remove_file(p);
-        }
-    };
-    // 1. Every temporary, whole.
+    let mut temps: Vec<PathBuf> = files
+        .iter()
+        .map(|(n, _)| temporary_name(dir, n.as_ref(), "tmp"))
+        .collect();
+    temps.extend(staged_temps.iter().cloned());
+    let backups: Vec<PathBuf> = names
+        .iter()
+        .map(|n| temporary_name(dir, n, "old"))
+        .collect();
+    // 1. Every temporary, whole (the staged ones are).
     for ((_, content), tmp) in files.iter().zip(&temps) {
         if let Err(e) = std::fs::write(tmp, content.as_ref()) {
             remove_all(&temps);
@@ -470,7 +505,7 @@ pub fn write_files<N: AsRef<str>, C: AsRef<[u8]>>(
         }
     }
     // 2. A backup of every file about to be replaced.
-    let mut had = vec![false; files.len()];
+    let mut had = vec![false; dests.len()];
     for (i, (d, b)) in dests.iter().zip(&backups).enumerate() {
         if d.is_file() {
             if let Err(e) = std::fs::hard_link(d, b).or_else(|_| std::fs::copy(d, b).map(|_| ())) {
@@ -482,7 +517,7 @@ pub fn write_files<N: AsRef<str>, C: AsRef<[u8]>>(
         }
     }
     // 3. The renames; a failure puts back what was there.
-    for i in 0..files.len() {
+    for i in 0..dests.len() {
         if let Err(e) = std::fs::rename(&temps[i], &dests[i]) {
             for j in 0..i {
                 if had[j] {
