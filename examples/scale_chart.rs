@@ -6,9 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use orgsim::report::charts::style::{
-    self, err, legend, Chart, ChartError, Item, Layer, Sample, FONT,
-};
+use orgsim::report::charts::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
 
 const W: u32 = 900;
 const C_TIME: RGBColor = style::BLUE_DARK;
@@ -31,13 +29,6 @@ impl Chart for ScaleChart {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let rows = &self.0;
-        root.fill(&WHITE).map_err(err)?;
-        root.draw(&Text::new(
-            "orgsim run: cost against customers (scenarios/scale.toml, whole process, log-log)",
-            (12, 10),
-            (FONT, 16).into_font(),
-        ))
-        .map_err(err)?;
         let items = [
             Item::new(Sample::LineDot(C_TIME, 3), "time (s, left axis)"),
             Item::new(Sample::LineDot(C_MEM, 2), "peak memory (MB, right axis)"),
@@ -46,10 +37,11 @@ impl Chart for ScaleChart {
                 "linear growth through the largest size",
             ),
         ];
-        let lh = style::legend_height(root, &items, W - 24);
-        let (_, below) = root.split_vertically(36);
-        let (leg, body) = below.split_vertically(lh + 8);
-        legend(&leg.margin(0, 0, 12, 12), &items)?;
+        let body = style::frame(
+            root,
+            "orgsim run: cost against customers (scenarios/scale.toml, whole process, log-log)",
+            &items,
+        )?;
 
         let x_lo = rows.iter().map(|r| r.customers).fold(f64::MAX, f64::min) / 2.0;
         let x_hi = rows.iter().map(|r| r.customers).fold(1.0, f64::max) * 2.0;

@@ -6,9 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::report::StaffReport;
-use crate::report::charts::style::{
-    self, err, legend, Chart, ChartError, Item, Layer, Sample, FONT,
-};
+use crate::report::charts::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
 
 const C_TARGET: RGBColor = style::RED;
 const C_SUPPORT: RGBColor = style::BLUE_DARK;
@@ -27,22 +25,6 @@ const PALETTE: [RGBColor; 8] = [
 ];
 
 const W: u32 = 1000;
-
-/// The title, the legend under it, and the area left for the plot.
-fn frame<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: String,
-    items: &[Item],
-) -> Result<DrawingArea<DB, Shift>, ChartError> {
-    root.fill(&WHITE).map_err(err)?;
-    root.draw(&Text::new(title, (12, 10), (FONT, 16).into_font()))
-        .map_err(err)?;
-    let lh = style::legend_height(root, items, W - 24);
-    let (_, below) = root.split_vertically(36);
-    let (leg, body) = below.split_vertically(lh + 8);
-    legend(&leg.margin(0, 0, 12, 12), items)?;
-    Ok(body)
-}
 
 fn staff_label(n: u32) -> String {
     format!("{n} support {}", if n == 1 { "person" } else { "people" })
@@ -82,9 +64,9 @@ impl Chart for AttainmentChart<'_> {
                 staff_label(curve.support_staff),
             ));
         }
-        let body = frame(
+        let body = style::frame(
             root,
-            format!(
+            &format!(
                 "support SLA attainment vs customers ({} replications, {:.0} h response / {:.0} h resolution)",
                 r.replications, r.response_sla_h, r.resolution_sla_h
             ),
@@ -164,9 +146,9 @@ impl Chart for StaffChart<'_> {
             Item::new(Sample::LineDot(C_ONBOARD, 3), "onboarding engineers"),
             Item::new(Sample::Line(C_COST, 2), "monthly staff cost (right axis)"),
         ];
-        let body = frame(
+        let body = style::frame(
             root,
-            format!(
+            &format!(
                 "staff needed for {:.0}% attainment, and its monthly cost",
                 r.target * 100.0
             ),

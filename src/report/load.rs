@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::charts::style::{self, err, legend, Chart, ChartError, Item, Layer, Sample, FONT};
+use super::charts::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
 use crate::loadtest::LoadReport;
 
 const C_P50: RGBColor = style::BLUE_DARK;
@@ -30,26 +30,20 @@ impl Chart for LoadChart<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let r = self.0;
-        root.fill(&WHITE).map_err(err)?;
-        root.draw(&Text::new(
-            format!(
-                "{} · onboarding latency over time ({} backend, {} arrivals)",
-                r.scenario, r.backend, r.onboardings
-            ),
-            (12, 10),
-            (FONT, 16).into_font(),
-        ))
-        .map_err(err)?;
         let items = [
             Item::new(Sample::LineDot(C_P50, 3), "p50 latency"),
             Item::new(Sample::Line(C_P95, 1), "p95 latency"),
             Item::new(Sample::Line(C_FLIGHT, 1), "in flight (right axis)"),
             Item::new(Sample::Dashed(C_WAIT, 2), "waiting for a slot (right axis)"),
         ];
-        let lh = style::legend_height(root, &items, W - 24);
-        let (_, below) = root.split_vertically(36);
-        let (leg, body) = below.split_vertically(lh + 8);
-        legend(&leg.margin(0, 0, 12, 12), &items)?;
+        let body = style::frame(
+            root,
+            &format!(
+                "{} · onboarding latency over time ({} backend, {} arrivals)",
+                r.scenario, r.backend, r.onboardings
+            ),
+            &items,
+        )?;
         let b = &r.over_time;
         let t_end = b.last().map(|b| b.to_s).unwrap_or(1.0).max(1.0);
         // Minutes when the test runs that long, else seconds.

@@ -118,7 +118,7 @@ pub fn markdown(r: &SweepReport) -> String {
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::charts::style::{self, err, legend, Chart, ChartError, Item, Layer, Sample, FONT};
+use super::charts::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
 use crate::sweep::CountSummary;
 
 const C_BAND: RGBColor = style::BLUE_LIGHT;
@@ -148,22 +148,6 @@ fn x_range(r: &SweepReport) -> std::ops::Range<f64> {
     (lo - pad).max(0.0)..hi + pad
 }
 
-/// The title, the legend under it, and the area left for the plots.
-fn frame<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: String,
-    items: &[Item],
-) -> Result<DrawingArea<DB, Shift>, ChartError> {
-    root.fill(&WHITE).map_err(err)?;
-    root.draw(&Text::new(title, (12, 10), (FONT, 16).into_font()))
-        .map_err(err)?;
-    let lh = style::legend_height(root, items, W - 24);
-    let (_, below) = root.split_vertically(36);
-    let (leg, body) = below.split_vertically(lh + 8);
-    legend(&leg.margin(0, 0, 12, 12), items)?;
-    Ok(body)
-}
-
 /// Makespan against customers: the p50 line in a p5–p95 band, with p95 and max (SVG).
 pub fn makespan_svg(r: &SweepReport) -> String {
     style::svg(&MakespanChart(r))
@@ -190,9 +174,9 @@ impl Chart for MakespanChart<'_> {
             Item::new(Sample::Line(C_P95, 1), "p95"),
             Item::new(Sample::Dashed(C_MAX, 1), "max"),
         ];
-        let body = frame(
+        let body = style::frame(
             root,
-            format!(
+            &format!(
                 "{} · deployment time vs customers ({} replications each, parallelism {})",
                 r.scenario, r.replications, r.parallelism
             ),
@@ -285,9 +269,9 @@ impl Chart for ConflictsChart<'_> {
                 "unresolved conflicts (mean, right axis of the right panel)",
             ),
         ];
-        let body = frame(
+        let body = style::frame(
             root,
-            format!(
+            &format!(
                 "{} · conflicts and failures per deployment vs customers ({} replications each)",
                 r.scenario, r.replications
             ),

@@ -144,6 +144,24 @@ fn legend_layout<DB: DrawingBackend>(
     (at, if items.is_empty() { 0 } else { row + 1 })
 }
 
+/// Fills `root` white, writes `title` at its top and the legend of `items` in a strip under
+/// it, outside the data; returns the area left for the plots.
+pub fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    items: &[Item],
+) -> Result<DrawingArea<DB, Shift>, ChartError> {
+    root.fill(&WHITE).map_err(err)?;
+    root.draw(&Text::new(title, (12, 10), (FONT, 16).into_font()))
+        .map_err(err)?;
+    let (w, _) = root.dim_in_pixel();
+    let lh = legend_height(root, items, w.saturating_sub(24));
+    let (_, below) = root.split_vertically(36);
+    let (leg, body) = below.split_vertically(lh + 8);
+    legend(&leg.margin(0, 0, 12, 12), items)?;
+    Ok(body)
+}
+
 /// The height a legend of `items` takes when drawn `width` pixels wide (0 without items).
 pub fn legend_height<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
