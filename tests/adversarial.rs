@@ -594,58 +594,49 @@ fn an_interrupted_load_test_is_marked_in_every_artifact_and_never_passes() {
 
 // ---- 5. All or nothing; write errors; closed pipes -----------------------------------------
 
+/// A sweep into `out` with `blocker` in the way (a directory where a file goes): refused with
+/// `message`, the old sweep.json as it was, no temporaries and nothing new.
+fn sweep_refused_leaves_out_as_it_was(out: &Path, blocker: &str, message: &str) {
+    std::fs::create_dir_all(out.join(blocker)).unwrap();
+    std::fs::write(out.join("sweep.json"), "old").unwrap();
+    let o = run(&[
+        "sweep",
+        "scenarios/five-customers.toml",
+        "--customers",
+        "2",
+        "--replications",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    refused(&o, &[message]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("sweep.json")).unwrap(),
+        "old"
+    );
+    let names: Vec<String> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "no temporaries, nothing new: {names:?}");
+}
+
 #[test]
 fn out_files_are_all_or_nothing() {
     let d = scratch("all-or-nothing");
     // A destination that is a directory: nothing is written, the old files stay as they were.
-    let out = d.join("sweep");
-    std::fs::create_dir_all(out.join("makespan.svg")).unwrap();
-    std::fs::write(out.join("sweep.json"), "old").unwrap();
-    let o = run(&[
-        "sweep",
-        "scenarios/five-customers.toml",
-        "--customers",
-        "2",
-        "--replications",
-        "2",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    refused(&o, &["makespan.svg exists and is not a regular file"]);
-    assert_eq!(
-        std::fs::read_to_string(out.join("sweep.json")).unwrap(),
-        "old"
+    sweep_refused_leaves_out_as_it_was(
+        &d.join("sweep"),
+        "makespan.svg",
+        "makespan.svg exists and is not a regular file",
     );
-    let names: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(names.len(), 2, "no temporaries, nothing new: {names:?}");
     // The same when the destination in the way is the CSV the sweep streams while it runs:
     // the streamed rows are renamed into place with the other files or not at all.
-    let out = d.join("sweep-csv");
-    std::fs::create_dir_all(out.join("sweep.csv")).unwrap();
-    std::fs::write(out.join("sweep.json"), "old").unwrap();
-    let o = run(&[
-        "sweep",
-        "scenarios/five-customers.toml",
-        "--customers",
-        "2",
-        "--replications",
-        "2",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    refused(&o, &["sweep.csv exists and is not a regular file"]);
-    assert_eq!(
-        std::fs::read_to_string(out.join("sweep.json")).unwrap(),
-        "old"
+    sweep_refused_leaves_out_as_it_was(
+        &d.join("sweep-csv"),
+        "sweep.csv",
+        "sweep.csv exists and is not a regular file",
     );
-    let names: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(names.len(), 2, "no temporaries, nothing new: {names:?}");
     // A file that cannot be written (a name too long for the file system): the temporaries are
     // removed and nothing is replaced.
     let dir = d.join("direct");
