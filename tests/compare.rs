@@ -1,16 +1,9 @@
 //! `orgsim compare A B`: the seed's Comparison Summary from two scenarios.
 
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_orgsim"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("orgsim runs")
-}
+mod common;
+use common::run;
 
 const A: &str = "scenarios/single-customer.toml";
 const B: &str = "scenarios/two-customers.toml";

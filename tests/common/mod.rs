@@ -1,6 +1,9 @@
-//! What the integration tests share: the record of a test that skipped itself at run time.
+//! What the integration tests share: running the binary under test, and the record of a test
+//! that skipped itself at run time. Each test file uses a part of it.
+#![allow(dead_code)]
 
 use std::path::Path;
+use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 static SKIPS: AtomicUsize = AtomicUsize::new(0);
@@ -21,4 +24,28 @@ pub fn skipped(why: &str) {
         let file = format!("{}-{n}-{name}", std::process::id());
         let _ = std::fs::write(dir.join(file), why);
     }
+}
+
+/// The binary under test, to be run in the repository.
+pub fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_orgsim"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+/// Runs `orgsim args` in the repository.
+pub fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("orgsim runs")
+}
+
+pub fn code(o: &Output) -> i32 {
+    o.status.code().expect("exit code")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }
