@@ -48,21 +48,10 @@ impl OutputOpts {
         markdown: impl FnOnce() -> String,
         text: impl FnOnce() -> String,
     ) -> Result<()> {
-        if !self.json {
-            return self.print("", markdown, text);
-        }
-        if stdout_closed() {
-            return Ok(());
-        }
-        let stdout = std::io::stdout();
-        let mut w = std::io::BufWriter::new(stdout.lock());
-        match json(&mut w).and_then(|()| std::io::Write::flush(&mut w)) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                STDOUT_CLOSED.store(true, Ordering::Relaxed);
-                Ok(())
-            }
-            Err(e) => Err(Error::io("standard output", format!("cannot write: {e}"))),
+        if self.json {
+            write_stdout_with(json)
+        } else {
+            self.print("", markdown, text)
         }
     }
 }
@@ -83,11 +72,19 @@ pub fn stdout_closed() -> bool {
 /// - Any other failure (a full disk: `--json > /dev/full`) is exit 2 naming standard output:
 ///   a report that was not written must not look like one that was.
 pub fn write_stdout(text: &str) -> Result<()> {
-    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+    write_stdout_with(|w| w.write_all(text.as_bytes()))
+}
+
+/// [`write_stdout`] for output made by `write` as it goes (buffered, then flushed), under the
+/// same rules.
+pub fn write_stdout_with(
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
+    if stdout_closed() {
         return Ok(());
     }
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
             STDOUT_CLOSED.store(true, Ordering::Relaxed);

@@ -94,26 +94,24 @@ pub fn run(a: Args) -> Result<Verdict> {
     let stdout_csv = a.csv;
     let mut write_error: Option<Error> = None;
     let mut on_row = |row: &sweep::RepRow| {
-        let line = sweep::csv_row(row);
-        if let Some(f) = csv_file.as_mut() {
-            if write_error.is_none() {
-                if let Err(e) = f.write(&line) {
-                    write_error = Some(e);
-                    super::INTERRUPTED.store(true, Ordering::SeqCst);
-                }
-            }
+        if write_error.is_some() {
+            return;
         }
-        if stdout_csv && write_error.is_none() {
-            match super::output::write_stdout(&line) {
-                Err(e) => {
-                    write_error = Some(e);
-                    super::INTERRUPTED.store(true, Ordering::SeqCst);
+        let line = sweep::csv_row(row);
+        let written = csv_file
+            .as_mut()
+            .map_or(Ok(()), |f| f.write(&line))
+            .and_then(|()| {
+                if stdout_csv {
+                    super::output::write_stdout(&line)
+                } else {
+                    Ok(())
                 }
-                Ok(()) if super::output::stdout_closed() => {
-                    super::INTERRUPTED.store(true, Ordering::SeqCst);
-                }
-                Ok(()) => {}
-            }
+            });
+        // A row that cannot be written, or a reader of --csv that went away, stops the sweep.
+        write_error = written.err();
+        if write_error.is_some() || (stdout_csv && super::output::stdout_closed()) {
+            super::INTERRUPTED.store(true, Ordering::SeqCst);
         }
     };
     if stdout_csv {
