@@ -70,8 +70,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
     super::install_ctrl_c();
     let rep = crate::phases::evaluate(&sc, a.replications, threads, &super::INTERRUPTED);
-    let mut json = serde_json::to_string_pretty(&rep).expect("a phases report serializes");
-    json.push('\n');
+    let json = crate::report::pretty_json(&rep);
     if let Some(dir) = &a.output.out {
         super::write_out(
             dir,

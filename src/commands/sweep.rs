@@ -155,11 +155,7 @@ pub fn run(a: Args) -> Result<Verdict> {
             .map(|p| p.source.clone()),
         counts: run.counts,
     };
-    let json = {
-        let mut s = serde_json::to_string_pretty(&rep).expect("a sweep serializes");
-        s.push('\n');
-        s
-    };
+    let json = report::pretty_json(&rep);
     if let (Some(dir), Some(csv)) = (&a.output.out, csv_file) {
         let mut files = vec![
             ("sweep.json", json.clone().into_bytes()),

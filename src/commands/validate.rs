@@ -41,9 +41,7 @@ pub fn run(a: Args) -> Result<Verdict> {
             findings: &p.findings,
             verdict,
         };
-        let mut json = serde_json::to_string_pretty(&v).expect("a validation serializes");
-        json.push('\n');
-        super::output::write_stdout(&json)?;
+        super::output::write_stdout(&crate::report::pretty_json(&v))?;
         return Ok(verdict);
     }
     use std::fmt::Write as _;

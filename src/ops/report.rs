@@ -248,10 +248,7 @@ pub fn dollars(cents: i64) -> String {
 
 /// Pretty JSON with a final newline.
 pub fn json<T: Serialize>(r: &T) -> String {
-    let mut s =
-        serde_json::to_string_pretty(r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-    s.push('\n');
-    s
+    crate::report::pretty_json(r)
 }
 
 fn pct(x: f64) -> String {

@@ -16,7 +16,13 @@ pub mod sweep;
 
 /// The JSON report, pretty-printed, with a final newline. Deterministic: same report, same bytes.
 pub fn json(r: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(r).expect("a report always serializes");
+    pretty_json(r)
+}
+
+/// `v` as JSON, pretty-printed, with a final newline: how every report file and `--json` print.
+/// Its types serialize without fail (no maps with non-string keys, no failing `Serialize`).
+pub fn pretty_json<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    let mut s = serde_json::to_string_pretty(v).expect("orgsim's reports always serialize");
     s.push('\n');
     s
 }
@@ -595,9 +601,7 @@ pub fn plan_json(sc: &crate::scenario::Scenario, p: &crate::plan::Plan) -> Strin
             .collect(),
         findings: &p.findings,
     };
-    let mut s = serde_json::to_string_pretty(&j).expect("plan serializes");
-    s.push('\n');
-    s
+    pretty_json(&j)
 }
 
 /// The plan as text, like `terraform plan`.
