@@ -121,12 +121,6 @@ pub const MSG_CONCURRENT: &str = "AWS Organizations can't complete your request 
 const MSG_INTERNAL: &str = "AWS Organizations can't complete your request because of an internal service error. Try again later.";
 const MSG_INVALID_INPUT: &str = "The requested operation failed because you provided invalid values for one or more of the request parameters.";
 
-/// The status of every account the model holds, made once.
-static ACTIVE: std::sync::LazyLock<SharedStr> = std::sync::LazyLock::new(|| "ACTIVE".into());
-/// The id of FullAWSAccess, attached to every new OU and account, made once.
-static FULL_ACCESS: std::sync::LazyLock<SharedStr> =
-    std::sync::LazyLock::new(|| FULL_AWS_ACCESS_ID.into());
-
 /// One token, in the integer units the buckets count in.
 const TOKEN: u64 = 1_000_000_000;
 const DAY_MS: u64 = 86_400_000;
@@ -186,13 +180,14 @@ struct AccountRec {
 }
 
 impl AccountRec {
-    fn api(&self) -> Account {
+    /// The account as the API gives it; `active` is the model's `ACTIVE`.
+    fn api(&self, active: &SharedStr) -> Account {
         Account {
             id: self.id.clone(),
             arn: self.arn.clone(),
             name: self.name.clone(),
             email: self.email.clone(),
-            status: ACTIVE.clone(),
+            status: active.clone(),
         }
     }
 }
@@ -342,6 +337,10 @@ pub struct OrgModel {
     next_policy: u64,
     next_account: u64,
     next_car: u64,
+    /// `ACTIVE` (every account's status) and FullAWSAccess's id, made once per model: answers
+    /// share them, and no other thread's model counts references to them.
+    active: SharedStr,
+    full_access: SharedStr,
 }
 
 fn err(code: ErrorCode, msg: impl Into<String>) -> ApiResult {
@@ -459,10 +458,12 @@ impl OrgModel {
             next_policy: 1,
             next_account: 100_000_000_001,
             next_car: 1,
+            active: "ACTIVE".into(),
+            full_access: FULL_AWS_ACCESS_ID.into(),
         };
         m.push_policy(PolicyRec {
             summary: PolicySummary {
-                id: FULL_AWS_ACCESS_ID.into(),
+                id: m.full_access.clone(),
                 arn: format!(
                     "arn:aws:organizations::aws:policy/service_control_policy/{FULL_AWS_ACCESS_ID}"
                 )
@@ -473,8 +474,8 @@ impl OrgModel {
             tags: Tags::new(),
             targets: BTreeMap::new(),
         });
-        let root_id = m.root.id.clone();
-        m.attach(&FULL_ACCESS, &root_id);
+        let (policy, root_id) = (m.full_access.clone(), m.root.id.clone());
+        m.attach(&policy, &root_id);
         m.add_account(
             mgmt.into(),
             "Management".into(),
@@ -749,7 +750,7 @@ impl OrgModel {
                     return Self::parent_not_found();
                 }
                 Ok(Response::Accounts(
-                    self.accounts.iter().filter(|a| &a.parent_id == parent_id).map(AccountRec::api).collect(),
+                    self.accounts.iter().filter(|a| &a.parent_id == parent_id).map(|a| a.api(&self.active)).collect(),
                 ))
             }
             Request::ListOrganizationalUnitsForParent { parent_id } => {
@@ -761,7 +762,7 @@ impl OrgModel {
                 ))
             }
             Request::ListAccounts => {
-                Ok(Response::Accounts(self.accounts.iter().map(AccountRec::api).collect()))
+                Ok(Response::Accounts(self.accounts.iter().map(|a| a.api(&self.active)).collect()))
             }
             Request::ListPolicies => {
                 Ok(Response::Policies(self.policies.iter().map(|p| p.summary.clone()).collect()))
@@ -788,7 +789,7 @@ impl OrgModel {
                 None => Self::target_not_found(),
             },
             Request::DescribeAccount { account_id } => match self.account_index.get(account_id) {
-                Some(i) => Ok(Response::Account(self.accounts[i].api())),
+                Some(i) => Ok(Response::Account(self.accounts[i].api(&self.active))),
                 None => Self::account_not_found(),
             },
             Request::DescribeOrganizationalUnit { organizational_unit_id } => {
@@ -863,7 +864,8 @@ impl OrgModel {
         let out = ou.api();
         self.ou_index.insert(id.clone(), self.ous.len());
         self.ous.push(ou);
-        self.attach(&FULL_ACCESS, &id);
+        let policy = self.full_access.clone();
+        self.attach(&policy, &id);
         Ok(Response::OrganizationalUnit(out))
     }
 
@@ -1138,7 +1140,8 @@ impl OrgModel {
             parent_id: self.root.id.clone(),
             tags,
         });
-        self.attach(&FULL_ACCESS, &id);
+        let policy = self.full_access.clone();
+        self.attach(&policy, &id);
     }
 
     fn push_policy(&mut self, p: PolicyRec) {
