@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 mod common;
-use common::{bin, code, run, stderr, stdout};
+use common::{bin, code, run, stderr, stdout, write};
 
 /// Exit 2, and stderr holds every one of `needles` (and no panic).
 #[track_caller]
@@ -24,18 +24,7 @@ fn refused(o: &Output, needles: &[&str]) {
 
 /// A scratch directory of this test's own.
 fn scratch(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("adversarial")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p.to_string_lossy().into_owned()
+    common::scratch(Path::new("adversarial").join(name))
 }
 
 const ONE: &str = "name = \"one\"\n\

@@ -1,32 +1,17 @@
 //! Black-box tests of the `orgsim` binary: what a user types, what they get, the exit codes.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
 
 mod common;
-use common::{bin, code, run, stderr, stdout};
+use common::{bin, code, run, scratch, stderr, stdout, write};
 
 fn json_of(args: &[&str]) -> (i32, Value) {
     let o = run(args);
     let v = serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|e| panic!("{e}: stdout {} stderr {}", stdout(&o), stderr(&o)));
     (code(&o), v)
-}
-
-/// A scratch directory of this test's own.
-fn scratch(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p.to_string_lossy().into_owned()
 }
 
 fn statuses(v: &Value) -> Vec<(String, String)> {

@@ -6,14 +6,7 @@ use std::process::Command;
 
 mod common;
 
-use common::run;
-
-fn scratch(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use common::{run, scratch};
 
 const FILES: [&str; 5] = [
     "report.json",
@@ -232,7 +225,7 @@ window.addEventListener('load', () => {
 /// Opens `html` (a page with `</body>`) in headless Chromium `width` pixels wide with the
 /// probe appended; returns the probe's lines and the DOM.
 fn probe(chrome: &str, html: &str, width: u32, name: &str) -> (Vec<String>, String) {
-    let dir = scratch(&format!("probe-{name}"));
+    let dir = scratch(format!("probe-{name}"));
     let page = dir.join("probed.html");
     std::fs::write(&page, html.replacen("</body>", PROBE, 1)).unwrap();
     let profile = dir.join("profile");
