@@ -552,14 +552,29 @@ impl Plan {
     }
 
     /// Indices of the resources that depend on `i`.
-    pub fn dependents(&self) -> Vec<Vec<usize>> {
-        let mut out = vec![Vec::new(); self.resources.len()];
-        for (i, r) in self.resources.iter().enumerate() {
+    ///
+    /// As two vectors: the dependents of resource `i` are `list[at[i]..at[i + 1]]`, in plan
+    /// order.
+    pub fn dependents(&self) -> (Vec<usize>, Vec<usize>) {
+        let n = self.resources.len();
+        let mut at = vec![0; n + 1];
+        for r in &self.resources {
             for &d in &r.deps {
-                out[d].push(i);
+                at[d + 1] += 1;
             }
         }
-        out
+        for i in 0..n {
+            at[i + 1] += at[i];
+        }
+        let mut next = at.clone();
+        let mut list = vec![0; at[n]];
+        for (i, r) in self.resources.iter().enumerate() {
+            for &d in &r.deps {
+                list[next[d]] = i;
+                next[d] += 1;
+            }
+        }
+        (list, at)
     }
 }
 

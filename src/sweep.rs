@@ -75,7 +75,7 @@ pub fn metrics(sc: &Scenario, plan: &Plan, t: &Trace, seed: u64, n: usize, k: u3
             throttled += 1;
         }
         if let Some(r) = *resource {
-            if conflict_kind(&e.report_key()).is_some() {
+            if conflict_kind(&e.report_key_str()).is_some() {
                 conflicts += 1;
                 if !t.resources[r].outcome.is_success() {
                     unresolved += 1;

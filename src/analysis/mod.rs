@@ -117,7 +117,7 @@ pub fn final_org(snap: &OrgSnapshot) -> FinalOrg {
             email: a.email.clone(),
             name: a.name.clone(),
             ou: path(&a.id),
-            tags: a.tags.clone(),
+            tags: (*a.tags).clone(),
         })
         .collect();
     accounts.sort();

@@ -156,11 +156,13 @@ enum GaveUp {
 /// The apply engine. See the module documentation.
 pub struct Engine {
     cfg: DeployConfig,
-    sdk_codes: BTreeSet<String>,
-    provider_codes: BTreeSet<String>,
     /// Shared: a sweep builds one plan per customer count for all its replications.
     plan: Arc<Plan>,
-    dependents: Vec<Vec<usize>>,
+    /// The resources that depend on each: those of resource `i` are
+    /// `dependents[dependents_at[i]..dependents_at[i + 1]]`, in plan order (two allocations per
+    /// engine, not one per resource).
+    dependents: Vec<usize>,
+    dependents_at: Vec<usize>,
     remaining_deps: Vec<usize>,
     /// For each account resource, its tags resource (for `tags_in_create`).
     tags_of: Vec<Option<usize>>,
@@ -198,7 +200,7 @@ impl Engine {
     pub fn new(plan: impl Into<Arc<Plan>>, cfg: &DeployConfig, seed: u64) -> Engine {
         let plan = plan.into();
         let n = plan.resources.len();
-        let dependents = plan.dependents();
+        let (dependents, dependents_at) = plan.dependents();
         let remaining_deps = plan.resources.iter().map(|r| r.deps.len()).collect();
         let mut tags_of = vec![None; n];
         for (i, r) in plan.resources.iter().enumerate() {
@@ -207,11 +209,10 @@ impl Engine {
             }
         }
         Engine {
-            sdk_codes: cfg.sdk_retry_codes.iter().cloned().collect(),
-            provider_codes: cfg.provider_retry_codes.iter().cloned().collect(),
             cfg: cfg.clone(),
             plan,
             dependents,
+            dependents_at,
             remaining_deps,
             tags_of,
             active: vec![None; n],
@@ -478,7 +479,7 @@ impl Engine {
                 start_ms: now_ms,
                 end_ms: None,
                 error: None,
-                message: String::new(),
+                message: "".into(),
             });
         }
         self.outbox.push_back(Call { id, request });
@@ -988,7 +989,7 @@ impl Engine {
         }
         // Layer 1: the SDK's standard retry mode.
         let sdk_retryable =
-            err.code.is_sdk_retryable() || self.sdk_codes.contains(err.code.as_str());
+            err.code.is_sdk_retryable() || listed(&self.cfg.sdk_retry_codes, &err.code);
         let mut gave_up = GaveUp::NotRetryable;
         if sdk_retryable {
             if attempt >= self.cfg.max_attempts {
@@ -1007,7 +1008,7 @@ impl Engine {
             }
         }
         // Layer 2: the deployer's own retries of "try again later" errors.
-        if self.provider_codes.contains(err.code.as_str()) {
+        if listed(&self.cfg.provider_retry_codes, &err.code) {
             if now_ms.saturating_sub(step_started) < self.cfg.provider_retry_timeout_ms() {
                 let delay = self
                     .cfg
@@ -1145,8 +1146,8 @@ impl Engine {
             }
         }
         self.trace.end_ms = self.trace.end_ms.max(now_ms);
-        let deps = std::mem::take(&mut self.dependents[who]);
-        for &d in &deps {
+        for k in self.dependents_at[who]..self.dependents_at[who + 1] {
+            let d = self.dependents[k];
             if success {
                 self.remaining_deps[d] -= 1;
                 if self.remaining_deps[d] == 0 && !self.trace.resources[d].outcome.is_terminal() {
@@ -1158,7 +1159,6 @@ impl Engine {
                 self.finish(now_ms, d, Outcome::Skipped { cause: who });
             }
         }
-        self.dependents[who] = deps;
     }
 }
 
@@ -1174,6 +1174,12 @@ fn go_duration(ms: u64) -> String {
     } else {
         format!("{sec}s")
     }
+}
+
+/// True when `code` is one of `codes` (a profile's few retry codes: a scan, no set to build).
+fn listed(codes: &[String], code: &ErrorCode) -> bool {
+    let code = code.as_str();
+    codes.iter().any(|c| c == code)
 }
 
 /// The account a `Tags` resource belongs to.

@@ -18,7 +18,8 @@ pub struct CallRecord {
     pub end_ms: Option<u64>,
     /// The error the call ended with, if any.
     pub error: Option<ErrorCode>,
-    pub message: String,
+    /// The error's message (empty when it succeeded).
+    pub message: std::borrow::Cow<'static, str>,
 }
 
 impl CallRecord {

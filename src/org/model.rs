@@ -33,7 +33,7 @@ use super::types::{
     OrgSnapshot, OrganizationalUnit, OuNode, Parent, ParentType, PolicySummary, PolicyTarget,
     Request, Response, Root, SharedStr, Tags, TargetKind,
 };
-use crate::config::service::{Bucket, ServiceParams};
+use crate::config::service::{Bucket, LatencyRange, ServiceParams};
 use crate::config::OrganizationConfig;
 
 /// What the service answers to one request, and how long the call takes.
@@ -55,21 +55,33 @@ const OU_ID_PREFIX: &str = "ou-sim1-";
 
 /// An index of ids: those the model makes from a counter (a fixed prefix, then a fixed number of
 /// digits: `ou-sim1-00000001`, `p-00000001`, `car-00000001`, 12-digit account ids) by their
-/// number, compared as integers; any other id by its text.
+/// number, compared as integers; any other id by its text. The counter's numbers from `base`
+/// on are positions in a vector (the counters count up from there, so it stays dense); a
+/// number far from them (an account id a scenario chose) goes to a map.
 #[derive(Debug, Clone)]
 struct IdIndex {
     prefix: &'static str,
     width: usize,
-    by_number: BTreeMap<u64, usize>,
+    base: u64,
+    /// Position `n - base` holds the entry of number `n`, or `NONE`.
+    dense: Vec<usize>,
+    sparse: BTreeMap<u64, usize>,
     by_text: BTreeMap<SharedStr, usize>,
 }
 
 impl IdIndex {
-    fn new(prefix: &'static str, width: usize) -> IdIndex {
+    /// An empty slot of `IdIndex::dense`.
+    const NONE: usize = usize::MAX;
+    /// How far past the end of `dense` a number may be and still extend it.
+    const SLACK: u64 = 1024;
+
+    fn new(prefix: &'static str, width: usize, base: u64) -> IdIndex {
         IdIndex {
             prefix,
             width,
-            by_number: BTreeMap::new(),
+            base,
+            dense: Vec::new(),
+            sparse: BTreeMap::new(),
             by_text: BTreeMap::new(),
         }
     }
@@ -94,7 +106,14 @@ impl IdIndex {
 
     fn get(&self, id: &str) -> Option<usize> {
         match self.number(id) {
-            Some(n) => self.by_number.get(&n).copied(),
+            Some(n) => {
+                let dense = n
+                    .checked_sub(self.base)
+                    .and_then(|k| self.dense.get(usize::try_from(k).ok()?))
+                    .copied()
+                    .filter(|&at| at != Self::NONE);
+                dense.or_else(|| self.sparse.get(&n).copied())
+            }
             None => self.by_text.get(id).copied(),
         }
     }
@@ -104,12 +123,26 @@ impl IdIndex {
     }
 
     fn insert(&mut self, id: SharedStr, at: usize) {
-        match self.number(&id) {
-            Some(n) => self.by_number.insert(n, at),
-            None => self.by_text.insert(id, at),
+        let Some(n) = self.number(&id) else {
+            self.by_text.insert(id, at);
+            return;
         };
+        match n.checked_sub(self.base) {
+            Some(k) if k <= self.dense.len() as u64 + Self::SLACK => {
+                let k = k as usize;
+                if k >= self.dense.len() {
+                    self.dense.resize(k + 1, Self::NONE);
+                }
+                self.dense[k] = at;
+            }
+            _ => {
+                self.sparse.insert(n, at);
+            }
+        }
     }
 }
+/// The number of the first account id the model makes.
+const FIRST_ACCOUNT_NUMBER: u64 = 100_000_000_001;
 const ORG_ID: &str = "o-sim0000001";
 
 /// The message of a throttled call (token bucket empty).
@@ -328,6 +361,9 @@ pub struct OrgModel {
     hints: BTreeMap<String, String>,
     hinted_ids: BTreeSet<String>,
     buckets: Vec<TokenBucket>,
+    /// Each operation's latency range (`ServiceParams::latency_for`), by `Operation::index`:
+    /// looked up once per model, not by name per call.
+    latency: Vec<LatencyRange>,
     /// `[[service.faults]]`, in file order (empty: no fault is looked at, nothing is drawn).
     faults: Vec<FaultRule>,
     /// Lock key → windows `[start, end)` of successful writes holding it. An id that names
@@ -343,7 +379,7 @@ pub struct OrgModel {
     full_access: SharedStr,
 }
 
-fn err(code: ErrorCode, msg: impl Into<String>) -> ApiResult {
+fn err(code: ErrorCode, msg: impl Into<std::borrow::Cow<'static, str>>) -> ApiResult {
     Err(ApiError::new(code, msg))
 }
 
@@ -419,6 +455,10 @@ impl OrgModel {
             .iter()
             .map(|&op| TokenBucket::new(params.bucket(op)))
             .collect();
+        let latency = Operation::ALL
+            .iter()
+            .map(|&op| params.latency_for(op))
+            .collect();
         let faults = params
             .faults
             .iter()
@@ -437,26 +477,27 @@ impl OrgModel {
             root,
             root_tags: Tags::new(),
             ous: Vec::new(),
-            ou_index: IdIndex::new(OU_ID_PREFIX, 8),
+            ou_index: IdIndex::new(OU_ID_PREFIX, 8, 1),
             accounts: Vec::new(),
-            account_index: IdIndex::new("", 12),
+            account_index: IdIndex::new("", 12, FIRST_ACCOUNT_NUMBER),
             policies: Vec::new(),
-            policy_index: IdIndex::new("p-", 8),
+            policy_index: IdIndex::new("p-", 8, 1),
             attachments: BTreeMap::new(),
             attach_seq: 0,
             creations: Vec::new(),
-            creation_index: IdIndex::new("car-", 8),
+            creation_index: IdIndex::new("car-", 8, 1),
             pending: BTreeSet::new(),
             accepted_at: Vec::new(),
             emails: BTreeSet::new(),
             hints: BTreeMap::new(),
             hinted_ids: BTreeSet::new(),
             buckets,
+            latency,
             faults,
             locks: BTreeMap::new(),
             next_ou: 1,
             next_policy: 1,
-            next_account: 100_000_000_001,
+            next_account: FIRST_ACCOUNT_NUMBER,
             next_car: 1,
             active: "ACTIVE".into(),
             full_access: FULL_AWS_ACCESS_ID.into(),
@@ -726,7 +767,7 @@ impl OrgModel {
                     return Self::target_not_found();
                 };
                 for k in tag_keys {
-                    t.remove(k);
+                    t.make_mut().remove(k);
                 }
                 Ok(Response::Empty)
             }
@@ -1074,7 +1115,8 @@ impl OrgModel {
         if t.len() + added > max {
             return cv(Cv::MaxTagLimitExceeded);
         }
-        t.extend(tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+        t.make_mut()
+            .extend(tags.iter().map(|(k, v)| (k.clone(), v.clone())));
         Ok(Response::Empty)
     }
 
@@ -1196,7 +1238,7 @@ impl OrgModel {
             .latency_profile
             .as_ref()
             .and_then(|p| p.operation(op));
-        let lat = self.params.latency_for(op);
+        let lat = self.latency[op.index()];
         if let Some(q) = measured {
             q.at(rng.random::<f64>()).round() as u64
         } else if lat.max_ms > lat.min_ms {

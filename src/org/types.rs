@@ -238,7 +238,91 @@ impl fmt::Display for Operation {
     }
 }
 
-pub type Tags = BTreeMap<String, String>;
+/// Tags, key to value, in key order: shared by reference count, so that a request, the model's
+/// record and an answer carrying the same tags copy a pointer, not the map (a throttled
+/// CreateAccount retried 25 times carried a fresh copy each time). Reads go through `Deref` to
+/// the map; a change copies the map only while another holder shares it
+/// ([`Tags::make_mut`]). No tags allocate nothing.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Tags(Option<Arc<BTreeMap<String, String>>>);
+
+/// The map of no tags, for [`Tags`]'s `Deref`.
+static NO_TAGS: BTreeMap<String, String> = BTreeMap::new();
+
+impl Tags {
+    /// No tags.
+    pub fn new() -> Tags {
+        Tags(None)
+    }
+
+    /// The map, to change: copied first if another holder shares it.
+    pub fn make_mut(&mut self) -> &mut BTreeMap<String, String> {
+        Arc::make_mut(self.0.get_or_insert_with(Default::default))
+    }
+
+    /// Sets `key` to `value`; returns the value it replaced.
+    pub fn insert(&mut self, key: String, value: String) -> Option<String> {
+        self.make_mut().insert(key, value)
+    }
+}
+
+impl Deref for Tags {
+    type Target = BTreeMap<String, String>;
+    fn deref(&self) -> &BTreeMap<String, String> {
+        self.0.as_deref().unwrap_or(&NO_TAGS)
+    }
+}
+
+impl fmt::Debug for Tags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl From<BTreeMap<String, String>> for Tags {
+    fn from(map: BTreeMap<String, String>) -> Tags {
+        if map.is_empty() {
+            Tags(None)
+        } else {
+            Tags(Some(Arc::new(map)))
+        }
+    }
+}
+
+impl<const N: usize> From<[(String, String); N]> for Tags {
+    fn from(pairs: [(String, String); N]) -> Tags {
+        pairs.into_iter().collect()
+    }
+}
+
+impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Tags {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Tags {
+        iter.into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect::<BTreeMap<_, _>>()
+            .into()
+    }
+}
+
+impl<'a> IntoIterator for &'a Tags {
+    type Item = (&'a String, &'a String);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, String>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl serde::Serialize for Tags {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Tags {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Tags, D::Error> {
+        BTreeMap::<String, String>::deserialize(d).map(Tags::from)
+    }
+}
 
 /// A request to the Organizations service.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1723,7 +1723,7 @@ fn a_long_list_comes_in_pages_each_charged_and_timed() {
 
 #[test]
 fn the_id_index_finds_counter_ids_by_number_and_others_by_text() {
-    let mut ix = super::IdIndex::new("ou-sim1-", 8);
+    let mut ix = super::IdIndex::new("ou-sim1-", 8, 1);
     ix.insert("ou-sim1-00000007".into(), 3);
     ix.insert("ou-other-1".into(), 4);
     assert_eq!(ix.get("ou-sim1-00000007"), Some(3));
@@ -1739,10 +1739,27 @@ fn the_id_index_finds_counter_ids_by_number_and_others_by_text() {
         assert_eq!(ix.get(other), None, "{other}");
     }
     assert!(!ix.contains_key("ou-sim1-00000008"));
-    let mut accounts = super::IdIndex::new("", 12);
+    let mut accounts = super::IdIndex::new("", 12, 100_000_000_001);
     accounts.insert("100000000001".into(), 0);
     accounts.insert("22223333444".into(), 1); // 11 digits: by its text
     assert_eq!(accounts.get("100000000001"), Some(0));
     assert_eq!(accounts.get("22223333444"), Some(1));
     assert_eq!(accounts.get("0100000000001"), None);
+    // Numbers far from the counter's (below its first, or well past its last) go to the map;
+    // later numbers near the last extend the vector, over a number already in the map too.
+    accounts.insert("123456789012".into(), 2);
+    accounts.insert("000000000009".into(), 3);
+    accounts.insert("100000005000".into(), 4);
+    for (k, n) in (2..1200u64).enumerate() {
+        accounts.insert(format!("{:012}", 100_000_000_000 + n).into(), 10 + k);
+    }
+    assert_eq!(accounts.get("123456789012"), Some(2));
+    assert_eq!(accounts.get("000000000009"), Some(3));
+    assert_eq!(accounts.get("100000005000"), Some(4));
+    assert_eq!(accounts.get("100000000002"), Some(10));
+    assert_eq!(accounts.get("100000001199"), Some(10 + 1197));
+    assert_eq!(accounts.get("100000001200"), None, "a hole past the last");
+    assert_eq!(accounts.get("100000000000"), None, "below the first");
+    let dense = accounts.dense.len();
+    assert!((1199..=1200).contains(&dense), "{dense}");
 }
