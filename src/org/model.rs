@@ -30,8 +30,8 @@ use rand_distr::StandardNormal;
 use super::types::{
     Account, AccountNode, ApiError, ApiResult, ConstraintViolationReason as Cv,
     CreateAccountFailureReason, CreateAccountState, CreateAccountStatus, ErrorCode, Operation,
-    OrgSnapshot, OrganizationalUnit, OuNode, Parent, ParentType, PolicySummary, PolicyTarget,
-    Request, Response, Root, SharedStr, Tags, TargetKind,
+    OrgSnapshot, OrganizationalUnit, OuNode, Padded, Parent, ParentType, PolicySummary,
+    PolicyTarget, Request, Response, Root, SharedStr, Tags, TargetKind,
 };
 use crate::config::service::{Bucket, LatencyRange, ServiceParams};
 use crate::config::OrganizationConfig;
@@ -347,7 +347,7 @@ pub struct OrgModel {
     policies: Vec<PolicyRec>,
     policy_index: IdIndex,
     /// Per target: (attachment sequence number, policy id), in attachment order.
-    attachments: BTreeMap<SharedStr, Vec<(u64, SharedStr)>>,
+    attachments: BTreeMap<Entity, Vec<(u64, SharedStr)>>,
     attach_seq: u64,
     creations: Vec<Creation>,
     creation_index: IdIndex,
@@ -397,6 +397,60 @@ fn cv(reason: Cv) -> ApiResult {
 
 fn secs_to_ms(s: f64) -> u64 {
     (s * 1000.0).round().max(0.0) as u64
+}
+
+/// True when `content` is a JSON object with a `Statement` key: the model's test of a policy
+/// document. Read without building the document (no allocation for a key without escapes).
+fn has_statement(content: &str) -> bool {
+    use serde::de::{DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, Visitor};
+    use std::fmt;
+    /// A key: is it `Statement`? (Compared where it lies, or in serde_json's scratch buffer.)
+    struct IsStatement;
+    impl<'de> Visitor<'de> for IsStatement {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: Error>(self, v: &str) -> Result<bool, E> {
+            Ok(v == "Statement")
+        }
+    }
+    impl<'de> DeserializeSeed<'de> for IsStatement {
+        type Value = bool;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+    /// An object: has it a `Statement` key? (Values are checked and skipped.)
+    struct Document;
+    impl<'de> Visitor<'de> for Document {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+            let mut found = false;
+            while let Some(key) = map.next_key_seed(IsStatement)? {
+                found |= key;
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(found)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(content);
+    de.deserialize_map(Document)
+        .and_then(|found| de.end().map(|()| found))
+        .unwrap_or(false)
+}
+
+/// An email as the model compares emails (lower case), borrowed when it already is: AWS
+/// treats emails case-insensitively.
+fn lower_email(email: &str) -> std::borrow::Cow<'_, str> {
+    if email.is_ascii() && !email.bytes().any(|b| b.is_ascii_uppercase()) {
+        email.into()
+    } else {
+        email.to_lowercase().into()
+    }
 }
 
 /// The email syntax the model accepts: one '@', non-empty local part and domain, a dot in the
@@ -516,7 +570,7 @@ impl OrgModel {
             targets: BTreeMap::new(),
         });
         let (policy, root_id) = (m.full_access.clone(), m.root.id.clone());
-        m.attach(&policy, &root_id);
+        m.attach(&policy, Entity::Root, &root_id);
         m.add_account(
             mgmt.into(),
             "Management".into(),
@@ -526,7 +580,7 @@ impl OrgModel {
         for i in 1..=org.existing_accounts {
             let id = m.next_free_account_id();
             m.add_account(
-                id.into(),
+                id,
                 format!("Existing account {i}").into(),
                 format!("existing-{i}@orgsim.invalid").into(),
                 Tags::new(),
@@ -624,9 +678,15 @@ impl OrgModel {
         self.complete_due(now_ms);
         let mut attachments: Vec<(u64, String, String)> = Vec::new();
         for (t, ps) in std::mem::take(&mut self.attachments) {
+            let target = match t {
+                Entity::Root => &self.root.id,
+                Entity::Ou(i) => &self.ous[i].id,
+                Entity::Account(i) => &self.accounts[i].id,
+                Entity::Policy(i) => &self.policies[i].summary.id,
+            };
             attachments.extend(
                 ps.into_iter()
-                    .map(|(seq, p)| (seq, String::from(p), String::from(&t))),
+                    .map(|(seq, p)| (seq, String::from(p), String::from(target))),
             );
         }
         attachments.sort_unstable_by_key(|a| a.0); // sequence numbers are unique
@@ -809,12 +869,12 @@ impl OrgModel {
                 Ok(Response::Policies(self.policies.iter().map(|p| p.summary.clone()).collect()))
             }
             Request::ListPoliciesForTarget { target_id } => {
-                if !self.is_attach_target(target_id) {
+                let Some(target) = self.attach_target(target_id) else {
                     return Self::target_not_found();
-                }
+                };
                 let attached: BTreeSet<&str> = self
                     .attachments
-                    .get(target_id)
+                    .get(&target)
                     .map(|v| v.iter().map(|(_, p)| p.as_str()).collect())
                     .unwrap_or_default();
                 Ok(Response::Policies(
@@ -888,14 +948,17 @@ impl OrgModel {
         if tags.len() > self.params.max_tags_per_resource as usize {
             return cv(Cv::MaxTagLimitExceeded);
         }
-        let id: SharedStr = format!("{OU_ID_PREFIX}{:08}", self.next_ou).into();
+        let id = SharedStr::concat(&[OU_ID_PREFIX, Padded::new(self.next_ou, 8).as_str()]);
         self.next_ou += 1;
         let ou = OuRec {
-            arn: format!(
-                "arn:aws:organizations::{}:ou/{ORG_ID}/{id}",
-                self.management_account_id
-            )
-            .into(),
+            arn: SharedStr::concat(&[
+                "arn:aws:organizations::",
+                &self.management_account_id,
+                ":ou/",
+                ORG_ID,
+                "/",
+                &id,
+            ]),
             id: id.clone(),
             name: name.clone(),
             parent_id: parent_id.clone(),
@@ -903,10 +966,11 @@ impl OrgModel {
             depth: parent_depth + 1,
         };
         let out = ou.api();
-        self.ou_index.insert(id.clone(), self.ous.len());
+        let at = self.ous.len();
+        self.ou_index.insert(id.clone(), at);
         self.ous.push(ou);
         let policy = self.full_access.clone();
-        self.attach(&policy, &id);
+        self.attach(&policy, Entity::Ou(at), &id);
         Ok(Response::OrganizationalUnit(out))
     }
 
@@ -924,9 +988,7 @@ impl OrgModel {
         if content.chars().count() > self.params.max_policy_size as usize {
             return cv(Cv::PolicyContentLimitExceeded);
         }
-        let well_formed = serde_json::from_str::<serde_json::Value>(content)
-            .ok()
-            .is_some_and(|v| v.as_object().is_some_and(|o| o.contains_key("Statement")));
+        let well_formed = has_statement(content);
         if !well_formed {
             return err(
                 ErrorCode::MalformedPolicyDocumentException,
@@ -944,14 +1006,17 @@ impl OrgModel {
         if tags.len() > self.params.max_tags_per_resource as usize {
             return cv(Cv::MaxTagLimitExceeded);
         }
-        let id: SharedStr = format!("p-{:08}", self.next_policy).into();
+        let id = SharedStr::concat(&["p-", Padded::new(self.next_policy, 8).as_str()]);
         self.next_policy += 1;
         let summary = PolicySummary {
-            arn: format!(
-                "arn:aws:organizations::{}:policy/{ORG_ID}/service_control_policy/{id}",
-                self.management_account_id
-            )
-            .into(),
+            arn: SharedStr::concat(&[
+                "arn:aws:organizations::",
+                &self.management_account_id,
+                ":policy/",
+                ORG_ID,
+                "/service_control_policy/",
+                &id,
+            ]),
             id,
             name: name.clone(),
             aws_managed: false,
@@ -968,12 +1033,12 @@ impl OrgModel {
         if !self.policy_index.contains_key(policy_id) {
             return Self::policy_not_found();
         }
-        if !self.is_attach_target(target_id) {
+        let Some(target) = self.attach_target(target_id) else {
             return Self::target_not_found();
-        }
+        };
         let attached = self
             .attachments
-            .get(target_id)
+            .get(&target)
             .map(Vec::as_slice)
             .unwrap_or_default();
         if attached.iter().any(|(_, p)| p == policy_id) {
@@ -985,7 +1050,7 @@ impl OrgModel {
         if attached.len() >= self.params.max_policies_per_target as usize {
             return cv(Cv::MaxPolicyTypeAttachmentLimitExceeded);
         }
-        self.attach(policy_id, target_id);
+        self.attach(policy_id, target, target_id);
         Ok(Response::Empty)
     }
 
@@ -993,10 +1058,10 @@ impl OrgModel {
         if !self.policy_index.contains_key(policy_id) {
             return Self::policy_not_found();
         }
-        if !self.is_attach_target(target_id) {
+        let Some(target) = self.attach_target(target_id) else {
             return Self::target_not_found();
-        }
-        let attached = self.attachments.entry(target_id.clone()).or_default();
+        };
+        let attached = self.attachments.entry(target).or_default();
         let Some(pos) = attached.iter().position(|(_, p)| p == policy_id) else {
             return err(
                 ErrorCode::PolicyNotAttachedException,
@@ -1038,10 +1103,10 @@ impl OrgModel {
         if tags.len() > self.params.max_tags_per_resource as usize {
             return cv(Cv::MaxTagLimitExceeded);
         }
-        let lower = email.to_lowercase();
+        let lower = lower_email(email);
         let failure = if !email_is_valid(email) {
             Some(CreateAccountFailureReason::InvalidEmail)
-        } else if self.emails.contains(&lower) {
+        } else if self.emails.contains(&*lower) {
             Some(CreateAccountFailureReason::EmailAlreadyExists)
         } else if self.accounts.len() + self.pending_successes() >= self.account_quota as usize {
             Some(CreateAccountFailureReason::AccountLimitExceeded)
@@ -1053,9 +1118,9 @@ impl OrgModel {
             None => self.draw_creation_ms(rng),
         };
         if failure.is_none() {
-            self.emails.insert(lower);
+            self.emails.insert(lower.into_owned());
         }
-        let id: SharedStr = format!("car-{:08}", self.next_car).into();
+        let id = SharedStr::concat(&["car-", Padded::new(self.next_car, 8).as_str()]);
         self.next_car += 1;
         let c = Creation {
             id: id.clone(),
@@ -1145,9 +1210,13 @@ impl OrgModel {
             std::mem::take(&mut c.email),
             std::mem::take(&mut c.tags),
         );
-        let id: SharedStr = match self.hints.get(&email.to_lowercase()) {
+        let hint = match self.hints.is_empty() {
+            true => None,
+            false => self.hints.get(&*lower_email(&email)),
+        };
+        let id: SharedStr = match hint {
             Some(h) if !self.account_index.contains_key(h.as_str()) => h.as_str().into(),
-            _ => self.next_free_account_id().into(),
+            _ => self.next_free_account_id(),
         };
         self.add_account(id.clone(), name, email, tags);
         let c = &mut self.creations[idx];
@@ -1156,24 +1225,32 @@ impl OrgModel {
     }
 
     /// The next counter id not used by an account nor promised to an email.
-    fn next_free_account_id(&mut self) -> String {
+    fn next_free_account_id(&mut self) -> SharedStr {
         loop {
-            let id = format!("{:012}", self.next_account);
+            let id = SharedStr::concat(&[Padded::new(self.next_account, 12).as_str()]);
             self.next_account += 1;
-            if !self.account_index.contains_key(id.as_str()) && !self.hinted_ids.contains(&id) {
+            if !self.account_index.contains_key(&id) && !self.hinted_ids.contains(id.as_str()) {
                 return id;
             }
         }
     }
 
     fn add_account(&mut self, id: SharedStr, name: SharedStr, email: SharedStr, tags: Tags) {
-        self.emails.insert(email.to_lowercase());
-        let arn = format!(
-            "arn:aws:organizations::{}:account/{ORG_ID}/{id}",
-            self.management_account_id
-        )
-        .into();
-        self.account_index.insert(id.clone(), self.accounts.len());
+        // A created account's email was taken when its creation was accepted.
+        let lower = lower_email(&email);
+        if !self.emails.contains(&*lower) {
+            self.emails.insert(lower.into_owned());
+        }
+        let arn = SharedStr::concat(&[
+            "arn:aws:organizations::",
+            &self.management_account_id,
+            ":account/",
+            ORG_ID,
+            "/",
+            &id,
+        ]);
+        let at = self.accounts.len();
+        self.account_index.insert(id.clone(), at);
         self.accounts.push(AccountRec {
             id: id.clone(),
             arn,
@@ -1183,7 +1260,7 @@ impl OrgModel {
             tags,
         });
         let policy = self.full_access.clone();
-        self.attach(&policy, &id);
+        self.attach(&policy, Entity::Account(at), &id);
     }
 
     fn push_policy(&mut self, p: PolicyRec) {
@@ -1192,10 +1269,11 @@ impl OrgModel {
         self.policies.push(p);
     }
 
-    fn attach(&mut self, policy_id: &SharedStr, target_id: &SharedStr) {
+    /// Attaches `policy_id` to `target`, whose id is `target_id`.
+    fn attach(&mut self, policy_id: &SharedStr, target: Entity, target_id: &SharedStr) {
         self.attach_seq += 1;
         self.attachments
-            .entry(target_id.clone())
+            .entry(target)
             .or_default()
             .push((self.attach_seq, policy_id.clone()));
         if let Some(i) = self.policy_index.get(policy_id) {
@@ -1284,11 +1362,11 @@ impl OrgModel {
         matches!(self.entity(id), Some(Entity::Root | Entity::Ou(_)))
     }
 
-    fn is_attach_target(&self, id: &str) -> bool {
-        matches!(
-            self.entity(id),
-            Some(Entity::Root | Entity::Ou(_) | Entity::Account(_))
-        )
+    /// What `id` names when it is something a policy attaches to: the root, an OU or an
+    /// account.
+    fn attach_target(&self, id: &str) -> Option<Entity> {
+        self.entity(id)
+            .filter(|e| matches!(e, Entity::Root | Entity::Ou(_) | Entity::Account(_)))
     }
 
     /// The tags of a taggable resource: the root, an OU, an account or a customer-managed policy.

@@ -14,6 +14,32 @@ pub use super::errors::{
     ApiError, ConstraintViolationReason, CreateAccountFailureReason, ErrorCode,
 };
 
+/// `n` in decimal, zero-padded to at least `width` digits, as `format!("{n:0width$}")` writes
+/// it, without the formatting machinery (the model's counter ids).
+pub struct Padded {
+    buf: [u8; 20],
+    start: usize,
+}
+
+impl Padded {
+    pub fn new(mut n: u64, width: usize) -> Padded {
+        let mut buf = [b'0'; 20];
+        let mut start = buf.len();
+        while n > 0 {
+            start -= 1;
+            buf[start] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        // u64::MAX has 20 digits: a wider request is as wide as the buffer.
+        start = start.min(buf.len().saturating_sub(width.max(1)));
+        Padded { buf, start }
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[self.start..]).expect("ASCII digits")
+    }
+}
+
 /// An immutable string shared by reference count: the ids, names and ARNs that requests and
 /// answers carry. The model makes each once; requests, answers and the engine's state then
 /// share it, so the hot path copies pointers, not bytes. It compares, orders, hashes, prints
@@ -24,6 +50,23 @@ pub struct SharedStr(Arc<str>);
 impl SharedStr {
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The pieces end to end, in one allocation (`format!(..).into()` makes two, the `String`
+    /// and then the shared copy, and goes through the formatting machinery): for the ids and
+    /// ARNs the model makes per call.
+    pub fn concat(parts: &[&str]) -> SharedStr {
+        use std::cell::RefCell;
+        thread_local! {
+            static BUF: RefCell<String> = const { RefCell::new(String::new()) };
+        }
+        BUF.with_borrow_mut(|buf| {
+            buf.clear();
+            for p in parts {
+                buf.push_str(p);
+            }
+            SharedStr(Arc::from(buf.as_str()))
+        })
     }
 }
 

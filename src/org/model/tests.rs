@@ -1763,3 +1763,57 @@ fn the_id_index_finds_counter_ids_by_number_and_others_by_text() {
     let dense = accounts.dense.len();
     assert!((1199..=1200).contains(&dense), "{dense}");
 }
+
+#[test]
+fn a_policy_document_is_read_as_serde_json_reads_it() {
+    let by_value = |c: &str| {
+        serde_json::from_str::<serde_json::Value>(c)
+            .ok()
+            .is_some_and(|v| v.as_object().is_some_and(|o| o.contains_key("Statement")))
+    };
+    for doc in [
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*"}]}"#,
+        r#"{"Statement":1}"#,
+        r#"{"St\u0061tement":{}}"#,
+        r#"{"Statement\n":{}}"#,
+        r#"{"statement":[]}"#,
+        r#"{"Version":"1","Statement":[],"Statement":null}"#,
+        r#"{"a":{"Statement":1}}"#,
+        r#"[{"Statement":1}]"#,
+        r#"{"Statement":1} x"#,
+        r#"{"Statement":1}   "#,
+        r#"{"Statement":}"#,
+        r#"{"Statement":[1,2,}"#,
+        r#""Statement""#,
+        "",
+        "{}",
+        "null",
+    ] {
+        assert_eq!(super::has_statement(doc), by_value(doc), "{doc}");
+    }
+}
+
+#[test]
+fn padded_numbers_are_what_format_writes() {
+    use crate::org::types::Padded;
+    for n in [
+        0u64,
+        1,
+        7,
+        42,
+        99_999_999,
+        100_000_000,
+        100_000_000_001,
+        u64::MAX,
+    ] {
+        for width in [0usize, 1, 8, 12, 20, 25] {
+            let want = format!("{n:0width$}");
+            let want = if want.len() > 20 {
+                &want[want.len() - 20..]
+            } else {
+                &want
+            };
+            assert_eq!(Padded::new(n, width).as_str(), want, "{n} {width}");
+        }
+    }
+}
