@@ -200,46 +200,49 @@ pub fn run_sweep(
     let lock = || shared.lock().unwrap_or_else(|e| e.into_inner());
     std::thread::scope(|s| {
         for _ in 0..threads {
-            s.spawn(|| loop {
-                // Take the next job, waiting while the reorder buffer is full.
-                let (j, prep) = {
-                    let mut st = lock();
-                    loop {
-                        if cancel.load(Ordering::Relaxed) || st.next >= total {
-                            return;
+            s.spawn(|| {
+                let mut replicator = sim::Replicator::default();
+                loop {
+                    // Take the next job, waiting while the reorder buffer is full.
+                    let (j, prep) = {
+                        let mut st = lock();
+                        loop {
+                            if cancel.load(Ordering::Relaxed) || st.next >= total {
+                                return;
+                            }
+                            if st.next < st.emitted + REORDER_WINDOW {
+                                break;
+                            }
+                            st = moved
+                                .wait_timeout(st, Duration::from_millis(50))
+                                .unwrap_or_else(|e| e.into_inner())
+                                .0;
                         }
-                        if st.next < st.emitted + REORDER_WINDOW {
-                            break;
-                        }
-                        st = moved
-                            .wait_timeout(st, Duration::from_millis(50))
-                            .unwrap_or_else(|e| e.into_inner())
-                            .0;
-                    }
-                    let j = st.next;
-                    st.next += 1;
+                        let j = st.next;
+                        st.next += 1;
+                        let ci = (j / reps) as usize;
+                        (j, Arc::clone(st.prepared.entry(ci).or_default()))
+                    };
                     let ci = (j / reps) as usize;
-                    (j, Arc::clone(st.prepared.entry(ci).or_default()))
-                };
-                let ci = (j / reps) as usize;
-                let (n, k) = (counts[ci], (j % reps) as u32);
-                let p = prep.get_or_init(|| {
-                    let sized = sc.with_customers(n);
-                    let plan = Arc::new(crate::plan::build(&sized));
-                    Prepared { sized, plan }
-                });
-                let seed = replication_seed(sc.seed, n, k);
-                let Some((trace, _)) = sim::replicate(&p.sized, Arc::clone(&p.plan), seed, cancel)
-                else {
-                    return; // cancelled mid-run
-                };
-                let row = metrics(&p.sized, &p.plan, &trace, seed, n, k);
-                drop(trace);
-                progress();
-                let mut st = lock();
-                st.pending.insert(j, row);
-                st.emit(reps);
-                moved.notify_all();
+                    let (n, k) = (counts[ci], (j % reps) as u32);
+                    let p = prep.get_or_init(|| {
+                        let sized = sc.with_customers(n);
+                        let plan = Arc::new(crate::plan::build(&sized));
+                        Prepared { sized, plan }
+                    });
+                    let seed = replication_seed(sc.seed, n, k);
+                    let Some((trace, _)) =
+                        replicator.run(&p.sized, Arc::clone(&p.plan), seed, cancel)
+                    else {
+                        return; // cancelled mid-run
+                    };
+                    let row = metrics(&p.sized, &p.plan, trace, seed, n, k);
+                    progress();
+                    let mut st = lock();
+                    st.pending.insert(j, row);
+                    st.emit(reps);
+                    moved.notify_all();
+                }
             });
         }
     });

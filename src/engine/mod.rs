@@ -248,6 +248,26 @@ impl Engine {
         self
     }
 
+    /// Makes this engine the one [`Engine::new`] would make for `plan`, `cfg` and `seed`
+    /// (keeping [`Engine::counts_only`]), reusing the memory of the vectors that grow with the
+    /// calls (a sweep thread runs one replication after another on one engine, instead of
+    /// growing fresh vectors call by call each time).
+    pub fn reset(&mut self, plan: impl Into<Arc<Plan>>, cfg: &DeployConfig, seed: u64) {
+        let mut fresh = Engine::new(plan, cfg, seed);
+        fresh.keep_calls = self.keep_calls;
+        self.calls.clear();
+        self.trace.calls.clear();
+        self.trace.tally.errors.clear();
+        self.timers.clear();
+        self.outbox.clear();
+        std::mem::swap(&mut fresh.calls, &mut self.calls);
+        std::mem::swap(&mut fresh.trace.calls, &mut self.trace.calls);
+        std::mem::swap(&mut fresh.trace.tally.errors, &mut self.trace.tally.errors);
+        std::mem::swap(&mut fresh.timers, &mut self.timers);
+        std::mem::swap(&mut fresh.outbox, &mut self.outbox);
+        *self = fresh;
+    }
+
     pub fn plan(&self) -> &Plan {
         &self.plan
     }

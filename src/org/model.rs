@@ -607,6 +607,11 @@ impl OrgModel {
         }
         let mut m = OrgModel::new(sc.service.clone(), &sc.organization);
         m.set_account_id_hints(hints);
+        // One account and one creation a customer: room for them at once, not by doubling.
+        let n = sc.customers.len();
+        m.accounts.reserve(n);
+        m.creations.reserve(n);
+        m.accepted_at.reserve(n);
         m
     }
 

@@ -241,6 +241,26 @@ impl<S: Service> Driver<S> {
     pub fn into_parts(self) -> (S, Vec<Engine>) {
         (self.service, self.engines)
     }
+
+    /// Takes the engines out (in the order they were started), leaving none.
+    pub fn reset_engines(&mut self) -> Vec<Engine> {
+        self.active.clear();
+        std::mem::take(&mut self.engines)
+    }
+
+    /// Makes this driver the one [`Driver::new`] would make for `service`, keeping the memory
+    /// of its queue and answer slab; returns the engines it ran, in the order they were
+    /// started.
+    pub fn reset(&mut self, service: S) -> Vec<Engine> {
+        self.service = service;
+        self.active.clear();
+        self.queue.clear();
+        self.answers.clear();
+        self.free.clear();
+        self.now = 0;
+        self.events = 0;
+        std::mem::take(&mut self.engines)
+    }
 }
 
 /// Runs `engine` against a synchronous service function through the simulation driver, for
@@ -261,21 +281,63 @@ pub fn run_to_completion(
 
 /// One replication as a sweep runs it: the deployment of a plan built once for many, without
 /// the organization snapshot, with its trace (counts only: [`Engine::counts_only`]) and the
-/// number of events. `None` when `cancel`
-/// was set before it ended.
+/// number of events. `None` when `cancel` was set before it ended. (A sweep thread keeps a
+/// [`Replicator`] instead, which reuses its memory from one replication to the next.)
 pub fn replicate(
     sc: &Scenario,
     plan: Arc<Plan>,
     seed: u64,
     cancel: &AtomicBool,
 ) -> Option<(Trace, u64)> {
-    let mut driver = Driver::new(ModelService::new(sc, seed));
-    driver.start(Engine::new(plan, &sc.deploy, Stream::Engine.seed(seed)).counts_only());
-    driver.run_cancellable(&mut |_, _, _| {}, cancel)?;
-    let events = driver.events();
-    let (_, engines) = driver.into_parts();
-    let engine = engines.into_iter().next().expect("one engine");
-    Some((engine.into_trace(), events))
+    let mut r = Replicator::default();
+    let events = r.run(sc, plan, seed, cancel)?.1;
+    Some((r.engine?.into_trace(), events))
+}
+
+/// Replications one after another, as a sweep thread runs them: the driver and the engine of
+/// the last replication are reset for the next rather than rebuilt, so the vectors that grow
+/// with the calls (the event queue, the answer slab, the engine's calls, timers and errors)
+/// keep their memory. Each replication is the one [`replicate`] runs, bit for bit.
+#[derive(Default)]
+pub struct Replicator {
+    driver: Option<Driver<ModelService>>,
+    engine: Option<Engine>,
+}
+
+impl Replicator {
+    /// Runs one replication (see [`replicate`]): its trace, counts only, and the number of
+    /// events; `None` when `cancel` was set before it ended.
+    pub fn run(
+        &mut self,
+        sc: &Scenario,
+        plan: Arc<Plan>,
+        seed: u64,
+        cancel: &AtomicBool,
+    ) -> Option<(&Trace, u64)> {
+        let service = ModelService::new(sc, seed);
+        let engine_seed = Stream::Engine.seed(seed);
+        let driver = match &mut self.driver {
+            Some(d) => {
+                if let Some(e) = d.reset(service).pop() {
+                    self.engine = Some(e);
+                }
+                d
+            }
+            None => self.driver.insert(Driver::new(service)),
+        };
+        let engine = match self.engine.take() {
+            Some(mut e) => {
+                e.reset(plan, &sc.deploy, engine_seed);
+                e
+            }
+            None => Engine::new(plan, &sc.deploy, engine_seed).counts_only(),
+        };
+        driver.start(engine);
+        driver.run_cancellable(&mut |_, _, _| {}, cancel)?;
+        let events = driver.events();
+        self.engine = driver.reset_engines().pop();
+        self.engine.as_ref().map(|e| (e.trace(), events))
+    }
 }
 
 /// Runs one deployment of `sc` in virtual time with `seed`.
@@ -333,5 +395,29 @@ mod tests {
         assert_eq!(a.snapshot, b.snapshot);
         let c = run(&sc, 43);
         assert_ne!(a.trace, c.trace);
+    }
+
+    #[test]
+    fn a_reused_replicator_runs_what_a_fresh_one_runs() {
+        // Alternating plan sizes and a cancelled run in between: the memory kept from one
+        // replication must not leak into the next.
+        let (small, big) = (scenario(2), scenario(6));
+        let (small_plan, big_plan) = (Arc::new(plan::build(&small)), Arc::new(plan::build(&big)));
+        let never = AtomicBool::new(false);
+        let mut r = Replicator::default();
+        for seed in 1..=6u64 {
+            let (sc, p) = if seed % 2 == 0 {
+                (&small, &small_plan)
+            } else {
+                (&big, &big_plan)
+            };
+            if seed == 3 {
+                assert!(r.run(sc, Arc::clone(p), seed, &AtomicBool::new(true)).is_none());
+            }
+            let fresh = replicate(sc, Arc::clone(p), seed, &never).expect("not cancelled");
+            let (trace, events) = r.run(sc, Arc::clone(p), seed, &never).expect("not cancelled");
+            assert_eq!((trace, events), (&fresh.0, fresh.1), "seed {seed}");
+            assert!(trace.tally.calls > 0);
+        }
     }
 }

@@ -78,6 +78,12 @@ impl<T> EventQueue<T> {
         self.heap.len()
     }
 
+    /// Empties the queue, keeping its memory; the tie-break sequence starts again.
+    pub fn clear(&mut self) {
+        self.heap.clear();
+        self.seq = 0;
+    }
+
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
     }
