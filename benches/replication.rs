@@ -1,6 +1,6 @@
 //! One 100-customer replication in simulated time: the deployment alone, with its analysis, and
-//! as a sweep does it (the plan built once and shared, a tally instead of a trace, the row of
-//! metrics).
+//! as a sweep does it (the plan built once and shared, a tally instead of a trace, the driver
+//! and engine reused, the row of metrics).
 //!
 //! `cargo bench --bench replication`
 
@@ -39,12 +39,15 @@ fn replication(c: &mut Criterion) {
     });
     let shared = Arc::new(plan::build(&sc));
     let cancel = AtomicBool::new(false);
+    // As a sweep thread does it: one replicator, reset from one replication to the next.
+    let mut replicator = sim::Replicator::default();
     c.bench_function("sweep replication (metrics only), 100 customers", |b| {
         b.iter(|| {
             seed += 1;
-            let (trace, _) =
-                sim::replicate(&sc, Arc::clone(&shared), seed, &cancel).expect("not cancelled");
-            black_box(sweep::metrics(&sc, &shared, &trace, seed, 100, 0))
+            let (trace, _) = replicator
+                .run(&sc, Arc::clone(&shared), seed, &cancel)
+                .expect("not cancelled");
+            black_box(sweep::metrics(&sc, &shared, trace, seed, 100, 0))
         })
     });
 }
