@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::Conflict;
 use crate::engine::trace::{Outcome, Trace};
 use crate::finance::{self, Financials};
-use crate::org::types::OrgSnapshot;
+use crate::org::types::SnapshotIndex;
 use crate::plan::{Plan, ResourceKind, Spec, TAG_FRAMEWORK, TAG_TENANT, TAG_TIER};
 use crate::scenario::Scenario;
 
@@ -45,13 +45,13 @@ pub(super) fn validate(
     sc: &Scenario,
     plan: &Plan,
     trace: &Trace,
-    snap: &OrgSnapshot,
+    idx: &SnapshotIndex<'_>,
     conflicts: &[Conflict],
     onboarded: &[bool],
     fin: &Financials,
 ) -> Vec<MatrixCheck> {
     let res = &plan.resources;
-    let idx = snap.index();
+    let snap = idx.snapshot();
     let id_of = |i: usize| trace.resources[i].outcome.id().map(str::to_string);
     // OUs
     let ou_res: Vec<usize> = (0..res.len())

@@ -26,7 +26,7 @@ pub use timing::{PathStep, Phase, Timing};
 use crate::engine::trace::Trace;
 use crate::error::Verdict;
 use crate::finance::{self, dollars, Financials};
-use crate::org::types::OrgSnapshot;
+use crate::org::types::{OrgSnapshot, SnapshotIndex};
 use crate::plan::{Plan, ResourceKind};
 use crate::scenario::Scenario;
 
@@ -97,7 +97,13 @@ pub struct FinalAccount {
 }
 
 pub fn final_org(snap: &OrgSnapshot) -> FinalOrg {
-    let idx = snap.index();
+    final_org_indexed(&snap.index())
+}
+
+/// [`final_org`] from an index already built (the analysis builds one for both this and the
+/// validation matrix).
+fn final_org_indexed(idx: &SnapshotIndex<'_>) -> FinalOrg {
+    let snap = idx.snapshot();
     let path = |id: &str| -> String {
         let mut names: Vec<&str> = idx
             .ancestry(id)
@@ -162,7 +168,8 @@ pub fn analyze(
     let conflicts = api::conflicts(plan, trace);
     let onboarded = onboarded(sc, plan, trace);
     let fin = finance::compute(sc, &onboarded);
-    let validation = matrix::validate(sc, plan, trace, snap, &conflicts, &onboarded, &fin);
+    let idx = snap.index();
+    let validation = matrix::validate(sc, plan, trace, &idx, &conflicts, &onboarded, &fin);
     let expectations = expectations::expectations(
         sc,
         trace.makespan_ms(),
@@ -193,7 +200,7 @@ pub fn analyze(
         financials: financials_json(&fin),
         expectations,
         findings: plan.advisories.clone(),
-        organization: final_org(snap),
+        organization: final_org_indexed(&idx),
         verdict: Verdict::of(ok),
     }
 }

@@ -5,7 +5,7 @@
 //! Every backend (the in-memory model, the SDK adapter, the mocks) speaks these types.
 
 use std::borrow::Borrow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -674,31 +674,33 @@ impl OrgSnapshot {
 
 /// Lookups by id into an [`OrgSnapshot`], built once for many (the checks of a 100,000-account
 /// organization would otherwise scan it once per account).
+///
+/// Hash maps: only looked up, never iterated, so their order cannot reach an output.
 pub struct SnapshotIndex<'a> {
     snap: &'a OrgSnapshot,
-    accounts: BTreeMap<&'a str, &'a AccountNode>,
-    ous: BTreeMap<&'a str, &'a OuNode>,
-    policies: BTreeMap<&'a str, &'a PolicySummary>,
+    accounts: HashMap<&'a str, &'a AccountNode>,
+    ous: HashMap<&'a str, &'a OuNode>,
+    policies: HashMap<&'a str, &'a PolicySummary>,
     /// Target id → the ids of the policies attached to it, in attachment order.
-    attached: BTreeMap<&'a str, Vec<&'a str>>,
+    attached: HashMap<&'a str, Vec<&'a str>>,
 }
 
 impl<'a> SnapshotIndex<'a> {
     pub fn new(snap: &'a OrgSnapshot) -> SnapshotIndex<'a> {
         // The first of equal ids wins, as a scan would find it.
-        let mut accounts = BTreeMap::new();
+        let mut accounts = HashMap::with_capacity(snap.accounts.len());
         for a in &snap.accounts {
             accounts.entry(a.id.as_str()).or_insert(a);
         }
-        let mut ous = BTreeMap::new();
+        let mut ous = HashMap::with_capacity(snap.ous.len());
         for o in &snap.ous {
             ous.entry(o.id.as_str()).or_insert(o);
         }
-        let mut policies = BTreeMap::new();
+        let mut policies = HashMap::with_capacity(snap.policies.len());
         for p in &snap.policies {
             policies.entry(p.id.as_str()).or_insert(p);
         }
-        let mut attached: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut attached: HashMap<&str, Vec<&str>> = HashMap::new();
         for (p, t) in &snap.attachments {
             attached.entry(t.as_str()).or_default().push(p.as_str());
         }
