@@ -129,6 +129,30 @@ impl Active {
     }
 }
 
+/// What an engine derives from its plan alone (the same for every engine of that plan).
+struct Structure {
+    dependents: Vec<usize>,
+    dependents_at: Vec<usize>,
+    tags_of: Vec<Option<usize>>,
+}
+
+impl Structure {
+    fn of(plan: &Plan) -> Structure {
+        let (dependents, dependents_at) = plan.dependents();
+        let mut tags_of = vec![None; plan.resources.len()];
+        for (i, r) in plan.resources.iter().enumerate() {
+            if let Spec::Tags { account, .. } = r.spec {
+                tags_of[account] = Some(i);
+            }
+        }
+        Structure {
+            dependents,
+            dependents_at,
+            tags_of,
+        }
+    }
+}
+
 /// What a timer does when it fires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Wake {
@@ -199,15 +223,24 @@ impl Engine {
     /// An engine for `plan`, with backoff jitter drawn from a generator seeded with `seed`.
     pub fn new(plan: impl Into<Arc<Plan>>, cfg: &DeployConfig, seed: u64) -> Engine {
         let plan = plan.into();
+        let structure = Structure::of(&plan);
+        Engine::with_structure(plan, structure, cfg, seed)
+    }
+
+    /// [`Engine::new`] with what it derives from the plan alone already derived.
+    fn with_structure(
+        plan: Arc<Plan>,
+        structure: Structure,
+        cfg: &DeployConfig,
+        seed: u64,
+    ) -> Engine {
         let n = plan.resources.len();
-        let (dependents, dependents_at) = plan.dependents();
+        let Structure {
+            dependents,
+            dependents_at,
+            tags_of,
+        } = structure;
         let remaining_deps = plan.resources.iter().map(|r| r.deps.len()).collect();
-        let mut tags_of = vec![None; n];
-        for (i, r) in plan.resources.iter().enumerate() {
-            if let Spec::Tags { account, .. } = r.spec {
-                tags_of[account] = Some(i);
-            }
-        }
         Engine {
             cfg: cfg.clone(),
             plan,
@@ -253,7 +286,19 @@ impl Engine {
     /// calls (a sweep thread runs one replication after another on one engine, instead of
     /// growing fresh vectors call by call each time).
     pub fn reset(&mut self, plan: impl Into<Arc<Plan>>, cfg: &DeployConfig, seed: u64) {
-        let mut fresh = Engine::new(plan, cfg, seed);
+        let plan = plan.into();
+        // The same plan again (a sweep's next replication of one count): what derives from it
+        // alone is already derived.
+        let structure = if Arc::ptr_eq(&plan, &self.plan) {
+            Structure {
+                dependents: std::mem::take(&mut self.dependents),
+                dependents_at: std::mem::take(&mut self.dependents_at),
+                tags_of: std::mem::take(&mut self.tags_of),
+            }
+        } else {
+            Structure::of(&plan)
+        };
+        let mut fresh = Engine::with_structure(plan, structure, cfg, seed);
         fresh.keep_calls = self.keep_calls;
         self.calls.clear();
         self.trace.calls.clear();

@@ -48,6 +48,8 @@ pub struct Answer {
 pub const FULL_AWS_ACCESS_ID: &str = "p-FullAWSAccess";
 /// Its name.
 pub const FULL_AWS_ACCESS_NAME: &str = "FullAWSAccess";
+/// FullAWSAccess's place in the model's policies: the first.
+const FULL_ACCESS_AT: usize = 0;
 /// The simulated organization's root id.
 pub const ROOT_ID: &str = "r-sim1";
 /// What the model's OU ids start with (then 8 digits).
@@ -94,14 +96,22 @@ impl IdIndex {
         if id.len() != prefix.len() + self.width || id.iter().zip(prefix).any(|(a, b)| a != b) {
             return None;
         }
+        // The digits before the last eight one by one, the last eight at once.
+        let digits = &id[prefix.len()..];
+        let (head, tail) = digits.split_at(digits.len().saturating_sub(8));
         let mut n: u64 = 0;
-        for &b in &id[prefix.len()..] {
+        for &b in head {
             if !b.is_ascii_digit() {
                 return None;
             }
             n = n * 10 + u64::from(b - b'0');
         }
-        Some(n)
+        match <[u8; 8]>::try_from(tail) {
+            Ok(eight) => Some(n * 100_000_000 + eight_digits(eight)?),
+            Err(_) => tail.iter().try_fold(n, |n, &b| {
+                b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+            }),
+        }
     }
 
     fn get(&self, id: &str) -> Option<usize> {
@@ -143,6 +153,24 @@ impl IdIndex {
 }
 /// The number of the first account id the model makes.
 const FIRST_ACCOUNT_NUMBER: u64 = 100_000_000_001;
+/// Eight ASCII digits as a number, `None` if any is not a digit: all eight at once in one
+/// 64-bit word (the model reads an id's number on most calls).
+fn eight_digits(bytes: [u8; 8]) -> Option<u64> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let v = u64::from_le_bytes(bytes);
+    // Each byte minus '0': a digit leaves 0..=9, with a high nibble of 0, which adding 6 does
+    // not carry out of; any other byte shows in a high nibble (a byte below '0' borrows, but
+    // then it shows itself).
+    let d = v.wrapping_sub(0x30 * ONES);
+    if (d | d.wrapping_add(0x06 * ONES)) & (0xF0 * ONES) != 0 {
+        return None;
+    }
+    // The first byte is the most significant digit: pairs, then fours, then the eight.
+    let d = (d.wrapping_mul(10) + (d >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let d = (d.wrapping_mul(100) + (d >> 16)) & 0x0000_FFFF_0000_FFFF;
+    Some((d.wrapping_mul(10_000) + (d >> 32)) & 0xFFFF_FFFF)
+}
+
 const ORG_ID: &str = "o-sim0000001";
 
 /// The message of a throttled call (token bucket empty).
@@ -456,14 +484,31 @@ fn lower_email(email: &str) -> std::borrow::Cow<'_, str> {
 /// The email syntax the model accepts: one '@', non-empty local part and domain, a dot in the
 /// domain, no whitespace, 6 to 64 characters.
 pub fn email_is_valid(email: &str) -> bool {
-    let len = email.chars().count();
-    if !(6..=64).contains(&len) || email.chars().any(char::is_whitespace) {
-        return false;
-    }
-    let mut parts = email.split('@');
-    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+    // ASCII (every email a scenario makes) in one pass over the bytes; anything else by
+    // characters, with Unicode's whitespace.
+    let (at, ats) = if email.is_ascii() {
+        let bytes = email.as_bytes();
+        // `char::is_whitespace` on ASCII: space, \t, \n, vertical tab, form feed, \r.
+        let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+        if !(6..=64).contains(&bytes.len()) || bytes.iter().any(blank) {
+            return false;
+        }
+        let mut ats = bytes.iter().enumerate().filter(|(_, &b)| b == b'@');
+        (ats.next().map(|(i, _)| i), ats.count())
+    } else {
+        let len = email.chars().count();
+        if !(6..=64).contains(&len) || email.chars().any(char::is_whitespace) {
+            return false;
+        }
+        (
+            email.find('@'),
+            email.matches('@').count().saturating_sub(1),
+        )
+    };
+    let (Some(at), 0) = (at, ats) else {
         return false;
     };
+    let (local, domain) = (&email[..at], &email[at + 1..]);
     !local.is_empty()
         && !domain.is_empty()
         && domain.contains('.')
@@ -569,8 +614,9 @@ impl OrgModel {
             tags: Tags::new(),
             targets: BTreeMap::new(),
         });
-        let (policy, root_id) = (m.full_access.clone(), m.root.id.clone());
-        m.attach(&policy, Entity::Root, &root_id);
+        debug_assert_eq!(m.policies[FULL_ACCESS_AT].summary.id, m.full_access);
+        let root_id = m.root.id.clone();
+        m.attach(FULL_ACCESS_AT, Entity::Root, &root_id);
         m.add_account(
             mgmt.into(),
             "Management".into(),
@@ -974,8 +1020,7 @@ impl OrgModel {
         let at = self.ous.len();
         self.ou_index.insert(id.clone(), at);
         self.ous.push(ou);
-        let policy = self.full_access.clone();
-        self.attach(&policy, Entity::Ou(at), &id);
+        self.attach(FULL_ACCESS_AT, Entity::Ou(at), &id);
         Ok(Response::OrganizationalUnit(out))
     }
 
@@ -1035,9 +1080,9 @@ impl OrgModel {
     }
 
     fn attach_policy(&mut self, policy_id: &SharedStr, target_id: &SharedStr) -> ApiResult {
-        if !self.policy_index.contains_key(policy_id) {
+        let Some(policy) = self.policy_index.get(policy_id) else {
             return Self::policy_not_found();
-        }
+        };
         let Some(target) = self.attach_target(target_id) else {
             return Self::target_not_found();
         };
@@ -1055,7 +1100,7 @@ impl OrgModel {
         if attached.len() >= self.params.max_policies_per_target as usize {
             return cv(Cv::MaxPolicyTypeAttachmentLimitExceeded);
         }
-        self.attach(policy_id, target, target_id);
+        self.attach(policy, target, target_id);
         Ok(Response::Empty)
     }
 
@@ -1264,8 +1309,7 @@ impl OrgModel {
             parent_id: self.root.id.clone(),
             tags,
         });
-        let policy = self.full_access.clone();
-        self.attach(&policy, Entity::Account(at), &id);
+        self.attach(FULL_ACCESS_AT, Entity::Account(at), &id);
     }
 
     fn push_policy(&mut self, p: PolicyRec) {
@@ -1274,18 +1318,17 @@ impl OrgModel {
         self.policies.push(p);
     }
 
-    /// Attaches `policy_id` to `target`, whose id is `target_id`.
-    fn attach(&mut self, policy_id: &SharedStr, target: Entity, target_id: &SharedStr) {
+    /// Attaches policy `policy` (its place in `policies`) to `target`, whose id is
+    /// `target_id`.
+    fn attach(&mut self, policy: usize, target: Entity, target_id: &SharedStr) {
         self.attach_seq += 1;
+        let p = &mut self.policies[policy];
+        p.targets.insert(self.attach_seq, target_id.clone());
+        let policy_id = p.summary.id.clone();
         self.attachments
             .entry(target)
             .or_default()
-            .push((self.attach_seq, policy_id.clone()));
-        if let Some(i) = self.policy_index.get(policy_id) {
-            self.policies[i]
-                .targets
-                .insert(self.attach_seq, target_id.clone());
-        }
+            .push((self.attach_seq, policy_id));
     }
 
     /// A policy target as ListTargetsForPolicy lists it (`None`: not a root, OU or account).

@@ -399,23 +399,28 @@ mod tests {
 
     #[test]
     fn a_reused_replicator_runs_what_a_fresh_one_runs() {
-        // Alternating plan sizes and a cancelled run in between: the memory kept from one
-        // replication must not leak into the next.
+        // Plans of two sizes, one after the other and again, and a cancelled run in between:
+        // what is kept from one replication must not leak into the next.
         let (small, big) = (scenario(2), scenario(6));
         let (small_plan, big_plan) = (Arc::new(plan::build(&small)), Arc::new(plan::build(&big)));
         let never = AtomicBool::new(false);
         let mut r = Replicator::default();
         for seed in 1..=6u64 {
-            let (sc, p) = if seed % 2 == 0 {
+            // small, big, big, small, small, big: the same plan again and another one.
+            let (sc, p) = if (seed / 2) % 2 == 0 {
                 (&small, &small_plan)
             } else {
                 (&big, &big_plan)
             };
             if seed == 3 {
-                assert!(r.run(sc, Arc::clone(p), seed, &AtomicBool::new(true)).is_none());
+                assert!(r
+                    .run(sc, Arc::clone(p), seed, &AtomicBool::new(true))
+                    .is_none());
             }
             let fresh = replicate(sc, Arc::clone(p), seed, &never).expect("not cancelled");
-            let (trace, events) = r.run(sc, Arc::clone(p), seed, &never).expect("not cancelled");
+            let (trace, events) = r
+                .run(sc, Arc::clone(p), seed, &never)
+                .expect("not cancelled");
             assert_eq!((trace, events), (&fresh.0, fresh.1), "seed {seed}");
             assert!(trace.tally.calls > 0);
         }

@@ -1817,3 +1817,88 @@ fn padded_numbers_are_what_format_writes() {
         }
     }
 }
+
+#[test]
+fn the_email_check_reads_ascii_and_unicode_alike() {
+    // The rule as first written, by characters: the fast ASCII path must agree with it.
+    let by_chars = |email: &str| {
+        let len = email.chars().count();
+        if !(6..=64).contains(&len) || email.chars().any(char::is_whitespace) {
+            return false;
+        }
+        let mut parts = email.split('@');
+        let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+            return false;
+        };
+        !local.is_empty()
+            && !domain.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+    };
+    let pieces = [
+        "a",
+        "ab",
+        "@",
+        ".",
+        "x.y",
+        "\u{0B}",
+        "\u{0C}",
+        "\t",
+        " ",
+        "\u{85}",
+        "\u{A0}",
+        "é",
+        "ü",
+        "example.com",
+        "..",
+        "\u{2003}",
+        "+",
+    ];
+    let mut n = 0;
+    for a in pieces {
+        for b in pieces {
+            for c in pieces {
+                for d in ["", "@", "@sub.example.org", "."] {
+                    let email = format!("{a}{b}{d}{c}");
+                    assert_eq!(email_is_valid(&email), by_chars(&email), "{email:?}");
+                    n += usize::from(by_chars(&email));
+                }
+            }
+        }
+    }
+    assert!(n > 100, "some of them are valid: {n}");
+}
+
+#[test]
+fn eight_digits_at_once_read_as_one_at_a_time() {
+    let scalar = |b: [u8; 8]| {
+        b.iter().try_fold(0u64, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u64::from(c - b'0'))
+        })
+    };
+    for base in [
+        *b"00000000",
+        *b"12345678",
+        *b"99999999",
+        *b"00000007",
+        *b"90817263",
+    ] {
+        assert_eq!(super::eight_digits(base), scalar(base));
+        // Every byte value at every place.
+        for at in 0..8 {
+            for v in 0..=255u8 {
+                let mut b = base;
+                b[at] = v;
+                assert_eq!(super::eight_digits(b), scalar(b), "{b:?}");
+            }
+        }
+    }
+    // Two bad bytes at once, one of them below '0' (a borrow in the subtraction).
+    for v in [0u8, b'/', b' ', b':', 0xFF] {
+        for w in [0u8, b'/', b'9', b'0', 0x80] {
+            let b = [b'1', v, b'2', w, b'3', b'4', b'5', b'6'];
+            assert_eq!(super::eight_digits(b), scalar(b), "{b:?}");
+        }
+    }
+}
