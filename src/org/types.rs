@@ -286,8 +286,17 @@ impl fmt::Display for Operation {
 /// CreateAccount retried 25 times carried a fresh copy each time). Reads go through `Deref` to
 /// the map; a change copies the map only while another holder shares it
 /// ([`Tags::make_mut`]). No tags allocate nothing.
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Tags(Option<Arc<BTreeMap<String, String>>>);
+
+/// Equal when the maps are: no map and an empty one (all tags removed) are the same tags.
+impl PartialEq for Tags {
+    fn eq(&self, other: &Tags) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Tags {}
 
 /// The map of no tags, for [`Tags`]'s `Deref`.
 static NO_TAGS: BTreeMap<String, String> = BTreeMap::new();

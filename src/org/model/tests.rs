@@ -1902,3 +1902,19 @@ fn eight_digits_at_once_read_as_one_at_a_time() {
         }
     }
 }
+
+#[test]
+fn shared_tags_copy_on_change_and_compare_by_content() {
+    let mut t = Tags::new();
+    t.insert("a".into(), "1".into());
+    let shared = t.clone();
+    t.make_mut().remove("a");
+    // Every key removed: the same tags as none at all.
+    assert_eq!(t, Tags::new());
+    assert!(t.is_empty());
+    // The clone kept its own copy.
+    assert_ne!(shared, Tags::new());
+    assert_eq!(shared.get("a").map(String::as_str), Some("1"));
+    let rebuilt: Tags = [("a".to_string(), "1".to_string())].into();
+    assert_eq!(shared, rebuilt);
+}
