@@ -243,23 +243,22 @@ impl<S: Service> Driver<S> {
     }
 
     /// Takes the engines out (in the order they were started), leaving none.
-    pub fn reset_engines(&mut self) -> Vec<Engine> {
+    pub fn take_engines(&mut self) -> Vec<Engine> {
         self.active.clear();
         std::mem::take(&mut self.engines)
     }
 
     /// Makes this driver the one [`Driver::new`] would make for `service`, keeping the memory
-    /// of its queue and answer slab; returns the engines it ran, in the order they were
-    /// started.
-    pub fn reset(&mut self, service: S) -> Vec<Engine> {
+    /// of its queue and answer slab (engines still in it are dropped: take them first).
+    pub fn reset(&mut self, service: S) {
         self.service = service;
+        self.engines.clear();
         self.active.clear();
         self.queue.clear();
         self.answers.clear();
         self.free.clear();
         self.now = 0;
         self.events = 0;
-        std::mem::take(&mut self.engines)
     }
 }
 
@@ -318,9 +317,7 @@ impl Replicator {
         let engine_seed = Stream::Engine.seed(seed);
         let driver = match &mut self.driver {
             Some(d) => {
-                if let Some(e) = d.reset(service).pop() {
-                    self.engine = Some(e);
-                }
+                d.reset(service);
                 d
             }
             None => self.driver.insert(Driver::new(service)),
@@ -333,9 +330,11 @@ impl Replicator {
             None => Engine::new(plan, &sc.deploy, engine_seed).counts_only(),
         };
         driver.start(engine);
-        driver.run_cancellable(&mut |_, _, _| {}, cancel)?;
+        let ended = driver.run_cancellable(&mut |_, _, _| {}, cancel);
         let events = driver.events();
-        self.engine = driver.reset_engines().pop();
+        // Kept for the next replication, cancelled or not.
+        self.engine = driver.take_engines().pop();
+        ended?;
         self.engine.as_ref().map(|e| (e.trace(), events))
     }
 }
