@@ -30,8 +30,8 @@ use rand_distr::StandardNormal;
 use super::types::{
     Account, AccountNode, ApiError, ApiResult, ConstraintViolationReason as Cv,
     CreateAccountFailureReason, CreateAccountState, CreateAccountStatus, ErrorCode, Operation,
-    OrgSnapshot, OrganizationalUnit, OuNode, Padded, Parent, ParentType, PolicySummary,
-    PolicyTarget, Request, Response, Root, SharedStr, Tags, TargetKind,
+    OrgSnapshot, OrganizationalUnit, OuNode, Parent, ParentType, PolicySummary, PolicyTarget,
+    Request, Response, Root, SharedStr, Tags, TargetKind,
 };
 use crate::config::service::{Bucket, LatencyRange, ServiceParams};
 use crate::config::OrganizationConfig;
@@ -153,6 +153,32 @@ impl IdIndex {
 }
 /// The number of the first account id the model makes.
 const FIRST_ACCOUNT_NUMBER: u64 = 100_000_000_001;
+/// `n` in decimal, zero-padded to at least `width` digits, as `format!("{n:0width$}")` writes
+/// it, without the formatting machinery (the model's counter ids).
+struct Padded {
+    buf: [u8; 20],
+    start: usize,
+}
+
+impl Padded {
+    fn new(mut n: u64, width: usize) -> Padded {
+        let mut buf = [b'0'; 20];
+        let mut start = buf.len();
+        while n > 0 {
+            start -= 1;
+            buf[start] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        // u64::MAX has 20 digits: a wider request is as wide as the buffer.
+        start = start.min(buf.len().saturating_sub(width.max(1)));
+        Padded { buf, start }
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[self.start..]).expect("ASCII digits")
+    }
+}
+
 /// Eight ASCII digits as a number, `None` if any is not a digit: all eight at once in one
 /// 64-bit word (the model reads an id's number on most calls).
 fn eight_digits(bytes: [u8; 8]) -> Option<u64> {
@@ -667,7 +693,7 @@ impl OrgModel {
         self.hinted_ids = hints.values().cloned().collect();
         self.hints = hints
             .into_iter()
-            .map(|(e, id)| (e.to_lowercase(), id))
+            .map(|(e, id)| (lower_email(&e).into_owned(), id))
             .collect();
     }
 

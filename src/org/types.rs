@@ -14,32 +14,6 @@ pub use super::errors::{
     ApiError, ConstraintViolationReason, CreateAccountFailureReason, ErrorCode,
 };
 
-/// `n` in decimal, zero-padded to at least `width` digits, as `format!("{n:0width$}")` writes
-/// it, without the formatting machinery (the model's counter ids).
-pub struct Padded {
-    buf: [u8; 20],
-    start: usize,
-}
-
-impl Padded {
-    pub fn new(mut n: u64, width: usize) -> Padded {
-        let mut buf = [b'0'; 20];
-        let mut start = buf.len();
-        while n > 0 {
-            start -= 1;
-            buf[start] = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-        // u64::MAX has 20 digits: a wider request is as wide as the buffer.
-        start = start.min(buf.len().saturating_sub(width.max(1)));
-        Padded { buf, start }
-    }
-
-    pub fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.buf[self.start..]).expect("ASCII digits")
-    }
-}
-
 /// An immutable string shared by reference count: the ids, names and ARNs that requests and
 /// answers carry. The model makes each once; requests, answers and the engine's state then
 /// share it, so the hot path copies pointers, not bytes. It compares, orders, hashes, prints

@@ -1795,7 +1795,7 @@ fn a_policy_document_is_read_as_serde_json_reads_it() {
 
 #[test]
 fn padded_numbers_are_what_format_writes() {
-    use crate::org::types::Padded;
+    use super::Padded;
     for n in [
         0u64,
         1,
