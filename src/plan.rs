@@ -5,7 +5,7 @@
 //! tier's OU) and one set of tags per account (tenant id, tier, framework: billing isolation).
 //! Addresses are Terraform-style (`aws_organizations_account.acme_finance_inc`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -132,22 +132,28 @@ pub struct Plan {
 /// Lowercase, runs of anything but letters and digits turned into one `_`.
 pub fn slug(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut sep = false;
+    push_slug(&mut out, s, '_');
+    out
+}
+
+/// [`slug`] of `s` with `sep` between the runs, appended to `out`.
+fn push_slug(out: &mut String, s: &str, sep: char) {
+    let start = out.len();
+    let mut gap = false;
     for c in s.chars() {
         if c.is_ascii_alphanumeric() {
-            if sep && !out.is_empty() {
-                out.push('_');
+            if gap && out.len() > start {
+                out.push(sep);
             }
-            sep = false;
+            gap = false;
             out.push(c.to_ascii_lowercase());
         } else {
-            sep = true;
+            gap = true;
         }
     }
-    if out.is_empty() {
-        out.push('_');
+    if out.len() == start {
+        out.push(sep);
     }
-    out
 }
 
 /// The SCP orgsim attaches for a framework: a guard-rail policy a compliance tier would carry.
@@ -180,17 +186,27 @@ pub const TAG_FRAMEWORK: &str = "securebase:framework";
 
 /// Builds the plan of a scenario. Never fails: clashes become findings.
 pub fn build(sc: &Scenario) -> Plan {
-    let mut resources: Vec<Resource> = Vec::new();
+    let n_customers = sc.customers.len();
+    // Two resources a customer, and a few per tier: room for them at once.
+    let mut resources: Vec<Resource> = Vec::with_capacity(2 * n_customers + 16);
     let mut findings = Vec::new();
-    let mut used_addresses: BTreeMap<String, usize> = BTreeMap::new();
+    // Only looked up, never iterated: hashed.
+    let mut used_addresses: HashMap<String, usize> = HashMap::with_capacity(2 * n_customers);
     let mut address = |kind: ResourceKind, name: &str| -> String {
-        let base = format!("{}.{}", kind.terraform_type(), slug(name));
-        let n = used_addresses.entry(base.clone()).or_insert(0);
-        *n += 1;
-        if *n == 1 {
-            base
-        } else {
-            format!("{base}_{n}")
+        let ty = kind.terraform_type();
+        let mut base = String::with_capacity(ty.len() + 1 + name.len() + 4);
+        base.push_str(ty);
+        base.push('.');
+        push_slug(&mut base, name, '_');
+        match used_addresses.get_mut(base.as_str()) {
+            Some(n) => {
+                *n += 1;
+                format!("{base}_{n}")
+            }
+            None => {
+                used_addresses.insert(base.clone(), 1);
+                base
+            }
         }
     };
 
@@ -349,14 +365,15 @@ pub fn build(sc: &Scenario) -> Plan {
         tags.insert(TAG_TENANT.into(), tenant_id(&c.name));
         tags.insert(TAG_TIER.into(), tier.key.clone());
         tags.insert(TAG_FRAMEWORK.into(), tier.framework.clone());
-        let addr = resources[account].address.clone();
-        let suffix = addr
-            .split_once('.')
-            .map(|(_, s)| s)
-            .unwrap_or(&addr)
-            .to_string();
+        let addr = &resources[account].address;
+        let suffix = addr.split_once('.').map_or(addr.as_str(), |(_, s)| s);
+        let ty = ResourceKind::Tags.terraform_type();
+        let mut tags_address = String::with_capacity(ty.len() + 1 + suffix.len());
+        tags_address.push_str(ty);
+        tags_address.push('.');
+        tags_address.push_str(suffix);
         resources.push(Resource {
-            address: format!("{}.{}", ResourceKind::Tags.terraform_type(), suffix),
+            address: tags_address,
             kind: ResourceKind::Tags,
             deps: vec![account],
             customer: Some(i),
@@ -365,12 +382,13 @@ pub fn build(sc: &Scenario) -> Plan {
     }
 
     // Pre-flight: duplicates that AWS (or the deployer) would trip over.
-    let mut first_email: BTreeMap<String, usize> = BTreeMap::new();
-    let mut first_name: BTreeMap<String, usize> = BTreeMap::new();
-    let mut first_id: BTreeMap<&str, usize> = BTreeMap::new();
+    // Only looked up, never iterated: hashed.
+    let mut first_email: HashMap<String, usize> = HashMap::with_capacity(n_customers);
+    let mut first_name: HashMap<String, usize> = HashMap::with_capacity(n_customers);
+    let mut first_id: HashMap<&str, usize> = HashMap::new();
     for (i, c) in sc.customers.iter().enumerate() {
-        let addr = resources[account_of_customer[i]].address.clone();
-        if let Some(&j) = first_email.get(&c.email.to_ascii_lowercase()) {
+        let addr = &resources[account_of_customer[i]].address;
+        if let Some(j) = first_seen(&mut first_email, c.email.to_ascii_lowercase(), i) {
             findings.push(Finding {
                 kind: "duplicate",
                 code: "EMAIL_ALREADY_EXISTS",
@@ -380,10 +398,8 @@ pub fn build(sc: &Scenario) -> Plan {
                     c.name, c.email, sc.customers[j].name
                 ),
             });
-        } else {
-            first_email.insert(c.email.to_ascii_lowercase(), i);
         }
-        if let Some(&j) = first_name.get(&slug(&c.name)) {
+        if let Some(j) = first_seen(&mut first_name, slug(&c.name), i) {
             findings.push(Finding {
                 kind: "duplicate",
                 code: "DuplicateAccountName",
@@ -393,8 +409,6 @@ pub fn build(sc: &Scenario) -> Plan {
                     c.name, sc.customers[j].name
                 ),
             });
-        } else {
-            first_name.insert(slug(&c.name), i);
         }
         if let Some(id) = c.account_id.as_deref() {
             if let Some(&j) = first_id.get(id) {
@@ -414,7 +428,7 @@ pub fn build(sc: &Scenario) -> Plan {
                 findings.push(Finding {
                     kind: "duplicate",
                     code: "DuplicateAccountId",
-                    resource: addr,
+                    resource: addr.clone(),
                     detail: format!(
                         "customer `{}` claims account id {id}, the management account's",
                         c.name
@@ -502,6 +516,17 @@ pub fn build(sc: &Scenario) -> Plan {
     }
 }
 
+/// The customer that first had `key`, if one did; else `i` is recorded as the first.
+fn first_seen(first: &mut HashMap<String, usize>, key: String, i: usize) -> Option<usize> {
+    match first.entry(key) {
+        std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+        std::collections::hash_map::Entry::Vacant(e) => {
+            e.insert(i);
+            None
+        }
+    }
+}
+
 /// The pre-flight check `validate` and `plan` add (a run does not: it runs into the limit and
 /// reports each account AWS refuses): the organization's accounts after the plan — the
 /// management account, `existing_accounts` and one per planned account — beyond
@@ -539,7 +564,10 @@ pub fn account_quota_finding(sc: &Scenario, plan: &Plan) -> Option<Finding> {
 
 /// The tenant id tagged on a customer's account.
 pub fn tenant_id(name: &str) -> String {
-    slug(name).replace('_', "-")
+    // `slug(name)` with `-` for `_` (a slug's only `_` are its separators).
+    let mut out = String::with_capacity(name.len());
+    push_slug(&mut out, name, '-');
+    out
 }
 
 impl Plan {
