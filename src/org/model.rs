@@ -64,6 +64,10 @@ const OU_ID_PREFIX: &str = "ou-sim1-";
 struct IdIndex {
     prefix: &'static str,
     width: usize,
+    /// The prefix as the first eight bytes of an id read as a little-endian word, masked by
+    /// `prefix_mask` (one comparison instead of a loop over its bytes).
+    prefix_word: u64,
+    prefix_mask: u64,
     base: u64,
     /// Position `n - base` holds the entry of number `n`, or `NONE`.
     dense: Vec<usize>,
@@ -78,9 +82,21 @@ impl IdIndex {
     const SLACK: u64 = 1024;
 
     fn new(prefix: &'static str, width: usize, base: u64) -> IdIndex {
+        assert!(
+            prefix.len() <= 8 && prefix.len() + width >= 8,
+            "an id in counter form has at least eight bytes, the prefix at most eight"
+        );
+        let mut word = [0u8; 8];
+        word[..prefix.len()].copy_from_slice(prefix.as_bytes());
+        let prefix_mask = match prefix.len() {
+            0 => 0,
+            n => u64::MAX >> (64 - 8 * n),
+        };
         IdIndex {
             prefix,
             width,
+            prefix_word: u64::from_le_bytes(word),
+            prefix_mask,
             base,
             dense: Vec::new(),
             sparse: BTreeMap::new(),
@@ -90,14 +106,18 @@ impl IdIndex {
 
     /// The number of an id in the counter's form (the prefix, then exactly `width` digits).
     fn number(&self, id: &str) -> Option<u64> {
-        // The length first, then byte by byte: most ids that are not of this kind have another
-        // length, and a call to memcmp costs more than these few bytes.
-        let (id, prefix) = (id.as_bytes(), self.prefix.as_bytes());
-        if id.len() != prefix.len() + self.width || id.iter().zip(prefix).any(|(a, b)| a != b) {
+        // The length first (most ids that are not of this kind have another length), then the
+        // prefix in one word (a call to memcmp costs more than these few bytes).
+        let id = id.as_bytes();
+        if id.len() != self.prefix.len() + self.width {
+            return None;
+        }
+        let head: [u8; 8] = id.get(..8)?.try_into().ok()?;
+        if u64::from_le_bytes(head) & self.prefix_mask != self.prefix_word {
             return None;
         }
         // The digits before the last eight one by one, the last eight at once.
-        let digits = &id[prefix.len()..];
+        let digits = &id[self.prefix.len()..];
         let (head, tail) = digits.split_at(digits.len().saturating_sub(8));
         let mut n: u64 = 0;
         for &b in head {
@@ -304,9 +324,14 @@ impl OuRec {
 struct PolicyRec {
     summary: PolicySummary,
     tags: Tags,
-    /// The targets it is attached to, by attachment sequence number (so in attachment order):
-    /// the reverse of `OrgModel::attachments`, for ListTargetsForPolicy.
-    targets: BTreeMap<u64, SharedStr>,
+}
+
+/// One policy attached to one target.
+#[derive(Debug, Clone, Copy)]
+struct Attached {
+    /// The policy's place in `OrgModel::policies`.
+    policy: usize,
+    target: Entity,
 }
 
 #[derive(Debug, Clone)]
@@ -400,9 +425,11 @@ pub struct OrgModel {
     account_index: IdIndex,
     policies: Vec<PolicyRec>,
     policy_index: IdIndex,
-    /// Per target: (attachment sequence number, policy id), in attachment order.
-    attachments: BTreeMap<Entity, Vec<(u64, SharedStr)>>,
-    attach_seq: u64,
+    /// Every attachment, in the order made (a detached one removed). One list, not one per
+    /// target: a created account's FullAWSAccess is one push, and the few calls that look
+    /// attachments up (AttachPolicy, DetachPolicy, ListPoliciesForTarget,
+    /// ListTargetsForPolicy: a handful a deployment) scan it.
+    attachments: Vec<Attached>,
     creations: Vec<Creation>,
     creation_index: IdIndex,
     /// Creations not yet completed: (completion time, index into `creations`).
@@ -607,8 +634,7 @@ impl OrgModel {
             account_index: IdIndex::new("", 12, FIRST_ACCOUNT_NUMBER),
             policies: Vec::new(),
             policy_index: IdIndex::new("p-", 8, 1),
-            attachments: BTreeMap::new(),
-            attach_seq: 0,
+            attachments: Vec::new(),
             creations: Vec::new(),
             creation_index: IdIndex::new("car-", 8, 1),
             pending: BTreeSet::new(),
@@ -638,11 +664,9 @@ impl OrgModel {
                 aws_managed: true,
             },
             tags: Tags::new(),
-            targets: BTreeMap::new(),
         });
         debug_assert_eq!(m.policies[FULL_ACCESS_AT].summary.id, m.full_access);
-        let root_id = m.root.id.clone();
-        m.attach(FULL_ACCESS_AT, Entity::Root, &root_id);
+        m.attach(FULL_ACCESS_AT, Entity::Root);
         m.add_account(
             mgmt.into(),
             "Management".into(),
@@ -753,20 +777,14 @@ impl OrgModel {
     /// them (the end of a run: half the memory at its peak).
     pub fn into_snapshot(mut self, now_ms: u64) -> OrgSnapshot {
         self.complete_due(now_ms);
-        let mut attachments: Vec<(u64, String, String)> = Vec::new();
-        for (t, ps) in std::mem::take(&mut self.attachments) {
-            let target = match t {
-                Entity::Root => &self.root.id,
-                Entity::Ou(i) => &self.ous[i].id,
-                Entity::Account(i) => &self.accounts[i].id,
-                Entity::Policy(i) => &self.policies[i].summary.id,
-            };
-            attachments.extend(
-                ps.into_iter()
-                    .map(|(seq, p)| (seq, String::from(p), String::from(target))),
-            );
-        }
-        attachments.sort_unstable_by_key(|a| a.0); // sequence numbers are unique
+        let attachments: Vec<(String, String)> = self
+            .attachments
+            .iter()
+            .map(|a| {
+                let policy = &self.policies[a.policy].summary.id;
+                (String::from(policy), String::from(self.entity_id(a.target)))
+            })
+            .collect();
         OrgSnapshot {
             root_id: self.root.id.into(),
             management_account_id: self.management_account_id,
@@ -792,7 +810,7 @@ impl OrgModel {
                 })
                 .collect(),
             policies: self.policies.into_iter().map(|p| p.summary).collect(),
-            attachments: attachments.into_iter().map(|(_, p, t)| (p, t)).collect(),
+            attachments,
         }
     }
 
@@ -949,17 +967,9 @@ impl OrgModel {
                 let Some(target) = self.attach_target(target_id) else {
                     return Self::target_not_found();
                 };
-                let attached: BTreeSet<&str> = self
-                    .attachments
-                    .get(&target)
-                    .map(|v| v.iter().map(|(_, p)| p.as_str()).collect())
-                    .unwrap_or_default();
+                let attached: BTreeSet<usize> = self.attached_to(target).map(|a| a.policy).collect();
                 Ok(Response::Policies(
-                    self.policies
-                        .iter()
-                        .filter(|p| attached.contains(p.summary.id.as_str()))
-                        .map(|p| p.summary.clone())
-                        .collect(),
+                    attached.into_iter().map(|i| self.policies[i].summary.clone()).collect(),
                 ))
             }
             Request::ListTagsForResource { resource_id } => match self.tags_mut(resource_id) {
@@ -988,7 +998,11 @@ impl OrgModel {
                     return Self::policy_not_found();
                 };
                 Ok(Response::PolicyTargets(
-                    self.policies[i].targets.values().filter_map(|t| self.policy_target(t)).collect(),
+                    self.attachments
+                        .iter()
+                        .filter(|a| a.policy == i)
+                        .filter_map(|a| self.policy_target(a.target))
+                        .collect(),
                 ))
             }
         }
@@ -1046,7 +1060,7 @@ impl OrgModel {
         let at = self.ous.len();
         self.ou_index.insert(id.clone(), at);
         self.ous.push(ou);
-        self.attach(FULL_ACCESS_AT, Entity::Ou(at), &id);
+        self.attach(FULL_ACCESS_AT, Entity::Ou(at));
         Ok(Response::OrganizationalUnit(out))
     }
 
@@ -1100,7 +1114,6 @@ impl OrgModel {
         self.push_policy(PolicyRec {
             summary: summary.clone(),
             tags: tags.clone(),
-            targets: BTreeMap::new(),
         });
         Ok(Response::Policy(summary))
     }
@@ -1112,45 +1125,40 @@ impl OrgModel {
         let Some(target) = self.attach_target(target_id) else {
             return Self::target_not_found();
         };
-        let attached = self
-            .attachments
-            .get(&target)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        if attached.iter().any(|(_, p)| p == policy_id) {
+        if self.attached_to(target).any(|a| a.policy == policy) {
             return err(
                 ErrorCode::DuplicatePolicyAttachmentException,
                 "The selected policy is already attached to the specified target.",
             );
         }
-        if attached.len() >= self.params.max_policies_per_target as usize {
+        if self.attached_to(target).count() >= self.params.max_policies_per_target as usize {
             return cv(Cv::MaxPolicyTypeAttachmentLimitExceeded);
         }
-        self.attach(policy, target, target_id);
+        self.attach(policy, target);
         Ok(Response::Empty)
     }
 
     fn detach_policy(&mut self, policy_id: &SharedStr, target_id: &SharedStr) -> ApiResult {
-        if !self.policy_index.contains_key(policy_id) {
+        let Some(policy) = self.policy_index.get(policy_id) else {
             return Self::policy_not_found();
-        }
+        };
         let Some(target) = self.attach_target(target_id) else {
             return Self::target_not_found();
         };
-        let attached = self.attachments.entry(target).or_default();
-        let Some(pos) = attached.iter().position(|(_, p)| p == policy_id) else {
+        let Some(pos) = self
+            .attachments
+            .iter()
+            .position(|a| a.target == target && a.policy == policy)
+        else {
             return err(
                 ErrorCode::PolicyNotAttachedException,
                 "The policy isn't attached to the specified target in the specified root.",
             );
         };
-        if attached.len() <= 1 {
+        if self.attached_to(target).count() <= 1 {
             return cv(Cv::MinPolicyTypeAttachmentLimitExceeded);
         }
-        let (seq, _) = attached.remove(pos);
-        if let Some(i) = self.policy_index.get(policy_id) {
-            self.policies[i].targets.remove(&seq);
-        }
+        self.attachments.remove(pos);
         Ok(Response::Empty)
     }
 
@@ -1335,7 +1343,7 @@ impl OrgModel {
             parent_id: self.root.id.clone(),
             tags,
         });
-        self.attach(FULL_ACCESS_AT, Entity::Account(at), &id);
+        self.attach(FULL_ACCESS_AT, Entity::Account(at));
     }
 
     fn push_policy(&mut self, p: PolicyRec) {
@@ -1344,29 +1352,36 @@ impl OrgModel {
         self.policies.push(p);
     }
 
-    /// Attaches policy `policy` (its place in `policies`) to `target`, whose id is
-    /// `target_id`.
-    fn attach(&mut self, policy: usize, target: Entity, target_id: &SharedStr) {
-        self.attach_seq += 1;
-        let p = &mut self.policies[policy];
-        p.targets.insert(self.attach_seq, target_id.clone());
-        let policy_id = p.summary.id.clone();
-        self.attachments
-            .entry(target)
-            .or_default()
-            .push((self.attach_seq, policy_id));
+    /// Attaches policy `policy` (its place in `policies`) to `target`.
+    fn attach(&mut self, policy: usize, target: Entity) {
+        self.attachments.push(Attached { policy, target });
+    }
+
+    /// The attachments on `target`, in the order made.
+    fn attached_to(&self, target: Entity) -> impl Iterator<Item = &Attached> {
+        self.attachments.iter().filter(move |a| a.target == target)
+    }
+
+    /// The id of what `e` names.
+    fn entity_id(&self, e: Entity) -> &SharedStr {
+        match e {
+            Entity::Root => &self.root.id,
+            Entity::Ou(i) => &self.ous[i].id,
+            Entity::Account(i) => &self.accounts[i].id,
+            Entity::Policy(i) => &self.policies[i].summary.id,
+        }
     }
 
     /// A policy target as ListTargetsForPolicy lists it (`None`: not a root, OU or account).
-    fn policy_target(&self, id: &SharedStr) -> Option<PolicyTarget> {
-        let (name, kind) = match self.entity(id)? {
+    fn policy_target(&self, target: Entity) -> Option<PolicyTarget> {
+        let (name, kind) = match target {
             Entity::Root => (&self.root.name, TargetKind::Root),
             Entity::Ou(i) => (&self.ous[i].name, TargetKind::OrganizationalUnit),
             Entity::Account(i) => (&self.accounts[i].name, TargetKind::Account),
             Entity::Policy(_) => return None,
         };
         Some(PolicyTarget {
-            target_id: id.clone(),
+            target_id: self.entity_id(target).clone(),
             name: name.clone(),
             kind,
         })
