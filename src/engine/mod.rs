@@ -282,35 +282,61 @@ impl Engine {
     }
 
     /// Makes this engine the one [`Engine::new`] would make for `plan`, `cfg` and `seed`
-    /// (keeping [`Engine::counts_only`]), reusing the memory of the vectors that grow with the
-    /// calls (a sweep thread runs one replication after another on one engine, instead of
-    /// growing fresh vectors call by call each time).
+    /// (keeping [`Engine::counts_only`]), in place: the vectors keep their memory (a sweep
+    /// thread runs one replication after another on one engine, instead of building an engine
+    /// and growing fresh vectors call by call each time), and for the same plan what derives
+    /// from the plan alone is kept.
     pub fn reset(&mut self, plan: impl Into<Arc<Plan>>, cfg: &DeployConfig, seed: u64) {
         let plan = plan.into();
-        // The same plan again (a sweep's next replication of one count): what derives from it
-        // alone is already derived.
-        let structure = if Arc::ptr_eq(&plan, &self.plan) {
-            Structure {
-                dependents: std::mem::take(&mut self.dependents),
-                dependents_at: std::mem::take(&mut self.dependents_at),
-                tags_of: std::mem::take(&mut self.tags_of),
-            }
-        } else {
-            Structure::of(&plan)
-        };
-        let mut fresh = Engine::with_structure(plan, structure, cfg, seed);
-        fresh.keep_calls = self.keep_calls;
+        if !Arc::ptr_eq(&plan, &self.plan) {
+            let Structure {
+                dependents,
+                dependents_at,
+                tags_of,
+            } = Structure::of(&plan);
+            (self.dependents, self.dependents_at, self.tags_of) =
+                (dependents, dependents_at, tags_of);
+            self.plan = plan;
+        }
+        if self.cfg != *cfg {
+            self.cfg = cfg.clone();
+        }
+        let n = self.plan.resources.len();
+        self.remaining_deps.clear();
+        self.remaining_deps
+            .extend(self.plan.resources.iter().map(|r| r.deps.len()));
+        self.active.clear();
+        self.active.resize(n, None);
+        self.setup = Active::new(Step::Create, 0, false);
+        self.ready.clear();
+        self.factory_queue.clear();
+        self.in_flight = 0;
+        self.factory_in_flight = 0;
         self.calls.clear();
-        self.trace.calls.clear();
-        self.trace.tally.errors.clear();
+        self.open_calls = 0;
         self.timers.clear();
+        self.timer_seq = 0;
         self.outbox.clear();
-        std::mem::swap(&mut fresh.calls, &mut self.calls);
-        std::mem::swap(&mut fresh.trace.calls, &mut self.trace.calls);
-        std::mem::swap(&mut fresh.trace.tally.errors, &mut self.trace.tally.errors);
-        std::mem::swap(&mut fresh.timers, &mut self.timers);
-        std::mem::swap(&mut fresh.outbox, &mut self.outbox);
-        *self = fresh;
+        self.next_call = 1;
+        self.root_id = None;
+        self.retry_tokens = cfg.retry_quota;
+        self.rng = SmallRng::seed_from_u64(seed);
+        self.provision_rng = SmallRng::seed_from_u64(crate::seed::provisioning(seed));
+        let mut calls = std::mem::take(&mut self.trace.calls);
+        let mut errors = std::mem::take(&mut self.trace.tally.errors);
+        let mut resources = std::mem::take(&mut self.trace.resources);
+        calls.clear();
+        errors.clear();
+        resources.clear();
+        resources.resize(n, ResourceRecord::default());
+        self.trace = Trace {
+            calls,
+            resources,
+            ..Trace::default()
+        };
+        self.trace.tally.errors = errors;
+        self.started = false;
+        self.terminal = 0;
     }
 
     pub fn plan(&self) -> &Plan {
