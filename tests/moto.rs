@@ -552,7 +552,7 @@ fn live_driver_overhead() {
             snap.ous
                 .iter()
                 .find(|o| o.name == name)
-                .map(|o| o.id.clone())
+                .map(|o| o.id.to_string())
         };
         let jobs: Vec<(String, String, String, Tags)> = sc
             .customers

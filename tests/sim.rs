@@ -130,7 +130,7 @@ fn by_tier_region_puts_accounts_in_region_ous_under_their_tier() {
         let acct = snap
             .accounts
             .iter()
-            .find(|a| Some(&a.id) == item.id.as_ref())
+            .find(|a| item.id.as_deref() == Some(a.id.as_str()))
             .unwrap();
         let region = snap.ou(&acct.parent_id).expect("in an OU");
         assert!(region.name == "us-east" || region.name == "eu-west");

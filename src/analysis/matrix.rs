@@ -68,7 +68,9 @@ pub(super) fn validate(
             None => Some(snap.root_id.clone()),
         };
         match id_of(i).and_then(|id| idx.ou(&id).cloned()) {
-            Some(ou) if Some(&ou.parent_id) == want_parent.as_ref() && &ou.name == name => {
+            Some(ou)
+                if want_parent.as_deref() == Some(ou.parent_id.as_str()) && &ou.name == name =>
+            {
                 ou_names.push(name.to_string())
             }
             Some(_) => ou_problems.push(format!("{name} is not under its planned parent")),
@@ -113,7 +115,7 @@ pub(super) fn validate(
             unrouted.push(format!("{} ({}) has no account", c.name, tier.key));
             continue;
         };
-        if Some(&acct.parent_id) != ou_id.as_ref() {
+        if ou_id.as_deref() != Some(acct.parent_id.as_str()) {
             unrouted.push(format!("{} is not in {}", c.name, tier.ou));
             isolation.push(format!("{} sits outside its tier's OU", c.name));
         }

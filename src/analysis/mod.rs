@@ -120,8 +120,8 @@ fn final_org_indexed(idx: &SnapshotIndex<'_>) -> FinalOrg {
         .iter()
         .filter(|a| a.id != snap.management_account_id)
         .map(|a| FinalAccount {
-            email: a.email.clone(),
-            name: a.name.clone(),
+            email: a.email.to_string(),
+            name: a.name.to_string(),
             ou: path(&a.id),
             tags: (*a.tags).clone(),
         })
@@ -131,7 +131,7 @@ fn final_org_indexed(idx: &SnapshotIndex<'_>) -> FinalOrg {
         if t == snap.root_id {
             "/".to_string()
         } else if let Some(a) = idx.account(t) {
-            a.email.clone()
+            a.email.to_string()
         } else {
             path(t)
         }

@@ -777,12 +777,12 @@ impl OrgModel {
     /// them (the end of a run: half the memory at its peak).
     pub fn into_snapshot(mut self, now_ms: u64) -> OrgSnapshot {
         self.complete_due(now_ms);
-        let attachments: Vec<(String, String)> = self
+        let attachments: Vec<(SharedStr, SharedStr)> = self
             .attachments
             .iter()
             .map(|a| {
                 let policy = &self.policies[a.policy].summary.id;
-                (String::from(policy), String::from(self.entity_id(a.target)))
+                (policy.clone(), self.entity_id(a.target).clone())
             })
             .collect();
         OrgSnapshot {
@@ -792,9 +792,9 @@ impl OrgModel {
                 .ous
                 .into_iter()
                 .map(|o| OuNode {
-                    id: o.id.into(),
-                    name: o.name.into(),
-                    parent_id: o.parent_id.into(),
+                    id: o.id,
+                    name: o.name,
+                    parent_id: o.parent_id,
                     tags: o.tags,
                 })
                 .collect(),
@@ -802,10 +802,10 @@ impl OrgModel {
                 .accounts
                 .into_iter()
                 .map(|a| AccountNode {
-                    id: a.id.into(),
-                    name: a.name.into(),
-                    email: a.email.into(),
-                    parent_id: a.parent_id.into(),
+                    id: a.id,
+                    name: a.name,
+                    email: a.email,
+                    parent_id: a.parent_id,
                     tags: a.tags,
                 })
                 .collect(),

@@ -627,9 +627,9 @@ pub async fn read_organization(client: &Client) -> Result<OrgSnapshot, ApiError>
                 parents.push(String::from(&o.id));
                 targets.push(String::from(&o.id));
                 snap.ous.push(OuNode {
-                    id: o.id.into(),
-                    name: o.name.into(),
-                    parent_id: parent.clone(),
+                    id: o.id,
+                    name: o.name,
+                    parent_id: parent.as_str().into(),
                     tags,
                 });
             }
@@ -642,10 +642,10 @@ pub async fn read_organization(client: &Client) -> Result<OrgSnapshot, ApiError>
                 let tags = tags_of(client, &a.id).await?;
                 targets.push(String::from(&a.id));
                 snap.accounts.push(AccountNode {
-                    id: a.id.into(),
-                    name: a.name.into(),
-                    email: a.email.into(),
-                    parent_id: parent.clone(),
+                    id: a.id,
+                    name: a.name,
+                    email: a.email,
+                    parent_id: parent.as_str().into(),
                     tags,
                 });
             }
@@ -660,7 +660,7 @@ pub async fn read_organization(client: &Client) -> Result<OrgSnapshot, ApiError>
         };
         if let Response::Policies(ps) = call(client, &req).await? {
             snap.attachments
-                .extend(ps.into_iter().map(|p| (p.id.into(), target.clone())));
+                .extend(ps.into_iter().map(|p| (p.id, target.as_str().into())));
         }
     }
     snap.ous.sort_by(|a, b| a.id.cmp(&b.id));

@@ -605,23 +605,23 @@ pub struct OrgSnapshot {
     pub accounts: Vec<AccountNode>,
     pub policies: Vec<PolicySummary>,
     /// (policy id, target id) pairs, the FullAWSAccess ones included.
-    pub attachments: Vec<(String, String)>,
+    pub attachments: Vec<(SharedStr, SharedStr)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OuNode {
-    pub id: String,
-    pub name: String,
-    pub parent_id: String,
+    pub id: SharedStr,
+    pub name: SharedStr,
+    pub parent_id: SharedStr,
     pub tags: Tags,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountNode {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-    pub parent_id: String,
+    pub id: SharedStr,
+    pub name: SharedStr,
+    pub email: SharedStr,
+    pub parent_id: SharedStr,
     pub tags: Tags,
 }
 

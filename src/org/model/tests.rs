@@ -232,10 +232,10 @@ fn new_ous_and_accounts_get_full_aws_access() {
     let s = t.m.snapshot(2_000_000);
     assert!(s
         .attachments
-        .contains(&(FULL_AWS_ACCESS_ID.into(), ou.clone())));
+        .contains(&(FULL_AWS_ACCESS_ID.into(), ou.as_str().into())));
     assert!(s
         .attachments
-        .contains(&(FULL_AWS_ACCESS_ID.into(), acct.clone())));
+        .contains(&(FULL_AWS_ACCESS_ID.into(), acct.as_str().into())));
     for target in [ou, acct] {
         match ok(&t.call(
             3_000_000,
@@ -408,7 +408,7 @@ fn a_fault_fails_the_calls_of_its_operations_within_its_window_only() {
         t.m.snapshot(20_000)
             .ous
             .into_iter()
-            .map(|o| o.name)
+            .map(|o| o.name.to_string())
             .collect();
     assert_eq!(names, ["before", "at-to"]);
 }
@@ -1123,8 +1123,12 @@ fn detach_policy_errors_and_minimum_one() {
         Cv::MinPolicyTypeAttachmentLimitExceeded
     );
     let s = t.m.snapshot(0);
-    assert!(s.attachments.contains(&(p.clone(), ou.clone())));
-    assert!(!s.attachments.contains(&(FULL_AWS_ACCESS_ID.into(), ou)));
+    assert!(s
+        .attachments
+        .contains(&(p.as_str().into(), ou.as_str().into())));
+    assert!(!s
+        .attachments
+        .contains(&(FULL_AWS_ACCESS_ID.into(), ou.as_str().into())));
 }
 
 // ---- MoveAccount --------------------------------------------------------------------------
@@ -1598,7 +1602,7 @@ fn snapshot_completes_due_creations_and_lists_everything() {
     assert_eq!(s.policies.len(), 2);
     // Root, management, OU, P on OU, new account.
     assert_eq!(s.attachments.len(), 5);
-    assert_eq!(s.attachments[3], (p, ou));
+    assert_eq!(s.attachments[3], (p.as_str().into(), ou.as_str().into()));
     // The status agrees with the snapshot.
     let st = t.status(1_800_000, &car);
     assert_eq!(st.account_id.as_deref(), Some(s.accounts[1].id.as_str()));
