@@ -227,7 +227,7 @@ pub fn build(sc: &Scenario) -> Plan {
             deps: parent.into_iter().collect(),
             customer: None,
             spec: Spec::Ou {
-                name: name.clone().into(),
+                name: name.as_str().into(),
                 parent,
                 role: OuRole::Path,
             },
@@ -244,7 +244,7 @@ pub fn build(sc: &Scenario) -> Plan {
             deps: parent.into_iter().collect(),
             customer: None,
             spec: Spec::Ou {
-                name: tier.ou.clone().into(),
+                name: tier.ou.as_str().into(),
                 parent,
                 role: OuRole::Tier {
                     tier: tier.key.clone(),
@@ -255,18 +255,19 @@ pub fn build(sc: &Scenario) -> Plan {
     // The OU each customer's account goes into. Customers without a region are spread over
     // the regions round-robin within their tier.
     let mut seen_in_tier: BTreeMap<&str, usize> = BTreeMap::new();
-    let regions: Vec<String> = sc
+    let regions: Vec<&str> = sc
         .customers
         .iter()
         .map(|c| {
             let k = seen_in_tier.entry(c.tier.as_str()).or_insert(0);
             *k += 1;
-            c.region
-                .clone()
-                .unwrap_or_else(|| org.regions[(*k - 1) % org.regions.len().max(1)].clone())
+            match &c.region {
+                Some(r) => r.as_str(),
+                None => org.regions[(*k - 1) % org.regions.len().max(1)].as_str(),
+            }
         })
         .collect();
-    let region_of = |i: usize| -> &str { &regions[i] };
+    let region_of = |i: usize| -> &str { regions[i] };
     let mut leaf_of_customer: Vec<usize> = sc
         .customers
         .iter()
@@ -293,7 +294,7 @@ pub fn build(sc: &Scenario) -> Plan {
                     deps: vec![tier_ou],
                     customer: None,
                     spec: Spec::Ou {
-                        name: region.clone().into(),
+                        name: region.as_str().into(),
                         parent: Some(tier_ou),
                         role: OuRole::Region {
                             tier: tier.key.clone(),
@@ -352,8 +353,8 @@ pub fn build(sc: &Scenario) -> Plan {
             customer: Some(i),
             spec: Spec::Account {
                 customer: i,
-                name: c.name.clone().into(),
-                email: c.email.clone().into(),
+                name: c.name.as_str().into(),
+                email: c.email.as_str().into(),
                 ou,
             },
         });
