@@ -411,6 +411,80 @@ enum Entity {
     Policy(usize),
 }
 
+/// The texts of the counter ids a model makes, by counter value: the same in every model, so a
+/// sweep thread's next model shares them instead of writing (and allocating) each again.
+#[derive(Debug, Clone, Default)]
+pub struct IdCache {
+    /// Account id `FIRST_ACCOUNT_NUMBER + k` at `k`.
+    accounts: Vec<SharedStr>,
+    /// The ARN of account `FIRST_ACCOUNT_NUMBER + k` at `k`, in the organization of
+    /// `management_account_id`.
+    account_arns: Vec<SharedStr>,
+    management_account_id: String,
+    /// Creation request id `car-…` of counter `k + 1` at `k`.
+    creations: Vec<SharedStr>,
+}
+
+impl IdCache {
+    /// Entry `k` of `list`, made by `make` the first time.
+    fn get_or_make(
+        list: &mut Vec<SharedStr>,
+        k: u64,
+        make: impl FnOnce() -> SharedStr,
+    ) -> SharedStr {
+        let Ok(k) = usize::try_from(k) else {
+            return make();
+        };
+        if k == list.len() {
+            list.push(make());
+        } else if k > list.len() {
+            return make(); // only ever grown one by one
+        }
+        list[k].clone()
+    }
+
+    /// The account id of counter value `n`.
+    fn account(&mut self, n: u64) -> SharedStr {
+        let make = || SharedStr::concat(&[Padded::new(n, 12).as_str()]);
+        match n.checked_sub(FIRST_ACCOUNT_NUMBER) {
+            Some(k) => Self::get_or_make(&mut self.accounts, k, make),
+            None => make(),
+        }
+    }
+
+    /// The ARN of account `id` in the organization of `management`; `counter`: the counter
+    /// value `id` was made from ([`IdCache::account`]), if it was.
+    fn account_arn(&mut self, management: &str, id: &str, counter: Option<u64>) -> SharedStr {
+        let make = || {
+            SharedStr::concat(&[
+                "arn:aws:organizations::",
+                management,
+                ":account/",
+                ORG_ID,
+                "/",
+                id,
+            ])
+        };
+        if self.management_account_id != management {
+            self.account_arns.clear();
+            self.management_account_id = management.to_string();
+        }
+        match counter.and_then(|n| n.checked_sub(FIRST_ACCOUNT_NUMBER)) {
+            Some(k) => Self::get_or_make(&mut self.account_arns, k, make),
+            None => make(),
+        }
+    }
+
+    /// The creation request id of counter value `n`.
+    fn creation(&mut self, n: u64) -> SharedStr {
+        let make = || SharedStr::concat(&["car-", Padded::new(n, 8).as_str()]);
+        match n.checked_sub(1) {
+            Some(k) => Self::get_or_make(&mut self.creations, k, make),
+            None => make(),
+        }
+    }
+}
+
 /// The simulated Organizations service.
 #[derive(Debug, Clone)]
 pub struct OrgModel {
@@ -454,6 +528,9 @@ pub struct OrgModel {
     next_policy: u64,
     next_account: u64,
     next_car: u64,
+    /// The counter ids made so far, kept for the next model of the same organization
+    /// ([`OrgModel::take_ids`], [`OrgModel::reuse_ids`]).
+    ids: IdCache,
     /// `ACTIVE` (every account's status) and FullAWSAccess's id, made once per model: answers
     /// share them, and no other thread's model counts references to them.
     active: SharedStr,
@@ -650,6 +727,7 @@ impl OrgModel {
             next_policy: 1,
             next_account: FIRST_ACCOUNT_NUMBER,
             next_car: 1,
+            ids: IdCache::default(),
             active: "ACTIVE".into(),
             full_access: FULL_AWS_ACCESS_ID.into(),
         };
@@ -669,14 +747,16 @@ impl OrgModel {
         m.attach(FULL_ACCESS_AT, Entity::Root);
         m.add_account(
             mgmt.into(),
+            None,
             "Management".into(),
             "management@orgsim.invalid".into(),
             Tags::new(),
         );
         for i in 1..=org.existing_accounts {
-            let id = m.next_free_account_id();
+            let (id, n) = m.next_free_account_id();
             m.add_account(
                 id,
+                Some(n),
                 format!("Existing account {i}").into(),
                 format!("existing-{i}@orgsim.invalid").into(),
                 Tags::new(),
@@ -709,6 +789,19 @@ impl OrgModel {
         m.creations.reserve(n);
         m.accepted_at.reserve(n);
         m
+    }
+
+    /// The counter ids this model made (its account ids, their ARNs and its creation request
+    /// ids), to hand to the next model of a sweep thread: [`OrgModel::reuse_ids`].
+    pub fn take_ids(&mut self) -> IdCache {
+        std::mem::take(&mut self.ids)
+    }
+
+    /// Makes the ids in `ids` (from [`OrgModel::take_ids`]) again by sharing them rather than
+    /// writing them anew: the same texts, so nothing this model answers changes (an ARN names
+    /// the management account: the ARNs are kept only for the same one).
+    pub fn reuse_ids(&mut self, ids: IdCache) {
+        self.ids = ids;
     }
 
     /// Account ids to give the accounts created for these emails (the scenario's `account_id`s),
@@ -1204,7 +1297,7 @@ impl OrgModel {
         if failure.is_none() {
             self.emails.insert(lower.into_owned());
         }
-        let id = SharedStr::concat(&["car-", Padded::new(self.next_car, 8).as_str()]);
+        let id = self.ids.creation(self.next_car);
         self.next_car += 1;
         let c = Creation {
             id: id.clone(),
@@ -1298,41 +1391,49 @@ impl OrgModel {
             true => None,
             false => self.hints.get(&*lower_email(&email)),
         };
-        let id: SharedStr = match hint {
-            Some(h) if !self.account_index.contains_key(h.as_str()) => h.as_str().into(),
-            _ => self.next_free_account_id(),
+        let (id, counter) = match hint {
+            Some(h) if !self.account_index.contains_key(h.as_str()) => (h.as_str().into(), None),
+            _ => {
+                let (id, n) = self.next_free_account_id();
+                (id, Some(n))
+            }
         };
-        self.add_account(id.clone(), name, email, tags);
+        self.add_account(id.clone(), counter, name, email, tags);
         let c = &mut self.creations[idx];
         c.state = CreateAccountState::Succeeded;
         c.account_id = Some(id);
     }
 
-    /// The next counter id not used by an account nor promised to an email.
-    fn next_free_account_id(&mut self) -> SharedStr {
+    /// The next counter id not used by an account nor promised to an email, and its counter
+    /// value.
+    fn next_free_account_id(&mut self) -> (SharedStr, u64) {
         loop {
-            let id = SharedStr::concat(&[Padded::new(self.next_account, 12).as_str()]);
+            let n = self.next_account;
+            let id = self.ids.account(n);
             self.next_account += 1;
             if !self.account_index.contains_key(&id) && !self.hinted_ids.contains(id.as_str()) {
-                return id;
+                return (id, n);
             }
         }
     }
 
-    fn add_account(&mut self, id: SharedStr, name: SharedStr, email: SharedStr, tags: Tags) {
+    /// Adds account `id`, made from counter value `counter` when it was.
+    fn add_account(
+        &mut self,
+        id: SharedStr,
+        counter: Option<u64>,
+        name: SharedStr,
+        email: SharedStr,
+        tags: Tags,
+    ) {
         // A created account's email was taken when its creation was accepted.
         let lower = lower_email(&email);
         if !self.emails.contains(&*lower) {
             self.emails.insert(lower.into_owned());
         }
-        let arn = SharedStr::concat(&[
-            "arn:aws:organizations::",
-            &self.management_account_id,
-            ":account/",
-            ORG_ID,
-            "/",
-            &id,
-        ]);
+        let arn = self
+            .ids
+            .account_arn(&self.management_account_id, &id, counter);
         let at = self.accounts.len();
         self.account_index.insert(id.clone(), at);
         self.accounts.push(AccountRec {

@@ -313,10 +313,12 @@ impl Replicator {
         seed: u64,
         cancel: &AtomicBool,
     ) -> Option<(&Trace, u64)> {
-        let service = ModelService::new(sc, seed);
+        let mut service = ModelService::new(sc, seed);
         let engine_seed = Stream::Engine.seed(seed);
         let driver = match &mut self.driver {
             Some(d) => {
+                // The ids the last model made, shared rather than written again.
+                service.model.reuse_ids(d.service.model.take_ids());
                 d.reset(service);
                 d
             }

@@ -185,6 +185,54 @@ impl T {
     }
 }
 
+// ---- ids shared from one model to the next -------------------------------------------------
+
+#[test]
+fn a_model_sharing_the_last_models_ids_answers_as_a_fresh_model_does() {
+    // As a sweep thread makes its models, one after another: the second takes the first's ids,
+    // the third (another management account, so other ARNs) the second's.
+    fn run(t: &mut T) -> (OrgSnapshot, Vec<Account>) {
+        for (i, e) in ["a@x.example", "b@x.example", "c@x.example"]
+            .iter()
+            .enumerate()
+        {
+            t.account(i as u64 * 2_000_000, e);
+        }
+        let accounts = match ok(&t.call(7_000_000, Request::ListAccounts)) {
+            Response::Accounts(a) => a,
+            r => panic!("{r:?}"),
+        };
+        (t.m.snapshot(7_000_000), accounts)
+    }
+    let o = OrganizationConfig {
+        existing_accounts: 2,
+        ..big_org()
+    };
+    let mut first = T::new(loose(), o.clone());
+    let fresh = run(&mut first);
+    let mut second = T::new(loose(), o.clone());
+    second.m.reuse_ids(first.m.take_ids());
+    assert_eq!(run(&mut second), fresh);
+
+    let other = OrganizationConfig {
+        management_account_id: "222222222222".into(),
+        ..o
+    };
+    let fresh_other = run(&mut T::new(loose(), other.clone()));
+    let mut third = T::new(loose(), other);
+    third.m.reuse_ids(second.m.take_ids());
+    assert_eq!(run(&mut third), fresh_other);
+    // The same account ids, each ARN naming its own management account.
+    let (last, last_other) = (&fresh.1[5], &fresh_other.1[5]);
+    assert_eq!(last.id, last_other.id);
+    assert!(last.arn.contains(":111111111111:"), "{}", last.arn);
+    assert!(
+        last_other.arn.contains(":222222222222:"),
+        "{}",
+        last_other.arn
+    );
+}
+
 // ---- construction -------------------------------------------------------------------------
 
 #[test]
