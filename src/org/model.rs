@@ -22,7 +22,7 @@
 //! 7. the operation's own validation and effect, applied at `now_ms`. A successful write then
 //!    holds its lock keys for `[now_ms, now_ms + latency_ms)`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rand::Rng;
 use rand_distr::StandardNormal;
@@ -510,8 +510,9 @@ pub struct OrgModel {
     pending: BTreeSet<(u64, usize)>,
     /// Acceptance times of every accepted creation (for the per-day limit).
     accepted_at: Vec<u64>,
-    /// Lower-cased emails of the accounts and of the accepted, not-failed creations.
-    emails: BTreeSet<String>,
+    /// Lower-cased emails of the accounts and of the accepted, not-failed creations. Hashed:
+    /// only looked up, never iterated; an email already in lower case is shared, not copied.
+    emails: HashSet<SharedStr>,
     /// Lower-cased email → account id to give.
     hints: BTreeMap<String, String>,
     hinted_ids: BTreeSet<String>,
@@ -599,6 +600,15 @@ fn has_statement(content: &str) -> bool {
     de.deserialize_map(Document)
         .and_then(|found| de.end().map(|()| found))
         .unwrap_or(false)
+}
+
+/// `email` in lower case as a shared string, from its [`lower_email`]: `email` itself when it
+/// already was.
+fn lower_shared(email: &SharedStr, lower: std::borrow::Cow<'_, str>) -> SharedStr {
+    match lower {
+        std::borrow::Cow::Borrowed(_) => email.clone(),
+        std::borrow::Cow::Owned(s) => s.into(),
+    }
 }
 
 /// An email as the model compares emails (lower case), borrowed when it already is: AWS
@@ -716,7 +726,7 @@ impl OrgModel {
             creation_index: IdIndex::new("car-", 8, 1),
             pending: BTreeSet::new(),
             accepted_at: Vec::new(),
-            emails: BTreeSet::new(),
+            emails: HashSet::new(),
             hints: BTreeMap::new(),
             hinted_ids: BTreeSet::new(),
             buckets,
@@ -1295,7 +1305,7 @@ impl OrgModel {
             None => self.draw_creation_ms(rng),
         };
         if failure.is_none() {
-            self.emails.insert(lower.into_owned());
+            self.emails.insert(lower_shared(email, lower));
         }
         let id = self.ids.creation(self.next_car);
         self.next_car += 1;
@@ -1429,7 +1439,8 @@ impl OrgModel {
         // A created account's email was taken when its creation was accepted.
         let lower = lower_email(&email);
         if !self.emails.contains(&*lower) {
-            self.emails.insert(lower.into_owned());
+            let lower = lower_shared(&email, lower);
+            self.emails.insert(lower);
         }
         let arn = self
             .ids
