@@ -781,8 +781,22 @@ impl Engine {
             }
             return;
         }
-        // Every arm below sets the next step or ends the resource, except a poll that finds
-        // the account still IN_PROGRESS, which puts its step back.
+        // Half of all answers: a status poll that finds the account still being created, before
+        // its deadline. Only the next poll's wait follows (the general match below would take
+        // the step out and put it back).
+        if let (Some(a), Response::CreateAccountStatus(s)) = (self.active[who].as_mut(), &resp) {
+            if matches!(a.step, Step::Poll { .. })
+                && s.state == CreateAccountState::InProgress
+                && !a.deadline_hit
+            {
+                a.attempt = 1;
+                a.provider_try = 1;
+                let d = self.cfg.poll_interval_ms();
+                self.wait(now_ms, who, d, WaitKind::Poll);
+                return;
+            }
+        }
+        // Every arm below sets the next step or ends the resource.
         let step = self.active[who]
             .as_mut()
             .map(|a| std::mem::replace(&mut a.step, Step::Create));
@@ -932,58 +946,47 @@ impl Engine {
                     self.wait(now_ms, who, d, WaitKind::Poll);
                 }
             }
-            (
-                Spec::Account { .. },
-                Some(poll @ Step::Poll { .. }),
-                Response::CreateAccountStatus(s),
-            ) => match s.state {
-                CreateAccountState::InProgress => {
-                    if self.state(who).deadline_hit {
-                        self.time_out(now_ms, who);
-                    } else {
-                        let st = self.state(who);
-                        st.step = poll;
-                        st.attempt = 1;
-                        st.provider_try = 1;
-                        let d = self.cfg.poll_interval_ms();
-                        self.wait(now_ms, who, d, WaitKind::Poll);
-                    }
-                }
-                CreateAccountState::Succeeded => match s.account_id {
-                    Some(account_id) => {
-                        if self.cfg.read_after_create {
-                            self.next_step(now_ms, who, Step::Parent { account_id });
-                        } else {
-                            let source = self.root_id.clone().unwrap_or_default();
-                            self.next_step(
-                                now_ms,
-                                who,
-                                Step::Move {
-                                    account_id,
-                                    source,
-                                    adopted: false,
-                                },
-                            );
+            (Spec::Account { .. }, Some(Step::Poll { .. }), Response::CreateAccountStatus(s)) => {
+                match s.state {
+                    // Still in progress, and the creation's deadline passed while this poll was in
+                    // flight (before it, a poll goes the short way at the top).
+                    CreateAccountState::InProgress => self.time_out(now_ms, who),
+                    CreateAccountState::Succeeded => match s.account_id {
+                        Some(account_id) => {
+                            if self.cfg.read_after_create {
+                                self.next_step(now_ms, who, Step::Parent { account_id });
+                            } else {
+                                let source = self.root_id.clone().unwrap_or_default();
+                                self.next_step(
+                                    now_ms,
+                                    who,
+                                    Step::Move {
+                                        account_id,
+                                        source,
+                                        adopted: false,
+                                    },
+                                );
+                            }
+                            self.issue(now_ms, who);
                         }
-                        self.issue(now_ms, who);
+                        None => self.finish(
+                            now_ms,
+                            who,
+                            Outcome::Failed {
+                                code: "InvalidResponse".into(),
+                                message: "SUCCEEDED without an AccountId".into(),
+                            },
+                        ),
+                    },
+                    CreateAccountState::Failed => {
+                        let reason = s.failure_reason;
+                        self.trace.resources[who].failure_reason = reason;
+                        let code = reason.map(|r| r.as_str()).unwrap_or("FAILED").to_string();
+                        let message = format!("CreateAccount {} failed: {code}", s.id);
+                        self.finish(now_ms, who, Outcome::Failed { code, message });
                     }
-                    None => self.finish(
-                        now_ms,
-                        who,
-                        Outcome::Failed {
-                            code: "InvalidResponse".into(),
-                            message: "SUCCEEDED without an AccountId".into(),
-                        },
-                    ),
-                },
-                CreateAccountState::Failed => {
-                    let reason = s.failure_reason;
-                    self.trace.resources[who].failure_reason = reason;
-                    let code = reason.map(|r| r.as_str()).unwrap_or("FAILED").to_string();
-                    let message = format!("CreateAccount {} failed: {code}", s.id);
-                    self.finish(now_ms, who, Outcome::Failed { code, message });
                 }
-            },
+            }
             (
                 Spec::Account { .. },
                 Some(Step::Move {
