@@ -639,7 +639,7 @@ impl Engine {
         if who == SETUP {
             return Ok(Request::ListRoots);
         }
-        let root = self.root_id.clone().ok_or("no root")?;
+        let root = self.root_id.as_ref().ok_or("no root")?;
         let st = self.active[who].as_ref().ok_or("not active")?;
         let r = &self.plan.resources[who];
         let ou_parent = |parent: &Option<usize>| match parent {
