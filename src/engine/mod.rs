@@ -227,32 +227,21 @@ impl Engine {
     /// An engine for `plan`, with backoff jitter drawn from a generator seeded with `seed`.
     pub fn new(plan: impl Into<Arc<Plan>>, cfg: &DeployConfig, seed: u64) -> Engine {
         let plan = plan.into();
-        let structure = Structure::of(&plan);
-        Engine::with_structure(plan, structure, cfg, seed)
-    }
-
-    /// [`Engine::new`] with what it derives from the plan alone already derived.
-    fn with_structure(
-        plan: Arc<Plan>,
-        structure: Structure,
-        cfg: &DeployConfig,
-        seed: u64,
-    ) -> Engine {
-        let n = plan.resources.len();
         let Structure {
             dependents,
             dependents_at,
             tags_of,
-        } = structure;
-        let remaining_deps = plan.resources.iter().map(|r| r.deps.len()).collect();
-        Engine {
+        } = Structure::of(&plan);
+        let mut engine = Engine {
             cfg: cfg.clone(),
             plan,
             dependents,
             dependents_at,
-            remaining_deps,
             tags_of,
-            active: vec![None; n],
+            keep_calls: true,
+            // The state of a run, set by `restart` below.
+            remaining_deps: Vec::new(),
+            active: Vec::new(),
             setup: Active::new(Step::Create, 0, false),
             ready: BTreeSet::new(),
             factory_queue: VecDeque::new(),
@@ -260,22 +249,20 @@ impl Engine {
             factory_in_flight: 0,
             calls: Vec::new(),
             open_calls: 0,
-            keep_calls: true,
             timers: BinaryHeap::new(),
             timer_seq: 0,
             outbox: VecDeque::new(),
             next_call: 1,
             root_id: None,
-            retry_tokens: cfg.retry_quota,
+            retry_tokens: 0,
             rng: SmallRng::seed_from_u64(seed),
-            provision_rng: SmallRng::seed_from_u64(crate::seed::provisioning(seed)),
-            trace: Trace {
-                resources: vec![ResourceRecord::default(); n],
-                ..Trace::default()
-            },
+            provision_rng: SmallRng::seed_from_u64(seed),
+            trace: Trace::default(),
             started: false,
             terminal: 0,
-        }
+        };
+        engine.restart(seed);
+        engine
     }
 
     /// Keeps only the counts of calls, retries and errors in the trace, not a record of each
@@ -305,6 +292,13 @@ impl Engine {
         if self.cfg != *cfg {
             self.cfg = cfg.clone();
         }
+        self.restart(seed);
+    }
+
+    /// Puts every part of a run back to where a run starts (on the engine's plan and profile,
+    /// with generators seeded from `seed`), keeping the vectors' memory: the one place
+    /// [`Engine::new`] and [`Engine::reset`] set the state of a run.
+    fn restart(&mut self, seed: u64) {
         let n = self.plan.resources.len();
         self.remaining_deps.clear();
         self.remaining_deps
@@ -323,7 +317,7 @@ impl Engine {
         self.outbox.clear();
         self.next_call = 1;
         self.root_id = None;
-        self.retry_tokens = cfg.retry_quota;
+        self.retry_tokens = self.cfg.retry_quota;
         self.rng = SmallRng::seed_from_u64(seed);
         self.provision_rng = SmallRng::seed_from_u64(crate::seed::provisioning(seed));
         let mut calls = std::mem::take(&mut self.trace.calls);
