@@ -219,6 +219,21 @@ fn eight_digits(bytes: [u8; 8]) -> Option<u64> {
 
 const ORG_ID: &str = "o-sim0000001";
 
+/// The ARN of the resource `id` of type `kind` (`root`, `ou`, `account`, `policy`) in the
+/// simulated organization of the management account `management`, as AWS writes it.
+fn org_arn(management: &str, kind: &str, id: &str) -> SharedStr {
+    SharedStr::concat(&[
+        "arn:aws:organizations::",
+        management,
+        ":",
+        kind,
+        "/",
+        ORG_ID,
+        "/",
+        id,
+    ])
+}
+
 /// The message of a throttled call (token bucket empty).
 pub const MSG_RATE_EXCEEDED: &str = "Rate exceeded";
 /// The message of a CreateAccount refused because too many creations are in progress.
@@ -455,16 +470,7 @@ impl IdCache {
     /// The ARN of account `id` in the organization of `management`; `counter`: the counter
     /// value `id` was made from ([`IdCache::account`]), if it was.
     fn account_arn(&mut self, management: &str, id: &str, counter: Option<u64>) -> SharedStr {
-        let make = || {
-            SharedStr::concat(&[
-                "arn:aws:organizations::",
-                management,
-                ":account/",
-                ORG_ID,
-                "/",
-                id,
-            ])
-        };
+        let make = || org_arn(management, "account", id);
         if self.management_account_id != management {
             self.account_arns.clear();
             self.management_account_id = management.to_string();
@@ -706,7 +712,7 @@ impl OrgModel {
             .collect();
         let root = Root {
             id: ROOT_ID.into(),
-            arn: format!("arn:aws:organizations::{mgmt}:root/{ORG_ID}/{ROOT_ID}").into(),
+            arn: org_arn(&mgmt, "root", ROOT_ID),
             name: "Root".into(),
         };
         let mut m = OrgModel {
@@ -1145,14 +1151,7 @@ impl OrgModel {
         let id = SharedStr::concat(&[OU_ID_PREFIX, Padded::new(self.next_ou, 8).as_str()]);
         self.next_ou += 1;
         let ou = OuRec {
-            arn: SharedStr::concat(&[
-                "arn:aws:organizations::",
-                &self.management_account_id,
-                ":ou/",
-                ORG_ID,
-                "/",
-                &id,
-            ]),
+            arn: org_arn(&self.management_account_id, "ou", &id),
             id: id.clone(),
             name: name.clone(),
             parent_id: parent_id.clone(),
@@ -1202,14 +1201,11 @@ impl OrgModel {
         let id = SharedStr::concat(&["p-", Padded::new(self.next_policy, 8).as_str()]);
         self.next_policy += 1;
         let summary = PolicySummary {
-            arn: SharedStr::concat(&[
-                "arn:aws:organizations::",
+            arn: org_arn(
                 &self.management_account_id,
-                ":policy/",
-                ORG_ID,
-                "/service_control_policy/",
-                &id,
-            ]),
+                "policy",
+                &["service_control_policy/", &id].concat(),
+            ),
             id,
             name: name.clone(),
             aws_managed: false,
@@ -1397,9 +1393,11 @@ impl OrgModel {
             std::mem::take(&mut c.email),
             std::mem::take(&mut c.tags),
         );
-        let hint = match self.hints.is_empty() {
-            true => None,
-            false => self.hints.get(&*lower_email(&email)),
+        // Most scenarios give no account ids: then no email is lower-cased for a lookup.
+        let hint = if self.hints.is_empty() {
+            None
+        } else {
+            self.hints.get(&*lower_email(&email))
         };
         let (id, counter) = match hint {
             Some(h) if !self.account_index.contains_key(h.as_str()) => (h.as_str().into(), None),
