@@ -368,13 +368,8 @@ pub fn build(sc: &Scenario) -> Plan {
         tags.insert(TAG_FRAMEWORK.into(), tier.framework.clone());
         let addr = &resources[account].address;
         let suffix = addr.split_once('.').map_or(addr.as_str(), |(_, s)| s);
-        let ty = ResourceKind::Tags.terraform_type();
-        let mut tags_address = String::with_capacity(ty.len() + 1 + suffix.len());
-        tags_address.push_str(ty);
-        tags_address.push('.');
-        tags_address.push_str(suffix);
         resources.push(Resource {
-            address: tags_address,
+            address: [ResourceKind::Tags.terraform_type(), ".", suffix].concat(),
             kind: ResourceKind::Tags,
             deps: vec![account],
             customer: Some(i),
