@@ -38,13 +38,15 @@ pub struct LiveRun {
 }
 
 /// Applies `plan` through `client`, with the engine's jitter seeded by `seed`. Stops early on
-/// Ctrl-C (what was created stays; a later run adopts it).
+/// Ctrl-C (what was created stays; a later run adopts it). `progress`, if given, shows the
+/// resources that are terminal.
 pub async fn apply(
     plan: Plan,
     cfg: &DeployConfig,
     seed: u64,
     client: &Client,
     clock: Clock,
+    progress: Option<&indicatif::ProgressBar>,
 ) -> LiveRun {
     let started = Instant::now();
     let mut engine = Engine::new(plan, cfg, seed);
@@ -91,6 +93,9 @@ pub async fn apply(
                 interrupted = true;
                 break;
             }
+        }
+        if let Some(b) = progress {
+            b.set_position(engine.resources_terminal() as u64);
         }
     }
     let plan = engine.plan().clone();
@@ -146,6 +151,7 @@ pub async fn load_test(
         Stream::Bootstrap.seed(seed),
         client,
         clock,
+        None,
     )
     .await;
     let mut onboardings: Vec<Onboarding> = times
@@ -207,6 +213,7 @@ pub async fn load_test(
                 Stream::Onboarding.seed_of(seed, i as u64),
                 &client,
                 clock,
+                None,
             )
             .await;
             (i, start, since(), run)

@@ -17,9 +17,12 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    // Errors go to stderr; if it is gone too, the exit code still says it.
+    let outcome = dispatch(cli.command);
+    // Errors go to stderr; if it is gone too, the exit code still says it. The lock is taken
+    // only now: held while the command runs, it would block every other thread that writes to
+    // stderr — a progress bar's draw thread, and with it the command (issue 20).
     let mut err = std::io::stderr().lock();
-    match dispatch(cli.command) {
+    match outcome {
         Ok(Verdict::Pass) => ExitCode::SUCCESS,
         Ok(Verdict::Fail) => ExitCode::from(1),
         Ok(Verdict::Interrupted) => ExitCode::from(2),

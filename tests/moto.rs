@@ -523,6 +523,7 @@ fn live_driver_overhead() {
                 1,
                 &c,
                 orgsim::clock::Clock::new(1.0),
+                None,
             )
             .await;
             assert!(run.trace.resources.iter().all(|r| r.outcome.is_success()));
@@ -538,6 +539,7 @@ fn live_driver_overhead() {
             1,
             &c,
             orgsim::clock::Clock::new(1.0),
+            None,
         )
         .await;
         assert!(run.trace.resources.iter().all(|r| r.outcome.is_success()));

@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 mod common;
 
@@ -236,4 +237,253 @@ fn readme_backend_commands_run_as_written() {
     assert_eq!(stop[0].code, 0, "{}", show(stop[0]));
     let refused = ran.last().unwrap();
     assert_eq!(refused.code, 2, "{}", show(refused));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every command of the README, as pasted, on a terminal.
+
+/// Every ```sh block of the README, with the heading it is under.
+fn all_blocks() -> Vec<(String, String)> {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let mut out = Vec::new();
+    let mut heading = String::from("(top)");
+    let mut block: Option<String> = None;
+    for line in readme.lines() {
+        match &mut block {
+            Some(b) if line.starts_with("```") => {
+                out.push((heading.clone(), std::mem::take(b)));
+                block = None;
+            }
+            Some(b) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            None if line == "```sh" => block = Some(String::new()),
+            None if line.starts_with('#') => heading = line.trim_start_matches('#').trim().into(),
+            None => {}
+        }
+    }
+    out
+}
+
+/// One command of a block: its text as bash reads it (lines joined until bash finds it
+/// complete, so a `for` loop over several lines is one command) and its own trailing comments.
+#[derive(Debug)]
+struct Pasted {
+    text: String,
+    comments: String,
+}
+
+fn complete(text: &str) -> bool {
+    Command::new("bash")
+        .args(["-n", "-c", text])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn pasted(block: &str) -> Vec<Pasted> {
+    let mut out = Vec::new();
+    let (mut cur, mut comments) = (String::new(), String::new());
+    for line in block.lines() {
+        let t = line.trim();
+        if cur.is_empty() && (t.is_empty() || t.starts_with('#')) {
+            continue;
+        }
+        let code = strip_comment(line);
+        comments.push_str(&line[code.len().min(line.len())..]);
+        comments.push('\n');
+        cur.push_str(&code);
+        cur.push('\n');
+        if !code.trim_end().ends_with('\\') && complete(&cur) {
+            out.push(Pasted {
+                text: cur.trim_end().to_string(),
+                comments: std::mem::take(&mut comments),
+            });
+            cur.clear();
+        }
+    }
+    assert!(cur.is_empty(), "an unfinished command in the README: {cur}");
+    out
+}
+
+/// The exit code a command's comments promise ("exit 1", "exit 2"), else 0.
+fn promised_exit(comments: &str) -> i32 {
+    let mut code = 0;
+    for (i, _) in comments.match_indices("exit ") {
+        if let Some(d) = comments[i + 5..]
+            .chars()
+            .next()
+            .and_then(|c| c.to_digit(10))
+        {
+            code = d as i32;
+        }
+    }
+    code
+}
+
+/// Why a README command is not run here, or `None` to run it. Each of these runs elsewhere.
+fn not_run_here(cmd: &str) -> Option<&'static str> {
+    if cmd.starts_with("scripts/test.sh") {
+        Some("the test command itself, which runs this test")
+    } else if cmd.starts_with("cargo bench") {
+        Some("a benchmark: minutes of measurement, run by hand (docs/performance.md)")
+    } else if cmd.starts_with("scripts/scale.sh") {
+        Some("a measurement of 100,000-customer runs, minutes long, run by hand")
+    } else {
+        None
+    }
+}
+
+/// The README's `cargo run --release [--quiet] --` is `orgsim` here: the binary under test
+/// (the test build holds cargo's lock on the target directory, so cargo cannot run inside it).
+fn as_installed(cmd: &str) -> String {
+    cmd.replace("cargo run --release --quiet --", "orgsim")
+        .replace("cargo run --release --", "orgsim")
+}
+
+/// A copy of the repository's inputs to run the README in: scenarios, scripts and examples
+/// linked, the baselines copied (`scripts/regression.sh update` rewrites them), `target` linked
+/// to this build's (moto's venv), an empty `docs/` for the commands that regenerate its examples.
+fn readme_workdir() -> PathBuf {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let work = own_dir("terminal");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(work.join("docs/examples")).unwrap();
+    for d in [
+        "scenarios",
+        "scripts",
+        "examples",
+        "src",
+        "Cargo.toml",
+        "Cargo.lock",
+    ] {
+        std::os::unix::fs::symlink(repo.join(d), work.join(d)).unwrap();
+    }
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap();
+    std::os::unix::fs::symlink(target, work.join("target")).unwrap();
+    let copy = Command::new("cp")
+        .arg("-R")
+        .arg(repo.join("reports"))
+        .arg(work.join("reports"))
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    work
+}
+
+/// Every command in every ```sh block of the README, as pasted, each block in one bash on a
+/// terminal of its own, with the built `orgsim` on the `PATH`: each ends (a hang fails naming
+/// the command) with the exit code its comment promises (0 unless it says "exit N"), and none
+/// panics. Blocks that use moto run where scripts/test.sh started one (and start their own).
+#[test]
+fn every_readme_command_runs_on_a_terminal() {
+    use common::term::Term;
+    let moto_here = std::env::var("ORGSIM_TEST_ENDPOINT").is_ok_and(|e| !e.is_empty());
+    let bin = bin_dir();
+    let work = readme_workdir();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut failures = Vec::new();
+    let (mut ran, mut skipped) = (0, Vec::new());
+    for (heading, block) in all_blocks() {
+        let cmds = pasted(&block);
+        let needs_moto = block.contains("moto") || block.contains("ORGSIM_TEST_ENDPOINT");
+        if needs_moto && !moto_here {
+            if std::env::var_os("CI").is_some() {
+                panic!("CI is set but ORGSIM_TEST_ENDPOINT is not (scripts/test.sh starts moto)");
+            }
+            skipped.push(format!("{heading}: needs moto (run scripts/test.sh)"));
+            continue;
+        }
+        let mut script = String::from(
+            "trap '[ -n \"${MOTO_PID:-}\" ] && kill \"$MOTO_PID\" 2>/dev/null' EXIT\n",
+        );
+        let mut run: Vec<(usize, &Pasted)> = Vec::new();
+        for (i, c) in cmds.iter().enumerate() {
+            if let Some(why) = not_run_here(&c.text) {
+                skipped.push(format!("{heading}: `{}`: {why}", c.text));
+                continue;
+            }
+            script.push_str(&as_installed(&c.text));
+            script.push_str(&format!("\necho \"@@readme-rc {i} $?@@\"\n"));
+            run.push((i, c));
+        }
+        if run.is_empty() {
+            continue;
+        }
+        ran += run.len();
+        let mut cmd = Term::command("bash", &["-c", &script], &work);
+        cmd.env("PATH", &path);
+        // What the README's commands set themselves, and nothing that points them elsewhere.
+        cmd.env_remove("ORGSIM_TEST_ENDPOINT");
+        cmd.env_remove("MOTO_PID");
+        // scripts/regression.sh would build the release binary first: the one under test.
+        cmd.env("ORGSIM", env!("CARGO_BIN_EXE_orgsim"));
+        let term = Term::spawn(&format!("the README's block under {heading}"), cmd);
+        let (screen, hung) = match term.try_finish(Duration::from_secs(900)) {
+            Ok(end) => {
+                eprintln!(
+                    "ran {} command(s) under {heading} in {:?}",
+                    run.len(),
+                    end.after
+                );
+                (end.screen, false)
+            }
+            Err(screen) => (screen, true),
+        };
+        for (i, c) in &run {
+            let marker = format!("@@readme-rc {i} ");
+            let Some(at) = screen.find(&marker) else {
+                let why = if hung { "hung" } else { "never ended" };
+                failures.push(format!(
+                    "{heading}: `{}` {why}; screen:\n{}",
+                    c.text,
+                    common::term::tail(&screen)
+                ));
+                break;
+            };
+            let rest = &screen[at + marker.len()..];
+            let code: i32 = rest[..rest.find('@').unwrap()].trim().parse().unwrap();
+            let want = promised_exit(&c.comments);
+            if code != want {
+                failures.push(format!(
+                    "{heading}: `{}` exited {code}, the README says {want}; screen:\n{}",
+                    c.text,
+                    common::term::tail(&screen[..at])
+                ));
+            }
+        }
+        if screen.contains("panicked at") {
+            failures.push(format!(
+                "{heading}: a panic:\n{}",
+                common::term::tail(&screen)
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    let _ = std::fs::remove_dir_all(&bin);
+    for s in &skipped {
+        eprintln!("not run here: {s}");
+    }
+    assert!(ran >= 30, "only {ran} README commands ran");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn readme_commands_are_read_as_bash_reads_them() {
+    let cmds = pasted("# exit 2\nfor d in a b; do\n  echo $d   # exit 1\ndone\necho x \\\n  y\n");
+    assert_eq!(cmds.len(), 2, "{cmds:#?}");
+    assert!(cmds[0].text.starts_with("for d in a b; do"));
+    assert_eq!(promised_exit(&cmds[0].comments), 1);
+    assert_eq!(cmds[1].text, "echo x \\\n  y");
+    assert_eq!(promised_exit(&cmds[1].comments), 0);
+    assert_eq!(
+        as_installed("cargo run --release -- run x.toml"),
+        "orgsim run x.toml"
+    );
 }

@@ -147,13 +147,23 @@ fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
         );
     }
     let rt = target::runtime()?;
-    rt.block_on(async {
+    let bar = super::progress_bar(
+        plan.resources.len() as u64,
+        "{spinner} {bar:30} {pos}/{len} resources done · {elapsed} elapsed",
+    );
+    if let Some(b) = &bar {
+        b.enable_steady_tick(std::time::Duration::from_millis(200));
+    }
+    let applied = rt.block_on(async {
         let clock = Clock::new(scale);
         let (client, mock_service) = target
             .connect(endpoint.as_deref(), sc, seed, clock)
             .await?;
         let engine_seed = seed::Stream::Engine.seed(seed);
-        let run = crate::live::apply(plan, &cfg, engine_seed, &client, clock).await;
+        let run = crate::live::apply(plan, &cfg, engine_seed, &client, clock, bar.as_ref()).await;
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
         let snapshot = match &mock_service {
             Some(m) => m.snapshot(),
             None => sdk::read_organization(&client).await.map_err(|e| {
@@ -187,5 +197,9 @@ fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
             )));
         }
         Ok(verdict)
-    })
+    });
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    applied
 }

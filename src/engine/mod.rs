@@ -382,6 +382,11 @@ impl Engine {
         self.trace
     }
 
+    /// Resources that are terminal (created, existing, failed or skipped): a live run's progress.
+    pub fn resources_terminal(&self) -> usize {
+        self.terminal
+    }
+
     /// Resources in their operation right now (`parallelism` slots).
     pub fn resources_in_flight(&self) -> usize {
         self.in_flight

@@ -2,6 +2,8 @@
 //! that skipped itself at run time. Each test file uses a part of it.
 #![allow(dead_code)]
 
+pub mod term;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
