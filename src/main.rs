@@ -17,6 +17,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    orgsim::commands::style::init(&cli.look);
     let outcome = dispatch(cli.command);
     // Errors go to stderr; if it is gone too, the exit code still says it. The lock is taken
     // only now: held while the command runs, it would block every other thread that writes to
@@ -31,7 +32,8 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(e) => {
-            let _ = writeln!(err, "error: {e}");
+            let line = format!("error: {e}");
+            let _ = writeln!(err, "{}", orgsim::commands::style::paint_stderr(&line));
             ExitCode::from(2)
         }
     }

@@ -15,6 +15,9 @@ use crate::sweep::SweepReport;
 /// different deployers, a baseline without counts and an incomplete sweep are not compared
 /// (exit 2).
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  orgsim check sweep.json --baseline reports/baseline/two-customers.json"
+)]
 pub struct Args {
     /// The result: a `orgsim sweep --json` file.
     pub result: PathBuf,

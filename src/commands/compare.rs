@@ -10,6 +10,9 @@ use crate::{analysis, compare, sim};
 /// The seed's "Comparison Summary": customers, resources, revenue, costs, profit, margin,
 /// deployment time and conflicts. It exits 0 once both ran: it judges nothing.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  orgsim compare scenarios/single-customer.toml scenarios/two-customers.toml\n  orgsim compare scenarios/single-customer.toml scenarios/two-customers.toml --markdown"
+)]
 pub struct Args {
     /// The baseline scenario file (TOML).
     pub a: PathBuf,
@@ -47,7 +50,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     } else if a.markdown {
         super::output::write_stdout(&compare::markdown(&c))?;
     } else {
-        super::output::write_stdout(&compare::text(&c))?;
+        super::output::write_text(&compare::text(&c))?;
     }
     Ok(Verdict::Pass)
 }

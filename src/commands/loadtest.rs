@@ -23,6 +23,9 @@ use crate::seed::Stream;
 /// threshold breaks. Against `sim` it runs in virtual time: capacity planning. With --out DIR it
 /// also writes load.json, load.md and load.svg (and, with --png, load.png).
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  orgsim load scenarios/capacity.toml\n  orgsim load scenarios/capacity.toml --rate 4/min --duration 60m\n  orgsim load scenarios/capacity.toml --stages 10m:1/min,30m:4/min --threshold \"p95 onboarding < 15m\""
+)]
 pub struct Args {
     /// The scenario file (TOML), optionally with a `[load]` table.
     pub scenario: PathBuf,

@@ -7,6 +7,8 @@
 
 pub mod check;
 pub mod compare;
+pub mod completions;
+pub mod init;
 pub mod loadtest;
 pub mod ops;
 pub mod output;
@@ -14,6 +16,7 @@ pub mod phases;
 pub mod plan;
 pub mod run;
 pub mod staff;
+pub mod style;
 pub mod sweep;
 pub mod target;
 pub mod validate;
@@ -28,16 +31,21 @@ use crate::engine::Deployer;
 use crate::error::{Error, Result, Verdict};
 use crate::scenario::{self, Scenario};
 
+/// `orgsim --version`: the crate's version and the commit it was built from (build.rs).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("ORGSIM_COMMIT"), ")");
+
 /// orgsim: simulate and load-test multi-tenant AWS Organizations onboarding.
 ///
 /// Exit codes: 0 everything judged held; 1 something judged failed (validation matrix,
 /// expectations, findings, thresholds, regressions); 2 orgsim could not do its job (bad
 /// arguments, a bad scenario file, an endpoint refused).
 #[derive(Debug, Parser)]
-#[command(name = "orgsim", version, about, long_about)]
+#[command(name = "orgsim", version = VERSION, about, long_about)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub look: style::Look,
 }
 
 #[derive(Debug, Subcommand)]
@@ -52,6 +60,9 @@ pub enum Command {
     Plan(plan::Args),
     Validate(validate::Args),
     Compare(compare::Args),
+    Init(init::Args),
+    Completions(completions::Args),
+    Man(completions::ManArgs),
 }
 
 /// Runs the command.
@@ -67,6 +78,9 @@ pub fn dispatch(command: Command) -> Result<Verdict> {
         Command::Plan(a) => plan::run(a),
         Command::Validate(a) => validate::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Init(a) => init::run(a),
+        Command::Completions(a) => completions::run(a),
+        Command::Man(a) => completions::run_man(a),
     }
 }
 
@@ -164,9 +178,9 @@ pub fn install_ctrl_c() {
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
 }
 
-/// A progress bar on stderr with `template`, or `None` when stderr is not a terminal.
+/// A progress bar on stderr with `template`, or `None` when stderr is not a terminal (or `-q`).
 fn progress_bar(len: u64, template: &str) -> Option<indicatif::ProgressBar> {
-    if !std::io::stderr().is_terminal() {
+    if !std::io::stderr().is_terminal() || style::quiet() {
         return None;
     }
     let b = indicatif::ProgressBar::new(len);

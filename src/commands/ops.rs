@@ -18,6 +18,9 @@ use crate::seed::Stream;
 /// scenario's `[load]` schedule when it has one, else all at once. Exits 1 when a seed claim
 /// fails. With --out DIR it also writes ops.json and ops.md.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  orgsim ops scenarios/operations.toml\n  orgsim ops scenarios/two-customers.toml --support-staff 2 --json"
+)]
 pub struct Args {
     /// The scenario file (TOML), optionally with an `[operations]` table.
     pub scenario: PathBuf,
@@ -46,10 +49,10 @@ pub struct Args {
 /// The scenario's `[operations]`, or the documented defaults (said on stderr).
 pub(super) fn operations_of(sc: &Scenario) -> OperationsConfig {
     sc.operations.clone().unwrap_or_else(|| {
-        eprintln!(
+        super::style::note(&format!(
             "note: {} has no [operations] table: the documented defaults are used (docs/ops.md)",
             sc.source.display()
-        );
+        ));
         OperationsConfig::default()
     })
 }

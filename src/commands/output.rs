@@ -35,7 +35,7 @@ impl OutputOpts {
         } else if self.markdown {
             write_stdout(&markdown())
         } else {
-            write_stdout(&text())
+            write_text(&text())
         }
     }
 
@@ -62,6 +62,12 @@ static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 /// Whether standard output's reader has gone away (a closed pipe seen by [`write_stdout`]).
 pub fn stdout_closed() -> bool {
     STDOUT_CLOSED.load(Ordering::Relaxed)
+}
+
+/// A text report (not JSON, Markdown or CSV) to standard output through [`write_stdout`],
+/// coloured where `--color` says stdout is (`style`).
+pub fn write_text(text: &str) -> Result<()> {
+    write_stdout(&super::style::paint_stdout(text))
 }
 
 /// Writes `text` to standard output, all of it, flushed. Every command prints through here.

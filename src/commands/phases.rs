@@ -12,6 +12,9 @@ use crate::error::{Error, Result, Verdict};
 /// it holds when it holds in at least that share of the replications (default 0.95). With
 /// --out DIR it also writes phases.json and phases.md.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  orgsim phases scenarios/growth-phases.toml\n  orgsim phases scenarios/growth-phases.toml --confidence 0.9 --json"
+)]
 pub struct Args {
     /// The scenario file (TOML), with its `[[phases]]`.
     pub scenario: PathBuf,

@@ -10,6 +10,9 @@ use crate::{plan, report};
 /// Exits 1 when the plan has pre-flight findings (duplicates, an OU too deep, more accounts than
 /// the account quota).
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  orgsim plan scenarios/five-customers.toml\n  orgsim plan scenarios/five-customers.toml --json"
+)]
 pub struct Args {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
@@ -25,7 +28,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     if a.json {
         super::output::write_stdout(&report::plan_json(&sc, &p))?;
     } else {
-        super::output::write_stdout(&report::plan_text(&sc, &p))?;
+        super::output::write_text(&report::plan_text(&sc, &p))?;
     }
     Ok(Verdict::of(p.findings.is_empty()))
 }

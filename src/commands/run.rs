@@ -15,6 +15,9 @@ use crate::{analysis, report, seed, sim};
 /// With --out DIR it also writes report.json, report.md, report.html, timeline.svg and
 /// margin.svg (and, with --png, timeline.png and margin.png).
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  orgsim run scenarios/two-customers.toml\n  orgsim run scenarios/two-customers.toml --json > report.json\n  orgsim run scenarios/two-customers.toml --out out/two --png\n  orgsim run scenarios/hundred-customers.toml --customers 34 --replication 17 --verbose\n  orgsim run scenarios/five-customers.toml --backend mock --time-scale 100"
+)]
 pub struct Args {
     /// The scenario file (TOML).
     pub scenario: PathBuf,

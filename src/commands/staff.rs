@@ -17,6 +17,9 @@ use crate::ops::{self, onboarding, staff};
 /// --out DIR it also writes staff.json, staff.md, attainment.svg and staff.svg (and, with
 /// --png, attainment.png and staff.png).
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  orgsim staff scenarios/two-customers.toml --customers 2..=100 --step 49\n  orgsim staff scenarios/operations.toml --customers 1..=100 --step 11 --out out/staff"
+)]
 pub struct Args {
     /// The scenario file (TOML), optionally with an `[operations]` table.
     pub scenario: PathBuf,

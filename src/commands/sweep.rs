@@ -15,6 +15,9 @@ use crate::sweep::{self, SweepReport};
 /// With --out DIR it also writes sweep.json, sweep.csv, sweep.md, makespan.svg and
 /// conflicts.svg (and, with --png, makespan.png and conflicts.png). Ctrl-C stops it cleanly and prints (and writes) the partial results.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  orgsim sweep scenarios/hundred-customers.toml --customers 1..=100 --step 11 --replications 200\n  orgsim sweep scenarios/two-customers.toml --customers 1..=2 --replications 500 --json > sweep.json\n  orgsim sweep scenarios/hundred-customers.toml --customers 100 --replications 1000 --csv > rows.csv"
+)]
 pub struct Args {
     /// The scenario file (TOML).
     pub scenario: PathBuf,

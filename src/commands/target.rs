@@ -229,10 +229,10 @@ impl<'a> Target<'a> {
 /// stderr when a scenario has some.
 pub fn note_unapplied_faults(backend: Backend, sc: &Scenario) {
     if backend == Backend::Sdk && !sc.service.faults.is_empty() {
-        eprintln!(
+        super::style::note(&format!(
             "note: the scenario's {} [[service.faults]] apply to the model (--backend sim or mock); the endpoint is not faulted",
             sc.service.faults.len()
-        );
+        ));
     }
 }
 

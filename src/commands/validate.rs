@@ -11,6 +11,9 @@ use crate::plan::{self, Finding};
 ///
 /// Exits 1 when the plan has findings, 2 when the file is not a valid scenario.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  orgsim validate scenarios/five-customers.toml\n  orgsim validate scenarios/twelve-customers-over-quota.toml   # exit 1: a finding"
+)]
 pub struct Args {
     /// The scenario file (TOML).
     pub scenario: PathBuf,

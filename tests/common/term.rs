@@ -34,6 +34,8 @@ pub struct Ended {
     pub code: i32,
     /// Everything it wrote, escape sequences removed, line ends as `\n`.
     pub screen: String,
+    /// Everything it wrote, as written (escape sequences and all).
+    pub raw: String,
     /// How long after the call to [`Term::finish`] it was seen to end.
     pub after: Duration,
 }
@@ -184,6 +186,7 @@ impl Term {
                     return Ok(Ended {
                         code,
                         screen: self.screen(),
+                        raw: String::from_utf8_lossy(&self.out.lock().unwrap()).into_owned(),
                         after,
                     });
                 }
