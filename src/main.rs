@@ -24,11 +24,13 @@ fn main() -> ExitCode {
         Ok(Verdict::Fail) => ExitCode::from(1),
         Ok(Verdict::Interrupted) => ExitCode::from(2),
         Err(e @ Error::Interrupted(_)) => {
-            let _ = writeln!(err, "{e}");
+            let _ = writeln!(err, "{}", orgsim::text::clean(&e.to_string()));
             ExitCode::from(2)
         }
         Err(e) => {
-            let _ = writeln!(err, "error: {e}");
+            // The one place errors are printed: whatever text from a file or the network they
+            // quote, no control character reaches the terminal.
+            let _ = writeln!(err, "error: {}", orgsim::text::clean(&e.to_string()));
             ExitCode::from(2)
         }
     }

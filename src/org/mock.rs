@@ -76,6 +76,16 @@ impl MockService {
         &self.client
     }
 
+    /// What DescribeOrganization would say of the model's organization.
+    pub fn org_info(&self) -> super::sdk::OrgInfo {
+        let g = self.state.model.lock().unwrap_or_else(|e| e.into_inner());
+        super::sdk::OrgInfo {
+            id: super::model::ORG_ID.to_string(),
+            management_account_id: g.0.management_account_id().to_string(),
+            management_email: Some(super::model::MANAGEMENT_EMAIL.to_string()),
+        }
+    }
+
     /// The organization as it stands now.
     pub fn snapshot(&self) -> OrgSnapshot {
         let now = self.state.clock.now_ms();
@@ -190,6 +200,9 @@ fn client_for(st: &Arc<State>) -> Client {
                 policy_id: s(i.policy_id()),
             }
         }),
+        rule!(st, list_create_account_status, |_i| {
+            Request::ListCreateAccountStatus
+        }),
     ];
     let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
     for r in &rules {
@@ -242,6 +255,17 @@ pub fn error_json(e: &ApiError) -> (u16, Value) {
     (status, body)
 }
 
+fn status_json(c: &super::types::CreateAccountStatus) -> Value {
+    let mut v = json!({ "Id": c.id, "AccountName": c.account_name, "State": c.state.as_str() });
+    if let Some(id) = &c.account_id {
+        v["AccountId"] = json!(id);
+    }
+    if let Some(r) = c.failure_reason {
+        v["FailureReason"] = json!(r.as_str());
+    }
+    v
+}
+
 fn response_json(r: &Response) -> Value {
     let account = |a: &super::types::Account| json!({ "Id": a.id, "Arn": a.arn, "Name": a.name, "Email": a.email, "Status": a.status });
     let ou =
@@ -252,17 +276,12 @@ fn response_json(r: &Response) -> Value {
         Response::OrganizationalUnit(o) => json!({ "OrganizationalUnit": ou(o) }),
         Response::Policy(p) => json!({ "Policy": { "PolicySummary": policy_json(p) } }),
         Response::Empty => json!({}),
-        Response::CreateAccountStatus(c) => {
-            let mut v =
-                json!({ "Id": c.id, "AccountName": c.account_name, "State": c.state.as_str() });
-            if let Some(id) = &c.account_id {
-                v["AccountId"] = json!(id);
-            }
-            if let Some(r) = c.failure_reason {
-                v["FailureReason"] = json!(r.as_str());
-            }
-            json!({ "CreateAccountStatus": v })
+        Response::CreateAccountStatus(c) => json!({ "CreateAccountStatus": status_json(c) }),
+        Response::CreateAccountStatuses(cs) => {
+            json!({ "CreateAccountStatuses": cs.iter().map(status_json).collect::<Vec<_>>() })
         }
+        Response::PolicyDocument { summary, content } => json!({ "Policy": {
+            "PolicySummary": policy_json(summary), "Content": content } }),
         Response::Parents(ps) => json!({ "Parents": ps.iter().map(|p| json!({
             "Id": p.id,
             "Type": match p.kind { ParentType::Root => "ROOT", ParentType::OrganizationalUnit => "ORGANIZATIONAL_UNIT" },

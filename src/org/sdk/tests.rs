@@ -309,11 +309,18 @@ async fn the_mock_backend_answers_the_read_backs_through_the_sdk() {
     };
     assert_eq!(
         call(c, &describe_policy(&p.id)).await,
-        Ok(Response::Policy(p.clone()))
+        Ok(Response::PolicyDocument {
+            summary: p.clone(),
+            content: r#"{"Version":"2012-10-17","Statement":[]}"#.into(),
+        })
     );
     match call(c, &describe_policy("p-FullAWSAccess")).await {
-        Ok(Response::Policy(f)) => {
+        Ok(Response::PolicyDocument {
+            summary: f,
+            content,
+        }) => {
             assert_eq!((f.name.as_str(), f.aws_managed), ("FullAWSAccess", true));
+            assert!(content.contains(r#""Action":"*""#), "{content}");
         }
         other => panic!("{other:?}"),
     }
