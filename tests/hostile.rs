@@ -526,3 +526,47 @@ fn a_run_stopped_during_a_creation_then_run_again_makes_no_second_account() {
     }
     let _ = Request::ListCreateAccountStatus;
 }
+
+#[test]
+fn validate_flags_a_customer_with_the_management_accounts_email_when_the_file_gives_it() {
+    let d = scratch("management-email");
+    let text = "name = \"m\"\n[organization]\nmanagement_email = \"Root@Example.com\"\n\
+                [[customers]]\nname = \"Boss\"\ntier = \"fintech\"\nemail = \"root@example.com\"\n";
+    let p = write(&d, "m.toml", text);
+    let o = run_within(&["validate", &p], LIMIT);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("finding: ManagementAccount aws_organizations_account.boss")
+            && out.contains("the management account's"),
+        "{out}"
+    );
+    // Without the key nothing is known, nothing flagged; a bad email is refused at its place.
+    let p = write(
+        &d,
+        "plain.toml",
+        &text.replace("management_email = \"Root@Example.com\"\n", ""),
+    );
+    assert_eq!(code(&run_within(&["validate", &p], LIMIT)), 0);
+    let p = write(&d, "bad.toml", &text.replace("Root@Example.com", "nobody"));
+    let o = run_within(&["validate", &p], LIMIT);
+    one_line_error(&o, &["organization.management_email", "not a valid email"]);
+    // On mock the model's management account has that email: the customer's account fails.
+    let p = write(&d, "m2.toml", text);
+    let o = run_within(
+        &[
+            "run",
+            &p,
+            "--backend",
+            "mock",
+            "--time-scale",
+            "1000",
+            "--poll-interval",
+            "0.01",
+            "--json",
+        ],
+        LIMIT,
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stdout(&o).contains("ManagementAccount"), "{}", stdout(&o));
+}

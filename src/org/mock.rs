@@ -55,6 +55,8 @@ impl State {
 pub struct MockService {
     state: Arc<State>,
     client: Client,
+    /// The management account's email (`[organization] management_email`, else the model's).
+    management_email: String,
 }
 
 impl MockService {
@@ -68,7 +70,16 @@ impl MockService {
             clock,
         });
         let client = client_for(&state);
-        MockService { state, client }
+        let management_email = sc
+            .organization
+            .management_email
+            .clone()
+            .unwrap_or_else(|| super::model::MANAGEMENT_EMAIL.to_string());
+        MockService {
+            state,
+            client,
+            management_email,
+        }
     }
 
     /// The SDK client whose requests the model answers.
@@ -82,7 +93,7 @@ impl MockService {
         super::sdk::OrgInfo {
             id: super::model::ORG_ID.to_string(),
             management_account_id: g.0.management_account_id().to_string(),
-            management_email: Some(super::model::MANAGEMENT_EMAIL.to_string()),
+            management_email: Some(self.management_email.clone()),
         }
     }
 

@@ -775,7 +775,10 @@ impl OrgModel {
             mgmt.into(),
             None,
             "Management".into(),
-            MANAGEMENT_EMAIL.into(),
+            org.management_email
+                .as_deref()
+                .unwrap_or(MANAGEMENT_EMAIL)
+                .into(),
             Tags::new(),
         );
         for i in 1..=org.existing_accounts {
