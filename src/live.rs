@@ -118,6 +118,14 @@ pub async fn apply(
     }
 }
 
+/// The organization a live load test deploys into: its client, and its management account
+/// (never touched).
+#[derive(Clone, Copy)]
+pub struct LiveOrg<'a> {
+    pub client: &'a Client,
+    pub management_account_id: &'a str,
+}
+
 /// What a live load test saw (see [`load_test`]).
 #[derive(Debug)]
 pub struct LiveLoad {
@@ -148,11 +156,14 @@ pub async fn load_test(
     spec: &crate::loadtest::LoadSpec,
     times: &[u64],
     seed: u64,
-    client: &Client,
+    org: LiveOrg<'_>,
     clock: Clock,
-    management_account_id: &str,
     progress: Option<&indicatif::ProgressBar>,
 ) -> LiveLoad {
+    let LiveOrg {
+        client,
+        management_account_id,
+    } = org;
     use crate::loadtest::{
         bootstrap_plan, customer_plan, onboarding_config, without_customers, Onboarding,
     };

@@ -336,7 +336,7 @@ fn a_scenario_with_an_escape_sequence_is_refused_at_its_place() {
     for (what, text) in [
         ("name", format!("name = \"x{PWNED}\"\n[[customers]]\nname = \"A\"\ntier = \"fintech\"\nemail = \"a@example.com\"\n")),
         ("description", format!("name = \"x\"\ndescription = \"{PWNED}\"\n[[customers]]\nname = \"A\"\ntier = \"fintech\"\nemail = \"a@example.com\"\n")),
-        ("customers[0].name", format!("name = \"x\"\n[[customers]]\nname = \"A\\u009b2J\"\ntier = \"fintech\"\nemail = \"a@example.com\"\n")),
+        ("customers[0].name", "name = \"x\"\n[[customers]]\nname = \"A\\u009b2J\"\ntier = \"fintech\"\nemail = \"a@example.com\"\n".to_string()),
     ] {
         let p = write(&d, "s.toml", &text);
         for cmd in ["validate", "run", "plan"] {

@@ -282,9 +282,11 @@ fn live(
                 spec,
                 times,
                 seed,
-                &conn.client,
+                crate::live::LiveOrg {
+                    client: &conn.client,
+                    management_account_id: &conn.org.management_account_id,
+                },
                 clock,
-                &conn.org.management_account_id,
                 bar.as_ref(),
             )
             .await,
