@@ -570,3 +570,41 @@ fn validate_flags_a_customer_with_the_management_accounts_email_when_the_file_gi
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(stdout(&o).contains("ManagementAccount"), "{}", stdout(&o));
 }
+
+#[test]
+fn a_throttled_refresh_shows_the_whole_plan_and_the_run_goes_on() {
+    // The first ListRoots is throttled: the refresh cannot say what exists, so the whole plan
+    // is shown (the apply still looks everything up); the run goes on (here into a silent
+    // write, which the operation timeout ends).
+    let throttled = Arc::new(AtomicUsize::new(0));
+    let t = throttled.clone();
+    let f = fake(move |op, _| {
+        if op == "ListRoots" && t.fetch_add(1, Ordering::SeqCst) == 0 {
+            return Reply::Json(
+                400,
+                r#"{"__type":"TooManyRequestsException","Message":"Rate exceeded"}"#.into(),
+            );
+        }
+        empty_org(op).unwrap_or(Reply::Silent)
+    });
+    let o = run_within(&sdk_args(&f.url, &["--operation-timeout", "1"]), LIMIT);
+    let err = stderr(&o);
+    assert!(err.contains("Plan: 10 to add"), "{err}");
+    assert!(
+        err.contains("could not read what exists") && err.contains("Rate exceeded"),
+        "{err}"
+    );
+    one_line_error(&o, &["broke off the run"]);
+}
+
+#[test]
+fn a_first_run_on_an_empty_organization_lists_what_it_adds() {
+    let f = fake(|op, _| empty_org(op).unwrap_or(Reply::Silent));
+    let o = run_within(&sdk_args(&f.url, &["--operation-timeout", "1"]), LIMIT);
+    let err = stderr(&o);
+    assert!(
+        err.contains("Plan: 10 to add, 0 exist") && err.contains("+ aws_organizations_account."),
+        "{err}"
+    );
+    assert!(!err.contains("No changes"), "{err}");
+}

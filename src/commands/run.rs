@@ -150,10 +150,27 @@ fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
             .await?;
         if a.live.backend == Backend::Sdk {
             // Like `terraform plan`: refreshed first, then what will be created.
-            let before = sdk::read_organization(&conn.client)
-                .await
-                .map_err(|e| Error::Endpoint(format!("cannot read the organization at {at}: {} ({})", e.message, e.code)))?;
-            eprint!("{}", live_plan_text(sc, &plan, &crate::live::existing(&plan, &before), &at));
+            match sdk::read_organization(&conn.client).await {
+                Ok(before) => eprint!(
+                    "{}",
+                    live_plan_text(sc, &plan, &crate::live::existing(&plan, &before), &at)
+                ),
+                Err(e) if sdk::is_endpoint_fault(&e.code) => {
+                    return Err(Error::Endpoint(format!(
+                        "cannot read the organization at {at}: {} ({})",
+                        e.message, e.code
+                    )))
+                }
+                // A throttle or a 5xx while refreshing: the whole plan, as without a refresh;
+                // the apply still looks every resource up.
+                Err(e) => {
+                    eprint!("{}", report::plan_text(sc, &plan));
+                    eprintln!(
+                        "(could not read what exists at {at}: {} ({}); what exists is adopted, not created again)",
+                        e.message, e.code
+                    );
+                }
+            }
         }
         let engine_seed = seed::Stream::Engine.seed(seed);
         let run = crate::live::apply(
