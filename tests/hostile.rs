@@ -285,10 +285,14 @@ fn timeouts_and_the_page_cap_are_checked_flags() {
     ] {
         let arg = format!("{flag}={v}");
         let o = run_within(&sdk_args("http://127.0.0.1:9", &[&arg]), LIMIT);
-        one_line_error(&o, &[flag]);
+        let line = one_line_error(&o, &[flag]);
+        assert!(
+            line.contains("greater than 0 and at most 86400") || line.contains("at least 1"),
+            "{line}"
+        );
     }
     let o = run_within(&["run", TWO, "--read-timeout", "5"], LIMIT);
-    one_line_error(&o, &["--read-timeout"]);
+    one_line_error(&o, &["--read-timeout", "only apply to --backend sdk"]);
 }
 
 // ---- issue 20: the live run's output ----------------------------------------------------------

@@ -86,9 +86,8 @@ impl LiveOpts {
                 || self.endpoint.is_some()
                 || self.confirm_org.is_some()
                 || self.create_organization
-                || self.has_limits()
             {
-                return Err(Error::flag("--endpoint, --allow-real-aws, --confirm-org, --create-organization, --poll-interval, --time-scale and --connect-timeout, --read-timeout, --operation-timeout and --max-pages apply to --backend mock|sdk"));
+                return Err(Error::flag("--endpoint, --allow-real-aws, --confirm-org, --create-organization, --poll-interval and --time-scale apply to --backend mock|sdk"));
             }
             if write {
                 return Err(Error::flag("--write-latency-profile applies to --backend mock|sdk: the simulated backend measures nothing"));
