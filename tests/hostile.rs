@@ -612,3 +612,23 @@ fn a_first_run_on_an_empty_organization_lists_what_it_adds() {
     );
     assert!(!err.contains("No changes"), "{err}");
 }
+
+#[test]
+fn report_files_carry_no_raw_escape_and_pngs_are_left_as_they_are() {
+    let d = scratch("report-files");
+    let png = b"\x89PNG\r\n\x1a\n\x1b".to_vec();
+    orgsim::report::write_files(
+        &d,
+        &[
+            (
+                "report.md",
+                "# t\u{1b}]0;PWNED\u{7}\n\tok\n".as_bytes().to_vec(),
+            ),
+            ("chart.png", png.clone()),
+        ],
+    )
+    .unwrap();
+    let md = std::fs::read_to_string(d.join("report.md")).unwrap();
+    assert_eq!(md, "# t\\u001b]0;PWNED\\u0007\n\tok\n");
+    assert_eq!(std::fs::read(d.join("chart.png")).unwrap(), png);
+}
