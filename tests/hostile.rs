@@ -632,3 +632,47 @@ fn report_files_carry_no_raw_escape_and_pngs_are_left_as_they_are() {
     assert_eq!(md, "# t\\u001b]0;PWNED\\u0007\n\tok\n");
     assert_eq!(std::fs::read(d.join("chart.png")).unwrap(), png);
 }
+
+#[test]
+fn malformed_answers_are_each_one_line_never_a_panic() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let bodies: Vec<(&str, String)> = vec![
+        ("not JSON", "<html>nope</html>".into()),
+        ("a wrong type", r#"{"Organization":5}"#.into()),
+        (
+            "a number for an id",
+            r#"{"Organization":{"Id":123,"MasterAccountId":"1"}}"#.into(),
+        ),
+        ("truncated", r#"{"Organization":{"Id":"o-abc"#.into()),
+        ("deep nesting", deep),
+        (
+            "no master account",
+            r#"{"Organization":{"Id":"o-abcdefghij"}}"#.into(),
+        ),
+    ];
+    for (what, body) in bodies {
+        let b = body.clone();
+        let f = fake(move |_, _| Reply::Json(200, b.clone()));
+        let o = run_within(&sdk_args(&f.url, &[]), LIMIT);
+        let line = one_line_error(&o, &[&f.url, "DescribeOrganization"]);
+        assert!(line.len() < 2_000, "{what}: a short line: {line}");
+    }
+    // A root without an id, a listed account without one.
+    for (op, body) in [
+        ("ListRoots", r#"{"Roots":[{"Name":"Root"}]}"#),
+        (
+            "ListOrganizationalUnitsForParent",
+            r#"{"OrganizationalUnits":[{"Id":"","Name":"x"}]}"#,
+        ),
+    ] {
+        let f = fake(move |o, _| {
+            if o == op {
+                Reply::Json(200, body.into())
+            } else {
+                empty_org(o).unwrap_or(Reply::Silent)
+            }
+        });
+        let o = run_within(&sdk_args(&f.url, &[]), LIMIT);
+        one_line_error(&o, &[&f.url, "without an Id", "InvalidResponse"]);
+    }
+}
