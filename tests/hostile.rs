@@ -676,3 +676,29 @@ fn malformed_answers_are_each_one_line_never_a_panic() {
         one_line_error(&o, &[&f.url, "without an Id", "InvalidResponse"]);
     }
 }
+
+#[test]
+fn a_live_load_test_against_an_endpoint_that_goes_silent_ends_with_exit_2() {
+    let f = fake(|op, _| empty_org(op).unwrap_or(Reply::Silent));
+    let o = run_within(
+        &[
+            "load",
+            TWO,
+            "--backend",
+            "sdk",
+            "--endpoint",
+            &f.url,
+            "--rate",
+            "60/min",
+            "--duration",
+            "1m",
+            "--operation-timeout",
+            "1",
+        ],
+        LIMIT,
+    );
+    one_line_error(
+        &o,
+        &[&f.url, "broke off the load test", "operation timeout"],
+    );
+}
