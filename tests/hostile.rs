@@ -702,3 +702,34 @@ fn a_live_load_test_against_an_endpoint_that_goes_silent_ends_with_exit_2() {
         &[&f.url, "broke off the load test", "operation timeout"],
     );
 }
+
+#[test]
+fn a_customer_claiming_the_management_accounts_id_is_refused_before_anything_is_sent() {
+    let writes = Arc::new(AtomicUsize::new(0));
+    let w = writes.clone();
+    let f = fake(move |op, _| {
+        empty_org(op).unwrap_or_else(|| {
+            w.fetch_add(1, Ordering::SeqCst);
+            Reply::Silent
+        })
+    });
+    let d = scratch("management-id");
+    let p = write(
+        &d,
+        "m.toml",
+        "name = \"m\"\n[[customers]]\nname = \"Boss\"\ntier = \"fintech\"\nemail = \"boss2@example.com\"\naccount_id = \"123456789012\"\n",
+    );
+    let o = run_within(
+        &["run", &p, "--backend", "sdk", "--endpoint", &f.url],
+        LIMIT,
+    );
+    one_line_error(
+        &o,
+        &[
+            "`Boss`",
+            "123456789012",
+            "management account of o-fake123456",
+        ],
+    );
+    assert_eq!(writes.load(Ordering::SeqCst), 0, "nothing written");
+}

@@ -148,6 +148,19 @@ fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
         let conn = target
             .connect(endpoint.as_deref(), &limits, sc, seed, clock)
             .await?;
+        // A customer that claims the management account's id: refused before anything is sent
+        // (the engine finds accounts by email, and fails one whose email is the management
+        // account's).
+        if let Some(c) = sc
+            .customers
+            .iter()
+            .find(|c| c.account_id.as_deref() == Some(conn.org.management_account_id.as_str()))
+        {
+            return Err(Error::Refused(format!(
+                "customer `{}` claims account id {}, the management account of {} at {at}: orgsim never adopts, moves or tags it; nothing was sent",
+                c.name, conn.org.management_account_id, conn.org.id
+            )));
+        }
         if a.live.backend == Backend::Sdk {
             // Like `terraform plan`: refreshed first, then what will be created.
             match sdk::read_organization(&conn.client).await {
