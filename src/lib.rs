@@ -6,6 +6,7 @@
 //!
 //! The layers, each depending only on those above it (checked by `tests/architecture.rs`):
 //!
+//! - [`text`]: outside text made safe to show (control characters escaped).
 //! - [`org::types`], [`org::errors`]: the Organizations API as Rust types.
 //! - [`config`]: what a scenario configures (deployer profiles, the service, the organization,
 //!   the load test, units).
@@ -51,3 +52,4 @@ pub mod seed;
 pub mod sim;
 pub mod stats;
 pub mod sweep;
+pub mod text;

@@ -35,21 +35,29 @@ pub struct LiveRun {
     pub calls: Vec<CallSample>,
     /// Wall-clock duration of the apply.
     pub wall: Duration,
+    /// The endpoint broke the protocol or went silent (`org::sdk::is_endpoint_fault`): the
+    /// apply stopped at once; what the endpoint did, on one line.
+    pub endpoint_fault: Option<String>,
 }
 
-/// Applies `plan` through `client`, with the engine's jitter seeded by `seed`. Stops early on
-/// Ctrl-C (what was created stays; a later run adopts it). `progress`, if given, shows the
-/// resources that are terminal.
+/// Applies `plan` through `client`, with the engine's jitter seeded by `seed`, guarding the
+/// organization's management account `management_account_id` (`Engine::guarding`: never
+/// adopted, moved or tagged; creations in progress awaited, not made twice; adopted policies
+/// compared). Stops early on Ctrl-C (what was created stays; a later run adopts it), and at
+/// once when the endpoint breaks the protocol or goes silent (`endpoint_fault`).
+/// `progress`, if given, shows the resources that are terminal.
 pub async fn apply(
     plan: Plan,
     cfg: &DeployConfig,
     seed: u64,
     client: &Client,
     clock: Clock,
+    management_account_id: &str,
     progress: Option<&indicatif::ProgressBar>,
 ) -> LiveRun {
     let started = Instant::now();
-    let mut engine = Engine::new(plan, cfg, seed);
+    let mut engine = Engine::new(plan, cfg, seed).guarding(management_account_id);
+    let mut endpoint_fault = None;
     let (tx, mut rx) = mpsc::unbounded_channel::<(u64, Operation, ApiResult, Duration)>();
     let mut in_flight = 0usize;
     let mut calls = Vec::new();
@@ -83,6 +91,12 @@ pub async fn apply(
                 in_flight -= 1;
                 let us = (dt.as_micros() as u64).max(1);
                 calls.push((op, us, result.as_ref().err().map(|e| e.code.report_key())));
+                if let Err(e) = &result {
+                    if sdk::is_endpoint_fault(&e.code) {
+                        endpoint_fault = Some(format!("{op}: {} ({})", e.message, e.code));
+                        break;
+                    }
+                }
                 engine.handle_response(clock.now_ms(), id, result);
             }
             _ = sleep => {
@@ -105,7 +119,16 @@ pub async fn apply(
         interrupted,
         calls,
         wall: started.elapsed(),
+        endpoint_fault,
     }
+}
+
+/// The organization a live load test deploys into: its client, and its management account
+/// (never touched).
+#[derive(Clone, Copy)]
+pub struct LiveOrg<'a> {
+    pub client: &'a Client,
+    pub management_account_id: &'a str,
 }
 
 /// What a live load test saw (see [`load_test`]).
@@ -122,6 +145,9 @@ pub struct LiveLoad {
     /// Engine ms from the first arrival's time 0 to the end of the test.
     pub end_ms: u64,
     pub interrupted: bool,
+    /// The first endpoint fault of the bootstrap or an onboarding (see [`LiveRun`]): the test
+    /// stopped there.
+    pub endpoint_fault: Option<String>,
 }
 
 /// A live load test: deploys the shared resources of `sc` (sized to one customer per arrival),
@@ -135,10 +161,14 @@ pub async fn load_test(
     spec: &crate::loadtest::LoadSpec,
     times: &[u64],
     seed: u64,
-    client: &Client,
+    org: LiveOrg<'_>,
     clock: Clock,
     progress: Option<&indicatif::ProgressBar>,
 ) -> LiveLoad {
+    let LiveOrg {
+        client,
+        management_account_id,
+    } = org;
     use crate::loadtest::{
         bootstrap_plan, customer_plan, onboarding_config, without_customers, Onboarding,
     };
@@ -151,6 +181,7 @@ pub async fn load_test(
         Stream::Bootstrap.seed(seed),
         client,
         clock,
+        management_account_id,
         None,
     )
     .await;
@@ -165,6 +196,7 @@ pub async fn load_test(
             success: false,
         })
         .collect();
+    let bootstrap_fault = bootstrap.endpoint_fault.clone();
     let mut out = LiveLoad {
         bootstrap,
         onboardings: Vec::new(),
@@ -173,8 +205,9 @@ pub async fn load_test(
         creations_ms: Vec::new(),
         end_ms: 0,
         interrupted: false,
+        endpoint_fault: bootstrap_fault,
     };
-    if out.bootstrap.interrupted {
+    if out.bootstrap.interrupted || out.endpoint_fault.is_some() {
         out.interrupted = true;
         out.onboardings = onboardings;
         return out;
@@ -186,14 +219,16 @@ pub async fn load_test(
         .max_concurrent
         .map(|n| Arc::new(tokio::sync::Semaphore::new(n)));
     let bare = Arc::new(without_customers(sc));
+    let management: Arc<str> = management_account_id.into();
     let mut set = tokio::task::JoinSet::new();
     for (i, &t) in times.iter().enumerate() {
-        let (client, cfg, starts, slots, bare) = (
+        let (client, cfg, starts, slots, bare, management) = (
             client.clone(),
             cfg.clone(),
             starts.clone(),
             slots.clone(),
             bare.clone(),
+            management.clone(),
         );
         let customer = sc.customers[i].clone();
         set.spawn(async move {
@@ -213,6 +248,7 @@ pub async fn load_test(
                 Stream::Onboarding.seed_of(seed, i as u64),
                 &client,
                 clock,
+                &management,
                 None,
             )
             .await;
@@ -228,6 +264,10 @@ pub async fn load_test(
             joined = set.join_next() => {
                 let Some(joined) = joined else { break };
                 let Ok((i, start, end, run)) = joined else { continue };
+                if let Some(f) = &run.endpoint_fault {
+                    out.endpoint_fault = Some(f.clone());
+                    break;
+                }
                 let o = &mut onboardings[i];
                 o.start_ms = start;
                 out.calls.extend(run.calls);
@@ -267,4 +307,63 @@ pub async fn load_test(
     onboardings.retain(|o| o.intended_ms <= out.end_ms);
     out.onboardings = onboardings;
     out
+}
+
+/// Which resources of `plan` already exist in `snap` as planned (Terraform's refresh before
+/// its plan): an OU of its name under its planned parent, a customer policy of its name, an
+/// attachment of both, an account of its email in its planned OU, tags all present. `true`:
+/// nothing to do for it.
+pub fn existing(plan: &Plan, snap: &crate::org::types::OrgSnapshot) -> Vec<bool> {
+    use crate::org::types::SharedStr;
+    use crate::plan::Spec;
+    let mut ids: Vec<Option<SharedStr>> = vec![None; plan.resources.len()];
+    let mut found = vec![false; plan.resources.len()];
+    let root: SharedStr = snap.root_id.as_str().into();
+    for (i, r) in plan.resources.iter().enumerate() {
+        let id = match &r.spec {
+            Spec::Ou { name, parent, .. } => {
+                let parent_id = match parent {
+                    Some(p) => ids[*p].clone(),
+                    None => Some(root.clone()),
+                };
+                parent_id.and_then(|pid| {
+                    snap.ous
+                        .iter()
+                        .find(|o| o.parent_id == pid && &o.name == name)
+                        .map(|o| o.id.clone())
+                })
+            }
+            Spec::Policy { name, .. } => snap
+                .policies
+                .iter()
+                .find(|p| &p.name == name && !p.aws_managed)
+                .map(|p| p.id.clone()),
+            Spec::Attachment { policy, ou } => match (&ids[*policy], &ids[*ou]) {
+                (Some(p), Some(o)) => snap
+                    .attachments
+                    .iter()
+                    .any(|(ap, at)| ap == p && at == o)
+                    .then(|| o.clone()),
+                _ => None,
+            },
+            Spec::Account { email, ou, .. } => snap
+                .accounts
+                .iter()
+                .find(|a| a.email.eq_ignore_ascii_case(email))
+                .filter(|a| {
+                    a.id != snap.management_account_id && ids[*ou].as_ref() == Some(&a.parent_id)
+                })
+                .map(|a| a.id.clone()),
+            Spec::Tags { account, tags } => ids[*account].as_ref().and_then(|id| {
+                snap.accounts
+                    .iter()
+                    .find(|a| &a.id == id)
+                    .filter(|a| tags.iter().all(|(k, v)| a.tags.get(k) == Some(v)))
+                    .map(|a| a.id.clone())
+            }),
+        };
+        found[i] = id.is_some();
+        ids[i] = id;
+    }
+    found
 }

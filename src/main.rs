@@ -28,11 +28,13 @@ fn main() -> ExitCode {
         Ok(Verdict::Fail) => ExitCode::from(1),
         Ok(Verdict::Interrupted) => ExitCode::from(2),
         Err(e @ Error::Interrupted(_)) => {
-            let _ = writeln!(err, "{e}");
+            let _ = writeln!(err, "{}", orgsim::text::clean(&e.to_string()));
             ExitCode::from(2)
         }
         Err(e) => {
-            let line = format!("error: {e}");
+            // The one place errors are printed: whatever text from a file or the network they
+            // quote, no control character reaches the terminal.
+            let line = format!("error: {}", orgsim::text::clean(&e.to_string()));
             let _ = writeln!(err, "{}", orgsim::commands::style::paint_stderr(&line));
             ExitCode::from(2)
         }

@@ -406,6 +406,19 @@ pub fn build(sc: &Scenario) -> Plan {
                 ),
             });
         }
+        if let Some(m) = &sc.organization.management_email {
+            if c.email.eq_ignore_ascii_case(m) {
+                findings.push(Finding {
+                    kind: "management",
+                    code: "ManagementAccount",
+                    resource: addr.clone(),
+                    detail: format!(
+                        "customer `{}` uses the email {}, the management account's ([organization] management_email): a live run never adopts, moves or tags the management account, so this account would fail",
+                        c.name, c.email
+                    ),
+                });
+            }
+        }
         if let Some(id) = c.account_id.as_deref() {
             if let Some(&j) = first_id.get(id) {
                 findings.push(Finding {

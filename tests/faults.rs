@@ -150,6 +150,7 @@ fn mock_run(sc: &Scenario, scale: f64) -> (Plan, Trace, OrgSnapshot) {
             seed::Stream::Engine.seed(sc.seed),
             m.client(),
             clock,
+            &m.org_info().management_account_id,
             None,
         )
         .await;

@@ -62,7 +62,7 @@ fn reset(url: &str) {
 fn fresh_org(url: &str) {
     reset(url);
     rt().block_on(async {
-        let c = sdk::client(Some(url)).await;
+        let c = sdk::client(Some(url), &sdk::Limits::default()).await;
         c.create_organization()
             .feature_set(FeatureSet::All)
             .send()
@@ -73,7 +73,7 @@ fn fresh_org(url: &str) {
 
 fn read_back(url: &str) -> OrgSnapshot {
     rt().block_on(async {
-        let c = sdk::client(Some(url)).await;
+        let c = sdk::client(Some(url), &sdk::Limits::default()).await;
         sdk::read_organization(&c).await.expect("read back")
     })
 }
@@ -175,8 +175,31 @@ fn deploy_twice_and_compare(scenario: &str) {
     assert_eq!(first["resources"]["existing"], 0);
     assert_eq!(first["resources"]["created"], first["resources"]["planned"]);
     check_org(&read_back(&url), scenario);
-    // Again: nothing created, everything adopted.
-    let (code, second) = sdk_run(&url, scenario);
+    // Again: nothing created, everything adopted, and said before as Terraform says it.
+    let o = orgsim(&[
+        "run",
+        scenario,
+        "--backend",
+        "sdk",
+        "--endpoint",
+        &url,
+        "--poll-interval",
+        "0.2",
+        "--json",
+    ])
+    .output()
+    .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    let planned = first["resources"]["planned"].as_u64().unwrap();
+    assert!(
+        err.contains(&format!("No changes: {planned} resources exist")),
+        "{err}"
+    );
+    assert!(!err.contains("to add"), "{err}");
+    let (code, second) = (
+        o.status.code().unwrap(),
+        serde_json::from_slice::<Value>(&o.stdout).unwrap(),
+    );
     assert_eq!(code, 0, "{second}");
     assert_eq!(second["resources"]["created"], 0);
     assert_eq!(
@@ -338,6 +361,80 @@ fn a_run_killed_half_way_completes_without_duplicates() {
     assert_eq!(members, 5, "exactly 5 customer accounts");
 }
 
+/// Issue 21, 1: a customer whose email is the management account's (moto's
+/// `master@example.com`) fails, naming it; account 123456789012 stays where it is, untagged;
+/// `accounts_isolated` does not pass. An `Allow *` policy named as the plan's SOC2 policy is
+/// drift: the policy fails and `policies_applied` does not pass.
+#[test]
+fn the_management_account_is_never_touched_and_an_adopted_policy_is_compared() {
+    let Some(url) = endpoint() else { return };
+    let _g = MOTO.lock().unwrap_or_else(|e| e.into_inner());
+    fresh_org(&url);
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("moto-management");
+    let _ = std::fs::create_dir_all(&dir);
+    let sc = dir.join("m.toml");
+    std::fs::write(
+        &sc,
+        "name = \"m\"\n[[customers]]\nname = \"Boss\"\ntier = \"fintech\"\nemail = \"master@example.com\"\n",
+    )
+    .unwrap();
+    let sc = sc.to_str().unwrap();
+    let before = read_back(&url);
+    let (code, v) = sdk_run(&url, sc);
+    assert_eq!(code, 1, "{v}");
+    let text = v.to_string();
+    assert!(
+        text.contains("ManagementAccount") && text.contains("123456789012"),
+        "{text}"
+    );
+    let after = read_back(&url);
+    let mgmt = |s: &OrgSnapshot| {
+        s.accounts
+            .iter()
+            .find(|a| a.id == s.management_account_id)
+            .map(|a| (a.parent_id.clone(), a.tags.clone()))
+    };
+    assert_eq!(mgmt(&after), mgmt(&before), "not moved, not tagged");
+    assert_eq!(after.management_account_id, "123456789012");
+    let row = |name: &str| {
+        v["validation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["check"] == name)
+            .cloned()
+            .unwrap()
+    };
+    assert_ne!(row("accounts_isolated")["status"], "PASS", "{v}");
+    // An Allow * SecureBase-SOC2 made beforehand.
+    fresh_org(&url);
+    rt().block_on(async {
+        let c = sdk::client(Some(&url), &sdk::Limits::default()).await;
+        c.create_policy()
+            .name("SecureBase-SOC2")
+            .description("not the plan's")
+            .content(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)
+            .r#type(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
+            .send()
+            .await
+            .expect("CreatePolicy");
+    });
+    let (code, v) = sdk_run(&url, "scenarios/two-customers.toml");
+    assert_eq!(code, 1, "{v}");
+    assert!(v.to_string().contains("PolicyDrift"), "{v}");
+    assert_ne!(row_of(&v, "policies_applied")["status"], "PASS", "{v}");
+}
+
+fn row_of(v: &Value, name: &str) -> Value {
+    v["validation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["check"] == name)
+        .cloned()
+        .unwrap()
+}
+
 /// moto accepts a duplicate OU name under one parent; AWS (and the model) refuse it. This is
 /// why orgsim looks up before it creates rather than relying on the endpoint.
 #[test]
@@ -352,7 +449,7 @@ fn moto_is_laxer_than_the_model() {
         tags: Tags::new(),
     };
     let answers = rt().block_on(async {
-        let c = sdk::client(Some(&url)).await;
+        let c = sdk::client(Some(&url), &sdk::Limits::default()).await;
         (sdk::call(&c, &req).await, sdk::call(&c, &req).await)
     });
     assert!(answers.0.is_ok() && answers.1.is_ok(), "moto: {answers:?}");
@@ -516,13 +613,14 @@ fn live_driver_overhead() {
     let prepare = |url: &str| {
         fresh_org(url);
         rt.block_on(async {
-            let c = sdk::client(Some(url)).await;
+            let c = sdk::client(Some(url), &sdk::Limits::default()).await;
             let run = orgsim::live::apply(
                 orgsim::plan::build(&one),
                 &cfg,
                 1,
                 &c,
                 orgsim::clock::Clock::new(1.0),
+                "123456789012",
                 None,
             )
             .await;
@@ -531,7 +629,7 @@ fn live_driver_overhead() {
     };
     prepare(&url);
     let (live_s, live_calls) = rt.block_on(async {
-        let c = sdk::client(Some(&url)).await;
+        let c = sdk::client(Some(&url), &sdk::Limits::default()).await;
         let t = std::time::Instant::now();
         let run = orgsim::live::apply(
             orgsim::plan::build(&sc),
@@ -539,6 +637,7 @@ fn live_driver_overhead() {
             1,
             &c,
             orgsim::clock::Clock::new(1.0),
+            "123456789012",
             None,
         )
         .await;
@@ -548,7 +647,7 @@ fn live_driver_overhead() {
     prepare(&url);
     let snap = read_back(&url);
     let (bare_s, bare_calls) = rt.block_on(async {
-        let c = sdk::client(Some(&url)).await;
+        let c = sdk::client(Some(&url), &sdk::Limits::default()).await;
         let root = snap.root_id.clone();
         let ou_of = |name: &str| {
             snap.ous

@@ -174,6 +174,17 @@ pub(super) fn validate(
             policy_problems.insert(0, format!("{want} not attached to {name}"));
         }
     }
+    // A policy adopted by name whose document is not the plan's (a live run's drift check):
+    // attached or not, it is not the guard rail the plan applies.
+    for (i, r) in res.iter().enumerate() {
+        if let (Spec::Policy { name, .. }, crate::engine::trace::Outcome::Failed { code, .. }) =
+            (&r.spec, &trace.resources[i].outcome)
+        {
+            if code == "PolicyDrift" {
+                policy_problems.insert(0, format!("{name} differs from the plan (drift)"));
+            }
+        }
+    }
     let total = sc.customers.len();
     let routed = total - unrouted.len();
     let tier_routing = check(

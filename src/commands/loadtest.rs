@@ -276,17 +276,35 @@ fn live(
     }
     let seen = rt.block_on(async {
         let clock = Clock::new(scale);
-        let (client, _mock) = target
-            .connect(endpoint.as_deref(), &sized, seed, clock)
+        let conn = target
+            .connect(endpoint.as_deref(), &a.live.limits()?, &sized, seed, clock)
             .await?;
         Ok::<_, Error>(
-            crate::live::load_test(&sized, spec, times, seed, &client, clock, bar.as_ref()).await,
+            crate::live::load_test(
+                &sized,
+                spec,
+                times,
+                seed,
+                crate::live::LiveOrg {
+                    client: &conn.client,
+                    management_account_id: &conn.org.management_account_id,
+                },
+                clock,
+                bar.as_ref(),
+            )
+            .await,
         )
     });
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
     let seen = seen?;
+    if let Some(fault) = &seen.endpoint_fault {
+        return Err(Error::Endpoint(format!(
+            "the endpoint {} broke off the load test: {fault}",
+            endpoint.as_deref().unwrap_or("AWS")
+        )));
+    }
     let failed_boot = seen
         .bootstrap
         .trace

@@ -110,6 +110,22 @@ fn use_latency_profile(sc: &mut Scenario, path: Option<&PathBuf>) -> Result<()> 
             path: path.clone(),
             message: e.0,
         })?;
+        // Its source is shown in the reports: no text that could drive a terminal.
+        for (field, text) in std::iter::once(("source", p.source.as_str()))
+            .chain(std::iter::once(("kind", p.kind.as_str())))
+            .chain(p.operations.keys().map(|k| ("operations", k.as_str())))
+        {
+            if let Some(c) = crate::text::first_unsafe(text) {
+                return Err(Error::Profile {
+                    path: path.clone(),
+                    message: format!(
+                        "`{field}` holds the control character {c}: orgsim refuses control \
+                         characters in a profile, which could drive the terminal or a report it \
+                         is shown in"
+                    ),
+                });
+            }
+        }
         sc.service.latency_profile = Some(std::sync::Arc::new(p));
     }
     Ok(())

@@ -138,39 +138,87 @@ fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
     let cfg = target::live_deploy_config(sc, a.live.poll_interval);
     let plan = crate::plan::build(sc);
     let target = Target::of(&a.live);
+    let limits = a.live.limits()?;
     // The guard: nothing is built or sent before it.
     let endpoint = target.guard()?;
     target::note_unapplied_faults(a.live.backend, sc);
-    if a.live.backend == Backend::Sdk {
-        // Like `terraform plan`: what will be created, before anything is.
-        eprint!("{}", report::plan_text(sc, &plan));
-        eprintln!(
-            "(resources that already exist are adopted, not created again; endpoint: {})",
-            endpoint.as_deref().unwrap_or("AWS")
-        );
-    }
+    let at = endpoint.as_deref().unwrap_or("AWS").to_string();
     let rt = target::runtime()?;
-    let bar = super::progress_bar(
-        plan.resources.len() as u64,
-        "{spinner} {bar:30} {pos}/{len} resources done · {elapsed} elapsed",
-    );
-    if let Some(b) = &bar {
-        b.enable_steady_tick(std::time::Duration::from_millis(200));
-    }
-    let applied = rt.block_on(async {
+    rt.block_on(async {
         let clock = Clock::new(scale);
-        let (client, mock_service) = target
-            .connect(endpoint.as_deref(), sc, seed, clock)
+        // Reached and read before the plan is shown: an endpoint that cannot be read is one
+        // line, with nothing printed before it.
+        let conn = target
+            .connect(endpoint.as_deref(), &limits, sc, seed, clock)
             .await?;
+        // A customer that claims the management account's id: refused before anything is sent
+        // (the engine finds accounts by email, and fails one whose email is the management
+        // account's).
+        if let Some(c) = sc
+            .customers
+            .iter()
+            .find(|c| c.account_id.as_deref() == Some(conn.org.management_account_id.as_str()))
+        {
+            return Err(Error::Refused(format!(
+                "customer `{}` claims account id {}, the management account of {} at {at}: orgsim never adopts, moves or tags it; nothing was sent",
+                c.name, conn.org.management_account_id, conn.org.id
+            )));
+        }
+        if a.live.backend == Backend::Sdk {
+            // Like `terraform plan`: refreshed first, then what will be created.
+            match sdk::read_organization(&conn.client).await {
+                Ok(before) => eprint!(
+                    "{}",
+                    live_plan_text(sc, &plan, &crate::live::existing(&plan, &before), &at)
+                ),
+                Err(e) if sdk::is_endpoint_fault(&e.code) => {
+                    return Err(Error::Endpoint(format!(
+                        "cannot read the organization at {at}: {} ({})",
+                        e.message, e.code
+                    )))
+                }
+                // A throttle or a 5xx while refreshing: the whole plan, as without a refresh;
+                // the apply still looks every resource up.
+                Err(e) => {
+                    eprint!("{}", report::plan_text(sc, &plan));
+                    eprintln!(
+                        "(could not read what exists at {at}: {} ({}); what exists is adopted, not created again)",
+                        e.message, e.code
+                    );
+                }
+            }
+        }
         let engine_seed = seed::Stream::Engine.seed(seed);
-        let run = crate::live::apply(plan, &cfg, engine_seed, &client, clock, bar.as_ref()).await;
+        // Drawn once the plan is out (a bar drawn over the plan would garble it).
+        let bar = super::progress_bar(
+            plan.resources.len() as u64,
+            "{spinner} {bar:30} {pos}/{len} resources done · {elapsed} elapsed",
+        );
+        if let Some(b) = &bar {
+            b.enable_steady_tick(std::time::Duration::from_millis(200));
+        }
+        let run = crate::live::apply(
+            plan,
+            &cfg,
+            engine_seed,
+            &conn.client,
+            clock,
+            &conn.org.management_account_id,
+            bar.as_ref(),
+        )
+        .await;
         if let Some(b) = &bar {
             b.finish_and_clear();
         }
-        let snapshot = match &mock_service {
+        if let Some(fault) = &run.endpoint_fault {
+            return Err(Error::Endpoint(format!(
+                "the endpoint {at} broke off the run: {fault}; nothing more was sent (a run again adopts what was made)"
+            )));
+        }
+        let snapshot = match &conn.mock {
             Some(m) => m.snapshot(),
-            None => sdk::read_organization(&client).await.map_err(|e| {
-                Error::Endpoint(format!("cannot read the organization back: {e}"))
+            None => sdk::read_organization(&conn.client).await.map_err(|e| {
+                Error::Endpoint(format!("cannot read the organization back from {at}: {} ({})", e.message, e.code))
             })?,
         };
         let rep = analysis::analyze(
@@ -200,9 +248,42 @@ fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
             )));
         }
         Ok(verdict)
-    });
-    if let Some(b) = &bar {
-        b.finish_and_clear();
+    })
+}
+
+/// What a live run will do, as `terraform plan` says it after its refresh: "No changes" when
+/// every resource exists as planned, else the resources to add and how many exist.
+fn live_plan_text(sc: &Scenario, plan: &crate::plan::Plan, exists: &[bool], at: &str) -> String {
+    use std::fmt::Write as _;
+    let n = plan.resources.len();
+    let have = exists.iter().filter(|&&e| e).count();
+    let mut o = String::new();
+    if have == n {
+        let _ = writeln!(
+            o,
+            "No changes: {n} resources exist at {at} as planned (nothing to create; each is looked up and adopted)."
+        );
+        return o;
     }
-    applied
+    let _ = writeln!(
+        o,
+        "orgsim plan · {} · {} customer(s) · endpoint {at}\n",
+        sc.name,
+        sc.customers.len()
+    );
+    for (r, _) in plan.resources.iter().zip(exists).filter(|(_, &e)| !e) {
+        let _ = writeln!(o, "  + {}", r.address);
+    }
+    let _ = writeln!(
+        o,
+        "\nPlan: {} to add, {have} exist (adopted, not created again).",
+        n - have
+    );
+    if !plan.findings.is_empty() {
+        let _ = writeln!(o, "\nPre-flight findings:");
+        for f in &plan.findings {
+            let _ = writeln!(o, "  ! {} {}: {}", f.code, f.resource, f.detail);
+        }
+    }
+    o
 }

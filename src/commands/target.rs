@@ -58,6 +58,20 @@ pub struct LiveOpts {
     /// (all features) first. Refused for any other endpoint.
     #[arg(long)]
     pub create_organization: bool,
+    /// For `sdk`: seconds to open a connection before the endpoint counts as unreachable
+    /// [default: 10].
+    #[arg(long, value_name = "SECONDS")]
+    pub connect_timeout: Option<f64>,
+    /// For `sdk`: seconds from a request to the first byte of its answer [default: 30].
+    #[arg(long, value_name = "SECONDS")]
+    pub read_timeout: Option<f64>,
+    /// For `sdk`: seconds one call may take in all, its answer read [default: 60].
+    #[arg(long, value_name = "SECONDS")]
+    pub operation_timeout: Option<f64>,
+    /// For `sdk`: pages one listing may take before the endpoint counts as looping
+    /// [default: 5000].
+    #[arg(long, value_name = "N")]
+    pub max_pages: Option<usize>,
 }
 
 impl LiveOpts {
@@ -97,12 +111,65 @@ impl LiveOpts {
                 "--create-organization only applies to --backend sdk (the mock backend has its organization)",
             ));
         }
+        if self.has_limits() && self.backend != Backend::Sdk {
+            return Err(Error::flag(
+                "--connect-timeout, --read-timeout, --operation-timeout and --max-pages only apply to --backend sdk (the mock backend is in process)",
+            ));
+        }
+        self.limits()?;
         if self.time_scale.is_some() && self.backend != Backend::Mock {
             return Err(Error::flag(
                 "--time-scale only applies to --backend mock (a real endpoint runs in real time)",
             ));
         }
         Ok(scale)
+    }
+}
+
+/// Longest timeout a flag may set: a day.
+const MAX_TIMEOUT_S: f64 = 86_400.0;
+
+impl LiveOpts {
+    fn has_limits(&self) -> bool {
+        self.connect_timeout.is_some()
+            || self.read_timeout.is_some()
+            || self.operation_timeout.is_some()
+            || self.max_pages.is_some()
+    }
+
+    /// The endpoint's timeouts and caps: the defaults ([`crate::org::sdk::DEFAULT_LIMITS`])
+    /// unless a flag says otherwise.
+    pub fn limits(&self) -> Result<crate::org::sdk::Limits> {
+        let mut l = crate::org::sdk::Limits::default();
+        for (flag, value, slot) in [
+            (
+                "--connect-timeout",
+                self.connect_timeout,
+                &mut l.connect_timeout,
+            ),
+            ("--read-timeout", self.read_timeout, &mut l.read_timeout),
+            (
+                "--operation-timeout",
+                self.operation_timeout,
+                &mut l.operation_timeout,
+            ),
+        ] {
+            if let Some(v) = value {
+                if !(v > 0.0 && v <= MAX_TIMEOUT_S) {
+                    return Err(Error::flag(format!(
+                        "{flag} must be a number of seconds greater than 0 and at most {MAX_TIMEOUT_S}, not {v}"
+                    )));
+                }
+                *slot = std::time::Duration::from_secs_f64(v);
+            }
+        }
+        if let Some(n) = self.max_pages {
+            if n == 0 {
+                return Err(Error::flag("--max-pages must be at least 1"));
+            }
+            l.max_pages = n;
+        }
+        Ok(l)
     }
 }
 
@@ -149,6 +216,19 @@ impl<'a> Target<'a> {
             Backend::Sdk => sdk::resolve_endpoint(self.endpoint),
             _ => None,
         };
+        if let Some(ep) = endpoint.as_deref() {
+            if let Err(why) = sdk::check_url(ep) {
+                let from = if self.endpoint.is_some() {
+                    "--endpoint"
+                } else {
+                    "AWS_ENDPOINT_URL"
+                };
+                return Err(Error::flag(format!(
+                    "{from} `{}` is not a URL: {why} (e.g. http://127.0.0.1:5000)",
+                    crate::text::clean_line(ep)
+                )));
+            }
+        }
         let loopback = endpoint.as_deref().is_some_and(sdk::is_loopback);
         if self.backend == Backend::Sdk && !loopback && !self.allow_real_aws {
             return Err(Error::Endpoint(format!(
@@ -166,34 +246,41 @@ impl<'a> Target<'a> {
     }
 
     /// The client: the in-process mock (answered by a model of `sc`), or the SDK's against
-    /// `endpoint`, whose organization is read and — off loopback — confirmed by the user.
+    /// `endpoint` within `limits`, whose organization is read and — off loopback — confirmed
+    /// by the user. Any failure to read it is one line naming the endpoint and what it did.
     pub async fn connect(
         &self,
         endpoint: Option<&str>,
+        limits: &crate::org::sdk::Limits,
         sc: &Scenario,
         seed: u64,
         clock: Clock,
-    ) -> Result<(
-        aws_sdk_organizations::Client,
-        Option<crate::org::mock::MockService>,
-    )> {
+    ) -> Result<Connected> {
         use crate::org::{mock, sdk};
         if self.backend == Backend::Mock {
             let m = mock::MockService::new(sc, seed, clock);
-            return Ok((m.client().clone(), Some(m)));
+            return Ok(Connected {
+                client: m.client().clone(),
+                org: m.org_info(),
+                mock: Some(m),
+            });
         }
-        let client = sdk::client(endpoint).await;
+        let client = sdk::client(endpoint, limits).await;
         let loopback = endpoint.is_some_and(sdk::is_loopback);
         let at = endpoint.unwrap_or("AWS");
-        let cannot_read = |e| Error::Endpoint(format!("cannot read the organization at {at}: {e}"));
-        let org_id = match sdk::describe_organization(&client).await {
-            Ok((id, _)) => id,
+        let cannot_read = |e: crate::org::types::ApiError| {
+            Error::Endpoint(format!(
+                "cannot read the organization at {at}: DescribeOrganization: {} ({})",
+                e.message, e.code
+            ))
+        };
+        let org = match sdk::describe_organization(&client).await {
+            Ok(o) => o,
             Err(e) if e.code.as_str() == NOT_IN_USE && loopback && self.create_organization => {
                 create_organization(&client, at).await?;
                 sdk::describe_organization(&client)
                     .await
                     .map_err(cannot_read)?
-                    .0
             }
             Err(e) if e.code.as_str() == NOT_IN_USE && loopback => {
                 return Err(Error::Endpoint(format!(
@@ -211,18 +298,33 @@ impl<'a> Target<'a> {
             let typed = match self.confirm_org {
                 Some(c) => c.to_string(),
                 None => {
-                    eprint!("Deploy into organization {org_id}? Type its id to confirm: ");
+                    eprint!(
+                        "Deploy into organization {}? Type its id to confirm: ",
+                        org.id
+                    );
                     let mut line = String::new();
                     let _ = std::io::stdin().read_line(&mut line);
                     line.trim().to_string()
                 }
             };
-            if typed != org_id {
-                return Err(Error::OrgNotConfirmed { expected: org_id });
+            if typed != org.id {
+                return Err(Error::OrgNotConfirmed { expected: org.id });
             }
         }
-        Ok((client, None))
+        Ok(Connected {
+            client,
+            mock: None,
+            org,
+        })
     }
+}
+
+/// A live command's connection: the client, the in-process model behind it (`mock`), and what
+/// DescribeOrganization said (the management account, never touched).
+pub struct Connected {
+    pub client: aws_sdk_organizations::Client,
+    pub mock: Option<crate::org::mock::MockService>,
+    pub org: crate::org::sdk::OrgInfo,
 }
 
 /// `[[service.faults]]` are the model's: on `sdk` the endpoint answers for itself. Said on
@@ -255,12 +357,12 @@ async fn create_organization(client: &aws_sdk_organizations::Client, at: &str) -
         .map_err(|e| {
             Error::Endpoint(format!(
                 "cannot create the organization at {at}: {}",
-                crate::org::sdk::map_error(e, |_| None)
+                crate::org::sdk::map_error(e, |_| None).message
             ))
         })?;
     eprintln!(
         "created organization {} at {at}",
-        out.organization().and_then(|o| o.id()).unwrap_or("(no id)")
+        crate::text::clean_line(out.organization().and_then(|o| o.id()).unwrap_or("(no id)"))
     );
     Ok(())
 }

@@ -7,6 +7,9 @@ pub struct OrganizationConfig {
     pub account_quota: u32,
     /// The management account's id.
     pub management_account_id: String,
+    /// The management account's email, if the file gives it: a customer with it is a
+    /// finding, and the model's management account has it.
+    pub management_email: Option<String>,
     /// Member accounts already in the organization before the deployment (they count
     /// against the quota).
     pub existing_accounts: u32,
@@ -44,6 +47,7 @@ impl Default for OrganizationConfig {
         OrganizationConfig {
             account_quota: 10,
             management_account_id: "111111111111".into(),
+            management_email: None,
             existing_accounts: 0,
             layout: OuLayout::Flat,
             regions: vec!["us-east".into(), "us-west".into(), "eu-west".into()],

@@ -210,7 +210,8 @@ pub fn default_bucket(op: Operation) -> Bucket {
         | ListTagsForResource
         | DescribeOrganizationalUnit
         | DescribePolicy
-        | ListTargetsForPolicy => (5.0, 8.0),
+        | ListTargetsForPolicy
+        | ListCreateAccountStatus => (5.0, 8.0),
     };
     Bucket { rate, burst }
 }

@@ -96,6 +96,18 @@ enum Step {
     Provision {
         account_id: SharedStr,
     },
+    /// Guarded lookup ([`Engine::guarding`]): no account with the email exists; is a creation
+    /// of it in progress or done (a run stopped during a creation)?
+    LookupCreation,
+    /// Guarded lookup: a creation of an account of that name succeeded as `account_id`; is it
+    /// this email's?
+    LookupCreated {
+        account_id: SharedStr,
+    },
+    /// Guarded lookup: a policy of that name exists as `policy_id`; is its document the plan's?
+    LookupContent {
+        policy_id: SharedStr,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -221,6 +233,8 @@ pub struct Engine {
     trace: Trace,
     started: bool,
     terminal: usize,
+    /// The management account of a live organization ([`Engine::guarding`]).
+    guard: Option<SharedStr>,
 }
 
 impl Engine {
@@ -260,9 +274,41 @@ impl Engine {
             trace: Trace::default(),
             started: false,
             terminal: 0,
+            guard: None,
         };
         engine.restart(seed);
         engine
+    }
+
+    /// For a live organization whose management account is `management_account_id` (with
+    /// `lookup_existing`): the management account is never adopted, moved or tagged (a
+    /// customer whose email is its email fails, naming it); before an account is created, the
+    /// creation requests IN_PROGRESS or SUCCEEDED are asked for one of its name, which is
+    /// awaited or adopted instead of creating a second account (a run killed during a
+    /// creation, then run again); a policy adopted by name has its document compared with the
+    /// plan's, and one that differs fails as drift. The simulation does not call it.
+    pub fn guarding(mut self, management_account_id: impl Into<SharedStr>) -> Engine {
+        self.guard = Some(management_account_id.into());
+        self
+    }
+
+    /// True when `id` is the guarded management account.
+    fn is_management(&self, id: &str) -> bool {
+        self.guard.as_deref() == Some(id)
+    }
+
+    /// The failure of a resource that would touch the management account `id`.
+    fn management_refused(&self, who: usize, id: &str) -> Outcome {
+        let who = match &self.plan.resources[who_account(&self.plan, who)].spec {
+            Spec::Account { name, email, .. } => format!("customer `{name}` ({email})"),
+            _ => "this resource".to_string(),
+        };
+        Outcome::Failed {
+            code: "ManagementAccount".into(),
+            message: format!(
+                "{who} names account {id}, the organization's management account: orgsim never adopts, moves or tags it; give the customer an email of its own"
+            ),
+        }
     }
 
     /// Keeps only the counts of calls, retries and errors in the trace, not a record of each
@@ -663,10 +709,27 @@ impl Engine {
             (Spec::Account { .. }, Step::LookupParent { account_id }) => Request::ListParents {
                 child_id: account_id.clone(),
             },
+            (Spec::Account { .. }, Step::LookupCreation) => Request::ListCreateAccountStatus,
+            (Spec::Account { .. }, Step::LookupCreated { account_id }) => {
+                Request::DescribeAccount {
+                    account_id: account_id.clone(),
+                }
+            }
+            (Spec::Policy { .. }, Step::LookupContent { policy_id }) => Request::DescribePolicy {
+                policy_id: policy_id.clone(),
+            },
             (Spec::Tags { account, .. }, Step::Lookup) => Request::ListTagsForResource {
                 resource_id: self.id_of(*account)?,
             },
-            (_, Step::LookupParent { .. } | Step::Parent { .. } | Step::Provision { .. }) => {
+            (
+                _,
+                Step::LookupParent { .. }
+                | Step::Parent { .. }
+                | Step::Provision { .. }
+                | Step::LookupCreation
+                | Step::LookupCreated { .. }
+                | Step::LookupContent { .. },
+            ) => {
                 return Err(Invalid(format!(
                     "{} has no request in this step",
                     r.address
@@ -709,15 +772,32 @@ impl Engine {
                 Step::Move {
                     account_id, source, ..
                 },
-            ) => Request::MoveAccount {
-                account_id: account_id.clone(),
-                source_parent_id: source.clone(),
-                destination_parent_id: self.id_of(*ou)?,
-            },
-            (Spec::Tags { account, tags }, _) => Request::TagResource {
-                resource_id: self.id_of(*account)?,
-                tags: tags.clone(),
-            },
+            ) => {
+                if self.is_management(account_id) {
+                    return Err(Invalid(format!(
+                        "{}: refusing to move {account_id}, the management account",
+                        r.address
+                    )));
+                }
+                Request::MoveAccount {
+                    account_id: account_id.clone(),
+                    source_parent_id: source.clone(),
+                    destination_parent_id: self.id_of(*ou)?,
+                }
+            }
+            (Spec::Tags { account, tags }, _) => {
+                let resource_id = self.id_of(*account)?;
+                if self.is_management(&resource_id) {
+                    return Err(Invalid(format!(
+                        "{}: refusing to tag {resource_id}, the management account",
+                        r.address
+                    )));
+                }
+                Request::TagResource {
+                    resource_id,
+                    tags: tags.clone(),
+                }
+            }
         })
     }
 
@@ -820,8 +900,33 @@ impl Engine {
             }
             (Spec::Policy { name, .. }, Some(Step::Lookup), Response::Policies(ps)) => {
                 match ps.into_iter().find(|p| &p.name == name && !p.aws_managed) {
+                    Some(p) if self.guard.is_some() => {
+                        self.next_step(now_ms, who, Step::LookupContent { policy_id: p.id });
+                        self.issue(now_ms, who);
+                    }
                     Some(p) => self.finish(now_ms, who, Outcome::Existing { id: p.id }),
                     None => self.create_now(now_ms, who),
+                }
+            }
+            (
+                Spec::Policy { name, content, .. },
+                Some(Step::LookupContent { policy_id }),
+                Response::PolicyDocument { content: have, .. },
+            ) => {
+                if same_document(content, &have) {
+                    self.finish(now_ms, who, Outcome::Existing { id: policy_id })
+                } else {
+                    let message = format!(
+                        "policy {name} exists as {policy_id} with a document other than the plan's (drift): orgsim does not adopt it nor overwrite it; compare it with `orgsim plan`, update or delete it, then run again"
+                    );
+                    self.finish(
+                        now_ms,
+                        who,
+                        Outcome::Failed {
+                            code: "PolicyDrift".into(),
+                            message,
+                        },
+                    )
                 }
             }
             (Spec::Attachment { policy, ou }, Some(Step::Lookup), Response::Policies(ps)) => {
@@ -853,11 +958,71 @@ impl Engine {
                     .into_iter()
                     .find(|a| a.email.eq_ignore_ascii_case(email))
                 {
+                    Some(a) if self.is_management(&a.id) => {
+                        let o = self.management_refused(who, &a.id);
+                        self.finish(now_ms, who, o)
+                    }
                     Some(a) => {
                         self.next_step(now_ms, who, Step::LookupParent { account_id: a.id });
                         self.issue(now_ms, who);
                     }
+                    None if self.guard.is_some() => {
+                        self.next_step(now_ms, who, Step::LookupCreation);
+                        self.issue(now_ms, who);
+                    }
                     None => self.create_now(now_ms, who),
+                }
+            }
+            (
+                Spec::Account { name, .. },
+                Some(Step::LookupCreation),
+                Response::CreateAccountStatuses(statuses),
+            ) => {
+                // A creation of this account in progress is awaited; one that succeeded is
+                // adopted if the account is this email's. In progress first: the latest try.
+                let mine = |st: CreateAccountState| {
+                    statuses
+                        .iter()
+                        .find(|s| s.state == st && &s.account_name == name)
+                };
+                if let Some(s) = mine(CreateAccountState::InProgress) {
+                    let request_id = s.id.clone();
+                    if self.keep_calls {
+                        self.trace.resources[who].create_request_id = Some(request_id.to_string());
+                    }
+                    self.next_step(
+                        now_ms,
+                        who,
+                        Step::Poll {
+                            request_id,
+                            accepted_ms: now_ms,
+                        },
+                    );
+                    let timeout = self.cfg.create_timeout_ms();
+                    self.schedule(who, now_ms + timeout, Wake::Deadline(now_ms));
+                    self.issue(now_ms, who);
+                } else if let Some(account_id) =
+                    mine(CreateAccountState::Succeeded).and_then(|s| s.account_id.clone())
+                {
+                    self.next_step(now_ms, who, Step::LookupCreated { account_id });
+                    self.issue(now_ms, who);
+                } else {
+                    self.create_now(now_ms, who)
+                }
+            }
+            (
+                Spec::Account { email, .. },
+                Some(Step::LookupCreated { account_id }),
+                Response::Account(a),
+            ) => {
+                if !a.email.eq_ignore_ascii_case(email) {
+                    self.create_now(now_ms, who)
+                } else if self.is_management(&a.id) {
+                    let o = self.management_refused(who, &a.id);
+                    self.finish(now_ms, who, o)
+                } else {
+                    self.next_step(now_ms, who, Step::LookupParent { account_id });
+                    self.issue(now_ms, who);
                 }
             }
             (
@@ -1282,6 +1447,21 @@ fn go_duration(ms: u64) -> String {
         format!("{m}m{sec}s")
     } else {
         format!("{sec}s")
+    }
+}
+
+/// True when two policy documents say the same: equal as JSON values (whitespace and key order
+/// aside), else equal as text.
+fn same_document(planned: &str, found: &str) -> bool {
+    if planned == found {
+        return true;
+    }
+    match (
+        serde_json::from_str::<serde_json::Value>(planned),
+        serde_json::from_str::<serde_json::Value>(found),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }
 

@@ -515,3 +515,204 @@ fn lookup_resumes_a_half_done_apply_without_duplicates() {
     let statuses: Vec<&str> = trace.resources.iter().map(|r| r.outcome.status()).collect();
     assert!(statuses.contains(&"existing") && statuses.contains(&"created"));
 }
+
+/// Runs `sc` as a live run does (lookups, [`Engine::guarding`] the model's management
+/// account) against `model` from `base`, keeping every request.
+fn apply_guarded(
+    sc: &Scenario,
+    model: &mut crate::org::model::OrgModel,
+    base: u64,
+) -> (Trace, Vec<Request>) {
+    use rand::SeedableRng;
+    let mut cfg = sc.deploy.clone();
+    cfg.lookup_existing = true;
+    let mgmt = model.management_account_id().to_string();
+    let mut engine = Engine::new(plan::build(sc), &cfg, 7).guarding(mgmt);
+    let mut rng = SmallRng::seed_from_u64(3);
+    let mut sent = Vec::new();
+    run_to_completion(&mut engine, |now, req| {
+        sent.push(req.clone());
+        let a = model.handle(base + now, req, &mut rng);
+        (a.latency_ms, a.result)
+    });
+    (engine.into_trace(), sent)
+}
+
+#[test]
+fn a_guarded_lookup_awaits_a_creation_in_progress_instead_of_creating_a_second_account() {
+    // A run killed during c1's CreateAccount: the request is accepted, the account not yet in
+    // ListAccounts (as on AWS). The run again must wait for that request, not create anew.
+    let sc = scenario(2);
+    let mut model = crate::org::model::OrgModel::new(sc.service.clone(), &sc.organization);
+    let mut rng = <SmallRng as rand::SeedableRng>::seed_from_u64(1);
+    let accepted = model.handle(
+        0,
+        &Request::CreateAccount {
+            email: "c1@example.com".into(),
+            account_name: "Customer 1".into(),
+            tags: Tags::new(),
+        },
+        &mut rng,
+    );
+    let request_id = match accepted.result {
+        Ok(Response::CreateAccountStatus(s)) => {
+            assert_eq!(s.state, CreateAccountState::InProgress);
+            s.id
+        }
+        other => panic!("{other:?}"),
+    };
+    let (trace, sent) = apply_guarded(&sc, &mut model, 1);
+    let creations: Vec<&SharedStr> = sent
+        .iter()
+        .filter_map(|r| match r {
+            Request::CreateAccount { email, .. } => Some(email),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        creations,
+        ["c0@example.com"],
+        "c1's creation is not sent again"
+    );
+    assert!(sent.iter().any(|r| matches!(r,
+        Request::DescribeCreateAccountStatus { create_account_request_id } if *create_account_request_id == request_id)),
+        "the request in progress is polled");
+    assert!(
+        trace.resources.iter().all(|r| r.outcome.is_success()),
+        "{:?}",
+        trace.resources
+    );
+    let snap = model.snapshot(u64::MAX / 2);
+    let c1 = snap
+        .accounts
+        .iter()
+        .filter(|a| a.email == "c1@example.com")
+        .count();
+    assert_eq!(c1, 1, "one account for c1");
+    // Without the guard the same situation sends a second CreateAccount for c1.
+    let mut model = crate::org::model::OrgModel::new(sc.service.clone(), &sc.organization);
+    let _ = model.handle(
+        0,
+        &Request::CreateAccount {
+            email: "c1@example.com".into(),
+            account_name: "Customer 1".into(),
+            tags: Tags::new(),
+        },
+        &mut rng,
+    );
+    let mut cfg = sc.deploy.clone();
+    cfg.lookup_existing = true;
+    let mut engine = Engine::new(plan::build(&sc), &cfg, 7);
+    let mut again = 0;
+    run_to_completion(&mut engine, |now, req| {
+        if matches!(req, Request::CreateAccount { email, .. } if *email == "c1@example.com") {
+            again += 1;
+        }
+        let a = model.handle(1 + now, req, &mut rng);
+        (a.latency_ms, a.result)
+    });
+    assert!(again >= 1, "the unguarded engine creates c1 again");
+}
+
+#[test]
+fn a_guarded_second_apply_adopts_everything_and_writes_nothing() {
+    let sc = scenario(1);
+    let mut model = crate::org::model::OrgModel::new(sc.service.clone(), &sc.organization);
+    let (first, _) = apply_guarded(&sc, &mut model, 0);
+    assert!(first.resources.iter().all(|r| r.outcome.is_success()));
+    let (second, sent) = apply_guarded(&sc, &mut model, 100_000_000);
+    assert!(!sent.iter().any(|r| r.operation().is_write()), "{sent:?}");
+    assert!(second
+        .resources
+        .iter()
+        .all(|r| r.outcome.status() == "existing"));
+}
+
+#[test]
+fn the_management_account_is_never_adopted_moved_or_tagged() {
+    let mut sc = scenario(2);
+    sc.customers[1].email = crate::org::model::MANAGEMENT_EMAIL.to_ascii_uppercase();
+    let mut model = crate::org::model::OrgModel::new(sc.service.clone(), &sc.organization);
+    let mgmt = model.management_account_id().to_string();
+    let (trace, sent) = apply_guarded(&sc, &mut model, 0);
+    let p = plan::build(&sc);
+    let i = p
+        .resources
+        .iter()
+        .position(|r| matches!(&r.spec, Spec::Account { customer: 1, .. }))
+        .unwrap();
+    match &trace.resources[i].outcome {
+        Outcome::Failed { code, message } => {
+            assert_eq!(code, "ManagementAccount");
+            assert!(
+                message.contains(&mgmt) && message.contains("management account"),
+                "{message}"
+            );
+        }
+        o => panic!("{o:?}"),
+    }
+    for r in &sent {
+        match r {
+            Request::MoveAccount { account_id, .. } => assert_ne!(*account_id, mgmt),
+            Request::TagResource { resource_id, .. } => assert_ne!(*resource_id, mgmt),
+            _ => {}
+        }
+    }
+    // The other customer deploys.
+    let j = p
+        .resources
+        .iter()
+        .position(|r| matches!(&r.spec, Spec::Account { customer: 0, .. }))
+        .unwrap();
+    assert!(trace.resources[j].outcome.is_success());
+}
+
+#[test]
+fn an_adopted_policy_is_compared_and_drift_fails_it() {
+    let sc = scenario(2);
+    let p = plan::build(&sc);
+    let (soc2, planned) = p
+        .resources
+        .iter()
+        .enumerate()
+        .find_map(|(i, r)| match &r.spec {
+            Spec::Policy { name, content, .. } if name.contains("SOC2") => {
+                Some((i, (name.clone(), content.clone())))
+            }
+            _ => None,
+        })
+        .unwrap();
+    let run_with = |content: &str| {
+        let mut model = crate::org::model::OrgModel::new(sc.service.clone(), &sc.organization);
+        let mut rng = <SmallRng as rand::SeedableRng>::seed_from_u64(1);
+        let made = model.handle(
+            0,
+            &Request::CreatePolicy {
+                name: planned.0.clone(),
+                description: "".into(),
+                content: content.into(),
+                tags: Tags::new(),
+            },
+            &mut rng,
+        );
+        assert!(made.result.is_ok());
+        apply_guarded(&sc, &mut model, 10_000).0
+    };
+    let allow_all =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let t = run_with(allow_all);
+    match &t.resources[soc2].outcome {
+        Outcome::Failed { code, message } => {
+            assert_eq!(code, "PolicyDrift");
+            assert!(
+                message.contains(&*planned.0) && message.contains("drift"),
+                "{message}"
+            );
+        }
+        o => panic!("{o:?}"),
+    }
+    // The same document, spaced and ordered otherwise, is adopted.
+    let v: serde_json::Value = serde_json::from_str(&planned.1).unwrap();
+    let t = run_with(&serde_json::to_string_pretty(&v).unwrap());
+    assert_eq!(t.resources[soc2].outcome.status(), "existing");
+}

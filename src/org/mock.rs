@@ -55,6 +55,8 @@ impl State {
 pub struct MockService {
     state: Arc<State>,
     client: Client,
+    /// The management account's email (`[organization] management_email`, else the model's).
+    management_email: String,
 }
 
 impl MockService {
@@ -68,12 +70,31 @@ impl MockService {
             clock,
         });
         let client = client_for(&state);
-        MockService { state, client }
+        let management_email = sc
+            .organization
+            .management_email
+            .clone()
+            .unwrap_or_else(|| super::model::MANAGEMENT_EMAIL.to_string());
+        MockService {
+            state,
+            client,
+            management_email,
+        }
     }
 
     /// The SDK client whose requests the model answers.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// What DescribeOrganization would say of the model's organization.
+    pub fn org_info(&self) -> super::sdk::OrgInfo {
+        let g = self.state.model.lock().unwrap_or_else(|e| e.into_inner());
+        super::sdk::OrgInfo {
+            id: super::model::ORG_ID.to_string(),
+            management_account_id: g.0.management_account_id().to_string(),
+            management_email: Some(self.management_email.clone()),
+        }
     }
 
     /// The organization as it stands now.
@@ -190,6 +211,9 @@ fn client_for(st: &Arc<State>) -> Client {
                 policy_id: s(i.policy_id()),
             }
         }),
+        rule!(st, list_create_account_status, |_i| {
+            Request::ListCreateAccountStatus
+        }),
     ];
     let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
     for r in &rules {
@@ -242,6 +266,17 @@ pub fn error_json(e: &ApiError) -> (u16, Value) {
     (status, body)
 }
 
+fn status_json(c: &super::types::CreateAccountStatus) -> Value {
+    let mut v = json!({ "Id": c.id, "AccountName": c.account_name, "State": c.state.as_str() });
+    if let Some(id) = &c.account_id {
+        v["AccountId"] = json!(id);
+    }
+    if let Some(r) = c.failure_reason {
+        v["FailureReason"] = json!(r.as_str());
+    }
+    v
+}
+
 fn response_json(r: &Response) -> Value {
     let account = |a: &super::types::Account| json!({ "Id": a.id, "Arn": a.arn, "Name": a.name, "Email": a.email, "Status": a.status });
     let ou =
@@ -252,17 +287,12 @@ fn response_json(r: &Response) -> Value {
         Response::OrganizationalUnit(o) => json!({ "OrganizationalUnit": ou(o) }),
         Response::Policy(p) => json!({ "Policy": { "PolicySummary": policy_json(p) } }),
         Response::Empty => json!({}),
-        Response::CreateAccountStatus(c) => {
-            let mut v =
-                json!({ "Id": c.id, "AccountName": c.account_name, "State": c.state.as_str() });
-            if let Some(id) = &c.account_id {
-                v["AccountId"] = json!(id);
-            }
-            if let Some(r) = c.failure_reason {
-                v["FailureReason"] = json!(r.as_str());
-            }
-            json!({ "CreateAccountStatus": v })
+        Response::CreateAccountStatus(c) => json!({ "CreateAccountStatus": status_json(c) }),
+        Response::CreateAccountStatuses(cs) => {
+            json!({ "CreateAccountStatuses": cs.iter().map(status_json).collect::<Vec<_>>() })
         }
+        Response::PolicyDocument { summary, content } => json!({ "Policy": {
+            "PolicySummary": policy_json(summary), "Content": content } }),
         Response::Parents(ps) => json!({ "Parents": ps.iter().map(|p| json!({
             "Id": p.id,
             "Type": match p.kind { ParentType::Root => "ROOT", ParentType::OrganizationalUnit => "ORGANIZATIONAL_UNIT" },

@@ -217,7 +217,10 @@ fn eight_digits(bytes: [u8; 8]) -> Option<u64> {
     Some((d.wrapping_mul(10_000) + (d >> 32)) & 0xFFFF_FFFF)
 }
 
-const ORG_ID: &str = "o-sim0000001";
+/// The simulated organization's id.
+pub const ORG_ID: &str = "o-sim0000001";
+/// The simulated management account's email.
+pub const MANAGEMENT_EMAIL: &str = "management@orgsim.invalid";
 
 /// The ARN of the resource `id` of type `kind` (`root`, `ou`, `account`, `policy`) in the
 /// simulated organization of the management account `management`, as AWS writes it.
@@ -338,8 +341,14 @@ impl OuRec {
 #[derive(Debug, Clone)]
 struct PolicyRec {
     summary: PolicySummary,
+    /// The policy document (JSON), as CreatePolicy gave it.
+    content: SharedStr,
     tags: Tags,
 }
+
+/// The document of the AWS-managed FullAWSAccess policy.
+const FULL_AWS_ACCESS_CONTENT: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
 
 /// One policy attached to one target.
 #[derive(Debug, Clone, Copy)]
@@ -757,6 +766,7 @@ impl OrgModel {
                 name: FULL_AWS_ACCESS_NAME.into(),
                 aws_managed: true,
             },
+            content: FULL_AWS_ACCESS_CONTENT.into(),
             tags: Tags::new(),
         });
         debug_assert_eq!(m.policies[FULL_ACCESS_AT].summary.id, m.full_access);
@@ -765,7 +775,10 @@ impl OrgModel {
             mgmt.into(),
             None,
             "Management".into(),
-            "management@orgsim.invalid".into(),
+            org.management_email
+                .as_deref()
+                .unwrap_or(MANAGEMENT_EMAIL)
+                .into(),
             Tags::new(),
         );
         for i in 1..=org.existing_accounts {
@@ -874,6 +887,11 @@ impl OrgModel {
             }
         }
         Answer { latency_ms, result }
+    }
+
+    /// The management account's id.
+    pub fn management_account_id(&self) -> &str {
+        &self.management_account_id
     }
 
     /// The organization as it stands at `now_ms` (account creations due by then completed).
@@ -1099,9 +1117,19 @@ impl OrgModel {
                 }
             }
             Request::DescribePolicy { policy_id } => match self.policy_index.get(policy_id) {
-                Some(i) => Ok(Response::Policy(self.policies[i].summary.clone())),
+                Some(i) => Ok(Response::PolicyDocument {
+                    summary: self.policies[i].summary.clone(),
+                    content: self.policies[i].content.clone(),
+                }),
                 None => Self::policy_not_found(),
             },
+            Request::ListCreateAccountStatus => Ok(Response::CreateAccountStatuses(
+                self.creations
+                    .iter()
+                    .filter(|c| c.state != CreateAccountState::Failed)
+                    .map(Creation::status)
+                    .collect(),
+            )),
             Request::ListTargetsForPolicy { policy_id } => {
                 let Some(i) = self.policy_index.get(policy_id) else {
                     return Self::policy_not_found();
@@ -1166,7 +1194,7 @@ impl OrgModel {
         Ok(Response::OrganizationalUnit(out))
     }
 
-    fn create_policy(&mut self, name: &SharedStr, content: &str, tags: &Tags) -> ApiResult {
+    fn create_policy(&mut self, name: &SharedStr, content: &SharedStr, tags: &Tags) -> ApiResult {
         let n = name.chars().count();
         if n == 0 || n > 128 {
             return err(ErrorCode::InvalidInputException, MSG_INVALID_INPUT);
@@ -1212,6 +1240,7 @@ impl OrgModel {
         };
         self.push_policy(PolicyRec {
             summary: summary.clone(),
+            content: content.clone(),
             tags: tags.clone(),
         });
         Ok(Response::Policy(summary))

@@ -15,15 +15,24 @@
 //! - List operations are paginated here: one engine call is one complete listing.
 //! - Errors: the code from the SDK's error metadata, spelled as AWS spells it; a
 //!   ConstraintViolationException carries its `Reason`; a 5xx without a code is a
-//!   `ServiceException`; a failure to reach the endpoint is `RequestDispatchFailure`.
+//!   `ServiceException`; a failure to reach the endpoint is `RequestDispatchFailure`. Messages
+//!   are one line: the error's causes in plain words, never the SDK's debug dump.
+//! - A hostile or broken endpoint cannot hang or exhaust a run ([`Limits`]): connect, read
+//!   (first byte) and operation timeouts, a cap on every response body, a cap on the pages of
+//!   a listing, and required fields checked (an empty answer is not an organization with id
+//!   ""). What breaks one is an [`is_endpoint_fault`] error: the live driver stops on it.
+//! - Every text the endpoint sends (names, messages) has its control characters escaped
+//!   (`crate::text`): it reaches terminals and reports.
 
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::BehaviorVersion;
 use aws_sdk_organizations::config::http::HttpResponse;
 use aws_sdk_organizations::config::Credentials;
-use aws_sdk_organizations::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_organizations::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_organizations::types as t;
 use aws_sdk_organizations::Client;
 
@@ -53,6 +62,38 @@ pub fn is_loopback(url: &str) -> bool {
     host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
+/// Why `url` is not an endpoint URL (`http://` or `https://`, then a host), if it is not.
+pub fn check_url(url: &str) -> Result<(), &'static str> {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err("it has no scheme (http:// or https://)");
+    };
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return Err("its scheme is not http or https");
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("it holds a space or a control character");
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(h) = host_port.strip_prefix('[') {
+        h.split(']').next().unwrap_or("")
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    if host.is_empty() {
+        return Err("it has no host");
+    }
+    if let Some((_, port)) = host_port
+        .rsplit_once(':')
+        .filter(|_| !host_port.ends_with(']'))
+    {
+        if !port.is_empty() && port.parse::<u16>().is_err() {
+            return Err("its port is not a number from 0 to 65535");
+        }
+    }
+    Ok(())
+}
+
 /// The endpoint a run will talk to: `--endpoint`, else the standard environment variables
 /// (`AWS_ENDPOINT_URL_ORGANIZATIONS`, `AWS_ENDPOINT_URL`). `None`: AWS itself.
 pub fn resolve_endpoint(flag: Option<&str>) -> Option<String> {
@@ -63,7 +104,96 @@ pub fn resolve_endpoint(flag: Option<&str>) -> Option<String> {
     })
 }
 
-/// An Organizations client for `endpoint` (or AWS), SDK retries off.
+/// What an endpoint may cost a run: its timeouts, the size of an answer, the pages of a
+/// listing. Defaults in [`Limits::default`] (stated in docs/testing.md); `run` and `load`
+/// override them with `--connect-timeout`, `--read-timeout`, `--operation-timeout` and
+/// `--max-pages`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// To open a connection (TCP and TLS).
+    pub connect_timeout: Duration,
+    /// From sending a request to the answer's first byte.
+    pub read_timeout: Duration,
+    /// One whole call: sending, waiting, reading the body.
+    pub operation_timeout: Duration,
+    /// Bytes of one answer's body.
+    pub max_response_bytes: u64,
+    /// Pages of one listing (a `NextToken` on every page stops here).
+    pub max_pages: usize,
+}
+
+/// The default timeouts and caps.
+pub const DEFAULT_LIMITS: Limits = Limits {
+    connect_timeout: Duration::from_secs(10),
+    read_timeout: Duration::from_secs(30),
+    operation_timeout: Duration::from_secs(60),
+    max_response_bytes: 16 * 1024 * 1024,
+    max_pages: 5_000,
+};
+
+impl Default for Limits {
+    fn default() -> Limits {
+        DEFAULT_LIMITS
+    }
+}
+
+/// The page cap and timeouts of the last client made ([`client`]): one process runs one
+/// command against one endpoint, so the listing code and the error messages read them here
+/// rather than from every caller.
+static MAX_PAGES: AtomicUsize = AtomicUsize::new(DEFAULT_LIMITS.max_pages);
+static MAX_BODY: AtomicU64 = AtomicU64::new(DEFAULT_LIMITS.max_response_bytes);
+static TIMEOUTS_MS: [AtomicU64; 3] = [
+    AtomicU64::new(10_000),
+    AtomicU64::new(30_000),
+    AtomicU64::new(60_000),
+];
+
+fn timeout_s(i: usize) -> String {
+    let ms = TIMEOUTS_MS[i].load(Ordering::Relaxed);
+    format!("{} s", ms as f64 / 1000.0)
+}
+
+/// True when `code` says the endpoint broke the protocol or went silent (no answer within a
+/// timeout, an answer too large, endless pages, required fields missing or unparseable): a live
+/// run stops at once on it, rather than retrying or judging what such an endpoint built.
+pub fn is_endpoint_fault(code: &ErrorCode) -> bool {
+    matches!(
+        code.as_str(),
+        "RequestTimeout"
+            | "ResponseTooLarge"
+            | "TooManyPages"
+            | "InvalidResponse"
+            | "UnparseableResponse"
+    )
+}
+
+/// Caps the body of every answer at `cap` bytes: the SDK reads a body whole before parsing
+/// it, so an endless one would otherwise grow until memory runs out.
+#[derive(Debug)]
+struct BodyCap(u64);
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for BodyCap {
+    fn name(&self) -> &'static str {
+        "orgsim::BodyCap"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextMut<'_>,
+        _: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        _: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        let cap = self.0 as usize;
+        let resp = context.response_mut();
+        let body = resp.take_body();
+        *resp.body_mut() = body.map(move |b| {
+            aws_smithy_types::body::SdkBody::from_body_1_x(http_body_util::Limited::new(b, cap))
+        });
+        Ok(())
+    }
+}
+
+/// An Organizations client for `endpoint` (or AWS), SDK retries off, within `limits`.
 ///
 /// A loopback endpoint is local in every way: its requests never go through a proxy
 /// (`HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` are not read: the connector has none), and nothing
@@ -71,9 +201,24 @@ pub fn resolve_endpoint(flag: Option<&str>) -> Option<String> {
 /// `AWS_DEFAULT_REGION` or the profile file, else [`DEFAULT_REGION`] (said on stderr), and the
 /// credentials from `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, else static test credentials
 /// (no profile, container or instance credentials).
-pub async fn client(endpoint: Option<&str>) -> Client {
-    let mut loader =
-        aws_config::defaults(BehaviorVersion::latest()).retry_config(RetryConfig::disabled());
+pub async fn client(endpoint: Option<&str>, limits: &Limits) -> Client {
+    MAX_PAGES.store(limits.max_pages.max(1), Ordering::Relaxed);
+    MAX_BODY.store(limits.max_response_bytes, Ordering::Relaxed);
+    for (slot, d) in TIMEOUTS_MS.iter().zip([
+        limits.connect_timeout,
+        limits.read_timeout,
+        limits.operation_timeout,
+    ]) {
+        slot.store(d.as_millis() as u64, Ordering::Relaxed);
+    }
+    let timeouts = aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(limits.connect_timeout)
+        .read_timeout(limits.read_timeout)
+        .operation_timeout(limits.operation_timeout)
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::disabled())
+        .timeout_config(timeouts);
     if let Some(ep) = endpoint {
         loader = loader.endpoint_url(ep);
         if is_loopback(ep) {
@@ -84,7 +229,8 @@ pub async fn client(endpoint: Option<&str>) -> Client {
         }
     }
     let conf = loader.load().await;
-    let mut b = aws_sdk_organizations::config::Builder::from(&conf);
+    let mut b = aws_sdk_organizations::config::Builder::from(&conf)
+        .interceptor(BodyCap(limits.max_response_bytes));
     if conf.region().is_none() {
         b = b.region(aws_sdk_organizations::config::Region::new(DEFAULT_REGION));
     }
@@ -145,39 +291,101 @@ async fn loopback_region() -> aws_sdk_organizations::config::Region {
     }
 }
 
-/// The organization's id and its management account's id (DescribeOrganization).
-pub async fn describe_organization(client: &Client) -> Result<(String, String), ApiError> {
+/// What DescribeOrganization says of the organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgInfo {
+    pub id: String,
+    /// The management account: never adopted, moved or tagged.
+    pub management_account_id: String,
+    /// Its email, when the endpoint gives it.
+    pub management_email: Option<String>,
+}
+
+/// The organization's id and its management account (DescribeOrganization). An answer
+/// without an organization id or a management account id is an `InvalidResponse`.
+pub async fn describe_organization(client: &Client) -> Result<OrgInfo, ApiError> {
     let out = client
         .describe_organization()
         .send()
         .await
         .map_err(|e| map_error(e, |_| None))?;
     let org = out.organization();
-    Ok((
-        org.and_then(|o| o.id()).unwrap_or_default().to_string(),
-        org.and_then(|o| o.master_account_id())
-            .unwrap_or_default()
-            .to_string(),
-    ))
+    let field = |v: Option<&str>, name: &str| {
+        v.filter(|v| !v.is_empty())
+            .map(|v| crate::text::clean_line(v).into_owned())
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::Other("InvalidResponse".into()),
+                    format!("DescribeOrganization answered without {name}"),
+                )
+            })
+    };
+    Ok(OrgInfo {
+        id: field(org.and_then(|o| o.id()), "an organization Id")?,
+        management_account_id: field(org.and_then(|o| o.master_account_id()), "a MasterAccountId")?,
+        management_email: org
+            .and_then(|o| o.master_account_email())
+            .filter(|e| !e.is_empty())
+            .map(|e| crate::text::clean_line(e).into_owned()),
+    })
+}
+
+/// An error and its causes in plain words on one line ("a: b: c"), each cause once, control
+/// characters escaped: not the SDK's debug dump.
+fn causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        let text = err.to_string();
+        let text = text.trim();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(text)) {
+            parts.push(text.to_string());
+        }
+        cur = err.source();
+    }
+    crate::text::clean_line(&parts.join(": ")).into_owned()
+}
+
+/// The deepest cause of `e` (e.g. "Connection refused (os error 111)"), control characters
+/// escaped.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    crate::text::clean_line(&cur.to_string()).into_owned()
+}
+
+/// True when `e` or one of its causes is a body over the cap.
+fn body_over_cap(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
 }
 
 /// Maps an SDK error to orgsim's error type. `reason` extracts a ConstraintViolationException's
-/// `Reason` from the operation's typed error.
+/// `Reason` from the operation's typed error. The message is one line.
 pub fn map_error<E>(e: SdkError<E, HttpResponse>, reason: impl Fn(&E) -> Option<String>) -> ApiError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
+    let other = |code: &str, message: String| ApiError::new(ErrorCode::Other(code.into()), message);
     match &e {
         SdkError::ServiceError(se) => {
             let err = se.err();
-            let message = err.message().unwrap_or_default().to_string();
+            let message = crate::text::clean_line(err.message().unwrap_or_default()).into_owned();
             let code = match err.code() {
                 Some("ConstraintViolationException") => {
                     ErrorCode::ConstraintViolationException(ConstraintViolationReason::parse(
                         &reason(err).unwrap_or_else(|| "UNKNOWN".into()),
                     ))
                 }
-                Some(c) => ErrorCode::parse(c),
+                Some(c) => ErrorCode::parse(&crate::text::clean_line(c)),
                 None => {
                     // No code: an unmodeled answer (e.g. an HTML 500 page).
                     if se.raw().status().is_server_error() {
@@ -188,33 +396,61 @@ where
                 }
             };
             let message = if message.is_empty() {
-                DisplayErrorContext(&e).to_string()
+                format!("HTTP {} without a message", se.raw().status().as_u16())
             } else {
                 message
             };
             ApiError::new(code, message)
         }
-        SdkError::TimeoutError(_) => ApiError::new(
-            ErrorCode::Other("RequestTimeout".into()),
-            DisplayErrorContext(&e).to_string(),
+        SdkError::TimeoutError(_) => other(
+            "RequestTimeout",
+            format!(
+                "the call did not complete within the operation timeout ({}, --operation-timeout)",
+                timeout_s(2)
+            ),
         ),
         SdkError::ResponseError(r) => {
+            if body_over_cap(&e) {
+                return other(
+                    "ResponseTooLarge",
+                    format!(
+                        "the answer's body is larger than {} bytes (orgsim's cap on a response)",
+                        MAX_BODY.load(Ordering::Relaxed)
+                    ),
+                );
+            }
             // An answer the SDK could not parse (e.g. an HTML 500 page).
-            let code = if r.raw().status().is_server_error() {
-                ErrorCode::ServiceException
+            if r.raw().status().is_server_error() {
+                ApiError::new(
+                    ErrorCode::ServiceException,
+                    format!("HTTP {} that is not an AWS answer: {}", r.raw().status().as_u16(), causes(&e)),
+                )
             } else {
-                ErrorCode::Other("UnparseableResponse".into())
-            };
-            ApiError::new(code, DisplayErrorContext(&e).to_string())
+                other(
+                    "UnparseableResponse",
+                    format!(
+                        "HTTP {} that is not an AWS answer: {}",
+                        r.raw().status().as_u16(),
+                        causes(&e)
+                    ),
+                )
+            }
         }
-        SdkError::DispatchFailure(_) => ApiError::new(
-            ErrorCode::Other("RequestDispatchFailure".into()),
-            DisplayErrorContext(&e).to_string(),
+        SdkError::DispatchFailure(d) if d.is_timeout() => other(
+            "RequestTimeout",
+            format!(
+                "no answer within the connect timeout ({}, --connect-timeout) or the read timeout ({}, --read-timeout): {}",
+                timeout_s(0),
+                timeout_s(1),
+                causes(&e)
+            ),
         ),
-        _ => ApiError::new(
-            ErrorCode::Other("SdkError".into()),
-            DisplayErrorContext(&e).to_string(),
+        SdkError::DispatchFailure(d) if d.is_io() => other(
+            "RequestDispatchFailure",
+            format!("cannot connect or send the request: {}", root_cause(&e)),
         ),
+        SdkError::DispatchFailure(_) => other("RequestDispatchFailure", causes(&e)),
+        _ => other("SdkError", causes(&e)),
     }
 }
 
@@ -231,16 +467,48 @@ macro_rules! cv_reason {
 }
 
 /// Every page of a paginated call (the SDK's paginator), or its first error, mapped; in the
-/// enclosing function, which returns `ApiResult`.
+/// enclosing function, which returns `ApiResult`. At most the page cap ([`Limits::max_pages`]):
+/// an endpoint that sends a `NextToken` on every page is a `TooManyPages` error, not an endless
+/// loop; one that repeats its token is one too (the SDK's paginator would stop silently).
 macro_rules! all_pages {
-    ($builder:expr) => {
-        $builder
+    ($op:literal, $builder:expr) => {{
+        let cap = MAX_PAGES.load(Ordering::Relaxed);
+        let mut stream = $builder
             .into_paginator()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-            .map_err(|e| map_error(e, no_reason))?
-    };
+            .stop_on_duplicate_token(false)
+            .send();
+        let mut pages = Vec::new();
+        let mut last: Option<String> = None;
+        while let Some(page) = stream.next().await {
+            let page = page.map_err(|e| map_error(e, no_reason))?;
+            let token = page
+                .next_token()
+                .filter(|t| !t.is_empty())
+                .map(str::to_string);
+            pages.push(page);
+            if token.is_some() && token == last {
+                return Err(too_many_pages(
+                    $op,
+                    format!("the same NextToken twice in a row (page {})", pages.len()),
+                ));
+            }
+            if token.is_some() && pages.len() >= cap {
+                return Err(too_many_pages(
+                    $op,
+                    format!("a NextToken on each of {cap} pages (the page cap, --max-pages)"),
+                ));
+            }
+            last = token;
+        }
+        pages
+    }};
+}
+
+fn too_many_pages(op: &str, what: String) -> ApiError {
+    ApiError::new(
+        ErrorCode::Other("TooManyPages".into()),
+        format!("{op} answered with {what}"),
+    )
 }
 
 fn no_reason<E>(_: &E) -> Option<String> {
@@ -258,35 +526,50 @@ fn sdk_tags(tags: &Tags) -> Option<Vec<t::Tag>> {
     )
 }
 
+/// A text of the endpoint's answer, control characters escaped.
 fn s(o: Option<&str>) -> SharedStr {
-    o.unwrap_or_default().into()
+    crate::text::clean_line(o.unwrap_or_default())
+        .as_ref()
+        .into()
 }
 
-fn ou(o: &t::OrganizationalUnit) -> OrganizationalUnit {
-    OrganizationalUnit {
-        id: s(o.id()),
-        arn: s(o.arn()),
-        name: s(o.name()),
+/// A required id of the answer: absent or empty is an `InvalidResponse` (an empty answer is
+/// not a resource with id "").
+fn id(o: Option<&str>, what: &str) -> Result<SharedStr, ApiError> {
+    match o {
+        Some(v) if !v.is_empty() => Ok(s(Some(v))),
+        _ => Err(ApiError::new(
+            ErrorCode::Other("InvalidResponse".into()),
+            format!("the answer holds {what} without an Id"),
+        )),
     }
 }
 
-fn policy(p: &t::PolicySummary) -> PolicySummary {
-    PolicySummary {
-        id: s(p.id()),
+fn ou(o: &t::OrganizationalUnit) -> Result<OrganizationalUnit, ApiError> {
+    Ok(OrganizationalUnit {
+        id: id(o.id(), "an organizational unit")?,
+        arn: s(o.arn()),
+        name: s(o.name()),
+    })
+}
+
+fn policy(p: &t::PolicySummary) -> Result<PolicySummary, ApiError> {
+    Ok(PolicySummary {
+        id: id(p.id(), "a policy")?,
         arn: s(p.arn()),
         name: s(p.name()),
         aws_managed: p.aws_managed(),
-    }
+    })
 }
 
-fn account(a: &t::Account) -> Account {
-    Account {
-        id: s(a.id()),
+fn account(a: &t::Account) -> Result<Account, ApiError> {
+    Ok(Account {
+        id: id(a.id(), "an account")?,
         arn: s(a.arn()),
         name: s(a.name()),
         email: s(a.email()),
         status: a.status().map(|x| x.as_str().into()).unwrap_or_default(),
-    }
+    })
 }
 
 /// The SDK's CreateAccountStatus as orgsim's.
@@ -303,7 +586,7 @@ pub fn create_account_status(c: Option<&t::CreateAccountStatus>) -> ApiResult {
         _ => CreateAccountState::InProgress,
     };
     Ok(Response::CreateAccountStatus(CreateAccountStatus {
-        id: s(c.id()),
+        id: id(c.id(), "a CreateAccountStatus")?,
         account_name: s(c.account_name()),
         state,
         account_id: c.account_id().map(SharedStr::from),
@@ -319,16 +602,18 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
     let scp = t::PolicyType::ServiceControlPolicy;
     match req {
         Request::ListRoots => {
-            let pages = all_pages!(client.list_roots());
+            let pages = all_pages!("ListRoots", client.list_roots());
             let out: Vec<_> = pages
                 .iter()
                 .flat_map(|r| r.roots())
-                .map(|x| Root {
-                    id: s(x.id()),
-                    arn: s(x.arn()),
-                    name: s(x.name()),
+                .map(|x| {
+                    Ok(Root {
+                        id: id(x.id(), "a root")?,
+                        arn: s(x.arn()),
+                        name: s(x.name()),
+                    })
                 })
-                .collect();
+                .collect::<Result<_, ApiError>>()?;
             Ok(Response::Roots(out))
         }
         Request::CreateOrganizationalUnit {
@@ -350,8 +635,8 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
                     )
                 })?;
             r.organizational_unit()
-                .map(|o| Response::OrganizationalUnit(ou(o)))
-                .ok_or_else(|| missing("OrganizationalUnit"))
+                .map(|o| ou(o).map(Response::OrganizationalUnit))
+                .ok_or_else(|| missing("OrganizationalUnit"))?
         }
         Request::CreatePolicy {
             name,
@@ -371,8 +656,8 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
                 .map_err(|e| map_error(e, cv_reason!(op::create_policy::CreatePolicyError)))?;
             r.policy()
                 .and_then(|p| p.policy_summary())
-                .map(|p| Response::Policy(policy(p)))
-                .ok_or_else(|| missing("Policy"))
+                .map(|p| policy(p).map(Response::Policy))
+                .ok_or_else(|| missing("Policy"))?
         }
         Request::AttachPolicy {
             policy_id,
@@ -465,76 +750,95 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
             Ok(Response::Empty)
         }
         Request::ListParents { child_id } => {
-            let pages = all_pages!(client.list_parents().child_id(child_id));
+            let pages = all_pages!("ListParents", client.list_parents().child_id(child_id));
             let out: Vec<_> = pages
                 .iter()
                 .flat_map(|r| r.parents())
-                .map(|p| Parent {
-                    id: s(p.id()),
-                    kind: match p.r#type() {
-                        Some(t::ParentType::Root) => ParentType::Root,
-                        _ => ParentType::OrganizationalUnit,
-                    },
+                .map(|p| {
+                    Ok(Parent {
+                        id: id(p.id(), "a parent")?,
+                        kind: match p.r#type() {
+                            Some(t::ParentType::Root) => ParentType::Root,
+                            _ => ParentType::OrganizationalUnit,
+                        },
+                    })
                 })
-                .collect();
+                .collect::<Result<_, ApiError>>()?;
             Ok(Response::Parents(out))
         }
         Request::ListAccountsForParent { parent_id } => {
-            let pages = all_pages!(client.list_accounts_for_parent().parent_id(parent_id));
+            let pages = all_pages!(
+                "ListAccountsForParent",
+                client.list_accounts_for_parent().parent_id(parent_id)
+            );
             let out: Vec<_> = pages
                 .iter()
                 .flat_map(|r| r.accounts())
                 .map(account)
-                .collect();
+                .collect::<Result<_, ApiError>>()?;
             Ok(Response::Accounts(out))
         }
         Request::ListOrganizationalUnitsForParent { parent_id } => {
-            let pages = all_pages!(client
-                .list_organizational_units_for_parent()
-                .parent_id(parent_id));
+            let pages = all_pages!(
+                "ListOrganizationalUnitsForParent",
+                client
+                    .list_organizational_units_for_parent()
+                    .parent_id(parent_id)
+            );
             let out: Vec<_> = pages
                 .iter()
                 .flat_map(|r| r.organizational_units())
                 .map(ou)
-                .collect();
+                .collect::<Result<_, ApiError>>()?;
             Ok(Response::OrganizationalUnits(out))
         }
         Request::ListAccounts => {
-            let pages = all_pages!(client.list_accounts());
+            let pages = all_pages!("ListAccounts", client.list_accounts());
             let out: Vec<_> = pages
                 .iter()
                 .flat_map(|r| r.accounts())
                 .map(account)
-                .collect();
+                .collect::<Result<_, ApiError>>()?;
             Ok(Response::Accounts(out))
         }
         Request::ListPolicies => {
-            let pages = all_pages!(client.list_policies().filter(scp.clone()));
+            let pages = all_pages!("ListPolicies", client.list_policies().filter(scp.clone()));
             let out: Vec<_> = pages
                 .iter()
                 .flat_map(|r| r.policies())
                 .map(policy)
-                .collect();
+                .collect::<Result<_, ApiError>>()?;
             Ok(Response::Policies(out))
         }
         Request::ListPoliciesForTarget { target_id } => {
-            let pages = all_pages!(client
-                .list_policies_for_target()
-                .target_id(target_id)
-                .filter(scp.clone()));
+            let pages = all_pages!(
+                "ListPoliciesForTarget",
+                client
+                    .list_policies_for_target()
+                    .target_id(target_id)
+                    .filter(scp.clone())
+            );
             let out: Vec<_> = pages
                 .iter()
                 .flat_map(|r| r.policies())
                 .map(policy)
-                .collect();
+                .collect::<Result<_, ApiError>>()?;
             Ok(Response::Policies(out))
         }
         Request::ListTagsForResource { resource_id } => {
-            let pages = all_pages!(client.list_tags_for_resource().resource_id(resource_id));
+            let pages = all_pages!(
+                "ListTagsForResource",
+                client.list_tags_for_resource().resource_id(resource_id)
+            );
             let out: Tags = pages
                 .iter()
                 .flat_map(|r| r.tags())
-                .map(|x| (x.key().to_string(), x.value().to_string()))
+                .map(|x| {
+                    (
+                        crate::text::clean_line(x.key()).into_owned(),
+                        crate::text::clean_line(x.value()).into_owned(),
+                    )
+                })
                 .collect();
             Ok(Response::Tags(out))
         }
@@ -546,8 +850,8 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
                 .await
                 .map_err(|e| map_error(e, no_reason))?;
             r.account()
-                .map(|a| Response::Account(account(a)))
-                .ok_or_else(|| missing("Account"))
+                .map(|a| account(a).map(Response::Account))
+                .ok_or_else(|| missing("Account"))?
         }
         Request::DescribeOrganizationalUnit {
             organizational_unit_id,
@@ -559,8 +863,8 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
                 .await
                 .map_err(|e| map_error(e, no_reason))?;
             r.organizational_unit()
-                .map(|o| Response::OrganizationalUnit(ou(o)))
-                .ok_or_else(|| missing("OrganizationalUnit"))
+                .map(|o| ou(o).map(Response::OrganizationalUnit))
+                .ok_or_else(|| missing("OrganizationalUnit"))?
         }
         Request::DescribePolicy { policy_id } => {
             let r = client
@@ -569,13 +873,35 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
                 .send()
                 .await
                 .map_err(|e| map_error(e, no_reason))?;
-            r.policy()
-                .and_then(|p| p.policy_summary())
-                .map(|p| Response::Policy(policy(p)))
-                .ok_or_else(|| missing("Policy"))
+            let p = r.policy().ok_or_else(|| missing("Policy"))?;
+            let summary = policy(p.policy_summary().ok_or_else(|| missing("PolicySummary"))?)?;
+            Ok(Response::PolicyDocument {
+                summary,
+                // Compared with the plan's, never shown: kept as sent.
+                content: p.content().unwrap_or_default().into(),
+            })
+        }
+        Request::ListCreateAccountStatus => {
+            let pages = all_pages!(
+                "ListCreateAccountStatus",
+                client.list_create_account_status().set_states(Some(vec![
+                    t::CreateAccountState::InProgress,
+                    t::CreateAccountState::Succeeded,
+                ]))
+            );
+            let mut out = Vec::new();
+            for st in pages.iter().flat_map(|r| r.create_account_statuses()) {
+                if let Response::CreateAccountStatus(c) = create_account_status(Some(st))? {
+                    out.push(c);
+                }
+            }
+            Ok(Response::CreateAccountStatuses(out))
         }
         Request::ListTargetsForPolicy { policy_id } => {
-            let pages = all_pages!(client.list_targets_for_policy().policy_id(policy_id));
+            let pages = all_pages!(
+                "ListTargetsForPolicy",
+                client.list_targets_for_policy().policy_id(policy_id)
+            );
             let out: Vec<_> = pages
                 .iter()
                 .flat_map(|r| r.targets())
@@ -605,7 +931,7 @@ fn missing(what: &str) -> ApiError {
 /// account and where it is, the service control policies, their attachments to the root, OUs
 /// and accounts, and the tags of OUs and accounts.
 pub async fn read_organization(client: &Client) -> Result<OrgSnapshot, ApiError> {
-    let (_, management_account_id) = describe_organization(client).await?;
+    let management_account_id = describe_organization(client).await?.management_account_id;
     let root_id = match call(client, &Request::ListRoots).await? {
         Response::Roots(r) if !r.is_empty() => String::from(&r[0].id),
         _ => return Err(missing("root")),

@@ -171,10 +171,11 @@ pub enum Operation {
     DescribeOrganizationalUnit,
     DescribePolicy,
     ListTargetsForPolicy,
+    ListCreateAccountStatus,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 21] = [
+    pub const ALL: [Operation; 22] = [
         Operation::ListRoots,
         Operation::CreateOrganizationalUnit,
         Operation::CreatePolicy,
@@ -196,6 +197,7 @@ impl Operation {
         Operation::DescribeOrganizationalUnit,
         Operation::DescribePolicy,
         Operation::ListTargetsForPolicy,
+        Operation::ListCreateAccountStatus,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -221,6 +223,7 @@ impl Operation {
             Operation::DescribeOrganizationalUnit => "DescribeOrganizationalUnit",
             Operation::DescribePolicy => "DescribePolicy",
             Operation::ListTargetsForPolicy => "ListTargetsForPolicy",
+            Operation::ListCreateAccountStatus => "ListCreateAccountStatus",
         }
     }
 
@@ -425,6 +428,9 @@ pub enum Request {
     ListTargetsForPolicy {
         policy_id: SharedStr,
     },
+    /// The account creation requests IN_PROGRESS or SUCCEEDED (the states a live run asks
+    /// for before it creates an account, so that a creation in flight is not made twice).
+    ListCreateAccountStatus,
 }
 
 impl Request {
@@ -453,6 +459,7 @@ impl Request {
             Request::DescribeOrganizationalUnit { .. } => Operation::DescribeOrganizationalUnit,
             Request::DescribePolicy { .. } => Operation::DescribePolicy,
             Request::ListTargetsForPolicy { .. } => Operation::ListTargetsForPolicy,
+            Request::ListCreateAccountStatus => Operation::ListCreateAccountStatus,
         }
     }
 }
@@ -576,6 +583,13 @@ pub enum Response {
     Account(Account),
     /// ListTargetsForPolicy.
     PolicyTargets(Vec<PolicyTarget>),
+    /// DescribePolicy: the policy and its document.
+    PolicyDocument {
+        summary: PolicySummary,
+        content: SharedStr,
+    },
+    /// ListCreateAccountStatus.
+    CreateAccountStatuses(Vec<CreateAccountStatus>),
 }
 
 impl Response {
@@ -589,6 +603,7 @@ impl Response {
             Response::Policies(v) => Some(v.len()),
             Response::Tags(t) => Some(t.len()),
             Response::PolicyTargets(v) => Some(v.len()),
+            Response::CreateAccountStatuses(v) => Some(v.len()),
             _ => None,
         }
     }

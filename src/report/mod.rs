@@ -504,8 +504,15 @@ pub fn write_files_with<N: AsRef<str>, C: AsRef<[u8]>>(
         .map(|n| temporary_name(dir, n, "old"))
         .collect();
     // 1. Every temporary, whole (the staged ones are).
-    for ((_, content), tmp) in files.iter().zip(&temps) {
-        if let Err(e) = std::fs::write(tmp, content.as_ref()) {
+    for ((name, content), tmp) in files.iter().zip(&temps) {
+        // A text report (not a PNG): no control character from a file or an endpoint in it.
+        let bytes = content.as_ref();
+        let text = (!name.as_ref().ends_with(".png"))
+            .then(|| std::str::from_utf8(bytes).ok())
+            .flatten()
+            .map(crate::text::clean);
+        let bytes = text.as_deref().map_or(bytes, str::as_bytes);
+        if let Err(e) = std::fs::write(tmp, bytes) {
             remove_all(&temps);
             return Err(e);
         }

@@ -1501,13 +1501,20 @@ fn describe_policy_answers_the_summary_or_not_found() {
             },
         )
     };
-    assert_eq!(
-        ok(&describe(&mut t, &created.id)),
-        Response::Policy(created.clone())
-    );
+    match ok(&describe(&mut t, &created.id)) {
+        Response::PolicyDocument { summary, content } => {
+            assert_eq!(summary, created);
+            // The document CreatePolicy was given.
+            assert!(
+                content.starts_with('{') && content.contains("Statement"),
+                "{content}"
+            );
+        }
+        r => panic!("{r:?}"),
+    }
     assert!(!created.aws_managed);
     match ok(&describe(&mut t, FULL_AWS_ACCESS_ID)) {
-        Response::Policy(p) => {
+        Response::PolicyDocument { summary: p, .. } => {
             assert_eq!(
                 (p.id.as_str(), p.name.as_str(), p.aws_managed),
                 (FULL_AWS_ACCESS_ID, FULL_AWS_ACCESS_NAME, true)

@@ -309,11 +309,18 @@ async fn the_mock_backend_answers_the_read_backs_through_the_sdk() {
     };
     assert_eq!(
         call(c, &describe_policy(&p.id)).await,
-        Ok(Response::Policy(p.clone()))
+        Ok(Response::PolicyDocument {
+            summary: p.clone(),
+            content: r#"{"Version":"2012-10-17","Statement":[]}"#.into(),
+        })
     );
     match call(c, &describe_policy("p-FullAWSAccess")).await {
-        Ok(Response::Policy(f)) => {
+        Ok(Response::PolicyDocument {
+            summary: f,
+            content,
+        }) => {
             assert_eq!((f.name.as_str(), f.aws_managed), ("FullAWSAccess", true));
+            assert!(content.contains(r#""Action":"*""#), "{content}");
         }
         other => panic!("{other:?}"),
     }
@@ -377,5 +384,94 @@ fn loopback_detection() {
         "",
     ] {
         assert!(!is_loopback(u), "{u}");
+    }
+}
+
+/// The response parser on arbitrary answers (issue 21): bytes, and JSON-like texts built from
+/// the fields the SDK reads, as the body of a 200 or a 4xx/5xx to DescribeOrganization, ListRoots,
+/// ListAccounts and ListCreateAccountStatus. Each ends in an answer or an `ApiError` whose
+/// message is one line without control characters; nothing panics.
+mod arbitrary_answers {
+    use super::*;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use proptest::prelude::*;
+
+    fn answer(status: u16, body: Vec<u8>) -> HttpResponse {
+        let mut r = HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::from(body));
+        r.headers_mut()
+            .insert("content-type", "application/x-amz-json-1.1");
+        r
+    }
+
+    fn json_like() -> impl Strategy<Value = Vec<u8>> {
+        let token = prop::sample::select(vec![
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            "\"Organization\"",
+            "\"Id\"",
+            "\"MasterAccountId\"",
+            "\"Roots\"",
+            "\"Accounts\"",
+            "\"NextToken\"",
+            "\"CreateAccountStatuses\"",
+            "\"State\"",
+            "\"SUCCEEDED\"",
+            "\"IN_PROGRESS\"",
+            "\"__type\"",
+            "\"Message\"",
+            "\"\\u001b[2J\"",
+            "\"o-abc\"",
+            "null",
+            "true",
+            "1e309",
+            "-1",
+            "\"\"",
+            "\"x\"",
+        ]);
+        prop::collection::vec(token, 0..40).prop_map(|t| t.concat().into_bytes())
+    }
+
+    fn check(r: &Result<(), ApiError>) -> Result<(), TestCaseError> {
+        if let Err(e) = r {
+            prop_assert!(!e.message.contains('\n'), "{:?}", e.message);
+            prop_assert!(!e.message.chars().any(char::is_control), "{:?}", e.message);
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn every_answer_parses_or_is_one_clean_line(
+            body in prop_oneof![prop::collection::vec(any::<u8>(), 0..200), json_like()],
+            status in prop::sample::select(vec![200u16, 400, 500]),
+        ) {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let results = rt.block_on(async {
+                let (b1, b2, b3, b4) = (body.clone(), body.clone(), body.clone(), body.clone());
+                let c = client(&[
+                    mock!(Client::describe_organization)
+                        .then_http_response(move || answer(status, b1.clone())),
+                    mock!(Client::list_roots).then_http_response(move || answer(status, b2.clone())),
+                    mock!(Client::list_accounts)
+                        .then_http_response(move || answer(status, b3.clone())),
+                    mock!(Client::list_create_account_status)
+                        .then_http_response(move || answer(status, b4.clone())),
+                ]);
+                let mut out = vec![describe_organization(&c).await.map(|_| ())];
+                for req in [Request::ListRoots, Request::ListAccounts, Request::ListCreateAccountStatus] {
+                    out.push(call(&c, &req).await.map(|_| ()));
+                }
+                out
+            });
+            for r in &results {
+                check(r)?;
+            }
+        }
     }
 }

@@ -265,6 +265,11 @@ impl Ctx<'_> {
                 .map_err(|why| self.at(id.span(), &here("management_account_id"), why))?;
             org.management_account_id = id.get_ref().clone();
         }
+        if let Some(e) = &o.management_email {
+            check_email(e.get_ref())
+                .map_err(|why| self.at(e.span(), &here("management_email"), why.0))?;
+            org.management_email = Some(e.get_ref().clone());
+        }
         if let Some(n) = &o.existing_accounts {
             let n_v = *n.get_ref();
             if n_v > super::MAX_EXISTING_ACCOUNTS {

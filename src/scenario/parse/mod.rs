@@ -129,6 +129,20 @@ pub fn parse(src: &str, source: &Path) -> Result<Scenario, ScenarioError> {
         tree,
         lines,
     };
+    // Text that reaches a terminal and the reports: no control character but a newline or a
+    // tab (an escape sequence in a name would retitle or clear the reader's terminal).
+    let mut path = Vec::new();
+    if let Some((span, c)) = span::control_character(&ctx.tree, &mut path) {
+        return Err(ctx.err_at(
+            span,
+            Some(format_path(&path)),
+            format!(
+                "the text holds the control character {c}: orgsim refuses control characters \
+                 (other than a newline or a tab) in a scenario, which could drive the terminal \
+                 or a report it is shown in"
+            ),
+        ));
+    }
     let raw: RawScenario = toml::from_str(src).map_err(|e| ctx.serde_error(&e))?;
     ctx.build(raw)
 }

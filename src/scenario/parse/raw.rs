@@ -128,6 +128,8 @@ pub(super) struct RawOrganization {
     #[serde(default)]
     pub(super) management_account_id: Option<Spanned<String>>,
     #[serde(default)]
+    pub(super) management_email: Option<Spanned<String>>,
+    #[serde(default)]
     pub(super) existing_accounts: Option<Spanned<u32>>,
     #[serde(default)]
     pub(super) layout: Option<Spanned<String>>,

@@ -340,3 +340,44 @@ pub(super) fn deepest_dotted_key(src: &str) -> Option<(usize, usize)> {
         (at + lead, parts)
     })
 }
+
+/// The first key or string whose text holds a control character that could drive a terminal
+/// (`crate::text::is_unsafe`: anything but a newline or a tab), with its path and the
+/// character (`U+001B`).
+pub(super) fn control_character(
+    table: &DeTable,
+    path: &mut Vec<Seg>,
+) -> Option<(Range<usize>, String)> {
+    for (k, v) in table.iter() {
+        path.push(key(k.get_ref()));
+        if let Some(c) = crate::text::first_unsafe(k.get_ref()) {
+            return Some((k.span(), c));
+        }
+        if let Some(found) = value_control_character(v, path) {
+            return Some(found);
+        }
+        path.pop();
+    }
+    None
+}
+
+fn value_control_character(
+    v: &Spanned<DeValue>,
+    path: &mut Vec<Seg>,
+) -> Option<(Range<usize>, String)> {
+    match v.get_ref() {
+        DeValue::String(s) => crate::text::first_unsafe(s).map(|c| (v.span(), c)),
+        DeValue::Table(t) => control_character(t, path),
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(Seg::Index(i));
+                if let Some(found) = value_control_character(item, path) {
+                    return Some(found);
+                }
+                path.pop();
+            }
+            None
+        }
+        _ => None,
+    }
+}
