@@ -233,3 +233,21 @@ fn quiet_hides_the_progress_bar_on_a_terminal() {
     assert!(!end.screen.contains("replications ·"), "{}", end.screen);
     assert!(end.screen.contains("orgsim sweep"), "{}", end.screen);
 }
+
+/// A flag says what it takes where it is: every `--deployer` lists the profiles.
+#[test]
+fn every_deployer_flag_names_its_values() {
+    for c in ["run", "sweep", "phases", "load", "ops", "staff"] {
+        let help = stdout(&run(&[c, "--help"]));
+        let at = help
+            .find("--deployer")
+            .unwrap_or_else(|| panic!("{c} has no --deployer"));
+        let text = &help[at..help[at..].find("\n  -").map_or(help.len(), |e| at + e)];
+        for d in ["terraform-aws", "aws-sdk-standard", "control-tower"] {
+            assert!(
+                text.contains(d),
+                "`orgsim {c} --help`: --deployer lacks {d}:\n{text}"
+            );
+        }
+    }
+}

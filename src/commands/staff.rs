@@ -38,7 +38,8 @@ pub struct Args {
     /// Seed (default: the scenario's `seed`).
     #[arg(long, short = 's')]
     pub seed: Option<u64>,
-    /// Deployer profile of the deployments (see `orgsim run --help`).
+    /// Deployer profile of the deployments: terraform-aws (default), aws-sdk-standard or
+    /// control-tower (instead of the scenario's `[deploy] deployer`).
     #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
     pub deployer: Option<Deployer>,
     #[command(flatten)]
