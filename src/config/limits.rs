@@ -55,3 +55,13 @@ pub const MAX_FAULTS: usize = 1_000;
 /// The end of a `[[service.faults]]` window (`to`), in milliseconds into the run (30 days, as
 /// the load duration limit).
 pub const MAX_FAULT_TIME_MS: u64 = 30 * 86_400_000;
+
+/// `--time-scale` (engine milliseconds per wall-clock millisecond, `--backend mock`): at least
+/// 0.01 (100 times slower than real time; below it a run waits for hours) and at most 100,000
+/// (beyond it a millisecond of the model is shorter than the wall clock can tell apart).
+pub const MIN_TIME_SCALE: f64 = 0.01;
+pub const MAX_TIME_SCALE: f64 = 100_000.0;
+
+/// `--poll-interval`, in seconds: as `[deploy] poll_interval_s`, more than 0 and at most
+/// 604,800 (7 days).
+pub const MAX_POLL_INTERVAL_S: f64 = 604_800.0;

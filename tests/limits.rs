@@ -1,0 +1,84 @@
+//! Issue 21, "documented limits that exhaust memory or time" and the arithmetic items (5, 6, 7,
+//! 8, 9, 11, 13, 14): every input inside what the docs allow runs in bounded memory and time,
+//! and every input beyond them is refused (exit 2, naming the limit, the field or the flag).
+//! Each test uses a small input that proves the bound, never a multi-gigabyte run.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+mod common;
+use common::{code, run, stderr, stdout, write};
+
+/// Exit 2, and stderr holds every one of `needles` (and no panic).
+#[track_caller]
+fn refused(o: &Output, needles: &[&str]) {
+    let err = stderr(o);
+    assert_eq!(code(o), 2, "stdout {}\nstderr {err}", stdout(o));
+    assert!(!err.contains("panicked"), "{err}");
+    for n in needles {
+        assert!(err.contains(n), "stderr lacks `{n}`: {err}");
+    }
+}
+
+/// A scratch directory of this test's own.
+#[allow(dead_code)]
+fn scratch(name: &str) -> PathBuf {
+    common::scratch(Path::new("limits").join(name))
+}
+
+// ---- 13. --time-scale and --poll-interval ----------------------------------------------------
+
+#[test]
+fn time_scale_and_poll_interval_are_bounded_like_their_file_counterparts() {
+    let s = "scenarios/single-customer.toml";
+    for bad in ["1e-18", "1e-3", "1e300"] {
+        let o = run(&["run", s, "--backend", "mock", "--time-scale", bad]);
+        refused(&o, &["--time-scale must be between 0.01 and 100000"]);
+    }
+    for bad in ["1e17", "604801"] {
+        let o = run(&["run", s, "--backend", "mock", "--poll-interval", bad]);
+        refused(&o, &["--poll-interval", "at most 604800"]);
+    }
+    let o = run(&[
+        "load",
+        "scenarios/capacity.toml",
+        "--backend",
+        "mock",
+        "--time-scale",
+        "1e-18",
+    ]);
+    refused(&o, &["--time-scale must be between"]);
+}
+
+// ---- 14. Durations -----------------------------------------------------------------------------
+
+#[test]
+fn load_durations_accept_days_as_their_limit_message_says_and_refuse_repeated_units() {
+    let d = scratch("durations");
+    let base = std::fs::read_to_string("scenarios/single-customer.toml").unwrap();
+    let f = write(
+        &d,
+        "days.toml",
+        &format!("{base}\n[load]\nrate = \"0.001/min\"\nduration = \"30d\"\n"),
+    );
+    let o = run(&["validate", &f]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let f = write(
+        &d,
+        "repeated.toml",
+        &format!("{base}\n[load]\nrate = \"1/min\"\nduration = \"1d1d1d\"\n"),
+    );
+    refused(
+        &run(&["validate", &f]),
+        &[
+            "repeated.toml:",
+            "load.duration: `1d1d1d` is not a duration",
+        ],
+    );
+    let f = write(
+        &d,
+        "too-long.toml",
+        &format!("{base}\n[load]\nrate = \"0.001/min\"\nduration = \"31d\"\n"),
+    );
+    refused(&run(&["validate", &f]), &["30 days"]);
+}
