@@ -82,3 +82,59 @@ fn load_durations_accept_days_as_their_limit_message_says_and_refuse_repeated_un
     );
     refused(&run(&["validate", &f]), &["30 days"]);
 }
+
+// ---- 6. Every count the scenario file accepts is bounded -------------------------------------
+
+#[test]
+fn deploy_counts_are_bounded_at_their_key() {
+    let d = scratch("deploy-counts");
+    let base = std::fs::read_to_string("scenarios/single-customer.toml").unwrap();
+    let cases = [
+        (
+            "[deploy]\nmax_attempts = 4000000000\nbackoff_base_ms = 0\nbackoff_cap_ms = 0\n\
+             [service]\ninternal_error_probability = 1.0\n",
+            "deploy.max_attempts",
+            "at most 100 (the attempt limit)",
+        ),
+        (
+            "[deploy]\nparallelism = 4000000000\n",
+            "deploy.parallelism",
+            "at most 10000",
+        ),
+        (
+            "[deploy]\naccount_factory = 4000000000\n",
+            "deploy.account_factory",
+            "at most 10000",
+        ),
+        (
+            "[deploy]\npoll_interval_s = 0.001\ncreate_timeout_s = 604800\n",
+            "deploy.poll_interval_s",
+            "the poll limit",
+        ),
+        (
+            "[deploy]\nprovider_retry_timeout_s = 604800\nprovider_backoff_min_ms = 1\n\
+             provider_backoff_max_ms = 1\n",
+            "deploy.provider_retry_timeout_s",
+            "the provider retry limit",
+        ),
+    ];
+    for (i, (table, key, why)) in cases.iter().enumerate() {
+        let f = write(&d, &format!("c{i}.toml"), &format!("{base}\n{table}"));
+        for cmd in ["validate", "run"] {
+            let o = run(&[cmd, &f]);
+            refused(&o, &[&format!("c{i}.toml:"), key, why]);
+            let err = stderr(&o);
+            // Placed at a line and column of the file.
+            let place = err.split(&format!("c{i}.toml:")).nth(1).unwrap();
+            assert!(
+                place.split(':').take(2).all(|n| n.parse::<u32>().is_ok()),
+                "{err}"
+            );
+        }
+    }
+    let f = write(&d, "sweep.toml", &format!("{base}\n{}", cases[0].0));
+    refused(
+        &run(&["sweep", &f, "--customers", "1", "--replications", "1"]),
+        &["deploy.max_attempts"],
+    );
+}

@@ -65,3 +65,17 @@ pub const MAX_TIME_SCALE: f64 = 100_000.0;
 /// `--poll-interval`, in seconds: as `[deploy] poll_interval_s`, more than 0 and at most
 /// 604,800 (7 days).
 pub const MAX_POLL_INTERVAL_S: f64 = 604_800.0;
+
+/// `[deploy] parallelism` and `[deploy] account_factory` (operations in flight at once).
+pub const MAX_PARALLELISM: u32 = 10_000;
+
+/// `[deploy] max_attempts`: attempts of one SDK call (the Terraform provider's 25 is the
+/// largest default; every attempt is a call the trace keeps).
+pub const MAX_ATTEMPTS: u32 = 100;
+
+/// Polls of one account creation: `[deploy] create_timeout_s` over `poll_interval_s`.
+pub const MAX_POLLS_PER_CREATION: u64 = 100_000;
+
+/// The deployer's own retries of one operation: `[deploy] provider_retry_timeout_s` over
+/// `provider_backoff_max_ms` (the Terraform provider's defaults give 24).
+pub const MAX_PROVIDER_RETRIES: u64 = 1_000;
