@@ -138,3 +138,94 @@ fn deploy_counts_are_bounded_at_their_key() {
         &["deploy.max_attempts"],
     );
 }
+
+// ---- 8. Input files: a size limit, regular files only, a bounded tree -------------------------
+
+#[test]
+fn devices_and_fifos_are_refused_where_a_file_is_expected() {
+    let d = scratch("special-files");
+    let fifo = d.join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let fifo = fifo.to_str().unwrap();
+    let o = run(&[
+        "sweep",
+        "scenarios/single-customer.toml",
+        "--customers",
+        "1",
+        "--replications",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let sweep = &write(&d, "sweep.json", &stdout(&o));
+    for (args, kind) in [
+        (
+            vec!["check", "/dev/zero", "--baseline", sweep],
+            "a character device",
+        ),
+        (
+            vec!["check", sweep, "--baseline", "/dev/zero"],
+            "a character device",
+        ),
+        (vec!["check", fifo, "--baseline", sweep], "a FIFO"),
+        (vec!["validate", "/dev/zero"], "a character device"),
+        (vec!["validate", fifo], "a FIFO"),
+        (
+            vec![
+                "run",
+                "scenarios/single-customer.toml",
+                "--latency-profile",
+                "/dev/zero",
+            ],
+            "a character device",
+        ),
+        (
+            vec![
+                "run",
+                "scenarios/single-customer.toml",
+                "--latency-profile",
+                fifo,
+            ],
+            "a FIFO",
+        ),
+    ] {
+        refused(&run(&args), &[kind, "not a regular file"]);
+    }
+}
+
+#[test]
+fn a_scenario_s_tree_is_bounded_before_it_is_parsed() {
+    let d = scratch("tree");
+    // 1,500,001 array elements in 3 MB: refused before any value is parsed (the unknown key
+    // `x` is never reached).
+    let mut big = String::from("name = \"x\"\nx = [");
+    big.push_str(&"1,".repeat(1_500_001));
+    big.push_str("]\n");
+    let f = write(&d, "values.toml", &big);
+    let o = run(&["validate", &f]);
+    refused(&o, &["values.toml", "the scenario value limit", "1500000"]);
+    assert!(!stderr(&o).contains("unknown"), "{}", stderr(&o));
+    // 101 cost lines (3 of the file's own): the 101st is refused at its place.
+    let base = std::fs::read_to_string("scenarios/single-customer.toml").unwrap();
+    let mut costs = base.clone();
+    for i in 0..98 {
+        costs.push_str(&format!("\n[[costs]]\nname = \"line {i}\"\nmonthly = 1\n"));
+    }
+    let f = write(&d, "costs.toml", &costs);
+    refused(
+        &run(&["validate", &f]),
+        &["costs.toml:", "costs[100]", "the cost line limit"],
+    );
+    // 100 are fine (the file has 3 of its own).
+    let mut costs = base;
+    for i in 0..97 {
+        costs.push_str(&format!("\n[[costs]]\nname = \"line {i}\"\nmonthly = 1\n"));
+    }
+    let f = write(&d, "costs-100.toml", &costs);
+    let o = run(&["validate", &f]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+}

@@ -9,6 +9,20 @@ pub const MAX_CUSTOMERS: usize = 100_000;
 /// Size of a scenario file, in bytes (64 MiB; 40,000 listed customers take about 4 MB).
 pub const MAX_SCENARIO_BYTES: u64 = 64 << 20;
 
+/// Keys, array elements, tables and arrays in one scenario file, counted before it is parsed
+/// as the file's `=`, `,`, `[` and `{` characters (in strings and comments too, so the count is
+/// never below the truth): a parsed value costs a few hundred bytes, so this keeps a file's
+/// tree within about a gigabyte whatever its size. 100,000 listed customers take about 800,000.
+pub const MAX_SCENARIO_TOKENS: usize = 1_500_000;
+
+/// `[[costs]]` lines (each is computed at every point of two margin curves).
+pub const MAX_COST_LINES: usize = 100;
+
+/// A latency profile (`--latency-profile`) and a sweep result or baseline read by `check`, in
+/// bytes.
+pub const MAX_PROFILE_BYTES: u64 = 64 << 20;
+pub const MAX_SWEEP_JSON_BYTES: u64 = 256 << 20;
+
 /// `[organization] existing_accounts` (the model holds each one).
 pub const MAX_EXISTING_ACCOUNTS: u32 = 100_000;
 
