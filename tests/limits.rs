@@ -229,3 +229,79 @@ fn a_scenario_s_tree_is_bounded_before_it_is_parsed() {
     let o = run(&["validate", &f]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
 }
+
+// ---- 11. Support-desk times never wrap; absurd tails refused ---------------------------------
+
+fn operations_with(d: &Path, name: &str, hours: &str, handle: &str) -> String {
+    let base = std::fs::read_to_string("scenarios/operations.toml").unwrap();
+    let text: String = base
+        .lines()
+        .map(|l| {
+            if l.starts_with("hours = ") && hours != "keep" {
+                format!("hours = {hours}")
+            } else if l.starts_with("handle_time = ") {
+                format!("handle_time = {handle}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    write(d, name, &text)
+}
+
+#[test]
+fn a_desk_that_cannot_keep_up_is_said_to_and_its_waits_grow_with_the_customers() {
+    let d = scratch("desk-overflow");
+    // One minute a week against tickets of up to 366 days: the work queued ends past u64.
+    let f = operations_with(
+        &d,
+        "desk.toml",
+        "{ days = \"mon\", from = \"09:00\", to = \"09:01\" }",
+        "{ distribution = \"exponential\", mean = \"366d\" }",
+    );
+    let p50 = |n: &str| -> f64 {
+        let o = run(&["ops", &f, "--customers", n, "--replications", "1", "--json"]);
+        assert!(code(&o) < 2, "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["support"]["wait_p50_h"].as_f64().unwrap()
+    };
+    // Monotone in the customer count (it was modulo 2^64: larger at 100 than at 20,000).
+    let (small, large) = (p50("100"), p50("20000"));
+    assert!(
+        small <= large,
+        "p50 {small} h at 100 customers, {large} h at 20,000"
+    );
+    let o = run(&["ops", &f, "--customers", "100", "--replications", "1"]);
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("the desk cannot keep up"),
+        "{}",
+        stdout(&o)
+    );
+    // A desk that keeps up is not said not to.
+    let o = run(&["ops", "scenarios/operations.toml", "--replications", "1"]);
+    assert!(!stdout(&o).contains("cannot keep up"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_handling_time_whose_tail_is_absurd_is_refused_at_its_p95() {
+    let d = scratch("desk-tail");
+    let f = operations_with(
+        &d,
+        "tail.toml",
+        "keep",
+        "{ distribution = \"lognormal\", median = \"1ms\", p95 = \"366d\" }",
+    );
+    for args in [vec!["ops", &f], vec!["staff", &f, "--customers", "1..=2"]] {
+        refused(
+            &run(&args),
+            &[
+                "tail.toml:",
+                "handle_time.p95",
+                "mean is 8.218e46 ms",
+                "beyond 366d",
+            ],
+        );
+    }
+}

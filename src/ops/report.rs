@@ -274,6 +274,15 @@ pub fn ops_text(r: &OpsReport) -> String {
         "Support desk: {} people, {} · {} customers · handling {} · offered load {:.2} people",
         s.staff, s.hours, s.customers, s.handle_time, s.offered_load
     );
+    if s.offered_load >= s.staff as f64 {
+        let _ = writeln!(
+            o,
+            "  the desk cannot keep up: {:.2} people of work for {} staff; its queue grows \
+             without end and the waits below grow with the horizon (a wait that ends past \
+             any representable time is held there)",
+            s.offered_load, s.staff
+        );
+    }
     let _ = writeln!(
         o,
         "  tickets {} ({:.1} per replication) · utilisation {}",

@@ -10,7 +10,7 @@ use super::raw::{
     RawSupport,
 };
 use super::*;
-use crate::config::calendar::{self, Calendar, DAY_MS, HOUR_MS, MINUTE_MS};
+use crate::config::calendar::{self, Calendar, DAY_MS};
 
 struct Path<'a>(&'a [&'a str]);
 
@@ -301,7 +301,26 @@ fn handle_time(p: &Path, h: &Spanned<RawHandleTime>) -> Result<HandleTime, OpsCo
                     ),
                 ));
             }
-            Ok(HandleTime::Lognormal { median_ms, p95_ms })
+            let ht = HandleTime::Lognormal { median_ms, p95_ms };
+            // The mean grows as exp(σ²/2): a wide p95 over a small median makes a mean no
+            // desk could be staffed for (a median of 1 ms and a p95 of 366 days: 10^46 ms).
+            let mean = ht.mean_ms();
+            if !(mean <= MAX_DURATION_MS as f64) {
+                let span = h_ref.p95.as_ref().map(|v| v.span()).unwrap_or(h.span());
+                return Err(p.err(
+                    span,
+                    &[key, "p95"],
+                    format!(
+                        "a median of {} and a 95th percentile of {} make a lognormal whose \
+                         mean is {mean:.3e} ms, beyond {} (the longest handling time); bring \
+                         the two closer together",
+                        fmt_duration(median_ms),
+                        fmt_duration(p95_ms),
+                        fmt_duration(MAX_DURATION_MS)
+                    ),
+                ));
+            }
+            Ok(ht)
         }
         other => Err(p.err(
             h_ref.distribution.span(),
