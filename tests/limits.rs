@@ -305,3 +305,58 @@ fn a_handling_time_whose_tail_is_absurd_is_refused_at_its_p95() {
         );
     }
 }
+
+// ---- 5. ops and staff: tickets bounded per replication, waits streamed ------------------------
+
+#[test]
+fn ops_and_staff_refuse_more_tickets_than_one_replication_may_draw() {
+    let d = scratch("tickets");
+    // 1,000 tickets a customer a month for ten years: 100,000 customers would be 1.2e10.
+    let base = std::fs::read_to_string("scenarios/operations.toml").unwrap();
+    let text = base
+        .replace("horizon = \"90d\"", "horizon = \"3650d\"")
+        .replace(
+            "tickets_per_customer_month = { fintech = 6, healthcare = 8 }",
+            "tickets_per_customer_month = 1000",
+        );
+    let f = write(&d, "busy.toml", &text);
+    let o = run(&["ops", &f, "--customers", "20000", "--replications", "1"]);
+    refused(
+        &o,
+        &[
+            "--customers",
+            "20000 customers",
+            "the ticket limit",
+            "10000000",
+        ],
+    );
+    // The claims' 100 customers count too, whatever --customers says.
+    let o = run(&["ops", &f, "--customers", "2", "--replications", "1"]);
+    refused(&o, &["100 customers", "the ticket limit"]);
+    // staff: at its largest count, at twice the rate (its sensitivity table).
+    let o = run(&["staff", &f, "--customers", "1..=5000", "--step", "4999"]);
+    refused(&o, &["5000 customers", "× 2", "the ticket limit"]);
+}
+
+#[test]
+fn ops_waits_over_many_replications_are_percentiles_of_all_of_them() {
+    // The waits of every replication go into one histogram: the percentiles are those of
+    // all the tickets, whatever the replication count (200 replications here).
+    let o = run(&[
+        "ops",
+        "scenarios/operations.toml",
+        "--replications",
+        "200",
+        "--json",
+    ]);
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let s = &v["support"];
+    let (p50, p95, mean) = (
+        s["wait_p50_h"].as_f64().unwrap(),
+        s["wait_p95_h"].as_f64().unwrap(),
+        s["wait_mean_h"].as_f64().unwrap(),
+    );
+    assert!(p50 <= p95 && p95 > 0.0 && mean > 0.0, "{s}");
+    assert_eq!(v["replications"], 200);
+}

@@ -82,18 +82,22 @@ pub fn run(a: Args) -> Result<Verdict> {
     super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
     let all = sc.with_customers(hi);
     let customers = ops::customers_from_scenario(&all, None);
+    let options = staff::StaffOptions {
+        target,
+        replications: a.replications,
+        seed,
+        ..Default::default()
+    };
+    let most = options.multipliers.iter().fold(1.0f64, |m, &x| m.max(x));
+    ops::check_tickets(&config, &customers, most)
+        .map_err(|e| Error::flag(format!("--customers: {e}")))?;
     let deploy_ms = |n: usize| onboarding::deployment_durations(&all.with_customers(n), seed);
     let report = staff::table(&staff::StaffInput {
         config: &config,
         customers: &customers,
         counts: &counts,
         deploy_ms: &deploy_ms,
-        options: staff::StaffOptions {
-            target,
-            replications: a.replications,
-            seed,
-            ..Default::default()
-        },
+        options,
     })
     .map_err(|e| Error::Flag(e.0))?;
     let json = ops::report::json(&report);

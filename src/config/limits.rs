@@ -93,3 +93,8 @@ pub const MAX_POLLS_PER_CREATION: u64 = 100_000;
 /// The deployer's own retries of one operation: `[deploy] provider_retry_timeout_s` over
 /// `provider_backoff_max_ms` (the Terraform provider's defaults give 24).
 pub const MAX_PROVIDER_RETRIES: u64 = 1_000;
+
+/// Tickets one support replication draws (`orgsim ops`, `orgsim staff`, the claims' 100
+/// customers), expected: the customers' ticket rates (× the largest sensitivity multiplier,
+/// for `staff`) over the horizon. One replication's tickets are held at once (24 bytes each).
+pub const MAX_TICKETS_PER_REPLICATION: f64 = 10_000_000.0;

@@ -64,6 +64,15 @@ impl Demand {
     pub fn customers(&self) -> usize {
         self.starts.len()
     }
+
+    /// The expected number of tickets in `[0, horizon_ms)`: each customer's rate over the
+    /// time from its signing to the horizon.
+    pub fn expected_tickets(&self, horizon_ms: u64) -> f64 {
+        self.starts
+            .iter()
+            .map(|&(at, rate)| rate * horizon_ms.saturating_sub(at) as f64)
+            .sum()
+    }
 }
 
 /// Offered load in people: (tickets per ms) × (mean handling time) ÷ (open share of the week),

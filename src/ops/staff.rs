@@ -63,12 +63,25 @@ pub struct SupportAnswer {
     pub note: Option<String>,
 }
 
+/// Tickets a [`SupportSearch`] holds at once (its replications' streams together, 24 bytes
+/// each): beyond it each replication is drawn again whenever it is served.
+pub const HELD_TICKETS: u64 = 4_000_000;
+
 /// One customer count's ticket streams, served by any staff count (with a cache).
 pub struct SupportSearch<'a> {
     config: &'a OperationsConfig,
     target: f64,
     limit: u32,
+    /// Each replication's tickets, drawn once and served to every staff count, when they
+    /// fit in [`HELD_TICKETS`]; otherwise empty, and each replication is drawn again (from
+    /// its seed, the same tickets) into `buf` whenever it is served.
     streams: Vec<Vec<Ticket>>,
+    /// The replications' seeds and their demand, to draw them again.
+    seeds: Vec<u64>,
+    demand: Option<Demand>,
+    buf: Vec<Ticket>,
+    /// [`HELD_TICKETS`], lower in tests.
+    held_limit: u64,
     scratch: Scratch,
     cache: Vec<(u32, f64, f64)>,
     offered_load: f64,
@@ -81,6 +94,10 @@ impl<'a> SupportSearch<'a> {
             target,
             limit: limit.max(1),
             streams: Vec::new(),
+            seeds: Vec::new(),
+            demand: None,
+            buf: Vec::new(),
+            held_limit: HELD_TICKETS,
             scratch: Scratch::default(),
             cache: Vec::new(),
             offered_load: 0.0,
@@ -104,27 +121,43 @@ impl<'a> SupportSearch<'a> {
         );
         self.offered_load = desk::offered_load(&demand, s);
         let reps = replications.max(1) as usize;
-        self.streams.resize_with(reps, Vec::new);
-        self.streams.truncate(reps);
-        for (r, buf) in self.streams.iter_mut().enumerate() {
-            let sd = derive_seed(
-                seed,
-                &[Stream::OpsStaff as u64, customers.len() as u64, r as u64],
-            );
-            desk::generate_tickets(
-                &demand,
-                &s.handle_time,
-                &s.hours,
-                self.config.horizon_ms,
-                sd,
-                buf,
-            );
+        self.seeds = (0..reps)
+            .map(|r| {
+                derive_seed(
+                    seed,
+                    &[Stream::OpsStaff as u64, customers.len() as u64, r as u64],
+                )
+            })
+            .collect();
+        let held = demand.expected_tickets(self.config.horizon_ms) * reps as f64;
+        if held <= self.held_limit as f64 {
+            self.streams.resize_with(reps, Vec::new);
+            self.streams.truncate(reps);
+            for (buf, &sd) in self.streams.iter_mut().zip(&self.seeds) {
+                desk::generate_tickets(
+                    &demand,
+                    &s.handle_time,
+                    &s.hours,
+                    self.config.horizon_ms,
+                    sd,
+                    buf,
+                );
+            }
+        } else {
+            self.streams = Vec::new();
         }
+        self.demand = Some(demand);
         self.cache.clear();
     }
 
     pub fn offered_load(&self) -> f64 {
         self.offered_load
+    }
+
+    /// Holds at most `n` tickets (see [`HELD_TICKETS`]).
+    pub fn with_held_limit(mut self, n: u64) -> Self {
+        self.held_limit = n;
+        self
     }
 
     /// Mean (response, resolution) attainment over the replications with `staff` people.
@@ -142,12 +175,24 @@ impl<'a> SupportSearch<'a> {
             measure_from_ms: 0,
         };
         let (mut resp, mut res) = (0.0, 0.0);
-        for t in &self.streams {
-            let st = desk::serve(t, &p, &mut self.scratch, None, None);
-            resp += st.response_attainment();
-            res += st.resolution_attainment();
+        if self.streams.is_empty() {
+            if let Some(demand) = &self.demand {
+                for &sd in &self.seeds {
+                    let h = self.config.horizon_ms;
+                    desk::generate_tickets(demand, &s.handle_time, &s.hours, h, sd, &mut self.buf);
+                    let st = desk::serve(&self.buf, &p, &mut self.scratch, None, None);
+                    resp += st.response_attainment();
+                    res += st.resolution_attainment();
+                }
+            }
+        } else {
+            for t in &self.streams {
+                let st = desk::serve(t, &p, &mut self.scratch, None, None);
+                resp += st.response_attainment();
+                res += st.resolution_attainment();
+            }
         }
-        let n = self.streams.len().max(1) as f64;
+        let n = self.seeds.len().max(1) as f64;
         let out = (resp / n, res / n);
         self.cache.push((staff, out.0, out.1));
         out
