@@ -360,3 +360,49 @@ fn ops_waits_over_many_replications_are_percentiles_of_all_of_them() {
     assert!(p50 <= p95 && p95 > 0.0 && mean > 0.0, "{s}");
     assert_eq!(v["replications"], 200);
 }
+
+// ---- 14. Interrupted output ------------------------------------------------------------------
+
+#[test]
+fn leftovers_of_a_killed_sweep_are_removed_by_the_next_write_to_that_directory() {
+    let d = scratch("leftovers");
+    let out = d.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    // What `kill -9` during `sweep --out` leaves: a temporary of a process that is gone (no
+    // process has an id above Linux's largest, 2^22), and one of a running process (1).
+    let dead = [
+        ".sweep.csv.4999999-0.orgsim-tmp",
+        ".sweep.json.4999999-3.orgsim-tmp",
+        ".sweep.json.4999999-7.orgsim-old",
+    ];
+    for n in dead {
+        std::fs::write(out.join(n), "half").unwrap();
+    }
+    let alive = ".sweep.csv.1-0.orgsim-tmp";
+    std::fs::write(out.join(alive), "someone else's").unwrap();
+    let mine = "notes.orgsim-tmp";
+    std::fs::write(out.join(mine), "not a temporary of orgsim's naming").unwrap();
+    let o = run(&[
+        "sweep",
+        "scenarios/single-customer.toml",
+        "--customers",
+        "1",
+        "--replications",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for n in dead {
+        assert!(!left.contains(&n.to_string()), "{n} left: {left:?}");
+    }
+    if Path::new("/proc/1").exists() {
+        assert!(left.contains(&alive.to_string()), "{left:?}");
+    }
+    assert!(left.contains(&mine.to_string()), "{left:?}");
+    assert!(left.contains(&"sweep.csv".to_string()), "{left:?}");
+}
