@@ -377,6 +377,26 @@ pub fn build(sc: &Scenario) -> Plan {
         });
     }
 
+    // Two tiers in use with one OU name: both OUs go under the same parent, and the second
+    // CreateOrganizationalUnit fails (DuplicateOrganizationalUnitException).
+    let mut tier_of_ou: BTreeMap<&str, &str> = BTreeMap::new();
+    for t in &tiers_in_use {
+        let tier = &sc.tiers[*t];
+        if let Some(first) = tier_of_ou.insert(tier.ou.as_str(), *t) {
+            tier_of_ou.insert(tier.ou.as_str(), first);
+            findings.push(Finding {
+                kind: "duplicate",
+                code: "DuplicateOrganizationalUnitException",
+                resource: address(ResourceKind::OrganizationalUnit, &tier.ou),
+                detail: format!(
+                    "tiers `{first}` and `{t}` both name the OU `{}` under the same parent; AWS \
+                     rejects the second one: give each tier its own `ou`",
+                    tier.ou
+                ),
+            });
+        }
+    }
+
     // Pre-flight: duplicates that AWS (or the deployer) would trip over.
     // Only looked up, never iterated: hashed.
     let mut first_email: HashMap<String, usize> = HashMap::with_capacity(n_customers);

@@ -406,3 +406,34 @@ fn leftovers_of_a_killed_sweep_are_removed_by_the_next_write_to_that_directory()
     assert!(left.contains(&mine.to_string()), "{left:?}");
     assert!(left.contains(&"sweep.csv".to_string()), "{left:?}");
 }
+
+#[test]
+fn two_tiers_sharing_one_ou_are_a_validate_finding_not_a_failure_in_run() {
+    let d = scratch("shared-ou");
+    let base = std::fs::read_to_string("scenarios/two-customers.toml").unwrap();
+    let f = write(
+        &d,
+        "shared.toml",
+        &format!("{base}\n[tiers.healthcare]\nou = \"Customers-Fintech\"\n"),
+    );
+    let o = run(&["validate", &f]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("DuplicateOrganizationalUnitException"),
+        "{out}"
+    );
+    assert!(
+        out.contains("tiers `fintech` and `healthcare` both name the OU `Customers-Fintech`"),
+        "{out}"
+    );
+    // The same OU twice is fine when only one of the tiers has customers.
+    let one = std::fs::read_to_string("scenarios/single-customer.toml").unwrap();
+    let f = write(
+        &d,
+        "unused.toml",
+        &format!("{one}\n[tiers.healthcare]\nou = \"Customers-Fintech\"\n"),
+    );
+    let o = run(&["validate", &f]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+}
