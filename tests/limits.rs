@@ -437,3 +437,101 @@ fn two_tiers_sharing_one_ou_are_a_validate_finding_not_a_failure_in_run() {
     let o = run(&["validate", &f]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
 }
+
+/// Starts `args` (a live command with `--out`), sends `signal` after `after_ms`, and gives its
+/// output.
+#[cfg(unix)]
+fn signalled(args: &[&str], signal: &str, after_ms: u64) -> Output {
+    let child = common::bin()
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(after_ms));
+    let k = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(k.success());
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_live_run_writes_reports_marked_interrupted_with_the_time_it_ran() {
+    for signal in ["-INT", "-TERM"] {
+        let d = scratch(&format!("run-interrupted{signal}"));
+        let out = d.join("out");
+        let started = std::time::Instant::now();
+        let o = signalled(
+            &[
+                "run",
+                "scenarios/hundred-customers.toml",
+                "--backend",
+                "mock",
+                "--time-scale",
+                "10",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            signal,
+            2000,
+        );
+        let wall = started.elapsed().as_secs_f64();
+        assert_eq!(code(&o), 2, "{signal}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("interrupted"),
+            "{signal}: {}",
+            stderr(&o)
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap())
+                .unwrap();
+        assert_eq!(v["interrupted"], true, "{signal}");
+        assert_eq!(v["verdict"], "INTERRUPTED", "{signal}");
+        // Engine time runs 10× the wall clock: at least most of the 2 s before the signal
+        // (the process starts first), at most the whole wall time.
+        let makespan = v["timing"]["makespan_s"].as_f64().unwrap();
+        assert!(
+            (10.0..=10.0 * wall + 1.0).contains(&makespan),
+            "{signal}: makespan {makespan} s for {wall} s × 10"
+        );
+        let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+        assert!(md.contains("INTERRUPTED"), "{signal}: {md}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_a_live_load_test_and_writes_what_it_has_like_ctrl_c() {
+    let d = scratch("load-sigterm");
+    let out = d.join("out");
+    let o = signalled(
+        &[
+            "load",
+            "scenarios/capacity.toml",
+            "--backend",
+            "mock",
+            "--time-scale",
+            "10",
+            "--poll-interval",
+            "5",
+            "--rate",
+            "30/min",
+            "--duration",
+            "10m",
+            "--arrivals",
+            "uniform",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "-TERM",
+        2500,
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("load.json")).unwrap()).unwrap();
+    assert_eq!(v["interrupted"], true, "{v}");
+    assert_eq!(v["verdict"], "INTERRUPTED");
+}

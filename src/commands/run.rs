@@ -160,7 +160,7 @@ fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
                 Error::Endpoint(format!("cannot read the organization back: {e}"))
             })?,
         };
-        let rep = analysis::analyze(
+        let mut rep = analysis::analyze(
             sc,
             &run.plan,
             &run.trace,
@@ -168,6 +168,9 @@ fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
             seed,
             a.live.backend.as_str(),
         );
+        if run.interrupted {
+            rep.mark_interrupted((run.wall.as_secs_f64() * 1000.0 * clock.scale()) as u64);
+        }
         if let Some(path) = &a.write_latency_profile {
             target::write_profile(
                 path,
