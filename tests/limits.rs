@@ -535,3 +535,56 @@ fn sigterm_stops_a_live_load_test_and_writes_what_it_has_like_ctrl_c() {
     assert_eq!(v["interrupted"], true, "{v}");
     assert_eq!(v["verdict"], "INTERRUPTED");
 }
+
+#[cfg(unix)]
+#[test]
+fn ops_and_staff_stopped_by_ctrl_c_write_what_they_have() {
+    let d = scratch("ops-staff-interrupted");
+    let out = d.join("ops");
+    let o = signalled(
+        &[
+            "ops",
+            "scenarios/two-customers.toml",
+            "--customers",
+            "20000",
+            "--replications",
+            "2000",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "-INT",
+        1500,
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("interrupted"), "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("ops.json")).unwrap()).unwrap();
+    assert_eq!(v["interrupted"], true);
+    let reps = v["replications"].as_u64().unwrap();
+    assert!((1..2000).contains(&reps), "{reps}");
+    assert!(v["support"]["tickets"].as_u64().unwrap() > 0);
+    assert!(stdout(&o).starts_with("INTERRUPTED"), "{}", stdout(&o));
+    let md = std::fs::read_to_string(out.join("ops.md")).unwrap();
+    assert!(md.contains("INTERRUPTED"), "{md}");
+
+    let out = d.join("staff");
+    let o = signalled(
+        &[
+            "staff",
+            "scenarios/operations.toml",
+            "--customers",
+            "1..=5000",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "-INT",
+        1500,
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("staff.json")).unwrap()).unwrap();
+    assert_eq!(v["interrupted"], true);
+    let rows = v["staff"].as_array().unwrap().len();
+    assert!(rows < 5000, "{rows}");
+    assert!(out.join("staff.svg").is_file());
+}

@@ -31,6 +31,8 @@ pub use crate::config::operations::{
 };
 pub use report::{OpsReport, StaffReport};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use crate::scenario::Scenario;
 use crate::seed::Stream;
 use crate::stats::mean_ci;
@@ -128,28 +130,43 @@ pub struct OpsInput<'a> {
 /// Simulates support over the horizon (`replications` times) and onboarding, and judges the
 /// claims.
 pub fn run(input: &OpsInput) -> OpsReport {
+    run_cancellable(input, &AtomicBool::new(false))
+}
+
+/// [`run`], stopping between support replications when `cancel` is set: the report then
+/// holds the replications run (at least one), no claims, and says it was interrupted.
+pub fn run_cancellable(input: &OpsInput, cancel: &AtomicBool) -> OpsReport {
     let cfg = input.config;
     let reps = input.replications.max(1);
+    let (support, done) = support_section(input, reps, cancel);
+    let interrupted = done < reps || cancel.load(Ordering::Relaxed);
     OpsReport {
         seed: input.seed,
         horizon_days: cfg.horizon_ms as f64 / DAY_MS as f64,
-        replications: reps,
-        support: support_section(input, reps),
+        replications: done,
+        support,
         onboarding: onboarding_section(input),
-        claims: claims::evaluate(&claims::ClaimsInput {
-            config: cfg,
-            customers: input.customers,
-            deploy: input.claims_deploy,
-            replications: reps,
-            seed: Stream::OpsClaims.seed(input.seed),
-            target: 0.95,
-            limit: config::MAX_PEOPLE,
-        }),
+        claims: if interrupted {
+            Vec::new()
+        } else {
+            claims::evaluate(&claims::ClaimsInput {
+                config: cfg,
+                customers: input.customers,
+                deploy: input.claims_deploy,
+                replications: reps,
+                seed: Stream::OpsClaims.seed(input.seed),
+                target: 0.95,
+                limit: config::MAX_PEOPLE,
+            })
+        },
         assumptions: report::assumptions(cfg),
+        interrupted,
     }
 }
 
-fn support_section(input: &OpsInput, reps: u32) -> SupportSection {
+/// The support section over `reps` replications, or fewer (at least one) when `cancel` is
+/// set; with the number run.
+fn support_section(input: &OpsInput, reps: u32, cancel: &AtomicBool) -> (SupportSection, u32) {
     let cfg = input.config;
     let s = &cfg.support;
     let demand = Demand::new(
@@ -178,7 +195,12 @@ fn support_section(input: &OpsInput, reps: u32) -> SupportSection {
     };
     let (mut resp, mut res, mut util) = (Vec::new(), Vec::new(), Vec::new());
     let (mut total, mut waited, mut wait_sum) = (0u64, 0u64, 0u128);
+    let mut done = 0u32;
     for r in 0..reps {
+        if r > 0 && cancel.load(Ordering::Relaxed) {
+            break;
+        }
+        done += 1;
         let seed = Stream::OpsDesk.seed_of(input.seed, r as u64);
         desk::generate_tickets(
             &demand,
@@ -217,8 +239,8 @@ fn support_section(input: &OpsInput, reps: u32) -> SupportSection {
     let ci = |xs: &[f64]| mean_ci(xs, 0.95);
     let (r_ci, s_ci, u_ci) = (ci(&resp), ci(&res), ci(&util));
     let finite = |x: f64| if x.is_finite() { x } else { 0.0 };
-    let n = reps as f64;
-    SupportSection {
+    let n = done as f64;
+    let section = SupportSection {
         staff: s.staff,
         hours: s.hours.describe(),
         handle_time: s.handle_time.describe(),
@@ -254,7 +276,8 @@ fn support_section(input: &OpsInput, reps: u32) -> SupportSection {
                 in_service: b / n,
             })
             .collect(),
-    }
+    };
+    (section, done)
 }
 
 /// Waits in ms, 0 to 2^62 (a wait held at "never" is recorded at the top), 3 significant

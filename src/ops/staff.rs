@@ -15,6 +15,8 @@
 //!
 //! Architecture invariant: no I/O, no clock; randomness from the caller's seed.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use super::config::OperationsConfig;
 use super::desk::{self, Demand, Scratch, ServeParams, Ticket};
 use super::onboarding;
@@ -327,6 +329,19 @@ pub struct StaffInput<'a> {
 /// The staffing table, its sensitivity to the ticket rate, and the attainment curves. Errors
 /// when a count exceeds the customers given or the options are out of range.
 pub fn table(input: &StaffInput) -> Result<StaffReport, crate::config::Invalid> {
+    table_with(input, &|| {}, &AtomicBool::new(false))
+}
+
+/// [`table`], calling `progress` after each customer count of each table (the base one and
+/// each multiplier's) and stopping between counts when `cancel` is set: the report then holds
+/// the counts finished and says it was interrupted.
+pub fn table_with(
+    input: &StaffInput,
+    progress: &dyn Fn(),
+    cancel: &AtomicBool,
+) -> Result<StaffReport, crate::config::Invalid> {
+    let stop = || cancel.load(Ordering::Relaxed);
+    let mut interrupted = false;
     let o = &input.options;
     let cfg = input.config;
     if let Some(&n) = input.counts.iter().find(|&&n| n > input.customers.len()) {
@@ -358,6 +373,10 @@ pub fn table(input: &StaffInput) -> Result<StaffReport, crate::config::Invalid> 
         })
         .collect();
     for &n in input.counts {
+        if stop() {
+            interrupted = true;
+            break;
+        }
         let customers = &input.customers[..n];
         search.load(customers, 1.0, o.replications, o.seed);
         let answer = search.answer();
@@ -372,25 +391,29 @@ pub fn table(input: &StaffInput) -> Result<StaffReport, crate::config::Invalid> 
         let onb = onboarding_answer(cfg, customers, &(input.deploy_ms)(n), o);
         base.push(row(cfg, customers, &answer, &onb));
         onboarding_rows.push(onb);
+        progress();
     }
-    let sensitivity = o
-        .multipliers
-        .iter()
-        .map(|&m| Sensitivity {
+    let mut sensitivity = Vec::with_capacity(o.multipliers.len());
+    for &m in &o.multipliers {
+        let mut staff = Vec::with_capacity(onboarding_rows.len());
+        for (&n, onb) in input.counts.iter().zip(&onboarding_rows) {
+            if stop() {
+                interrupted = true;
+                break;
+            }
+            let customers = &input.customers[..n];
+            search.load(customers, m, o.replications, o.seed);
+            staff.push(row(cfg, customers, &search.answer(), onb));
+            progress();
+        }
+        sensitivity.push(Sensitivity {
             ticket_rate_multiplier: m,
-            staff: input
-                .counts
-                .iter()
-                .zip(&onboarding_rows)
-                .map(|(&n, onb)| {
-                    let customers = &input.customers[..n];
-                    search.load(customers, m, o.replications, o.seed);
-                    row(cfg, customers, &search.answer(), onb)
-                })
-                .collect(),
-        })
-        .collect();
-    Ok(StaffReport::new(cfg, o, base, sensitivity, curves))
+            staff,
+        });
+    }
+    let mut report = StaffReport::new(cfg, o, base, sensitivity, curves);
+    report.interrupted = interrupted;
+    Ok(report)
 }
 
 /// The onboarding answer at one customer count: (engineers, attainment, note).
