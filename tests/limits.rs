@@ -39,6 +39,9 @@ fn time_scale_and_poll_interval_are_bounded_like_their_file_counterparts() {
         let o = run(&["run", s, "--backend", "mock", "--poll-interval", bad]);
         refused(&o, &["--poll-interval", "at most 604800"]);
     }
+    // Polls of one creation as the file's: 600 s of create_timeout_s at 1 ms is 600,000.
+    let o = run(&["run", s, "--backend", "mock", "--poll-interval", "0.001"]);
+    refused(&o, &["--poll-interval 0.001", "the poll limit"]);
     let o = run(&[
         "load",
         "scenarios/capacity.toml",

@@ -116,17 +116,21 @@ impl LiveOpts {
 
 /// The `[deploy]` settings of a live run: lookups on (idempotent apply), no simulated deployer
 /// overhead (the real one is what it is), the poll interval from `--poll-interval` if given.
+/// `--poll-interval` is held to the file's bounds: with `create_timeout_s`, at most
+/// `MAX_POLLS_PER_CREATION` polls of one creation.
 pub fn live_deploy_config(
     sc: &Scenario,
     poll_interval: Option<f64>,
-) -> crate::engine::DeployConfig {
+) -> Result<crate::engine::DeployConfig> {
     let mut cfg = sc.deploy.clone();
     cfg.lookup_existing = true;
     cfg.overhead_s = 0.0;
     if let Some(p) = poll_interval {
         cfg.poll_interval_s = p;
+        cfg.check()
+            .map_err(|(k, why)| Error::flag(format!("--poll-interval {p:?}: {k} {why}")))?;
     }
-    cfg
+    Ok(cfg)
 }
 
 /// Where a live command sends its calls, and the user's consent for a real endpoint.
