@@ -132,7 +132,7 @@ fn emit(
 /// Deploys the scenario through the SDK client (`mock` or `sdk`), then judges it as `sim` would.
 fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
     use crate::org::sdk;
-    let cfg = target::live_deploy_config(sc, a.live.poll_interval)?;
+    let cfg = target::checked_live_deploy_config(sc, a.live.poll_interval)?;
     let plan = crate::plan::build(sc);
     let target = Target::of(&a.live);
     // The guard: nothing is built or sent before it.

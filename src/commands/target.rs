@@ -116,17 +116,27 @@ impl LiveOpts {
 
 /// The `[deploy]` settings of a live run: lookups on (idempotent apply), no simulated deployer
 /// overhead (the real one is what it is), the poll interval from `--poll-interval` if given.
-/// `--poll-interval` is held to the file's bounds: with `create_timeout_s`, at most
-/// `MAX_POLLS_PER_CREATION` polls of one creation.
 pub fn live_deploy_config(
     sc: &Scenario,
     poll_interval: Option<f64>,
-) -> Result<crate::engine::DeployConfig> {
+) -> crate::engine::DeployConfig {
     let mut cfg = sc.deploy.clone();
     cfg.lookup_existing = true;
     cfg.overhead_s = 0.0;
     if let Some(p) = poll_interval {
         cfg.poll_interval_s = p;
+    }
+    cfg
+}
+
+/// [`live_deploy_config`], with `--poll-interval` held to the file's bounds: with
+/// `create_timeout_s`, at most `MAX_POLLS_PER_CREATION` polls of one creation.
+pub fn checked_live_deploy_config(
+    sc: &Scenario,
+    poll_interval: Option<f64>,
+) -> Result<crate::engine::DeployConfig> {
+    let cfg = live_deploy_config(sc, poll_interval);
+    if let Some(p) = poll_interval {
         cfg.check()
             .map_err(|(k, why)| Error::flag(format!("--poll-interval {p:?}: {k} {why}")))?;
     }

@@ -305,7 +305,7 @@ fn handle_time(p: &Path, h: &Spanned<RawHandleTime>) -> Result<HandleTime, OpsCo
             // The mean grows as exp(σ²/2): a wide p95 over a small median makes a mean no
             // desk could be staffed for (a median of 1 ms and a p95 of 366 days: 10^46 ms).
             let mean = ht.mean_ms();
-            if !(mean <= MAX_DURATION_MS as f64) {
+            if mean.is_nan() || mean > MAX_DURATION_MS as f64 {
                 let span = h_ref.p95.as_ref().map(|v| v.span()).unwrap_or(h.span());
                 return Err(p.err(
                     span,
