@@ -228,6 +228,17 @@ fn a_scenario_s_tree_is_bounded_before_it_is_parsed() {
     for i in 0..97 {
         costs.push_str(&format!("\n[[costs]]\nname = \"line {i}\"\nmonthly = 1\n"));
     }
+    let mut phases = std::fs::read_to_string("scenarios/single-customer.toml").unwrap();
+    for i in 0..1001 {
+        phases.push_str(&format!(
+            "\n[[phases]]\nname = \"p{i}\"\ncustomers = [1, 1]\n"
+        ));
+    }
+    let f = write(&d, "phases.toml", &phases);
+    refused(
+        &run(&["validate", &f]),
+        &["phases.toml:", "phases[1000]", "the phase limit"],
+    );
     let f = write(&d, "costs-100.toml", &costs);
     let o = run(&["validate", &f]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));

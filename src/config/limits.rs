@@ -18,6 +18,9 @@ pub const MAX_SCENARIO_TOKENS: usize = 1_500_000;
 /// `[[costs]]` lines (each is computed at every point of two margin curves).
 pub const MAX_COST_LINES: usize = 100;
 
+/// `[[phases]]` (each is swept at both ends).
+pub const MAX_PHASES: usize = 1_000;
+
 /// A latency profile (`--latency-profile`) and a sweep result or baseline read by `check`, in
 /// bytes.
 pub const MAX_PROFILE_BYTES: u64 = 64 << 20;

@@ -354,6 +354,17 @@ impl Ctx<'_> {
         }
 
         let expect = self.expect(raw.expect.as_ref())?;
+        let max_phases = crate::config::limits::MAX_PHASES;
+        if raw.phases.len() > max_phases {
+            return Err(self.at_path(
+                &[key("phases"), Seg::Index(max_phases)],
+                format!(
+                    "the file has {} [[phases]], more than a scenario may have ({max_phases}, \
+                     the phase limit)",
+                    raw.phases.len()
+                ),
+            ));
+        }
         let phases = self.phases(&raw.phases)?;
         let load = self.load_settings(raw.load.as_ref())?;
         let operations = match &raw.operations {
