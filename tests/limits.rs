@@ -239,6 +239,37 @@ fn a_scenario_s_tree_is_bounded_before_it_is_parsed() {
         &run(&["validate", &f]),
         &["phases.toml:", "phases[1000]", "the phase limit"],
     );
+    let regions: Vec<String> = (0..1001).map(|i| format!("\"r{i}\"")).collect();
+    let f = write(
+        &d,
+        "regions.toml",
+        &format!(
+            "{}\n[organization]\nregions = [{}]\n",
+            std::fs::read_to_string("scenarios/single-customer.toml").unwrap(),
+            regions.join(", ")
+        ),
+    );
+    refused(
+        &run(&["validate", &f]),
+        &[
+            "regions.toml:",
+            "organization.regions",
+            "1001 names",
+            "the region limit",
+        ],
+    );
+    let mut tiers = String::from("name = \"t\"\n");
+    for i in 0..1001 {
+        tiers.push_str(&format!(
+            "[tiers.t{i:04}]\nframework = \"SOC2\"\nou = \"OU-{i}\"\nmonthly_price = 1\n"
+        ));
+    }
+    tiers.push_str("[[customers]]\nname = \"a\"\ntier = \"t0000\"\nemail = \"a@b.com\"\n");
+    let f = write(&d, "tiers.toml", &tiers);
+    refused(
+        &run(&["validate", &f]),
+        &["tiers.toml:", "tiers.t1000", "the tier limit"],
+    );
     let f = write(&d, "costs-100.toml", &costs);
     let o = run(&["validate", &f]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));

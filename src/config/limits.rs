@@ -21,6 +21,12 @@ pub const MAX_COST_LINES: usize = 100;
 /// `[[phases]]` (each is swept at both ends).
 pub const MAX_PHASES: usize = 1_000;
 
+/// Tiers (`[tiers.KEY]`, the built-ins included), `[organization] regions`, and the OUs of
+/// `[organization] ou_path` (AWS nests OUs 5 deep).
+pub const MAX_TIERS: usize = 1_000;
+pub const MAX_REGIONS: usize = 1_000;
+pub const MAX_OU_PATH: usize = 100;
+
 /// A latency profile (`--latency-profile`) and a sweep result or baseline read by `check`, in
 /// bytes.
 pub const MAX_PROFILE_BYTES: u64 = 64 << 20;
