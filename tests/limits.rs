@@ -633,3 +633,34 @@ fn ops_and_staff_stopped_by_ctrl_c_write_what_they_have() {
     assert!(rows < 5000, "{rows}");
     assert!(out.join("staff.svg").is_file());
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_staff_within_a_customer_count() {
+    // One count of 100,000 customers: its search takes minutes; Ctrl-C stops it between two
+    // replications of one evaluation, and the count is left out rather than half-measured.
+    let d = scratch("staff-one-count");
+    let out = d.join("out");
+    let o = signalled(
+        &[
+            "staff",
+            "scenarios/operations.toml",
+            "--customers",
+            "100000",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "-INT",
+        2000,
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("staff.json")).unwrap()).unwrap();
+    assert_eq!(v["interrupted"], true);
+    assert_eq!(v["staff"].as_array().unwrap().len(), 0, "{}", v["staff"]);
+    assert!(
+        stderr(&o).contains("after 0 of 1 customer count"),
+        "{}",
+        stderr(&o)
+    );
+}

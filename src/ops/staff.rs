@@ -84,6 +84,9 @@ pub struct SupportSearch<'a> {
     buf: Vec<Ticket>,
     /// [`HELD_TICKETS`], lower in tests.
     held_limit: u64,
+    /// Set (Ctrl-C): every evaluation from then on stops at once, and `cancelled` says so.
+    cancel: Option<&'a AtomicBool>,
+    cancelled: bool,
     scratch: Scratch,
     cache: Vec<(u32, f64, f64)>,
     offered_load: f64,
@@ -100,6 +103,8 @@ impl<'a> SupportSearch<'a> {
             demand: None,
             buf: Vec::new(),
             held_limit: HELD_TICKETS,
+            cancel: None,
+            cancelled: false,
             scratch: Scratch::default(),
             cache: Vec::new(),
             offered_load: 0.0,
@@ -156,6 +161,25 @@ impl<'a> SupportSearch<'a> {
         self.offered_load
     }
 
+    /// Stops between replications once `cancel` is set (see [`SupportSearch::cancelled`]).
+    pub fn with_cancel(mut self, cancel: &'a AtomicBool) -> Self {
+        self.cancel = Some(cancel);
+        self
+    }
+
+    /// Whether an evaluation was cut short by the cancel flag: the answers since are not to
+    /// be used.
+    pub fn cancelled(&self) -> bool {
+        self.cancelled
+    }
+
+    fn stop(&mut self) -> bool {
+        if self.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            self.cancelled = true;
+        }
+        self.cancelled
+    }
+
     /// Holds at most `n` tickets (see [`HELD_TICKETS`]).
     pub fn with_held_limit(mut self, n: u64) -> Self {
         self.held_limit = n;
@@ -167,7 +191,8 @@ impl<'a> SupportSearch<'a> {
         if let Some(&(_, a, b)) = self.cache.iter().find(|e| e.0 == staff) {
             return (a, b);
         }
-        let s = &self.config.support;
+        let config: &'a OperationsConfig = self.config;
+        let s = &config.support;
         let p = ServeParams {
             staff,
             calendar: &s.hours,
@@ -178,8 +203,12 @@ impl<'a> SupportSearch<'a> {
         };
         let (mut resp, mut res) = (0.0, 0.0);
         if self.streams.is_empty() {
-            if let Some(demand) = &self.demand {
-                for &sd in &self.seeds {
+            for r in 0..self.seeds.len() {
+                if self.stop() {
+                    return (0.0, 0.0);
+                }
+                let sd = self.seeds[r];
+                if let Some(demand) = &self.demand {
                     let h = self.config.horizon_ms;
                     desk::generate_tickets(demand, &s.handle_time, &s.hours, h, sd, &mut self.buf);
                     let st = desk::serve(&self.buf, &p, &mut self.scratch, None, None);
@@ -188,8 +217,11 @@ impl<'a> SupportSearch<'a> {
                 }
             }
         } else {
-            for t in &self.streams {
-                let st = desk::serve(t, &p, &mut self.scratch, None, None);
+            for r in 0..self.streams.len() {
+                if self.stop() {
+                    return (0.0, 0.0);
+                }
+                let st = desk::serve(&self.streams[r], &p, &mut self.scratch, None, None);
                 resp += st.response_attainment();
                 res += st.resolution_attainment();
             }
@@ -362,7 +394,7 @@ pub fn table_with(
     if o.multipliers.iter().any(|m| !(m.is_finite() && *m > 0.0)) {
         return Err("ticket-rate multipliers must be positive numbers".into());
     }
-    let mut search = SupportSearch::new(cfg, o.target, o.limit);
+    let mut search = SupportSearch::new(cfg, o.target, o.limit).with_cancel(cancel);
     let mut base = Vec::with_capacity(input.counts.len());
     let mut onboarding_rows = Vec::with_capacity(input.counts.len());
     let k = o.curve_staff.min(o.limit);
@@ -388,6 +420,10 @@ pub fn table_with(
                 resolution_sla_attainment: s,
             });
         }
+        if search.cancelled() {
+            interrupted = true;
+            break;
+        }
         let onb = onboarding_answer(cfg, customers, &(input.deploy_ms)(n), o);
         base.push(row(cfg, customers, &answer, &onb));
         onboarding_rows.push(onb);
@@ -403,7 +439,12 @@ pub fn table_with(
             }
             let customers = &input.customers[..n];
             search.load(customers, m, o.replications, o.seed);
-            staff.push(row(cfg, customers, &search.answer(), onb));
+            let answer = search.answer();
+            if search.cancelled() {
+                interrupted = true;
+                break;
+            }
+            staff.push(row(cfg, customers, &answer, onb));
             progress();
         }
         sensitivity.push(Sensitivity {
