@@ -212,6 +212,16 @@ fn a_scenario_s_tree_is_bounded_before_it_is_parsed() {
     let o = run(&["validate", &f]);
     refused(&o, &["values.toml", "the scenario value limit", "1500000"]);
     assert!(!stderr(&o).contains("unknown"), "{}", stderr(&o));
+    // Nesting within the value limit: refused by the parser's depth limit, no stack overflow.
+    for (open, close) in [("[", "]"), ("{a=", "}")] {
+        let deep = format!(
+            "name = \"x\"\nx = {}1{}\n",
+            open.repeat(200_000),
+            close.repeat(200_000)
+        );
+        let f = write(&d, "deep.toml", &deep);
+        refused(&run(&["validate", &f]), &["deep.toml:"]);
+    }
     // 101 cost lines (3 of the file's own): the 101st is refused at its place.
     let base = std::fs::read_to_string("scenarios/single-customer.toml").unwrap();
     let mut costs = base.clone();
