@@ -387,7 +387,7 @@ fn ops_and_staff_refuse_more_tickets_than_one_replication_may_draw() {
     );
     // The claims' 100 customers count too, whatever --customers says.
     let o = run(&["ops", &f, "--customers", "2", "--replications", "1"]);
-    refused(&o, &["100 customers", "the ticket limit"]);
+    refused(&o, &["the claims: 100 customers", "the ticket limit"]);
     // staff: at its largest count, at twice the rate (its sensitivity table).
     let o = run(&["staff", &f, "--customers", "1..=5000", "--step", "4999"]);
     refused(&o, &["5000 customers", "× 2", "the ticket limit"]);

@@ -97,9 +97,9 @@ pub fn run(a: Args) -> Result<Verdict> {
     sc = sc.with_customers(n);
     let customers = ops::customers_from_scenario(&sc, signed.as_deref());
     // This run's customers, and the claims' 100 (cycled, all at time 0).
-    for cs in [&customers[..], &ops::cycle_customers(&customers, 100, true)] {
-        ops::check_tickets(&config, cs, 1.0)
-            .map_err(|e| Error::flag(format!("--customers: {e}")))?;
+    let claims = ops::cycle_customers(&customers, 100, true);
+    for (cs, what) in [(&customers[..], "--customers"), (&claims[..], "the claims")] {
+        ops::check_tickets(&config, cs, 1.0).map_err(|e| Error::flag(format!("{what}: {e}")))?;
     }
     let deploy_ms = onboarding::deployment_durations(&sc, seed);
     let claims_deploy = ClaimsDeploy::from_scenario(&sc, seed);
