@@ -84,6 +84,21 @@ fn load_durations_accept_days_as_their_limit_message_says_and_refuse_repeated_un
         &format!("{base}\n[load]\nrate = \"0.001/min\"\nduration = \"31d\"\n"),
     );
     refused(&run(&["validate", &f]), &["30 days"]);
+    // `[operations]` durations read the same way ("1d1d1d" was three days there).
+    let ops = std::fs::read_to_string("scenarios/operations.toml").unwrap();
+    let f = write(
+        &d,
+        "ops-repeated.toml",
+        &ops.replace("horizon = \"90d\"", "horizon = \"1d1d1d\""),
+    );
+    refused(
+        &run(&["ops", &f]),
+        &[
+            "ops-repeated.toml:",
+            "operations.horizon",
+            "`1d1d1d` is not a duration",
+        ],
+    );
 }
 
 // ---- 6. Every count the scenario file accepts is bounded -------------------------------------
