@@ -103,12 +103,22 @@ impl Month {
     fn from_customers<'a>(sc: &Scenario, billed: impl Iterator<Item = &'a Customer>) -> Month {
         let mut m = Month::default();
         for c in billed {
-            m.customers += 1;
-            m.revenue_cents = m.revenue_cents.saturating_add(c.monthly_cents);
-            *m.by_tier.entry(c.tier.clone()).or_insert(0) += 1;
+            m.add(c);
         }
         m.accounts = m.customers + sc.organization.existing_accounts as usize;
         m
+    }
+
+    /// One more billable customer (`accounts` is left to the caller).
+    fn add(&mut self, c: &Customer) {
+        self.customers += 1;
+        self.revenue_cents = self.revenue_cents.saturating_add(c.monthly_cents);
+        match self.by_tier.get_mut(&c.tier) {
+            Some(k) => *k += 1,
+            None => {
+                self.by_tier.insert(c.tier.clone(), 1);
+            }
+        }
     }
 }
 
@@ -225,14 +235,26 @@ pub struct MarginPoint {
 }
 
 /// The financials at 1..=`max` customers (see [`with_customers`]) under `view`.
+///
+/// Linear in `max`: the month grows by one customer from one point to the next instead of
+/// being counted again from the first customer (issue 21: `--customers 100000 --out` took
+/// minutes when every point recounted all of them).
 pub fn margin_curve(sc: &Scenario, view: CostView, max: usize) -> Vec<MarginPoint> {
     let s = with_view(sc, view);
-    (1..=max)
-        .map(|k| MarginPoint {
+    let n = s.customers.len().max(1);
+    let mut m = Month::from_customers(&s, std::iter::empty());
+    let mut points = Vec::with_capacity(max);
+    for k in 1..=max {
+        if let Some(c) = s.customers.get((k - 1) % n) {
+            m.add(c);
+        }
+        m.accounts = m.customers + s.organization.existing_accounts as usize;
+        points.push(MarginPoint {
             customers: k,
-            fin: with_customers(&s, k),
-        })
-        .collect()
+            fin: financials(&s, &m, m.revenue_cents),
+        });
+    }
+    points
 }
 
 /// How far margin curves go: at least 100 customers (the seed's table ends there), at least
@@ -348,6 +370,29 @@ mod tests {
         assert_eq!(fmt_margin_fine(seed[0].fin.margin), "97.8%");
         assert_eq!(fmt_margin_fine(seed[1].fin.margin), "99.2%");
         assert_eq!(fmt_margin_fine(seed[99].fin.margin), "99.98%");
+    }
+
+    /// The curve is built one customer at a time (linear); each point is still what
+    /// `with_customers` computes from scratch, for both views, past the list's length.
+    #[test]
+    fn margin_curve_points_match_a_fresh_count_at_every_k() {
+        let sc = scenario(
+            "[[costs]]\nname = \"Base\"\nmonthly = 180\n\
+             [[costs]]\nname = \"Per-account\"\nper_account = 25\n\
+             [[costs]]\nname = \"Audits\"\nper_tier = { healthcare = 800 }\n\
+             [[costs]]\nname = \"Support\"\nstep = { every = 3, monthly = 6000 }\n\
+             [[costs]]\nname = \"Payments\"\nrevenue_share = 0.029\n",
+        );
+        for view in [CostView::Scenario, CostView::SeedBaseInfrastructure] {
+            let curve = margin_curve(&sc, view, 25);
+            assert_eq!(curve.len(), 25);
+            let s = with_view(&sc, view);
+            for (i, p) in curve.iter().enumerate() {
+                assert_eq!(p.customers, i + 1);
+                assert_eq!(p.fin, with_customers(&s, i + 1), "k = {}", i + 1);
+            }
+        }
+        assert!(margin_curve(&sc, CostView::Scenario, 0).is_empty());
     }
 
     #[test]

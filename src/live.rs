@@ -62,7 +62,7 @@ pub async fn apply(
     let mut in_flight = 0usize;
     let mut calls = Vec::new();
     let mut interrupted = false;
-    let ctrl_c = tokio::signal::ctrl_c();
+    let ctrl_c = interrupt();
     tokio::pin!(ctrl_c);
     engine.start(clock.now_ms());
     loop {
@@ -256,7 +256,7 @@ pub async fn load_test(
         });
     }
     let deadline = clock.instant_at(t0 + spec.duration_ms() + spec.grace_ms);
-    let ctrl_c = tokio::signal::ctrl_c();
+    let ctrl_c = interrupt();
     tokio::pin!(ctrl_c);
     let mut failed = 0usize;
     loop {
@@ -366,4 +366,22 @@ pub fn existing(plan: &Plan, snap: &crate::org::types::OrgSnapshot) -> Vec<bool>
         ids[i] = id;
     }
     found
+}
+
+/// Completes on Ctrl-C (SIGINT) or, on Unix, SIGTERM (`kill`, a CI job's timeout): a live run
+/// stops the same way for both and writes what it has (issue 21: SIGTERM exited 143 with
+/// nothing written). Also completes if the signals cannot be listened for.
+async fn interrupt() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

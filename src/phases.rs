@@ -7,6 +7,7 @@
 //! conflicts) is judged at a stated confidence: it holds when it holds in at least
 //! `confidence` of the replications at each end (default 0.95), and the report gives that share.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
@@ -143,6 +144,17 @@ fn margin_of(sc: &Scenario, n: usize) -> f64 {
     finance::compute(&s, &vec![true; n]).margin
 }
 
+/// Replications at one customer count, and in how many each statement held.
+#[derive(Debug, Default)]
+struct Held {
+    rows: u64,
+    /// Accounts created ≥ the stated low figure, ≥ the stated high one.
+    accounts_lo: u64,
+    accounts_hi: u64,
+    deploy: u64,
+    conflicts: u64,
+}
+
 /// Checks one phase.
 pub fn evaluate_phase(
     sc: &Scenario,
@@ -157,7 +169,11 @@ pub fn evaluate_phase(
     }
     let (lo, hi) = phase.customers;
     let counts = if lo == hi { vec![lo] } else { vec![lo, hi] };
-    let mut rows = Vec::new();
+    // Each row is tallied against the phase's statements as it comes, not kept: memory stays
+    // the same whatever `replications` is (as in `sweep`).
+    let want_hi = phase.accounts.map(|(a, b)| b.unwrap_or(a) as u64);
+    let limit_ms = phase.deploy_minutes_max.map(|m| m * 60_000.0);
+    let mut held: BTreeMap<usize, Held> = BTreeMap::new();
     let run = sweep::run_sweep(
         &s,
         &counts,
@@ -165,7 +181,22 @@ pub fn evaluate_phase(
         threads,
         &|| {},
         cancel,
-        &mut |r| rows.push(r.clone()),
+        &mut |r| {
+            let h = held.entry(r.customers).or_default();
+            h.rows += 1;
+            if let Some((a, _)) = phase.accounts {
+                h.accounts_lo += u64::from(r.accounts_created >= a as u64);
+            }
+            if let Some(w) = want_hi {
+                h.accounts_hi += u64::from(r.accounts_created >= w);
+            }
+            if let Some(l) = limit_ms {
+                h.deploy += u64::from(r.makespan_ms as f64 <= l);
+            }
+            if let Some(max) = phase.conflicts_max {
+                h.conflicts += u64::from(r.conflicts as f64 <= max);
+            }
+        },
     );
     if !run.complete {
         return None;
@@ -188,14 +219,10 @@ pub fn evaluate_phase(
         })
     };
     let all = |ok: bool| if ok { 1.0 } else { 0.0 };
-    // The share of replications at customer count `n` for which `ok` holds.
-    let share_at = |n: usize, ok: &dyn Fn(&sweep::RepRow) -> bool| {
-        let mine: Vec<_> = rows.iter().filter(|r| r.customers == n).collect();
-        if mine.is_empty() {
-            0.0
-        } else {
-            mine.iter().filter(|r| ok(r)).count() as f64 / mine.len() as f64
-        }
+    // The share of replications at customer count `n` for which a statement held.
+    let share_at = |n: usize, ok: fn(&Held) -> u64| match held.get(&n) {
+        Some(h) if h.rows > 0 => ok(h) as f64 / h.rows as f64,
+        _ => 0.0,
     };
     if let Some((a, b)) = phase.ous {
         let ok = within(ous.0 as f64, a as f64, b.map(|b| b as f64))
@@ -209,9 +236,8 @@ pub fn evaluate_phase(
     }
     if let Some((a, b)) = phase.accounts {
         // Each end must create its stated accounts: a at the low end, b (or a) at the high end.
-        let want_hi = b.unwrap_or(a) as u64;
-        let s_lo = share_at(lo, &|r| r.accounts_created >= a as u64);
-        let s_hi = share_at(hi, &|r| r.accounts_created >= want_hi);
+        let s_lo = share_at(lo, |h| h.accounts_lo);
+        let s_hi = share_at(hi, |h| h.accounts_hi);
         push(
             "accounts",
             stated_range(a.to_string(), b.map(|b| b.to_string())),
@@ -231,9 +257,8 @@ pub fn evaluate_phase(
         );
     }
     if let Some(max) = phase.deploy_minutes_max {
-        let limit_ms = max * 60_000.0;
-        let s_lo = share_at(lo, &|r| r.makespan_ms as f64 <= limit_ms);
-        let s_hi = share_at(hi, &|r| r.makespan_ms as f64 <= limit_ms);
+        let s_lo = share_at(lo, |h| h.deploy);
+        let s_hi = share_at(hi, |h| h.deploy);
         push(
             "deploy_minutes",
             format!("≤ {max} min"),
@@ -248,8 +273,8 @@ pub fn evaluate_phase(
         );
     }
     if let Some(max) = phase.conflicts_max {
-        let s_lo = share_at(lo, &|r| r.conflicts as f64 <= max);
-        let s_hi = share_at(hi, &|r| r.conflicts as f64 <= max);
+        let s_lo = share_at(lo, |h| h.conflicts);
+        let s_hi = share_at(hi, |h| h.conflicts);
         push(
             "conflicts",
             format!("≤ {max} per deployment"),

@@ -5,7 +5,7 @@
 //! tier's OU) and one set of tags per account (tenant id, tier, framework: billing isolation).
 //! Addresses are Terraform-style (`aws_organizations_account.acme_finance_inc`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -212,8 +212,9 @@ pub fn build(sc: &Scenario) -> Plan {
 
     // Tiers and frameworks in order of first use.
     let mut tiers_in_use: Vec<&str> = Vec::new();
+    let mut tier_seen: HashSet<&str> = HashSet::new();
     for c in &sc.customers {
-        if !tiers_in_use.contains(&c.tier.as_str()) {
+        if tier_seen.insert(c.tier.as_str()) {
             tiers_in_use.push(&c.tier);
         }
     }
@@ -274,15 +275,20 @@ pub fn build(sc: &Scenario) -> Plan {
         .map(|c| ou_of_tier[c.tier.as_str()])
         .collect();
     if org.layout == OuLayout::ByTierRegion {
+        // The customers of each (tier, region), in customer order: one pass, not one per pair.
+        let mut members_of: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+        for (i, c) in sc.customers.iter().enumerate() {
+            members_of
+                .entry((c.tier.as_str(), region_of(i)))
+                .or_default()
+                .push(i);
+        }
         for t in &tiers_in_use {
             let tier_ou = ou_of_tier[t];
             for region in &org.regions {
-                let members: Vec<usize> = (0..sc.customers.len())
-                    .filter(|&i| sc.customers[i].tier == *t && region_of(i) == *region)
-                    .collect();
-                if members.is_empty() {
+                let Some(members) = members_of.remove(&(*t, region.as_str())) else {
                     continue;
-                }
+                };
                 let idx = resources.len();
                 let tier = &sc.tiers[*t];
                 resources.push(Resource {
@@ -375,6 +381,26 @@ pub fn build(sc: &Scenario) -> Plan {
             customer: Some(i),
             spec: Spec::Tags { account, tags },
         });
+    }
+
+    // Two tiers in use with one OU name: both OUs go under the same parent, and the second
+    // CreateOrganizationalUnit fails (DuplicateOrganizationalUnitException).
+    let mut tier_of_ou: BTreeMap<&str, &str> = BTreeMap::new();
+    for t in &tiers_in_use {
+        let tier = &sc.tiers[*t];
+        if let Some(first) = tier_of_ou.insert(tier.ou.as_str(), *t) {
+            tier_of_ou.insert(tier.ou.as_str(), first);
+            findings.push(Finding {
+                kind: "duplicate",
+                code: "DuplicateOrganizationalUnitException",
+                resource: address(ResourceKind::OrganizationalUnit, &tier.ou),
+                detail: format!(
+                    "tiers `{first}` and `{t}` both name the OU `{}` under the same parent; AWS \
+                     rejects the second one: give each tier its own `ou`",
+                    tier.ou
+                ),
+            });
+        }
     }
 
     // Pre-flight: duplicates that AWS (or the deployer) would trip over.

@@ -60,8 +60,26 @@ pub struct Report {
     /// The final organization in a backend-neutral form (names, not ids): what `sim`, `mock`
     /// and `sdk` runs of one scenario must agree on.
     pub organization: FinalOrg,
-    /// `PASS` when every validation row and expectation held (exit 0), else `FAIL` (exit 1).
+    /// `PASS` when every validation row and expectation held (exit 0), else `FAIL` (exit 1);
+    /// `INTERRUPTED` when a live run was stopped (Ctrl-C, SIGTERM) before the end.
     pub verdict: crate::error::Verdict,
+    /// A live run stopped before the end: what it did so far, judged as far as it got; the
+    /// makespan is then the time until it was stopped. Absent otherwise.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
+}
+
+impl Report {
+    /// Marks a live run stopped after `engine_ms` of engine time: verdict `INTERRUPTED`, and a
+    /// makespan no shorter than the time it ran (the trace ends at its last event).
+    pub fn mark_interrupted(&mut self, engine_ms: u64) {
+        self.interrupted = true;
+        self.verdict = crate::error::Verdict::Interrupted;
+        let ran_s = engine_ms as f64 / 1000.0;
+        if ran_s > self.timing.makespan_s {
+            self.timing.makespan_s = ran_s;
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -202,6 +220,7 @@ pub fn analyze(
         findings: plan.advisories.clone(),
         organization: final_org_indexed(&idx),
         verdict: Verdict::of(ok),
+        interrupted: false,
     }
 }
 

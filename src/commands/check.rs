@@ -50,8 +50,12 @@ fn read_sweep(path: &Path) -> Result<SweepReport> {
         path: path.to_path_buf(),
         message,
     };
-    let text =
-        std::fs::read_to_string(path).map_err(|e| Error::io(path, format!("cannot read: {e}")))?;
+    let text = crate::config::files::read_regular_text(
+        path,
+        crate::config::limits::MAX_SWEEP_JSON_BYTES,
+        "the sweep result size limit",
+    )
+    .map_err(|e| Error::io(path, e))?;
     let rep: SweepReport = serde_json::from_str(&text).map_err(|e| {
         input(format!(
             "{}:{}: not an `orgsim sweep --json` result: {e}",

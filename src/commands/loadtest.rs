@@ -265,7 +265,7 @@ fn live(
 ) -> Result<(LoadReport, bool)> {
     let (target, endpoint, scale) = (to.target, &to.endpoint, to.scale);
     let mut sized = sc.with_customers(times.len().max(1));
-    sized.deploy = target::live_deploy_config(&sized, a.live.poll_interval);
+    sized.deploy = target::checked_live_deploy_config(&sized, a.live.poll_interval)?;
     let rt = target::runtime()?;
     let bar = super::progress_bar(
         times.len() as u64,

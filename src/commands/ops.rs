@@ -100,16 +100,25 @@ pub fn run(a: Args) -> Result<Verdict> {
     super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
     sc = sc.with_customers(n);
     let customers = ops::customers_from_scenario(&sc, signed.as_deref());
+    // This run's customers, and the claims' 100 (cycled, all at time 0).
+    let claims = ops::cycle_customers(&customers, 100, true);
+    for (cs, what) in [(&customers[..], "--customers"), (&claims[..], "the claims")] {
+        ops::check_tickets(&config, cs, 1.0).map_err(|e| Error::flag(format!("{what}: {e}")))?;
+    }
     let deploy_ms = onboarding::deployment_durations(&sc, seed);
     let claims_deploy = ClaimsDeploy::from_scenario(&sc, seed);
-    let report = ops::run(&OpsInput {
-        config: &config,
-        customers: &customers,
-        deploy_ms: &deploy_ms,
-        claims_deploy: &claims_deploy,
-        replications: a.replications,
-        seed,
-    });
+    super::install_ctrl_c();
+    let report = ops::run_cancellable(
+        &OpsInput {
+            config: &config,
+            customers: &customers,
+            deploy_ms: &deploy_ms,
+            claims_deploy: &claims_deploy,
+            replications: a.replications,
+            seed,
+        },
+        &super::INTERRUPTED,
+    );
     let json = ops::report::json(&report);
     if let Some(dir) = &a.output.out {
         super::write_out(
@@ -125,6 +134,12 @@ pub fn run(a: Args) -> Result<Verdict> {
         || ops::report::ops_markdown(&report),
         || ops::report::ops_text(&report),
     )?;
+    if report.interrupted {
+        return Err(Error::Interrupted(format!(
+            "after {} of {} replication(s); the partial results above are written too",
+            report.replications, a.replications
+        )));
+    }
     Ok(Verdict::of(
         report.claims.iter().all(|c| c.verdict.is_pass()),
     ))

@@ -135,7 +135,7 @@ fn emit(
 /// Deploys the scenario through the SDK client (`mock` or `sdk`), then judges it as `sim` would.
 fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
     use crate::org::sdk;
-    let cfg = target::live_deploy_config(sc, a.live.poll_interval);
+    let cfg = target::checked_live_deploy_config(sc, a.live.poll_interval)?;
     let plan = crate::plan::build(sc);
     let target = Target::of(&a.live);
     let limits = a.live.limits()?;
@@ -221,7 +221,7 @@ fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
                 Error::Endpoint(format!("cannot read the organization back from {at}: {} ({})", e.message, e.code))
             })?,
         };
-        let rep = analysis::analyze(
+        let mut rep = analysis::analyze(
             sc,
             &run.plan,
             &run.trace,
@@ -229,6 +229,9 @@ fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
             seed,
             a.live.backend.as_str(),
         );
+        if run.interrupted {
+            rep.mark_interrupted((run.wall.as_secs_f64() * 1000.0 * clock.scale()) as u64);
+        }
         if let Some(path) = &a.write_latency_profile {
             target::write_profile(
                 path,

@@ -86,20 +86,42 @@ pub fn run(a: Args) -> Result<Verdict> {
     super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
     let all = sc.with_customers(hi);
     let customers = ops::customers_from_scenario(&all, None);
+    let options = staff::StaffOptions {
+        target,
+        replications: a.replications,
+        seed,
+        ..Default::default()
+    };
+    let most = options.multipliers.iter().fold(1.0f64, |m, &x| m.max(x));
+    ops::check_tickets(&config, &customers, most)
+        .map_err(|e| Error::flag(format!("--customers: {e}")))?;
     let deploy_ms = |n: usize| onboarding::deployment_durations(&all.with_customers(n), seed);
-    let report = staff::table(&staff::StaffInput {
-        config: &config,
-        customers: &customers,
-        counts: &counts,
-        deploy_ms: &deploy_ms,
-        options: staff::StaffOptions {
-            target,
-            replications: a.replications,
-            seed,
-            ..Default::default()
+    super::install_ctrl_c();
+    let steps = counts.len() as u64 * (1 + options.multipliers.len() as u64);
+    let bar = super::progress_bar(
+        steps,
+        "{spinner} {bar:40} {pos}/{len} customer counts · {elapsed} elapsed · ETA {eta}",
+    );
+    let progress = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let report = staff::table_with(
+        &staff::StaffInput {
+            config: &config,
+            customers: &customers,
+            counts: &counts,
+            deploy_ms: &deploy_ms,
+            options,
         },
-    })
+        &progress,
+        &super::INTERRUPTED,
+    )
     .map_err(|e| Error::Flag(e.0))?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
     let json = ops::report::json(&report);
     if let Some(dir) = &a.output.out {
         let mut files = vec![
@@ -132,6 +154,13 @@ pub fn run(a: Args) -> Result<Verdict> {
         || ops::report::staff_markdown(&report),
         || ops::report::staff_text(&report),
     )?;
+    if report.interrupted {
+        return Err(Error::Interrupted(format!(
+            "after {} of {} customer count(s); the partial results above are written too",
+            report.staff.len(),
+            counts.len()
+        )));
+    }
     Ok(Verdict::of(report.staff.iter().all(|r| {
         r.support_staff.is_some() && r.onboarding_staff.is_some()
     })))

@@ -222,6 +222,8 @@ impl StagedFile {
     fn create(dir: &Path, name: &str) -> Result<StagedFile> {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::io(dir, format!("cannot create the directory: {e}")))?;
+        // What an earlier sweep killed here left (`kill -9`), before this one adds its own.
+        report::remove_leftovers(dir);
         let tmp = report::temporary_name(dir, name, "tmp");
         let file = std::fs::File::create(&tmp)
             .map_err(|e| Error::io(&tmp, format!("cannot write: {e}")))?;

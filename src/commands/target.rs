@@ -95,16 +95,24 @@ impl LiveOpts {
         } else if read {
             return Err(Error::flag("--latency-profile applies to --backend sim (the model); a live backend measures its own"));
         }
+        use crate::config::limits::{MAX_POLL_INTERVAL_S, MAX_TIME_SCALE, MIN_TIME_SCALE};
         if let Some(p) = self.poll_interval {
-            if !(p > 0.0 && p.is_finite()) {
-                return Err(Error::flag(
-                    "--poll-interval must be a number of seconds greater than 0",
-                ));
+            if !(p > 0.0 && p <= MAX_POLL_INTERVAL_S) {
+                return Err(Error::flag(format!(
+                    "--poll-interval must be a number of seconds greater than 0 and at most \
+                     {MAX_POLL_INTERVAL_S} (7 days, as [deploy] poll_interval_s), not {p:?}"
+                )));
             }
         }
         let scale = self.time_scale.unwrap_or(1.0);
         if !(scale > 0.0 && scale.is_finite()) {
             return Err(Error::flag("--time-scale must be greater than 0"));
+        }
+        if !(MIN_TIME_SCALE..=MAX_TIME_SCALE).contains(&scale) {
+            return Err(Error::flag(format!(
+                "--time-scale must be between {MIN_TIME_SCALE} and {MAX_TIME_SCALE} (engine \
+                 milliseconds per wall-clock millisecond), not {scale:?}"
+            )));
         }
         if self.create_organization && self.backend != Backend::Sdk {
             return Err(Error::flag(
@@ -186,6 +194,20 @@ pub fn live_deploy_config(
         cfg.poll_interval_s = p;
     }
     cfg
+}
+
+/// [`live_deploy_config`], with `--poll-interval` held to the file's bounds: with
+/// `create_timeout_s`, at most `MAX_POLLS_PER_CREATION` polls of one creation.
+pub fn checked_live_deploy_config(
+    sc: &Scenario,
+    poll_interval: Option<f64>,
+) -> Result<crate::engine::DeployConfig> {
+    let cfg = live_deploy_config(sc, poll_interval);
+    if let Some(p) = poll_interval {
+        cfg.check()
+            .map_err(|(k, why)| Error::flag(format!("--poll-interval {p:?}: {k} {why}")))?;
+    }
+    Ok(cfg)
 }
 
 /// Where a live command sends its calls, and the user's consent for a real endpoint.

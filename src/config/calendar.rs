@@ -188,7 +188,7 @@ impl Calendar {
             let (s, e) = self.blocks[idx - 1];
             self.before[idx - 1] + r.min(e) - s
         };
-        w * self.open_per_week + within
+        (w * self.open_per_week).saturating_add(within)
     }
 
     /// The earliest *open* instant at which τ equals `s`: where work that has reached open time
@@ -200,7 +200,10 @@ impl Calendar {
         }
         let (w, rem) = (s / self.open_per_week, s % self.open_per_week);
         let i = self.before.partition_point(|&b| b <= rem) - 1;
-        w * WEEK_MS + self.blocks[i].0 + (rem - self.before[i])
+        // Beyond u64 (a queue of work that ends in hundreds of millions of years): held at
+        // `u64::MAX`, never wrapped.
+        w.saturating_mul(WEEK_MS)
+            .saturating_add(self.blocks[i].0 + (rem - self.before[i]))
     }
 
     /// The earliest instant at which τ equals `s`: when work that needs open time up to `s`
@@ -213,7 +216,8 @@ impl Calendar {
         let w = (s - 1) / self.open_per_week;
         let rem = s - w * self.open_per_week;
         let i = self.before.partition_point(|&b| b < rem) - 1;
-        w * WEEK_MS + self.blocks[i].0 + (rem - self.before[i])
+        w.saturating_mul(WEEK_MS)
+            .saturating_add(self.blocks[i].0 + (rem - self.before[i]))
     }
 
     /// When work needing `work_ms` of open time, started (or queued to start) at `start`, ends:
@@ -222,7 +226,7 @@ impl Calendar {
         if work_ms == 0 {
             return start;
         }
-        self.at_open_end(self.open_time(start) + work_ms)
+        self.at_open_end(self.open_time(start).saturating_add(work_ms))
     }
 
     /// Share of the week from which the next opening is at most `delay_ms` away: the best

@@ -275,8 +275,29 @@ impl DeployConfig {
         if self.parallelism == 0 {
             return bad("parallelism", "must be at least 1");
         }
+        use super::limits::{
+            MAX_ATTEMPTS, MAX_PARALLELISM, MAX_POLLS_PER_CREATION, MAX_PROVIDER_RETRIES,
+        };
+        if self.parallelism > MAX_PARALLELISM {
+            return bad(
+                "parallelism",
+                &format!("must be at most {MAX_PARALLELISM} (the parallelism limit)"),
+            );
+        }
+        if self.account_factory > MAX_PARALLELISM {
+            return bad(
+                "account_factory",
+                &format!("must be at most {MAX_PARALLELISM} (the parallelism limit)"),
+            );
+        }
         if self.max_attempts == 0 {
             return bad("max_attempts", "must be at least 1");
+        }
+        if self.max_attempts > MAX_ATTEMPTS {
+            return bad(
+                "max_attempts",
+                &format!("must be at most {MAX_ATTEMPTS} (the attempt limit)"),
+            );
         }
         for (k, v) in [
             ("overhead_s", self.overhead_s),
@@ -309,6 +330,29 @@ impl DeployConfig {
             return bad(
                 "provider_backoff_max_ms",
                 "must be at most 86400000 (one day)",
+            );
+        }
+        let polls = self.create_timeout_ms() / self.poll_interval_ms();
+        if polls > MAX_POLLS_PER_CREATION {
+            return bad(
+                "poll_interval_s",
+                &format!(
+                    "polls every {} s for create_timeout_s = {} s: {polls} polls of one account \
+                     creation, more than {MAX_POLLS_PER_CREATION} (the poll limit)",
+                    self.poll_interval_s, self.create_timeout_s
+                ),
+            );
+        }
+        let retries = self.provider_retry_timeout_ms() / self.provider_backoff_max_ms.max(1);
+        if retries > MAX_PROVIDER_RETRIES {
+            return bad(
+                "provider_retry_timeout_s",
+                &format!(
+                    "{} s of retries at most {} ms apart (provider_backoff_max_ms) is about \
+                     {retries} retries of one operation, more than {MAX_PROVIDER_RETRIES} (the \
+                     provider retry limit)",
+                    self.provider_retry_timeout_s, self.provider_backoff_max_ms
+                ),
             );
         }
         let p = &self.provisioning;

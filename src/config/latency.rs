@@ -176,8 +176,11 @@ impl LatencyProfile {
     /// Reads and checks a profile file (the error says why, not where: the caller names the
     /// file).
     pub fn read(path: &Path) -> Result<LatencyProfile, Invalid> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Invalid(format!("cannot read: {e}")))?;
+        let text = super::files::read_regular_text(
+            path,
+            super::limits::MAX_PROFILE_BYTES,
+            "the latency profile size limit",
+        )?;
         let p: LatencyProfile = serde_json::from_str(&text).map_err(|e| {
             Invalid(format!(
                 "line {}, column {}: not a latency profile: {e}",

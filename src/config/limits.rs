@@ -9,6 +9,29 @@ pub const MAX_CUSTOMERS: usize = 100_000;
 /// Size of a scenario file, in bytes (64 MiB; 40,000 listed customers take about 4 MB).
 pub const MAX_SCENARIO_BYTES: u64 = 64 << 20;
 
+/// Keys, array elements, tables and arrays in one scenario file, counted before it is parsed
+/// as the file's `=`, `,`, `[` and `{` characters (in strings and comments too, so the count is
+/// never below the truth): a parsed value costs a few hundred bytes, so this keeps a file's
+/// tree within about a gigabyte whatever its size. 100,000 listed customers take about 800,000.
+pub const MAX_SCENARIO_TOKENS: usize = 1_500_000;
+
+/// `[[costs]]` lines (each is computed at every point of two margin curves).
+pub const MAX_COST_LINES: usize = 100;
+
+/// `[[phases]]` (each is swept at both ends).
+pub const MAX_PHASES: usize = 1_000;
+
+/// Tiers (`[tiers.KEY]`, the built-ins included), `[organization] regions`, and the OUs of
+/// `[organization] ou_path` (AWS nests OUs 5 deep).
+pub const MAX_TIERS: usize = 1_000;
+pub const MAX_REGIONS: usize = 1_000;
+pub const MAX_OU_PATH: usize = 100;
+
+/// A latency profile (`--latency-profile`) and a sweep result or baseline read by `check`, in
+/// bytes.
+pub const MAX_PROFILE_BYTES: u64 = 64 << 20;
+pub const MAX_SWEEP_JSON_BYTES: u64 = 256 << 20;
+
 /// `[organization] existing_accounts` (the model holds each one).
 pub const MAX_EXISTING_ACCOUNTS: u32 = 100_000;
 
@@ -55,3 +78,32 @@ pub const MAX_FAULTS: usize = 1_000;
 /// The end of a `[[service.faults]]` window (`to`), in milliseconds into the run (30 days, as
 /// the load duration limit).
 pub const MAX_FAULT_TIME_MS: u64 = 30 * 86_400_000;
+
+/// `--time-scale` (engine milliseconds per wall-clock millisecond, `--backend mock`): at least
+/// 0.01 (100 times slower than real time; below it a run waits for hours) and at most 100,000
+/// (beyond it a millisecond of the model is shorter than the wall clock can tell apart).
+pub const MIN_TIME_SCALE: f64 = 0.01;
+pub const MAX_TIME_SCALE: f64 = 100_000.0;
+
+/// `--poll-interval`, in seconds: as `[deploy] poll_interval_s`, more than 0 and at most
+/// 604,800 (7 days).
+pub const MAX_POLL_INTERVAL_S: f64 = 604_800.0;
+
+/// `[deploy] parallelism` and `[deploy] account_factory` (operations in flight at once).
+pub const MAX_PARALLELISM: u32 = 10_000;
+
+/// `[deploy] max_attempts`: attempts of one SDK call (the Terraform provider's 25 is the
+/// largest default; every attempt is a call the trace keeps).
+pub const MAX_ATTEMPTS: u32 = 100;
+
+/// Polls of one account creation: `[deploy] create_timeout_s` over `poll_interval_s`.
+pub const MAX_POLLS_PER_CREATION: u64 = 100_000;
+
+/// The deployer's own retries of one operation: `[deploy] provider_retry_timeout_s` over
+/// `provider_backoff_max_ms` (the Terraform provider's defaults give 24).
+pub const MAX_PROVIDER_RETRIES: u64 = 1_000;
+
+/// Tickets one support replication draws (`orgsim ops`, `orgsim staff`, the claims' 100
+/// customers), expected: the customers' ticket rates (× the largest sensitivity multiplier,
+/// for `staff`) over the horizon. One replication's tickets are held at once (24 bytes each).
+pub const MAX_TICKETS_PER_REPLICATION: f64 = 10_000_000.0;

@@ -8,6 +8,7 @@
 
 pub mod calendar;
 pub mod deploy;
+pub mod files;
 pub mod latency;
 pub mod limits;
 pub mod loadtest;

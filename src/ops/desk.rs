@@ -22,7 +22,7 @@ use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Exp1, StandardNormal};
 
 use super::calendar::Calendar;
-use super::config::{HandleTime, SupportConfig, TicketRates, MONTH_MS};
+use super::config::{HandleTime, SupportConfig, TicketRates, MAX_DURATION_MS, MONTH_MS};
 use crate::sim::queueing::ServerPool;
 use crate::sim::EventQueue;
 
@@ -64,6 +64,15 @@ impl Demand {
     pub fn customers(&self) -> usize {
         self.starts.len()
     }
+
+    /// The expected number of tickets in `[0, horizon_ms)`: each customer's rate over the
+    /// time from its signing to the horizon.
+    pub fn expected_tickets(&self, horizon_ms: u64) -> f64 {
+        self.starts
+            .iter()
+            .map(|&(at, rate)| rate * horizon_ms.saturating_sub(at) as f64)
+            .sum()
+    }
 }
 
 /// Offered load in people: (tickets per ms) × (mean handling time) ÷ (open share of the week),
@@ -96,7 +105,9 @@ pub fn generate_tickets(
             let z: f64 = rng.sample(StandardNormal);
             (ln_mu + sigma * z).exp()
         };
-        (x.round() as u64).max(1)
+        // A draw beyond the longest handling time (366 days, far in the tail of any
+        // distribution the file accepts) is held there.
+        (x.round() as u64).clamp(1, MAX_DURATION_MS)
     };
     let starts = &demand.starts;
     let mut next_customer = 0usize;
@@ -285,7 +296,9 @@ pub fn serve(
     let mut pool: ServerPool<u32> = ServerPool::new(p.staff as usize);
     let mut start = |k: u32, now: u64, q: &mut EventQueue<()>| {
         let t = tickets[k as usize];
-        let end_open = now + t.work_ms;
+        // Saturating: a desk that can never catch up ends its work at `u64::MAX` (never),
+        // not at a time wrapped around.
+        let end_open = now.saturating_add(t.work_ms);
         q.push(end_open, ());
         stats.busy_ms += end_open.min(horizon_open) - now.min(horizon_open);
         let start_ms = cal.at_open_start(now).max(t.arrival_ms);
@@ -377,6 +390,49 @@ mod tests {
         let mut again = Vec::new();
         generate_tickets(&demand, &h, &cal, 20 * DAY_MS, 7, &mut again);
         assert_eq!(t, again);
+    }
+
+    /// Issue 21: one minute a week against 366-day tickets ends its work past u64 (about
+    /// 60,000 tickets in); the times wrapped around (a debug build panicked on the overflow)
+    /// and the waits came out smaller for later tickets. Held at "never" now: monotone.
+    #[test]
+    fn a_desk_that_can_never_catch_up_saturates_instead_of_wrapping() {
+        let cal = Calendar::weekly(&Calendar::block("mon", "09:00", "09:01").unwrap()).unwrap();
+        let tickets: Vec<Ticket> = (0..100_000u64)
+            .map(|i| Ticket {
+                arrival_ms: i,
+                arrival_open_ms: cal.open_time(i),
+                work_ms: 366 * DAY_MS,
+            })
+            .collect();
+        let p = ServeParams {
+            staff: 1,
+            calendar: &cal,
+            response_sla_ms: 24 * HOUR_MS,
+            resolution_sla_ms: 72 * HOUR_MS,
+            horizon_ms: 90 * DAY_MS,
+            measure_from_ms: 0,
+        };
+        let mut waits = Vec::new();
+        let s = serve(
+            &tickets,
+            &p,
+            &mut Scratch::default(),
+            Some(&mut waits),
+            None,
+        );
+        assert_eq!(s.tickets, 100_000);
+        // FIFO with one person: each ticket starts no earlier than the one before it.
+        let starts: Vec<u128> = (waits.iter().enumerate())
+            .map(|(i, &w)| w as u128 + i as u128)
+            .collect();
+        assert!(
+            starts.windows(2).all(|w| w[0] <= w[1]),
+            "start times wrapped around"
+        );
+        assert!(starts.iter().all(|&t| t <= u64::MAX as u128));
+        assert_eq!(*waits.last().unwrap(), u64::MAX - 99_999);
+        assert_eq!(cal.work_end(u64::MAX / 2, u64::MAX / 2), u64::MAX);
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub use crate::config::operations::{
 };
 pub use report::{OpsReport, StaffReport};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use crate::scenario::Scenario;
 use crate::seed::Stream;
 use crate::stats::mean_ci;
@@ -79,6 +81,39 @@ pub fn cycle_customers(customers: &[OpsCustomer], n: usize, at_zero: bool) -> Ve
         .collect()
 }
 
+/// Checks that one support replication of `customers` (ticket rates × `multiplier`) draws at
+/// most [`MAX_TICKETS_PER_REPLICATION`](crate::config::limits::MAX_TICKETS_PER_REPLICATION)
+/// tickets, expected, before any is drawn.
+pub fn check_tickets(
+    cfg: &OperationsConfig,
+    customers: &[OpsCustomer],
+    multiplier: f64,
+) -> Result<(), crate::config::Invalid> {
+    use crate::config::limits::MAX_TICKETS_PER_REPLICATION;
+    let demand = Demand::new(
+        customers.iter().map(|c| (c.signed_ms, c.tier.as_str())),
+        &cfg.support.tickets_per_customer_month,
+        multiplier,
+    );
+    let n = demand.expected_tickets(cfg.horizon_ms);
+    if n > MAX_TICKETS_PER_REPLICATION {
+        return Err(crate::config::Invalid(format!(
+            "{} customers would raise about {n:.0} support tickets in one replication (their \
+             tickets_per_customer_month{} over a horizon of {:.0} days), more than orgsim draws \
+             at once ({MAX_TICKETS_PER_REPLICATION:.0}, the ticket limit): fewer customers, a \
+             shorter horizon or lower ticket rates",
+            customers.len(),
+            if multiplier == 1.0 {
+                String::new()
+            } else {
+                format!(" × {multiplier}")
+            },
+            cfg.horizon_ms as f64 / DAY_MS as f64
+        )));
+    }
+    Ok(())
+}
+
 /// What `orgsim ops` computes from.
 pub struct OpsInput<'a> {
     pub config: &'a OperationsConfig,
@@ -95,28 +130,43 @@ pub struct OpsInput<'a> {
 /// Simulates support over the horizon (`replications` times) and onboarding, and judges the
 /// claims.
 pub fn run(input: &OpsInput) -> OpsReport {
+    run_cancellable(input, &AtomicBool::new(false))
+}
+
+/// [`run`], stopping between support replications when `cancel` is set: the report then
+/// holds the replications run (at least one), no claims, and says it was interrupted.
+pub fn run_cancellable(input: &OpsInput, cancel: &AtomicBool) -> OpsReport {
     let cfg = input.config;
     let reps = input.replications.max(1);
+    let (support, done) = support_section(input, reps, cancel);
+    let interrupted = done < reps || cancel.load(Ordering::Relaxed);
     OpsReport {
         seed: input.seed,
         horizon_days: cfg.horizon_ms as f64 / DAY_MS as f64,
-        replications: reps,
-        support: support_section(input, reps),
+        replications: done,
+        support,
         onboarding: onboarding_section(input),
-        claims: claims::evaluate(&claims::ClaimsInput {
-            config: cfg,
-            customers: input.customers,
-            deploy: input.claims_deploy,
-            replications: reps,
-            seed: Stream::OpsClaims.seed(input.seed),
-            target: 0.95,
-            limit: config::MAX_PEOPLE,
-        }),
+        claims: if interrupted {
+            Vec::new()
+        } else {
+            claims::evaluate(&claims::ClaimsInput {
+                config: cfg,
+                customers: input.customers,
+                deploy: input.claims_deploy,
+                replications: reps,
+                seed: Stream::OpsClaims.seed(input.seed),
+                target: 0.95,
+                limit: config::MAX_PEOPLE,
+            })
+        },
         assumptions: report::assumptions(cfg),
+        interrupted,
     }
 }
 
-fn support_section(input: &OpsInput, reps: u32) -> SupportSection {
+/// The support section over `reps` replications, or fewer (at least one) when `cancel` is
+/// set; with the number run.
+fn support_section(input: &OpsInput, reps: u32, cancel: &AtomicBool) -> (SupportSection, u32) {
     let cfg = input.config;
     let s = &cfg.support;
     let demand = Demand::new(
@@ -130,7 +180,10 @@ fn support_section(input: &OpsInput, reps: u32) -> SupportSection {
     let days = cfg.horizon_ms.div_ceil(DAY_MS) as usize;
     let mut trace = QueueTrace::new(cfg.horizon_ms, (days + 1).min(1001));
     let mut queue_sum: Vec<(u64, f64, f64)> = Vec::new();
-    let (mut tickets, mut waits) = (Vec::new(), Vec::new());
+    // Every measured wait of every replication, in a histogram (3 significant digits) rather
+    // than a list: memory stays at one replication's tickets whatever `replications` is.
+    let mut waits = wait_histogram();
+    let (mut tickets, mut rep_waits) = (Vec::new(), Vec::new());
     let mut scratch = Scratch::default();
     let params = ServeParams {
         staff: s.staff,
@@ -142,7 +195,12 @@ fn support_section(input: &OpsInput, reps: u32) -> SupportSection {
     };
     let (mut resp, mut res, mut util) = (Vec::new(), Vec::new(), Vec::new());
     let (mut total, mut waited, mut wait_sum) = (0u64, 0u64, 0u128);
+    let mut done = 0u32;
     for r in 0..reps {
+        if r > 0 && cancel.load(Ordering::Relaxed) {
+            break;
+        }
+        done += 1;
         let seed = Stream::OpsDesk.seed_of(input.seed, r as u64);
         desk::generate_tickets(
             &demand,
@@ -156,9 +214,12 @@ fn support_section(input: &OpsInput, reps: u32) -> SupportSection {
             &tickets,
             &params,
             &mut scratch,
-            Some(&mut waits),
+            Some(&mut rep_waits),
             Some(&mut trace),
         );
+        for w in rep_waits.drain(..) {
+            waits.saturating_record(w);
+        }
         resp.push(st.response_attainment());
         res.push(st.resolution_attainment());
         util.push(st.utilisation());
@@ -178,8 +239,8 @@ fn support_section(input: &OpsInput, reps: u32) -> SupportSection {
     let ci = |xs: &[f64]| mean_ci(xs, 0.95);
     let (r_ci, s_ci, u_ci) = (ci(&resp), ci(&res), ci(&util));
     let finite = |x: f64| if x.is_finite() { x } else { 0.0 };
-    let n = reps as f64;
-    SupportSection {
+    let n = done as f64;
+    let section = SupportSection {
         staff: s.staff,
         hours: s.hours.describe(),
         handle_time: s.handle_time.describe(),
@@ -194,8 +255,8 @@ fn support_section(input: &OpsInput, reps: u32) -> SupportSection {
         resolution_sla_attainment: s_ci.mean,
         resolution_sla_attainment_ci95: finite(s_ci.half_width),
         utilisation: u_ci.mean,
-        wait_p50_h: hours(desk::nearest_rank(&mut waits, 0.50)),
-        wait_p95_h: hours(desk::nearest_rank(&mut waits, 0.95)),
+        wait_p50_h: hours(waits.value_at_quantile(0.50)),
+        wait_p95_h: hours(waits.value_at_quantile(0.95)),
         wait_mean_h: if total == 0 {
             0.0
         } else {
@@ -215,7 +276,14 @@ fn support_section(input: &OpsInput, reps: u32) -> SupportSection {
                 in_service: b / n,
             })
             .collect(),
-    }
+    };
+    (section, done)
+}
+
+/// Waits in ms, 0 to 2^62 (a wait held at "never" is recorded at the top), 3 significant
+/// digits: exact below 2,048 ms, within 0.1% above.
+fn wait_histogram() -> hdrhistogram::Histogram<u64> {
+    hdrhistogram::Histogram::new_with_bounds(1, u64::MAX / 4, 3).expect("valid histogram bounds")
 }
 
 fn onboarding_section(input: &OpsInput) -> OnboardingSection {

@@ -122,7 +122,7 @@ pub fn simulate(
                 match task {
                     Task::Configure(b) => {
                         for &i in &batches[b] {
-                            q.push(now + deploy(i), Ev::Deployed(i));
+                            q.push(now.saturating_add(deploy(i)), Ev::Deployed(i));
                         }
                     }
                     Task::PostSetup(i) => done[i] = now,

@@ -21,6 +21,9 @@ pub struct OpsReport {
     pub claims: Vec<Claim>,
     /// The assumed ([X]) inputs and their values.
     pub assumptions: Vec<String>,
+    /// Ctrl-C (or SIGTERM) stopped it: `replications` were run, the claims were not judged.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -106,6 +109,9 @@ pub struct StaffReport {
     pub sensitivity: Vec<Sensitivity>,
     pub curves: Vec<AttainmentCurve>,
     pub notes: Vec<String>,
+    /// Ctrl-C (or SIGTERM) stopped the search: the rows are the counts it finished.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -180,9 +186,14 @@ impl StaffReport {
             sensitivity,
             curves,
             notes,
+            interrupted: false,
         }
     }
 }
+
+/// The line that heads an interrupted report.
+const INTERRUPTED_LINE: &str =
+    "INTERRUPTED: stopped before the end; what is below is what was finished";
 
 /// The [X] inputs and their values, marked "(default)" where the default is used.
 pub fn assumptions(cfg: &OperationsConfig) -> Vec<String> {
@@ -262,6 +273,9 @@ fn opt<T: ToString>(x: Option<T>) -> String {
 /// The `ops` summary for a terminal.
 pub fn ops_text(r: &OpsReport) -> String {
     let mut o = String::new();
+    if r.interrupted {
+        let _ = writeln!(o, "{INTERRUPTED_LINE}");
+    }
     let s = &r.support;
     let b = &r.onboarding;
     let _ = writeln!(
@@ -274,6 +288,15 @@ pub fn ops_text(r: &OpsReport) -> String {
         "Support desk: {} people, {} · {} customers · handling {} · offered load {:.2} people",
         s.staff, s.hours, s.customers, s.handle_time, s.offered_load
     );
+    if s.offered_load >= s.staff as f64 {
+        let _ = writeln!(
+            o,
+            "  the desk cannot keep up: {:.2} people of work for {} staff; its queue grows \
+             without end and the waits below grow with the horizon (a wait that ends past \
+             any representable time is held there)",
+            s.offered_load, s.staff
+        );
+    }
     let _ = writeln!(
         o,
         "  tickets {} ({:.1} per replication) · utilisation {}",
@@ -358,6 +381,9 @@ pub fn ops_markdown(r: &OpsReport) -> String {
     let s = &r.support;
     let b = &r.onboarding;
     let _ = writeln!(o, "## orgsim ops\n");
+    if r.interrupted {
+        let _ = writeln!(o, "**{INTERRUPTED_LINE}**\n");
+    }
     let _ = writeln!(
         o,
         "Seed {} · horizon {:.0} days · {} replication(s)\n",
@@ -488,6 +514,9 @@ fn staff_rows_text(o: &mut String, rows: &[StaffRow]) {
 /// The `staff` table for a terminal.
 pub fn staff_text(r: &StaffReport) -> String {
     let mut o = String::new();
+    if r.interrupted {
+        let _ = writeln!(o, "{INTERRUPTED_LINE}");
+    }
     let _ = writeln!(
         o,
         "orgsim staff · seed {} · target {} · {} replication(s) · horizon {:.0} days · limit {} people",
@@ -539,6 +568,9 @@ fn staff_rows_markdown(o: &mut String, rows: &[StaffRow]) {
 pub fn staff_markdown(r: &StaffReport) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "## orgsim staff\n");
+    if r.interrupted {
+        let _ = writeln!(o, "**{INTERRUPTED_LINE}**\n");
+    }
     let _ = writeln!(
         o,
         "Seed {} · target {} · {} replication(s) · horizon {:.0} days · limit {} people · support {}, handling {}\n",

@@ -15,6 +15,8 @@
 //!
 //! Architecture invariant: no I/O, no clock; randomness from the caller's seed.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use super::config::OperationsConfig;
 use super::desk::{self, Demand, Scratch, ServeParams, Ticket};
 use super::onboarding;
@@ -63,12 +65,28 @@ pub struct SupportAnswer {
     pub note: Option<String>,
 }
 
+/// Tickets a [`SupportSearch`] holds at once (its replications' streams together, 24 bytes
+/// each): beyond it each replication is drawn again whenever it is served.
+pub const HELD_TICKETS: u64 = 4_000_000;
+
 /// One customer count's ticket streams, served by any staff count (with a cache).
 pub struct SupportSearch<'a> {
     config: &'a OperationsConfig,
     target: f64,
     limit: u32,
+    /// Each replication's tickets, drawn once and served to every staff count, when they
+    /// fit in [`HELD_TICKETS`]; otherwise empty, and each replication is drawn again (from
+    /// its seed, the same tickets) into `buf` whenever it is served.
     streams: Vec<Vec<Ticket>>,
+    /// The replications' seeds and their demand, to draw them again.
+    seeds: Vec<u64>,
+    demand: Option<Demand>,
+    buf: Vec<Ticket>,
+    /// [`HELD_TICKETS`], lower in tests.
+    held_limit: u64,
+    /// Set (Ctrl-C): every evaluation from then on stops at once, and `cancelled` says so.
+    cancel: Option<&'a AtomicBool>,
+    cancelled: bool,
     scratch: Scratch,
     cache: Vec<(u32, f64, f64)>,
     offered_load: f64,
@@ -81,6 +99,12 @@ impl<'a> SupportSearch<'a> {
             target,
             limit: limit.max(1),
             streams: Vec::new(),
+            seeds: Vec::new(),
+            demand: None,
+            buf: Vec::new(),
+            held_limit: HELD_TICKETS,
+            cancel: None,
+            cancelled: false,
             scratch: Scratch::default(),
             cache: Vec::new(),
             offered_load: 0.0,
@@ -104,22 +128,32 @@ impl<'a> SupportSearch<'a> {
         );
         self.offered_load = desk::offered_load(&demand, s);
         let reps = replications.max(1) as usize;
-        self.streams.resize_with(reps, Vec::new);
-        self.streams.truncate(reps);
-        for (r, buf) in self.streams.iter_mut().enumerate() {
-            let sd = derive_seed(
-                seed,
-                &[Stream::OpsStaff as u64, customers.len() as u64, r as u64],
-            );
-            desk::generate_tickets(
-                &demand,
-                &s.handle_time,
-                &s.hours,
-                self.config.horizon_ms,
-                sd,
-                buf,
-            );
+        self.seeds = (0..reps)
+            .map(|r| {
+                derive_seed(
+                    seed,
+                    &[Stream::OpsStaff as u64, customers.len() as u64, r as u64],
+                )
+            })
+            .collect();
+        let held = demand.expected_tickets(self.config.horizon_ms) * reps as f64;
+        if held <= self.held_limit as f64 {
+            self.streams.resize_with(reps, Vec::new);
+            self.streams.truncate(reps);
+            for (buf, &sd) in self.streams.iter_mut().zip(&self.seeds) {
+                desk::generate_tickets(
+                    &demand,
+                    &s.handle_time,
+                    &s.hours,
+                    self.config.horizon_ms,
+                    sd,
+                    buf,
+                );
+            }
+        } else {
+            self.streams = Vec::new();
         }
+        self.demand = Some(demand);
         self.cache.clear();
     }
 
@@ -127,12 +161,38 @@ impl<'a> SupportSearch<'a> {
         self.offered_load
     }
 
+    /// Stops between replications once `cancel` is set (see [`SupportSearch::cancelled`]).
+    pub fn with_cancel(mut self, cancel: &'a AtomicBool) -> Self {
+        self.cancel = Some(cancel);
+        self
+    }
+
+    /// Whether an evaluation was cut short by the cancel flag: the answers since are not to
+    /// be used.
+    pub fn cancelled(&self) -> bool {
+        self.cancelled
+    }
+
+    fn stop(&mut self) -> bool {
+        if self.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            self.cancelled = true;
+        }
+        self.cancelled
+    }
+
+    /// Holds at most `n` tickets (see [`HELD_TICKETS`]).
+    pub fn with_held_limit(mut self, n: u64) -> Self {
+        self.held_limit = n;
+        self
+    }
+
     /// Mean (response, resolution) attainment over the replications with `staff` people.
     pub fn evaluate(&mut self, staff: u32) -> (f64, f64) {
         if let Some(&(_, a, b)) = self.cache.iter().find(|e| e.0 == staff) {
             return (a, b);
         }
-        let s = &self.config.support;
+        let config: &'a OperationsConfig = self.config;
+        let s = &config.support;
         let p = ServeParams {
             staff,
             calendar: &s.hours,
@@ -142,12 +202,31 @@ impl<'a> SupportSearch<'a> {
             measure_from_ms: 0,
         };
         let (mut resp, mut res) = (0.0, 0.0);
-        for t in &self.streams {
-            let st = desk::serve(t, &p, &mut self.scratch, None, None);
-            resp += st.response_attainment();
-            res += st.resolution_attainment();
+        if self.streams.is_empty() {
+            for r in 0..self.seeds.len() {
+                if self.stop() {
+                    return (0.0, 0.0);
+                }
+                let sd = self.seeds[r];
+                if let Some(demand) = &self.demand {
+                    let h = self.config.horizon_ms;
+                    desk::generate_tickets(demand, &s.handle_time, &s.hours, h, sd, &mut self.buf);
+                    let st = desk::serve(&self.buf, &p, &mut self.scratch, None, None);
+                    resp += st.response_attainment();
+                    res += st.resolution_attainment();
+                }
+            }
+        } else {
+            for r in 0..self.streams.len() {
+                if self.stop() {
+                    return (0.0, 0.0);
+                }
+                let st = desk::serve(&self.streams[r], &p, &mut self.scratch, None, None);
+                resp += st.response_attainment();
+                res += st.resolution_attainment();
+            }
         }
-        let n = self.streams.len().max(1) as f64;
+        let n = self.seeds.len().max(1) as f64;
         let out = (resp / n, res / n);
         self.cache.push((staff, out.0, out.1));
         out
@@ -282,6 +361,19 @@ pub struct StaffInput<'a> {
 /// The staffing table, its sensitivity to the ticket rate, and the attainment curves. Errors
 /// when a count exceeds the customers given or the options are out of range.
 pub fn table(input: &StaffInput) -> Result<StaffReport, crate::config::Invalid> {
+    table_with(input, &|| {}, &AtomicBool::new(false))
+}
+
+/// [`table`], calling `progress` after each customer count of each table (the base one and
+/// each multiplier's) and stopping between counts when `cancel` is set: the report then holds
+/// the counts finished and says it was interrupted.
+pub fn table_with(
+    input: &StaffInput,
+    progress: &dyn Fn(),
+    cancel: &AtomicBool,
+) -> Result<StaffReport, crate::config::Invalid> {
+    let stop = || cancel.load(Ordering::Relaxed);
+    let mut interrupted = false;
     let o = &input.options;
     let cfg = input.config;
     if let Some(&n) = input.counts.iter().find(|&&n| n > input.customers.len()) {
@@ -302,7 +394,7 @@ pub fn table(input: &StaffInput) -> Result<StaffReport, crate::config::Invalid> 
     if o.multipliers.iter().any(|m| !(m.is_finite() && *m > 0.0)) {
         return Err("ticket-rate multipliers must be positive numbers".into());
     }
-    let mut search = SupportSearch::new(cfg, o.target, o.limit);
+    let mut search = SupportSearch::new(cfg, o.target, o.limit).with_cancel(cancel);
     let mut base = Vec::with_capacity(input.counts.len());
     let mut onboarding_rows = Vec::with_capacity(input.counts.len());
     let k = o.curve_staff.min(o.limit);
@@ -313,6 +405,10 @@ pub fn table(input: &StaffInput) -> Result<StaffReport, crate::config::Invalid> 
         })
         .collect();
     for &n in input.counts {
+        if stop() {
+            interrupted = true;
+            break;
+        }
         let customers = &input.customers[..n];
         search.load(customers, 1.0, o.replications, o.seed);
         let answer = search.answer();
@@ -324,28 +420,41 @@ pub fn table(input: &StaffInput) -> Result<StaffReport, crate::config::Invalid> 
                 resolution_sla_attainment: s,
             });
         }
+        if search.cancelled() {
+            interrupted = true;
+            break;
+        }
         let onb = onboarding_answer(cfg, customers, &(input.deploy_ms)(n), o);
         base.push(row(cfg, customers, &answer, &onb));
         onboarding_rows.push(onb);
+        progress();
     }
-    let sensitivity = o
-        .multipliers
-        .iter()
-        .map(|&m| Sensitivity {
+    let mut sensitivity = Vec::with_capacity(o.multipliers.len());
+    for &m in &o.multipliers {
+        let mut staff = Vec::with_capacity(onboarding_rows.len());
+        for (&n, onb) in input.counts.iter().zip(&onboarding_rows) {
+            if stop() {
+                interrupted = true;
+                break;
+            }
+            let customers = &input.customers[..n];
+            search.load(customers, m, o.replications, o.seed);
+            let answer = search.answer();
+            if search.cancelled() {
+                interrupted = true;
+                break;
+            }
+            staff.push(row(cfg, customers, &answer, onb));
+            progress();
+        }
+        sensitivity.push(Sensitivity {
             ticket_rate_multiplier: m,
-            staff: input
-                .counts
-                .iter()
-                .zip(&onboarding_rows)
-                .map(|(&n, onb)| {
-                    let customers = &input.customers[..n];
-                    search.load(customers, m, o.replications, o.seed);
-                    row(cfg, customers, &search.answer(), onb)
-                })
-                .collect(),
-        })
-        .collect();
-    Ok(StaffReport::new(cfg, o, base, sensitivity, curves))
+            staff,
+        });
+    }
+    let mut report = StaffReport::new(cfg, o, base, sensitivity, curves);
+    report.interrupted = interrupted;
+    Ok(report)
 }
 
 /// The onboarding answer at one customer count: (engineers, attainment, note).

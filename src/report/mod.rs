@@ -448,6 +448,40 @@ pub fn temporary_name(dir: &Path, name: &str, what: &str) -> std::path::PathBuf 
     ))
 }
 
+/// Removes the temporaries and backups ([`temporary_name`]) that a process killed while
+/// writing into `dir` left behind (`kill -9` during `sweep --out`): each one whose process is
+/// no longer running. Those of a running orgsim are left alone; where processes cannot be
+/// looked up (no `/proc`), nothing is removed.
+pub fn remove_leftovers(dir: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if let Some(pid) = leftover_pid(name) {
+            if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+/// The process id in a [`temporary_name`] (`.NAME.PID-N.orgsim-tmp`, `...orgsim-old`).
+fn leftover_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?;
+    let stem = rest
+        .strip_suffix(".orgsim-tmp")
+        .or_else(|| rest.strip_suffix(".orgsim-old"))?;
+    let (_, tail) = stem.rsplit_once('.')?;
+    let (pid, n) = tail.split_once('-')?;
+    n.parse::<u64>().ok()?;
+    pid.parse().ok()
+}
+
 /// [`write_files`], with files already written as temporaries in `dir` (`staged`: the name each
 /// goes to, and its temporary, made with [`temporary_name`]): they are renamed into place with
 /// the others, all or nothing, and removed if anything fails.
@@ -477,6 +511,7 @@ pub fn write_files_with<N: AsRef<str>, C: AsRef<[u8]>>(
         Ok(_) => return fail(Error::new(ErrorKind::NotADirectory, "not a directory")),
         Err(e) => return fail(e),
     }
+    remove_leftovers(dir);
     let names: Vec<&str> = files
         .iter()
         .map(|(n, _)| n.as_ref())

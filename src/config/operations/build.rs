@@ -10,7 +10,7 @@ use super::raw::{
     RawSupport,
 };
 use super::*;
-use crate::config::calendar::{self, Calendar, DAY_MS, HOUR_MS, MINUTE_MS};
+use crate::config::calendar::{self, Calendar, DAY_MS};
 
 struct Path<'a>(&'a [&'a str]);
 
@@ -301,7 +301,26 @@ fn handle_time(p: &Path, h: &Spanned<RawHandleTime>) -> Result<HandleTime, OpsCo
                     ),
                 ));
             }
-            Ok(HandleTime::Lognormal { median_ms, p95_ms })
+            let ht = HandleTime::Lognormal { median_ms, p95_ms };
+            // The mean grows as exp(σ²/2): a wide p95 over a small median makes a mean no
+            // desk could be staffed for (a median of 1 ms and a p95 of 366 days: 10^46 ms).
+            let mean = ht.mean_ms();
+            if mean.is_nan() || mean > MAX_DURATION_MS as f64 {
+                let span = h_ref.p95.as_ref().map(|v| v.span()).unwrap_or(h.span());
+                return Err(p.err(
+                    span,
+                    &[key, "p95"],
+                    format!(
+                        "a median of {} and a 95th percentile of {} make a lognormal whose \
+                         mean is {mean:.3e} ms, beyond {} (the longest handling time); bring \
+                         the two closer together",
+                        fmt_duration(median_ms),
+                        fmt_duration(p95_ms),
+                        fmt_duration(MAX_DURATION_MS)
+                    ),
+                ));
+            }
+            Ok(ht)
         }
         other => Err(p.err(
             h_ref.distribution.span(),
@@ -366,41 +385,10 @@ fn seconds_to_ms(s: f64) -> Result<u64, String> {
     Ok(ms.round() as u64)
 }
 
-/// Parses `"90d"`, `"1h30m"`, `"2.5h"`, `"500ms"`, `"2w"` into milliseconds.
+/// Parses `"90d"`, `"1h30m"`, `"2.5h"`, `"500ms"`, `"2w"` into milliseconds
+/// ([`crate::config::units::parse_duration_s`]: each unit at most once, largest first).
 pub fn parse_duration(text: &str) -> Result<u64, String> {
-    let bad =
-        || format!("`{text}` is not a duration; write e.g. \"24h\", \"5m\", \"90d\" or \"1h30m\"");
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(bad());
-    }
-    let mut total_ms = 0.0f64;
-    let mut rest = t;
-    while !rest.is_empty() {
-        let num_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        if num_len == 0 {
-            return Err(bad());
-        }
-        let number: f64 = rest[..num_len].parse().map_err(|_| bad())?;
-        rest = &rest[num_len..];
-        let unit_len = rest
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .unwrap_or(rest.len());
-        let factor = match &rest[..unit_len] {
-            "w" => (7 * DAY_MS) as f64,
-            "d" => DAY_MS as f64,
-            "h" => HOUR_MS as f64,
-            "m" => MINUTE_MS as f64,
-            "s" => 1_000.0,
-            "ms" => 1.0,
-            _ => return Err(bad()),
-        };
-        rest = &rest[unit_len..];
-        total_ms += number * factor;
-    }
-    seconds_to_ms(total_ms / 1000.0)
+    seconds_to_ms(crate::config::units::parse_duration_s(text)?)
 }
 
 /// Dollars (at most 2 decimals, not negative) to integer cents.

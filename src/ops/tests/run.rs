@@ -371,3 +371,28 @@ fn deployment_durations_come_from_the_simulated_accounts() {
         "one customer stands in for both"
     );
 }
+
+/// Issue 21: the staffing search held every replication's tickets at once (a 100,000-customer
+/// search with 20 replications, gigabytes). Beyond its budget it draws each replication again
+/// from the same seed: the same tickets, the same answers.
+#[test]
+fn the_search_draws_its_tickets_again_rather_than_hold_beyond_its_budget() {
+    let cfg = OperationsConfig::default();
+    let cs = customers(40);
+    let mut held = staff::SupportSearch::new(&cfg, 0.95, 1000);
+    let mut drawn = staff::SupportSearch::new(&cfg, 0.95, 1000).with_held_limit(0);
+    held.load(&cs, 1.0, 6, 3);
+    drawn.load(&cs, 1.0, 6, 3);
+    for staff in [1, 2, 3, 5] {
+        assert_eq!(held.evaluate(staff), drawn.evaluate(staff), "{staff} staff");
+    }
+    assert_eq!(held.answer().staff, drawn.answer().staff);
+    let d = Demand::new(
+        cs.iter().map(|c| (c.signed_ms, c.tier.as_str())),
+        &cfg.support.tickets_per_customer_month,
+        1.0,
+    );
+    // 40 customers × 4.8 tickets a month over 90 days.
+    let expected = 40.0 * 4.8 * (90 * DAY_MS) as f64 / crate::config::operations::MONTH_MS as f64;
+    assert!((d.expected_tickets(cfg.horizon_ms) - expected).abs() < 1e-6);
+}

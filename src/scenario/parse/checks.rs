@@ -120,6 +120,17 @@ impl Ctx<'_> {
         raw: &BTreeMap<String, RawTier>,
     ) -> Result<BTreeMap<String, Tier>, ScenarioError> {
         let mut tiers = builtin_tiers();
+        let max = crate::config::limits::MAX_TIERS;
+        if raw.len() > max {
+            let k = raw.keys().nth(max).map(String::as_str).unwrap_or_default();
+            return Err(self.at_path(
+                &[key("tiers"), key(k)],
+                format!(
+                    "the file defines {} tiers, more than a scenario may ({max}, the tier limit)",
+                    raw.len()
+                ),
+            ));
+        }
         for (k, t) in raw {
             let here = |field: &str| {
                 let mut s = vec![key("tiers"), key(k)];
@@ -310,8 +321,27 @@ impl Ctx<'_> {
                 }
             };
         }
-        for (field, list) in [("regions", &o.regions), ("ou_path", &o.ou_path)] {
+        use crate::config::limits::{MAX_OU_PATH, MAX_REGIONS};
+        for (field, list, max) in [
+            ("regions", &o.regions, MAX_REGIONS),
+            ("ou_path", &o.ou_path, MAX_OU_PATH),
+        ] {
             let Some(list) = list else { continue };
+            if list.get_ref().len() > max {
+                return Err(self.at(
+                    list.span(),
+                    &here(field),
+                    format!(
+                        "{} names, more than `{field}` may hold ({max}, the {} limit)",
+                        list.get_ref().len(),
+                        if field == "regions" {
+                            "region"
+                        } else {
+                            "OU path"
+                        }
+                    ),
+                ));
+            }
             let mut seen = std::collections::BTreeSet::new();
             for name in list.get_ref() {
                 check_ou_name(name).map_err(|why| self.at(list.span(), &here(field), why))?;

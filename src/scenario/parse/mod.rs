@@ -55,32 +55,12 @@ pub fn read(path: &Path) -> Result<Scenario, ScenarioError> {
         field: None,
         message,
     };
-    let cannot = |e: std::io::Error| whole(format!("cannot read the file: {e}"));
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let meta = file.metadata().map_err(cannot)?;
-    if meta.is_dir() {
-        return Err(whole("cannot read the file: it is a directory".into()));
-    }
-    if meta.len() > MAX_SCENARIO_BYTES {
-        return Err(whole(format!(
-            "the file is {} bytes, more than a scenario may be ({MAX_SCENARIO_BYTES} bytes, \
-             the scenario file size limit)",
-            meta.len()
-        )));
-    }
-    let mut src = Vec::new();
-    // Read at most one byte beyond the limit: a file that grew since it was measured (or a
-    // device, a pipe) is refused the same way.
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(file, MAX_SCENARIO_BYTES + 1),
-        &mut src,
+    let src = crate::config::files::read_regular(
+        path,
+        MAX_SCENARIO_BYTES,
+        "the scenario file size limit",
     )
-    .map_err(cannot)?;
-    if src.len() as u64 > MAX_SCENARIO_BYTES {
-        return Err(whole(format!(
-            "the file is more than {MAX_SCENARIO_BYTES} bytes, the scenario file size limit"
-        )));
-    }
+    .map_err(whole)?;
     parse_bytes(&src, path)
 }
 
@@ -110,6 +90,25 @@ pub fn parse_bytes(src: &[u8], source: &Path) -> Result<Scenario, ScenarioError>
 
 /// Parses and validates scenario text; `source` names it in errors.
 pub fn parse(src: &str, source: &Path) -> Result<Scenario, ScenarioError> {
+    use crate::config::limits::MAX_SCENARIO_TOKENS;
+    // Before the tree is built: what it would hold is bounded by the separators.
+    let tokens = src
+        .bytes()
+        .filter(|b| matches!(b, b'=' | b',' | b'[' | b'{'))
+        .count();
+    if tokens > MAX_SCENARIO_TOKENS {
+        return Err(ScenarioError {
+            file: source.to_path_buf(),
+            line: 0,
+            column: 0,
+            field: None,
+            message: format!(
+                "the file holds {tokens} keys, values and tables (its `=`, `,`, `[` and `{{` \
+                 characters), more than a scenario may ({MAX_SCENARIO_TOKENS}, the scenario \
+                 value limit)"
+            ),
+        });
+    }
     let lines = LineIndex::new(src);
     let tree = match DeTable::parse(src) {
         Ok(t) => t.into_inner(),
@@ -341,6 +340,17 @@ impl Ctx<'_> {
             return Err(self.at_path(&split_path(&path), why));
         }
 
+        let max_lines = crate::config::limits::MAX_COST_LINES;
+        if raw.costs.len() > max_lines {
+            return Err(self.at_path(
+                &[key("costs"), Seg::Index(max_lines)],
+                format!(
+                    "the file has {} [[costs]] lines, more than a scenario may have \
+                     ({max_lines}, the cost line limit)",
+                    raw.costs.len()
+                ),
+            ));
+        }
         let mut costs = Vec::with_capacity(raw.costs.len());
         for (i, c) in raw.costs.iter().enumerate() {
             let n = c.name.get_ref().trim();
@@ -358,6 +368,17 @@ impl Ctx<'_> {
         }
 
         let expect = self.expect(raw.expect.as_ref())?;
+        let max_phases = crate::config::limits::MAX_PHASES;
+        if raw.phases.len() > max_phases {
+            return Err(self.at_path(
+                &[key("phases"), Seg::Index(max_phases)],
+                format!(
+                    "the file has {} [[phases]], more than a scenario may have ({max_phases}, \
+                     the phase limit)",
+                    raw.phases.len()
+                ),
+            ));
+        }
         let phases = self.phases(&raw.phases)?;
         let load = self.load_settings(raw.load.as_ref())?;
         let operations = match &raw.operations {
