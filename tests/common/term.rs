@@ -135,8 +135,9 @@ impl Term {
         }
     }
 
-    /// Ctrl-C, typed.
+    /// Ctrl-C, typed, once the program catches SIGINT (see [`Term::wait_for_handler`]).
     pub fn ctrl_c(&mut self) {
+        self.wait_for_handler(2);
         self.writer
             .write_all(&[3])
             .expect("the terminal takes input");
@@ -156,6 +157,36 @@ impl Term {
             .status()
             .is_ok_and(|s| s.success());
         assert!(ok, "kill -{signal} {pid} (`{}`)", self.what);
+    }
+
+    /// Waits (at most 60 s) until the program catches signal number `signal`, as
+    /// `/proc/PID/status`'s `SigCgt` mask shows: a signal sent before its handler is installed
+    /// ends it by the default action, and on a busy machine a test would measure that race
+    /// instead of how orgsim stops.
+    pub fn wait_for_handler(&mut self, signal: u32) {
+        let Some(pid) = self.child.process_id() else {
+            return;
+        };
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(60) {
+            let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+                return;
+            };
+            let caught = status
+                .lines()
+                .find_map(|l| l.strip_prefix("SigCgt:"))
+                .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
+                .is_some_and(|m| m & (1 << (signal - 1)) != 0);
+            if caught {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "`{}` never caught signal {signal} within 60 s; screen:\n{}",
+            self.what,
+            tail(&self.screen())
+        );
     }
 
     /// Waits for the program to end, at most `limit`; past it the program is killed and the
