@@ -66,6 +66,7 @@ fn ctrl_c_stops_a_sweep_on_a_terminal() {
     std::thread::sleep(Duration::from_millis(300));
     t.ctrl_c();
     let end = t.finish(Duration::from_secs(20));
+    eprintln!("ended {:?} after the signal", end.after);
     assert_eq!(end.code, 2, "{}", end.screen);
     assert!(end.screen.contains("INTERRUPTED"), "{}", end.screen);
 }
@@ -84,6 +85,7 @@ fn sigterm_stops_a_sweep_on_a_terminal() {
     t.wait_for("replications ·", Duration::from_secs(60));
     t.signal("TERM");
     let end = t.finish(Duration::from_secs(20));
+    eprintln!("ended {:?} after the signal", end.after);
     assert_eq!(end.code, 2, "{}", end.screen);
     assert!(end.screen.contains("INTERRUPTED"), "{}", end.screen);
 }
@@ -106,6 +108,7 @@ fn ctrl_c_stops_a_live_load_test_on_a_terminal() {
     std::thread::sleep(Duration::from_millis(500));
     t.ctrl_c();
     let end = t.finish(Duration::from_secs(20));
+    eprintln!("ended {:?} after the signal", end.after);
     assert_eq!(end.code, 2, "{}", end.screen);
     assert!(end.screen.contains("INTERRUPTED"), "{}", end.screen);
 }
@@ -124,6 +127,7 @@ fn ctrl_c_stops_a_live_run_on_a_terminal() {
     std::thread::sleep(Duration::from_millis(500));
     t.ctrl_c();
     let end = t.finish(Duration::from_secs(20));
+    eprintln!("ended {:?} after the signal", end.after);
     assert_eq!(end.code, 2, "{}", end.screen);
     assert!(
         end.screen.to_lowercase().contains("interrupted"),
@@ -144,6 +148,7 @@ fn ctrl_c_stops_phases_on_a_terminal() {
     std::thread::sleep(Duration::from_secs(2));
     t.ctrl_c();
     let end = t.finish(Duration::from_secs(20));
+    eprintln!("ended {:?} after the signal", end.after);
     assert_eq!(end.code, 2, "{}", end.screen);
     assert!(end.screen.contains("INTERRUPTED"), "{}", end.screen);
 }
