@@ -387,6 +387,11 @@ fn plan_shows_the_graph() {
     assert_eq!(v["resources"].as_array().unwrap().len(), 10);
     let o = run(&["validate", "scenarios/hundred-customers.toml"]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains(": valid file, no findings ·"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
