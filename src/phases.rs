@@ -234,11 +234,7 @@ pub fn evaluate_phase(
             held_share: stats::round3(share),
             confidence,
             rule: rule.unwrap_or_else(|| {
-                format!(
-                    "held in {} of runs, needs {}",
-                    pct(share),
-                    pct(confidence)
-                )
+                format!("held in {} of runs, needs {}", pct(share), pct(confidence))
             }),
             status,
         })
@@ -508,7 +504,10 @@ mod tests {
         // The seed's Phase 3: $112,000 is within 10% of $120,000, $247,000 is not within 10%
         // of $300,000.
         let r = mrr_rule((11_200_000, 24_700_000), (12_000_000, Some(30_000_000)));
-        assert!(r.starts_with("each end within ±10% of its stated MRR"), "{r}");
+        assert!(
+            r.starts_with("each end within ±10% of its stated MRR"),
+            "{r}"
+        );
         assert!(r.contains("$112,000 is 6.7% below $120,000 (holds)"), "{r}");
         assert!(
             r.contains("$247,000 is 17.7% below $300,000 (more than 10%: breaks)"),
@@ -516,7 +515,10 @@ mod tests {
         );
         // Open-ended: the high end need only reach the stated figure.
         let r = mrr_rule((118_800_000, 141_000_000), (120_000_000, None));
-        assert!(r.contains("$1,188,000 is 1.0% below $1,200,000 (holds)"), "{r}");
+        assert!(
+            r.contains("$1,188,000 is 1.0% below $1,200,000 (holds)"),
+            "{r}"
+        );
         assert!(r.contains("$1,410,000 (holds)"), "{r}");
         assert!(!r.contains("breaks"), "{r}");
     }

@@ -1654,3 +1654,40 @@ fn png_needs_out_and_writes_every_chart() {
     assert!(code(&o) < 2, "{}", stderr(&o));
     assert!(d.join("load.png").exists());
 }
+
+#[test]
+fn out_says_what_it_wrote_and_replaces_only_its_own_files() {
+    let d = scratch("out-note");
+    let out = d.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let dir = out.to_str().unwrap();
+    let args = ["load", "scenarios/capacity.toml", "--out", dir];
+    let o = run(&args);
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "wrote 3 files to {dir}: load.json, load.md, load.svg (all new)"
+        )),
+        "{err}"
+    );
+    let first = std::fs::read(out.join("load.json")).unwrap();
+    // Again into the same directory: its own files replaced, the others left alone.
+    std::fs::write(out.join("load.md"), "stale").unwrap();
+    let o = run(&args);
+    assert_eq!(code(&o), code(&run(&["load", "scenarios/capacity.toml"])));
+    let err = stderr(&o);
+    assert!(
+        err.contains("(each replaced the file of the same name; nothing else in"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(out.join("load.json")).unwrap(), first);
+    assert_ne!(
+        std::fs::read_to_string(out.join("load.md")).unwrap(),
+        "stale"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
+}
