@@ -1710,3 +1710,46 @@ fn out_says_what_it_wrote_and_replaces_only_its_own_files() {
         "mine"
     );
 }
+
+#[test]
+fn ops_gives_each_figure_once() {
+    // The scenario's desk is the claim's desk (1 person, 2 customers signing at once) and its two
+    // customers are the claim's: the section and the claims give the same figures.
+    let (_, v) = json_of(&["ops", "scenarios/operations.toml", "--json"]);
+    let s = &v["support"];
+    let claim = |id: &str| {
+        v["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("no claim {id}: {v}"))
+            .clone()
+    };
+    assert_eq!(s["staff"], 1);
+    assert_eq!(s["customers"], 2);
+    let lev = claim("one_person_handles_2x_customers");
+    assert_eq!(
+        lev["figures"]["response_sla_attainment"],
+        s["response_sla_attainment"]
+    );
+    assert_eq!(
+        lev["figures"]["resolution_sla_attainment"],
+        s["resolution_sla_attainment"]
+    );
+    let b = &v["onboarding"]["batch_vs_sequential"];
+    let batch = claim("two_customers_58_vs_90_min");
+    assert_eq!(
+        batch["figures"]["sequential_total_min"],
+        b["sequential_total_min"]
+    );
+    assert_eq!(batch["figures"]["batch_total_min"], b["batch_total_min"]);
+    let o = run(&["ops", "scenarios/operations.toml"]);
+    let t = stdout(&o);
+    assert!(t.contains("Support desk: 1 person,"), "{t}");
+    assert!(
+        !t.contains("1 people") && !t.contains("(the limit) people"),
+        "{t}"
+    );
+    assert!(t.contains("Onboarding: 1 engineer,"), "{t}");
+}

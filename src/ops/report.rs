@@ -155,8 +155,8 @@ impl StaffReport {
     ) -> StaffReport {
         let h = |ms: u64| ms as f64 / 3_600_000.0;
         let mut notes = vec![format!(
-            "the search stops at {} people (the limit); a count not met by then is reported unmeetable",
-            o.limit
+            "the search stops at {} (the limit); a count not met by then is reported unmeetable",
+            people(o.limit)
         )];
         if staff.iter().any(|r| r.note.is_some()) {
             notes.push("some counts are unmeetable: see their notes".into());
@@ -251,6 +251,28 @@ pub fn json<T: Serialize>(r: &T) -> String {
     crate::report::pretty_json(r)
 }
 
+/// "1 person", "3 people".
+pub fn people(n: u32) -> String {
+    if n == 1 {
+        "1 person".into()
+    } else {
+        format!("{} people", group(n as u64))
+    }
+}
+
+/// 1000 as "1,000".
+fn group(n: u64) -> String {
+    let d = n.to_string();
+    let mut g = String::new();
+    for (i, ch) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
+            g.push(',');
+        }
+        g.push(ch);
+    }
+    g
+}
+
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
@@ -271,8 +293,12 @@ pub fn ops_text(r: &OpsReport) -> String {
     );
     let _ = writeln!(
         o,
-        "Support desk: {} people, {} · {} customers · handling {} · offered load {:.2} people",
-        s.staff, s.hours, s.customers, s.handle_time, s.offered_load
+        "Support desk: {}, {} · {} customers · handling {} · offered load {:.2} (people busy on average)",
+        people(s.staff),
+        s.hours,
+        s.customers,
+        s.handle_time,
+        s.offered_load
     );
     let _ = writeln!(
         o,
@@ -304,8 +330,11 @@ pub fn ops_text(r: &OpsReport) -> String {
     let _ = writeln!(o, "  monthly cost {}\n", dollars(s.monthly_cost));
     let _ = writeln!(
         o,
-        "Onboarding: {} engineer(s), {} · {} customers",
-        b.engineers, b.hours, b.customers
+        "Onboarding: {} engineer{}, {} · {} customers",
+        b.engineers,
+        if b.engineers == 1 { "" } else { "s" },
+        b.hours,
+        b.customers
     );
     let _ = writeln!(
         o,
@@ -324,7 +353,7 @@ pub fn ops_text(r: &OpsReport) -> String {
     let c = &b.batch_vs_sequential;
     let _ = writeln!(
         o,
-        "  all {} at once: {:.1} min vs {:.1} min one after the other · monthly cost {}\n",
+        "  all {} at once: {:.1} min vs {:.1} min one after the other (each deployed alone) · monthly cost {}\n",
         c.customers,
         c.batch_total_min,
         c.sequential_total_min,
@@ -490,12 +519,12 @@ pub fn staff_text(r: &StaffReport) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "orgsim staff · seed {} · target {} · {} replication(s) · horizon {:.0} days · limit {} people",
+        "orgsim staff · seed {} · target {} · {} replication(s) · horizon {:.0} days · limit {}",
         r.seed,
         pct(r.target),
         r.replications,
         r.horizon_days,
-        r.limit
+        people(r.limit)
     );
     let _ = writeln!(
         o,
@@ -541,12 +570,12 @@ pub fn staff_markdown(r: &StaffReport) -> String {
     let _ = writeln!(o, "## orgsim staff\n");
     let _ = writeln!(
         o,
-        "Seed {} · target {} · {} replication(s) · horizon {:.0} days · limit {} people · support {}, handling {}\n",
+        "Seed {} · target {} · {} replication(s) · horizon {:.0} days · limit {} · support {}, handling {}\n",
         r.seed,
         pct(r.target),
         r.replications,
         r.horizon_days,
-        r.limit,
+        people(r.limit),
         r.hours,
         r.handle_time
     );

@@ -22,6 +22,13 @@ use super::report::{AttainmentCurve, CurvePoint, Sensitivity, StaffReport, Staff
 use super::OpsCustomer;
 use crate::seed::{derive_seed, Stream};
 
+/// The seed of replication `r`'s ticket stream for `customers` customers: one derivation for
+/// the staffing search, the claims and `ops`'s support section, so that one desk measured in
+/// two places gives one figure.
+pub fn desk_seed(seed: u64, customers: usize, r: usize) -> u64 {
+    derive_seed(seed, &[Stream::OpsStaff as u64, customers as u64, r as u64])
+}
+
 /// How the search is run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StaffOptions {
@@ -107,10 +114,7 @@ impl<'a> SupportSearch<'a> {
         self.streams.resize_with(reps, Vec::new);
         self.streams.truncate(reps);
         for (r, buf) in self.streams.iter_mut().enumerate() {
-            let sd = derive_seed(
-                seed,
-                &[Stream::OpsStaff as u64, customers.len() as u64, r as u64],
-            );
+            let sd = desk_seed(seed, customers.len(), r);
             desk::generate_tickets(
                 &demand,
                 &s.handle_time,
