@@ -414,11 +414,11 @@ pub fn text(r: &PhasesReport) -> String {
         );
         let _ = writeln!(
             o,
-            "  MRR {} → {}; margin {} → {}",
+            "  MRR {} → {}; margin {} → {} (the scenario's cost lines, all onboarded)",
             fmt_money((p.mrr.0 * 100.0).round() as i64),
             fmt_money((p.mrr.1 * 100.0).round() as i64),
-            finance::fmt_margin(p.margin.0),
-            finance::fmt_margin(p.margin.1)
+            finance::fmt_margin_fine(p.margin.0),
+            finance::fmt_margin_fine(p.margin.1)
         );
         for s in &p.statements {
             let _ = writeln!(
@@ -452,7 +452,7 @@ pub fn markdown(r: &PhasesReport) -> String {
         "Seed {} · {} replication(s) at each end of each phase · verdict **{}**\n",
         r.seed, r.replications, r.verdict
     );
-    let _ = writeln!(o, "| phase | customers | OUs | makespan p95 (min) | conflicts (mean) | P(failure) | MRR | margin |\n|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(o, "| phase | customers | OUs | makespan p95 (min) | conflicts (mean) | P(failure) | MRR | margin (cost lines, all onboarded) |\n|---|---|---|---|---|---|---|---|");
     for p in &r.phases {
         let _ = writeln!(
             o,
@@ -470,8 +470,8 @@ pub fn markdown(r: &PhasesReport) -> String {
             p.high.failure_probability,
             fmt_money((p.mrr.0 * 100.0).round() as i64),
             fmt_money((p.mrr.1 * 100.0).round() as i64),
-            finance::fmt_margin(p.margin.0),
-            finance::fmt_margin(p.margin.1)
+            finance::fmt_margin_fine(p.margin.0),
+            finance::fmt_margin_fine(p.margin.1)
         );
     }
     let _ = writeln!(

@@ -118,7 +118,7 @@ fn two_customers_reproduce_the_seed_figures_and_the_matrix() {
         "$23,000",
         "$3,380",
         "$19,620",
-        "85%",
+        "85.3%",
         "PASS tier_routing",
         "makespan",
     ] {
@@ -1752,4 +1752,62 @@ fn ops_gives_each_figure_once() {
         "{t}"
     );
     assert!(t.contains("Onboarding: 1 engineer,"), "{t}");
+}
+
+#[test]
+fn one_margin_per_cost_model_printed_alike_by_every_command() {
+    // The scenario's cost lines: run, compare, the margin table and a sweep whose replications
+    // all onboard give one figure with one decimal.
+    let s = "scenarios/two-customers.toml";
+    let t = stdout(&run(&["run", s]));
+    assert!(
+        t.contains(
+            "margin          85.3%   (revenue − the cost lines above, of the customers billed)"
+        ),
+        "{t}"
+    );
+    let d = scratch("margin-alike");
+    let o = run(&["run", s, "--out", d.to_str().unwrap()]);
+    assert_eq!(code(&o), 0);
+    let md = std::fs::read_to_string(d.join("report.md")).unwrap();
+    assert!(md.contains("| 1 |") && md.contains("57.8%"), "{md}");
+    let c = stdout(&run(&["compare", "scenarios/single-customer.toml", s]));
+    assert!(c.contains("| 79.0%") && c.contains("| 85.3%"), "{c}");
+    let (_, v) = json_of(&[
+        "sweep",
+        s,
+        "--customers",
+        "2",
+        "--replications",
+        "3",
+        "--json",
+    ]);
+    let count = &v["counts"][0];
+    if count["failure_probability"] == 0.0 {
+        let (_, r) = json_of(&["run", s, "--json"]);
+        let m = r["financials"]["margin"].as_f64().unwrap();
+        assert!(
+            (count["margin"].as_f64().unwrap() - m).abs() < 1e-3,
+            "{count}"
+        );
+    }
+    let sw = stdout(&run(&[
+        "sweep",
+        s,
+        "--customers",
+        "2",
+        "--replications",
+        "3",
+    ]));
+    assert!(
+        sw.contains("margin: the mean over replications of each run's margin"),
+        "{sw}"
+    );
+    // staff has its own cost model, and says so.
+    let st = stdout(&run(&["staff", s, "--customers", "2"]));
+    assert!(st.contains("staff margin") && st.contains("34.8%"), "{st}");
+    assert!(
+        st.contains("the scenario's cost lines are not counted"),
+        "{st}"
+    );
 }

@@ -161,8 +161,11 @@ impl StaffReport {
         if staff.iter().any(|r| r.note.is_some()) {
             notes.push("some counts are unmeetable: see their notes".into());
         }
-        notes
-            .push("margin counts staff costs only; the financials add the other cost lines".into());
+        notes.push(
+            "staff margin: (revenue − the support and onboarding staff's cost) ÷ revenue; the \
+             scenario's cost lines are not counted (run's margin counts those, not these staff)"
+                .into(),
+        );
         StaffReport {
             seed: o.seed,
             target: o.target,
@@ -480,7 +483,7 @@ pub fn ops_markdown(r: &OpsReport) -> String {
 fn staff_rows_text(o: &mut String, rows: &[StaffRow]) {
     let _ = writeln!(
         o,
-        "{:>9} {:>7} │ {:>7} {:>9} {:>10} │ {:>10} {:>7} │ {:>12} {:>12} {:>7}",
+        "{:>9} {:>7} │ {:>7} {:>9} {:>10} │ {:>10} {:>7} │ {:>12} {:>12} {:>12}",
         "customers",
         "load",
         "support",
@@ -490,12 +493,12 @@ fn staff_rows_text(o: &mut String, rows: &[StaffRow]) {
         "within",
         "revenue",
         "staff cost",
-        "margin"
+        "staff margin"
     );
     for r in rows {
         let _ = writeln!(
             o,
-            "{:>9} {:>7.2} │ {:>7} {:>9} {:>10} │ {:>10} {:>7} │ {:>12} {:>12} {:>7}{}",
+            "{:>9} {:>7.2} │ {:>7} {:>9} {:>10} │ {:>10} {:>7} │ {:>12} {:>12} {:>12}{}",
             r.customers,
             r.offered_load,
             opt(r.support_staff),
@@ -546,7 +549,7 @@ pub fn staff_text(r: &StaffReport) -> String {
 fn staff_rows_markdown(o: &mut String, rows: &[StaffRow]) {
     let _ = writeln!(
         o,
-        "| customers | support staff | response | resolution | onboarding staff | monthly staff cost | margin | note |\n|---:|---:|---:|---:|---:|---:|---:|---|"
+        "| customers | support staff | response | resolution | onboarding staff | monthly staff cost | staff margin | note |\n|---:|---:|---:|---:|---:|---:|---:|---|"
     );
     for r in rows {
         let _ = writeln!(
