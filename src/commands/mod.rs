@@ -156,26 +156,6 @@ fn check_replications(jobs: u64, what: &str) -> Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_out_note_names_the_files_and_what_it_replaced() {
-        let d = std::path::Path::new("out");
-        let names = ["load.json", "load.md", "load.svg"];
-        assert_eq!(
-            super::wrote_note(d, &names, 0),
-            "wrote 3 files to out: load.json, load.md, load.svg (all new)"
-        );
-        assert_eq!(
-            super::wrote_note(d, &names, 3),
-            "wrote 3 files to out: load.json, load.md, load.svg (each replaced the file of the \
-             same name; nothing else in out touched)"
-        );
-        assert!(super::wrote_note(d, &names[..1], 1).starts_with("wrote 1 file to out: "));
-        assert!(super::wrote_note(d, &names, 2).contains("(2 replaced the files of the same name"));
-    }
-}
-
 /// Set by the Ctrl-C handler; long commands poll it and stop cleanly.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
@@ -339,4 +319,24 @@ fn check_outputs(out: Option<(&Path, &[&str])>, files: &[Option<&Path>]) -> Resu
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_out_note_names_the_files_and_what_it_replaced() {
+        let d = std::path::Path::new("out");
+        let names = ["load.json", "load.md", "load.svg"];
+        assert_eq!(
+            super::wrote_note(d, &names, 0),
+            "wrote 3 files to out: load.json, load.md, load.svg (all new)"
+        );
+        assert_eq!(
+            super::wrote_note(d, &names, 3),
+            "wrote 3 files to out: load.json, load.md, load.svg (each replaced the file of the \
+             same name; nothing else in out touched)"
+        );
+        assert!(super::wrote_note(d, &names[..1], 1).starts_with("wrote 1 file to out: "));
+        assert!(super::wrote_note(d, &names, 2).contains("(2 replaced the files of the same name"));
+    }
 }
