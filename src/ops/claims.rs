@@ -59,7 +59,7 @@ pub fn batch_claim(batch_min: f64, sequential_min: f64) -> Claim {
         rule: "PASS when the simulated batch total lies within 10% of 58 min and the sequential total within 10% of 90 min",
         verdict: Verdict::of(pass),
         measured: format!(
-            "batch {batch_min:.1} min, sequential {sequential_min:.1} min"
+            "1 engineer, as in the seed: batch {batch_min:.1} min, sequential (each deployed alone) {sequential_min:.1} min"
         ),
         figures: BTreeMap::from([
             ("batch_total_min", batch_min),
