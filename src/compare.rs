@@ -120,11 +120,12 @@ fn metric(
             signed_money(cents(b) - cents(a)),
         ),
         Unit::Fraction => {
-            let pts = (delta * 100.0).round() as i64;
+            // A margin, printed as every command prints one (one decimal).
+            let pts = (delta * 1000.0).round() / 10.0;
             (
-                format!("{:.0}%", a * 100.0),
-                format!("{:.0}%", b * 100.0),
-                format!("{}{pts} pts", if pts >= 0 { "+" } else { "" }),
+                crate::finance::fmt_margin(a),
+                crate::finance::fmt_margin(b),
+                format!("{}{pts:.1} pts", if pts >= 0.0 { "+" } else { "" }),
             )
         }
         Unit::Seconds => (
@@ -347,8 +348,11 @@ mod tests {
             19_620.0 / 23_000.0,
             (None, None),
         );
-        assert_eq!((m.display.a.as_str(), m.display.b.as_str()), ("79%", "85%"));
-        assert_eq!(m.display.delta, "+6 pts");
+        assert_eq!(
+            (m.display.a.as_str(), m.display.b.as_str()),
+            ("79.0%", "85.3%")
+        );
+        assert_eq!(m.display.delta, "+6.3 pts");
         assert_eq!(m.change_pct, None);
         let m = metric("x", "x", Unit::Count, 0.0, 3.0, (None, None));
         assert_eq!(m.display.change, "n/a");

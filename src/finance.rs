@@ -44,6 +44,14 @@ pub struct LineAmount {
 }
 
 /// A month's financials.
+///
+/// **Margin, one definition per cost model.** Under the scenario's cost model (its `[[costs]]`
+/// lines) the margin of a month is (revenue − the cost lines) ÷ revenue, the revenue of the
+/// customers billed that month: in `run` (and `compare`) those whose account exists after the
+/// run; in the margin chart and table and in `phases`, all N onboarded (the planned month); in
+/// `sweep` the mean of each replication's `run` margin. Under the staff cost model of `staff`
+/// it is (revenue − support and onboarding staff) ÷ revenue, the cost lines not counted. Each
+/// report labels which it gives (docs/scenario.md, "Margin").
 #[derive(Debug, Clone, PartialEq)]
 pub struct Financials {
     /// Revenue of the customers that were onboarded (their account exists).
@@ -283,15 +291,11 @@ pub fn fmt_margin_fine(m: f64) -> String {
     }
 }
 
-/// A margin as the seed prints it: `79%`.
+/// A margin as every command prints it: one decimal, `79.0%`, `57.8%` (the same figure in
+/// `run`, `compare`, `phases`, `sweep` and the margin chart and table), two where one would round
+/// up to 100% ([`fmt_margin_fine`]).
 pub fn fmt_margin(m: f64) -> String {
-    let pct = m * 100.0;
-    if (99.5..100.0).contains(&pct) {
-        // Whole percents would round these to a misleading 100%.
-        format!("{pct:.2}%")
-    } else {
-        format!("{pct:.0}%")
-    }
+    fmt_margin_fine(m)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -437,10 +441,13 @@ mod tests {
     }
 
     #[test]
-    fn margins_print_like_the_seed() {
-        assert_eq!(fmt_margin(632_000.0 / 800_000.0), "79%");
-        assert_eq!(fmt_margin(1_962_000.0 / 2_300_000.0), "85%");
-        assert_eq!(fmt_margin(0.99681), "99.68%");
-        assert_eq!(fmt_margin(1.0), "100%");
+    fn margins_print_with_one_decimal_everywhere() {
+        assert_eq!(fmt_margin(632_000.0 / 800_000.0), "79.0%");
+        assert_eq!(fmt_margin(1_962_000.0 / 2_300_000.0), "85.3%");
+        // Two customers' fixed costs with one customer: the chart's 57.8%, not "58%".
+        assert_eq!(fmt_margin(462_000.0 / 800_000.0), "57.8%");
+        assert_eq!(fmt_margin(0.99681), "99.7%");
+        assert_eq!(fmt_margin(0.99981), "99.98%");
+        assert_eq!(fmt_margin(1.0), "100.0%");
     }
 }

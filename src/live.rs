@@ -55,6 +55,52 @@ pub async fn apply(
     management_account_id: &str,
     progress: Option<&indicatif::ProgressBar>,
 ) -> LiveRun {
+    apply_logged(
+        plan,
+        cfg,
+        seed,
+        client,
+        clock,
+        management_account_id,
+        Watch {
+            progress,
+            log: None,
+        },
+    )
+    .await
+}
+
+/// Who watches an [`apply_logged`] as it goes: a progress bar of the resources that are
+/// terminal, and a log of its calls.
+#[derive(Debug, Default)]
+pub struct Watch<'a> {
+    pub progress: Option<&'a indicatif::ProgressBar>,
+    pub log: Option<SharedCallLog>,
+}
+
+/// The calls of an `apply` as they go, kept outside it: a load test that stops an onboarding
+/// at its deadline still counts what it sent (answered, and unanswered with their wait).
+#[derive(Debug, Default)]
+pub struct CallLog {
+    pub answered: Vec<CallSample>,
+    /// Sent and not yet answered: call id → (operation, when sent).
+    pub pending: BTreeMap<u64, (Operation, Instant)>,
+}
+
+/// A [`CallLog`] shared between an `apply` and the load test that owns it.
+pub type SharedCallLog = std::sync::Arc<std::sync::Mutex<CallLog>>;
+
+/// [`apply`], recording each call in `log` too as it is sent and answered.
+pub async fn apply_logged(
+    plan: Plan,
+    cfg: &DeployConfig,
+    seed: u64,
+    client: &Client,
+    clock: Clock,
+    management_account_id: &str,
+    watch: Watch<'_>,
+) -> LiveRun {
+    let Watch { progress, log } = watch;
     let started = Instant::now();
     let mut engine = Engine::new(plan, cfg, seed).guarding(management_account_id);
     let mut endpoint_fault = None;
@@ -68,6 +114,10 @@ pub async fn apply(
     loop {
         while let Some(call) = engine.poll_call() {
             in_flight += 1;
+            if let Some(Ok(mut l)) = log.as_ref().map(|l| l.lock()) {
+                l.pending
+                    .insert(call.id, (call.request.operation(), Instant::now()));
+            }
             let client = client.clone();
             let tx = tx.clone();
             tokio::spawn(async move {
@@ -90,7 +140,12 @@ pub async fn apply(
             Some((id, op, result, dt)) = rx.recv() => {
                 in_flight -= 1;
                 let us = (dt.as_micros() as u64).max(1);
-                calls.push((op, us, result.as_ref().err().map(|e| e.code.report_key())));
+                let sample = (op, us, result.as_ref().err().map(|e| e.code.report_key()));
+                if let Some(Ok(mut l)) = log.as_ref().map(|l| l.lock()) {
+                    l.pending.remove(&id);
+                    l.answered.push(sample.clone());
+                }
+                calls.push(sample);
                 if let Err(e) = &result {
                     if sdk::is_endpoint_fault(&e.code) {
                         endpoint_fault = Some(format!("{op}: {} ({})", e.message, e.code));
@@ -137,8 +192,10 @@ pub struct LiveLoad {
     /// The shared resources' deployment, before the first arrival.
     pub bootstrap: LiveRun,
     pub onboardings: Vec<crate::loadtest::Onboarding>,
-    /// Calls of the onboardings that finished (or were stopped by Ctrl-C).
+    /// Every answered call of the onboardings, finished or cut off.
     pub calls: Vec<CallSample>,
+    /// Calls sent and unanswered when the test ended: operation, µs waited by then.
+    pub unanswered: Vec<(Operation, u64)>,
     pub failures: BTreeMap<String, usize>,
     /// Asynchronous account creation times seen (engine ms; see `config::latency`).
     pub creations_ms: Vec<u64>,
@@ -191,7 +248,7 @@ pub async fn load_test(
         .map(|(&t, c)| Onboarding {
             customer: c.name.clone(),
             intended_ms: t,
-            start_ms: t,
+            start_ms: None,
             end_ms: None,
             success: false,
         })
@@ -201,6 +258,7 @@ pub async fn load_test(
         bootstrap,
         onboardings: Vec::new(),
         calls: Vec::new(),
+        unanswered: Vec::new(),
         failures: BTreeMap::new(),
         creations_ms: Vec::new(),
         end_ms: 0,
@@ -220,15 +278,18 @@ pub async fn load_test(
         .map(|n| Arc::new(tokio::sync::Semaphore::new(n)));
     let bare = Arc::new(without_customers(sc));
     let management: Arc<str> = management_account_id.into();
+    // Each onboarding's calls, kept here so that one cut off at the deadline still counts.
+    let logs: Vec<SharedCallLog> = times.iter().map(|_| SharedCallLog::default()).collect();
     let mut set = tokio::task::JoinSet::new();
     for (i, &t) in times.iter().enumerate() {
-        let (client, cfg, starts, slots, bare, management) = (
+        let (client, cfg, starts, slots, bare, management, log) = (
             client.clone(),
             cfg.clone(),
             starts.clone(),
             slots.clone(),
             bare.clone(),
             management.clone(),
+            logs[i].clone(),
         );
         let customer = sc.customers[i].clone();
         set.spawn(async move {
@@ -242,14 +303,17 @@ pub async fn load_test(
                 g[i] = Some(start);
             }
             let plan = customer_plan(&bare, &customer);
-            let run = apply(
+            let run = apply_logged(
                 plan,
                 &cfg,
                 Stream::Onboarding.seed_of(seed, i as u64),
                 &client,
                 clock,
                 &management,
-                None,
+                Watch {
+                    progress: None,
+                    log: Some(log),
+                },
             )
             .await;
             (i, start, since(), run)
@@ -269,8 +333,7 @@ pub async fn load_test(
                     break;
                 }
                 let o = &mut onboardings[i];
-                o.start_ms = start;
-                out.calls.extend(run.calls);
+                o.start_ms = Some(start);
                 crate::loadtest::count_failures(&run.trace, &mut out.failures);
                 out.creations_ms
                     .extend(run.trace.creation_times_ms());
@@ -298,11 +361,23 @@ pub async fn load_test(
     if let Ok(g) = starts.lock() {
         for (o, s) in onboardings.iter_mut().zip(g.iter()) {
             if o.end_ms.is_none() {
-                o.start_ms = s.unwrap_or(o.intended_ms.max(since()));
+                o.start_ms = *s;
             }
         }
     }
     out.end_ms = since();
+    // Every call sent: answered ones with their latency, the rest with their wait so far.
+    let now = Instant::now();
+    for log in &logs {
+        if let Ok(mut l) = log.lock() {
+            out.calls.append(&mut l.answered);
+            out.unanswered.extend(
+                l.pending
+                    .values()
+                    .map(|(op, sent)| (*op, (now - *sent).as_micros() as u64)),
+            );
+        }
+    }
     // Arrivals that never came (Ctrl-C before their time) are not part of the test.
     onboardings.retain(|o| o.intended_ms <= out.end_ms);
     out.onboardings = onboardings;

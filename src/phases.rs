@@ -31,6 +31,10 @@ pub struct Statement {
     pub held_share: f64,
     /// The share it had to hold in.
     pub confidence: f64,
+    /// The rule the verdict follows, with the figures it was judged on: "held in 85.0% of
+    /// runs, needs 95.0%" for a claim about deployments; for a claim about the plan (OUs,
+    /// MRR), what each end had to be and what it was.
+    pub rule: String,
     pub status: Verdict,
 }
 
@@ -123,6 +127,50 @@ fn stated_range(lo: String, hi: Option<String>) -> String {
     }
 }
 
+/// The MRR rule with its figures: each end within [`MRR_TOLERANCE`] of its stated figure (an
+/// open range: the high end at least the stated one), each end's distance from it, and which
+/// end breaks it. "$247,000 is 17.7% below $300,000 (more than 10%: breaks)".
+fn mrr_rule(mrr: (Cents, Cents), stated: (Cents, Option<Cents>)) -> String {
+    let tol = MRR_TOLERANCE * 100.0;
+    let end = |v: Cents, want: Cents| {
+        let off = (v - want) as f64 / want.max(1) as f64 * 100.0;
+        let how = if v == want {
+            format!("{} as stated", fmt_money(v))
+        } else {
+            format!(
+                "{} is {:.1}% {} {}",
+                fmt_money(v),
+                off.abs(),
+                if off < 0.0 { "below" } else { "above" },
+                fmt_money(want)
+            )
+        };
+        if off.abs() <= tol + 1e-9 {
+            format!("{how} (holds)")
+        } else {
+            format!("{how} (more than {tol:.0}%: breaks)")
+        }
+    };
+    match stated.1 {
+        Some(b) => format!(
+            "each end within ±{tol:.0}% of its stated MRR: {}; {}",
+            end(mrr.0, stated.0),
+            end(mrr.1, b)
+        ),
+        None => format!(
+            "the low end within ±{tol:.0}% of {}, the high end at least that: {}; {} {}",
+            fmt_money(stated.0),
+            end(mrr.0, stated.0),
+            fmt_money(mrr.1),
+            if mrr.1 >= stated.0 {
+                "(holds)"
+            } else {
+                "(below it: breaks)"
+            }
+        ),
+    }
+}
+
 fn mrr_of(sc: &Scenario, n: usize) -> Cents {
     sc.with_customers(n)
         .customers
@@ -208,14 +256,18 @@ pub fn evaluate_phase(
     let mrr = (mrr_of(&s, lo), mrr_of(&s, hi));
     let mut statements = Vec::new();
     let confidence = phase.confidence;
-    let mut push = |claim, stated: String, measured: String, share: f64| {
+    let mut push = |claim, stated: String, measured: String, share: f64, rule: Option<String>| {
+        let status = Verdict::of(share + 1e-12 >= confidence);
         statements.push(Statement {
             claim,
             stated,
             measured,
             held_share: stats::round3(share),
             confidence,
-            status: Verdict::of(share + 1e-12 >= confidence),
+            rule: rule.unwrap_or_else(|| {
+                format!("held in {} of runs, needs {}", pct(share), pct(confidence))
+            }),
+            status,
         })
     };
     let all = |ok: bool| if ok { 1.0 } else { 0.0 };
@@ -227,11 +279,19 @@ pub fn evaluate_phase(
     if let Some((a, b)) = phase.ous {
         let ok = within(ous.0 as f64, a as f64, b.map(|b| b as f64))
             && within(ous.1 as f64, a as f64, b.map(|b| b as f64));
+        let range = stated_range(a.to_string(), b.map(|b| b.to_string()));
         push(
             "ous",
-            stated_range(a.to_string(), b.map(|b| b.to_string())),
+            range.clone(),
             format!("{} planned", ou_range(ous.0, ous.1)),
             all(ok),
+            Some(format!(
+                "the OUs planned at each end within {range}: {} at {}, {} at {}",
+                ous.0,
+                customers(lo),
+                ous.1,
+                customers(hi)
+            )),
         );
     }
     if let Some((a, b)) = phase.accounts {
@@ -243,6 +303,7 @@ pub fn evaluate_phase(
             stated_range(a.to_string(), b.map(|b| b.to_string())),
             format!("all created in {}", at_ends(lo, s_lo, hi, s_hi)),
             s_lo.min(s_hi),
+            None,
         );
     }
     if let Some((a, b)) = phase.mrr_cents {
@@ -254,6 +315,7 @@ pub fn evaluate_phase(
             stated_range(fmt_money(a), b.map(fmt_money)),
             stated_range(fmt_money(mrr.0), Some(fmt_money(mrr.1))),
             all(ok),
+            Some(mrr_rule(mrr, (a, b))),
         );
     }
     if let Some(max) = phase.deploy_minutes_max {
@@ -270,6 +332,7 @@ pub fn evaluate_phase(
                 customers(hi)
             ),
             s_lo.min(s_hi),
+            None,
         );
     }
     if let Some(max) = phase.conflicts_max {
@@ -285,6 +348,7 @@ pub fn evaluate_phase(
                 customers(hi)
             ),
             s_lo.min(s_hi),
+            None,
         );
     }
     Some(PhaseResult {
@@ -375,22 +439,21 @@ pub fn text(r: &PhasesReport) -> String {
         );
         let _ = writeln!(
             o,
-            "  MRR {} → {}; margin {} → {}",
+            "  MRR {} → {}; margin {} → {} (the scenario's cost lines, all onboarded)",
             fmt_money((p.mrr.0 * 100.0).round() as i64),
             fmt_money((p.mrr.1 * 100.0).round() as i64),
-            finance::fmt_margin(p.margin.0),
-            finance::fmt_margin(p.margin.1)
+            finance::fmt_margin_fine(p.margin.0),
+            finance::fmt_margin_fine(p.margin.1)
         );
         for s in &p.statements {
             let _ = writeln!(
                 o,
-                "  {:<4} {:<15} stated {:<22} measured {} · held in {} (needs {})",
+                "  {:<4} {:<15} stated {:<22} measured {} · {}",
                 s.status,
                 s.claim,
                 stated_with_tolerance(s.claim, &s.stated),
                 s.measured,
-                pct(s.held_share),
-                pct(s.confidence)
+                s.rule
             );
         }
     }
@@ -414,7 +477,7 @@ pub fn markdown(r: &PhasesReport) -> String {
         "Seed {} · {} replication(s) at each end of each phase · verdict **{}**\n",
         r.seed, r.replications, r.verdict
     );
-    let _ = writeln!(o, "| phase | customers | OUs | makespan p95 (min) | conflicts (mean) | P(failure) | MRR | margin |\n|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(o, "| phase | customers | OUs | makespan p95 (min) | conflicts (mean) | P(failure) | MRR | margin (cost lines, all onboarded) |\n|---|---|---|---|---|---|---|---|");
     for p in &r.phases {
         let _ = writeln!(
             o,
@@ -432,28 +495,56 @@ pub fn markdown(r: &PhasesReport) -> String {
             p.high.failure_probability,
             fmt_money((p.mrr.0 * 100.0).round() as i64),
             fmt_money((p.mrr.1 * 100.0).round() as i64),
-            finance::fmt_margin(p.margin.0),
-            finance::fmt_margin(p.margin.1)
+            finance::fmt_margin_fine(p.margin.0),
+            finance::fmt_margin_fine(p.margin.1)
         );
     }
     let _ = writeln!(
         o,
-        "\n| phase | claim | stated | measured | held in | needs | status |\n|---|---|---|---|---|---|---|"
+        "\n| phase | claim | stated | measured | rule | status |\n|---|---|---|---|---|---|"
     );
     for p in &r.phases {
         for s in &p.statements {
             let _ = writeln!(
                 o,
-                "| {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} |",
                 p.name,
                 s.claim,
                 stated_with_tolerance(s.claim, &s.stated),
                 s.measured,
-                pct(s.held_share),
-                pct(s.confidence),
+                s.rule,
                 s.status
             );
         }
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mrr_rule_names_the_end_that_breaks_it() {
+        // The seed's Phase 3: $112,000 is within 10% of $120,000, $247,000 is not within 10%
+        // of $300,000.
+        let r = mrr_rule((11_200_000, 24_700_000), (12_000_000, Some(30_000_000)));
+        assert!(
+            r.starts_with("each end within ±10% of its stated MRR"),
+            "{r}"
+        );
+        assert!(r.contains("$112,000 is 6.7% below $120,000 (holds)"), "{r}");
+        assert!(
+            r.contains("$247,000 is 17.7% below $300,000 (more than 10%: breaks)"),
+            "{r}"
+        );
+        // Open-ended: the high end need only reach the stated figure.
+        let r = mrr_rule((118_800_000, 141_000_000), (120_000_000, None));
+        assert!(
+            r.contains("$1,188,000 is 1.0% below $1,200,000 (holds)"),
+            "{r}"
+        );
+        assert!(r.contains("$1,410,000 (holds)"), "{r}");
+        assert!(!r.contains("breaks"), "{r}");
+    }
 }

@@ -48,7 +48,8 @@ fn validate_and_plan_find_a_plan_beyond_the_account_quota_while_run_runs_into_it
             && out.contains("the last 3 would fail"),
         "{out}"
     );
-    assert!(out.contains("1 finding(s)"), "{out}");
+    // A well-formed file whose plan is refused: not "valid" alone, beside exit 1.
+    assert!(out.contains(": valid file, 1 finding ·"), "{out}");
     let o = run(&["validate", s, "--json"]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["findings"][0]["code"], "ACCOUNT_LIMIT_EXCEEDED");

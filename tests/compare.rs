@@ -50,7 +50,7 @@ fn terminal_table_has_the_seeds_figures() {
         ["Monthly costs", "$1,680", "$3,380", "+$1,700", "+101%"]
     );
     assert_eq!(line("Monthly profit")[1..3], ["$6,320", "$19,620"]);
-    assert_eq!(line("Margin")[1..4], ["79%", "85%", "+6 pts"]);
+    assert_eq!(line("Margin")[1..4], ["79.0%", "85.3%", "+6.3 pts"]);
     assert_eq!(line("Customers")[1..5], ["1", "2", "+1", "+100%"]);
     // The deployment times are the measured ones, the same as `run` reports.
     let (ta, tb) = (makespan(A), makespan(B));
@@ -87,7 +87,7 @@ fn json_carries_the_same_numbers() {
     let m = metric(&v, "margin");
     assert_eq!(m["a"].as_f64(), Some(0.79));
     assert!((m["b"].as_f64().unwrap() - 19620.0 / 23000.0).abs() < 1e-12);
-    assert_eq!(m["display"]["delta"], "+6 pts");
+    assert_eq!(m["display"]["delta"], "+6.3 pts");
     let t = metric(&v, "deployment_time_s");
     assert_eq!(t["a"].as_f64(), Some(makespan(A)));
     assert_eq!(t["b"].as_f64(), Some(makespan(B)));

@@ -584,6 +584,139 @@ fn load_against_moto_reports_percentiles_and_a_broken_threshold_exits_1() {
     );
 }
 
+/// A loopback proxy in front of moto (`upstream`): every request is forwarded except
+/// CreateAccount, which is read and never answered (an endpoint that stalls it). Returns the
+/// proxy's URL and how many CreateAccount requests it has held.
+fn stalling_proxy(upstream: &str) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::BufRead;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let up = upstream
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let held = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = held.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let (up, held) = (up.clone(), counter.clone());
+            std::thread::spawn(move || {
+                let mut reader = std::io::BufReader::new(conn.try_clone().unwrap());
+                loop {
+                    let (mut head, mut len, mut target) = (Vec::new(), 0usize, String::new());
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                        let lower = line.to_ascii_lowercase();
+                        if let Some(v) = lower.strip_prefix("content-length:") {
+                            len = v.trim().parse().unwrap_or(0);
+                        }
+                        if let Some(v) = lower.strip_prefix("x-amz-target:") {
+                            target = v.trim().to_string();
+                        }
+                        if !lower.starts_with("connection:") {
+                            head.push(line);
+                        }
+                    }
+                    let mut body = vec![0; len];
+                    if reader.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    if target.ends_with(".createaccount") {
+                        held.fetch_add(1, Ordering::SeqCst);
+                        // Never answered: the connection stays open until the test ends.
+                        std::thread::sleep(Duration::from_secs(3600));
+                        return;
+                    }
+                    let mut u = std::net::TcpStream::connect(&up).unwrap();
+                    for l in &head {
+                        u.write_all(l.as_bytes()).unwrap();
+                    }
+                    u.write_all(b"Connection: close\r\n\r\n").unwrap();
+                    u.write_all(&body).unwrap();
+                    let mut resp = Vec::new();
+                    let _ = u.read_to_end(&mut resp);
+                    if conn.write_all(&resp).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (format!("http://{addr}"), held)
+}
+
+/// Issue 21 item 10, live: an endpoint that never answers CreateAccount. No onboarding
+/// completes; every call sent is counted (the stalled ones as unanswered, by operation), the
+/// onboardings are censored at the end of the test, and the latency threshold fails instead of
+/// passing on no samples.
+#[test]
+fn load_against_a_stalled_create_account_counts_every_call_sent_and_fails() {
+    let Some(url) = endpoint() else { return };
+    let _g = MOTO.lock().unwrap_or_else(|e| e.into_inner());
+    fresh_org(&url);
+    let (proxy, held) = stalling_proxy(&url);
+    let (code, v) = json_run(&[
+        "load",
+        "scenarios/capacity.toml",
+        "--backend",
+        "sdk",
+        "--endpoint",
+        &proxy,
+        "--rate",
+        "60/min",
+        "--duration",
+        "5s",
+        "--arrivals",
+        "uniform",
+        "--poll-interval",
+        "0.05",
+        "--grace",
+        "3s",
+        "--json",
+    ]);
+    assert_eq!(code, 1, "{v}");
+    let n = v["onboardings"].as_u64().unwrap();
+    assert!(n >= 4, "{v}");
+    assert_eq!(v["completed"], 0, "{v}");
+    assert_eq!(v["unfinished"].as_u64().unwrap(), n, "{v}");
+    let held = held.load(std::sync::atomic::Ordering::SeqCst) as u64;
+    assert!(held >= 1, "the proxy held CreateAccount requests: {v}");
+    assert_eq!(
+        v["unanswered_by_operation"]["CreateAccount"].as_u64(),
+        Some(held),
+        "{v}"
+    );
+    assert_eq!(
+        v["operations_ms"]["CreateAccount"]["censored"].as_u64(),
+        Some(held)
+    );
+    // Every call sent is counted: the lookups answered by moto and the stalled ones.
+    let per_op: u64 = v["operations_ms"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|o| o["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(v["calls"].as_u64().unwrap(), per_op, "{v}");
+    assert!(per_op > held, "{v}");
+    assert_eq!(v["onboarding_corrected_s"]["censored"].as_u64(), Some(n));
+    let th = v["thresholds"].as_array().unwrap();
+    let p95 = th
+        .iter()
+        .find(|t| t["threshold"] == "p95 onboarding < 15m")
+        .unwrap();
+    assert_eq!(p95["status"], "FAIL", "{v}");
+    assert_eq!(p95["at_least"], true, "{v}");
+}
+
 /// The live driver's overhead: onboarding throughput through the engine and the live driver at
 /// parallelism 8 against a bare loop of the same SDK calls with 8 workers. A measurement, run
 /// by hand: `scripts/test.sh --test moto -- --ignored --nocapture live_driver_overhead`.

@@ -336,6 +336,7 @@ fn live(
         spec,
         onboardings: seen.onboardings,
         calls: seen.calls,
+        unanswered: seen.unanswered,
         failures: seen.failures,
         end_ms: seen.end_ms,
     });

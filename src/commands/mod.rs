@@ -248,20 +248,54 @@ pub fn write_file(path: &Path, content: String) -> Result<()> {
         .map_err(|e| Error::io(path, format!("cannot write: {e}")))
 }
 
-/// Writes `files` into `dir`, all or nothing.
+/// Writes `files` into `dir`, all or nothing, and says so on stderr ([`wrote_note`]).
 fn write_out<C: AsRef<[u8]>>(dir: &Path, files: &[(&str, C)]) -> Result<()> {
-    crate::report::write_files(dir, files).map_err(|e| Error::io(dir, format!("cannot write: {e}")))
+    write_out_with(dir, files, &[])
 }
 
 /// [`write_out`] with files already written as temporaries in `dir` (`staged`: name,
 /// temporary), renamed into place with the others, all or nothing.
+///
+/// How `--out DIR` treats what is already there: a file of the same name as one the command
+/// writes is replaced (all of them or none: a failure leaves the directory as it was); every
+/// other file in `DIR` is left alone. Re-running a command into the same directory (as the
+/// README's example regeneration and the scripts do) refreshes its files. The line on stderr
+/// names the files written and how many replaced one already there.
 fn write_out_with<C: AsRef<[u8]>>(
     dir: &Path,
     files: &[(&str, C)],
     staged: &[(&str, &Path)],
 ) -> Result<()> {
+    let names: Vec<&str> = files
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(staged.iter().map(|(n, _)| *n))
+        .collect();
+    let replaced = names.iter().filter(|n| dir.join(n).is_file()).count();
     crate::report::write_files_with(dir, files, staged)
-        .map_err(|e| Error::io(dir, format!("cannot write: {e}")))
+        .map_err(|e| Error::io(dir, format!("cannot write: {e}")))?;
+    eprintln!("{}", wrote_note(dir, &names, replaced));
+    Ok(())
+}
+
+/// The line `--out` prints on stderr once its files are in place: "wrote 3 files to out/:
+/// load.json, load.md, load.svg (2 replaced the files of the same name; nothing else in out/
+/// touched)".
+fn wrote_note(dir: &Path, names: &[&str], replaced: usize) -> String {
+    let d = dir.display();
+    let what = match replaced {
+        0 => "all new".to_string(),
+        n if n == names.len() => {
+            format!("each replaced the file of the same name; nothing else in {d} touched")
+        }
+        n => format!("{n} replaced the files of the same name; nothing else in {d} touched"),
+    };
+    format!(
+        "wrote {} file{} to {d}: {} ({what})",
+        names.len(),
+        if names.len() == 1 { "" } else { "s" },
+        names.join(", ")
+    )
 }
 
 /// Checks, before any work is done and before any call to a backend, that a command can write
@@ -315,4 +349,24 @@ fn check_outputs(out: Option<(&Path, &[&str])>, files: &[Option<&Path>]) -> Resu
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_out_note_names_the_files_and_what_it_replaced() {
+        let d = std::path::Path::new("out");
+        let names = ["load.json", "load.md", "load.svg"];
+        assert_eq!(
+            super::wrote_note(d, &names, 0),
+            "wrote 3 files to out: load.json, load.md, load.svg (all new)"
+        );
+        assert_eq!(
+            super::wrote_note(d, &names, 3),
+            "wrote 3 files to out: load.json, load.md, load.svg (each replaced the file of the \
+             same name; nothing else in out touched)"
+        );
+        assert!(super::wrote_note(d, &names[..1], 1).starts_with("wrote 1 file to out: "));
+        assert!(super::wrote_note(d, &names, 2).contains("(2 replaced the files of the same name"));
+    }
 }

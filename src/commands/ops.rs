@@ -97,7 +97,13 @@ pub fn run(a: Args) -> Result<Verdict> {
     };
     super::check_replications(a.replications as u64, "--replications")?;
     super::check_customers(&sc, n, "--customers")?;
-    super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
+    super::check_outputs(
+        a.output
+            .out
+            .as_deref()
+            .map(|d| (d, &["ops.json", "ops.md"][..])),
+        &[],
+    )?;
     sc = sc.with_customers(n);
     let customers = ops::customers_from_scenario(&sc, signed.as_deref());
     // This run's customers, and the claims' 100 (cycled, all at time 0).
@@ -106,13 +112,24 @@ pub fn run(a: Args) -> Result<Verdict> {
         ops::check_tickets(&config, cs, 1.0).map_err(|e| Error::flag(format!("{what}: {e}")))?;
     }
     let deploy_ms = onboarding::deployment_durations(&sc, seed);
-    let claims_deploy = ClaimsDeploy::from_scenario(&sc, seed);
+    let alone_ms = onboarding::deployment_durations_each_alone(&sc, seed);
+    // The claims' deployments: the first two customers, deployed together (the section's own
+    // run when the scenario has just those two) and each alone (the section's).
+    let claims_deploy = if sc.customers.len() == 2 {
+        ClaimsDeploy {
+            two_together_ms: deploy_ms.clone(),
+            alone_ms: alone_ms.clone(),
+        }
+    } else {
+        ClaimsDeploy::from_scenario(&sc, seed)
+    };
     super::install_ctrl_c();
     let report = ops::run_cancellable(
         &OpsInput {
             config: &config,
             customers: &customers,
             deploy_ms: &deploy_ms,
+            alone_ms: &alone_ms,
             claims_deploy: &claims_deploy,
             replications: a.replications,
             seed,

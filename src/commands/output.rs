@@ -17,7 +17,8 @@ pub struct OutputOpts {
     #[arg(long)]
     pub markdown: bool,
     /// Also write the report's files into this directory (listed in the command's help), all
-    /// or nothing.
+    /// or nothing. Files of the same name already there are replaced; nothing else in it is
+    /// touched. A line on stderr lists the files written.
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
 }

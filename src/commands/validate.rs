@@ -9,7 +9,8 @@ use crate::plan::{self, Finding};
 
 /// Check a scenario file: syntax, fields, and the plan's pre-flight checks.
 ///
-/// Exits 1 when the plan has findings, 2 when the file is not a valid scenario.
+/// Exits 1 when the plan has findings ("valid file, 1 finding": the file is well-formed, its plan
+/// is not), 2 when the file is not a valid scenario.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  orgsim validate scenarios/five-customers.toml\n  orgsim validate scenarios/twelve-customers-over-quota.toml   # exit 1: a finding"
@@ -29,6 +30,17 @@ struct Validation<'a> {
     resources: usize,
     findings: &'a [Finding],
     verdict: Verdict,
+}
+
+/// The verdict line's head: the file parsed and checked (else exit 2 before this), and how many
+/// pre-flight findings the plan has ("valid file, 1 finding"): a file can be valid and its plan
+/// still be refused (exit 1).
+fn summary(findings: usize) -> String {
+    match findings {
+        0 => "valid file, no findings".into(),
+        1 => "valid file, 1 finding".into(),
+        n => format!("valid file, {n} findings"),
+    }
 }
 
 pub fn run(a: Args) -> Result<Verdict> {
@@ -54,12 +66,22 @@ pub fn run(a: Args) -> Result<Verdict> {
     }
     let _ = writeln!(
         o,
-        "{}: valid · {} customer(s) · {} resources planned · {} finding(s)",
+        "{}: {} · {} customer(s) · {} resources planned",
         a.scenario.display(),
+        summary(p.findings.len()),
         sc.customers.len(),
         p.resources.len(),
-        p.findings.len()
     );
     super::output::write_stdout(&o)?;
     Ok(verdict)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_summary_says_the_file_is_valid_and_counts_its_findings() {
+        assert_eq!(super::summary(0), "valid file, no findings");
+        assert_eq!(super::summary(1), "valid file, 1 finding");
+        assert_eq!(super::summary(3), "valid file, 3 findings");
+    }
 }

@@ -25,7 +25,8 @@ pub use plans::{
     bootstrap_plan, count_failures, customer_plan, onboarding_config, without_customers,
 };
 pub use report::{
-    json, summarize, text, CallSample, Interval, LoadReport, Observed, Onboarding, ThresholdResult,
+    censored_rank, json, summarize, text, CallSample, Interval, Latency, LatencyUnit, LoadReport,
+    Observed, Onboarding, ThresholdResult,
 };
 pub use schedule::schedule;
 pub use simulate::simulate;

@@ -10,7 +10,7 @@ use crate::config::loadtest::{Arrivals, Metric, Stage};
 use crate::error::Verdict;
 use crate::org::types::Operation;
 use crate::scenario::Scenario;
-use crate::stats::{self, LatencySummary};
+use crate::stats;
 
 /// One customer's onboarding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -18,8 +18,9 @@ pub struct Onboarding {
     pub customer: String,
     /// When it was meant to start (its arrival), ms from the start of the load.
     pub intended_ms: u64,
-    /// When its deployment started.
-    pub start_ms: u64,
+    /// When its deployment started; `None` if it never did (still waiting for a slot under
+    /// `max_concurrent` when the test ended).
+    pub start_ms: Option<u64>,
     /// When it ended; `None` if it had not ended when the test stopped.
     pub end_ms: Option<u64>,
     pub success: bool,
@@ -32,26 +33,124 @@ pub struct Interval {
     pub arrived: usize,
     pub completed: usize,
     pub failed: usize,
-    /// Corrected onboarding latency (s) of those that completed in the bucket.
-    pub p50_s: f64,
-    pub p95_s: f64,
-    /// Onboardings being deployed at the bucket's end.
-    pub in_flight: usize,
+    /// Corrected onboarding latency (s) of those that completed in the interval; `null` when
+    /// none did.
+    pub p50_s: Option<f64>,
+    pub p95_s: Option<f64>,
+    /// Onboardings being deployed at the interval's end (at most `max_concurrent`).
+    pub running: usize,
     /// Onboardings arrived but not yet started (held back by `max_concurrent`) at its end.
     pub waiting: usize,
+}
+
+/// Latency percentiles over exact samples and censored ones: an onboarding (or a call) that
+/// had not finished when the test ended is counted, its latency known only to be at least its
+/// time until the end. Exact nearest rank; a percentile that falls among the censored samples
+/// is a lower bound (named in `at_least`). `null` percentiles: no samples at all.
+#[derive(Debug, Clone, Serialize)]
+pub struct Latency {
+    /// Samples in all: finished and censored.
+    pub count: u64,
+    /// Of them, unfinished at the end of the test (censored).
+    pub censored: u64,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+    pub p95: Option<f64>,
+    pub p99: Option<f64>,
+    pub max: Option<f64>,
+    /// The percentiles above that are only lower bounds ("at least"), because their rank
+    /// falls among the censored samples.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub at_least: Vec<&'static str>,
+}
+
+/// Percentile `q` of `exact` samples and `censored` ones (each a lower bound), exact nearest
+/// rank over all of them: `(value, exact)`. The value ranks the censored samples at their
+/// censoring time (so it is a lower bound of the true percentile); it is exact when ranking
+/// them anywhere above gives the same sample. `None`: no samples. Both slices sorted.
+pub fn censored_rank(exact: &[u64], censored: &[u64], q: f64) -> Option<(u64, bool)> {
+    let n = exact.len() + censored.len();
+    if n == 0 {
+        return None;
+    }
+    let rank = ((q / 100.0 * n as f64).ceil() as usize).clamp(1, n);
+    // The rank-th smallest of the two sorted slices together (censored at their times).
+    let (mut i, mut j) = (0, 0);
+    let mut value = 0;
+    for _ in 0..rank {
+        let take_exact = j >= censored.len() || (i < exact.len() && exact[i] <= censored[j]);
+        if take_exact {
+            value = exact[i];
+            i += 1;
+        } else {
+            value = censored[j];
+            j += 1;
+        }
+    }
+    // With the censored at +infinity, the rank-th smallest is an exact sample only if there
+    // are that many; it is the same sample only if it equals `value`.
+    let upper = exact.get(rank - 1).copied();
+    Some((value, upper == Some(value)))
+}
+
+impl Latency {
+    /// The summary of `exact` and `censored` millisecond samples, each figure times `scale`
+    /// (0.001: seconds), rounded to 3 decimals.
+    pub fn of(exact: &[u64], censored: &[u64], scale: f64) -> Latency {
+        let mut e = exact.to_vec();
+        let mut c = censored.to_vec();
+        e.sort_unstable();
+        c.sort_unstable();
+        let mut at_least = Vec::new();
+        let mut q = |name: &'static str, p: f64| {
+            censored_rank(&e, &c, p).map(|(v, exact)| {
+                if !exact {
+                    at_least.push(name);
+                }
+                stats::round3(v as f64 * scale)
+            })
+        };
+        let (p50, p90, p95, p99, max) = (
+            q("p50", 50.0),
+            q("p90", 90.0),
+            q("p95", 95.0),
+            q("p99", 99.0),
+            q("max", 100.0),
+        );
+        Latency {
+            count: (e.len() + c.len()) as u64,
+            censored: c.len() as u64,
+            p50,
+            p90,
+            p95,
+            p99,
+            max,
+            at_least,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ThresholdResult {
     pub threshold: String,
-    /// Seconds for latencies, a fraction for the error rate, per minute for throughput.
-    pub measured: f64,
+    /// Seconds for latencies, a fraction for the error rate, per minute for throughput;
+    /// `null` when there was nothing to measure (no onboarding completed, no call answered):
+    /// then the threshold fails.
+    pub measured: Option<f64>,
     pub unit: &'static str,
+    /// The measured latency is only a lower bound (its rank falls among onboardings or calls
+    /// unfinished at the end of the test).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub at_least: bool,
     pub status: Verdict,
-    /// The measured figure as the text report gives it: in the unit and the precision of the
-    /// latency table's row (onboardings in s, calls in ms).
+    /// The measured figure as the text report gives it: in the unit the threshold was written
+    /// in (`p95 onboarding < 15m` in minutes), or why there is none.
     #[serde(skip)]
     pub shown: String,
+    /// For a latency threshold: what it measures (`onboarding` or the operation) and the unit
+    /// it was written in, which the latency table's row then uses too (one figure, one unit).
+    #[serde(skip)]
+    pub latency_of: Option<(String, LatencyUnit)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -75,23 +174,38 @@ pub struct LoadReport {
     pub onboardings: usize,
     pub completed: usize,
     pub failed: usize,
+    /// Not ended when the test stopped: `running_at_end` being deployed, `waiting_at_end`
+    /// never started (held back by `max_concurrent`).
     pub unfinished: usize,
+    pub running_at_end: usize,
+    pub waiting_at_end: usize,
     /// Onboardings completed per minute of the test (arrival window plus drain).
     pub throughput_per_min: f64,
     pub error_rate: f64,
-    /// Onboarding latency in seconds: from the actual start (raw) and from the arrival (corrected).
-    pub onboarding_raw_s: LatencySummary,
-    pub onboarding_corrected_s: LatencySummary,
-    /// Per operation, call latency in milliseconds.
-    pub operations_ms: BTreeMap<String, LatencySummary>,
+    /// Onboarding latency in seconds, of the onboardings that completed, with the unfinished
+    /// ones censored at the end of the test (failed ones are errors, not latencies): from the
+    /// actual start (raw: the deployment's own time; one that never started has none) and from
+    /// the arrival (corrected).
+    pub onboarding_raw_s: Latency,
+    pub onboarding_corrected_s: Latency,
+    /// Per operation, call latency in milliseconds (calls unanswered at the end censored).
+    pub operations_ms: BTreeMap<String, Latency>,
+    /// Calls sent, answered or not.
     pub calls: usize,
+    /// Of them, unanswered when the test ended (in flight), by operation.
+    pub unanswered: usize,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub unanswered_by_operation: BTreeMap<String, usize>,
     pub throttled: usize,
     /// Calls that returned an error, by error code.
     pub errors: BTreeMap<String, usize>,
     /// Resources of the onboardings that failed, by code (the error the deployer gave up on,
     /// the CreateAccount failure reason, or `Timeout`).
     pub failures: BTreeMap<String, usize>,
-    pub most_in_flight: usize,
+    /// Most onboardings being deployed at once (at most `max_concurrent`), and most waiting
+    /// for a slot at once.
+    pub most_running: usize,
+    pub most_waiting: usize,
     pub over_time: Vec<Interval>,
     pub thresholds: Vec<ThresholdResult>,
     /// Ctrl-C stopped the test (present only then): the figures cover what ran, and the
@@ -111,8 +225,12 @@ pub struct Observed<'a> {
     pub seed: u64,
     pub spec: &'a LoadSpec,
     pub onboardings: Vec<Onboarding>,
-    /// Every call's (operation, latency in µs, error code if any), from all onboardings.
+    /// Every answered call's (operation, latency in µs, error code if any), from all
+    /// onboardings.
     pub calls: Vec<CallSample>,
+    /// Every call sent and not answered when the test ended: its operation and how long it
+    /// had waited by then (µs).
+    pub unanswered: Vec<(Operation, u64)>,
     /// CreateAccount failure reasons and timeouts, by code.
     pub failures: BTreeMap<String, usize>,
     /// When the test ended (ms), drain included.
@@ -121,30 +239,181 @@ pub struct Observed<'a> {
     pub interrupted: bool,
 }
 
+/// The unit a latency threshold was written in (its value's last unit: `15m` minutes, `1h30m`
+/// minutes, `2s` seconds, `500ms` milliseconds; a bare number is seconds), in which it is
+/// reported.
+fn written_unit(text: &str) -> LatencyUnit {
+    let rhs = ["<=", ">=", "<", ">"]
+        .iter()
+        .find_map(|op| text.split_once(op).map(|(_, r)| r.trim()))
+        .unwrap_or("");
+    let unit: String = rhs
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    match unit.as_str() {
+        "h" => LatencyUnit::H,
+        "m" => LatencyUnit::Min,
+        "ms" => LatencyUnit::Ms,
+        _ => LatencyUnit::S,
+    }
+}
+
+/// A unit latencies are printed in, each with its precision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LatencyUnit {
+    Ms,
+    S,
+    Min,
+    H,
+}
+
+impl LatencyUnit {
+    /// The unit for a row of latencies whose largest is `max_ms`: ms below 10 s, s below 10
+    /// min, min below 10 h, else h.
+    pub fn for_max_ms(max_ms: f64) -> LatencyUnit {
+        if max_ms < 10_000.0 {
+            LatencyUnit::Ms
+        } else if max_ms < 600_000.0 {
+            LatencyUnit::S
+        } else if max_ms < 36_000_000.0 {
+            LatencyUnit::Min
+        } else {
+            LatencyUnit::H
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LatencyUnit::Ms => "ms",
+            LatencyUnit::S => "s",
+            LatencyUnit::Min => "min",
+            LatencyUnit::H => "h",
+        }
+    }
+
+    /// `ms` milliseconds in this unit, without the unit: whole ms (two decimals below 10 ms),
+    /// seconds to one decimal (two below 10 s), minutes to one, hours to two.
+    pub fn number(self, ms: f64) -> String {
+        match self {
+            LatencyUnit::Ms if ms < 10.0 => format!("{ms:.2}"),
+            LatencyUnit::Ms => format!("{ms:.0}"),
+            LatencyUnit::S if ms < 10_000.0 => format!("{:.2}", ms / 1000.0),
+            LatencyUnit::S => format!("{:.1}", ms / 1000.0),
+            LatencyUnit::Min => format!("{:.1}", ms / 60_000.0),
+            LatencyUnit::H => format!("{:.2}", ms / 3_600_000.0),
+        }
+    }
+
+    /// [`LatencyUnit::number`] with the unit: "25.6 min".
+    pub fn show(self, ms: f64) -> String {
+        format!("{} {}", self.number(ms), self.name())
+    }
+}
+
+/// Whether `measured` meets `op value`.
+fn meets(measured: f64, op: &str, value: f64) -> bool {
+    match op {
+        "<" => measured < value,
+        "<=" => measured <= value,
+        ">" => measured > value,
+        _ => measured >= value,
+    }
+}
+
+/// Judges a latency threshold on a percentile that is `(value_ms, exact)` (None: no samples,
+/// which fails: nothing was shown to meet it). A lower bound that already breaks an upper
+/// limit (`<`, `<=`) fails; one that does not break it cannot show that the true value meets
+/// it, and fails too; a lower bound meeting a lower limit (`>`, `>=`) passes.
+fn judge_latency(
+    t: &crate::config::loadtest::Threshold,
+    at: Option<(f64, bool)>,
+    none: &str,
+) -> ThresholdResult {
+    let unit = written_unit(&t.text);
+    let (measured, at_least, ok, shown) = match at {
+        None => (None, false, false, format!("nothing: {none}")),
+        Some((v, exact)) => {
+            let upper_limit = t.op.starts_with('<');
+            let ok = meets(v, &t.op, t.value) && (exact || !upper_limit);
+            let shown = if exact {
+                unit.show(v)
+            } else {
+                format!("at least {} (unfinished at the end counted)", unit.show(v))
+            };
+            (Some(stats::round3(v / 1000.0)), !exact, ok, shown)
+        }
+    };
+    ThresholdResult {
+        threshold: t.text.clone(),
+        measured,
+        unit: "s",
+        at_least,
+        status: Verdict::of(ok),
+        shown,
+        latency_of: Some((
+            match &t.metric {
+                Metric::Operation(op, _) => op.clone(),
+                _ => "onboarding".into(),
+            },
+            unit,
+        )),
+    }
+}
+
 /// Summarizes a load test and judges its thresholds.
 pub fn summarize(o: Observed) -> LoadReport {
     let duration_ms: u64 = o.spec.duration_ms();
-    let done: Vec<&Onboarding> = o
+    let end = o.end_ms;
+    let succeeded: Vec<&Onboarding> = o
         .onboardings
         .iter()
-        .filter(|b| b.end_ms.is_some())
+        .filter(|b| b.end_ms.is_some() && b.success)
         .collect();
-    let completed = done.iter().filter(|b| b.success).count();
-    let failed = done.len() - completed;
-    let unfinished = o.onboardings.len() - done.len();
-    let raw: Vec<u64> = done
+    let completed = succeeded.len();
+    let failed = o
+        .onboardings
         .iter()
-        .map(|b| b.end_ms.unwrap_or(0) - b.start_ms)
-        .collect();
-    let corrected: Vec<u64> = done
+        .filter(|b| b.end_ms.is_some() && !b.success)
+        .count();
+    let unfinished: Vec<&Onboarding> = o
+        .onboardings
         .iter()
-        .map(|b| b.end_ms.unwrap_or(0) - b.intended_ms)
+        .filter(|b| b.end_ms.is_none())
         .collect();
-    let mut per_op: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    let running_at_end = unfinished.iter().filter(|b| b.start_ms.is_some()).count();
+    // Latencies: the onboardings that completed, exactly; the unfinished, censored at the end.
+    let since = |from: u64, to: u64| to.saturating_sub(from);
+    let raw: Vec<u64> = succeeded
+        .iter()
+        .map(|b| since(b.start_ms.unwrap_or(b.intended_ms), b.end_ms.unwrap_or(end)))
+        .collect();
+    let corrected: Vec<u64> = succeeded
+        .iter()
+        .map(|b| since(b.intended_ms, b.end_ms.unwrap_or(end)))
+        .collect();
+    // Raw latency is the deployment's own: one that never started has none.
+    let raw_cut: Vec<u64> = unfinished
+        .iter()
+        .filter_map(|b| b.start_ms.map(|s| since(s, end)))
+        .collect();
+    let corrected_cut: Vec<u64> = unfinished
+        .iter()
+        .map(|b| since(b.intended_ms, end))
+        .collect();
+    let mut per_op: BTreeMap<String, (Vec<u64>, Vec<u64>)> = BTreeMap::new();
     let mut errors: BTreeMap<String, usize> = BTreeMap::new();
     let mut throttled = 0;
     for (op, us, err) in &o.calls {
-        per_op.entry(op.as_str().to_string()).or_default().push(*us);
+        per_op
+            .entry(op.as_str().to_string())
+            .or_default()
+            .0
+            .push(*us);
         if let Some(e) = err {
             *errors.entry(e.clone()).or_insert(0) += 1;
             if e == "TooManyRequestsException" {
@@ -152,54 +421,83 @@ pub fn summarize(o: Observed) -> LoadReport {
             }
         }
     }
-    let operations_ms: BTreeMap<String, LatencySummary> = per_op
+    let mut unanswered_by_operation: BTreeMap<String, usize> = BTreeMap::new();
+    for (op, us) in &o.unanswered {
+        per_op
+            .entry(op.as_str().to_string())
+            .or_default()
+            .1
+            .push(*us);
+        *unanswered_by_operation
+            .entry(op.as_str().to_string())
+            .or_insert(0) += 1;
+    }
+    for (exact, cut) in per_op.values_mut() {
+        exact.sort_unstable();
+        cut.sort_unstable();
+    }
+    // µs samples, reported in ms.
+    let operations_ms: BTreeMap<String, Latency> = per_op
         .iter()
-        .map(|(k, v)| (k.clone(), stats::latency_summary(v, 0.001)))
+        .map(|(k, (e, c))| (k.clone(), Latency::of(e, c, 0.001)))
         .collect();
-    let minutes = (o.end_ms.max(1)) as f64 / 60_000.0;
+    let minutes = (end.max(1)) as f64 / 60_000.0;
     let throughput = stats::round3(completed as f64 / minutes);
     let error_rate = if o.onboardings.is_empty() {
         0.0
     } else {
-        stats::round3((failed + unfinished) as f64 / o.onboardings.len() as f64)
+        stats::round3((failed + unfinished.len()) as f64 / o.onboardings.len() as f64)
     };
-    // Over time: 20 buckets over the whole test.
-    let width = (o.end_ms / 20).max(1000);
-    let mut over_time = Vec::new();
-    // Most deployments at once: a sweep over starts (+1) and ends (-1), ends first on a tie.
-    let mut edges: Vec<(u64, i32)> = Vec::with_capacity(2 * o.onboardings.len());
+    // Most running at once: a sweep over starts (+1) and ends (-1), ends first on a tie; most
+    // waiting: over arrivals (+1) and starts (-1), starts first. Never started: waits to the
+    // end; never ended: runs to the end.
+    let most = |edges: &mut Vec<(u64, i32)>| {
+        edges.sort_unstable();
+        let (mut most, mut now_in) = (0usize, 0i64);
+        for &(_, d) in edges.iter() {
+            now_in += d as i64;
+            most = most.max(now_in.max(0) as usize);
+        }
+        most
+    };
+    let mut running_edges = Vec::with_capacity(2 * o.onboardings.len());
+    let mut waiting_edges = Vec::with_capacity(2 * o.onboardings.len());
     for b in &o.onboardings {
-        edges.push((b.start_ms, 1));
-        edges.push((b.end_ms.unwrap_or(u64::MAX), -1));
+        if let Some(s) = b.start_ms {
+            running_edges.push((s, 1));
+            running_edges.push((b.end_ms.unwrap_or(u64::MAX), -1));
+        }
+        waiting_edges.push((b.intended_ms, 1));
+        waiting_edges.push((b.start_ms.unwrap_or(u64::MAX), -1));
     }
-    edges.sort_unstable();
-    let (mut most, mut now_in) = (0usize, 0i64);
-    for (_, d) in edges {
-        now_in += d as i64;
-        most = most.max(now_in.max(0) as usize);
-    }
+    let most_running = most(&mut running_edges);
+    let most_waiting = most(&mut waiting_edges);
+    // Over time: 20 intervals over the whole test.
+    let width = (end / 20).max(1000);
+    let mut over_time = Vec::new();
     let mut from = 0;
-    while from < o.end_ms.max(1) {
+    while from < end.max(1) {
         let to = from + width;
-        let in_bucket: Vec<&&Onboarding> = done
+        let ended_in = |b: &Onboarding| b.end_ms.is_some_and(|e| e >= from && e < to);
+        let mut lat: Vec<u64> = succeeded
             .iter()
-            .filter(|b| b.end_ms.is_some_and(|e| e >= from && e < to))
+            .filter(|b| ended_in(b))
+            .map(|b| since(b.intended_ms, b.end_ms.unwrap_or(end)))
             .collect();
-        let lat: Vec<u64> = in_bucket
-            .iter()
-            .map(|b| b.end_ms.unwrap_or(0) - b.intended_ms)
-            .collect();
-        let running = |b: &&Onboarding| b.end_ms.is_none_or(|e| e >= to);
-        let in_flight = o
+        lat.sort_unstable();
+        let not_ended = |b: &Onboarding| b.end_ms.is_none_or(|e| e >= to);
+        let running = o
             .onboardings
             .iter()
-            .filter(|b| b.start_ms < to && running(b))
+            .filter(|b| b.start_ms.is_some_and(|s| s < to) && not_ended(b))
             .count();
         let waiting = o
             .onboardings
             .iter()
-            .filter(|b| b.intended_ms < to && b.start_ms >= to && running(b))
+            .filter(|b| b.intended_ms < to && b.start_ms.is_none_or(|s| s >= to) && not_ended(b))
             .count();
+        let pct =
+            |q: f64| censored_rank(&lat, &[], q).map(|(v, _)| stats::round3(v as f64 / 1000.0));
         over_time.push(Interval {
             from_s: from as f64 / 1000.0,
             to_s: to as f64 / 1000.0,
@@ -208,54 +506,65 @@ pub fn summarize(o: Observed) -> LoadReport {
                 .iter()
                 .filter(|b| b.intended_ms >= from && b.intended_ms < to)
                 .count(),
-            completed: in_bucket.iter().filter(|b| b.success).count(),
-            failed: in_bucket.iter().filter(|b| !b.success).count(),
-            p50_s: stats::nearest_rank(&lat, 50.0) / 1000.0,
-            p95_s: stats::nearest_rank(&lat, 95.0) / 1000.0,
-            in_flight,
+            completed: lat.len(),
+            failed: o
+                .onboardings
+                .iter()
+                .filter(|b| !b.success && ended_in(b))
+                .count(),
+            p50_s: pct(50.0),
+            p95_s: pct(95.0),
+            running,
             waiting,
         });
         from = to;
     }
-    let corrected_s = stats::latency_summary(&corrected, 0.001);
+    let mut corrected_sorted = corrected.clone();
+    corrected_sorted.sort_unstable();
+    let mut corrected_cut_sorted = corrected_cut.clone();
+    corrected_cut_sorted.sort_unstable();
     let mut thresholds = Vec::new();
     for t in &o.spec.thresholds {
-        let (measured, unit) = match &t.metric {
-            Metric::Onboarding(q) => (stats::nearest_rank(&corrected, *q), "s"),
-            Metric::Operation(op, q) => (
-                per_op
-                    .get(op)
-                    .map(|v| stats::nearest_rank(v, *q) / 1000.0)
-                    .unwrap_or(0.0),
-                "s",
+        let r = match &t.metric {
+            Metric::Onboarding(q) => judge_latency(
+                t,
+                censored_rank(&corrected_sorted, &corrected_cut_sorted, *q)
+                    .map(|(v, e)| (v as f64, e)),
+                &format!(
+                    "no onboarding completed or was left unfinished ({} of {} failed)",
+                    failed,
+                    o.onboardings.len()
+                ),
             ),
-            Metric::ErrorRate => (error_rate, "fraction"),
-            Metric::Throughput => (throughput, "per_min"),
+            Metric::Operation(op, q) => {
+                let at = per_op.get(op).and_then(|(e, c)| {
+                    censored_rank(e, c, *q).map(|(v, exact)| (v as f64 / 1000.0, exact))
+                });
+                judge_latency(t, at, &format!("no {op} call was sent"))
+            }
+            Metric::ErrorRate | Metric::Throughput => {
+                let (measured, unit, shown) = if t.metric == Metric::ErrorRate {
+                    (
+                        error_rate,
+                        "fraction",
+                        format!("{:.2}%", error_rate * 100.0),
+                    )
+                } else {
+                    (throughput, "per_min", format!("{throughput:.2}/min"))
+                };
+                let ok = !o.onboardings.is_empty() && meets(measured, &t.op, t.value);
+                ThresholdResult {
+                    threshold: t.text.clone(),
+                    measured: Some(measured),
+                    unit,
+                    at_least: false,
+                    status: Verdict::of(ok),
+                    shown,
+                    latency_of: None,
+                }
+            }
         };
-        let ok = match t.op.as_str() {
-            "<" => measured < t.value,
-            "<=" => measured <= t.value,
-            ">" => measured > t.value,
-            _ => measured >= t.value,
-        };
-        // Latencies are compared in ms and reported in seconds.
-        let shown = if unit == "s" {
-            stats::round3(measured / 1000.0)
-        } else {
-            measured
-        };
-        thresholds.push(ThresholdResult {
-            threshold: t.text.clone(),
-            measured: shown,
-            unit,
-            status: Verdict::of(ok),
-            shown: match &t.metric {
-                Metric::Onboarding(_) => format!("{:.2} s", stats::round3(measured / 1000.0)),
-                Metric::Operation(..) => format!("{:.2} ms", stats::round3(measured)),
-                Metric::ErrorRate => format!("{:.2}%", measured * 100.0),
-                Metric::Throughput => format!("{measured:.2}/min"),
-            },
-        });
+        thresholds.push(r);
     }
     let ok = thresholds.iter().all(|t| t.status.is_pass());
     let verdict = if o.interrupted {
@@ -265,7 +574,7 @@ pub fn summarize(o: Observed) -> LoadReport {
     };
     // An interrupted test ran for as long as it ran, not as planned.
     let ran_ms = if o.interrupted {
-        duration_ms.min(o.end_ms)
+        duration_ms.min(end)
     } else {
         duration_ms
     };
@@ -289,17 +598,22 @@ pub fn summarize(o: Observed) -> LoadReport {
         onboardings: o.onboardings.len(),
         completed,
         failed,
-        unfinished,
+        unfinished: unfinished.len(),
+        running_at_end,
+        waiting_at_end: unfinished.len() - running_at_end,
         throughput_per_min: throughput,
         error_rate,
-        onboarding_raw_s: stats::latency_summary(&raw, 0.001),
-        onboarding_corrected_s: corrected_s,
+        onboarding_raw_s: Latency::of(&raw, &raw_cut, 0.001),
+        onboarding_corrected_s: Latency::of(&corrected, &corrected_cut, 0.001),
         operations_ms,
-        calls: o.calls.len(),
+        calls: o.calls.len() + o.unanswered.len(),
+        unanswered: o.unanswered.len(),
+        unanswered_by_operation,
         throttled,
         errors,
         failures: o.failures.clone(),
-        most_in_flight: most,
+        most_running,
+        most_waiting,
         over_time,
         thresholds,
         interrupted: o.interrupted,
@@ -342,48 +656,113 @@ pub fn text(r: &LoadReport) -> String {
     if let Some(p) = &r.latency_profile {
         let _ = writeln!(o, "latencies from a measured profile: {p}");
     }
+    let unfinished = if r.unfinished == 0 {
+        "0 unfinished".to_string()
+    } else {
+        format!(
+            "{} unfinished ({} running, {} still waiting for a slot when the test ended)",
+            r.unfinished, r.running_at_end, r.waiting_at_end
+        )
+    };
+    let cap = r
+        .max_concurrent
+        .map(|n| format!(" (max_concurrent {n})"))
+        .unwrap_or_default();
     let _ = writeln!(
         o,
-        "\n{} onboardings: {} completed, {} failed, {} unfinished · throughput {:.2}/min · error rate {:.1}% · most in flight {}",
+        "\n{} onboardings: {} completed, {} failed, {unfinished}\nthroughput {:.2}/min · error rate {:.1}% · most running at once {}{cap} · most waiting for a slot {}",
         r.onboardings,
         r.completed,
         r.failed,
-        r.unfinished,
         r.throughput_per_min,
         r.error_rate * 100.0,
-        r.most_in_flight
+        r.most_running,
+        r.most_waiting
     );
-    // Every figure carries its unit: onboardings in seconds, calls in milliseconds.
+    // Each row in a unit that suits it, with its precision; a percentile that is only a lower
+    // bound (it falls among the unfinished, censored at the end) is marked ≥.
     let _ = writeln!(
         o,
-        "\n{:<38} {:>6} {:>11} {:>11} {:>11} {:>11} {:>11}",
+        "\n{:<38} {:>6} {:>10} {:>10} {:>10} {:>10} {:>10}",
         "latency (exact nearest rank)", "count", "p50", "p90", "p95", "p99", "max"
     );
-    let row = |o: &mut String, name: &str, p: &LatencySummary, unit: &str| {
-        let v = |x: f64| format!("{x:.2} {unit}");
+    // The unit a threshold on `what` was written in, if there is one.
+    let written = |what: &str| {
+        r.thresholds
+            .iter()
+            .find_map(|t| t.latency_of.as_ref().filter(|(w, _)| w == what))
+            .map(|&(_, u)| u)
+    };
+    let row = |o: &mut String, name: &str, p: &Latency, to_ms: f64| {
+        let what = if to_ms == 1.0 { name } else { "onboarding" };
+        let unit =
+            written(what).unwrap_or_else(|| LatencyUnit::for_max_ms(p.max.unwrap_or(0.0) * to_ms));
+        let v = |name: &str, x: Option<f64>| match x {
+            None => "—".to_string(),
+            Some(x) => format!(
+                "{}{}",
+                if p.at_least.contains(&name) {
+                    "≥"
+                } else {
+                    ""
+                },
+                unit.show(x * to_ms)
+            ),
+        };
+        let count = if p.censored > 0 {
+            format!("{}+{}", p.count - p.censored, p.censored)
+        } else {
+            p.count.to_string()
+        };
         let _ = writeln!(
             o,
-            "{:<38} {:>6} {:>11} {:>11} {:>11} {:>11} {:>11}",
+            "{:<38} {:>6} {:>10} {:>10} {:>10} {:>10} {:>10}",
             name,
-            p.count,
-            v(p.p50),
-            v(p.p90),
-            v(p.p95),
-            v(p.p99),
-            v(p.max)
+            count,
+            v("p50", p.p50),
+            v("p90", p.p90),
+            v("p95", p.p95),
+            v("p99", p.p99),
+            v("max", p.max)
         );
     };
-    row(&mut o, "onboarding, raw", &r.onboarding_raw_s, "s");
+    row(&mut o, "onboarding, raw", &r.onboarding_raw_s, 1000.0);
     row(
         &mut o,
         "onboarding, corrected",
         &r.onboarding_corrected_s,
-        "s",
+        1000.0,
     );
     for (op, p) in &r.operations_ms {
-        row(&mut o, op, p, "ms");
+        row(&mut o, op, p, 1.0);
     }
-    let _ = writeln!(o, "\n{} calls, {} throttled", r.calls, r.throttled);
+    let censored = r.onboarding_corrected_s.censored + r.unanswered as u64;
+    if censored > 0 || r.failed > 0 {
+        let _ = writeln!(
+            o,
+            "(count: finished+unfinished; an unfinished onboarding or call counts with its time \
+             until the end of the test, ≥ marks a figure that is only a lower bound; failed \
+             onboardings are errors, not latencies)"
+        );
+    }
+    if r.unanswered > 0 {
+        let by: Vec<String> = r
+            .unanswered_by_operation
+            .iter()
+            .map(|(k, v)| format!("{k} ×{v}"))
+            .collect();
+        let _ = writeln!(
+            o,
+            "\n{} calls sent, {} answered, {} throttled; {} unanswered when the test ended: {}",
+            r.calls,
+            r.calls - r.unanswered,
+            r.throttled,
+            r.unanswered,
+            by.join(", ")
+        );
+    } else {
+        let _ = writeln!(o, "\n{} calls, {} throttled", r.calls, r.throttled);
+    }
     if !r.errors.is_empty() {
         let e: Vec<String> = r.errors.iter().map(|(k, v)| format!("{k} ×{v}")).collect();
         let _ = writeln!(o, "call errors: {}", e.join(", "));
@@ -396,35 +775,43 @@ pub fn text(r: &LoadReport) -> String {
             .collect();
         let _ = writeln!(o, "failed resources: {}", e.join(", "));
     }
-    let _ = writeln!(
-        o,
-        "\nover time (corrected onboarding latency of those completing in each interval)"
+    let lat_unit = LatencyUnit::for_max_ms(
+        r.over_time
+            .iter()
+            .filter_map(|b| b.p95_s)
+            .fold(0.0f64, f64::max)
+            * 1000.0,
     );
+    let lat_unit = if lat_unit == LatencyUnit::Ms {
+        LatencyUnit::S
+    } else {
+        lat_unit
+    };
     let _ = writeln!(
         o,
-        "{:>9} {:>9} {:>8} {:>10} {:>7} {:>8} {:>8} {:>10} {:>8}",
-        "from s",
-        "to s",
-        "arrived",
-        "completed",
-        "failed",
-        "p50 (s)",
-        "p95 (s)",
-        "in flight",
-        "waiting"
+        "\nover time (corrected latency of the onboardings completing in each interval; running \
+         and waiting for a slot at its end)"
+    );
+    let p50h = format!("p50 ({})", lat_unit.name());
+    let p95h = format!("p95 ({})", lat_unit.name());
+    let _ = writeln!(
+        o,
+        "{:>9} {:>9} {:>8} {:>10} {:>7} {:>9} {:>9} {:>8} {:>8}",
+        "from s", "to s", "arrived", "completed", "failed", p50h, p95h, "running", "waiting"
     );
     for b in &r.over_time {
+        let v = |x: Option<f64>| x.map(|x| lat_unit.number(x * 1000.0)).unwrap_or_default();
         let _ = writeln!(
             o,
-            "{:>9.0} {:>9.0} {:>8} {:>10} {:>7} {:>8.1} {:>8.1} {:>10} {:>8}",
+            "{:>9.0} {:>9.0} {:>8} {:>10} {:>7} {:>9} {:>9} {:>8} {:>8}",
             b.from_s,
             b.to_s,
             b.arrived,
             b.completed,
             b.failed,
-            b.p50_s,
-            b.p95_s,
-            b.in_flight,
+            v(b.p50_s),
+            v(b.p95_s),
+            b.running,
             b.waiting
         );
     }

@@ -76,7 +76,7 @@ pub fn simulate(sc: &Scenario, spec: &LoadSpec, seed: u64) -> LoadReport {
                 Stream::Onboarding.seed_of(seed, i as u64),
             ));
             customer_of.push(Some(i));
-            onboardings[i].start_ms = now - base;
+            onboardings[i].start_ms = Some(now - base);
         }
         // Every call the active engines want now goes to the service.
         driver.send_calls(&mut |_, _, _| {});
@@ -98,17 +98,23 @@ pub fn simulate(sc: &Scenario, spec: &LoadSpec, seed: u64) -> LoadReport {
             onboardings.push(Onboarding {
                 customer: sized.customers[i].name.clone(),
                 intended_ms: t - base,
-                start_ms: t - base,
+                start_ms: None,
                 end_ms: None,
                 success: false,
             });
             waiting.push_back(i);
         }
     };
-    // Calls of onboardings cut off by the deadline still count.
+    // Calls of onboardings cut off by the deadline still count: those answered with their
+    // latency, those still unanswered with how long they had waited by the end.
+    let mut unanswered = Vec::new();
     for &e in driver.active() {
         if customer_of[e].is_some() {
-            observe_trace(driver.engine(e).trace(), &mut calls, &mut failures);
+            let t = driver.engine(e).trace();
+            observe_trace(t, &mut calls, &mut failures);
+            for c in t.calls.iter().filter(|c| c.end_ms.is_none()) {
+                unanswered.push((c.op, end.saturating_sub(c.start_ms) * 1000));
+            }
         }
     }
     let end = end.saturating_sub(offset.unwrap_or(0));
@@ -120,6 +126,7 @@ pub fn simulate(sc: &Scenario, spec: &LoadSpec, seed: u64) -> LoadReport {
         spec,
         onboardings,
         calls,
+        unanswered,
         failures,
         end_ms: end,
     })

@@ -59,7 +59,7 @@ pub fn batch_claim(batch_min: f64, sequential_min: f64) -> Claim {
         rule: "PASS when the simulated batch total lies within 10% of 58 min and the sequential total within 10% of 90 min",
         verdict: Verdict::of(pass),
         measured: format!(
-            "batch {batch_min:.1} min, sequential {sequential_min:.1} min"
+            "1 engineer, as in the seed: batch {batch_min:.1} min, sequential (each deployed alone) {sequential_min:.1} min"
         ),
         figures: BTreeMap::from([
             ("batch_total_min", batch_min),
@@ -82,7 +82,7 @@ pub fn leverage_claim(response: f64, resolution: f64, target: f64) -> Claim {
         rule: "PASS when 1 support person meets both the response and the resolution SLA at >= 95% attainment (mean over replications) for 2 customers",
         verdict: Verdict::of(pass),
         measured: format!(
-            "1 person, 2 customers: response {:.1}%, resolution {:.1}%",
+            "1 person, 2 customers signing at once: response {:.1}%, resolution {:.1}%",
             response * 100.0,
             resolution * 100.0
         ),
@@ -112,21 +112,28 @@ pub fn linear_claim(staff_at_2: Option<u32>, staff_at_100: Option<u32>, limit: u
             (
                 Verdict::of(within(b as f64, linear, 0.15)),
                 format!(
-                    "{b} people at 100 customers vs 50 x {a} = {linear:.0} linear: ratio {ratio:.2}"
+                    "{} at 100 customers vs 50 x {a} = {linear:.0} linear: ratio {ratio:.2}",
+                    super::report::people(b)
                 ),
             )
         }
         (a, b) => {
-            let show = |x: Option<u32>| {
-                x.map(|v| v.to_string())
-                    .unwrap_or_else(|| format!("more than {limit} (the limit)"))
+            // A count not met within the search's limit has no staff figure: say so, and that
+            // there is then no ratio to judge.
+            let show = |x: Option<u32>, n: usize| match x {
+                Some(v) => format!("{} at {n} customers", super::report::people(v)),
+                None => format!(
+                    "{n} customers: the SLAs not met at the target even by {} (the search's \
+                     limit)",
+                    super::report::people(limit)
+                ),
             };
             (
                 Verdict::Fail,
                 format!(
-                    "{} people at 100 customers, {} at 2: not comparable",
-                    show(b),
-                    show(a)
+                    "{}; {}: no ratio to judge linearity by",
+                    show(b, 100),
+                    show(a, 2)
                 ),
             )
         }
@@ -289,7 +296,14 @@ mod tests {
         assert!(c.note.contains("sublinear"));
         let c = linear_claim(Some(1), None, 1000);
         assert_eq!(c.verdict, Verdict::Fail);
-        assert!(c.measured.contains("more than 1000"), "{}", c.measured);
+        assert_eq!(
+            c.measured,
+            "100 customers: the SLAs not met at the target even by 1,000 people (the search's \
+             limit); 1 person at 2 customers: no ratio to judge linearity by"
+        );
+        assert!(linear_claim(Some(2), Some(9), 1000)
+            .measured
+            .starts_with("9 people at 100 customers vs 50 x 2"));
     }
 
     #[test]

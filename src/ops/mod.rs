@@ -34,7 +34,6 @@ pub use report::{OpsReport, StaffReport};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::scenario::Scenario;
-use crate::seed::Stream;
 use crate::stats::mean_ci;
 use calendar::{DAY_MS, HOUR_MS, MINUTE_MS};
 use desk::{Demand, QueueTrace, Scratch, ServeParams};
@@ -118,8 +117,12 @@ pub fn check_tickets(
 pub struct OpsInput<'a> {
     pub config: &'a OperationsConfig,
     pub customers: &'a [OpsCustomer],
-    /// Each customer's deployment duration ([`onboarding::deployment_durations`]).
+    /// Each customer's deployment duration, all deploying together
+    /// ([`onboarding::deployment_durations`]).
     pub deploy_ms: &'a [u64],
+    /// Each customer's deployment duration deployed alone
+    /// ([`onboarding::deployment_durations_each_alone`]): the "one after the other" figure.
+    pub alone_ms: &'a [u64],
     /// For the claims ([`claims::ClaimsDeploy::from_scenario`]).
     pub claims_deploy: &'a claims::ClaimsDeploy,
     /// Support replications (also the claims').
@@ -154,7 +157,9 @@ pub fn run_cancellable(input: &OpsInput, cancel: &AtomicBool) -> OpsReport {
                 customers: input.customers,
                 deploy: input.claims_deploy,
                 replications: reps,
-                seed: Stream::OpsClaims.seed(input.seed),
+                // The desk's own seed: the claim about a desk the section also shows (1 person, 2
+                // customers signing at once) gives the section's figure, not a second draw of it.
+                seed: input.seed,
                 target: 0.95,
                 limit: config::MAX_PEOPLE,
             })
@@ -201,7 +206,9 @@ fn support_section(input: &OpsInput, reps: u32, cancel: &AtomicBool) -> (Support
             break;
         }
         done += 1;
-        let seed = Stream::OpsDesk.seed_of(input.seed, r as u64);
+        // The staffing search's ticket streams (`staff::desk_seed`): the same desk, the same
+        // draws, the same figure in `ops`, its claims and `staff`.
+        let seed = staff::desk_seed(input.seed, input.customers.len(), r as usize);
         desk::generate_tickets(
             &demand,
             &s.handle_time,
@@ -314,11 +321,12 @@ fn onboarding_section(input: &OpsInput) -> OnboardingSection {
         lead_time_sla_h: o.lead_time_sla_ms as f64 / HOUR_MS as f64,
         lead_time_sla_attainment: onboarding::attainment(&run, o.lead_time_sla_ms),
         monthly_cost: o.engineers as i64 * o.monthly_cost_per_person_cents,
+        // One after the other: each deployed alone, not as long as it took beside the others.
         batch_vs_sequential: onboarding::batch_vs_sequential(
             o,
             o.engineers,
             &batch_deploy,
-            &batch_deploy,
+            input.alone_ms,
         ),
         lead_time_min,
     }

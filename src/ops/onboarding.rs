@@ -248,6 +248,28 @@ pub fn deployment_durations_alone(sc: &Scenario, n: usize, seed: u64) -> Vec<u64
         .collect()
 }
 
+/// Every customer of `sc` deployed alone ([`deployment_durations_alone`] for all of them),
+/// each distinct single-customer deployment run once: customers alike in what shapes their
+/// deployment (tier, region, a known account id) share one run. The "one after the other"
+/// figure of `ops` sums these.
+pub fn deployment_durations_each_alone(sc: &Scenario, seed: u64) -> Vec<u64> {
+    let mut seen: std::collections::HashMap<(&str, Option<&str>, bool), u64> =
+        std::collections::HashMap::new();
+    sc.customers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let key = (c.tier.as_str(), c.region.as_deref(), c.account_id.is_some());
+            *seen.entry(key).or_insert_with(|| {
+                deployment_durations(&only_customer(sc, i), seed)
+                    .first()
+                    .copied()
+                    .unwrap_or(0)
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

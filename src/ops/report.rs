@@ -161,14 +161,17 @@ impl StaffReport {
     ) -> StaffReport {
         let h = |ms: u64| ms as f64 / 3_600_000.0;
         let mut notes = vec![format!(
-            "the search stops at {} people (the limit); a count not met by then is reported unmeetable",
-            o.limit
+            "the search stops at {} (the limit); a count not met by then is reported unmeetable",
+            people(o.limit)
         )];
         if staff.iter().any(|r| r.note.is_some()) {
             notes.push("some counts are unmeetable: see their notes".into());
         }
-        notes
-            .push("margin counts staff costs only; the financials add the other cost lines".into());
+        notes.push(
+            "staff margin: (revenue − the support and onboarding staff's cost) ÷ revenue; the \
+             scenario's cost lines are not counted (run's margin counts those, not these staff)"
+                .into(),
+        );
         StaffReport {
             seed: o.seed,
             target: o.target,
@@ -262,6 +265,28 @@ pub fn json<T: Serialize>(r: &T) -> String {
     crate::report::pretty_json(r)
 }
 
+/// "1 person", "3 people".
+pub fn people(n: u32) -> String {
+    if n == 1 {
+        "1 person".into()
+    } else {
+        format!("{} people", group(n as u64))
+    }
+}
+
+/// 1000 as "1,000".
+fn group(n: u64) -> String {
+    let d = n.to_string();
+    let mut g = String::new();
+    for (i, ch) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
+            g.push(',');
+        }
+        g.push(ch);
+    }
+    g
+}
+
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
@@ -285,8 +310,12 @@ pub fn ops_text(r: &OpsReport) -> String {
     );
     let _ = writeln!(
         o,
-        "Support desk: {} people, {} · {} customers · handling {} · offered load {:.2} people",
-        s.staff, s.hours, s.customers, s.handle_time, s.offered_load
+        "Support desk: {}, {} · {} customers · handling {} · offered load {:.2} (people busy on average)",
+        people(s.staff),
+        s.hours,
+        s.customers,
+        s.handle_time,
+        s.offered_load
     );
     if s.offered_load >= s.staff as f64 {
         let _ = writeln!(
@@ -327,8 +356,11 @@ pub fn ops_text(r: &OpsReport) -> String {
     let _ = writeln!(o, "  monthly cost {}\n", dollars(s.monthly_cost));
     let _ = writeln!(
         o,
-        "Onboarding: {} engineer(s), {} · {} customers",
-        b.engineers, b.hours, b.customers
+        "Onboarding: {} engineer{}, {} · {} customers",
+        b.engineers,
+        if b.engineers == 1 { "" } else { "s" },
+        b.hours,
+        b.customers
     );
     let _ = writeln!(
         o,
@@ -347,7 +379,7 @@ pub fn ops_text(r: &OpsReport) -> String {
     let c = &b.batch_vs_sequential;
     let _ = writeln!(
         o,
-        "  all {} at once: {:.1} min vs {:.1} min one after the other · monthly cost {}\n",
+        "  all {} at once: {:.1} min vs {:.1} min one after the other (each deployed alone) · monthly cost {}\n",
         c.customers,
         c.batch_total_min,
         c.sequential_total_min,
@@ -477,7 +509,7 @@ pub fn ops_markdown(r: &OpsReport) -> String {
 fn staff_rows_text(o: &mut String, rows: &[StaffRow]) {
     let _ = writeln!(
         o,
-        "{:>9} {:>7} │ {:>7} {:>9} {:>10} │ {:>10} {:>7} │ {:>12} {:>12} {:>7}",
+        "{:>9} {:>7} │ {:>7} {:>9} {:>10} │ {:>10} {:>7} │ {:>12} {:>12} {:>12}",
         "customers",
         "load",
         "support",
@@ -487,12 +519,12 @@ fn staff_rows_text(o: &mut String, rows: &[StaffRow]) {
         "within",
         "revenue",
         "staff cost",
-        "margin"
+        "staff margin"
     );
     for r in rows {
         let _ = writeln!(
             o,
-            "{:>9} {:>7.2} │ {:>7} {:>9} {:>10} │ {:>10} {:>7} │ {:>12} {:>12} {:>7}{}",
+            "{:>9} {:>7.2} │ {:>7} {:>9} {:>10} │ {:>10} {:>7} │ {:>12} {:>12} {:>12}{}",
             r.customers,
             r.offered_load,
             opt(r.support_staff),
@@ -519,12 +551,12 @@ pub fn staff_text(r: &StaffReport) -> String {
     }
     let _ = writeln!(
         o,
-        "orgsim staff · seed {} · target {} · {} replication(s) · horizon {:.0} days · limit {} people",
+        "orgsim staff · seed {} · target {} · {} replication(s) · horizon {:.0} days · limit {}",
         r.seed,
         pct(r.target),
         r.replications,
         r.horizon_days,
-        r.limit
+        people(r.limit)
     );
     let _ = writeln!(
         o,
@@ -546,7 +578,7 @@ pub fn staff_text(r: &StaffReport) -> String {
 fn staff_rows_markdown(o: &mut String, rows: &[StaffRow]) {
     let _ = writeln!(
         o,
-        "| customers | support staff | response | resolution | onboarding staff | monthly staff cost | margin | note |\n|---:|---:|---:|---:|---:|---:|---:|---|"
+        "| customers | support staff | response | resolution | onboarding staff | monthly staff cost | staff margin | note |\n|---:|---:|---:|---:|---:|---:|---:|---|"
     );
     for r in rows {
         let _ = writeln!(
@@ -573,12 +605,12 @@ pub fn staff_markdown(r: &StaffReport) -> String {
     }
     let _ = writeln!(
         o,
-        "Seed {} · target {} · {} replication(s) · horizon {:.0} days · limit {} people · support {}, handling {}\n",
+        "Seed {} · target {} · {} replication(s) · horizon {:.0} days · limit {} · support {}, handling {}\n",
         r.seed,
         pct(r.target),
         r.replications,
         r.horizon_days,
-        r.limit,
+        people(r.limit),
         r.hours,
         r.handle_time
     );

@@ -24,6 +24,13 @@ use super::report::{AttainmentCurve, CurvePoint, Sensitivity, StaffReport, Staff
 use super::OpsCustomer;
 use crate::seed::{derive_seed, Stream};
 
+/// The seed of replication `r`'s ticket stream for `customers` customers: one derivation for
+/// the staffing search, the claims and `ops`'s support section, so that one desk measured in
+/// two places gives one figure.
+pub fn desk_seed(seed: u64, customers: usize, r: usize) -> u64 {
+    derive_seed(seed, &[Stream::OpsStaff as u64, customers as u64, r as u64])
+}
+
 /// How the search is run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StaffOptions {
@@ -129,12 +136,7 @@ impl<'a> SupportSearch<'a> {
         self.offered_load = desk::offered_load(&demand, s);
         let reps = replications.max(1) as usize;
         self.seeds = (0..reps)
-            .map(|r| {
-                derive_seed(
-                    seed,
-                    &[Stream::OpsStaff as u64, customers.len() as u64, r as u64],
-                )
-            })
+            .map(|r| desk_seed(seed, customers.len(), r))
             .collect();
         let held = demand.expected_tickets(self.config.horizon_ms) * reps as f64;
         if held <= self.held_limit as f64 {

@@ -1,5 +1,5 @@
 //! The load test's chart (`load.svg` in `orgsim load --out DIR`): onboarding latency over time,
-//! with the onboardings in flight and waiting.
+//! with the onboardings running and waiting.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -15,7 +15,7 @@ const C_WAIT: RGBColor = style::ORANGE;
 const W: u32 = 1000;
 
 /// Corrected onboarding latency (p50, p95) of the onboardings completing in each interval, and
-/// the onboardings in flight and waiting at its end (right axis), against the test's time (SVG).
+/// the onboardings running and waiting at its end (right axis), against the test's time (SVG).
 pub fn latency_svg(r: &LoadReport) -> String {
     style::svg(&LoadChart(r))
 }
@@ -33,7 +33,7 @@ impl Chart for LoadChart<'_> {
         let items = [
             Item::new(Sample::LineDot(C_P50, 3), "p50 latency"),
             Item::new(Sample::Line(C_P95, 1), "p95 latency"),
-            Item::new(Sample::Line(C_FLIGHT, 1), "in flight (right axis)"),
+            Item::new(Sample::Line(C_FLIGHT, 1), "running (right axis)"),
             Item::new(Sample::Dashed(C_WAIT, 2), "waiting for a slot (right axis)"),
         ];
         let body = style::frame(
@@ -52,11 +52,15 @@ impl Chart for LoadChart<'_> {
         } else {
             ("s", 1.0)
         };
-        let lat_max = b.iter().map(|b| b.p95_s / div).fold(0.0f64, f64::max);
+        let lat_max = b
+            .iter()
+            .filter_map(|b| b.p95_s)
+            .map(|p| p / div)
+            .fold(0.0f64, f64::max);
         let y_max = if lat_max > 0.0 { lat_max * 1.1 } else { 1.0 };
         let n_max = b
             .iter()
-            .map(|b| (b.in_flight + b.waiting) as f64)
+            .map(|b| (b.running + b.waiting) as f64)
             .fold(1.0f64, f64::max)
             * 1.1;
         let mut chart = ChartBuilder::on(&body)
@@ -78,7 +82,7 @@ impl Chart for LoadChart<'_> {
             .map_err(err)?;
         chart
             .configure_secondary_axes()
-            .y_desc("onboardings in flight / waiting")
+            .y_desc("onboardings running / waiting")
             .y_label_formatter(&|v| {
                 if (v - v.round()).abs() < 1e-6 {
                     format!("{v:.0}")
@@ -90,13 +94,15 @@ impl Chart for LoadChart<'_> {
             .draw()
             .map_err(err)?;
         let mid = |b: &crate::loadtest::Interval| (b.from_s + b.to_s) / 2.0 / div;
-        // Intervals where something completed carry latency points.
-        let done: Vec<&crate::loadtest::Interval> =
-            b.iter().filter(|b| b.completed + b.failed > 0).collect();
+        // Intervals where an onboarding completed carry latency points: (middle, p50, p95).
+        let done: Vec<(f64, f64, f64)> = b
+            .iter()
+            .filter_map(|b| Some((mid(b), b.p50_s? / div, b.p95_s? / div)))
+            .collect();
         style::begin(root, Layer::Series)?;
         chart
             .draw_secondary_series(LineSeries::new(
-                b.iter().map(|b| (mid(b), b.in_flight as f64)),
+                b.iter().map(|b| (mid(b), b.running as f64)),
                 C_FLIGHT.stroke_width(1),
             ))
             .map_err(err)?;
@@ -110,20 +116,20 @@ impl Chart for LoadChart<'_> {
             .map_err(err)?;
         chart
             .draw_series(LineSeries::new(
-                done.iter().map(|b| (mid(b), b.p95_s / div)),
+                done.iter().map(|&(x, _, p95)| (x, p95)),
                 C_P95.stroke_width(1),
             ))
             .map_err(err)?;
         chart
             .draw_series(LineSeries::new(
-                done.iter().map(|b| (mid(b), b.p50_s / div)),
+                done.iter().map(|&(x, p50, _)| (x, p50)),
                 C_P50.stroke_width(3),
             ))
             .map_err(err)?;
         chart
             .draw_series(
                 done.iter()
-                    .map(|b| Circle::new((mid(b), b.p50_s / div), 3, C_P50.filled())),
+                    .map(|&(x, p50, _)| Circle::new((x, p50), 3, C_P50.filled())),
             )
             .map_err(err)?;
         style::end(root)

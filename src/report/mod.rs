@@ -214,7 +214,11 @@ pub fn text(r: &Report, verbose: bool) -> String {
     }
     let _ = writeln!(o, "  costs    {:>12}", money(f.costs));
     let _ = writeln!(o, "  profit   {:>12}", money(f.profit));
-    let _ = writeln!(o, "  margin   {:>12}", fmt_margin(f.margin));
+    let _ = writeln!(
+        o,
+        "  margin   {:>12}   (revenue − the cost lines above, of the customers billed)",
+        fmt_margin(f.margin)
+    );
     let _ = writeln!(
         o,
         "  per customer: revenue {}, profit {}",

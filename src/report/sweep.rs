@@ -68,8 +68,15 @@ pub fn text(r: &SweepReport) -> String {
             c.margin * 100.0
         );
     }
+    let _ = writeln!(o, "{MARGIN_NOTE}");
     o
 }
+
+/// What the sweep's margin column counts (see `finance::Financials`).
+const MARGIN_NOTE: &str =
+    "margin: the mean over replications of each run's margin, (revenue − the \
+scenario's cost lines) ÷ revenue, a customer whose account was not created not billed; with every \
+customer onboarded it is the margin chart's and phases' figure";
 
 /// A Markdown summary a CI job can post.
 pub fn markdown(r: &SweepReport) -> String {
@@ -109,6 +116,7 @@ pub fn markdown(r: &SweepReport) -> String {
             c.margin * 100.0
         );
     }
+    let _ = writeln!(o, "\n{MARGIN_NOTE}.");
     o
 }
 

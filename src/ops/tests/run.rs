@@ -35,6 +35,7 @@ fn ops_report(cfg: &OperationsConfig, n: usize, seed: u64) -> report::OpsReport 
         config: cfg,
         customers: &cs,
         deploy_ms: &d,
+        alone_ms: &d,
         claims_deploy: &cd,
         replications: 5,
         seed,
@@ -192,7 +193,7 @@ fn the_staff_table_is_minimal_and_grows_sublinearly() {
         assert!(double.support_staff >= base.support_staff);
     }
     assert_eq!(r.curves.len(), 5);
-    assert!(r.notes[0].contains("1000 people"));
+    assert!(r.notes[0].contains("1,000 people"), "{}", r.notes[0]);
     let svg = charts::attainment_svg(&r);
     assert!(
         svg.starts_with("<svg") && svg.contains("polyline"),
