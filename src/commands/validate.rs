@@ -72,7 +72,7 @@ pub fn run(a: Args) -> Result<Verdict> {
         sc.customers.len(),
         p.resources.len(),
     );
-    super::output::write_stdout(&o)?;
+    super::output::write_text(&o)?;
     Ok(verdict)
 }
 
