@@ -1,6 +1,9 @@
 use super::*;
 use crate::stats::MeanP95;
 
+/// A change made to a copy of a valid file.
+type Edit<T> = fn(&mut T);
+
 #[test]
 fn the_exceedance_distribution_is_the_count_over_all_arrangements() {
     // m baseline and n result samples of one distribution: every interleaving is equally
@@ -196,7 +199,7 @@ fn a_mismatched_baseline_is_refused_naming_the_field_but_not_for_its_seed() {
     let mut other_seed = base.clone();
     other_seed.seed = 7;
     assert_eq!(refusal(&other_seed, &base), None);
-    let cases: [(&str, fn(&mut SweepReport)); 6] = [
+    let cases: [(&str, Edit<SweepReport>); 6] = [
         ("`scenario`", |r| r.scenario = "other".into()),
         ("`deployer`", |r| {
             r.deployer = Some(crate::engine::Deployer::ControlTower)
@@ -222,7 +225,7 @@ fn a_mismatched_baseline_is_refused_naming_the_field_but_not_for_its_seed() {
 #[test]
 fn values_outside_their_domain_are_refused_naming_the_field() {
     let base = report(vec![count(2, &spread(1.0), 40, 1.0, 0.5)]);
-    let cases: [(&str, fn(&mut CountSummary)); 9] = [
+    let cases: [(&str, Edit<CountSummary>); 9] = [
         ("`counts[0].failure_probability` (2 customers) is 50", |c| {
             c.failure_probability = 50.0
         }),
