@@ -36,9 +36,6 @@ pub const DEFAULT_FALSE_ALARM: f64 = 0.001;
 /// The percentile of the makespan that is tested.
 const QUANTILE: f64 = 0.95;
 
-/// The largest makespan a sweep records: 30 days, the bound of its histogram.
-const MAX_MAKESPAN_MS: u64 = 30 * 86_400_000;
-
 /// One figure at one customer count, tested.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
@@ -227,6 +224,9 @@ fn validate_count(c: &CountSummary, at: &dyn Fn(&str) -> String) -> Result<(), S
         ));
     }
     let m = &c.makespan_s;
+    // Makespans are u64 milliseconds (a run may last longer than the sweep histogram's
+    // nominal 30 days, e.g. under a daily creation limit).
+    let top = u64::MAX as f64 / 1000.0;
     for (name, v) in [
         ("p5", m.p5),
         ("p50", m.p50),
@@ -236,9 +236,9 @@ fn validate_count(c: &CountSummary, at: &dyn Fn(&str) -> String) -> Result<(), S
         ("max", m.max),
         ("mean", m.mean),
     ] {
-        if !(v.is_finite() && v >= 0.0 && v <= MAX_MAKESPAN_MS as f64 / 1000.0) {
+        if !(v.is_finite() && v >= 0.0 && v <= top) {
             return Err(format!(
-                "{} is {v:?}: a makespan is between 0 and 2592000 s (30 days)",
+                "{} is {v:?}: a makespan is between 0 and {top:e} s (u64 milliseconds)",
                 at(&format!("makespan_s.{name}"))
             ));
         }
@@ -257,10 +257,9 @@ fn validate_count(c: &CountSummary, at: &dyn Fn(&str) -> String) -> Result<(), S
             sample.len()
         ));
     }
-    if sample.windows(2).any(|w| w[0] > w[1]) || sample.last().is_some_and(|&x| x > MAX_MAKESPAN_MS)
-    {
+    if sample.windows(2).any(|w| w[0] > w[1]) {
         return Err(format!(
-            "{} is not sorted makespans of at most 30 days",
+            "{} is not sorted in ascending order",
             at("makespan_ms_sample")
         ));
     }

@@ -271,3 +271,16 @@ fn values_outside_their_domain_are_refused_naming_the_field() {
         .unwrap_or_default()
         .contains("`schema_version`"));
 }
+
+#[test]
+fn makespans_beyond_thirty_days_are_in_the_domain() {
+    // A daily creation limit can make a run last longer than the sweep histogram's nominal 30
+    // days: such a file is valid (the checker once refused it).
+    let long: Vec<u64> = (0..100).map(|i| 40 * 86_400_000 + i).collect();
+    let b = report(vec![count(2, &long, 0, 0.0, 0.0)]);
+    assert!(b.counts[0].makespan_s.mean > 30.0 * 86_400.0);
+    assert_eq!(refusal(&b, &b), None);
+    assert!(compare(&b, &b, DEFAULT_FALSE_ALARM)
+        .iter()
+        .all(|r| !r.regressed));
+}
