@@ -1,52 +1,75 @@
-//! The regression gate: a sweep's result against a committed baseline.
+//! The regression gate: a sweep's result against a committed baseline, judged as samples.
 //!
-//! For every customer count present in the baseline, three figures are compared: the p95
-//! makespan and the conflict rate (relative tolerances) and the failure probability (an
-//! absolute tolerance, in probability points). Worse beyond tolerance is a regression; a
-//! baseline count the result lacks is coverage lost. A baseline with no counts, or a result (or
-//! baseline) that is incomplete, leaves nothing to compare: the gate refuses it ([`refusal`])
-//! rather than pass vacuously.
+//! For every customer count of the baseline, three figures are tested, each with a test that
+//! accounts for the replication counts of both sweeps:
+//!
+//! - **the p95 makespan**: the control quantile test (Kimball, Burnett & Doherty 1957;
+//!   Gastwirth 1968): the number of result replications slower than the baseline's p95,
+//!   against its exact distribution when both sweeps sample one distribution (distribution
+//!   free: it depends only on the two replication counts);
+//! - **the failure probability**: Newcombe's hybrid score interval (Wilson intervals of each
+//!   side) for the difference of two proportions;
+//! - **the conflict rate** (a mean): Welch's t interval for the difference of two means.
+//!
+//! A figure regresses when the test says, at the per-figure false-alarm rate, that the result
+//! is worse than the baseline (the difference interval lies above 0). The per-figure rate is
+//! the false-alarm rate of the whole comparison ([`DEFAULT_FALSE_ALARM`], `check
+//! --false-alarm`) split evenly over its comparisons (Bonferroni), so that one `check` of an
+//! unchanged scenario raises an alarm with at most that probability. Everything is computed in
+//! closed form: no random numbers, the same files give the same verdict.
+//!
+//! A baseline count the result lacks is coverage lost. Sweeps of different experiments
+//! (scenario, deployer, parallelism, quota, latency profile, replications), files with values
+//! outside their domain, files without the data the tests need, incomplete sweeps and a
+//! baseline without counts are refused ([`refusal`]), never compared.
 //!
 //! Architecture invariant: pure; reading the files is the caller's job.
 
 use serde::Serialize;
 
-use crate::sweep::SweepReport;
+use crate::sweep::{CountSummary, SweepReport, SCHEMA_VERSION};
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Tolerances {
-    /// Allowed relative increase of the p95 makespan (0.10 = 10%).
-    pub makespan: f64,
-    /// Allowed relative increase of the conflict rate.
-    pub conflicts: f64,
-    /// Allowed absolute increase of the failure probability (0.02 = 2 points).
-    pub failures: f64,
-}
+/// The default false-alarm rate of one comparison: the probability that `check` flags a
+/// regression in a sweep of an unchanged scenario (all its figures together), at most.
+pub const DEFAULT_FALSE_ALARM: f64 = 0.001;
 
-impl Default for Tolerances {
-    fn default() -> Self {
-        Tolerances {
-            makespan: 0.10,
-            conflicts: 0.10,
-            failures: 0.02,
-        }
-    }
-}
+/// The percentile of the makespan that is tested.
+const QUANTILE: f64 = 0.95;
 
+/// One figure at one customer count, tested.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     pub customers: usize,
     pub metric: &'static str,
     pub baseline: f64,
-    pub result: Option<f64>,
-    /// The largest value that still passes.
-    pub limit: f64,
+    pub result: f64,
+    /// The interval the verdict reads, in the figure's unit: for the failure probability and
+    /// the conflict rate, the difference result − baseline (regressed when `lo > 0`); for the
+    /// p95 makespan, the number of result replications above the baseline's p95: the measured
+    /// count is `result_above` and an unchanged scenario gives at most `hi`.
+    pub lo: f64,
+    pub hi: f64,
+    /// p95 makespan only: result replications slower than the baseline's p95.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_above: Option<u64>,
     pub regressed: bool,
+    /// False when the replication counts are too small for the test ever to flag this figure
+    /// at its false-alarm rate.
+    pub can_fail: bool,
     pub detail: String,
 }
 
-/// Why `result` and `baseline` cannot be compared at all, if they cannot: the baseline has no
-/// customer counts, or either is incomplete (`complete: false`, an interrupted sweep).
+/// The per-figure false-alarm rate of a comparison of `n` figures at a family rate `family`.
+pub fn per_figure(family: f64, n: usize) -> f64 {
+    family / n.max(1) as f64
+}
+
+/// Why `result` and `baseline` cannot be compared at all, if they cannot, naming the field:
+/// the baseline has no counts; either is incomplete, lacks what the tests need or holds a
+/// value outside its domain; or they are sweeps of different experiments.
+///
+/// The seeds may differ: a sweep at another seed is another sample of the same experiment,
+/// which is what the tests compare (the same seed gives the same sample, which passes).
 pub fn refusal(result: &SweepReport, baseline: &SweepReport) -> Option<String> {
     if baseline.counts.is_empty() {
         return Some(
@@ -62,8 +85,193 @@ pub fn refusal(result: &SweepReport, baseline: &SweepReport) -> Option<String> {
                  figures are not the sweep's; nothing to compare: run the sweep to the end"
             ));
         }
+        if let Err(e) = validate(r) {
+            return Some(format!("the {which}: {e}"));
+        }
+    }
+    mismatch(result, baseline)
+}
+
+/// The first field in which `result` and `baseline` describe different experiments.
+pub fn mismatch(result: &SweepReport, baseline: &SweepReport) -> Option<String> {
+    let show = |v: Option<String>| v.unwrap_or_else(|| "none".into());
+    let fields: [(&str, String, String); 6] = [
+        (
+            "scenario",
+            result.scenario.clone(),
+            baseline.scenario.clone(),
+        ),
+        (
+            "deployer",
+            show(result.deployer.map(|d| d.to_string())),
+            show(baseline.deployer.map(|d| d.to_string())),
+        ),
+        (
+            "parallelism",
+            result.parallelism.to_string(),
+            baseline.parallelism.to_string(),
+        ),
+        (
+            "account_quota",
+            result.account_quota.to_string(),
+            baseline.account_quota.to_string(),
+        ),
+        (
+            "latency_profile",
+            show(result.latency_profile.clone()),
+            show(baseline.latency_profile.clone()),
+        ),
+        (
+            "replications",
+            result.replications.to_string(),
+            baseline.replications.to_string(),
+        ),
+    ];
+    for (field, r, b) in fields {
+        if r != b {
+            return Some(format!(
+                "`{field}` differs: the result has `{r}`, the baseline `{b}`; a sweep is \
+                 compared only with a baseline of the same experiment (the seed may differ): \
+                 re-run the sweep as the baseline was made, or regenerate the baseline"
+            ));
+        }
     }
     None
+}
+
+/// Checks that every figure the gate reads is inside its domain and present, naming the field.
+pub fn validate(r: &SweepReport) -> Result<(), String> {
+    if r.schema_version > SCHEMA_VERSION {
+        return Err(format!(
+            "`schema_version` is {}: this orgsim reads sweep files up to version \
+             {SCHEMA_VERSION}",
+            r.schema_version
+        ));
+    }
+    if r.deployer.is_none() {
+        return Err(
+            "records no `deployer` (written before deployer profiles): regenerate it".into(),
+        );
+    }
+    if r.replications == 0 {
+        return Err("`replications` is 0".into());
+    }
+    let mut last = 0;
+    for (i, c) in r.counts.iter().enumerate() {
+        let at = |field: &str| format!("`counts[{i}].{field}` ({} customers)", c.customers);
+        if c.customers == 0 || c.customers <= last {
+            return Err(format!(
+                "{} is {}: customer counts are at least 1 and ascending",
+                at("customers"),
+                c.customers
+            ));
+        }
+        last = c.customers;
+        if c.replications != r.replications as usize {
+            return Err(format!(
+                "{} is {}, but the sweep's `replications` is {}",
+                at("replications"),
+                c.replications,
+                r.replications
+            ));
+        }
+        validate_count(c, &at)?;
+    }
+    Ok(())
+}
+
+fn validate_count(c: &CountSummary, at: &dyn Fn(&str) -> String) -> Result<(), String> {
+    let n = c.replications as u64;
+    let fp = c.failure_probability;
+    if !(0.0..=1.0).contains(&fp) {
+        return Err(format!(
+            "{} is {fp:?}: a probability is between 0 and 1",
+            at("failure_probability")
+        ));
+    }
+    let missing = |field: &str, why: &str| {
+        format!(
+            "{} is missing (a file of schema 1): {why}; make the sweep again with this orgsim",
+            at(field)
+        )
+    };
+    let Some(k) = c.failures else {
+        return Err(missing("failures", "the failure test needs the count"));
+    };
+    if k > n || (k as f64 / n as f64 - fp).abs() > 0.0005 + 1e-9 {
+        return Err(format!(
+            "{} is {k} of {n} replications, which does not give its `failure_probability` {fp}",
+            at("failures")
+        ));
+    }
+    let rate = c.conflict_rate;
+    if !(rate.is_finite() && rate >= 0.0) {
+        return Err(format!(
+            "{} is {rate:?}: a rate is a finite number, at least 0",
+            at("conflict_rate")
+        ));
+    }
+    let Some(sd) = c.conflict_rate_sd else {
+        return Err(missing(
+            "conflict_rate_sd",
+            "the conflict test needs the spread",
+        ));
+    };
+    if !(sd.is_finite() && sd >= 0.0) {
+        return Err(format!(
+            "{} is {sd:?}: a standard deviation is a finite number, at least 0",
+            at("conflict_rate_sd")
+        ));
+    }
+    let m = &c.makespan_s;
+    // Makespans are u64 milliseconds (a run may last longer than the sweep histogram's
+    // nominal 30 days, e.g. under a daily creation limit).
+    let top = u64::MAX as f64 / 1000.0;
+    for (name, v) in [
+        ("p5", m.p5),
+        ("p50", m.p50),
+        ("p90", m.p90),
+        ("p95", m.p95),
+        ("p99", m.p99),
+        ("max", m.max),
+        ("mean", m.mean),
+    ] {
+        if !(v.is_finite() && v >= 0.0 && v <= top) {
+            return Err(format!(
+                "{} is {v:?}: a makespan is between 0 and {top:e} s (u64 milliseconds)",
+                at(&format!("makespan_s.{name}"))
+            ));
+        }
+    }
+    let Some(sample) = &c.makespan_ms_sample else {
+        return Err(format!(
+            "{} is missing: the p95 test needs every replication's makespan; make the sweep \
+             with `orgsim sweep --samples --json`",
+            at("makespan_ms_sample")
+        ));
+    };
+    if sample.len() as u64 != n {
+        return Err(format!(
+            "{} holds {} makespans for {n} replications",
+            at("makespan_ms_sample"),
+            sample.len()
+        ));
+    }
+    if sample.windows(2).any(|w| w[0] > w[1]) {
+        return Err(format!(
+            "{} is not sorted in ascending order",
+            at("makespan_ms_sample")
+        ));
+    }
+    let p95 = crate::stats::percentiles_ms(sample).p95;
+    if p95 != m.p95 {
+        return Err(format!(
+            "{} is {}, but its `makespan_ms_sample` gives {p95}",
+            at("makespan_s.p95"),
+            m.p95
+        ));
+    }
+    Ok(())
 }
 
 /// The baseline's customer counts that the result lacks: coverage lost.
@@ -76,65 +284,415 @@ pub fn missing_counts(result: &SweepReport, baseline: &SweepReport) -> Vec<usize
         .collect()
 }
 
-/// Compares `result` with `baseline` at every customer count both have (the others are
-/// [`missing_counts`]).
-pub fn compare(result: &SweepReport, baseline: &SweepReport, tol: &Tolerances) -> Vec<Comparison> {
+/// Tests `result` against `baseline` at every customer count both have (the others are
+/// [`missing_counts`]), at the family false-alarm rate `false_alarm`. Both must have passed
+/// [`refusal`]; a count without the data a test needs is skipped.
+pub fn compare(result: &SweepReport, baseline: &SweepReport, false_alarm: f64) -> Vec<Comparison> {
+    let pairs: Vec<(&CountSummary, &CountSummary)> = baseline
+        .counts
+        .iter()
+        .filter_map(|b| {
+            let r = result.counts.iter().find(|c| c.customers == b.customers)?;
+            Some((r, b))
+        })
+        .collect();
+    let alpha = per_figure(false_alarm, 3 * pairs.len());
     let mut out = Vec::new();
-    for b in &baseline.counts {
-        let Some(r) = result.counts.iter().find(|c| c.customers == b.customers) else {
-            continue;
-        };
-        let metrics: [(&'static str, f64, Option<f64>, f64); 3] = [
-            (
-                "makespan_p95_s",
-                b.makespan_s.p95,
-                Some(r.makespan_s.p95),
-                b.makespan_s.p95 * (1.0 + tol.makespan),
-            ),
-            (
-                "conflict_rate",
-                b.conflict_rate,
-                Some(r.conflict_rate),
-                b.conflict_rate * (1.0 + tol.conflicts),
-            ),
-            (
-                "failure_probability",
-                b.failure_probability,
-                Some(r.failure_probability),
-                b.failure_probability + tol.failures,
-            ),
-        ];
-        for (metric, base, res, limit) in metrics {
-            let (regressed, detail) = match res {
-                None => (
-                    true,
-                    format!("{} customers: missing from the result", b.customers),
-                ),
-                Some(v) if v > limit + 1e-9 => {
-                    let pct = if base > 0.0 {
-                        format!(" ({:+.1}%)", (v - base) / base * 100.0)
-                    } else {
-                        String::new()
-                    };
-                    (true, format!("{} customers: {metric} {v} vs baseline {base}{pct}, above the limit {limit:.3}", b.customers))
-                }
-                Some(v) => (
-                    false,
-                    format!("{} customers: {metric} {v} vs baseline {base}", b.customers),
-                ),
-            };
-            out.push(Comparison {
-                customers: b.customers,
-                metric,
-                baseline: base,
-                result: res,
-                limit,
-                regressed,
-                detail,
-            });
+    for (r, b) in pairs {
+        if let (Some(rs), Some(bs)) = (&r.makespan_ms_sample, &b.makespan_ms_sample) {
+            out.push(p95_test(b.customers, rs, bs, r, b, alpha));
+        }
+        if let (Some(rk), Some(bk)) = (r.failures, b.failures) {
+            out.push(failure_test(b.customers, rk, bk, r, b, alpha));
+        }
+        if let (Some(rsd), Some(bsd)) = (r.conflict_rate_sd, b.conflict_rate_sd) {
+            out.push(conflict_test(b.customers, r, b, rsd, bsd, alpha));
         }
     }
     out
+}
+
+fn pct(alpha: f64) -> String {
+    let p = alpha * 100.0;
+    let digits = if p >= 1.0 {
+        0
+    } else {
+        (-p.log10()).ceil() as usize + 1
+    };
+    format!("{p:.digits$}%")
+}
+
+fn p95_test(
+    customers: usize,
+    rs: &[u64],
+    bs: &[u64],
+    r: &CountSummary,
+    b: &CountSummary,
+    alpha: f64,
+) -> Comparison {
+    let (n, m) = (rs.len() as u64, bs.len() as u64);
+    let j = rank(m, QUANTILE);
+    let threshold = bs[(j - 1) as usize];
+    let above = rs.iter().filter(|&&x| x > threshold).count() as u64;
+    let c = exceedance_critical(m, n, j, alpha);
+    let (base, res) = (b.makespan_s.p95, r.makespan_s.p95);
+    let regressed = above >= c;
+    let can_fail = c <= n;
+    let limit = if can_fail {
+        format!("an unchanged scenario gives at most {}", c - 1)
+    } else {
+        format!("the test cannot flag it at {n} and {m} replications")
+    };
+    let detail = format!(
+        "{customers} customers: makespan_p95_s {res} vs baseline {base}{}: {above} of {n} \
+         result replications above the baseline's p95 ({limit}; false-alarm rate {})",
+        change(res, base),
+        pct(alpha)
+    );
+    Comparison {
+        customers,
+        metric: "makespan_p95_s",
+        baseline: base,
+        result: res,
+        lo: 0.0,
+        hi: (c - 1) as f64,
+        result_above: Some(above),
+        regressed,
+        can_fail,
+        detail,
+    }
+}
+
+fn change(res: f64, base: f64) -> String {
+    if base > 0.0 {
+        format!(" ({:+.1}%)", (res - base) / base * 100.0)
+    } else {
+        String::new()
+    }
+}
+
+fn failure_test(
+    customers: usize,
+    rk: u64,
+    bk: u64,
+    r: &CountSummary,
+    b: &CountSummary,
+    alpha: f64,
+) -> Comparison {
+    let (n, m) = (r.replications as u64, b.replications as u64);
+    let z = normal_quantile(1.0 - alpha);
+    let (lo, hi) = newcombe(rk, n, bk, m, z);
+    // The largest difference the test can ever flag is the one of all failures against none.
+    let can_fail = newcombe(n, n, 0, m, z).0 > 0.0;
+    interval_comparison(
+        customers,
+        "failure_probability",
+        r.failure_probability,
+        b.failure_probability,
+        (lo, hi),
+        can_fail,
+        alpha,
+    )
+}
+
+fn conflict_test(
+    customers: usize,
+    r: &CountSummary,
+    b: &CountSummary,
+    rsd: f64,
+    bsd: f64,
+    alpha: f64,
+) -> Comparison {
+    let (n, m) = (r.replications as f64, b.replications as f64);
+    let diff = r.conflict_rate - b.conflict_rate;
+    let (vr, vb) = (rsd * rsd / n, bsd * bsd / m);
+    let se = (vr + vb).sqrt();
+    let (lo, hi) = if se > 0.0 {
+        // Welch–Satterthwaite degrees of freedom.
+        let mut den = 0.0;
+        if n > 1.0 {
+            den += vr * vr / (n - 1.0);
+        }
+        if m > 1.0 {
+            den += vb * vb / (m - 1.0);
+        }
+        let df = if den > 0.0 {
+            (vr + vb) * (vr + vb) / den
+        } else {
+            1.0
+        };
+        let t = t_quantile(1.0 - alpha, df);
+        (diff - t * se, diff + t * se)
+    } else {
+        // No spread on either side: the difference is what it is (rates are rounded to 3
+        // decimals).
+        let d = if diff.abs() < 0.0005 { 0.0 } else { diff };
+        (d, d)
+    };
+    interval_comparison(
+        customers,
+        "conflict_rate",
+        r.conflict_rate,
+        b.conflict_rate,
+        (lo, hi),
+        true,
+        alpha,
+    )
+}
+
+fn interval_comparison(
+    customers: usize,
+    metric: &'static str,
+    res: f64,
+    base: f64,
+    (lo, hi): (f64, f64),
+    can_fail: bool,
+    alpha: f64,
+) -> Comparison {
+    let regressed = lo > 0.0;
+    let detail = format!(
+        "{customers} customers: {metric} {res} vs baseline {base}: difference {:+.3}, \
+         interval {:+.3} to {:+.3} (false-alarm rate {}{})",
+        res - base,
+        lo,
+        hi,
+        pct(alpha),
+        if can_fail {
+            ""
+        } else {
+            "; the test cannot flag it at these replication counts"
+        }
+    );
+    Comparison {
+        customers,
+        metric,
+        baseline: base,
+        result: res,
+        lo,
+        hi,
+        result_above: None,
+        regressed,
+        can_fail,
+        detail,
+    }
+}
+
+/// The rank of percentile `q` among `n` sorted samples, as hdrhistogram takes it (the sweep's
+/// `makespan_s` figures): `ceil(q·n)`, at least 1.
+fn rank(n: u64, q: f64) -> u64 {
+    ((q * n as f64).ceil() as u64).clamp(1, n.max(1))
+}
+
+/// The natural logarithms of 0!, 1!, …, `n`!.
+fn ln_factorials(n: u64) -> Vec<f64> {
+    let mut v = Vec::with_capacity(n as usize + 1);
+    let mut acc = 0.0;
+    v.push(0.0);
+    for k in 1..=n {
+        acc += (k as f64).ln();
+        v.push(acc);
+    }
+    v
+}
+
+/// The distribution of the number of `n` new samples above the `j`-th smallest of `m`
+/// samples, all drawn from one continuous distribution: `P(X = x)` for `x` in `0..=n`. With
+/// `i = n − x` new samples below it, the merged order has `C(i+j−1, i)·C(n−i+m−j, n−i)` of
+/// its `C(m+n, n)` equally likely arrangements. (Ties only lower `X`: the test stays
+/// conservative on integer milliseconds.)
+pub fn exceedance_pmf(m: u64, n: u64, j: u64) -> Vec<f64> {
+    let lf = ln_factorials(m + n);
+    let ln_choose = |a: u64, b: u64| lf[a as usize] - lf[b as usize] - lf[(a - b) as usize];
+    let total = ln_choose(m + n, n);
+    (0..=n)
+        .map(|x| {
+            let i = n - x;
+            (ln_choose(i + j - 1, i) + ln_choose(n - i + m - j, n - i) - total).exp()
+        })
+        .collect()
+}
+
+/// The smallest count `c` of new samples above the baseline's `j`-th smallest that an
+/// unchanged distribution reaches with probability at most `alpha` (`n + 1` if none).
+pub fn exceedance_critical(m: u64, n: u64, j: u64, alpha: f64) -> u64 {
+    let pmf = exceedance_pmf(m, n, j);
+    let mut tail = 0.0;
+    let mut c = n + 1;
+    for x in (0..=n).rev() {
+        tail += pmf[x as usize];
+        if tail > alpha {
+            break;
+        }
+        c = x;
+    }
+    c
+}
+
+/// The Wilson score interval of `k` successes in `n` trials at the normal quantile `z`.
+pub fn wilson(k: u64, n: u64, z: f64) -> (f64, f64) {
+    let nf = n as f64;
+    let p = k as f64 / nf;
+    let z2 = z * z;
+    let centre = (p + z2 / (2.0 * nf)) / (1.0 + z2 / nf);
+    let half = z / (1.0 + z2 / nf) * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt();
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// Newcombe's hybrid score interval (his method 10) for `k1/n1 − k2/n2` at the normal
+/// quantile `z` (each bound one-sided at the level of `z`).
+pub fn newcombe(k1: u64, n1: u64, k2: u64, n2: u64, z: f64) -> (f64, f64) {
+    let (p1, p2) = (k1 as f64 / n1 as f64, k2 as f64 / n2 as f64);
+    let (l1, u1) = wilson(k1, n1, z);
+    let (l2, u2) = wilson(k2, n2, z);
+    let d = p1 - p2;
+    (
+        d - ((p1 - l1).powi(2) + (u2 - p2).powi(2)).sqrt(),
+        d + ((u1 - p1).powi(2) + (p2 - l2).powi(2)).sqrt(),
+    )
+}
+
+/// The standard normal quantile (Acklam's rational approximation, relative error below
+/// 1.2e-9), for `p` in (0, 1).
+pub fn normal_quantile(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    let p = p.clamp(1e-300, 1.0 - 1e-16);
+    let tail = |q: f64| {
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    if p < 0.02425 {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p > 1.0 - 0.02425 {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    }
+}
+
+/// The Student t quantile for `p` (above 0.5) and `df` degrees of freedom: bisection on the
+/// t distribution function (a regularized incomplete beta function).
+pub fn t_quantile(p: f64, df: f64) -> f64 {
+    let df = df.max(1.0);
+    let upper = 1.0 - p; // wanted: P(T > t) = upper
+    let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
+    while t_upper(hi, df) > upper && hi < 1e12 {
+        hi *= 2.0;
+    }
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if t_upper(mid, df) > upper {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+        if hi - lo <= 1e-12 * hi {
+            break;
+        }
+    }
+    hi
+}
+
+/// `P(T > t)` for `t ≥ 0`: half the regularized incomplete beta `I(df/(df+t²); df/2, 1/2)`.
+fn t_upper(t: f64, df: f64) -> f64 {
+    0.5 * incomplete_beta(df / (df + t * t), df / 2.0, 0.5)
+}
+
+/// ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; relative error about 1e-15).
+fn ln_gamma(x: f64) -> f64 {
+    const G: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        let pi = std::f64::consts::PI;
+        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let mut a = G[0];
+    let t = x + 7.5;
+    for (i, g) in G.iter().enumerate().skip(1) {
+        a += g / (x + i as f64);
+    }
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
+}
+
+/// The regularized incomplete beta function I(x; a, b) (continued fraction, Lentz).
+fn incomplete_beta(x: f64, a: f64, b: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let front =
+        (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
+    if x < (a + 1.0) / (a + b + 2.0) {
+        front * beta_fraction(x, a, b) / a
+    } else {
+        1.0 - front * beta_fraction(1.0 - x, b, a) / b
+    }
+}
+
+fn beta_fraction(x: f64, a: f64, b: f64) -> f64 {
+    const TINY: f64 = 1e-300;
+    let guard = |v: f64| if v.abs() < TINY { TINY } else { v };
+    let mut c = 1.0;
+    let mut d = 1.0 / guard(1.0 - (a + b) * x / (a + 1.0));
+    let mut h = d;
+    for m in 1..=300 {
+        let m = m as f64;
+        let even = m * (b - m) * x / ((a + 2.0 * m - 1.0) * (a + 2.0 * m));
+        let odd = -(a + m) * (a + b + m) * x / ((a + 2.0 * m) * (a + 2.0 * m + 1.0));
+        let mut step = 1.0;
+        for coef in [even, odd] {
+            d = 1.0 / guard(1.0 + coef * d);
+            c = guard(1.0 + coef / c);
+            step = d * c;
+            h *= step;
+        }
+        if (step - 1.0).abs() < 1e-15 {
+            break;
+        }
+    }
+    h
 }
 
 /// A Markdown summary of a comparison, for a CI job to post.
@@ -143,6 +701,7 @@ pub fn markdown(
     baseline_name: &str,
     rows: &[Comparison],
     missing: &[usize],
+    false_alarm: f64,
 ) -> String {
     use std::fmt::Write as _;
     let bad = rows.iter().filter(|r| r.regressed).count();
@@ -156,7 +715,13 @@ pub fn markdown(
         verdict.push_str(&format!(", coverage lost at {} count(s)", missing.len()));
     }
     let _ = writeln!(o, "## orgsim check: {} — {verdict}\n", result.scenario);
-    let _ = writeln!(o, "Baseline `{baseline_name}`.\n");
+    let _ = writeln!(
+        o,
+        "Baseline `{baseline_name}`. False-alarm rate {} for the whole comparison ({} per \
+         figure).\n",
+        pct(false_alarm),
+        pct(per_figure(false_alarm, rows.len()))
+    );
     if !missing.is_empty() {
         let list: Vec<String> = missing.iter().map(|n| n.to_string()).collect();
         let _ = writeln!(
@@ -165,20 +730,33 @@ pub fn markdown(
             list.join(", ")
         );
     }
-    let _ = writeln!(o, "| customers | metric | baseline | result | limit | verdict |\n|---:|---|---:|---:|---:|---|");
+    let _ = writeln!(
+        o,
+        "| customers | metric | baseline | result | test | verdict |\n|---:|---|---:|---:|---|---|"
+    );
     for r in rows {
+        let test = match r.result_above {
+            Some(above) => format!("{above} above baseline p95 (unchanged: ≤ {})", r.hi),
+            None => format!("difference {:+.3} to {:+.3}", r.lo, r.hi),
+        };
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} | {:.3} | {} |",
+            "| {} | {} | {} | {} | {test} | {} |",
             r.customers,
             r.metric,
             r.baseline,
-            r.result
-                .map(|v| v.to_string())
-                .unwrap_or_else(|| "missing".into()),
-            r.limit,
-            if r.regressed { "**REGRESSED**" } else { "ok" }
+            r.result,
+            if r.regressed {
+                "**REGRESSED**"
+            } else if !r.can_fail {
+                "ok (cannot fail)"
+            } else {
+                "ok"
+            }
         );
     }
     o
 }
+
+#[cfg(test)]
+mod tests;

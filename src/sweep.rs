@@ -291,6 +291,9 @@ struct CountAcc {
     unresolved: Vec<u64>,
     accounts: Vec<u64>,
     failed: usize,
+    /// Running sums of conflicts per customer and its square, for the standard deviation.
+    rate_sum: f64,
+    rate_sq: f64,
     apm: f64,
     revenue: f64,
     costs: f64,
@@ -310,6 +313,8 @@ impl CountAcc {
             unresolved: Vec::new(),
             accounts: Vec::new(),
             failed: 0,
+            rate_sum: 0.0,
+            rate_sq: 0.0,
             // Sums start where `Iterator::sum` for f64 starts, so the figures match it bit
             // for bit.
             apm: -0.0,
@@ -330,6 +335,9 @@ impl CountAcc {
         if r.failed_resources > 0 {
             self.failed += 1;
         }
+        let rate = r.conflicts as f64 / self.customers.max(1) as f64;
+        self.rate_sum += rate;
+        self.rate_sq += rate * rate;
         self.apm += if r.apply_ms > 0 {
             r.accounts_created as f64 * 60_000.0 / r.apply_ms as f64
         } else {
@@ -345,6 +353,12 @@ impl CountAcc {
         let rows = self.makespan_ms.len();
         let reps = rows.max(1) as f64;
         let conflicts = stats::mean_p95(&self.conflicts);
+        let sd = if rows > 1 {
+            let mean = self.rate_sum / rows as f64;
+            ((self.rate_sq - rows as f64 * mean * mean).max(0.0) / (rows - 1) as f64).sqrt()
+        } else {
+            0.0
+        };
         CountSummary {
             customers: n,
             replications: rows,
@@ -354,13 +368,16 @@ impl CountAcc {
             throttled: stats::mean_p95(&self.throttled),
             unresolved_conflicts: stats::mean_p95(&self.unresolved),
             conflict_rate: stats::round3(conflicts.mean / n.max(1) as f64),
+            conflict_rate_sd: Some((sd * 1e6).round() / 1e6),
             conflicts,
             failure_probability: stats::round3(self.failed as f64 / reps),
+            failures: Some(self.failed as u64),
             accounts_per_minute: stats::round3(self.apm / reps),
             accounts_created: stats::mean_p95(&self.accounts),
             revenue: stats::round3(self.revenue / reps / 100.0),
             costs: stats::round3(self.costs / reps / 100.0),
             margin: stats::round3(self.margin / reps),
+            makespan_ms_sample: None,
         }
     }
 }
@@ -378,8 +395,15 @@ pub struct CountSummary {
     pub unresolved_conflicts: MeanP95,
     /// Mean conflicts per customer.
     pub conflict_rate: f64,
+    /// The standard deviation of conflicts per customer over replications (schema 2; `None`
+    /// in files written before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict_rate_sd: Option<f64>,
     /// Share of replications in which any resource failed.
     pub failure_probability: f64,
+    /// Replications in which any resource failed (schema 2; `None` in files written before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<u64>,
     /// Mean accounts created per minute of apply time.
     pub accounts_per_minute: f64,
     pub accounts_created: MeanP95,
@@ -387,6 +411,10 @@ pub struct CountSummary {
     pub revenue: f64,
     pub costs: f64,
     pub margin: f64,
+    /// Every replication's makespan (ms), sorted: written with `sweep --samples`, what
+    /// `orgsim check` tests the p95 makespan on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub makespan_ms_sample: Option<Vec<u64>>,
 }
 
 /// Summarizes the rows of one customer count (the same figures [`run_sweep`] gives).
@@ -403,6 +431,9 @@ pub fn summarize(n: usize, rows: &[&RepRow]) -> CountSummary {
 pub struct SweepReport {
     /// Always `sweep`.
     pub kind: String,
+    /// The format's version ([`SCHEMA_VERSION`]); 1 in files written before it was recorded.
+    #[serde(default = "schema_1")]
+    pub schema_version: u32,
     pub scenario: String,
     pub seed: u64,
     pub replications: u32,
@@ -419,6 +450,82 @@ pub struct SweepReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_profile: Option<String>,
     pub counts: Vec<CountSummary>,
+}
+
+/// The version of the sweep JSON format. 2 added `schema_version`, each count's `failures`
+/// and `conflict_rate_sd`, and (with `sweep --samples`) `makespan_ms_sample`; every key of 1
+/// is kept.
+pub const SCHEMA_VERSION: u32 = 2;
+
+fn schema_1() -> u32 {
+    1
+}
+
+impl SweepReport {
+    /// The report of a sweep of `sc` (its seed, deployer, quota) that ran `replications` per
+    /// count.
+    pub fn new(sc: &Scenario, replications: u32, run: SweepRun) -> SweepReport {
+        SweepReport {
+            kind: "sweep".into(),
+            schema_version: SCHEMA_VERSION,
+            scenario: sc.name.clone(),
+            seed: sc.seed,
+            replications,
+            complete: run.complete,
+            deployer: Some(sc.deploy.deployer),
+            parallelism: sc.deploy.parallelism,
+            account_quota: sc.organization.account_quota,
+            latency_profile: sc
+                .service
+                .latency_profile
+                .as_ref()
+                .map(|p| p.source.clone()),
+            counts: run.counts,
+        }
+    }
+}
+
+/// Each count's makespans, gathered row by row (8 bytes a replication), for
+/// `sweep --samples`.
+#[derive(Debug, Default)]
+pub struct Samples(BTreeMap<usize, Vec<u64>>);
+
+impl Samples {
+    pub fn push(&mut self, r: &RepRow) {
+        self.0.entry(r.customers).or_default().push(r.makespan_ms);
+    }
+
+    /// Sets each count's `makespan_ms_sample` (sorted).
+    pub fn attach(mut self, counts: &mut [CountSummary]) {
+        for c in counts {
+            let mut v = self.0.remove(&c.customers).unwrap_or_default();
+            v.sort_unstable();
+            c.makespan_ms_sample = Some(v);
+        }
+    }
+}
+
+/// A sweep of `sc` at `counts` on `threads` threads, as `orgsim sweep --samples --json` reports
+/// it (each count's sorted makespans included).
+pub fn sweep_with_samples(
+    sc: &Scenario,
+    counts: &[usize],
+    replications: u32,
+    threads: usize,
+) -> SweepReport {
+    let never = AtomicBool::new(false);
+    let mut samples = Samples::default();
+    let mut run = run_sweep(
+        sc,
+        counts,
+        replications,
+        threads,
+        &|| {},
+        &never,
+        &mut |r| samples.push(r),
+    );
+    samples.attach(&mut run.counts);
+    SweepReport::new(sc, replications, run)
 }
 
 /// The header of the per-replication CSV.

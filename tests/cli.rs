@@ -639,7 +639,7 @@ fn check_passes_the_baseline_and_catches_a_slower_model() {
         "slow.toml",
         &small_scenario("[service.account_creation]\nmedian_s = 240\np95_s = 900\n"),
     );
-    let sweep = |p: &str| {
+    let sweep = |p: &str, seed: &str| {
         stdout(&run(&[
             "sweep",
             p,
@@ -648,21 +648,31 @@ fn check_passes_the_baseline_and_catches_a_slower_model() {
             "--step",
             "3",
             "--replications",
-            "40",
+            "100",
+            "--seed",
+            seed,
+            "--samples",
             "--json",
         ]))
     };
-    let b = write(&d, "base.json", &sweep(&base));
-    let s = write(&d, "slow.json", &sweep(&slow));
+    let b = write(&d, "base.json", &sweep(&base, "5"));
+    let other = write(&d, "other.json", &sweep(&base, "6"));
+    let s = write(&d, "slow.json", &sweep(&slow, "6"));
     let o = run(&["check", &b, "--baseline", &b]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
+    // Another seed of the same scenario: another sample, compared, no alarm; every figure
+    // printed with its interval.
+    let o = run(&["check", &other, "--baseline", &b]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(stdout(&o).matches("\nok ").count() + 1, 6, "{}", stdout(&o));
+    assert!(stdout(&o).contains("interval") && stdout(&o).contains("false-alarm rate"));
     let md = d.join("check.md");
     let o = run(&[
         "check",
         &s,
         "--baseline",
         &b,
-        "--markdown",
+        "--markdown-out",
         md.to_str().unwrap(),
     ]);
     assert_eq!(code(&o), 1, "{}", stdout(&o));
@@ -670,23 +680,152 @@ fn check_passes_the_baseline_and_catches_a_slower_model() {
     assert!(std::fs::read_to_string(&md)
         .unwrap()
         .contains("**REGRESSED**"));
-    // Faster than the baseline is no regression; a loose enough tolerance lets the slow one pass.
+    // --markdown prints the Markdown (it takes no file).
+    let o = run(&["check", &s, "--baseline", &b, "--markdown"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).starts_with("## orgsim check: gate — "),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["check", &s, "--baseline", &b, "--markdown", "x.md"]);
+    assert_eq!(code(&o), 2, "no file argument on --markdown");
+    // Faster than the baseline is no regression; so small a false-alarm rate that 100
+    // replications cannot reach it lets the slow one pass, and says so.
     assert_eq!(code(&run(&["check", &b, "--baseline", &s])), 0);
-    assert_eq!(
-        code(&run(&[
-            "check",
-            &s,
-            "--baseline",
-            &b,
-            "--tolerance",
-            "100",
-            "--failure-tolerance",
-            "1"
-        ])),
-        0
+    let o = run(&["check", &s, "--baseline", &b, "--false-alarm", "1e-200"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("cannot flag"), "{}", stdout(&o));
+    for bad in ["0", "1", "-0.1", "nan"] {
+        let flag = format!("--false-alarm={bad}");
+        let o = run(&["check", &s, "--baseline", &b, &flag]);
+        assert_eq!(code(&o), 2, "{bad}");
+        assert!(stderr(&o).contains("--false-alarm"), "{}", stderr(&o));
+    }
+    // The old tolerances are gone, and say what replaced them.
+    let o = run(&["check", &s, "--baseline", &b, "--tolerance", "100"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--false-alarm"), "{}", stderr(&o));
+    let help = stdout(&run(&["check", "--help"]));
+    assert!(
+        help.contains("--false-alarm") && !help.contains("tolerance"),
+        "{help}"
     );
     // Not a sweep: exit 2.
     assert_eq!(code(&run(&["check", &base, "--baseline", &b])), 2);
+}
+
+#[test]
+fn check_refuses_another_experiment_and_values_outside_their_domain() {
+    let d = scratch("check-refuses");
+    let p = write(&d, "s.toml", &small_scenario(""));
+    let sweep = |reps: &str, extra: &[&str]| {
+        let mut args = vec![
+            "sweep",
+            p.as_str(),
+            "--customers",
+            "2",
+            "--replications",
+            reps,
+            "--samples",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        stdout(&o)
+    };
+    let b = write(&d, "b.json", &sweep("20", &[]));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&b).unwrap()).unwrap();
+    assert_eq!(v["schema_version"], 2);
+    assert_eq!(
+        v["counts"][0]["makespan_ms_sample"]
+            .as_array()
+            .unwrap()
+            .len(),
+        20
+    );
+    // Another seed is compared; another replication count is refused.
+    assert_eq!(
+        code(&run(&[
+            "check",
+            &write(&d, "seed.json", &sweep("20", &["--seed", "9"])),
+            "--baseline",
+            &b
+        ])),
+        0
+    );
+    let reps = write(&d, "reps.json", &sweep("30", &[]));
+    let o = run(&["check", &reps, "--baseline", &b]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("`replications` differs"),
+        "{}",
+        stderr(&o)
+    );
+    let edited = |name: &str, f: &dyn Fn(&mut Value)| {
+        let mut x = v.clone();
+        f(&mut x);
+        write(&d, name, &serde_json::to_string_pretty(&x).unwrap())
+    };
+    for (field, f) in [
+        (
+            "`scenario`",
+            &(|x: &mut Value| x["scenario"] = "other".into()) as &dyn Fn(&mut Value),
+        ),
+        ("`parallelism`", &|x: &mut Value| {
+            x["parallelism"] = 3.into()
+        }),
+        ("`account_quota`", &|x: &mut Value| {
+            x["account_quota"] = 500.into()
+        }),
+        (
+            "`counts[0].failure_probability` (2 customers) is 50",
+            &|x: &mut Value| x["counts"][0]["failure_probability"] = 50.into(),
+        ),
+        (
+            "`counts[0].failures` (2 customers) is missing",
+            &|x: &mut Value| {
+                x["counts"][0].as_object_mut().unwrap().remove("failures");
+            },
+        ),
+        (
+            "`counts[0].makespan_ms_sample` (2 customers) is missing",
+            &|x: &mut Value| {
+                x["counts"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("makespan_ms_sample");
+            },
+        ),
+    ] {
+        let other = edited("edited.json", f);
+        let o = run(&["check", &b, "--baseline", &other]);
+        assert_eq!(code(&o), 2, "{field}: {}", stdout(&o));
+        assert!(stderr(&o).contains(field), "{field}: {}", stderr(&o));
+    }
+    // A p95 beyond any makespan (written as the issue wrote it): refused.
+    let text = std::fs::read_to_string(&b).unwrap();
+    let p95 = format!("\"p95\": {}", v["counts"][0]["makespan_s"]["p95"]);
+    assert!(text.contains(&p95), "{p95}");
+    // 1.8e308 is beyond f64 (refused as it is read, placed); 1.7e308 is a number, but no
+    // makespan.
+    for (value, want) in [
+        ("1.8e308", "number out of range at line"),
+        (
+            "1.7e308",
+            "`counts[0].makespan_s.p95` (2 customers) is 1.7e308",
+        ),
+    ] {
+        let huge = write(
+            &d,
+            "huge.json",
+            &text.replacen(&p95, &format!("\"p95\": {value}"), 1),
+        );
+        let o = run(&["check", &b, "--baseline", &huge]);
+        assert_eq!(code(&o), 2, "{value}");
+        assert!(stderr(&o).contains(want), "{}", stderr(&o));
+    }
 }
 
 #[test]
@@ -1292,6 +1431,7 @@ fn check_refuses_to_compare_sweeps_of_different_deployers() {
             "2",
             "--replications",
             "5",
+            "--samples",
             "--json",
             "--deployer",
             deployer,
@@ -1306,7 +1446,7 @@ fn check_refuses_to_compare_sweeps_of_different_deployers() {
     assert_eq!(code(&run(&["check", &tf, "--baseline", &tf])), 0);
     let o = run(&["check", &ct, "--baseline", &tf]);
     assert_eq!(code(&o), 2, "{}", stdout(&o));
-    assert!(stderr(&o).contains("not comparable"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("`deployer` differs"), "{}", stderr(&o));
 }
 
 #[test]

@@ -146,8 +146,8 @@ fn every_help_has_examples_that_parse() {
             .collect();
         assert!(!examples.is_empty(), "{c}: {help}");
         for e in examples {
+            // (An example may make the command's input first: `sweep ... > result.json`.)
             let words = words(e);
-            assert_eq!(words[1], c, "{e}");
             if let Err(err) = orgsim::commands::Cli::try_parse_from(&words) {
                 panic!("`orgsim {c} --help` shows `{e}`, which orgsim refuses: {err}");
             }

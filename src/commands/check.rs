@@ -3,46 +3,52 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result, Verdict};
-use crate::gate::{self, Tolerances};
+use crate::gate;
 use crate::sweep::SweepReport;
 
-/// Regression gate: compare a sweep result with a baseline; exit 1 when it is worse.
+/// Regression gate: test a sweep result against a baseline; exit 1 when it is worse.
 ///
-/// For every customer count of the baseline: the p95 makespan and the conflict rate (relative
-/// tolerances) and the failure probability (an absolute one). `--makespan-tolerance` and
-/// `--conflict-tolerance` each override `--tolerance` for their figure; without either, both
-/// are 0.10. A baseline count missing from the result is coverage lost (exit 1). Sweeps of
-/// different deployers, a baseline without counts and an incomplete sweep are not compared
-/// (exit 2).
+/// Both are `orgsim sweep --samples --json` files of the same experiment (scenario, deployer,
+/// parallelism, account quota, latency profile, replications; the seed may differ). At every
+/// customer count of the baseline, three figures are tested against the noise of their
+/// replications: the p95 makespan (the control quantile test: how many result replications
+/// are slower than the baseline's p95), the failure probability (Newcombe's interval for a
+/// difference of proportions) and the conflict rate (Welch's t interval for a difference of
+/// means). A figure regresses when its test says it is worse at the per-figure false-alarm
+/// rate: --false-alarm split evenly over the comparison's figures. How small a change is
+/// caught depends on the replication counts; each line prints its interval. A baseline count
+/// missing from the result is coverage lost (exit 1). Files of different experiments, values
+/// outside their domain, files without the samples and incomplete sweeps are refused (exit 2).
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Examples:\n  orgsim check sweep.json --baseline reports/baseline/two-customers.json"
-)]
+#[command(after_help = "Examples:\n  \
+    orgsim sweep scenarios/two-customers.toml --customers 1..=2 --replications 5000 --seed 7 --samples --json > result.json\n  \
+    orgsim check result.json --baseline reports/baseline/two-customers.json\n  \
+    orgsim check result.json --baseline reports/baseline/two-customers.json --markdown-out gate.md")]
 pub struct Args {
-    /// The result: a `orgsim sweep --json` file.
+    /// The result: an `orgsim sweep --samples --json` file.
     pub result: PathBuf,
-    /// The baseline: a `orgsim sweep --json` file (e.g. under reports/baseline/).
+    /// The baseline: an `orgsim sweep --samples --json` file (e.g. under reports/baseline/).
     #[arg(long)]
     pub baseline: PathBuf,
-    /// Relative tolerance for both the p95 makespan and the conflict rate [default: 0.10].
+    /// The probability, at most, that this comparison flags a regression in a sweep of an
+    /// unchanged scenario (all its figures together) [default: 0.001].
+    #[arg(long, value_name = "P")]
+    pub false_alarm: Option<f64>,
+    /// Print the comparison as Markdown.
     #[arg(long)]
-    pub tolerance: Option<f64>,
-    /// Relative tolerance for the p95 makespan (over --tolerance) [default: 0.10].
-    #[arg(long)]
-    pub makespan_tolerance: Option<f64>,
-    /// Relative tolerance for the conflict rate (over --tolerance) [default: 0.10].
-    #[arg(long)]
-    pub conflict_tolerance: Option<f64>,
-    /// Absolute tolerance for the failure probability [default: 0.02].
-    #[arg(long)]
-    pub failure_tolerance: Option<f64>,
-    /// Print the comparison as Markdown. (The old spelling `--markdown FILE` writes it to FILE,
-    /// as --markdown-out does.)
-    #[arg(long, num_args = 0..=1, value_name = "FILE")]
-    pub markdown: Option<Option<PathBuf>>,
+    pub markdown: bool,
     /// Also write the comparison as Markdown to this file (for a CI job to post).
     #[arg(long, value_name = "FILE")]
     pub markdown_out: Option<PathBuf>,
+    /// Replaced by --false-alarm (the gate tests the noise; it has no tolerances).
+    #[arg(long, hide = true, value_name = "X")]
+    pub tolerance: Option<String>,
+    #[arg(long, hide = true, value_name = "X")]
+    pub makespan_tolerance: Option<String>,
+    #[arg(long, hide = true, value_name = "X")]
+    pub conflict_tolerance: Option<String>,
+    #[arg(long, hide = true, value_name = "X")]
+    pub failure_tolerance: Option<String>,
 }
 
 fn read_sweep(path: &Path) -> Result<SweepReport> {
@@ -70,55 +76,30 @@ fn read_sweep(path: &Path) -> Result<SweepReport> {
 }
 
 pub fn run(a: Args) -> Result<Verdict> {
-    let d = Tolerances::default();
-    let tolerances = Tolerances {
-        makespan: a.makespan_tolerance.or(a.tolerance).unwrap_or(d.makespan),
-        conflicts: a.conflict_tolerance.or(a.tolerance).unwrap_or(d.conflicts),
-        failures: a.failure_tolerance.unwrap_or(d.failures),
-    };
-    for (name, v) in [
-        ("makespan", tolerances.makespan),
-        ("conflict", tolerances.conflicts),
-        ("failure", tolerances.failures),
+    for (flag, given) in [
+        ("--tolerance", &a.tolerance),
+        ("--makespan-tolerance", &a.makespan_tolerance),
+        ("--conflict-tolerance", &a.conflict_tolerance),
+        ("--failure-tolerance", &a.failure_tolerance),
     ] {
-        if !(v >= 0.0 && v.is_finite()) {
+        if given.is_some() {
             return Err(Error::flag(format!(
-                "the {name} tolerance must be a non-negative number"
+                "{flag} is gone: `check` now tests each figure against the noise of its \
+                 replications; set how often it may cry wolf with --false-alarm P (default \
+                 {})",
+                gate::DEFAULT_FALSE_ALARM
             )));
         }
     }
-    let (print_md, md_file) = match (&a.markdown, &a.markdown_out) {
-        (Some(Some(old)), Some(_)) => {
-            return Err(Error::flag(format!(
-                "give the Markdown file once: --markdown-out {} (not also --markdown FILE)",
-                old.display()
-            )))
-        }
-        (Some(Some(file)), None) => (false, Some(file)),
-        (Some(None), file) => (true, file.as_ref()),
-        (None, file) => (false, file.as_ref()),
-    };
+    let false_alarm = a.false_alarm.unwrap_or(gate::DEFAULT_FALSE_ALARM);
+    if !(false_alarm > 0.0 && false_alarm < 1.0) {
+        return Err(Error::flag(
+            "--false-alarm must be a probability between 0 and 1 (exclusive), e.g. 0.001",
+        ));
+    }
+    let md_file = a.markdown_out.as_ref();
     let result = read_sweep(&a.result)?;
     let baseline = read_sweep(&a.baseline)?;
-    match (result.deployer, baseline.deployer) {
-        (Some(r), Some(b)) if r == b => {}
-        (Some(r), Some(b)) => {
-            return Err(Error::Refused(format!(
-                "{} ran deployer `{r}` but the baseline {} ran `{b}`: results of different \
-                 deployers are not comparable (re-run the sweep with --deployer {b}, or update \
-                 the baseline)",
-                a.result.display(),
-                a.baseline.display()
-            )))
-        }
-        (r, _) => {
-            let which = if r.is_none() { &a.result } else { &a.baseline };
-            return Err(Error::Refused(format!(
-                "{}: records no deployer (written before deployer profiles): regenerate it",
-                which.display()
-            )));
-        }
-    }
     super::check_outputs(None, &[md_file.map(|p| p.as_path())])?;
     if let Some(why) = gate::refusal(&result, &baseline) {
         return Err(Error::Refused(format!(
@@ -127,20 +108,22 @@ pub fn run(a: Args) -> Result<Verdict> {
             a.baseline.display()
         )));
     }
-    if result.scenario != baseline.scenario {
-        eprintln!(
-            "warning: comparing scenario `{}` with a baseline of `{}`",
-            result.scenario, baseline.scenario
-        );
-    }
-    let rows = gate::compare(&result, &baseline, &tolerances);
+    let rows = gate::compare(&result, &baseline, false_alarm);
     let missing = gate::missing_counts(&result, &baseline);
-    let markdown = || gate::markdown(&result, &a.baseline.display().to_string(), &rows, &missing);
+    let markdown = || {
+        gate::markdown(
+            &result,
+            &a.baseline.display().to_string(),
+            &rows,
+            &missing,
+            false_alarm,
+        )
+    };
     if let Some(file) = md_file {
         super::write_file(file, markdown())?;
     }
     let bad: Vec<_> = rows.iter().filter(|r| r.regressed).collect();
-    if print_md {
+    if a.markdown {
         super::output::write_stdout(&markdown())?;
     } else {
         use std::fmt::Write as _;
@@ -151,19 +134,21 @@ pub fn run(a: Args) -> Result<Verdict> {
                 "COVERAGE LOST {n} customers: in the baseline, missing from the result"
             );
         }
-        for r in &bad {
-            let _ = writeln!(o, "REGRESSED {}", r.detail);
+        for r in &rows {
+            let mark = if r.regressed { "REGRESSED" } else { "ok" };
+            let _ = writeln!(o, "{mark} {}", r.detail);
         }
         let _ = writeln!(
             o,
-            "orgsim check · {} vs {} · {} comparison(s), {} regression(s), {} count(s) missing",
+            "orgsim check · {} vs {} · {} comparison(s), {} regression(s), {} count(s) missing \
+             · false-alarm rate {false_alarm} in all",
             a.result.display(),
             a.baseline.display(),
             rows.len(),
             bad.len(),
             missing.len()
         );
-        super::output::write_stdout(&o)?;
+        super::output::write_text(&o)?;
     }
     Ok(Verdict::of(bad.is_empty() && missing.is_empty()))
 }

@@ -45,6 +45,10 @@ pub struct Args {
     /// With --out: also write each chart as a PNG (drawn with an embedded font).
     #[arg(long, requires = "out")]
     pub png: bool,
+    /// Also record each count's makespans, sorted, in the JSON (`makespan_ms_sample`, 8 bytes
+    /// a replication in memory): what `orgsim check` needs of a result and of a baseline.
+    #[arg(long)]
+    pub samples: bool,
     /// Print one CSV row per replication instead of the table.
     #[arg(long, conflicts_with_all = ["json", "markdown"])]
     pub csv: bool,
@@ -95,8 +99,12 @@ pub fn run(a: Args) -> Result<Verdict> {
         None => None,
     };
     let stdout_csv = a.csv;
+    let mut samples = a.samples.then(sweep::Samples::default);
     let mut write_error: Option<Error> = None;
     let mut on_row = |row: &sweep::RepRow| {
+        if let Some(s) = samples.as_mut() {
+            s.push(row);
+        }
         if write_error.is_some() {
             return;
         }
@@ -142,22 +150,12 @@ pub fn run(a: Args) -> Result<Verdict> {
         return Ok(Verdict::Pass); // the reader of --csv is gone: a quiet exit
     }
     let complete = run.complete;
-    let rep = SweepReport {
-        kind: "sweep".into(),
-        scenario: sc.name.clone(),
-        seed: sc.seed,
-        replications: a.replications,
-        complete,
-        deployer: Some(sc.deploy.deployer),
-        parallelism: sc.deploy.parallelism,
-        account_quota: sc.organization.account_quota,
-        latency_profile: sc
-            .service
-            .latency_profile
-            .as_ref()
-            .map(|p| p.source.clone()),
-        counts: run.counts,
-    };
+    let done = run.done;
+    let mut run = run;
+    if let Some(samples) = samples {
+        samples.attach(&mut run.counts);
+    }
+    let rep = SweepReport::new(&sc, a.replications, run);
     let json = report::pretty_json(&rep);
     if let (Some(dir), Some(csv)) = (&a.output.out, csv_file) {
         let mut files = vec![
@@ -194,7 +192,6 @@ pub fn run(a: Args) -> Result<Verdict> {
         )?;
     }
     if !complete {
-        let done = run.done;
         return Err(Error::Interrupted(format!(
             "{done} of {total} replications done; the partial results are above{}",
             if a.output.out.is_some() {
