@@ -413,8 +413,11 @@ fn a_customer_with_the_management_accounts_email_fails_naming_it_on_mock() {
         &d,
         "m.toml",
         "name = \"m\"\n[[customers]]\nname = \"Boss\"\ntier = \"fintech\"\nemail = \"management@orgsim.invalid\"\n\
-         [[customers]]\nname = \"Other\"\ntier = \"fintech\"\nemail = \"other@example.com\"\n",
+         [[customers]]\nname = \"Other\"\ntier = \"fintech\"\nemail = \"other@example.com\"\n\
+         [service.account_creation]\nmedian_s = 5\np95_s = 10\nmax_s = 60\n",
     );
+    // (Creations bounded well inside the provider's 10-minute wait: the mock's draws follow the
+    // order calls arrive in wall-clock time, and an unbounded draw timed out now and then.)
     let o = run_within(
         &[
             "run",
