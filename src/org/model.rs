@@ -29,9 +29,9 @@ use rand_distr::StandardNormal;
 
 use super::types::{
     Account, AccountNode, ApiError, ApiResult, ConstraintViolationReason as Cv,
-    CreateAccountFailureReason, CreateAccountState, CreateAccountStatus, ErrorCode, Operation,
-    OrgSnapshot, OrganizationalUnit, OuNode, Parent, ParentType, PolicySummary, PolicyTarget,
-    Request, Response, Root, SharedStr, Tags, TargetKind,
+    CreateAccountFailureReason, CreateAccountState, CreateAccountStatus, ErrorCode, OpSet,
+    Operation, OrgSnapshot, OrganizationalUnit, OuNode, Parent, ParentType, PolicySummary,
+    PolicyTarget, Request, Response, Root, SharedStr, Tags, TargetKind,
 };
 use crate::config::service::{Bucket, LatencyRange, ServiceParams};
 use crate::config::OrganizationConfig;
@@ -391,8 +391,8 @@ impl Creation {
 struct FaultRule {
     from_ms: u64,
     to_ms: u64,
-    /// Bit `Operation::index` set for each operation it covers.
-    ops: u32,
+    /// The operations it covers.
+    ops: OpSet,
     probability: f64,
     error: ApiError,
 }
@@ -400,9 +400,9 @@ struct FaultRule {
 impl FaultRule {
     fn new(i: usize, f: &crate::config::service::Fault) -> FaultRule {
         let ops = Operation::ALL
-            .iter()
-            .filter(|&&op| f.covers(op))
-            .fold(0u32, |m, op| m | 1 << op.index());
+            .into_iter()
+            .filter(|&op| f.covers(op))
+            .collect();
         // Checked at load time; a fault built by hand with an unknown name answers as AWS
         // answers an unknown code.
         let code = f
@@ -985,10 +985,9 @@ impl OrgModel {
     /// The error of the first fault, in file order, that covers `op` at `now` and fires (each
     /// draws only when its window and operations hold and 0 < probability < 1).
     fn fault<R: Rng>(&self, now: u64, op: Operation, rng: &mut R) -> Option<ApiError> {
-        let bit = 1u32 << op.index();
         self.faults
             .iter()
-            .filter(|f| f.from_ms <= now && now < f.to_ms && f.ops & bit != 0)
+            .filter(|f| f.from_ms <= now && now < f.to_ms && f.ops.contains(op))
             .find(|f| Self::chance(f.probability, rng))
             .map(|f| f.error.clone())
     }
