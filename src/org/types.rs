@@ -338,6 +338,9 @@ impl OpSet {
     }
 }
 
+// Every operation has its bit.
+const _: () = assert!(OpSet::WORDS * 64 >= Operation::COUNT);
+
 impl FromIterator<Operation> for OpSet {
     fn from_iter<I: IntoIterator<Item = Operation>>(iter: I) -> OpSet {
         let mut s = OpSet::new();
@@ -832,6 +835,5 @@ mod tests {
                 assert_eq!(one.contains(other), other == op, "{op} {other}");
             }
         }
-        assert!(OpSet::WORDS * 64 >= Operation::COUNT);
     }
 }
