@@ -37,9 +37,10 @@ macro_rules! cv_reason {
 }
 
 /// Every page of a paginated call (the SDK's paginator), or its first error, mapped; in the
-/// enclosing function, which returns `ApiResult`. At most the page cap ([`Limits::max_pages`]):
-/// an endpoint that sends a `NextToken` on every page is a `TooManyPages` error, not an endless
-/// loop; one that repeats its token is one too (the SDK's paginator would stop silently).
+/// enclosing function, which returns `ApiResult`. At most the page cap
+/// ([`super::Limits::max_pages`]): an endpoint that sends a `NextToken` on every page is a
+/// `TooManyPages` error, not an endless loop; one that repeats its token is one too (the SDK's
+/// paginator would stop silently).
 macro_rules! all_pages {
     ($op:literal, $builder:expr) => {{
         let cap = MAX_PAGES.load(Ordering::Relaxed);
@@ -666,5 +667,24 @@ pub fn response_json(r: &Response) -> Value {
         Response::Account(a) => json!({ "Account": account(a) }),
         Response::PolicyTargets(ts) => json!({ "Targets": ts.iter().map(|t| json!({
             "TargetId": t.target_id, "Name": t.name, "Type": t.kind.as_str() })).collect::<Vec<_>>() }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::org::types::Operation;
+
+    /// One mock rule per row of the operation table: an operation without one would compile
+    /// and then fail on the `mock` backend ("no rule matched").
+    #[test]
+    fn the_mock_has_a_rule_for_every_operation() {
+        let answer: Answer = Arc::new(|_| {
+            HttpResponse::new(
+                aws_smithy_runtime_api::http::StatusCode::try_from(200).expect("a status"),
+                aws_smithy_types::body::SdkBody::empty(),
+            )
+        });
+        assert_eq!(mock_rules(answer).len(), Operation::COUNT);
     }
 }
