@@ -37,7 +37,7 @@ fn invariants(what: &str, plan: &Plan, t: &Trace, snap: &OrgSnapshot) {
                 assert!(!id.is_empty(), "{what}: {}", r.address)
             }
             Outcome::Failed { code, message } => assert!(
-                !code.is_empty() && !message.is_empty(),
+                !code.as_str().is_empty() && !message.is_empty(),
                 "{what}: {} failed without its reason",
                 r.address
             ),
@@ -271,7 +271,7 @@ fn quota_exhaustion_mid_run_fails_the_later_accounts_with_their_reason_on_sim_an
             match &rec.outcome {
                 Outcome::Created { .. } => created += 1,
                 Outcome::Failed { code, message } => {
-                    assert_eq!(code, reason, "{backend}: {}: {message}", r.address);
+                    assert_eq!(code.as_str(), reason, "{backend}: {}: {message}", r.address);
                     refused += 1;
                     // Its tags are skipped, for it.
                     let tags = plan

@@ -94,7 +94,7 @@ fn terraform_aws_retries_a_throttle_until_its_25th_attempt_and_never_sleeps_past
         }
         for (i, rec) in t.resources.iter().enumerate() {
             if let Outcome::Failed { code, .. } = &rec.outcome {
-                if code == "TooManyRequestsException" {
+                if code.as_str() == "TooManyRequestsException" {
                     let last = t
                         .calls
                         .iter()
@@ -145,7 +145,7 @@ fn terraform_aws_gives_a_throttled_call_up_at_its_25th_attempt_and_not_before() 
             let Outcome::Failed { code, message } = &rec.outcome else {
                 continue;
             };
-            if code != "TooManyRequestsException" {
+            if code.as_str() != "TooManyRequestsException" {
                 continue;
             }
             exhausted += 1;
@@ -239,7 +239,7 @@ fn terraform_aws_times_out_only_when_no_poll_saw_the_account_leave_in_progress_f
             let Outcome::Failed { code, .. } = &rec.outcome else {
                 continue;
             };
-            if code != "Timeout" {
+            if code.as_str() != "Timeout" {
                 continue;
             }
             timeouts += 1;
@@ -296,7 +296,7 @@ fn aws_sdk_standard_gives_a_throttle_up_after_3_attempts_or_an_empty_retry_quota
                     let Outcome::Failed { code, message } = &t.resources[res].outcome else {
                         panic!("a throttle was not retried, yet the resource did not fail")
                     };
-                    assert_eq!(code, "TooManyRequestsException");
+                    assert_eq!(code.as_str(), "TooManyRequestsException");
                     let quota = message.contains("retry quota is empty");
                     assert!(
                         c.attempt == 3 || quota,

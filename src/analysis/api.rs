@@ -8,7 +8,7 @@ use hdrhistogram::Histogram;
 use serde::Serialize;
 
 use super::secs;
-use crate::engine::trace::{Outcome, Trace};
+use crate::engine::trace::{Failure, Outcome, Trace};
 use crate::org::types::ErrorCode;
 use crate::plan::Plan;
 
@@ -84,10 +84,12 @@ pub(super) fn api(trace: &Trace) -> Api {
         if let Some(r) = rec.failure_reason {
             *errors.entry(r.as_str().to_string()).or_insert(0) += 1;
         }
-        if let Outcome::Failed { code, .. } = &rec.outcome {
-            if code == "Timeout" {
-                *errors.entry("Timeout".into()).or_insert(0) += 1;
-            }
+        if let Outcome::Failed {
+            code: Failure::Timeout,
+            ..
+        } = &rec.outcome
+        {
+            *errors.entry(Failure::Timeout.to_string()).or_insert(0) += 1;
         }
     }
     let latency_ms = hists

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::Conflict;
-use crate::engine::trace::{Outcome, Trace};
+use crate::engine::trace::{Failure, Outcome, Trace};
 use crate::finance::{self, Financials};
 use crate::org::types::SnapshotIndex;
 use crate::plan::{Plan, ResourceKind, Spec, TAG_FRAMEWORK, TAG_TENANT, TAG_TIER};
@@ -177,12 +177,15 @@ pub(super) fn validate(
     // A policy adopted by name whose document is not the plan's (a live run's drift check):
     // attached or not, it is not the guard rail the plan applies.
     for (i, r) in res.iter().enumerate() {
-        if let (Spec::Policy { name, .. }, crate::engine::trace::Outcome::Failed { code, .. }) =
-            (&r.spec, &trace.resources[i].outcome)
+        if let (
+            Spec::Policy { name, .. },
+            Outcome::Failed {
+                code: Failure::PolicyDrift,
+                ..
+            },
+        ) = (&r.spec, &trace.resources[i].outcome)
         {
-            if code == "PolicyDrift" {
-                policy_problems.insert(0, format!("{name} differs from the plan (drift)"));
-            }
+            policy_problems.insert(0, format!("{name} differs from the plan (drift)"));
         }
     }
     let total = sc.customers.len();
@@ -250,12 +253,7 @@ pub(super) fn validate(
             .iter()
             .zip(&trace.resources)
             .filter_map(|(r, rec)| match &rec.outcome {
-                Outcome::Failed { code, .. }
-                    if matches!(
-                        code.as_str(),
-                        "TooManyRequestsException" | "ConcurrentModificationException" | "Timeout"
-                    ) =>
-                {
+                Outcome::Failed { code, .. } if code.is_collision() => {
                     Some(format!("{} ({code})", r.address))
                 }
                 _ => None,

@@ -80,7 +80,7 @@ pub(super) fn resources(sc: &Scenario, plan: &Plan, trace: &Trace) -> Resources 
             )
         };
         let (code, detail) = match &rec.outcome {
-            Outcome::Failed { code, message } => (Some(code.clone()), Some(message.clone())),
+            Outcome::Failed { code, message } => (Some(code.to_string()), Some(message.clone())),
             Outcome::Skipped { cause } => (
                 Some("DependencyFailed".to_string()),
                 Some(format!(

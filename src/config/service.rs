@@ -10,7 +10,7 @@ use super::limits::{
     MAX_CALL_LATENCY_MS, MAX_FAULTS, MAX_FAULT_TIME_MS, MAX_SERVICE_SECONDS, MAX_THROTTLE_BURST,
     MAX_THROTTLE_RATE, MIN_THROTTLE_RATE,
 };
-use crate::org::types::{ConstraintViolationReason, ErrorCode, Operation};
+use crate::org::types::{ConstraintViolationReason, DefaultLatency, ErrorCode, Operation};
 
 /// A token bucket: `rate` tokens per second refill, at most `burst` tokens held.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -189,31 +189,14 @@ impl Default for ServiceParams {
     }
 }
 
-/// The documented throttling rate and burst of an operation (the "Throttling limits" section of
-/// the Organizations quotas page).
+/// The documented throttling rate and burst of an operation (its row of the operation table,
+/// `org::types`: the "Throttling limits" section of the Organizations quotas page).
 pub fn default_bucket(op: Operation) -> Bucket {
-    use Operation::*;
-    let (rate, burst) = match op {
-        CreateAccount => (0.1, 3.0),
-        DescribeCreateAccountStatus => (2.0, 2.0),
-        CreateOrganizationalUnit => (1.0, 2.0),
-        CreatePolicy | AttachPolicy | DetachPolicy | MoveAccount => (2.0, 3.0),
-        TagResource | UntagResource => (4.0, 6.0),
-        ListParents | ListAccountsForParent | ListOrganizationalUnitsForParent => (5.0, 8.0),
-        ListAccounts => (8.0, 12.0),
-        DescribeAccount => (20.0, 30.0),
-        ListRoots => (1.0, 2.0),
-        // Not in the published table: treated like the other list calls (the two Describe calls
-        // too).
-        ListPolicies
-        | ListPoliciesForTarget
-        | ListTagsForResource
-        | DescribeOrganizationalUnit
-        | DescribePolicy
-        | ListTargetsForPolicy
-        | ListCreateAccountStatus => (5.0, 8.0),
-    };
-    Bucket { rate, burst }
+    let info = op.info();
+    Bucket {
+        rate: info.rate,
+        burst: info.burst,
+    }
 }
 
 impl ServiceParams {
@@ -230,10 +213,10 @@ impl ServiceParams {
         if let Some(l) = self.latency.get(op.as_str()) {
             return *l;
         }
-        if op.is_write() {
-            self.write_latency
-        } else {
-            self.read_latency
+        match op.info().latency {
+            DefaultLatency::Ms { min_ms, max_ms } => LatencyRange { min_ms, max_ms },
+            DefaultLatency::ByAccess if op.is_write() => self.write_latency,
+            DefaultLatency::ByAccess => self.read_latency,
         }
     }
 
@@ -426,5 +409,106 @@ impl ServiceParams {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The defaults the operation table gives are the documented ones (`docs/model.md`), as the
+    /// hand-written match before the table had them.
+    #[test]
+    fn default_buckets_and_latencies_are_the_documented_ones() {
+        use Operation::*;
+        let documented = |op| match op {
+            CreateAccount => (0.1, 3.0),
+            DescribeCreateAccountStatus => (2.0, 2.0),
+            CreateOrganizationalUnit | ListRoots => (1.0, 2.0),
+            CreatePolicy | AttachPolicy | DetachPolicy | MoveAccount => (2.0, 3.0),
+            TagResource | UntagResource => (4.0, 6.0),
+            ListAccounts => (8.0, 12.0),
+            DescribeAccount => (20.0, 30.0),
+            _ => (5.0, 8.0),
+        };
+        let p = ServiceParams::default();
+        for op in Operation::ALL {
+            let (rate, burst) = documented(op);
+            assert_eq!(default_bucket(op), Bucket { rate, burst }, "{op}");
+            assert_eq!(p.bucket(op), Bucket { rate, burst }, "{op}");
+            let want = if op.is_write() {
+                p.write_latency
+            } else {
+                p.read_latency
+            };
+            assert_eq!(p.latency_for(op), want, "{op}");
+        }
+    }
+
+    /// A scenario's override wins over the table for that operation only.
+    #[test]
+    fn an_override_wins_over_the_table() {
+        let mut p = ServiceParams::default();
+        let b = Bucket {
+            rate: 3.0,
+            burst: 4.0,
+        };
+        let l = LatencyRange {
+            min_ms: 1,
+            max_ms: 2,
+        };
+        p.throttle.insert("ListRoots".into(), b);
+        p.latency.insert("ListRoots".into(), l);
+        assert_eq!(p.bucket(Operation::ListRoots), b);
+        assert_eq!(p.latency_for(Operation::ListRoots), l);
+        assert_eq!(
+            p.bucket(Operation::ListAccounts),
+            default_bucket(Operation::ListAccounts)
+        );
+        assert_eq!(p.latency_for(Operation::ListAccounts), p.read_latency);
+    }
+
+    /// `docs/model.md`'s throttle table gives every operation, once, with the table's rate and
+    /// burst, and `docs/scenario.md` names every operation a scenario may key: the docs follow
+    /// the operation table.
+    #[test]
+    fn the_docs_list_every_operation_with_its_throttle() {
+        let model = include_str!("../../docs/model.md");
+        let start = model
+            .find("| OPERATION | rate (req/s) | burst | tag |")
+            .expect("the throttle table");
+        let mut seen = Vec::new();
+        for row in model[start..].lines().skip(2) {
+            if !row.starts_with('|') {
+                break;
+            }
+            let cols: Vec<&str> = row.split('|').map(str::trim).collect();
+            let rate: f64 = cols[2].parse().expect(row);
+            let burst: f64 = cols[3].parse().expect(row);
+            for name in cols[1].split('`').skip(1).step_by(2) {
+                let op = Operation::parse(name).unwrap_or_else(|| panic!("{name} in {row}"));
+                assert_eq!(default_bucket(op), Bucket { rate, burst }, "{row}");
+                seen.push(op);
+            }
+        }
+        seen.sort();
+        assert_eq!(seen, Operation::ALL, "each operation once in docs/model.md");
+        let scenario = include_str!("../../docs/scenario.md");
+        let at = scenario
+            .find("`OPERATION` is one of")
+            .expect("the list of operations");
+        let list = &scenario[at..at + scenario[at..].find(".\n").expect("ends")];
+        let mut named: Vec<Operation> = list
+            .split('`')
+            .skip(3)
+            .step_by(2)
+            .map(|n| Operation::parse(n).unwrap_or_else(|| panic!("{n}")))
+            .collect();
+        named.sort();
+        assert_eq!(
+            named,
+            Operation::ALL,
+            "each operation once in docs/scenario.md"
+        );
     }
 }

@@ -42,7 +42,21 @@ use crate::org::types::{
     Tags,
 };
 use crate::plan::{Plan, Spec};
-use trace::{CallRecord, Outcome, ResourceRecord, Trace, Wait, WaitKind};
+use trace::{CallRecord, Failure, Outcome, ResourceRecord, Trace, Wait, WaitKind};
+
+/// The value of `$e`, an id lookup; on its error, resource `$who` fails as `InvalidPlan` and
+/// the enclosing function returns (a missing id is never an empty one sent to the service).
+macro_rules! or_invalid {
+    ($self:ident, $now:expr, $who:expr, $e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => {
+                $self.invalid_plan($now, $who, e);
+                return;
+            }
+        }
+    };
+}
 
 /// What the engine remembers of each call it sent.
 #[derive(Debug, Clone, Copy)]
@@ -304,7 +318,7 @@ impl Engine {
             _ => "this resource".to_string(),
         };
         Outcome::Failed {
-            code: "ManagementAccount".into(),
+            code: Failure::ManagementAccount,
             message: format!(
                 "{who} names account {id}, the organization's management account: orgsim never adopts, moves or tags it; give the customer an email of its own"
             ),
@@ -578,15 +592,8 @@ impl Engine {
     fn issue(&mut self, now_ms: u64, who: usize) {
         let request = match self.request_for(who) {
             Ok(r) => r,
-            Err(msg) => {
-                self.finish(
-                    now_ms,
-                    who,
-                    Outcome::Failed {
-                        code: "InvalidPlan".into(),
-                        message: msg.0,
-                    },
-                );
+            Err(e) => {
+                self.invalid_plan(now_ms, who, e);
                 self.pump(now_ms);
                 return;
             }
@@ -638,11 +645,33 @@ impl Engine {
     }
 
     fn id_of(&self, i: usize) -> Result<SharedStr, Invalid> {
+        self.id_ref(i).cloned()
+    }
+
+    /// The id resource `i` was created or found with; none is a broken invariant of the plan
+    /// (a resource is started only once those it depends on succeeded).
+    fn id_ref(&self, i: usize) -> Result<&SharedStr, Invalid> {
         self.trace.resources[i]
             .outcome
             .shared_id()
-            .cloned()
             .ok_or_else(|| Invalid(format!("{} has no id", self.plan.resources[i].address)))
+    }
+
+    /// The root's id (ListRoots answered before any resource starts).
+    fn root_of(&self) -> Result<SharedStr, Invalid> {
+        self.root_id
+            .clone()
+            .ok_or_else(|| Invalid("no root: ListRoots has not answered".into()))
+    }
+
+    /// `who` fails as `InvalidPlan`: the id it needs is missing, and no call goes out with an
+    /// empty one.
+    fn invalid_plan(&mut self, now_ms: u64, who: usize, e: Invalid) {
+        let o = Outcome::Failed {
+            code: Failure::InvalidPlan,
+            message: e.0,
+        };
+        self.finish(now_ms, who, o);
     }
 
     /// How many read-back calls resource `who` makes (see [`Engine::read_request`]).
@@ -856,7 +885,11 @@ impl Engine {
                         }
                     }
                 }
-                _ => self.fail_all(now_ms, "InvalidResponse", "ListRoots returned no root"),
+                _ => self.fail_all(
+                    now_ms,
+                    Failure::InvalidResponse,
+                    "ListRoots returned no root",
+                ),
             }
             return;
         }
@@ -880,7 +913,7 @@ impl Engine {
             .as_mut()
             .map(|a| std::mem::replace(&mut a.step, Step::Create));
         let unexpected = |r: &Response| Outcome::Failed {
-            code: "InvalidResponse".into(),
+            code: Failure::InvalidResponse,
             message: format!("unexpected answer {r:?}"),
         };
         match (&self.plan.resources[who].spec, step, resp) {
@@ -923,23 +956,17 @@ impl Engine {
                         now_ms,
                         who,
                         Outcome::Failed {
-                            code: "PolicyDrift".into(),
+                            code: Failure::PolicyDrift,
                             message,
                         },
                     )
                 }
             }
             (Spec::Attachment { policy, ou }, Some(Step::Lookup), Response::Policies(ps)) => {
-                let policy_id = self.trace.resources[*policy]
-                    .outcome
-                    .id()
-                    .unwrap_or_default();
-                if ps.iter().any(|p| p.id == policy_id) {
-                    let id = format!(
-                        "{}:{}",
-                        self.trace.resources[*ou].outcome.id().unwrap_or_default(),
-                        policy_id
-                    );
+                let policy_id = or_invalid!(self, now_ms, who, self.id_ref(*policy));
+                if ps.iter().any(|p| p.id == *policy_id) {
+                    let ou_id = or_invalid!(self, now_ms, who, self.id_ref(*ou));
+                    let id = format!("{ou_id}:{policy_id}");
                     self.finish(now_ms, who, Outcome::Existing { id: id.into() })
                 } else {
                     self.create_now(now_ms, who)
@@ -947,7 +974,8 @@ impl Engine {
             }
             (Spec::Tags { tags, .. }, Some(Step::Lookup), Response::Tags(have)) => {
                 if tags.iter().all(|(k, v)| have.get(k) == Some(v)) {
-                    let id = self.id_of(who_account(&self.plan, who)).unwrap_or_default();
+                    let id =
+                        or_invalid!(self, now_ms, who, self.id_of(who_account(&self.plan, who)));
                     self.finish(now_ms, who, Outcome::Existing { id })
                 } else {
                     self.create_now(now_ms, who)
@@ -1035,7 +1063,7 @@ impl Engine {
                     Step::Parent { account_id } => (account_id, false),
                     _ => unreachable!("matched above"),
                 };
-                let target = self.id_of(*ou).unwrap_or_default();
+                let target = or_invalid!(self, now_ms, who, self.id_of(*ou));
                 match parents.into_iter().next() {
                     Some(p) if p.id == target => {
                         if adopted {
@@ -1060,7 +1088,7 @@ impl Engine {
                         now_ms,
                         who,
                         Outcome::Failed {
-                            code: "InvalidResponse".into(),
+                            code: Failure::InvalidResponse,
                             message: format!("account {account_id} has no parent"),
                         },
                     ),
@@ -1071,22 +1099,13 @@ impl Engine {
             }
             (Spec::Policy { .. }, _, Response::Policy(p)) => self.created(now_ms, who, p.id),
             (Spec::Attachment { policy, ou }, _, Response::Empty) => {
-                let id = format!(
-                    "{}:{}",
-                    self.trace.resources[*ou].outcome.id().unwrap_or_default(),
-                    self.trace.resources[*policy]
-                        .outcome
-                        .id()
-                        .unwrap_or_default()
-                );
+                let ou_id = or_invalid!(self, now_ms, who, self.id_ref(*ou));
+                let policy_id = or_invalid!(self, now_ms, who, self.id_ref(*policy));
+                let id = format!("{ou_id}:{policy_id}");
                 self.created(now_ms, who, id.into())
             }
             (Spec::Tags { account, .. }, _, Response::Empty) => {
-                let id = self.trace.resources[*account]
-                    .outcome
-                    .shared_id()
-                    .cloned()
-                    .unwrap_or_default();
+                let id = or_invalid!(self, now_ms, who, self.id_of(*account));
                 self.finish(now_ms, who, Outcome::Created { id })
             }
             (Spec::Account { .. }, Some(Step::Create), Response::CreateAccountStatus(s)) => {
@@ -1120,7 +1139,7 @@ impl Engine {
                             if self.cfg.read_after_create {
                                 self.next_step(now_ms, who, Step::Parent { account_id });
                             } else {
-                                let source = self.root_id.clone().unwrap_or_default();
+                                let source = or_invalid!(self, now_ms, who, self.root_of());
                                 self.next_step(
                                     now_ms,
                                     who,
@@ -1137,7 +1156,7 @@ impl Engine {
                             now_ms,
                             who,
                             Outcome::Failed {
-                                code: "InvalidResponse".into(),
+                                code: Failure::InvalidResponse,
                                 message: "SUCCEEDED without an AccountId".into(),
                             },
                         ),
@@ -1145,7 +1164,7 @@ impl Engine {
                     CreateAccountState::Failed => {
                         let reason = s.failure_reason;
                         self.trace.resources[who].failure_reason = reason;
-                        let code = reason.map(|r| r.as_str()).unwrap_or("FAILED").to_string();
+                        let code = Failure::Creation(reason);
                         let message = format!("CreateAccount {} failed: {code}", s.id);
                         self.finish(now_ms, who, Outcome::Failed { code, message });
                     }
@@ -1219,7 +1238,7 @@ impl Engine {
             now_ms,
             who,
             Outcome::Failed {
-                code: "Timeout".into(),
+                code: Failure::Timeout,
                 message,
             },
         );
@@ -1298,15 +1317,9 @@ impl Engine {
             gave_up = GaveUp::ProviderTimeout;
         }
         if who == SETUP {
-            self.fail_all(now_ms, err.code.as_str(), &err.message);
+            self.fail_all(now_ms, Failure::Setup(err.code), &err.message);
             return;
         }
-        let code = match &err.code {
-            ErrorCode::ConstraintViolationException(r) => {
-                format!("ConstraintViolationException:{}", r.as_str())
-            }
-            c => c.as_str().to_string(),
-        };
         let message = match gave_up {
             GaveUp::NotRetryable => format!("{op} (not retried): {}", err.message),
             GaveUp::Attempts => format!(
@@ -1330,14 +1343,15 @@ impl Engine {
                 err.message
             ),
         };
+        let code = Failure::Api(err.code);
         self.finish(now_ms, who, Outcome::Failed { code, message });
     }
 
-    fn fail_all(&mut self, now_ms: u64, code: &str, message: &str) {
+    fn fail_all(&mut self, now_ms: u64, code: Failure, message: &str) {
         for i in 0..self.plan.resources.len() {
             if !self.trace.resources[i].outcome.is_terminal() {
                 self.trace.resources[i].outcome = Outcome::Failed {
-                    code: code.to_string(),
+                    code: code.clone(),
                     message: message.to_string(),
                 };
                 self.trace.resources[i].end_ms = Some(now_ms);
@@ -1360,7 +1374,7 @@ impl Engine {
                         Outcome::Created { .. }
                     ) =>
             {
-                let id = self.id_of(*account).unwrap_or_default();
+                let id = or_invalid!(self, now_ms, i, self.id_of(*account));
                 self.trace.resources[i].start_ms = Some(now_ms);
                 self.finish(now_ms, i, Outcome::Created { id });
             }

@@ -327,7 +327,15 @@ fn concurrent_modification_is_retried_by_the_providers_sdk_retryer_not_by_a_plai
     let failed: Vec<_> = t
         .resources
         .iter()
-        .filter(|r| matches!(&r.outcome, Outcome::Failed { code, .. } if code == "ConcurrentModificationException"))
+        .filter(|r| {
+            matches!(
+                &r.outcome,
+                Outcome::Failed {
+                    code: Failure::Api(ErrorCode::ConcurrentModificationException),
+                    ..
+                }
+            )
+        })
         .collect();
     assert_eq!(failed.len(), 1);
 }
@@ -383,7 +391,7 @@ fn account_creation_gives_up_after_the_timeout() {
         .position(|r| r.kind == plan::ResourceKind::Account)
         .unwrap();
     match &t.resources[acct].outcome {
-        Outcome::Failed { code, .. } => assert_eq!(code, "Timeout"),
+        Outcome::Failed { code, .. } => assert_eq!(*code, Failure::Timeout),
         o => panic!("{o:?}"),
     }
     let polls = t
@@ -643,7 +651,7 @@ fn the_management_account_is_never_adopted_moved_or_tagged() {
         .unwrap();
     match &trace.resources[i].outcome {
         Outcome::Failed { code, message } => {
-            assert_eq!(code, "ManagementAccount");
+            assert_eq!(*code, Failure::ManagementAccount);
             assert!(
                 message.contains(&mgmt) && message.contains("management account"),
                 "{message}"
@@ -703,7 +711,7 @@ fn an_adopted_policy_is_compared_and_drift_fails_it() {
     let t = run_with(allow_all);
     match &t.resources[soc2].outcome {
         Outcome::Failed { code, message } => {
-            assert_eq!(code, "PolicyDrift");
+            assert_eq!(*code, Failure::PolicyDrift);
             assert!(
                 message.contains(&*planned.0) && message.contains("drift"),
                 "{message}"
@@ -715,4 +723,78 @@ fn an_adopted_policy_is_compared_and_drift_fails_it() {
     let v: serde_json::Value = serde_json::from_str(&planned.1).unwrap();
     let t = run_with(&serde_json::to_string_pretty(&v).unwrap());
     assert_eq!(t.resources[soc2].outcome.status(), "existing");
+}
+
+/// Runs `plan` on a fresh model (with `lookup_existing` as given), returning the trace and
+/// every request sent.
+fn run_plan(sc: &Scenario, plan: plan::Plan, lookup: bool) -> (Trace, Vec<Request>) {
+    use rand::SeedableRng;
+    let mut cfg = sc.deploy.clone();
+    cfg.lookup_existing = lookup;
+    let mut model = crate::org::model::OrgModel::new(sc.service.clone(), &sc.organization);
+    let mut engine = Engine::new(plan, &cfg, 7);
+    let mut rng = SmallRng::seed_from_u64(3);
+    let mut sent = Vec::new();
+    run_to_completion(&mut engine, |now, req| {
+        sent.push(req.clone());
+        let a = model.handle(now, req, &mut rng);
+        (a.latency_ms, a.result)
+    });
+    (engine.into_trace(), sent)
+}
+
+/// A plan whose attachments do not wait for their policies, and whose policies wait for the
+/// last account (a broken invariant): each attachment fails as `InvalidPlan`, naming the
+/// policy without an id, and no request carries an empty id, with or without the lookups of a
+/// live run (there the lookup's answer comes back before the policy has an id).
+#[test]
+fn a_missing_id_is_an_invalid_plan_never_an_empty_id_sent() {
+    let sc = scenario(2);
+    for lookup in [false, true] {
+        let mut p = plan::build(&sc);
+        let last_account = p
+            .resources
+            .iter()
+            .rposition(|r| matches!(r.spec, Spec::Account { .. }))
+            .unwrap();
+        let mut broken = Vec::new();
+        for i in 0..p.resources.len() {
+            if let Spec::Attachment { policy, .. } = p.resources[i].spec {
+                p.resources[i].deps.retain(|&d| d != policy);
+                if !p.resources[policy].deps.contains(&last_account) {
+                    p.resources[policy].deps.push(last_account);
+                }
+                broken.push((i, p.resources[policy].address.clone()));
+            }
+        }
+        assert!(!broken.is_empty());
+        let (t, sent) = run_plan(&sc, p, lookup);
+        for (i, policy) in &broken {
+            match &t.resources[*i].outcome {
+                Outcome::Failed { code, message } => {
+                    assert_eq!(*code, Failure::InvalidPlan, "lookup {lookup}: {message}");
+                    assert_eq!(code.as_str(), "InvalidPlan");
+                    assert!(message.contains(policy.as_str()), "{message}");
+                }
+                o => panic!("lookup {lookup}: {o:?}"),
+            }
+        }
+        for req in &sent {
+            let dbg = format!("{req:?}");
+            assert!(!dbg.contains("_id: \"\""), "an empty id sent: {dbg}");
+        }
+        // With lookups, each attachment's lookup was answered first: the id went missing in the
+        // answer's handling, not in building a request.
+        let lookups = sent
+            .iter()
+            .filter(|r| matches!(r, Request::ListPoliciesForTarget { .. }))
+            .count();
+        assert!(!lookup || lookups >= broken.len(), "{lookups} lookups");
+        assert!(
+            !sent
+                .iter()
+                .any(|r| matches!(r, Request::AttachPolicy { .. })),
+            "no attachment was made"
+        );
+    }
 }

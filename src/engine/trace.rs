@@ -1,5 +1,8 @@
 //! What the engine did: every call and every resource, with times in integer milliseconds.
 
+use std::borrow::Cow;
+use std::fmt;
+
 use crate::org::types::{CreateAccountFailureReason, ErrorCode, Operation, SharedStr};
 
 /// One API call (one SDK attempt).
@@ -59,6 +62,68 @@ pub struct Wait {
     pub kind: WaitKind,
 }
 
+/// Why a resource failed, typed from the engine to the reports; [`Failure::as_str`] is the code
+/// the reports print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The deployer gave up on the service's error: the AWS error code (printed with a
+    /// constraint violation's reason, `ConstraintViolationException:REASON`).
+    Api(ErrorCode),
+    /// The deployer's setup call (ListRoots) failed with this code, so every resource not yet
+    /// done failed with it (printed as the code alone).
+    Setup(ErrorCode),
+    /// The account's creation ended FAILED, with AWS's reason (`None`: none given, `FAILED`).
+    Creation(Option<CreateAccountFailureReason>),
+    /// The account's creation status stayed IN_PROGRESS past the deployer's timeout.
+    Timeout,
+    /// An answer the engine cannot act on (no root, an account without a parent, a SUCCEEDED
+    /// status without an account, an answer of the wrong kind).
+    InvalidResponse,
+    /// A broken invariant of the plan: a resource needs the id of one that has none (never an
+    /// empty id sent to the service).
+    InvalidPlan,
+    /// A live run found the policy under the plan's name with another document.
+    PolicyDrift,
+    /// The resource names the organization's management account.
+    ManagementAccount,
+}
+
+impl Failure {
+    /// The code as the reports print it: the AWS error code, the CreateAccount failure reason,
+    /// or orgsim's own name (`Timeout`, `InvalidResponse`, ...).
+    pub fn as_str(&self) -> Cow<'_, str> {
+        match self {
+            Failure::Api(c) => c.report_key_str(),
+            Failure::Setup(c) => Cow::Borrowed(c.as_str()),
+            Failure::Creation(r) => Cow::Borrowed(r.map_or("FAILED", |r| r.as_str())),
+            Failure::Timeout => Cow::Borrowed("Timeout"),
+            Failure::InvalidResponse => Cow::Borrowed("InvalidResponse"),
+            Failure::InvalidPlan => Cow::Borrowed("InvalidPlan"),
+            Failure::PolicyDrift => Cow::Borrowed("PolicyDrift"),
+            Failure::ManagementAccount => Cow::Borrowed("ManagementAccount"),
+        }
+    }
+
+    /// Throttled, a concurrent modification, or a creation timeout: the failures that running
+    /// in parallel causes.
+    pub fn is_collision(&self) -> bool {
+        match self {
+            Failure::Api(c) | Failure::Setup(c) => matches!(
+                c,
+                ErrorCode::TooManyRequestsException | ErrorCode::ConcurrentModificationException
+            ),
+            Failure::Timeout => true,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_str())
+    }
+}
+
 /// How a resource ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -71,10 +136,9 @@ pub enum Outcome {
     Existing {
         id: SharedStr,
     },
-    /// The service refused, or the deployer gave up. `code` is the AWS error code, the
-    /// CreateAccount failure reason, or `Timeout`.
+    /// The service refused, or the deployer gave up: why ([`Failure`]), and the message.
     Failed {
-        code: String,
+        code: Failure,
         message: String,
     },
     /// Not attempted because a resource it depends on failed.
@@ -214,5 +278,67 @@ impl Trace {
                 _ => None,
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::org::types::ConstraintViolationReason as Cv;
+
+    /// The codes the reports print, as they were when the engine made them as strings.
+    #[test]
+    fn a_failure_prints_the_code_the_reports_always_printed() {
+        let cases = [
+            (
+                Failure::Api(ErrorCode::TooManyRequestsException),
+                "TooManyRequestsException",
+            ),
+            (
+                Failure::Api(ErrorCode::ConstraintViolationException(
+                    Cv::OuDepthLimitExceeded,
+                )),
+                "ConstraintViolationException:OU_DEPTH_LIMIT_EXCEEDED",
+            ),
+            (
+                Failure::Api(ErrorCode::Other("RequestDispatchFailure".into())),
+                "RequestDispatchFailure",
+            ),
+            (
+                Failure::Setup(ErrorCode::ConstraintViolationException(
+                    Cv::OuDepthLimitExceeded,
+                )),
+                "ConstraintViolationException",
+            ),
+            (
+                Failure::Setup(ErrorCode::ServiceException),
+                "ServiceException",
+            ),
+            (
+                Failure::Creation(Some(CreateAccountFailureReason::EmailAlreadyExists)),
+                "EMAIL_ALREADY_EXISTS",
+            ),
+            (Failure::Creation(None), "FAILED"),
+            (Failure::Timeout, "Timeout"),
+            (Failure::InvalidResponse, "InvalidResponse"),
+            (Failure::InvalidPlan, "InvalidPlan"),
+            (Failure::PolicyDrift, "PolicyDrift"),
+            (Failure::ManagementAccount, "ManagementAccount"),
+        ];
+        for (f, want) in cases {
+            assert_eq!(f.as_str(), want);
+            assert_eq!(f.to_string(), want);
+        }
+    }
+
+    /// The collisions of a parallel run: throttles, concurrent modifications, timeouts.
+    #[test]
+    fn collisions_are_throttles_conflicts_and_timeouts() {
+        assert!(Failure::Api(ErrorCode::TooManyRequestsException).is_collision());
+        assert!(Failure::Setup(ErrorCode::ConcurrentModificationException).is_collision());
+        assert!(Failure::Timeout.is_collision());
+        assert!(!Failure::Api(ErrorCode::ServiceException).is_collision());
+        assert!(!Failure::Creation(None).is_collision());
+        assert!(!Failure::InvalidPlan.is_collision());
     }
 }

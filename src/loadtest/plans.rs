@@ -53,7 +53,7 @@ pub fn onboarding_config(sc: &Scenario) -> DeployConfig {
 pub fn count_failures(t: &Trace, failures: &mut BTreeMap<String, usize>) {
     for r in &t.resources {
         if let crate::engine::trace::Outcome::Failed { code, .. } = &r.outcome {
-            *failures.entry(code.clone()).or_insert(0) += 1;
+            *failures.entry(code.to_string()).or_insert(0) += 1;
         }
     }
 }

@@ -147,84 +147,152 @@ impl serde::Serialize for SharedStr {
     }
 }
 
-/// One Organizations API operation. The string forms are the AWS action names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Operation {
-    ListRoots,
-    CreateOrganizationalUnit,
-    CreatePolicy,
-    AttachPolicy,
-    DetachPolicy,
-    CreateAccount,
-    DescribeCreateAccountStatus,
-    MoveAccount,
-    TagResource,
-    UntagResource,
-    ListParents,
-    ListAccountsForParent,
-    ListOrganizationalUnitsForParent,
-    ListAccounts,
-    ListPolicies,
-    ListPoliciesForTarget,
-    ListTagsForResource,
-    DescribeAccount,
-    DescribeOrganizationalUnit,
-    DescribePolicy,
-    ListTargetsForPolicy,
-    ListCreateAccountStatus,
+/// Whether an operation changes the organization or only reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+/// An operation's default latency: its access's range (`[service] read_latency` or
+/// `write_latency`), or a range of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultLatency {
+    /// `[service] read_latency` for a read, `write_latency` for a write.
+    ByAccess,
+    /// Uniform between these, in milliseconds (a scenario's `[service.latency]` still wins).
+    Ms { min_ms: u64, max_ms: u64 },
+}
+
+/// The latency of every operation that has no range of its own (see [`DefaultLatency`]).
+const BY_ACCESS: DefaultLatency = DefaultLatency::ByAccess;
+
+/// One row of the operation table: what orgsim knows of an operation besides its request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OperationInfo {
+    /// The AWS action name.
+    pub name: &'static str,
+    pub access: Access,
+    /// The documented throttle: tokens per second refilled.
+    pub rate: f64,
+    /// The documented throttle: tokens held at most.
+    pub burst: f64,
+    pub latency: DefaultLatency,
+}
+
+/// The operation table: one row per operation, from which [`Operation`] (its variants,
+/// [`Operation::ALL`], `as_str`, `is_write`, [`Operation::info`]), [`Request`] (one variant per
+/// operation, with the row's fields) and [`Request::operation`] are made. The throttle is the
+/// "Throttling limits" section of the Organizations quotas page (`docs/model.md`); an operation
+/// that table does not list is marked so. Adding an operation: ARCHITECTURE.md, "How to add".
+///
+/// A row: `Name { request fields }: Read|Write, throttle(rate, burst), latency(L);` with
+/// `L` either `BY_ACCESS` or `DefaultLatency::Ms { .. }`; doc comments go to the request variant.
+macro_rules! operations {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident $({ $($field:ident : $fty:ty),* $(,)? })?
+            : $access:ident, throttle($rate:literal, $burst:literal), latency($lat:expr);
+    )*) => {
+        /// One Organizations API operation. The string forms are the AWS action names.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Operation {
+            $($name,)*
+        }
+
+        impl Operation {
+            /// How many operations there are.
+            pub const COUNT: usize = [$(stringify!($name)),*].len();
+
+            /// Every operation, in table order (`ALL[op.index()] == op`).
+            pub const ALL: [Operation; Operation::COUNT] = [$(Operation::$name),*];
+
+            /// The table's rows, by [`Operation::index`].
+            const TABLE: [OperationInfo; Operation::COUNT] = [$(OperationInfo {
+                name: stringify!($name),
+                access: Access::$access,
+                rate: $rate,
+                burst: $burst,
+                latency: $lat,
+            }),*];
+        }
+
+        /// A request to the Organizations service: one variant per operation.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Request {
+            $(
+                $(#[$doc])*
+                $name $({ $($field: $fty),* })?,
+            )*
+        }
+
+        impl Request {
+            pub fn operation(&self) -> Operation {
+                match self {
+                    $(Request::$name { .. } => Operation::$name,)*
+                }
+            }
+        }
+    };
+}
+
+operations! {
+    ListRoots: Read, throttle(1.0, 2.0), latency(BY_ACCESS);
+    CreateOrganizationalUnit { parent_id: SharedStr, name: SharedStr, tags: Tags }
+        : Write, throttle(1.0, 2.0), latency(BY_ACCESS);
+    CreatePolicy { name: SharedStr, description: SharedStr, content: SharedStr, tags: Tags }
+        : Write, throttle(2.0, 3.0), latency(BY_ACCESS);
+    AttachPolicy { policy_id: SharedStr, target_id: SharedStr }
+        : Write, throttle(2.0, 3.0), latency(BY_ACCESS);
+    DetachPolicy { policy_id: SharedStr, target_id: SharedStr }
+        : Write, throttle(2.0, 3.0), latency(BY_ACCESS);
+    CreateAccount { email: SharedStr, account_name: SharedStr, tags: Tags }
+        : Write, throttle(0.1, 3.0), latency(BY_ACCESS);
+    DescribeCreateAccountStatus { create_account_request_id: SharedStr }
+        : Read, throttle(2.0, 2.0), latency(BY_ACCESS);
+    MoveAccount {
+        account_id: SharedStr,
+        source_parent_id: SharedStr,
+        destination_parent_id: SharedStr,
+    } : Write, throttle(2.0, 3.0), latency(BY_ACCESS);
+    TagResource { resource_id: SharedStr, tags: Tags }
+        : Write, throttle(4.0, 6.0), latency(BY_ACCESS);
+    UntagResource { resource_id: SharedStr, tag_keys: Vec<String> }
+        : Write, throttle(4.0, 6.0), latency(BY_ACCESS);
+    ListParents { child_id: SharedStr }: Read, throttle(5.0, 8.0), latency(BY_ACCESS);
+    ListAccountsForParent { parent_id: SharedStr }
+        : Read, throttle(5.0, 8.0), latency(BY_ACCESS);
+    ListOrganizationalUnitsForParent { parent_id: SharedStr }
+        : Read, throttle(5.0, 8.0), latency(BY_ACCESS);
+    ListAccounts: Read, throttle(8.0, 12.0), latency(BY_ACCESS);
+    // Not in the published table, from here to the end but DescribeAccount: treated like the
+    // other list calls (the Describe calls too).
+    /// Service control policies only (the filter `SERVICE_CONTROL_POLICY`).
+    ListPolicies: Read, throttle(5.0, 8.0), latency(BY_ACCESS);
+    ListPoliciesForTarget { target_id: SharedStr }
+        : Read, throttle(5.0, 8.0), latency(BY_ACCESS);
+    ListTagsForResource { resource_id: SharedStr }
+        : Read, throttle(5.0, 8.0), latency(BY_ACCESS);
+    DescribeAccount { account_id: SharedStr }: Read, throttle(20.0, 30.0), latency(BY_ACCESS);
+    DescribeOrganizationalUnit { organizational_unit_id: SharedStr }
+        : Read, throttle(5.0, 8.0), latency(BY_ACCESS);
+    DescribePolicy { policy_id: SharedStr }: Read, throttle(5.0, 8.0), latency(BY_ACCESS);
+    /// The roots, OUs and accounts a policy is attached to, in attachment order.
+    ListTargetsForPolicy { policy_id: SharedStr }
+        : Read, throttle(5.0, 8.0), latency(BY_ACCESS);
+    /// The account creation requests IN_PROGRESS or SUCCEEDED (the states a live run asks
+    /// for before it creates an account, so that a creation in flight is not made twice).
+    ListCreateAccountStatus: Read, throttle(5.0, 8.0), latency(BY_ACCESS);
 }
 
 impl Operation {
-    pub const ALL: [Operation; 22] = [
-        Operation::ListRoots,
-        Operation::CreateOrganizationalUnit,
-        Operation::CreatePolicy,
-        Operation::AttachPolicy,
-        Operation::DetachPolicy,
-        Operation::CreateAccount,
-        Operation::DescribeCreateAccountStatus,
-        Operation::MoveAccount,
-        Operation::TagResource,
-        Operation::UntagResource,
-        Operation::ListParents,
-        Operation::ListAccountsForParent,
-        Operation::ListOrganizationalUnitsForParent,
-        Operation::ListAccounts,
-        Operation::ListPolicies,
-        Operation::ListPoliciesForTarget,
-        Operation::ListTagsForResource,
-        Operation::DescribeAccount,
-        Operation::DescribeOrganizationalUnit,
-        Operation::DescribePolicy,
-        Operation::ListTargetsForPolicy,
-        Operation::ListCreateAccountStatus,
-    ];
+    /// The operation's row of the table.
+    pub fn info(self) -> &'static OperationInfo {
+        &Operation::TABLE[self as usize]
+    }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Operation::ListRoots => "ListRoots",
-            Operation::CreateOrganizationalUnit => "CreateOrganizationalUnit",
-            Operation::CreatePolicy => "CreatePolicy",
-            Operation::AttachPolicy => "AttachPolicy",
-            Operation::DetachPolicy => "DetachPolicy",
-            Operation::CreateAccount => "CreateAccount",
-            Operation::DescribeCreateAccountStatus => "DescribeCreateAccountStatus",
-            Operation::MoveAccount => "MoveAccount",
-            Operation::TagResource => "TagResource",
-            Operation::UntagResource => "UntagResource",
-            Operation::ListParents => "ListParents",
-            Operation::ListAccountsForParent => "ListAccountsForParent",
-            Operation::ListOrganizationalUnitsForParent => "ListOrganizationalUnitsForParent",
-            Operation::ListAccounts => "ListAccounts",
-            Operation::ListPolicies => "ListPolicies",
-            Operation::ListPoliciesForTarget => "ListPoliciesForTarget",
-            Operation::ListTagsForResource => "ListTagsForResource",
-            Operation::DescribeAccount => "DescribeAccount",
-            Operation::DescribeOrganizationalUnit => "DescribeOrganizationalUnit",
-            Operation::DescribePolicy => "DescribePolicy",
-            Operation::ListTargetsForPolicy => "ListTargetsForPolicy",
-            Operation::ListCreateAccountStatus => "ListCreateAccountStatus",
-        }
+        self.info().name
     }
 
     pub fn parse(s: &str) -> Option<Operation> {
@@ -233,20 +301,10 @@ impl Operation {
 
     /// Operations that change the organization (as opposed to reads).
     pub fn is_write(self) -> bool {
-        matches!(
-            self,
-            Operation::CreateOrganizationalUnit
-                | Operation::CreatePolicy
-                | Operation::AttachPolicy
-                | Operation::DetachPolicy
-                | Operation::CreateAccount
-                | Operation::MoveAccount
-                | Operation::TagResource
-                | Operation::UntagResource
-        )
+        self.info().access == Access::Write
     }
 
-    /// A dense index, for per-operation tables.
+    /// A dense index, for per-operation tables: `0..Operation::COUNT`.
     pub fn index(self) -> usize {
         self as usize
     }
@@ -255,6 +313,41 @@ impl Operation {
 impl fmt::Display for Operation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// A set of operations: one bit per row of the table, as many words as the table needs (no
+/// limit on the number of operations; no allocation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OpSet([u64; OpSet::WORDS]);
+
+impl OpSet {
+    const WORDS: usize = Operation::COUNT.div_ceil(64);
+
+    /// No operation.
+    pub const fn new() -> OpSet {
+        OpSet([0; OpSet::WORDS])
+    }
+
+    pub fn insert(&mut self, op: Operation) {
+        self.0[op.index() / 64] |= 1 << (op.index() % 64);
+    }
+
+    pub fn contains(&self, op: Operation) -> bool {
+        self.0[op.index() / 64] & (1 << (op.index() % 64)) != 0
+    }
+}
+
+// Every operation has its bit.
+const _: () = assert!(OpSet::WORDS * 64 >= Operation::COUNT);
+
+impl FromIterator<Operation> for OpSet {
+    fn from_iter<I: IntoIterator<Item = Operation>>(iter: I) -> OpSet {
+        let mut s = OpSet::new();
+        for op in iter {
+            s.insert(op);
+        }
+        s
     }
 }
 
@@ -350,117 +443,6 @@ impl serde::Serialize for Tags {
 impl<'de> serde::Deserialize<'de> for Tags {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Tags, D::Error> {
         BTreeMap::<String, String>::deserialize(d).map(Tags::from)
-    }
-}
-
-/// A request to the Organizations service.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
-    ListRoots,
-    CreateOrganizationalUnit {
-        parent_id: SharedStr,
-        name: SharedStr,
-        tags: Tags,
-    },
-    CreatePolicy {
-        name: SharedStr,
-        description: SharedStr,
-        content: SharedStr,
-        tags: Tags,
-    },
-    AttachPolicy {
-        policy_id: SharedStr,
-        target_id: SharedStr,
-    },
-    DetachPolicy {
-        policy_id: SharedStr,
-        target_id: SharedStr,
-    },
-    CreateAccount {
-        email: SharedStr,
-        account_name: SharedStr,
-        tags: Tags,
-    },
-    DescribeCreateAccountStatus {
-        create_account_request_id: SharedStr,
-    },
-    MoveAccount {
-        account_id: SharedStr,
-        source_parent_id: SharedStr,
-        destination_parent_id: SharedStr,
-    },
-    TagResource {
-        resource_id: SharedStr,
-        tags: Tags,
-    },
-    UntagResource {
-        resource_id: SharedStr,
-        tag_keys: Vec<String>,
-    },
-    ListParents {
-        child_id: SharedStr,
-    },
-    ListAccountsForParent {
-        parent_id: SharedStr,
-    },
-    ListOrganizationalUnitsForParent {
-        parent_id: SharedStr,
-    },
-    ListAccounts,
-    /// Service control policies only (the filter `SERVICE_CONTROL_POLICY`).
-    ListPolicies,
-    ListPoliciesForTarget {
-        target_id: SharedStr,
-    },
-    ListTagsForResource {
-        resource_id: SharedStr,
-    },
-    DescribeAccount {
-        account_id: SharedStr,
-    },
-    DescribeOrganizationalUnit {
-        organizational_unit_id: SharedStr,
-    },
-    DescribePolicy {
-        policy_id: SharedStr,
-    },
-    /// The roots, OUs and accounts a policy is attached to, in attachment order.
-    ListTargetsForPolicy {
-        policy_id: SharedStr,
-    },
-    /// The account creation requests IN_PROGRESS or SUCCEEDED (the states a live run asks
-    /// for before it creates an account, so that a creation in flight is not made twice).
-    ListCreateAccountStatus,
-}
-
-impl Request {
-    pub fn operation(&self) -> Operation {
-        match self {
-            Request::ListRoots => Operation::ListRoots,
-            Request::CreateOrganizationalUnit { .. } => Operation::CreateOrganizationalUnit,
-            Request::CreatePolicy { .. } => Operation::CreatePolicy,
-            Request::AttachPolicy { .. } => Operation::AttachPolicy,
-            Request::DetachPolicy { .. } => Operation::DetachPolicy,
-            Request::CreateAccount { .. } => Operation::CreateAccount,
-            Request::DescribeCreateAccountStatus { .. } => Operation::DescribeCreateAccountStatus,
-            Request::MoveAccount { .. } => Operation::MoveAccount,
-            Request::TagResource { .. } => Operation::TagResource,
-            Request::UntagResource { .. } => Operation::UntagResource,
-            Request::ListParents { .. } => Operation::ListParents,
-            Request::ListAccountsForParent { .. } => Operation::ListAccountsForParent,
-            Request::ListOrganizationalUnitsForParent { .. } => {
-                Operation::ListOrganizationalUnitsForParent
-            }
-            Request::ListAccounts => Operation::ListAccounts,
-            Request::ListPolicies => Operation::ListPolicies,
-            Request::ListPoliciesForTarget { .. } => Operation::ListPoliciesForTarget,
-            Request::ListTagsForResource { .. } => Operation::ListTagsForResource,
-            Request::DescribeAccount { .. } => Operation::DescribeAccount,
-            Request::DescribeOrganizationalUnit { .. } => Operation::DescribeOrganizationalUnit,
-            Request::DescribePolicy { .. } => Operation::DescribePolicy,
-            Request::ListTargetsForPolicy { .. } => Operation::ListTargetsForPolicy,
-            Request::ListCreateAccountStatus => Operation::ListCreateAccountStatus,
-        }
     }
 }
 
@@ -760,5 +742,98 @@ impl<'a> SnapshotIndex<'a> {
         names.sort();
         names.dedup();
         names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every variant is in `ALL`, at its index, once, under its own name: the table makes the
+    /// enum and the list together, so a variant cannot be left out of a per-operation table
+    /// (the model's buckets and latencies are indexed by `Operation::index`).
+    #[test]
+    fn every_operation_is_listed_once_at_its_index() {
+        assert_eq!(Operation::ALL.len(), Operation::COUNT);
+        for (i, op) in Operation::ALL.into_iter().enumerate() {
+            assert_eq!(op.index(), i, "{op}");
+            assert_eq!(Operation::parse(op.as_str()), Some(op));
+            assert_eq!(
+                format!("{op:?}"),
+                op.as_str(),
+                "the AWS name is the variant's"
+            );
+        }
+        let mut names: Vec<&str> = Operation::ALL.iter().map(|o| o.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Operation::COUNT, "names unique");
+        assert_eq!(Operation::parse("listroots"), None);
+    }
+
+    /// The writes are the operations that change the organization, as before the table.
+    #[test]
+    fn the_writes_are_the_changing_operations() {
+        use Operation::*;
+        let writes: Vec<Operation> = Operation::ALL
+            .into_iter()
+            .filter(|o| o.is_write())
+            .collect();
+        assert_eq!(
+            writes,
+            [
+                CreateOrganizationalUnit,
+                CreatePolicy,
+                AttachPolicy,
+                DetachPolicy,
+                CreateAccount,
+                MoveAccount,
+                TagResource,
+                UntagResource
+            ]
+        );
+    }
+
+    /// Each request names its own operation (the variant of the same name).
+    #[test]
+    fn a_request_names_its_operation() {
+        let id = SharedStr::from("x");
+        let reqs = [
+            Request::ListRoots,
+            Request::ListCreateAccountStatus,
+            Request::MoveAccount {
+                account_id: id.clone(),
+                source_parent_id: id.clone(),
+                destination_parent_id: id.clone(),
+            },
+            Request::UntagResource {
+                resource_id: id,
+                tag_keys: vec![],
+            },
+        ];
+        let ops: Vec<&str> = reqs.iter().map(|r| r.operation().as_str()).collect();
+        assert_eq!(
+            ops,
+            [
+                "ListRoots",
+                "ListCreateAccountStatus",
+                "MoveAccount",
+                "UntagResource"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_op_set_holds_what_was_put_in_and_nothing_else() {
+        let empty = OpSet::new();
+        assert!(Operation::ALL.iter().all(|&o| !empty.contains(o)));
+        let all: OpSet = Operation::ALL.into_iter().collect();
+        assert!(Operation::ALL.iter().all(|&o| all.contains(o)));
+        for op in Operation::ALL {
+            let one: OpSet = [op].into_iter().collect();
+            for other in Operation::ALL {
+                assert_eq!(one.contains(other), other == op, "{op} {other}");
+            }
+        }
     }
 }

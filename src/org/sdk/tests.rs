@@ -16,7 +16,10 @@ use aws_sdk_organizations::Client;
 use aws_smithy_mocks::{create_mock_http_client, mock, MockResponseInterceptor, Rule, RuleMode};
 
 use super::*;
-use crate::org::types::{ConstraintViolationReason as Cv, CreateAccountFailureReason as Reason};
+use crate::org::types::{
+    ApiResult, ConstraintViolationReason as Cv, CreateAccountFailureReason as Reason,
+    CreateAccountState, PolicyTarget, TargetKind,
+};
 
 /// A client answered by `rules`, SDK retries off (as orgsim runs it).
 fn client(rules: &[Rule]) -> Client {

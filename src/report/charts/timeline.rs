@@ -199,7 +199,7 @@ pub fn timeline(sc: &Scenario, plan: &Plan, trace: &Trace, rep: &Report) -> Time
         if !rec.outcome.is_success() {
             row.failed += 1;
             let why = match &rec.outcome {
-                Outcome::Failed { code, .. } => code.clone(),
+                Outcome::Failed { code, .. } => code.to_string(),
                 Outcome::Skipped { .. } => "skipped".to_string(),
                 _ => "unfinished".to_string(),
             };
