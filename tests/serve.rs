@@ -137,27 +137,7 @@ fn python() -> Option<PathBuf> {
 fn boto3_onboards_the_seed_customers_against_the_served_limits() {
     let Some(py) = python() else { return };
     let server = Server::start(FAST, &[]);
-    let out = Command::new(&py)
-        .arg("tests/serve_boto3.py")
-        .arg(&server.url)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .output()
-        .expect("python runs");
-    assert!(
-        out.status.success(),
-        "serve_boto3.py failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let seen: Value = serde_json::from_str(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .last()
-            .unwrap_or(""),
-    )
-    .expect("the script's summary");
+    let seen = boto3(&py, &server, "onboard");
     // Every served operation's successful answer was checked against botocore's model (all
     // but CreateOrganization, refused here: the organization exists).
     let checked: Vec<&str> = seen["checked"]
@@ -195,6 +175,43 @@ fn boto3_onboards_the_seed_customers_against_the_served_limits() {
     assert!(traced.iter().all(|t| t["operation"].is_string()
         && t["outcome"].is_string()
         && t["latency_ms"].is_u64()));
+}
+
+/// Runs `tests/serve_boto3.py URL MODE` and gives its summary line.
+fn boto3(py: &Path, server: &Server, mode: &str) -> Value {
+    let out = Command::new(py)
+        .args(["tests/serve_boto3.py", &server.url, mode])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "serve_boto3.py {mode} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or(""),
+    )
+    .expect("the script's summary")
+}
+
+#[test]
+fn boto3_meets_the_in_progress_limit_and_the_account_quota() {
+    let Some(py) = python() else { return };
+    let server = Server::start("tests/fixtures/serve-limits.toml", &[]);
+    let seen = boto3(&py, &server, "limits");
+    assert_eq!(seen["quota"], "ACCOUNT_LIMIT_EXCEEDED");
+    assert_eq!(
+        seen["in_progress_refused"],
+        orgsim::org::model::MSG_IN_PROGRESS,
+        "the sixth creation is refused with the model's in-progress message"
+    );
 }
 
 #[test]

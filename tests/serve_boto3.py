@@ -1,6 +1,6 @@
 """boto3 against `orgsim serve` (driven by tests/serve.rs): a client no one here wrote.
 
-    python tests/serve_boto3.py http://127.0.0.1:PORT
+    python tests/serve_boto3.py http://127.0.0.1:PORT [onboard|limits]
 
 Onboards the seed's two customers (tier OU, tier SCP attached to it, CreateAccount, polling
 DescribeCreateAccountStatus, the account moved into its OU and tagged), calls every operation
@@ -10,6 +10,10 @@ each required member present, each value of its shape's type (timestamps as epoc
 each enum value one of the shape's. Then: a burst of CreateAccount throttled with boto3's
 TooManyRequestsException, a duplicate email failing with EMAIL_ALREADY_EXISTS, botocore's
 paginator walking ListAccounts a page at a time, an unknown operation and a malformed body.
+
+With `limits` (against tests/fixtures/serve-limits.toml) instead: five creations accepted at
+once, a sixth refused while they are in progress (TooManyRequestsException, as AWS refuses it),
+and one past the account quota failing with ACCOUNT_LIMIT_EXCEEDED.
 
 Prints one JSON line with what it saw; exits non-zero (an AssertionError) on the first
 mismatch.
@@ -25,6 +29,8 @@ import boto3
 from botocore.config import Config
 
 URL = sys.argv[1]
+# "onboard" (default; tests/fixtures/serve-fast.toml) or "limits" (tests/fixtures/serve-limits.toml).
+MODE = sys.argv[2] if len(sys.argv) > 2 else "onboard"
 KW = dict(
     endpoint_url=URL,
     region_name="us-east-1",
@@ -98,6 +104,52 @@ def hook(operation_model, response_dict, **_):
 for c in (org, raw):
     c.meta.events.register("before-parse.organizations", hook)
 
+
+
+def wait_created(request_id, client=org):
+    """Polls until the creation is done; gives the first state seen and the final status."""
+    first = None
+    for _ in range(200):
+        st = client.describe_create_account_status(CreateAccountRequestId=request_id)[
+            "CreateAccountStatus"
+        ]
+        first = first or st["State"]
+        if st["State"] != "IN_PROGRESS":
+            return first, st
+        time.sleep(0.25)
+    raise AssertionError(f"{request_id} still IN_PROGRESS")
+
+
+if MODE == "limits":
+    # Five creations accepted at once (the bucket is wide here), all IN_PROGRESS.
+    ids = [
+        raw.create_account(Email=f"five{i}@example.com", AccountName=f"Five {i}")["CreateAccountStatus"]
+        for i in range(5)
+    ]
+    assert all(st["State"] == "IN_PROGRESS" for st in ids), ids
+    # A sixth while five are in progress: refused as AWS refuses it.
+    try:
+        raw.create_account(Email="six@example.com", AccountName="Six")
+        raise AssertionError("a sixth creation was accepted while five were in progress")
+    except raw.exceptions.TooManyRequestsException as e:
+        in_progress_message = e.response["Error"]["Message"]
+        assert "already in progress" in in_progress_message, in_progress_message
+    for st in ids:
+        _, done = wait_created(st["Id"])
+        assert done["State"] == "SUCCEEDED", done
+    # The quota (six, the management account included) is full: the next one fails.
+    st = org.create_account(Email="seven@example.com", AccountName="Seven")["CreateAccountStatus"]
+    _, over = wait_created(st["Id"])
+    assert over["State"] == "FAILED" and over["FailureReason"] == "ACCOUNT_LIMIT_EXCEEDED", over
+    assert len(org.list_accounts()["Accounts"]) == 6
+    print(
+        json.dumps(
+            {"checked": sorted(checked), "in_progress_refused": in_progress_message, "quota": over["FailureReason"]},
+            sort_keys=True,
+        )
+    )
+    sys.exit(0)
+
 # ---- the caller and the organization ----------------------------------------------------
 sts = boto3.client("sts", **KW)
 me = sts.get_caller_identity()
@@ -124,20 +176,6 @@ CUSTOMERS = [
     ("ACME Finance Inc", "Fintech", "john@acmefinance.com"),
     ("MediCorp Solutions Inc", "Healthcare", "compliance@medicorp.com"),
 ]
-
-
-def wait_created(request_id, client=org):
-    """Polls until the creation is done; gives the first state seen and the final status."""
-    first = None
-    for _ in range(200):
-        st = client.describe_create_account_status(CreateAccountRequestId=request_id)[
-            "CreateAccountStatus"
-        ]
-        first = first or st["State"]
-        if st["State"] != "IN_PROGRESS":
-            return first, st
-        time.sleep(0.25)
-    raise AssertionError(f"{request_id} still IN_PROGRESS")
 
 
 first_states = []

@@ -49,6 +49,10 @@ pub struct Args {
     /// Start with no organization: clients call CreateOrganization themselves.
     #[arg(long)]
     pub empty: bool,
+    /// Draw call latencies and account creation times from a measured latency profile (from
+    /// `--write-latency-profile`) where it covers them.
+    #[arg(long, value_name = "FILE")]
+    pub latency_profile: Option<PathBuf>,
 }
 
 /// The most a --time-scale may be.
@@ -78,7 +82,8 @@ pub fn run(a: Args) -> Result<Verdict> {
             a.bind
         )));
     }
-    let sc = crate::scenario::read(&a.scenario)?;
+    let mut sc = crate::scenario::read(&a.scenario)?;
+    super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
     let seed = a.seed.unwrap_or(sc.seed);
     let served = Served::new(&sc, seed, a.empty, http::epoch_ms());
     let shared = Arc::new(http::Shared::new(served, scale));

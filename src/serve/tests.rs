@@ -319,3 +319,21 @@ fn a_policy_keeps_its_description_and_list_policies_filters_by_type() {
     let r = call(&mut s, 20, "ListPolicies", json!({"Filter": "TAG_POLICY"}));
     assert_eq!(r.body, json!({"Policies": []}));
 }
+
+#[test]
+fn made_up_operation_names_cannot_grow_the_counts_without_bound() {
+    let mut s = served();
+    for i in 0..(MAX_NAMES + 50) {
+        call(&mut s, 0, &format!("Made{i}"), json!({}));
+    }
+    call(&mut s, 0, "ListRoots", json!({}));
+    let report = s.report(0);
+    let counts = report["counts"].as_object().unwrap();
+    // The served operations always count apart.
+    assert_eq!(counts.len(), MAX_NAMES + 2);
+    assert_eq!(counts["ListRoots"]["ok"], 1);
+    assert_eq!(counts[OTHER_NAMES]["UnknownOperationException"], 50);
+    // A name counted before keeps its own line.
+    assert_eq!(counts["Made0"]["UnknownOperationException"], 1);
+    assert_eq!(report["requests"], (MAX_NAMES + 51) as u64);
+}
