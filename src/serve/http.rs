@@ -292,11 +292,14 @@ fn sts(shared: &Shared, body: &[u8]) -> Resp {
     let now = g.1.now_ms();
     let account = g.0.management_account_id().to_string();
     if action != "GetCallerIdentity" {
-        let name = format!("sts:{}", crate::text::clean_line(action))
-            .chars()
-            .take(100)
-            .collect();
-        g.0.record(now, name, "InvalidAction".into(), None, 400, 0);
+        g.0.record(
+            now,
+            format!("sts:{action}"),
+            "InvalidAction".into(),
+            None,
+            400,
+            0,
+        );
         return respond(
             400,
             "text/xml",

@@ -152,11 +152,9 @@ impl Served {
             .unwrap_or("");
         let (reply, outcome, reason) = self.answer(now_ms, op, body);
         let name = if op.is_empty() {
-            target.map_or("(no X-Amz-Target)".to_string(), |t| {
-                crate::text::clean_line(t).chars().take(100).collect()
-            })
+            target.unwrap_or("(no X-Amz-Target)").to_string()
         } else {
-            crate::text::clean_line(op).chars().take(100).collect()
+            op.to_string()
         };
         self.record(
             now_ms,
@@ -169,7 +167,9 @@ impl Served {
         reply
     }
 
-    /// Records a request the HTTP layer answered itself (a body over the cap, STS).
+    /// Records a request (also one the HTTP layer answered itself: a body over the cap, STS).
+    /// The name is the client's: its control characters escaped, at most 100 characters kept,
+    /// so that the summary on a terminal and the report show it safely.
     pub fn record(
         &mut self,
         now_ms: u64,
@@ -180,6 +180,10 @@ impl Served {
         latency_ms: u64,
     ) {
         self.seq += 1;
+        let operation: String = crate::text::clean_line(&operation)
+            .chars()
+            .take(100)
+            .collect();
         // A client names what it likes: past MAX_NAMES names, the new ones are counted together.
         let served =
             wire::SERVED.contains(&operation.as_str()) || operation == "sts:GetCallerIdentity";
@@ -251,7 +255,6 @@ impl Served {
             )
         };
         match call {
-            Call::DescribeOrganization if self.org_exists => ok(self.organization()),
             Call::CreateOrganization if !self.org_exists => {
                 self.org_exists = true;
                 ok(self.organization())
@@ -266,7 +269,7 @@ impl Served {
                 message: "Your account is not a member of an organization.".into(),
                 reason: None,
             }),
-            Call::DescribeOrganization => unreachable!("answered above"),
+            Call::DescribeOrganization => ok(self.organization()),
             Call::NoPolicies => ok(json!({ "Policies": [] })),
             Call::Model { req, page } => self.model_call(now_ms, op, req, page, body),
         }

@@ -337,3 +337,19 @@ fn made_up_operation_names_cannot_grow_the_counts_without_bound() {
     assert_eq!(counts["Made0"]["UnknownOperationException"], 1);
     assert_eq!(report["requests"], (MAX_NAMES + 51) as u64);
 }
+
+#[test]
+fn a_name_with_control_characters_is_escaped_in_the_summary() {
+    let mut s = served();
+    s.handle(
+        0,
+        Some("AWSOrganizationsV20161128.\u{1b}]0;pwned\u{7}"),
+        b"{}",
+    );
+    let summary = s.summary(0);
+    assert!(
+        !summary.contains('\u{1b}') && !summary.contains('\u{7}'),
+        "{summary:?}"
+    );
+    assert!(summary.contains("\\u001b"), "{summary}");
+}
