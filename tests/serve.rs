@@ -329,6 +329,12 @@ fn hostile_requests_are_answered_and_never_take_the_server_down() {
     let (code, summary) = server.stop();
     assert_eq!(code, 0);
     assert!(summary.contains("RequestEntityTooLarge"), "{summary}");
+    let list_roots = summary
+        .lines()
+        .find(|l| l.starts_with("ListRoots "))
+        .unwrap();
+    assert!(list_roots.contains("RequestEntityTooLarge 1"), "{summary}");
+    assert!(summary.contains("not served: "), "{summary}");
 }
 
 #[test]
@@ -375,6 +381,37 @@ fn a_non_loopback_bind_needs_allow_remote_and_bad_flags_exit_2() {
         assert_eq!(common::code(&o), 2, "{bad:?}: {}", common::stderr(&o));
     }
     let o = common::run(&["serve", "tests/fixtures/no-such.toml", "--port", "0"]);
+    assert_eq!(common::code(&o), 2);
+}
+
+#[test]
+fn connections_past_the_cap_are_closed_and_the_server_goes_on() {
+    let server = Server::start(FAST, &["--max-connections", "2"]);
+    let held: Vec<TcpStream> = (0..2)
+        .map(|_| TcpStream::connect(&server.hostport).unwrap())
+        .collect();
+    // Both held open (nothing sent); a third is closed without an answer.
+    std::thread::sleep(Duration::from_millis(200));
+    let mut third = TcpStream::connect(&server.hostport).unwrap();
+    third
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let _ = third.write_all(b"GET /_orgsim/health HTTP/1.1\r\nHost: x\r\n\r\n");
+    let mut buf = Vec::new();
+    let _ = third.read_to_end(&mut buf);
+    assert!(buf.is_empty(), "{}", String::from_utf8_lossy(&buf));
+    drop(held);
+    // Their slots free again, the server answers.
+    let mut status = 0;
+    for _ in 0..50 {
+        status = server.request("GET", "/_orgsim/health", "", "").0;
+        if status == 200 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(status, 200);
+    let o = common::run(&["serve", FAST, "--port", "0", "--max-connections", "0"]);
     assert_eq!(common::code(&o), 2);
 }
 

@@ -49,11 +49,17 @@ pub struct Args {
     /// Start with no organization: clients call CreateOrganization themselves.
     #[arg(long)]
     pub empty: bool,
+    /// Connections open at once; more are closed as they arrive.
+    #[arg(long, value_name = "N", default_value_t = http::Limits::default().max_connections)]
+    pub max_connections: usize,
     /// Draw call latencies and account creation times from a measured latency profile (from
     /// `--write-latency-profile`) where it covers them.
     #[arg(long, value_name = "FILE")]
     pub latency_profile: Option<PathBuf>,
 }
+
+/// The most --max-connections may be.
+const MAX_CONNECTIONS: usize = 10_000;
 
 /// The most a --time-scale may be.
 const MAX_TIME_SCALE: f64 = 1_000_000.0;
@@ -75,6 +81,11 @@ pub fn run(a: Args) -> Result<Verdict> {
         }
         None => None,
     };
+    if !(1..=MAX_CONNECTIONS).contains(&a.max_connections) {
+        return Err(Error::flag(format!(
+            "--max-connections must be 1 to {MAX_CONNECTIONS}"
+        )));
+    }
     if !a.bind.is_loopback() && !a.allow_remote {
         return Err(Error::flag(format!(
             "--bind {}: not a loopback address; the endpoint checks no credentials, so pass \
@@ -111,7 +122,11 @@ pub fn run(a: Args) -> Result<Verdict> {
         );
         use std::io::Write;
         let _ = std::io::stdout().flush();
-        http::serve(listener, Arc::clone(&shared), http::Limits::default(), stop(duration)).await;
+        let limits = http::Limits {
+            max_connections: a.max_connections,
+            ..http::Limits::default()
+        };
+        http::serve(listener, Arc::clone(&shared), limits, stop(duration)).await;
         super::output::write_stdout(&shared.summary())
     })?;
     Ok(Verdict::Pass)

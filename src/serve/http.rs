@@ -214,7 +214,13 @@ async fn aws(shared: &Shared, req: hyper::Request<Incoming>, limits: Limits) -> 
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-    let what = target.clone().unwrap_or_else(|| "(no X-Amz-Target)".into());
+    let what = match &target {
+        Some(t) => t
+            .strip_prefix(super::wire::TARGET_PREFIX)
+            .unwrap_or(t)
+            .to_string(),
+        None => "(no X-Amz-Target)".into(),
+    };
     let declared = req
         .headers()
         .get(CONTENT_LENGTH)

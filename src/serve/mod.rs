@@ -419,7 +419,11 @@ impl Served {
             "{:<34} {:>7} {:>7}  errors",
             "operation", "calls", "ok"
         );
-        for (op, outcomes) in &self.counts {
+        // One screen: the served operations, then what else was asked for in one line.
+        let (listed, others): (Vec<_>, Vec<_>) = self.counts.iter().partition(|(op, _)| {
+            wire::SERVED.contains(&op.as_str()) || op.as_str() == "sts:GetCallerIdentity"
+        });
+        for (op, outcomes) in listed {
             let total: u64 = outcomes.values().sum();
             let ok = outcomes.get("ok").copied().unwrap_or(0);
             let errors: Vec<String> = outcomes
@@ -429,6 +433,17 @@ impl Served {
                 .collect();
             let line = format!("{op:<34} {total:>7} {ok:>7}  {}", errors.join(", "));
             let _ = writeln!(out, "{}", line.trim_end());
+        }
+        if !others.is_empty() {
+            let n: u64 = others.iter().flat_map(|(_, o)| o.values()).sum();
+            let names: Vec<&str> = others.iter().take(5).map(|(op, _)| op.as_str()).collect();
+            let more = if others.len() > 5 { ", ..." } else { "" };
+            let _ = writeln!(
+                out,
+                "not served: {n} request(s) naming {} other operation(s): {}{more} (GET /_orgsim/report lists them)",
+                others.len(),
+                names.join(", ")
+            );
         }
         out
     }

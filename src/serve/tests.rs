@@ -353,3 +353,19 @@ fn a_name_with_control_characters_is_escaped_in_the_summary() {
     );
     assert!(summary.contains("\\u001b"), "{summary}");
 }
+
+#[test]
+fn the_summary_lists_the_served_operations_and_the_others_in_one_line() {
+    let mut s = served();
+    call(&mut s, 0, "ListRoots", json!({}));
+    for i in 0..40 {
+        call(&mut s, 0, &format!("Made{i}"), json!({}));
+    }
+    let summary = s.summary(0);
+    assert!(summary.lines().count() <= 4, "{summary}");
+    assert!(summary.contains("\nListRoots "), "{summary}");
+    assert!(
+        summary.contains("not served: 40 request(s) naming 40 other operation(s): Made0, Made1,"),
+        "{summary}"
+    );
+}
