@@ -338,9 +338,12 @@ fn hostile_requests_are_answered_and_never_take_the_server_down() {
 }
 
 #[test]
-fn duration_stops_the_server_with_its_summary() {
+fn duration_stops_the_server_with_its_summary_and_out_writes_the_requests() {
+    let dir = common::scratch("serve-out");
+    let out_dir = dir.join("served");
     let mut child = common::bin()
-        .args(["serve", FAST, "--port", "0", "--duration", "1s"])
+        .args(["serve", FAST, "--port", "0", "--duration", "1s", "--out"])
+        .arg(&out_dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -358,6 +361,16 @@ fn duration_stops_the_server_with_its_summary() {
             .any(|l| l.starts_with("orgsim serve: 0 requests")),
         "{lines:?}"
     );
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("requests.json")).unwrap())
+            .unwrap();
+    assert_eq!(written["requests"], 0);
+    assert_eq!(written["scenario"], "serve-fast");
+    assert_eq!(written["trace"], serde_json::json!([]));
+    // An --out that cannot be written is refused before anything is served.
+    let file = common::write(&dir, "a-file", "x");
+    let o = common::run(&["serve", FAST, "--port", "0", "--out", &file]);
+    assert_eq!(common::code(&o), 2, "{}", common::stderr(&o));
 }
 
 #[test]

@@ -18,10 +18,11 @@ use crate::serve::{http, Served};
 /// buckets, the five creations in progress, account creation times, quotas, faults. Any
 /// credentials and any SigV4 signature are accepted: nothing is checked. Admin paths: GET
 /// /_orgsim/health, GET /_orgsim/report (every request traced), POST /_orgsim/reset. Stops on
-/// Ctrl-C, SIGTERM or --duration, printing what was served. See docs/serve.md.
+/// Ctrl-C, SIGTERM or --duration, printing what was served (and with --out DIR writing
+/// requests.json there). See docs/serve.md.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  orgsim serve scenarios/two-customers.toml\n  orgsim serve scenarios/two-customers.toml --port 4566 --time-scale 10\n  orgsim serve scenarios/two-customers.toml --port 0 --duration 10m --empty"
+    after_help = "Examples:\n  orgsim serve scenarios/two-customers.toml\n  orgsim serve scenarios/two-customers.toml --port 4566 --time-scale 10\n  orgsim serve scenarios/two-customers.toml --port 0 --duration 10m --empty\n  orgsim serve scenarios/two-customers.toml --out out/served"
 )]
 pub struct Args {
     /// The scenario file (TOML).
@@ -52,11 +53,18 @@ pub struct Args {
     /// Connections open at once; more are closed as they arrive.
     #[arg(long, value_name = "N", default_value_t = http::Limits::default().max_connections)]
     pub max_connections: usize,
+    /// At the stop, write requests.json (what GET /_orgsim/report answers: every request
+    /// traced, the counts) into this directory.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// Draw call latencies and account creation times from a measured latency profile (from
     /// `--write-latency-profile`) where it covers them.
     #[arg(long, value_name = "FILE")]
     pub latency_profile: Option<PathBuf>,
 }
+
+/// The files `--out` writes.
+const OUT_FILES: [&str; 1] = ["requests.json"];
 
 /// The most --max-connections may be.
 const MAX_CONNECTIONS: usize = 10_000;
@@ -93,6 +101,7 @@ pub fn run(a: Args) -> Result<Verdict> {
             a.bind
         )));
     }
+    super::check_outputs(a.out.as_deref().map(|d| (d, &OUT_FILES[..])), &[])?;
     let mut sc = crate::scenario::read(&a.scenario)?;
     super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
     let seed = a.seed.unwrap_or(sc.seed);
@@ -127,6 +136,9 @@ pub fn run(a: Args) -> Result<Verdict> {
             ..http::Limits::default()
         };
         http::serve(listener, Arc::clone(&shared), limits, stop(duration)).await;
+        if let Some(dir) = &a.out {
+            super::write_out(dir, &[(OUT_FILES[0], shared.report())])?;
+        }
         super::output::write_stdout(&shared.summary())
     })?;
     Ok(Verdict::Pass)

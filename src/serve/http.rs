@@ -71,6 +71,12 @@ impl Shared {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The report of what was served (`GET /_orgsim/report`), as JSON text.
+    pub fn report(&self) -> String {
+        let g = self.lock();
+        crate::report::pretty_json(&g.0.report(g.1.now_ms()))
+    }
+
     /// The one-screen summary of what was served.
     pub fn summary(&self) -> String {
         let g = self.lock();
@@ -168,11 +174,7 @@ async fn route(shared: &Shared, req: hyper::Request<Incoming>, limits: Limits) -
             });
             respond(200, "application/json", body.to_string())
         }
-        (Method::GET, "/_orgsim/report") => {
-            let g = shared.lock();
-            let body = crate::report::pretty_json(&g.0.report(g.1.now_ms()));
-            respond(200, "application/json", body)
-        }
+        (Method::GET, "/_orgsim/report") => respond(200, "application/json", shared.report()),
         (Method::POST, "/_orgsim/reset") => {
             let mut g = shared.lock();
             g.1 = Clock::new(shared.scale);
