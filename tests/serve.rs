@@ -428,6 +428,49 @@ fn connections_past_the_cap_are_closed_and_the_server_goes_on() {
     assert_eq!(common::code(&o), 2);
 }
 
+/// A service whose answers depend on its RNG alone: half of all calls fail with a
+/// ServiceException, no latency, buckets wide, and time all but frozen (--time-scale 1e-6).
+const COIN: &str = r#"
+name = "serve-coin"
+seed = 1
+
+[[customers]]
+name = "A"
+tier = "fintech"
+email = "a@example.com"
+
+[service]
+internal_error_probability = 0.5
+write_latency = { min_ms = 0, max_ms = 0 }
+read_latency = { min_ms = 0, max_ms = 0 }
+
+[service.throttle.ListRoots]
+rate = 1000
+burst = 1000
+"#;
+
+/// The outcomes of 40 ListRoots calls against a server seeded `seed`.
+fn coin_flips(scenario: &str, seed: &str) -> Vec<String> {
+    let server = Server::start(scenario, &["--seed", seed, "--time-scale", "0.000001"]);
+    (0..40)
+        .map(|_| {
+            let (status, body) = server.aws("ListRoots", "{}");
+            format!("{status} {}", body["__type"].as_str().unwrap_or("ok"))
+        })
+        .collect()
+}
+
+#[test]
+fn the_same_seed_and_requests_give_the_same_answers_over_http() {
+    let dir = common::scratch("serve-coin");
+    let scenario = common::write(&dir, "coin.toml", COIN);
+    let a = coin_flips(&scenario, "7");
+    assert_eq!(a, coin_flips(&scenario, "7"));
+    assert!(a.iter().any(|o| o == "200 ok"), "{a:?}");
+    assert!(a.iter().any(|o| o == "500 ServiceException"), "{a:?}");
+    assert_ne!(a, coin_flips(&scenario, "8"), "another seed, other answers");
+}
+
 #[test]
 fn help_says_signatures_are_not_checked() {
     let o = common::run(&["serve", "--help"]);
