@@ -10,12 +10,13 @@ mod common;
 use common::term::Term;
 use common::{code, run, scratch, stderr, stdout};
 
-const COMMANDS: [&str; 13] = [
+const COMMANDS: [&str; 14] = [
     "run",
     "sweep",
     "phases",
     "check",
     "load",
+    "serve",
     "ops",
     "staff",
     "plan",

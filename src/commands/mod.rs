@@ -15,6 +15,7 @@ pub mod output;
 pub mod phases;
 pub mod plan;
 pub mod run;
+pub mod serve;
 pub mod staff;
 pub mod style;
 pub mod sweep;
@@ -55,6 +56,7 @@ pub enum Command {
     Phases(phases::Args),
     Check(check::Args),
     Load(loadtest::Args),
+    Serve(serve::Args),
     Ops(ops::Args),
     Staff(staff::Args),
     Plan(plan::Args),
@@ -73,6 +75,7 @@ pub fn dispatch(command: Command) -> Result<Verdict> {
         Command::Phases(a) => phases::run(a),
         Command::Check(a) => check::run(a),
         Command::Load(a) => loadtest::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::Ops(a) => ops::run(a),
         Command::Staff(a) => staff::run(a),
         Command::Plan(a) => plan::run(a),

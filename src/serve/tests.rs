@@ -1,0 +1,371 @@
+use super::*;
+use std::path::Path;
+
+/// Two customers; creations take 2 to 4 s; calls take 5 to 20 ms.
+const FAST: &str = r#"
+name = "serve-unit"
+seed = 7
+
+[[customers]]
+name = "ACME Finance Inc"
+tier = "fintech"
+email = "john@acmefinance.com"
+monthly = 8000
+
+[[customers]]
+name = "MediCorp Solutions Inc"
+tier = "healthcare"
+email = "compliance@medicorp.com"
+monthly = 15000
+
+[service]
+write_latency = { min_ms = 5, max_ms = 20 }
+read_latency = { min_ms = 5, max_ms = 20 }
+
+[service.account_creation]
+median_s = 2
+p95_s = 3
+min_s = 2
+max_s = 4
+"#;
+
+fn scenario() -> Scenario {
+    crate::scenario::parse(FAST, Path::new("serve-unit.toml")).expect("scenario")
+}
+
+fn served() -> Served {
+    Served::new(&scenario(), 7, false, 1_700_000_000_000)
+}
+
+fn call(s: &mut Served, now: u64, op: &str, body: Value) -> Reply {
+    let target = format!("{}{op}", wire::TARGET_PREFIX);
+    s.handle(now, Some(&target), body.to_string().as_bytes())
+}
+
+fn code(r: &Reply) -> &str {
+    r.body["__type"].as_str().unwrap_or("ok")
+}
+
+#[test]
+fn a_creation_is_in_progress_for_its_drawn_duration_then_succeeded() {
+    let mut s = served();
+    let r = call(
+        &mut s,
+        0,
+        "CreateAccount",
+        json!({"Email": "a@example.com", "AccountName": "A"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["CreateAccountStatus"]["State"], "IN_PROGRESS");
+    assert_eq!(
+        r.body["CreateAccountStatus"]["RequestedTimestamp"],
+        json!(1_700_000_000.0)
+    );
+    let id = r.body["CreateAccountStatus"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ask = |s: &mut Served, now| {
+        call(
+            s,
+            now,
+            "DescribeCreateAccountStatus",
+            json!({ "CreateAccountRequestId": id }),
+        )
+    };
+    assert_eq!(
+        ask(&mut s, 1_000).body["CreateAccountStatus"]["State"],
+        "IN_PROGRESS"
+    );
+    let done = ask(&mut s, 10_000);
+    assert_eq!(
+        done.body["CreateAccountStatus"]["State"], "SUCCEEDED",
+        "{}",
+        done.body
+    );
+    assert!(done.body["CreateAccountStatus"]["AccountId"].is_string());
+    assert_eq!(
+        done.body["CreateAccountStatus"]["CompletedTimestamp"],
+        json!(1_700_000_010.0)
+    );
+}
+
+#[test]
+fn a_burst_of_creations_is_throttled_with_http_400() {
+    let mut s = served();
+    let codes: Vec<String> = (0..5)
+        .map(|i| {
+            let r = call(
+                &mut s,
+                0,
+                "CreateAccount",
+                json!({"Email": format!("c{i}@example.com"), "AccountName": format!("C{i}")}),
+            );
+            if r.status != 200 {
+                assert_eq!(r.status, 400);
+            }
+            code(&r).to_string()
+        })
+        .collect();
+    // The default CreateAccount bucket: a burst of 3.
+    assert_eq!(
+        codes,
+        [
+            "ok",
+            "ok",
+            "ok",
+            "TooManyRequestsException",
+            "TooManyRequestsException"
+        ]
+    );
+}
+
+#[test]
+fn a_duplicate_email_fails_the_creation_with_email_already_exists() {
+    let mut s = served();
+    let body = json!({"Email": "dup@example.com", "AccountName": "D"});
+    let first = call(&mut s, 0, "CreateAccount", body.clone());
+    assert_eq!(first.status, 200);
+    let second = call(&mut s, 20_000, "CreateAccount", body);
+    let st = &second.body["CreateAccountStatus"];
+    let id = st["Id"].as_str().unwrap().to_string();
+    let later = call(
+        &mut s,
+        40_000,
+        "DescribeCreateAccountStatus",
+        json!({ "CreateAccountRequestId": id }),
+    );
+    assert_eq!(
+        later.body["CreateAccountStatus"]["State"], "FAILED",
+        "{}",
+        later.body
+    );
+    assert_eq!(
+        later.body["CreateAccountStatus"]["FailureReason"],
+        "EMAIL_ALREADY_EXISTS"
+    );
+}
+
+#[test]
+fn each_page_is_its_own_request_and_the_pages_cover_the_list_once() {
+    let mut s = served();
+    // Three accounts more than the management one, created 20 s apart (the bucket refills).
+    for i in 0..3u64 {
+        let r = call(
+            &mut s,
+            i * 20_000,
+            "CreateAccount",
+            json!({"Email": format!("p{i}@example.com"), "AccountName": format!("P{i}")}),
+        );
+        assert_eq!(r.status, 200);
+    }
+    let mut ids = Vec::new();
+    let mut token: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let mut body = json!({ "MaxResults": 1 });
+        if let Some(t) = &token {
+            body["NextToken"] = json!(t);
+        }
+        // ListAccounts' bucket refills in 10 s of model time at most.
+        let r = call(&mut s, 100_000 + pages * 10_000, "ListAccounts", body);
+        assert_eq!(r.status, 200, "{}", r.body);
+        pages += 1;
+        for a in r.body["Accounts"].as_array().unwrap() {
+            ids.push(a["Id"].as_str().unwrap().to_string());
+        }
+        match r.body.get("NextToken").and_then(Value::as_str) {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 4);
+    assert_eq!(ids.len(), 4);
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 4, "{ids:?}");
+    let listed = s.report(0)["counts"]["ListAccounts"]["ok"].as_u64();
+    assert_eq!(listed, Some(4), "each page is a request the model answered");
+}
+
+#[test]
+fn the_same_seed_and_requests_give_the_same_answers() {
+    let run = || {
+        let mut s = served();
+        let mut out = Vec::new();
+        for i in 0..6u64 {
+            out.push(call(
+                &mut s,
+                i * 700,
+                "CreateAccount",
+                json!({"Email": format!("d{i}@example.com"), "AccountName": "D"}),
+            ));
+            out.push(call(&mut s, i * 700 + 5, "ListRoots", json!({})));
+        }
+        out
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn an_unknown_target_is_an_unknown_operation_and_bad_bodies_are_refused() {
+    let mut s = served();
+    let r = call(&mut s, 0, "DeleteOrganization", json!({}));
+    assert_eq!((r.status, code(&r)), (400, "UnknownOperationException"));
+    let r = s.handle(0, None, b"{}");
+    assert_eq!(code(&r), "UnknownOperationException");
+    let r = s.handle(
+        0,
+        Some("AWSOrganizationsV20161128.CreateOrganizationalUnit"),
+        b"{not json",
+    );
+    assert_eq!(code(&r), "SerializationException");
+    let r = call(
+        &mut s,
+        0,
+        "CreateOrganizationalUnit",
+        json!({"ParentId": "r-sim1"}),
+    );
+    assert_eq!(code(&r), "InvalidInputException");
+    assert_eq!(r.body["Reason"], "INPUT_REQUIRED");
+    let report = s.report(0);
+    assert_eq!(report["requests"], 4);
+    assert_eq!(
+        report["counts"]["DeleteOrganization"]["UnknownOperationException"],
+        1
+    );
+}
+
+#[test]
+fn empty_has_no_organization_until_create_organization() {
+    let mut s = Served::new(&scenario(), 7, true, 0);
+    let r = call(&mut s, 0, "DescribeOrganization", json!({}));
+    assert_eq!(code(&r), "AWSOrganizationsNotInUseException");
+    let r = call(&mut s, 0, "ListRoots", json!({}));
+    assert_eq!(code(&r), "AWSOrganizationsNotInUseException");
+    let r = call(
+        &mut s,
+        0,
+        "CreateOrganization",
+        json!({"FeatureSet": "ALL"}),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["Organization"]["FeatureSet"], "ALL");
+    let r = call(&mut s, 0, "CreateOrganization", json!({}));
+    assert_eq!(code(&r), "AlreadyInOrganizationException");
+    let r = call(&mut s, 0, "DescribeOrganization", json!({}));
+    assert_eq!(
+        r.body["Organization"]["MasterAccountId"],
+        s.management_account_id()
+    );
+}
+
+#[test]
+fn reset_gives_a_fresh_organization() {
+    let mut s = served();
+    call(
+        &mut s,
+        0,
+        "CreateOrganizationalUnit",
+        json!({"ParentId": "r-sim1", "Name": "Fintech"}),
+    );
+    let before = call(
+        &mut s,
+        10,
+        "ListOrganizationalUnitsForParent",
+        json!({"ParentId": "r-sim1"}),
+    );
+    assert_eq!(
+        before.body["OrganizationalUnits"].as_array().unwrap().len(),
+        1
+    );
+    s.reset(0);
+    let after = call(
+        &mut s,
+        10,
+        "ListOrganizationalUnitsForParent",
+        json!({"ParentId": "r-sim1"}),
+    );
+    assert_eq!(after.body["OrganizationalUnits"], json!([]));
+    assert_eq!(s.report(0)["requests"], 1);
+}
+
+#[test]
+fn a_policy_keeps_its_description_and_list_policies_filters_by_type() {
+    let mut s = served();
+    let r = call(
+        &mut s,
+        0,
+        "CreatePolicy",
+        json!({"Name": "fintech-scp", "Description": "PCI", "Type": "SERVICE_CONTROL_POLICY",
+               "Content": "{\"Version\":\"2012-10-17\",\"Statement\":[]}"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["Policy"]["PolicySummary"]["Description"], "PCI");
+    let r = call(
+        &mut s,
+        10,
+        "ListPolicies",
+        json!({"Filter": "SERVICE_CONTROL_POLICY"}),
+    );
+    let names: Vec<&str> = r.body["Policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["Name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["FullAWSAccess", "fintech-scp"]);
+    let r = call(&mut s, 20, "ListPolicies", json!({"Filter": "TAG_POLICY"}));
+    assert_eq!(r.body, json!({"Policies": []}));
+}
+
+#[test]
+fn made_up_operation_names_cannot_grow_the_counts_without_bound() {
+    let mut s = served();
+    for i in 0..(MAX_NAMES + 50) {
+        call(&mut s, 0, &format!("Made{i}"), json!({}));
+    }
+    call(&mut s, 0, "ListRoots", json!({}));
+    let report = s.report(0);
+    let counts = report["counts"].as_object().unwrap();
+    // The served operations always count apart.
+    assert_eq!(counts.len(), MAX_NAMES + 2);
+    assert_eq!(counts["ListRoots"]["ok"], 1);
+    assert_eq!(counts[OTHER_NAMES]["UnknownOperationException"], 50);
+    // A name counted before keeps its own line.
+    assert_eq!(counts["Made0"]["UnknownOperationException"], 1);
+    assert_eq!(report["requests"], (MAX_NAMES + 51) as u64);
+}
+
+#[test]
+fn a_name_with_control_characters_is_escaped_in_the_summary() {
+    let mut s = served();
+    s.handle(
+        0,
+        Some("AWSOrganizationsV20161128.\u{1b}]0;pwned\u{7}"),
+        b"{}",
+    );
+    let summary = s.summary(0);
+    assert!(
+        !summary.contains('\u{1b}') && !summary.contains('\u{7}'),
+        "{summary:?}"
+    );
+    assert!(summary.contains("\\u001b"), "{summary}");
+}
+
+#[test]
+fn the_summary_lists_the_served_operations_and_the_others_in_one_line() {
+    let mut s = served();
+    call(&mut s, 0, "ListRoots", json!({}));
+    for i in 0..40 {
+        call(&mut s, 0, &format!("Made{i}"), json!({}));
+    }
+    let summary = s.summary(0);
+    assert!(summary.lines().count() <= 4, "{summary}");
+    assert!(summary.contains("\nListRoots "), "{summary}");
+    assert!(
+        summary.contains("not served: 40 request(s) naming 40 other operation(s): Made0, Made1,"),
+        "{summary}"
+    );
+}

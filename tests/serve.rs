@@ -1,0 +1,481 @@
+//! `orgsim serve` from the outside: the binary started on a free loopback port, driven by
+//! clients no one here wrote (boto3 through `tests/serve_boto3.py`, in the venv
+//! `scripts/moto.sh` installs; orgsim's own `--backend sdk`, the aws-sdk-organizations client)
+//! and by raw sockets for what a hostile client does. The boto3 test skips itself where the
+//! venv is missing, and fails when `CI` is set.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+mod common;
+
+const FAST: &str = "tests/fixtures/serve-fast.toml";
+
+/// A running `orgsim serve`, stopped (SIGTERM, then killed) when dropped.
+struct Server {
+    child: Option<Child>,
+    url: String,
+    hostport: String,
+}
+
+impl Server {
+    fn start(scenario: &str, extra: &[&str]) -> Server {
+        let mut child = common::bin()
+            .args(["serve", scenario, "--port", "0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("orgsim serve starts");
+        let mut line = String::new();
+        let stdout = child.stdout.as_mut().expect("stdout");
+        // The first line names the address (read byte by byte: the rest stays in the pipe).
+        let mut byte = [0u8; 1];
+        while stdout.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
+            line.push(byte[0] as char);
+        }
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        let hostport = url.trim_start_matches("http://").to_string();
+        Server {
+            child: Some(child),
+            url,
+            hostport,
+        }
+    }
+
+    /// Sends `raw` on a new connection and reads the answer to the end.
+    fn raw(&self, raw: &[u8]) -> String {
+        let mut s = TcpStream::connect(&self.hostport).expect("connects");
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        s.write_all(raw).unwrap();
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    fn request(&self, method: &str, path: &str, headers: &str, body: &str) -> (u16, String) {
+        let text = self.raw(
+            format!(
+                "{method} {path} HTTP/1.1\r\nHost: {}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                self.hostport,
+                body.len()
+            )
+            .as_bytes(),
+        );
+        let status = text
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = text.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+        (status, body)
+    }
+
+    fn aws(&self, op: &str, body: &str) -> (u16, Value) {
+        let (status, body) = self.request(
+            "POST",
+            "/",
+            &format!(
+                "X-Amz-Target: AWSOrganizationsV20161128.{op}\r\nContent-Type: application/x-amz-json-1.1\r\n"
+            ),
+            body,
+        );
+        (
+            status,
+            serde_json::from_str(&body).unwrap_or_else(|_| panic!("JSON: {body:?}")),
+        )
+    }
+
+    /// Stops it with SIGTERM and gives its standard output (after the address line).
+    fn stop(mut self) -> (i32, String) {
+        let mut child = self.child.take().unwrap();
+        let pid = child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let mut out = String::new();
+        let _ = child.stdout.take().unwrap().read_to_string(&mut out);
+        let status = child.wait().unwrap();
+        (status.code().unwrap_or(-1), out)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// The venv `scripts/moto.sh install` makes (boto3 and botocore come with moto), or `None`
+/// (with a counted skip) outside CI.
+fn python() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/moto-venv/bin/python");
+    if p.exists() {
+        return Some(p);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "CI is set but {} is missing: scripts/moto.sh install makes it",
+            p.display()
+        );
+    }
+    common::skipped("no target/moto-venv (scripts/moto.sh install makes it, with boto3)");
+    None
+}
+
+#[test]
+fn boto3_onboards_the_seed_customers_against_the_served_limits() {
+    let Some(py) = python() else { return };
+    let server = Server::start(FAST, &[]);
+    let seen = boto3(&py, &server, "onboard");
+    // Every served operation's successful answer was checked against botocore's model (all
+    // but CreateOrganization, refused here: the organization exists).
+    let checked: Vec<&str> = seen["checked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let mut expected: Vec<&str> = orgsim::serve::wire::SERVED
+        .iter()
+        .copied()
+        .filter(|o| *o != "CreateOrganization")
+        .collect();
+    expected.sort();
+    assert_eq!(checked, expected);
+    assert_eq!(
+        seen["first_states"],
+        serde_json::json!(["IN_PROGRESS", "IN_PROGRESS"])
+    );
+    assert!(seen["throttled"].as_u64().unwrap() >= 1);
+    // The server's own trace saw the throttles boto3 was answered.
+    let (status, report) = server.request("GET", "/_orgsim/report", "", "");
+    assert_eq!(status, 200);
+    let report: Value = serde_json::from_str(&report).unwrap();
+    let throttled = report["counts"]["CreateAccount"]["TooManyRequestsException"]
+        .as_u64()
+        .unwrap_or(0);
+    assert!(throttled >= seen["throttled"].as_u64().unwrap(), "{report}");
+    assert_eq!(
+        report["counts"]["sts:GetCallerIdentity"]["ok"], 1,
+        "the script asked STS who it is"
+    );
+    let traced = report["trace"].as_array().unwrap();
+    assert_eq!(traced.len() as u64, report["requests"].as_u64().unwrap());
+    assert!(traced.iter().all(|t| t["operation"].is_string()
+        && t["outcome"].is_string()
+        && t["latency_ms"].is_u64()));
+}
+
+/// Runs `tests/serve_boto3.py URL MODE` and gives its summary line.
+fn boto3(py: &Path, server: &Server, mode: &str) -> Value {
+    let out = Command::new(py)
+        .args(["tests/serve_boto3.py", &server.url, mode])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "serve_boto3.py {mode} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or(""),
+    )
+    .expect("the script's summary")
+}
+
+#[test]
+fn boto3_meets_the_in_progress_limit_and_the_account_quota() {
+    let Some(py) = python() else { return };
+    let server = Server::start("tests/fixtures/serve-limits.toml", &[]);
+    let seen = boto3(&py, &server, "limits");
+    assert_eq!(seen["quota"], "ACCOUNT_LIMIT_EXCEEDED");
+    assert_eq!(
+        seen["in_progress_refused"],
+        orgsim::org::model::MSG_IN_PROGRESS,
+        "the sixth creation is refused with the model's in-progress message"
+    );
+}
+
+#[test]
+fn orgsims_own_sdk_backend_deploys_the_seed_customers_against_serve() {
+    let server = Server::start(FAST, &[]);
+    let out = common::bin()
+        .args(["run", FAST, "--backend", "sdk", "--endpoint", &server.url])
+        .env("AWS_ACCESS_KEY_ID", "anything")
+        .env("AWS_SECRET_ACCESS_KEY", "anything")
+        .env("AWS_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("orgsim run");
+    let stdout = common::stdout(&out);
+    assert_eq!(common::code(&out), 0, "{stdout}\n{}", common::stderr(&out));
+    assert!(stdout.contains("Verdict: PASS"), "{stdout}");
+    let (code, summary) = server.stop();
+    assert_eq!(code, 0);
+    // The summary names what the run called: two accounts created, polled.
+    let line = |op: &str| {
+        summary
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(op))
+            .unwrap_or_else(|| panic!("no {op} in the summary:\n{summary}"))
+            .to_string()
+    };
+    assert!(summary.starts_with("orgsim serve: "), "{summary}");
+    let create = line("CreateAccount");
+    let ok: u64 = create.split_whitespace().nth(2).unwrap().parse().unwrap();
+    assert_eq!(ok, 2, "{create}");
+    line("DescribeCreateAccountStatus");
+    line("DescribeOrganization");
+}
+
+#[test]
+fn the_admin_paths_answer_and_reset_empties_the_organization() {
+    let server = Server::start(FAST, &[]);
+    let (status, body) = server.request("GET", "/_orgsim/health", "", "");
+    assert_eq!(status, 200);
+    assert!(body.contains("\"ready\""), "{body}");
+    let (status, body) = server.aws(
+        "CreateOrganizationalUnit",
+        r#"{"ParentId": "r-sim1", "Name": "Fintech"}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let (_, listed) = server.aws(
+        "ListOrganizationalUnitsForParent",
+        r#"{"ParentId": "r-sim1"}"#,
+    );
+    assert_eq!(listed["OrganizationalUnits"].as_array().unwrap().len(), 1);
+    let (status, _) = server.request("POST", "/_orgsim/reset", "", "");
+    assert_eq!(status, 200);
+    let (_, listed) = server.aws(
+        "ListOrganizationalUnitsForParent",
+        r#"{"ParentId": "r-sim1"}"#,
+    );
+    assert_eq!(listed["OrganizationalUnits"], serde_json::json!([]));
+    let (status, _) = server.request("GET", "/_orgsim/nothing", "", "");
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn empty_starts_without_an_organization() {
+    let server = Server::start(FAST, &["--empty"]);
+    let (status, body) = server.aws("DescribeOrganization", "{}");
+    assert_eq!(status, 400);
+    assert_eq!(body["__type"], "AWSOrganizationsNotInUseException");
+    let (status, body) = server.aws("CreateOrganization", r#"{"FeatureSet": "ALL"}"#);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["Organization"]["Id"], "o-sim0000001");
+    let (status, _) = server.aws("ListRoots", "{}");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn hostile_requests_are_answered_and_never_take_the_server_down() {
+    let server = Server::start(FAST, &[]);
+    // A body over the cap: refused from its declared length, before it is read.
+    let big = server.raw(
+        b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: AWSOrganizationsV20161128.ListRoots\r\nContent-Length: 2097152\r\n\r\n",
+    );
+    assert!(big.starts_with("HTTP/1.1 413"), "{big}");
+    assert!(big.contains("RequestEntityTooLarge"), "{big}");
+    // Not HTTP at all, a head that never ends, an unknown operation, malformed JSON.
+    let garbage = server.raw(b"\x00\x01\x02 hello\r\n\r\n");
+    assert!(!garbage.starts_with("HTTP/1.1 200"), "{garbage}");
+    let mut slow = TcpStream::connect(&server.hostport).unwrap();
+    slow.write_all(b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Tar")
+        .unwrap();
+    let (status, body) = server.aws("DeleteOrganization", "{}");
+    assert_eq!(
+        (status, body["__type"].as_str()),
+        (400, Some("UnknownOperationException"))
+    );
+    let (status, body) = server.aws("ListAccounts", "{\"MaxResults\": ");
+    assert_eq!(
+        (status, body["__type"].as_str()),
+        (400, Some("SerializationException"))
+    );
+    let (status, body) = server.aws("ListAccounts", r#"{"MaxResults": "ten"}"#);
+    assert_eq!(
+        (status, body["__type"].as_str()),
+        (400, Some("SerializationException"))
+    );
+    let (status, body) = server.aws("DescribeAccount", "{}");
+    assert_eq!(
+        (status, body["Reason"].as_str()),
+        (400, Some("INPUT_REQUIRED"))
+    );
+    // Still serving, with the slow client still connected.
+    let (status, body) = server.aws("ListRoots", "{}");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["Roots"][0]["Id"], "r-sim1");
+    drop(slow);
+    let (code, summary) = server.stop();
+    assert_eq!(code, 0);
+    assert!(summary.contains("RequestEntityTooLarge"), "{summary}");
+    let list_roots = summary
+        .lines()
+        .find(|l| l.starts_with("ListRoots "))
+        .unwrap();
+    assert!(list_roots.contains("RequestEntityTooLarge 1"), "{summary}");
+    assert!(summary.contains("not served: "), "{summary}");
+}
+
+#[test]
+fn duration_stops_the_server_with_its_summary_and_out_writes_the_requests() {
+    let dir = common::scratch("serve-out");
+    let out_dir = dir.join("served");
+    let mut child = common::bin()
+        .args(["serve", FAST, "--port", "0", "--duration", "1s", "--out"])
+        .arg(&out_dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = BufReader::new(child.stdout.take().unwrap());
+    let lines: Vec<String> = out.lines().map_while(Result::ok).collect();
+    assert!(child.wait().unwrap().success());
+    assert!(
+        lines[0].contains("listening on http://127.0.0.1:"),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("orgsim serve: 0 requests")),
+        "{lines:?}"
+    );
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("requests.json")).unwrap())
+            .unwrap();
+    assert_eq!(written["requests"], 0);
+    assert_eq!(written["scenario"], "serve-fast");
+    assert_eq!(written["trace"], serde_json::json!([]));
+    // An --out that cannot be written is refused before anything is served.
+    let file = common::write(&dir, "a-file", "x");
+    let o = common::run(&["serve", FAST, "--port", "0", "--out", &file]);
+    assert_eq!(common::code(&o), 2, "{}", common::stderr(&o));
+}
+
+#[test]
+fn a_non_loopback_bind_needs_allow_remote_and_bad_flags_exit_2() {
+    let o = common::run(&["serve", FAST, "--bind", "0.0.0.0", "--port", "0"]);
+    assert_eq!(common::code(&o), 2);
+    assert!(
+        common::stderr(&o).contains("--allow-remote"),
+        "{}",
+        common::stderr(&o)
+    );
+    for bad in [
+        &["--time-scale", "0"][..],
+        &["--time-scale", "nan"][..],
+        &["--duration", "soon"][..],
+        &["--duration", "0s"][..],
+    ] {
+        let mut args = vec!["serve", FAST, "--port", "0"];
+        args.extend_from_slice(bad);
+        let o = common::run(&args);
+        assert_eq!(common::code(&o), 2, "{bad:?}: {}", common::stderr(&o));
+    }
+    let o = common::run(&["serve", "tests/fixtures/no-such.toml", "--port", "0"]);
+    assert_eq!(common::code(&o), 2);
+}
+
+#[test]
+fn connections_past_the_cap_are_closed_and_the_server_goes_on() {
+    let server = Server::start(FAST, &["--max-connections", "2"]);
+    let held: Vec<TcpStream> = (0..2)
+        .map(|_| TcpStream::connect(&server.hostport).unwrap())
+        .collect();
+    // Both held open (nothing sent); a third is closed without an answer.
+    std::thread::sleep(Duration::from_millis(200));
+    let mut third = TcpStream::connect(&server.hostport).unwrap();
+    third
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let _ = third.write_all(b"GET /_orgsim/health HTTP/1.1\r\nHost: x\r\n\r\n");
+    let mut buf = Vec::new();
+    let _ = third.read_to_end(&mut buf);
+    assert!(buf.is_empty(), "{}", String::from_utf8_lossy(&buf));
+    drop(held);
+    // Their slots free again, the server answers.
+    let mut status = 0;
+    for _ in 0..50 {
+        status = server.request("GET", "/_orgsim/health", "", "").0;
+        if status == 200 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(status, 200);
+    let o = common::run(&["serve", FAST, "--port", "0", "--max-connections", "0"]);
+    assert_eq!(common::code(&o), 2);
+}
+
+/// A service whose answers depend on its RNG alone: half of all calls fail with a
+/// ServiceException, no latency, buckets wide, and time all but frozen (--time-scale 1e-6).
+const COIN: &str = r#"
+name = "serve-coin"
+seed = 1
+
+[[customers]]
+name = "A"
+tier = "fintech"
+email = "a@example.com"
+
+[service]
+internal_error_probability = 0.5
+write_latency = { min_ms = 0, max_ms = 0 }
+read_latency = { min_ms = 0, max_ms = 0 }
+
+[service.throttle.ListRoots]
+rate = 1000
+burst = 1000
+"#;
+
+/// The outcomes of 40 ListRoots calls against a server seeded `seed`.
+fn coin_flips(scenario: &str, seed: &str) -> Vec<String> {
+    let server = Server::start(scenario, &["--seed", seed, "--time-scale", "0.000001"]);
+    (0..40)
+        .map(|_| {
+            let (status, body) = server.aws("ListRoots", "{}");
+            format!("{status} {}", body["__type"].as_str().unwrap_or("ok"))
+        })
+        .collect()
+}
+
+#[test]
+fn the_same_seed_and_requests_give_the_same_answers_over_http() {
+    let dir = common::scratch("serve-coin");
+    let scenario = common::write(&dir, "coin.toml", COIN);
+    let a = coin_flips(&scenario, "7");
+    assert_eq!(a, coin_flips(&scenario, "7"));
+    assert!(a.iter().any(|o| o == "200 ok"), "{a:?}");
+    assert!(a.iter().any(|o| o == "500 ServiceException"), "{a:?}");
+    assert_ne!(a, coin_flips(&scenario, "8"), "another seed, other answers");
+}
+
+#[test]
+fn help_says_signatures_are_not_checked() {
+    let o = common::run(&["serve", "--help"]);
+    assert_eq!(common::code(&o), 0);
+    let help = common::stdout(&o);
+    assert!(help.contains("any SigV4 signature"), "{help}");
+    assert!(help.contains("--allow-remote"), "{help}");
+}
