@@ -156,6 +156,8 @@ me = sts.get_caller_identity()
 desc = org.describe_organization()["Organization"]
 assert me["Account"] == desc["MasterAccountId"], (me, desc)
 assert desc["FeatureSet"] == "ALL"
+# Terraform's aws_organizations_organization data source asks for it at every plan.
+assert org.list_aws_service_access_for_organization()["EnabledServicePrincipals"] == []
 try:
     org.create_organization(FeatureSet="ALL")
     raise AssertionError("CreateOrganization succeeded in an organization")

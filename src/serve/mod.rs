@@ -271,6 +271,7 @@ impl Served {
             }),
             Call::DescribeOrganization => ok(self.organization()),
             Call::NoPolicies => ok(json!({ "Policies": [] })),
+            Call::NoServiceAccess => ok(json!({ "EnabledServicePrincipals": [] })),
             Call::Model { req, page } => self.model_call(now_ms, op, req, page, body),
         }
     }

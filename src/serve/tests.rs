@@ -369,3 +369,21 @@ fn the_summary_lists_the_served_operations_and_the_others_in_one_line() {
         "{summary}"
     );
 }
+
+#[test]
+fn list_aws_service_access_is_an_empty_list_with_the_page_checks() {
+    let mut s = served();
+    let r = call(&mut s, 0, "ListAWSServiceAccessForOrganization", json!({}));
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, json!({ "EnabledServicePrincipals": [] }));
+    let r = call(
+        &mut s,
+        0,
+        "ListAWSServiceAccessForOrganization",
+        json!({"MaxResults": 21}),
+    );
+    assert_eq!(code(&r), "InvalidInputException");
+    let mut e = Served::new(&scenario(), 7, true, 0);
+    let r = call(&mut e, 0, "ListAWSServiceAccessForOrganization", json!({}));
+    assert_eq!(code(&r), "AWSOrganizationsNotInUseException");
+}

@@ -31,6 +31,10 @@ pub enum Call {
     /// ListPolicies or ListPoliciesForTarget for a policy type other than SCPs (the model has
     /// SCPs only): an empty list.
     NoPolicies,
+    /// ListAWSServiceAccessForOrganization: the service principals trusted by the organization,
+    /// none (the model enables no service access); Terraform's `aws_organizations_organization`
+    /// data source asks for it at every plan.
+    NoServiceAccess,
 }
 
 /// A page of a List operation: from `offset`, at most `max` items.
@@ -77,7 +81,7 @@ impl Refusal {
 }
 
 /// The operations the server answers, as AWS names them.
-pub const SERVED: [&str; 24] = [
+pub const SERVED: [&str; 25] = [
     "ListRoots",
     "CreateOrganizationalUnit",
     "CreatePolicy",
@@ -102,6 +106,7 @@ pub const SERVED: [&str; 24] = [
     "ListCreateAccountStatus",
     "DescribeOrganization",
     "CreateOrganization",
+    "ListAWSServiceAccessForOrganization",
 ];
 
 /// A field's constraints from the service model.
@@ -343,6 +348,10 @@ pub fn decode(op: &str, body: &[u8], default_max: usize) -> Result<Option<Call>,
     let one = |req: Request| Ok(Some(Call::Model { req, page: None }));
     match op {
         "DescribeOrganization" => Ok(Some(Call::DescribeOrganization)),
+        "ListAWSServiceAccessForOrganization" => {
+            f.page(op, default_max)?;
+            Ok(Some(Call::NoServiceAccess))
+        }
         "CreateOrganization" => {
             match f.opt_str(s("FeatureSet", 0, 64))?.as_deref() {
                 None | Some("ALL") | Some("CONSOLIDATED_BILLING") => {}
