@@ -218,6 +218,21 @@ for name, tier, email in CUSTOMERS:
     org.detach_policy(PolicyId=pol["Id"], TargetId=ou["Id"])
     org.attach_policy(PolicyId=pol["Id"], TargetId=ou["Id"])
 
+# ---- the updates Terraform makes when a tier's OU or policy changes in place ----------------
+for o in org.list_organizational_units_for_parent(ParentId=root)["OrganizationalUnits"]:
+    renamed = org.update_organizational_unit(OrganizationalUnitId=o["Id"], Name=o["Name"] + "-2")
+    assert renamed["OrganizationalUnit"]["Name"] == o["Name"] + "-2", renamed
+    org.update_organizational_unit(OrganizationalUnitId=o["Id"], Name=o["Name"])
+pol = org.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"][-1]
+updated = org.update_policy(PolicyId=pol["Id"], Description="tightened")["Policy"]
+assert updated["PolicySummary"]["Description"] == "tightened", updated
+assert updated["Content"] == SCP, updated
+try:
+    org.update_policy(PolicyId="p-FullAWSAccess", Description="mine now")
+    raise AssertionError("UpdatePolicy changed FullAWSAccess")
+except org.exceptions.AccessDeniedException:
+    pass
+
 ous = org.list_organizational_units_for_parent(ParentId=root)["OrganizationalUnits"]
 assert sorted(o["Name"] for o in ous) == ["Fintech", "Healthcare"], ous
 policies = [p["Name"] for p in org.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]]

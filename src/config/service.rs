@@ -425,7 +425,12 @@ mod tests {
             CreateAccount => (0.1, 3.0),
             DescribeCreateAccountStatus => (2.0, 2.0),
             CreateOrganizationalUnit | ListRoots => (1.0, 2.0),
-            CreatePolicy | AttachPolicy | DetachPolicy | MoveAccount => (2.0, 3.0),
+            CreatePolicy
+            | AttachPolicy
+            | DetachPolicy
+            | MoveAccount
+            | UpdateOrganizationalUnit
+            | UpdatePolicy => (2.0, 3.0),
             TagResource | UntagResource => (4.0, 6.0),
             ListAccounts => (8.0, 12.0),
             DescribeAccount => (20.0, 30.0),

@@ -688,6 +688,11 @@ fn lock_keys(req: &Request) -> (Option<LockOn<'_>>, Option<LockOn<'_>>) {
             (Some(Id(target_id)), Some(Policies))
         }
         Request::MoveAccount { account_id, .. } => (Some(Id(account_id)), None),
+        Request::UpdateOrganizationalUnit {
+            organizational_unit_id,
+            ..
+        } => (Some(Id(organizational_unit_id)), None),
+        Request::UpdatePolicy { policy_id, .. } => (Some(Id(policy_id)), Some(Policies)),
         Request::TagResource { resource_id, .. } | Request::UntagResource { resource_id, .. } => {
             (Some(Id(resource_id)), None)
         }
@@ -1122,6 +1127,12 @@ impl OrgModel {
                 }),
                 None => Self::policy_not_found(),
             },
+            Request::UpdateOrganizationalUnit { organizational_unit_id, name } => {
+                self.update_ou(organizational_unit_id, name.as_ref())
+            }
+            Request::UpdatePolicy { policy_id, name, content } => {
+                self.update_policy(policy_id, name.as_ref(), content.as_ref())
+            }
             Request::ListCreateAccountStatus => Ok(Response::CreateAccountStatuses(
                 self.creations
                     .iter()
@@ -1263,6 +1274,94 @@ impl OrgModel {
         }
         self.attach(policy, target);
         Ok(Response::Empty)
+    }
+
+    /// UpdateOrganizationalUnit: a new name, unique among its siblings (none: unchanged).
+    fn update_ou(&mut self, ou_id: &SharedStr, name: Option<&SharedStr>) -> ApiResult {
+        let Some(i) = self.ou_index.get(ou_id) else {
+            return err(
+                ErrorCode::OrganizationalUnitNotFoundException,
+                "We can't find an OU with the OrganizationalUnitId that you specified.",
+            );
+        };
+        if let Some(name) = name {
+            let n = name.chars().count();
+            if n == 0 || n > 128 {
+                return err(ErrorCode::InvalidInputException, MSG_INVALID_INPUT);
+            }
+            let parent = &self.ous[i].parent_id;
+            if self
+                .ous
+                .iter()
+                .enumerate()
+                .any(|(j, o)| j != i && &o.parent_id == parent && &o.name == name)
+            {
+                return err(
+                    ErrorCode::DuplicateOrganizationalUnitException,
+                    "An OU with the same name already exists.",
+                );
+            }
+            self.ous[i].name = name.clone();
+        }
+        Ok(Response::OrganizationalUnit(self.ous[i].api()))
+    }
+
+    /// UpdatePolicy: a new name (unique) or document (within the size limit, with a
+    /// statement); an AWS-managed policy cannot be changed.
+    fn update_policy(
+        &mut self,
+        policy_id: &SharedStr,
+        name: Option<&SharedStr>,
+        content: Option<&SharedStr>,
+    ) -> ApiResult {
+        let Some(i) = self.policy_index.get(policy_id) else {
+            return Self::policy_not_found();
+        };
+        if self.policies[i].summary.aws_managed {
+            return err(
+                ErrorCode::AccessDeniedException,
+                "You don't have permissions to modify an AWS managed policy.",
+            );
+        }
+        if let Some(name) = name {
+            let n = name.chars().count();
+            if n == 0 || n > 128 {
+                return err(ErrorCode::InvalidInputException, MSG_INVALID_INPUT);
+            }
+            if self
+                .policies
+                .iter()
+                .enumerate()
+                .any(|(j, p)| j != i && &p.summary.name == name)
+            {
+                return err(
+                    ErrorCode::DuplicatePolicyException,
+                    "A policy with the same name already exists.",
+                );
+            }
+        }
+        if let Some(content) = content {
+            if content.chars().count() > self.params.max_policy_size as usize {
+                return cv(Cv::PolicyContentLimitExceeded);
+            }
+            if !has_statement(content) {
+                return err(
+                    ErrorCode::MalformedPolicyDocumentException,
+                    "The provided policy document doesn't meet the requirements of the specified policy type.",
+                );
+            }
+        }
+        let p = &mut self.policies[i];
+        if let Some(name) = name {
+            p.summary.name = name.clone();
+        }
+        if let Some(content) = content {
+            p.content = content.clone();
+        }
+        Ok(Response::PolicyDocument {
+            summary: p.summary.clone(),
+            content: p.content.clone(),
+        })
     }
 
     fn detach_policy(&mut self, policy_id: &SharedStr, target_id: &SharedStr) -> ApiResult {

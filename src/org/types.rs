@@ -283,6 +283,14 @@ operations! {
     /// The account creation requests IN_PROGRESS or SUCCEEDED (the states a live run asks
     /// for before it creates an account, so that a creation in flight is not made twice).
     ListCreateAccountStatus: Read, throttle(5.0, 8.0), latency(BY_ACCESS);
+    // Not used by the simulated deployers: what Terraform calls when a tier's OU or policy
+    // changes in place. Not in the published table: treated like the other policy writes.
+    /// Renames an OU (`Name` is optional in AWS's request; without it nothing changes).
+    UpdateOrganizationalUnit { organizational_unit_id: SharedStr, name: Option<SharedStr> }
+        : Write, throttle(2.0, 3.0), latency(BY_ACCESS);
+    /// Changes a policy's name or document (the description is the server's: serve keeps it).
+    UpdatePolicy { policy_id: SharedStr, name: Option<SharedStr>, content: Option<SharedStr> }
+        : Write, throttle(2.0, 3.0), latency(BY_ACCESS);
 }
 
 impl Operation {
@@ -789,7 +797,9 @@ mod tests {
                 CreateAccount,
                 MoveAccount,
                 TagResource,
-                UntagResource
+                UntagResource,
+                UpdateOrganizationalUnit,
+                UpdatePolicy
             ]
         );
     }

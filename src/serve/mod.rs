@@ -334,6 +334,11 @@ impl Served {
                 self.descriptions
                     .insert(p.id.to_string(), description.to_string());
             }
+            (Request::UpdatePolicy { policy_id, .. }, Response::PolicyDocument { .. }) => {
+                if let Some(d) = wire::description(body) {
+                    self.descriptions.insert(policy_id.to_string(), d);
+                }
+            }
             (_, Response::CreateAccountStatus(c)) => {
                 let entry = self.creations.entry(c.id.to_string()).or_insert((at, None));
                 if c.state != crate::org::types::CreateAccountState::InProgress {

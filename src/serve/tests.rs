@@ -387,3 +387,51 @@ fn list_aws_service_access_is_an_empty_list_with_the_page_checks() {
     let r = call(&mut e, 0, "ListAWSServiceAccessForOrganization", json!({}));
     assert_eq!(code(&r), "AWSOrganizationsNotInUseException");
 }
+
+#[test]
+fn update_policy_keeps_a_new_description_and_a_refused_update_keeps_the_old() {
+    let mut s = served();
+    let r = call(
+        &mut s,
+        0,
+        "CreatePolicy",
+        json!({"Name": "fintech-scp", "Description": "PCI", "Type": "SERVICE_CONTROL_POLICY",
+               "Content": "{\"Version\":\"2012-10-17\",\"Statement\":[]}"}),
+    );
+    let id = r.body["Policy"]["PolicySummary"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = call(
+        &mut s,
+        10_000,
+        "UpdatePolicy",
+        json!({"PolicyId": id, "Description": "PCI DSS 4", "Name": "fintech-scp-2"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.body["Policy"]["PolicySummary"]["Description"],
+        "PCI DSS 4"
+    );
+    assert_eq!(r.body["Policy"]["PolicySummary"]["Name"], "fintech-scp-2");
+    let r = call(
+        &mut s,
+        20_000,
+        "UpdatePolicy",
+        json!({"PolicyId": id, "Description": "lost", "Content": "{}"}),
+    );
+    assert_eq!(code(&r), "MalformedPolicyDocumentException");
+    let r = call(&mut s, 30_000, "DescribePolicy", json!({"PolicyId": id}));
+    assert_eq!(
+        r.body["Policy"]["PolicySummary"]["Description"],
+        "PCI DSS 4"
+    );
+    let r = call(
+        &mut s,
+        40_000,
+        "UpdatePolicy",
+        json!({"PolicyId": id, "Name": ""}),
+    );
+    assert_eq!(code(&r), "InvalidInputException");
+    assert_eq!(r.body["Reason"], "MIN_LENGTH_EXCEEDED");
+}

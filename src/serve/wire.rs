@@ -81,7 +81,7 @@ impl Refusal {
 }
 
 /// The operations the server answers, as AWS names them.
-pub const SERVED: [&str; 25] = [
+pub const SERVED: [&str; 27] = [
     "ListRoots",
     "CreateOrganizationalUnit",
     "CreatePolicy",
@@ -107,6 +107,8 @@ pub const SERVED: [&str; 25] = [
     "DescribeOrganization",
     "CreateOrganization",
     "ListAWSServiceAccessForOrganization",
+    "UpdateOrganizationalUnit",
+    "UpdatePolicy",
 ];
 
 /// A field's constraints from the service model.
@@ -482,6 +484,21 @@ pub fn decode(op: &str, body: &[u8], default_max: usize) -> Result<Option<Call>,
         "DescribePolicy" => one(Request::DescribePolicy {
             policy_id: f.str(POLICY_ID)?,
         }),
+        "UpdateOrganizationalUnit" => one(Request::UpdateOrganizationalUnit {
+            organizational_unit_id: f.str(s("OrganizationalUnitId", 0, 68))?,
+            name: f.opt_str(s("Name", 1, 128))?,
+        }),
+        "UpdatePolicy" => {
+            let policy_id = f.str(POLICY_ID)?;
+            let name = f.opt_str(s("Name", 1, 128))?;
+            f.opt_str(s("Description", 0, 512))?;
+            let content = f.opt_str(s("Content", 1, 1_000_000))?;
+            one(Request::UpdatePolicy {
+                policy_id,
+                name,
+                content,
+            })
+        }
         "ListTargetsForPolicy" => list(
             Request::ListTargetsForPolicy {
                 policy_id: f.str(POLICY_ID)?,
@@ -511,6 +528,15 @@ pub fn decode(op: &str, body: &[u8], default_max: usize) -> Result<Option<Call>,
 pub fn states_filter(body: &[u8]) -> Option<Vec<String>> {
     let f = Fields(object(body).ok()?);
     f.strings("States").ok()
+}
+
+/// UpdatePolicy's `Description`, if the body gives one (the server keeps descriptions).
+pub fn description(body: &[u8]) -> Option<String> {
+    let f = Fields(object(body).ok()?);
+    f.opt_str(s("Description", 0, 512))
+        .ok()
+        .flatten()
+        .map(|d| d.to_string())
 }
 
 /// The times the server knows of its entities, in epoch seconds, for the answers' timestamps.

@@ -1977,3 +1977,123 @@ fn shared_tags_copy_on_change_and_compare_by_content() {
     let rebuilt: Tags = [("a".to_string(), "1".to_string())].into();
     assert_eq!(shared, rebuilt);
 }
+
+#[test]
+fn update_ou_renames_unless_a_sibling_has_the_name() {
+    let mut t = T::new(loose(), org());
+    let a = t.ou_id(0, "r-sim1", "Customers-Fintech");
+    t.ou_id(10_000, "r-sim1", "Customers-Healthcare");
+    let rename = |id: &str, name: Option<&str>| Request::UpdateOrganizationalUnit {
+        organizational_unit_id: id.into(),
+        name: name.map(Into::into),
+    };
+    match ok(&t.call(20_000, rename(&a, Some("Customers-Banking")))) {
+        Response::OrganizationalUnit(o) => {
+            assert_eq!(
+                (o.id.as_ref(), o.name.as_ref()),
+                (a.as_str(), "Customers-Banking")
+            )
+        }
+        r => panic!("{r:?}"),
+    }
+    match ok(&t.call(
+        30_000,
+        Request::DescribeOrganizationalUnit {
+            organizational_unit_id: a.clone().into(),
+        },
+    )) {
+        Response::OrganizationalUnit(o) => assert_eq!(o.name, "Customers-Banking"),
+        r => panic!("{r:?}"),
+    }
+    assert_eq!(
+        code(&t.call(40_000, rename(&a, Some("Customers-Healthcare")))),
+        ErrorCode::DuplicateOrganizationalUnitException
+    );
+    // Its own name again, or no name: unchanged, not a duplicate.
+    assert!(t
+        .call(50_000, rename(&a, Some("Customers-Banking")))
+        .result
+        .is_ok());
+    assert!(t.call(60_000, rename(&a, None)).result.is_ok());
+    assert_eq!(
+        code(&t.call(70_000, rename("ou-sim1-99999999", Some("X")))),
+        ErrorCode::OrganizationalUnitNotFoundException
+    );
+    assert_eq!(
+        code(&t.call(80_000, rename(&a, Some("")))),
+        ErrorCode::InvalidInputException
+    );
+}
+
+#[test]
+fn update_policy_changes_name_and_document_with_create_policys_checks() {
+    let mut t = T::new(loose(), org());
+    let good =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#;
+    let id = match ok(&t.call(0, create_policy_req("SOC2", good))) {
+        Response::Policy(p) => p.id.to_string(),
+        r => panic!("{r:?}"),
+    };
+    ok(&t.call(10_000, create_policy_req("HIPAA", good)));
+    let update = |id: &str, name: Option<&str>, content: Option<&str>| Request::UpdatePolicy {
+        policy_id: id.into(),
+        name: name.map(Into::into),
+        content: content.map(Into::into),
+    };
+    let other = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#;
+    match ok(&t.call(20_000, update(&id, Some("SOC2-v2"), Some(other)))) {
+        Response::PolicyDocument { summary, content } => {
+            assert_eq!(summary.name, "SOC2-v2");
+            assert_eq!(content.as_ref(), other);
+        }
+        r => panic!("{r:?}"),
+    }
+    match ok(&t.call(
+        30_000,
+        Request::DescribePolicy {
+            policy_id: id.clone().into(),
+        },
+    )) {
+        Response::PolicyDocument { summary, content } => {
+            assert_eq!(
+                (summary.name.as_ref(), content.as_ref()),
+                ("SOC2-v2", other)
+            )
+        }
+        r => panic!("{r:?}"),
+    }
+    assert_eq!(
+        code(&t.call(40_000, update(&id, Some("HIPAA"), None))),
+        ErrorCode::DuplicatePolicyException
+    );
+    assert_eq!(
+        code(&t.call(
+            50_000,
+            update(&id, None, Some(r#"{"Version":"2012-10-17"}"#))
+        )),
+        ErrorCode::MalformedPolicyDocumentException
+    );
+    // A refused update changes nothing.
+    match ok(&t.call(
+        60_000,
+        Request::DescribePolicy {
+            policy_id: id.clone().into(),
+        },
+    )) {
+        Response::PolicyDocument { summary, content } => {
+            assert_eq!(
+                (summary.name.as_ref(), content.as_ref()),
+                ("SOC2-v2", other)
+            )
+        }
+        r => panic!("{r:?}"),
+    }
+    assert_eq!(
+        code(&t.call(70_000, update(FULL_AWS_ACCESS_ID, None, Some(good)))),
+        ErrorCode::AccessDeniedException
+    );
+    assert_eq!(
+        code(&t.call(80_000, update("p-99999999", None, Some(good)))),
+        ErrorCode::PolicyNotFoundException
+    );
+}

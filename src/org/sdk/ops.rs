@@ -452,6 +452,41 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
                 content: p.content().unwrap_or_default().into(),
             })
         }
+        Request::UpdateOrganizationalUnit {
+            organizational_unit_id,
+            name,
+        } => {
+            let r = client
+                .update_organizational_unit()
+                .organizational_unit_id(organizational_unit_id)
+                .set_name(name.as_ref().map(|n| n.to_string()))
+                .send()
+                .await
+                .map_err(|e| map_error(e, no_reason))?;
+            r.organizational_unit()
+                .map(|o| ou(o).map(Response::OrganizationalUnit))
+                .ok_or_else(|| missing("OrganizationalUnit"))?
+        }
+        Request::UpdatePolicy {
+            policy_id,
+            name,
+            content,
+        } => {
+            let r = client
+                .update_policy()
+                .policy_id(policy_id)
+                .set_name(name.as_ref().map(|n| n.to_string()))
+                .set_content(content.as_ref().map(|c| c.to_string()))
+                .send()
+                .await
+                .map_err(|e| map_error(e, cv_reason!(op::update_policy::UpdatePolicyError)))?;
+            let p = r.policy().ok_or_else(|| missing("Policy"))?;
+            let summary = policy(p.policy_summary().ok_or_else(|| missing("PolicySummary"))?)?;
+            Ok(Response::PolicyDocument {
+                summary,
+                content: p.content().unwrap_or_default().into(),
+            })
+        }
         Request::ListCreateAccountStatus => {
             let pages = all_pages!(
                 "ListCreateAccountStatus",
@@ -609,6 +644,17 @@ pub fn mock_rules(answer: Answer) -> Vec<Rule> {
             Request::ListTargetsForPolicy {
                 policy_id: input(i.policy_id()),
             }
+        }),
+        rule!(st, update_organizational_unit, |i| {
+            Request::UpdateOrganizationalUnit {
+                organizational_unit_id: input(i.organizational_unit_id()),
+                name: i.name().map(Into::into),
+            }
+        }),
+        rule!(st, update_policy, |i| Request::UpdatePolicy {
+            policy_id: input(i.policy_id()),
+            name: i.name().map(Into::into),
+            content: i.content().map(Into::into),
         }),
         rule!(st, list_create_account_status, |_i| {
             Request::ListCreateAccountStatus
