@@ -233,6 +233,28 @@ try:
 except org.exceptions.AccessDeniedException:
     pass
 
+# ---- the deletes of a destroy: refused while in use, then done --------------------------------
+spare = org.create_organizational_unit(ParentId=root, Name="Spare")["OrganizationalUnit"]
+spare_pol = org.create_policy(Name="spare-scp", Description="", Type="SERVICE_CONTROL_POLICY", Content=SCP)[
+    "Policy"
+]["PolicySummary"]
+org.attach_policy(PolicyId=spare_pol["Id"], TargetId=spare["Id"])
+try:
+    org.delete_policy(PolicyId=spare_pol["Id"])
+    raise AssertionError("DeletePolicy deleted an attached policy")
+except org.exceptions.PolicyInUseException:
+    pass
+inner = org.create_organizational_unit(ParentId=spare["Id"], Name="Inner")["OrganizationalUnit"]
+try:
+    org.delete_organizational_unit(OrganizationalUnitId=spare["Id"])
+    raise AssertionError("DeleteOrganizationalUnit deleted a non-empty OU")
+except org.exceptions.OrganizationalUnitNotEmptyException:
+    pass
+org.delete_organizational_unit(OrganizationalUnitId=inner["Id"])
+org.detach_policy(PolicyId=spare_pol["Id"], TargetId=spare["Id"])
+org.delete_policy(PolicyId=spare_pol["Id"])
+org.delete_organizational_unit(OrganizationalUnitId=spare["Id"])
+
 ous = org.list_organizational_units_for_parent(ParentId=root)["OrganizationalUnits"]
 assert sorted(o["Name"] for o in ous) == ["Fintech", "Healthcare"], ous
 policies = [p["Name"] for p in org.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]]

@@ -430,7 +430,9 @@ mod tests {
             | DetachPolicy
             | MoveAccount
             | UpdateOrganizationalUnit
-            | UpdatePolicy => (2.0, 3.0),
+            | UpdatePolicy
+            | DeleteOrganizationalUnit
+            | DeletePolicy => (2.0, 3.0),
             TagResource | UntagResource => (4.0, 6.0),
             ListAccounts => (8.0, 12.0),
             DescribeAccount => (20.0, 30.0),

@@ -152,6 +152,35 @@ impl IdIndex {
         self.get(id).is_some()
     }
 
+    /// Forgets `id`, and moves every entry after `at` (the removed one's place) down by one:
+    /// the record at `at` was removed from its vector. O(entries): deletes are rare.
+    fn remove_at(&mut self, id: &str, at: usize) {
+        match self.number(id) {
+            Some(n) => {
+                let k = n
+                    .checked_sub(self.base)
+                    .and_then(|k| usize::try_from(k).ok());
+                match k.and_then(|k| self.dense.get_mut(k)) {
+                    Some(slot) if *slot == at => *slot = Self::NONE,
+                    _ => {
+                        self.sparse.remove(&n);
+                    }
+                }
+            }
+            None => {
+                self.by_text.remove(id);
+            }
+        }
+        let shift = |v: &mut usize| {
+            if *v != Self::NONE && *v > at {
+                *v -= 1;
+            }
+        };
+        self.dense.iter_mut().for_each(shift);
+        self.sparse.values_mut().for_each(shift);
+        self.by_text.values_mut().for_each(shift);
+    }
+
     fn insert(&mut self, id: SharedStr, at: usize) {
         let Some(n) = self.number(&id) else {
             self.by_text.insert(id, at);
@@ -693,6 +722,10 @@ fn lock_keys(req: &Request) -> (Option<LockOn<'_>>, Option<LockOn<'_>>) {
             ..
         } => (Some(Id(organizational_unit_id)), None),
         Request::UpdatePolicy { policy_id, .. } => (Some(Id(policy_id)), Some(Policies)),
+        Request::DeleteOrganizationalUnit {
+            organizational_unit_id,
+        } => (Some(Id(organizational_unit_id)), None),
+        Request::DeletePolicy { policy_id } => (Some(Id(policy_id)), Some(Policies)),
         Request::TagResource { resource_id, .. } | Request::UntagResource { resource_id, .. } => {
             (Some(Id(resource_id)), None)
         }
@@ -1133,6 +1166,10 @@ impl OrgModel {
             Request::UpdatePolicy { policy_id, name, content } => {
                 self.update_policy(policy_id, name.as_ref(), content.as_ref())
             }
+            Request::DeleteOrganizationalUnit { organizational_unit_id } => {
+                self.delete_ou(organizational_unit_id)
+            }
+            Request::DeletePolicy { policy_id } => self.delete_policy(policy_id),
             Request::ListCreateAccountStatus => Ok(Response::CreateAccountStatuses(
                 self.creations
                     .iter()
@@ -1362,6 +1399,83 @@ impl OrgModel {
             summary: p.summary.clone(),
             content: p.content.clone(),
         })
+    }
+
+    /// DeleteOrganizationalUnit: an empty OU (no accounts, no OUs in it) goes, with its
+    /// attachments and tags.
+    fn delete_ou(&mut self, ou_id: &SharedStr) -> ApiResult {
+        let Some(i) = self.ou_index.get(ou_id) else {
+            return err(
+                ErrorCode::OrganizationalUnitNotFoundException,
+                "We can't find an OU with the OrganizationalUnitId that you specified.",
+            );
+        };
+        let id = self.ous[i].id.clone();
+        if self.accounts.iter().any(|a| a.parent_id == id)
+            || self.ous.iter().any(|o| o.parent_id == id)
+        {
+            return err(
+                ErrorCode::Other("OrganizationalUnitNotEmptyException".into()),
+                "The specified OU is not empty. Move all accounts to another root or to other OUs, remove all child OUs, and try again.",
+            );
+        }
+        self.ou_index.remove_at(&id, i);
+        self.ous.remove(i);
+        self.attachments.retain(|a| a.target != Entity::Ou(i));
+        let after = |e: Entity| match e {
+            Entity::Ou(j) if j > i => Entity::Ou(j - 1),
+            e => e,
+        };
+        for a in &mut self.attachments {
+            a.target = after(a.target);
+        }
+        self.locks = std::mem::take(&mut self.locks)
+            .into_iter()
+            .filter(|(k, _)| *k != LockKey::Entity(Entity::Ou(i)))
+            .map(|(k, w)| match k {
+                LockKey::Entity(e) => (LockKey::Entity(after(e)), w),
+                k => (k, w),
+            })
+            .collect();
+        Ok(Response::Empty)
+    }
+
+    /// DeletePolicy: a customer-managed policy attached to nothing goes, with its tags.
+    fn delete_policy(&mut self, policy_id: &SharedStr) -> ApiResult {
+        let Some(i) = self.policy_index.get(policy_id) else {
+            return Self::policy_not_found();
+        };
+        if self.policies[i].summary.aws_managed {
+            return err(
+                ErrorCode::AccessDeniedException,
+                "You don't have permissions to delete an AWS managed policy.",
+            );
+        }
+        if self.attachments.iter().any(|a| a.policy == i) {
+            return err(
+                ErrorCode::Other("PolicyInUseException".into()),
+                "The policy is attached to one or more entities. You must detach it from all roots, OUs, and accounts before performing this operation.",
+            );
+        }
+        let id = self.policies[i].summary.id.clone();
+        self.policy_index.remove_at(&id, i);
+        self.policies.remove(i);
+        for a in &mut self.attachments {
+            if a.policy > i {
+                a.policy -= 1;
+            }
+        }
+        self.locks = std::mem::take(&mut self.locks)
+            .into_iter()
+            .filter(|(k, _)| *k != LockKey::Entity(Entity::Policy(i)))
+            .map(|(k, w)| match k {
+                LockKey::Entity(Entity::Policy(j)) if j > i => {
+                    (LockKey::Entity(Entity::Policy(j - 1)), w)
+                }
+                k => (k, w),
+            })
+            .collect();
+        Ok(Response::Empty)
     }
 
     fn detach_policy(&mut self, policy_id: &SharedStr, target_id: &SharedStr) -> ApiResult {

@@ -291,6 +291,11 @@ operations! {
     /// Changes a policy's name or document (the description is the server's: serve keeps it).
     UpdatePolicy { policy_id: SharedStr, name: Option<SharedStr>, content: Option<SharedStr> }
         : Write, throttle(2.0, 3.0), latency(BY_ACCESS);
+    /// Deletes an OU with no accounts and no OUs in it (Terraform's destroy of an OU).
+    DeleteOrganizationalUnit { organizational_unit_id: SharedStr }
+        : Write, throttle(2.0, 3.0), latency(BY_ACCESS);
+    /// Deletes a customer-managed policy attached to nothing (Terraform's destroy of a policy).
+    DeletePolicy { policy_id: SharedStr }: Write, throttle(2.0, 3.0), latency(BY_ACCESS);
 }
 
 impl Operation {
@@ -799,7 +804,9 @@ mod tests {
                 TagResource,
                 UntagResource,
                 UpdateOrganizationalUnit,
-                UpdatePolicy
+                UpdatePolicy,
+                DeleteOrganizationalUnit,
+                DeletePolicy
             ]
         );
     }

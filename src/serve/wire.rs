@@ -81,7 +81,7 @@ impl Refusal {
 }
 
 /// The operations the server answers, as AWS names them.
-pub const SERVED: [&str; 27] = [
+pub const SERVED: [&str; 29] = [
     "ListRoots",
     "CreateOrganizationalUnit",
     "CreatePolicy",
@@ -109,6 +109,8 @@ pub const SERVED: [&str; 27] = [
     "ListAWSServiceAccessForOrganization",
     "UpdateOrganizationalUnit",
     "UpdatePolicy",
+    "DeleteOrganizationalUnit",
+    "DeletePolicy",
 ];
 
 /// A field's constraints from the service model.
@@ -499,6 +501,12 @@ pub fn decode(op: &str, body: &[u8], default_max: usize) -> Result<Option<Call>,
                 content,
             })
         }
+        "DeleteOrganizationalUnit" => one(Request::DeleteOrganizationalUnit {
+            organizational_unit_id: f.str(s("OrganizationalUnitId", 0, 68))?,
+        }),
+        "DeletePolicy" => one(Request::DeletePolicy {
+            policy_id: f.str(POLICY_ID)?,
+        }),
         "ListTargetsForPolicy" => list(
             Request::ListTargetsForPolicy {
                 policy_id: f.str(POLICY_ID)?,

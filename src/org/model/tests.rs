@@ -2097,3 +2097,138 @@ fn update_policy_changes_name_and_document_with_create_policys_checks() {
         ErrorCode::PolicyNotFoundException
     );
 }
+
+fn ou_names(t: &mut T, now: u64, parent: &str) -> Vec<String> {
+    match ok(&t.call(
+        now,
+        Request::ListOrganizationalUnitsForParent {
+            parent_id: parent.into(),
+        },
+    )) {
+        Response::OrganizationalUnits(os) => os.iter().map(|o| o.name.to_string()).collect(),
+        r => panic!("{r:?}"),
+    }
+}
+
+#[test]
+fn delete_ou_refuses_a_non_empty_ou_and_the_others_keep_their_ids_and_attachments() {
+    let mut t = T::new(loose(), org());
+    let a = t.ou_id(0, "r-sim1", "A");
+    let b = t.ou_id(10_000, "r-sim1", "B");
+    let c = t.ou_id(20_000, "r-sim1", "C");
+    let inner = t.ou_id(30_000, &a, "A1");
+    let p = t.policy_id(40_000, "P");
+    ok(&t.attach(50_000, &p, &c));
+    let acct = t.account(60_000, "x@example.com");
+    let now = 2_000_000;
+    ok(&t.mv(now, &acct, "r-sim1", &b));
+    let delete = |id: &str| Request::DeleteOrganizationalUnit {
+        organizational_unit_id: id.into(),
+    };
+    let not_empty = ErrorCode::Other("OrganizationalUnitNotEmptyException".into());
+    assert_eq!(
+        code(&t.call(now + 10_000, delete(&a))),
+        not_empty,
+        "an OU in it"
+    );
+    assert_eq!(
+        code(&t.call(now + 20_000, delete(&b))),
+        not_empty,
+        "an account in it"
+    );
+    assert!(t.call(now + 30_000, delete(&inner)).result.is_ok());
+    assert!(t.call(now + 40_000, delete(&a)).result.is_ok());
+    assert_eq!(
+        code(&t.call(now + 50_000, delete(&a))),
+        ErrorCode::OrganizationalUnitNotFoundException
+    );
+    assert_eq!(ou_names(&mut t, now + 60_000, "r-sim1"), ["B", "C"]);
+    // The OUs after the deleted ones are still found by id, with their policies and accounts.
+    match ok(&t.call(
+        now + 70_000,
+        Request::ListPoliciesForTarget {
+            target_id: c.clone().into(),
+        },
+    )) {
+        Response::Policies(ps) => {
+            let names: Vec<&str> = ps.iter().map(|p| p.name.as_ref()).collect();
+            assert_eq!(names, ["FullAWSAccess", "P"]);
+        }
+        r => panic!("{r:?}"),
+    }
+    match ok(&t.call(
+        now + 80_000,
+        Request::ListTargetsForPolicy {
+            policy_id: p.clone().into(),
+        },
+    )) {
+        Response::PolicyTargets(ts) => {
+            assert_eq!(ts.len(), 1);
+            assert_eq!(ts[0].target_id.as_ref(), c.as_str());
+        }
+        r => panic!("{r:?}"),
+    }
+    match ok(&t.call(
+        now + 90_000,
+        Request::ListParents {
+            child_id: acct.clone().into(),
+        },
+    )) {
+        Response::Parents(ps) => assert_eq!(ps[0].id.as_ref(), b.as_str()),
+        r => panic!("{r:?}"),
+    }
+    // A new OU gets a new id, never a deleted one's.
+    let d = t.ou_id(now + 100_000, "r-sim1", "A");
+    assert!(d != a && d != inner, "{d}");
+    assert_eq!(t.m.snapshot(now + 110_000).ous.len(), 3);
+}
+
+#[test]
+fn delete_policy_refuses_one_in_use_and_aws_managed_ones() {
+    let mut t = T::new(loose(), org());
+    let ou = t.ou_id(0, "r-sim1", "A");
+    let p1 = t.policy_id(10_000, "P1");
+    let p2 = t.policy_id(20_000, "P2");
+    let p3 = t.policy_id(30_000, "P3");
+    ok(&t.attach(40_000, &p1, &ou));
+    ok(&t.attach(50_000, &p3, &ou));
+    let delete = |id: &str| Request::DeletePolicy {
+        policy_id: id.into(),
+    };
+    assert_eq!(
+        code(&t.call(60_000, delete(&p1))),
+        ErrorCode::Other("PolicyInUseException".into())
+    );
+    assert_eq!(
+        code(&t.call(70_000, delete(FULL_AWS_ACCESS_ID))),
+        ErrorCode::AccessDeniedException
+    );
+    assert!(t.call(80_000, delete(&p2)).result.is_ok());
+    assert_eq!(
+        code(&t.call(90_000, delete(&p2))),
+        ErrorCode::PolicyNotFoundException
+    );
+    ok(&t.detach(100_000, &p1, &ou));
+    assert!(t.call(110_000, delete(&p1)).result.is_ok());
+    // P3, after both in the list, is still itself: found, attached, detachable.
+    match ok(&t.call(120_000, Request::ListPolicies)) {
+        Response::Policies(ps) => {
+            let names: Vec<&str> = ps.iter().map(|p| p.name.as_ref()).collect();
+            assert_eq!(names, ["FullAWSAccess", "P3"]);
+        }
+        r => panic!("{r:?}"),
+    }
+    match ok(&t.call(
+        130_000,
+        Request::ListTargetsForPolicy {
+            policy_id: p3.clone().into(),
+        },
+    )) {
+        Response::PolicyTargets(ts) => assert_eq!(ts[0].target_id.as_ref(), ou.as_str()),
+        r => panic!("{r:?}"),
+    }
+    ok(&t.detach(140_000, &p3, &ou));
+    assert!(t.call(150_000, delete(&p3)).result.is_ok());
+    let snap = t.m.snapshot(160_000);
+    assert_eq!(snap.policies.len(), 1, "FullAWSAccess only");
+}

@@ -487,6 +487,26 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
                 content: p.content().unwrap_or_default().into(),
             })
         }
+        Request::DeleteOrganizationalUnit {
+            organizational_unit_id,
+        } => {
+            client
+                .delete_organizational_unit()
+                .organizational_unit_id(organizational_unit_id)
+                .send()
+                .await
+                .map_err(|e| map_error(e, no_reason))?;
+            Ok(Response::Empty)
+        }
+        Request::DeletePolicy { policy_id } => {
+            client
+                .delete_policy()
+                .policy_id(policy_id)
+                .send()
+                .await
+                .map_err(|e| map_error(e, no_reason))?;
+            Ok(Response::Empty)
+        }
         Request::ListCreateAccountStatus => {
             let pages = all_pages!(
                 "ListCreateAccountStatus",
@@ -655,6 +675,14 @@ pub fn mock_rules(answer: Answer) -> Vec<Rule> {
             policy_id: input(i.policy_id()),
             name: i.name().map(Into::into),
             content: i.content().map(Into::into),
+        }),
+        rule!(st, delete_organizational_unit, |i| {
+            Request::DeleteOrganizationalUnit {
+                organizational_unit_id: input(i.organizational_unit_id()),
+            }
+        }),
+        rule!(st, delete_policy, |i| Request::DeletePolicy {
+            policy_id: input(i.policy_id()),
         }),
         rule!(st, list_create_account_status, |_i| {
             Request::ListCreateAccountStatus
