@@ -255,9 +255,11 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
 
 /// The comparison as JSON, pretty-printed, with a final newline.
 pub fn json(c: &Comparison) -> String {
-    let mut s = serde_json::to_string_pretty(c).expect("a comparison serializes");
-    s.push('\n');
-    s
+    crate::json::report_json(c)
+}
+
+impl crate::json::JsonReport for Comparison {
+    const KIND: &'static str = "compare";
 }
 
 fn rows(c: &Comparison) -> Vec<[String; 5]> {

@@ -55,6 +55,10 @@ pub struct PhaseResult {
     pub statements: Vec<Statement>,
 }
 
+impl crate::json::JsonReport for PhasesReport {
+    const KIND: &'static str = "phases";
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PhasesReport {
     pub kind: &'static str,

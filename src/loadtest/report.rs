@@ -624,9 +624,11 @@ pub fn summarize(o: Observed) -> LoadReport {
 /// The JSON report, pretty-printed, with a final newline. Same test, same seed, same bytes
 /// (against `sim`).
 pub fn json(r: &LoadReport) -> String {
-    let mut s = serde_json::to_string_pretty(r).expect("a load report always serializes");
-    s.push('\n');
-    s
+    crate::json::report_json(r)
+}
+
+impl crate::json::JsonReport for LoadReport {
+    const KIND: &'static str = "load";
 }
 
 /// The terminal report.

@@ -260,9 +260,17 @@ pub fn dollars(cents: i64) -> String {
     format!("{}${grouped}{frac}", if neg { "-" } else { "" })
 }
 
-/// Pretty JSON with a final newline.
-pub fn json<T: Serialize>(r: &T) -> String {
-    crate::report::pretty_json(r)
+/// Pretty JSON with a final newline, its `schema_version` first.
+pub fn json<T: crate::json::JsonReport>(r: &T) -> String {
+    crate::json::report_json(r)
+}
+
+impl crate::json::JsonReport for OpsReport {
+    const KIND: &'static str = "ops";
+}
+
+impl crate::json::JsonReport for StaffReport {
+    const KIND: &'static str = "staff";
 }
 
 /// "1 person", "3 people".
