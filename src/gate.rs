@@ -37,7 +37,7 @@ pub const DEFAULT_FALSE_ALARM: f64 = 0.001;
 const QUANTILE: f64 = 0.95;
 
 /// One figure at one customer count, tested.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
     pub customers: usize,
     pub metric: &'static str,
@@ -60,7 +60,7 @@ pub struct Comparison {
 }
 
 /// `orgsim check --json`: the verdict, every comparison with its interval, and the counts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CheckReport {
     /// Always `check`.
     pub kind: &'static str,

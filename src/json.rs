@@ -19,7 +19,7 @@ pub trait JsonReport: serde::Serialize {
 pub const SERVE_SCHEMA_VERSION: u32 = 1;
 
 /// A report with its `schema_version` as its first key, then its own keys.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, schemars::JsonSchema)]
 pub struct Versioned<'a, T: ?Sized> {
     pub schema_version: u32,
     #[serde(flatten)]

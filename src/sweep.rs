@@ -36,7 +36,7 @@ pub fn replication_seed(seed: u64, n: usize, k: u32) -> u64 {
 }
 
 /// The figures of one replication.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RepRow {
     pub customers: usize,
     pub replication: u32,
@@ -383,7 +383,7 @@ impl CountAcc {
 }
 
 /// The distribution at one customer count.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CountSummary {
     pub customers: usize,
     pub replications: usize,
@@ -427,7 +427,7 @@ pub fn summarize(n: usize, rows: &[&RepRow]) -> CountSummary {
 }
 
 /// A whole sweep, as `orgsim sweep --json` prints it and `orgsim check` reads it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SweepReport {
     /// The format's version ([`SCHEMA_VERSION`]); 1 in files written before it was recorded.
     /// The first key (files of schema 2 written before it led have it second: keys are read by

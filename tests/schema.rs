@@ -210,3 +210,134 @@ fn check_json_reads_the_committed_baselines_and_gives_verdict_intervals_and_coun
     let both = common::run(&["check", base, "--baseline", base, "--json", "--markdown"]);
     assert_eq!(both.status.code(), Some(2));
 }
+
+/// The kinds `schemas/` holds, one file each.
+const KINDS: [&str; 11] = [
+    "run", "sweep", "phases", "load", "ops", "staff", "plan", "validate", "compare", "check",
+    "serve",
+];
+
+fn committed_schema(kind: &str) -> String {
+    let path = format!("schemas/{kind}.schema.json");
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(&path))
+        .unwrap_or_else(|e| panic!("{path}: {e} (write it with `orgsim schema {kind}`)"))
+}
+
+/// The committed schemas are what the types give now: a change of a report's types without
+/// its schema fails here. `ORGSIM_BLESS=1` writes them again.
+#[test]
+fn the_committed_schemas_are_what_the_types_generate() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let mut want: Vec<String> = KINDS.iter().map(|k| format!("{k}.schema.json")).collect();
+    want.sort();
+    assert_eq!(on_disk, want, "one schema per report kind, no other file");
+    for kind in KINDS {
+        let now = stdout_of(&["schema", kind]);
+        if std::env::var_os("ORGSIM_BLESS").is_some() {
+            std::fs::write(dir.join(format!("{kind}.schema.json")), &now).unwrap();
+            continue;
+        }
+        assert!(
+            now == committed_schema(kind),
+            "schemas/{kind}.schema.json differs from `orgsim schema {kind}`: regenerate it \
+             (ORGSIM_BLESS=1 cargo test --test schema)"
+        );
+    }
+    let bad = common::run(&["schema", "nonsense"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("run, sweep"));
+}
+
+fn validator(kind: &str) -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(&committed_schema(kind)).unwrap();
+    jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{kind}: not a schema: {e}"))
+}
+
+fn errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
+    v.iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+/// Real outputs of every kind, made by the binary, validate against their kind's schema; and
+/// every shipped scenario's run report too.
+#[test]
+fn real_outputs_of_every_kind_validate_against_their_schema() {
+    let mut seen = std::collections::BTreeSet::new();
+    for (kind, text) in one_of_each() {
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        let errs = errors(&validator(kind), &doc);
+        assert!(errs.is_empty(), "{kind}: {errs:#?}");
+        seen.insert(kind);
+    }
+    assert_eq!(seen.len(), KINDS.len(), "{seen:?}");
+    let run = validator("run");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            let text = stdout_of(&["run", p.to_str().unwrap(), "--json"]);
+            let errs = errors(&run, &serde_json::from_str(&text).unwrap());
+            assert!(errs.is_empty(), "{}: {errs:#?}", p.display());
+            n += 1;
+        }
+    }
+    assert!(n >= 10);
+    // The committed baselines (schema 2, written before `schema_version` led) are sweeps too.
+    let sweep = validator("sweep");
+    for name in ["two-customers", "five-customers", "hundred-customers"] {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("reports/baseline/{name}.json")),
+        )
+        .unwrap();
+        let errs = errors(&sweep, &serde_json::from_str(&text).unwrap());
+        assert!(errs.is_empty(), "{name}: {errs:#?}");
+    }
+}
+
+/// The schemas can fail: a wrong version, a missing key, a wrong type, an unknown verdict.
+#[test]
+fn a_wrong_document_fails_its_schema() {
+    let base = "reports/baseline/two-customers.json";
+    let check: Value =
+        serde_json::from_str(&stdout_of(&["check", base, "--baseline", base, "--json"])).unwrap();
+    let v = validator("check");
+    assert!(errors(&v, &check).is_empty());
+    let mut wrong = check.clone();
+    wrong["schema_version"] = 2.into();
+    assert!(!errors(&v, &wrong).is_empty(), "a newer version");
+    let mut wrong = check.clone();
+    wrong.as_object_mut().unwrap().remove("verdict");
+    assert!(!errors(&v, &wrong).is_empty(), "no verdict");
+    let mut wrong = check.clone();
+    wrong["verdict"] = "MAYBE".into();
+    assert!(!errors(&v, &wrong).is_empty(), "an unknown verdict");
+    let mut wrong = check.clone();
+    wrong["comparisons"][0]["lo"] = "low".into();
+    assert!(
+        !errors(&v, &wrong).is_empty(),
+        "a string for a number in an item"
+    );
+    let run: Value = serde_json::from_str(&stdout_of(&[
+        "run",
+        "scenarios/two-customers.toml",
+        "--json",
+    ]))
+    .unwrap();
+    let v = validator("run");
+    let mut wrong = run.clone();
+    wrong["seed"] = (-1).into();
+    assert!(!errors(&v, &wrong).is_empty(), "a negative seed");
+    let mut wrong = run.clone();
+    wrong.as_object_mut().unwrap().remove("financials");
+    assert!(!errors(&v, &wrong).is_empty(), "no financials");
+    // A run report is not a load report.
+    assert!(!errors(&validator("load"), &run).is_empty());
+}

@@ -27,8 +27,8 @@ impl crate::report::JsonReport for Validation<'_> {
     const KIND: &'static str = "validate";
 }
 
-#[derive(Serialize)]
-struct Validation<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Validation<'a> {
     scenario: String,
     customers: usize,
     resources: usize,

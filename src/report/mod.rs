@@ -585,8 +585,8 @@ pub fn write_files_with<N: AsRef<str>, C: AsRef<[u8]>>(
     Ok(())
 }
 
-#[derive(serde::Serialize)]
-struct PlanJson<'a> {
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct PlanJson<'a> {
     scenario: &'a str,
     customers: usize,
     resources: Vec<PlanResourceJson<'a>>,
@@ -594,8 +594,8 @@ struct PlanJson<'a> {
     findings: &'a [crate::plan::Finding],
 }
 
-#[derive(serde::Serialize)]
-struct PlanResourceJson<'a> {
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct PlanResourceJson<'a> {
     address: &'a str,
     kind: &'static str,
     depends_on: Vec<&'a str>,
