@@ -70,7 +70,7 @@ pub struct CheckReport {
     /// The false-alarm rate of the whole comparison, and of each figure (split evenly).
     pub false_alarm: f64,
     pub per_figure_false_alarm: f64,
-    /// `pass` when no figure regressed and no baseline count is missing, else `fail` (exit 1).
+    /// `PASS` when no figure regressed and no baseline count is missing, else `FAIL` (exit 1).
     pub verdict: crate::error::Verdict,
     /// How many figures were tested, how many regressed, how many baseline counts are missing.
     pub comparison_count: usize,
