@@ -12,7 +12,7 @@ use crate::analysis::Report;
 use crate::finance::fmt_money;
 
 /// What a metric counts, which decides how it prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     Count,
@@ -23,7 +23,7 @@ pub enum Unit {
     Seconds,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Display {
     pub a: String,
     pub b: String,
@@ -31,7 +31,7 @@ pub struct Display {
     pub change: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Metric {
     pub metric: &'static str,
     pub label: &'static str,
@@ -46,14 +46,14 @@ pub struct Metric {
     pub display: Display,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Side {
     pub scenario: String,
     pub seed: u64,
     pub verdict: crate::error::Verdict,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
     pub a: Side,
     pub b: Side,
@@ -255,9 +255,11 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
 
 /// The comparison as JSON, pretty-printed, with a final newline.
 pub fn json(c: &Comparison) -> String {
-    let mut s = serde_json::to_string_pretty(c).expect("a comparison serializes");
-    s.push('\n');
-    s
+    crate::json::report_json(c)
+}
+
+impl crate::json::JsonReport for Comparison {
+    const KIND: &'static str = "compare";
 }
 
 fn rows(c: &Comparison) -> Vec<[String; 5]> {

@@ -298,7 +298,7 @@ pub fn fmt_margin(m: f64) -> String {
     fmt_margin_fine(m)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LineJson {
     pub name: String,
     pub monthly: f64,

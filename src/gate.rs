@@ -37,7 +37,7 @@ pub const DEFAULT_FALSE_ALARM: f64 = 0.001;
 const QUANTILE: f64 = 0.95;
 
 /// One figure at one customer count, tested.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
     pub customers: usize,
     pub metric: &'static str,
@@ -57,6 +57,57 @@ pub struct Comparison {
     /// at its false-alarm rate.
     pub can_fail: bool,
     pub detail: String,
+}
+
+/// `orgsim check --json`: the verdict, every comparison with its interval, and the counts.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct CheckReport {
+    /// Always `check`.
+    pub kind: &'static str,
+    /// The two files, as given.
+    pub result: String,
+    pub baseline: String,
+    /// The false-alarm rate of the whole comparison, and of each figure (split evenly).
+    pub false_alarm: f64,
+    pub per_figure_false_alarm: f64,
+    /// `PASS` when no figure regressed and no baseline count is missing, else `FAIL` (exit 1).
+    pub verdict: crate::error::Verdict,
+    /// How many figures were tested, how many regressed, how many baseline counts are missing.
+    pub comparison_count: usize,
+    pub regression_count: usize,
+    pub missing_count: usize,
+    /// The customer counts of the baseline missing from the result (coverage lost).
+    pub missing_counts: Vec<usize>,
+    pub comparisons: Vec<Comparison>,
+}
+
+impl CheckReport {
+    pub fn new(
+        result: String,
+        baseline: String,
+        false_alarm: f64,
+        comparisons: Vec<Comparison>,
+        missing_counts: Vec<usize>,
+    ) -> CheckReport {
+        let regression_count = comparisons.iter().filter(|c| c.regressed).count();
+        CheckReport {
+            kind: "check",
+            result,
+            baseline,
+            false_alarm,
+            per_figure_false_alarm: per_figure(false_alarm, comparisons.len()),
+            verdict: crate::error::Verdict::of(regression_count == 0 && missing_counts.is_empty()),
+            comparison_count: comparisons.len(),
+            regression_count,
+            missing_count: missing_counts.len(),
+            missing_counts,
+            comparisons,
+        }
+    }
+}
+
+impl crate::json::JsonReport for CheckReport {
+    const KIND: &'static str = "check";
 }
 
 /// The per-figure false-alarm rate of a comparison of `n` figures at a family rate `family`.

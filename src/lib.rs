@@ -34,6 +34,7 @@ pub mod engine;
 pub mod error;
 pub mod finance;
 pub mod gate;
+pub mod json;
 pub mod live;
 pub mod loadtest;
 pub mod ops;

@@ -21,7 +21,7 @@ use crate::sweep::{self, CountSummary};
 
 pub use crate::scenario::DEFAULT_CONFIDENCE;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Statement {
     pub claim: &'static str,
     pub stated: String,
@@ -38,7 +38,7 @@ pub struct Statement {
     pub status: Verdict,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PhaseResult {
     pub name: String,
     pub customers: (usize, usize),
@@ -55,7 +55,11 @@ pub struct PhaseResult {
     pub statements: Vec<Statement>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+impl crate::json::JsonReport for PhasesReport {
+    const KIND: &'static str = "phases";
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PhasesReport {
     pub kind: &'static str,
     pub scenario: String,

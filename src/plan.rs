@@ -14,7 +14,9 @@ use crate::org::types::{SharedStr, Tags};
 use crate::scenario::Scenario;
 
 /// The kinds of resource, as the JSON report spells them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ResourceKind {
     OrganizationalUnit,
@@ -109,7 +111,7 @@ pub enum OuRole {
 }
 
 /// Something the pre-flight checks found before anything was sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// `duplicate`.
     pub kind: &'static str,

@@ -39,7 +39,7 @@ pub fn t_critical(confidence: f64, df: usize) -> f64 {
 }
 
 /// Mean and the half-width of its confidence interval over independent samples.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MeanCi {
     pub mean: f64,
     pub half_width: f64,
@@ -86,7 +86,7 @@ pub fn mean_ci(xs: &[f64], confidence: f64) -> MeanCi {
 }
 
 /// Percentiles of a set of durations in milliseconds, reported in seconds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Percentiles {
     pub p5: f64,
     pub p50: f64,
@@ -136,7 +136,7 @@ pub fn percentiles_ms(samples: &[u64]) -> Percentiles {
 }
 
 /// Mean and 95th percentile (nearest rank) of counts.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MeanP95 {
     pub mean: f64,
     pub p95: u64,
@@ -172,7 +172,7 @@ pub fn nearest_rank(samples: &[u64], q: f64) -> f64 {
 }
 
 /// Count and percentiles of latencies (ms samples, reported times `scale`), exact nearest rank.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LatencySummary {
     pub count: u64,
     pub p50: f64,

@@ -36,7 +36,7 @@ pub fn replication_seed(seed: u64, n: usize, k: u32) -> u64 {
 }
 
 /// The figures of one replication.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RepRow {
     pub customers: usize,
     pub replication: u32,
@@ -383,7 +383,7 @@ impl CountAcc {
 }
 
 /// The distribution at one customer count.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CountSummary {
     pub customers: usize,
     pub replications: usize,
@@ -427,13 +427,15 @@ pub fn summarize(n: usize, rows: &[&RepRow]) -> CountSummary {
 }
 
 /// A whole sweep, as `orgsim sweep --json` prints it and `orgsim check` reads it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SweepReport {
-    /// Always `sweep`.
-    pub kind: String,
     /// The format's version ([`SCHEMA_VERSION`]); 1 in files written before it was recorded.
+    /// The first key (files of schema 2 written before it led have it second: keys are read by
+    /// name).
     #[serde(default = "schema_1")]
     pub schema_version: u32,
+    /// Always `sweep`.
+    pub kind: String,
     pub scenario: String,
     pub seed: u64,
     pub replications: u32,
@@ -456,6 +458,13 @@ pub struct SweepReport {
 /// and `conflict_rate_sd`, and (with `sweep --samples`) `makespan_ms_sample`; every key of 1
 /// is kept.
 pub const SCHEMA_VERSION: u32 = 2;
+
+impl crate::json::JsonReport for SweepReport {
+    const KIND: &'static str = "sweep";
+    const SCHEMA_VERSION: u32 = SCHEMA_VERSION;
+    /// The sweep carries its own `schema_version` (it reads files of schema 1 too).
+    const CARRIES_VERSION: bool = true;
+}
 
 fn schema_1() -> u32 {
     1

@@ -12,7 +12,7 @@ use crate::engine::trace::{Failure, Outcome, Trace};
 use crate::org::types::ErrorCode;
 use crate::plan::Plan;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Latency {
     pub count: u64,
     pub p50: u64,
@@ -21,7 +21,7 @@ pub struct Latency {
     pub max: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Api {
     pub calls: usize,
     pub retries: usize,
@@ -31,7 +31,7 @@ pub struct Api {
     pub retry_quota_exhausted: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Conflict {
     pub kind: &'static str,
     pub code: String,

@@ -6,7 +6,7 @@ use super::{secs, Conflict};
 use crate::finance::Financials;
 use crate::scenario::Scenario;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Expectation {
     pub name: &'static str,
     pub status: &'static str,

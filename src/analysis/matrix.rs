@@ -11,7 +11,7 @@ use crate::org::types::SnapshotIndex;
 use crate::plan::{Plan, ResourceKind, Spec, TAG_FRAMEWORK, TAG_TENANT, TAG_TIER};
 use crate::scenario::Scenario;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct MatrixCheck {
     pub check: &'static str,
     pub status: &'static str,

@@ -34,7 +34,7 @@ fn secs(ms: u64) -> f64 {
     ms as f64 / 1000.0
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
     pub scenario: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,7 +82,7 @@ impl Report {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FinancialsJson {
     pub revenue: f64,
     pub costs: f64,
@@ -99,14 +99,14 @@ pub struct FinancialsJson {
 /// The final organization by names: OU paths, member accounts (by email, with their OU path
 /// and tags), and customer-managed policy attachments (`policy -> target`). The management
 /// account and AWS-managed policies (FullAWSAccess) are left out: backends differ there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FinalOrg {
     pub ous: Vec<String>,
     pub accounts: Vec<FinalAccount>,
     pub attachments: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct FinalAccount {
     pub email: String,
     pub name: String,

@@ -9,7 +9,7 @@ use crate::engine::trace::{Outcome, Trace, WaitKind};
 use crate::plan::Plan;
 use crate::scenario::Scenario;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Resources {
     pub planned: usize,
     pub created: usize,
@@ -21,7 +21,7 @@ pub struct Resources {
     pub items: Vec<ResourceItem>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ResourceItem {
     pub address: String,
     pub kind: &'static str,

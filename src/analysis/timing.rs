@@ -7,14 +7,14 @@ use super::secs;
 use crate::engine::trace::Trace;
 use crate::plan::{Plan, ResourceKind};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Phase {
     pub kind: &'static str,
     pub start_s: f64,
     pub end_s: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PathStep {
     pub address: String,
     pub start_s: f64,
@@ -23,7 +23,7 @@ pub struct PathStep {
     pub queued_s: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Timing {
     pub makespan_s: f64,
     /// The deployer's own time before its first call (init, refresh, plan).

@@ -35,8 +35,12 @@ pub struct Args {
     #[arg(long, value_name = "P")]
     pub false_alarm: Option<f64>,
     /// Print the comparison as Markdown.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     pub markdown: bool,
+    /// Print the comparison as JSON: its verdict, each comparison with its interval, and the
+    /// counts (see docs/testing.md).
+    #[arg(long)]
+    pub json: bool,
     /// Also write the comparison as Markdown to this file (for a CI job to post).
     #[arg(long, value_name = "FILE")]
     pub markdown_out: Option<PathBuf>,
@@ -123,7 +127,16 @@ pub fn run(a: Args) -> Result<Verdict> {
         super::write_file(file, markdown())?;
     }
     let bad: Vec<_> = rows.iter().filter(|r| r.regressed).collect();
-    if a.markdown {
+    if a.json {
+        let rep = gate::CheckReport::new(
+            a.result.display().to_string(),
+            a.baseline.display().to_string(),
+            false_alarm,
+            rows.clone(),
+            missing.clone(),
+        );
+        super::output::write_stdout(&crate::report::report_json(&rep))?;
+    } else if a.markdown {
         super::output::write_stdout(&markdown())?;
     } else {
         use std::fmt::Write as _;

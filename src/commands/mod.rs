@@ -15,6 +15,7 @@ pub mod output;
 pub mod phases;
 pub mod plan;
 pub mod run;
+pub mod schema;
 pub mod serve;
 pub mod staff;
 pub mod style;
@@ -65,6 +66,8 @@ pub enum Command {
     Init(init::Args),
     Completions(completions::Args),
     Man(completions::ManArgs),
+    #[command(hide = true)]
+    Schema(schema::Args),
 }
 
 /// Runs the command.
@@ -84,6 +87,7 @@ pub fn dispatch(command: Command) -> Result<Verdict> {
         Command::Init(a) => init::run(a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => completions::run_man(a),
+        Command::Schema(a) => schema::run(a),
     }
 }
 

@@ -73,7 +73,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
     super::install_ctrl_c();
     let rep = crate::phases::evaluate(&sc, a.replications, threads, &super::INTERRUPTED);
-    let json = crate::report::pretty_json(&rep);
+    let json = crate::report::report_json(&rep);
     if let Some(dir) = &a.output.out {
         super::write_out(
             dir,

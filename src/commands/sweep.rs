@@ -156,7 +156,7 @@ pub fn run(a: Args) -> Result<Verdict> {
         samples.attach(&mut run.counts);
     }
     let rep = SweepReport::new(&sc, a.replications, run);
-    let json = report::pretty_json(&rep);
+    let json = report::report_json(&rep);
     if let (Some(dir), Some(csv)) = (&a.output.out, csv_file) {
         let mut files = vec![
             ("sweep.json", json.clone().into_bytes()),

@@ -23,8 +23,12 @@ pub struct Args {
     pub json: bool,
 }
 
-#[derive(Serialize)]
-struct Validation<'a> {
+impl crate::report::JsonReport for Validation<'_> {
+    const KIND: &'static str = "validate";
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Validation<'a> {
     scenario: String,
     customers: usize,
     resources: usize,
@@ -56,7 +60,7 @@ pub fn run(a: Args) -> Result<Verdict> {
             findings: &p.findings,
             verdict,
         };
-        super::output::write_stdout(&crate::report::pretty_json(&v))?;
+        super::output::write_stdout(&crate::report::report_json(&v))?;
         return Ok(verdict);
     }
     use std::fmt::Write as _;

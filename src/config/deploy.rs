@@ -12,7 +12,18 @@ use serde::{Deserialize, Serialize};
 
 /// Which deployer is modelled. See `docs/model.md`, "Deployer profiles".
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Deployer {
@@ -57,7 +68,7 @@ impl fmt::Display for Deployer {
 }
 
 /// A lognormal duration given by its median and 95th percentile, clamped (seconds).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Lognormal {
     pub median_s: f64,
@@ -80,7 +91,7 @@ impl Lognormal {
 
 /// The resolved deployer: a profile's defaults with the scenario's `[deploy]` keys applied.
 /// Times are seconds in the file and integer milliseconds in the engine (the `*_ms` accessors).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DeployConfig {
     /// The profile these values started from.
     pub deployer: Deployer,

@@ -31,7 +31,7 @@ fn latency_histogram() -> Histogram<u64> {
 pub const GRID: [f64; 11] = [0.0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1.0];
 
 /// An empirical distribution, as `(quantile, milliseconds)` points.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quantiles {
     /// How many samples it was measured from.
@@ -114,7 +114,7 @@ impl Quantiles {
 }
 
 /// A latency profile file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LatencyProfile {
     pub kind: String,

@@ -38,7 +38,7 @@ pub fn parse_rate_per_min(s: &str) -> Result<f64, Invalid> {
 
 /// A stage of the arrival process: over `duration_ms` the rate moves linearly from the previous
 /// stage's target (0 before the first) to `target_per_min` (k6's ramping arrival rate).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Stage {
     pub duration_ms: u64,
     pub target_per_min: f64,
@@ -129,7 +129,7 @@ pub fn check_stages(stages: &[Stage]) -> Result<f64, Invalid> {
 }
 
 /// How arrivals are spaced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Arrivals {
     /// A Poisson process (exponential gaps) at the given rate.
@@ -139,7 +139,7 @@ pub enum Arrivals {
 }
 
 /// What a threshold measures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub enum Metric {
     /// A percentile (50, 90, 95, 99, 100 = max) of the corrected onboarding latency.
     Onboarding(f64),
@@ -151,7 +151,7 @@ pub enum Metric {
     Throughput,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Threshold {
     pub text: String,
     pub metric: Metric,

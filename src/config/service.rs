@@ -13,7 +13,7 @@ use super::limits::{
 use crate::org::types::{ConstraintViolationReason, DefaultLatency, ErrorCode, Operation};
 
 /// A token bucket: `rate` tokens per second refill, at most `burst` tokens held.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Bucket {
     pub rate: f64,
@@ -21,7 +21,7 @@ pub struct Bucket {
 }
 
 /// A uniform latency range for a synchronous call, in milliseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LatencyRange {
     pub min_ms: u64,
@@ -30,7 +30,7 @@ pub struct LatencyRange {
 
 /// The asynchronous part of CreateAccount: a lognormal duration given by its median and p95,
 /// clamped to `[min_s, max_s]`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct AccountCreation {
     pub median_s: f64,
@@ -53,14 +53,16 @@ impl Default for AccountCreation {
 /// A time-windowed fault, `[[service.faults]]`: from `from` to `to` into the run, each call
 /// to one of `operations` (all when empty) fails with `error`, with probability `probability`.
 /// How the model applies it: `docs/model.md`, "Faults".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
     /// Start of the window, ms into the run (inclusive).
     #[serde(with = "super::units::duration_ms")]
+    #[schemars(with = "String")]
     pub from: u64,
     /// End of the window, ms into the run (exclusive).
     #[serde(with = "super::units::duration_ms")]
+    #[schemars(with = "String")]
     pub to: u64,
     /// AWS operation names; empty: every operation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -110,7 +112,7 @@ pub fn fault_error_names() -> Vec<String> {
 }
 
 /// The `[service]` table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ServiceParams {
     /// CreateAccount requests in progress at once (AWS: 5).

@@ -284,3 +284,45 @@ fn makespans_beyond_thirty_days_are_in_the_domain() {
         .iter()
         .all(|r| !r.regressed));
 }
+
+#[test]
+fn the_check_report_counts_regressions_and_lost_coverage_in_its_verdict() {
+    let base = report(vec![count(2, &spread(1.0), 40, 1.0, 0.5)]);
+    let same = CheckReport::new(
+        "r".into(),
+        "b".into(),
+        0.001,
+        compare(&base, &base, 0.001),
+        vec![],
+    );
+    assert!(same.verdict.is_pass());
+    assert_eq!((same.comparison_count, same.regression_count), (3, 0));
+    assert_eq!(same.per_figure_false_alarm, 0.001 / 3.0);
+    let slow = report(vec![count(2, &spread(1.2), 40, 1.0, 0.5)]);
+    let worse = CheckReport::new(
+        "r".into(),
+        "b".into(),
+        0.001,
+        compare(&slow, &base, 0.001),
+        vec![],
+    );
+    assert!(!worse.verdict.is_pass());
+    assert_eq!(worse.regression_count, 1);
+    let lost = CheckReport::new(
+        "r".into(),
+        "b".into(),
+        0.001,
+        compare(&base, &base, 0.001),
+        vec![5],
+    );
+    assert!(!lost.verdict.is_pass());
+    assert_eq!(
+        (lost.missing_count, lost.missing_counts.clone()),
+        (1, vec![5])
+    );
+    let json = crate::json::report_json(&lost);
+    assert!(
+        json.starts_with("{\n  \"schema_version\": 1,\n  \"kind\": \"check\","),
+        "{json}"
+    );
+}

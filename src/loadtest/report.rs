@@ -13,7 +13,7 @@ use crate::scenario::Scenario;
 use crate::stats;
 
 /// One customer's onboarding.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Onboarding {
     pub customer: String,
     /// When it was meant to start (its arrival), ms from the start of the load.
@@ -26,7 +26,7 @@ pub struct Onboarding {
     pub success: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Interval {
     pub from_s: f64,
     pub to_s: f64,
@@ -47,7 +47,7 @@ pub struct Interval {
 /// had not finished when the test ended is counted, its latency known only to be at least its
 /// time until the end. Exact nearest rank; a percentile that falls among the censored samples
 /// is a lower bound (named in `at_least`). `null` percentiles: no samples at all.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Latency {
     /// Samples in all: finished and censored.
     pub count: u64,
@@ -130,7 +130,7 @@ impl Latency {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ThresholdResult {
     pub threshold: String,
     /// Seconds for latencies, a fraction for the error rate, per minute for throughput;
@@ -153,7 +153,7 @@ pub struct ThresholdResult {
     pub latency_of: Option<(String, LatencyUnit)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LoadReport {
     pub kind: &'static str,
     pub scenario: String,
@@ -624,9 +624,11 @@ pub fn summarize(o: Observed) -> LoadReport {
 /// The JSON report, pretty-printed, with a final newline. Same test, same seed, same bytes
 /// (against `sim`).
 pub fn json(r: &LoadReport) -> String {
-    let mut s = serde_json::to_string_pretty(r).expect("a load report always serializes");
-    s.push('\n');
-    s
+    crate::json::report_json(r)
+}
+
+impl crate::json::JsonReport for LoadReport {
+    const KIND: &'static str = "load";
 }
 
 /// The terminal report.

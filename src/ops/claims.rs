@@ -18,7 +18,7 @@ use super::OpsCustomer;
 pub use crate::error::Verdict;
 
 /// One claim and its verdict.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Claim {
     pub id: &'static str,
     /// The seed's words.

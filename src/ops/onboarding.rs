@@ -21,7 +21,7 @@ use crate::sim::queueing::ServerPool;
 use crate::sim::EventQueue;
 
 /// One customer's way from signing to a set-up account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CustomerLead {
     pub signed_ms: u64,
     pub done_ms: u64,
@@ -165,7 +165,7 @@ pub fn attainment(run: &OnboardingRun, sla_ms: u64) -> f64 {
 }
 
 /// The seed's comparison: every customer at once (one batch) against one after the other.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct BatchComparison {
     pub customers: usize,
     pub engineers: u32,

@@ -11,7 +11,7 @@ use super::onboarding::BatchComparison;
 use super::staff::StaffOptions;
 
 /// `orgsim ops`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct OpsReport {
     pub seed: u64,
     pub horizon_days: f64,
@@ -26,7 +26,7 @@ pub struct OpsReport {
     pub interrupted: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SupportSection {
     pub staff: u32,
     pub hours: String,
@@ -58,7 +58,7 @@ pub struct SupportSection {
     pub queue: Vec<QueuePoint>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct QueuePoint {
     pub day: f64,
     /// Tickets no one has started on.
@@ -66,7 +66,7 @@ pub struct QueuePoint {
     pub in_service: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct OnboardingSection {
     pub customers: usize,
     pub engineers: u32,
@@ -90,7 +90,7 @@ pub struct OnboardingSection {
 }
 
 /// `orgsim staff`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StaffReport {
     pub seed: u64,
     pub target: f64,
@@ -114,7 +114,7 @@ pub struct StaffReport {
     pub interrupted: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StaffRow {
     pub customers: usize,
     /// `null`: not met within the limit (see `note`).
@@ -132,19 +132,19 @@ pub struct StaffRow {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Sensitivity {
     pub ticket_rate_multiplier: f64,
     pub staff: Vec<StaffRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AttainmentCurve {
     pub support_staff: u32,
     pub points: Vec<CurvePoint>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CurvePoint {
     pub customers: usize,
     pub response_sla_attainment: f64,
@@ -260,9 +260,17 @@ pub fn dollars(cents: i64) -> String {
     format!("{}${grouped}{frac}", if neg { "-" } else { "" })
 }
 
-/// Pretty JSON with a final newline.
-pub fn json<T: Serialize>(r: &T) -> String {
-    crate::report::pretty_json(r)
+/// Pretty JSON with a final newline, its `schema_version` first.
+pub fn json<T: crate::json::JsonReport>(r: &T) -> String {
+    crate::json::report_json(r)
+}
+
+impl crate::json::JsonReport for OpsReport {
+    const KIND: &'static str = "ops";
+}
+
+impl crate::json::JsonReport for StaffReport {
+    const KIND: &'static str = "staff";
 }
 
 /// "1 person", "3 people".

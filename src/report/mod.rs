@@ -14,22 +14,20 @@ use crate::finance::{fmt_margin, fmt_money};
 
 pub mod sweep;
 
-/// The JSON report, pretty-printed, with a final newline. Deterministic: same report, same bytes.
-pub fn json(r: &Report) -> String {
-    pretty_json(r)
+pub use crate::json::{pretty_json, report_json, JsonReport, Versioned};
+
+impl JsonReport for Report {
+    const KIND: &'static str = "run";
 }
 
-/// `v` as JSON, pretty-printed, with a final newline: how every report file and `--json` print.
-/// Its types serialize without fail (no maps with non-string keys, no failing `Serialize`).
-pub fn pretty_json<T: serde::Serialize + ?Sized>(v: &T) -> String {
-    let mut s = serde_json::to_string_pretty(v).expect("orgsim's reports always serialize");
-    s.push('\n');
-    s
+/// The JSON report, pretty-printed, with a final newline. Deterministic: same report, same bytes.
+pub fn json(r: &Report) -> String {
+    report_json(r)
 }
 
 /// [`json`], written to `w` as it is made (a 100,000-customer report is over 100 MB).
 pub fn write_json(r: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, r).map_err(std::io::Error::from)?;
+    serde_json::to_writer_pretty(&mut *w, &Versioned::new(r)).map_err(std::io::Error::from)?;
     w.write_all(b"\n")
 }
 
@@ -587,8 +585,8 @@ pub fn write_files_with<N: AsRef<str>, C: AsRef<[u8]>>(
     Ok(())
 }
 
-#[derive(serde::Serialize)]
-struct PlanJson<'a> {
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct PlanJson<'a> {
     scenario: &'a str,
     customers: usize,
     resources: Vec<PlanResourceJson<'a>>,
@@ -596,8 +594,8 @@ struct PlanJson<'a> {
     findings: &'a [crate::plan::Finding],
 }
 
-#[derive(serde::Serialize)]
-struct PlanResourceJson<'a> {
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct PlanResourceJson<'a> {
     address: &'a str,
     kind: &'static str,
     depends_on: Vec<&'a str>,
@@ -647,7 +645,11 @@ pub fn plan_json(sc: &crate::scenario::Scenario, p: &crate::plan::Plan) -> Strin
             .collect(),
         findings: &p.findings,
     };
-    pretty_json(&j)
+    report_json(&j)
+}
+
+impl JsonReport for PlanJson<'_> {
+    const KIND: &'static str = "plan";
 }
 
 /// The plan as text, like `terraform plan`.

@@ -74,7 +74,11 @@ impl Shared {
     /// The report of what was served (`GET /_orgsim/report`), as JSON text.
     pub fn report(&self) -> String {
         let g = self.lock();
-        crate::report::pretty_json(&g.0.report(g.1.now_ms()))
+        // `schema_version` first, as in every JSON report (docs/serve.md).
+        crate::json::pretty_json(&crate::json::Versioned {
+            schema_version: crate::json::SERVE_SCHEMA_VERSION,
+            report: &g.0.report(g.1.now_ms()),
+        })
     }
 
     /// The one-screen summary of what was served.

@@ -38,7 +38,7 @@ pub const MAX_NAMES: usize = 256;
 pub const OTHER_NAMES: &str = "(other names)";
 
 /// One request as the trace records it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Traced {
     /// Its place in arrival order, from 1.
     pub seq: u64,
