@@ -511,30 +511,13 @@ fn two_tiers_sharing_one_ou_are_a_validate_finding_not_a_failure_in_run() {
 /// Starts `args` (a live command with `--out`), sends `signal` after `after_ms`, and gives its
 /// output.
 #[cfg(unix)]
-/// Waits (at most 60 s) until process `pid` catches `signal` (`-INT`, `-TERM`): its handler is
-/// installed, as `/proc/PID/status`'s `SigCgt` mask shows. A signal sent before that would end
-/// the process by the default action on a busy machine, and the test would measure the race.
+/// Waits until process `pid` catches `signal` (`-INT`, `-TERM`): `common::wait_for_handler`.
 fn wait_for_handler(pid: u32, signal: &str) {
-    let bit = match signal {
-        "-INT" => 2,
-        "-TERM" => 15,
-        _ => return,
-    } - 1;
-    let start = std::time::Instant::now();
-    while start.elapsed() < std::time::Duration::from_secs(60) {
-        let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
-            return;
-        };
-        let caught = status
-            .lines()
-            .find_map(|l| l.strip_prefix("SigCgt:"))
-            .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
-            .is_some_and(|m| m & (1 << bit) != 0);
-        if caught {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    match signal {
+        "-INT" => common::wait_for_handler(pid, 2),
+        "-TERM" => common::wait_for_handler(pid, 15),
+        _ => true,
+    };
 }
 
 fn signalled(args: &[&str], signal: &str, after_ms: u64) -> Output {

@@ -25,25 +25,7 @@ struct Server {
 
 impl Server {
     fn start(scenario: &str, extra: &[&str]) -> Server {
-        let mut child = common::bin()
-            .args(["serve", scenario, "--port", "0"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("orgsim serve starts");
-        let mut line = String::new();
-        let stdout = child.stdout.as_mut().expect("stdout");
-        // The first line names the address (read byte by byte: the rest stays in the pipe).
-        let mut byte = [0u8; 1];
-        while stdout.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
-            line.push(byte[0] as char);
-        }
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_string();
+        let (child, url) = common::start_serve(scenario, extra, Stdio::piped());
         let hostport = url.trim_start_matches("http://").to_string();
         Server {
             child: Some(child),

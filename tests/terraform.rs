@@ -28,22 +28,7 @@ struct Server {
 
 impl Server {
     fn start(scenario: &str) -> Server {
-        let mut child = common::bin()
-            .args(["serve", scenario, "--port", "0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("orgsim serve starts");
-        let mut line = String::new();
-        let stdout = child.stdout.as_mut().expect("stdout");
-        let mut byte = [0u8; 1];
-        while stdout.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
-            line.push(byte[0] as char);
-        }
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        let (child, url) = common::start_serve(scenario, &[], Stdio::null());
         Server {
             hostport: url.trim_start_matches("http://").to_string(),
             child,

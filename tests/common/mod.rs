@@ -66,3 +66,56 @@ pub fn write(dir: &Path, name: &str, text: &str) -> String {
     std::fs::write(&p, text).unwrap();
     p.to_string_lossy().into_owned()
 }
+
+/// Starts `orgsim serve scenario --port 0 extra...` and reads the first line of its stdout,
+/// which names its address: the running server and its URL (`http://127.0.0.1:PORT`). The rest
+/// of its stdout stays in the pipe (read byte by byte).
+pub fn start_serve(
+    scenario: &str,
+    extra: &[&str],
+    stderr: std::process::Stdio,
+) -> (std::process::Child, String) {
+    use std::io::Read;
+    let mut child = bin()
+        .args(["serve", scenario, "--port", "0"])
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .expect("orgsim serve starts");
+    let mut line = String::new();
+    let stdout = child.stdout.as_mut().expect("stdout");
+    let mut byte = [0u8; 1];
+    while stdout.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
+        line.push(byte[0] as char);
+    }
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    (child, url)
+}
+
+/// Waits (at most 60 s) until process `pid` catches signal number `signal`, as
+/// `/proc/PID/status`'s `SigCgt` mask shows; `false` if it never did (or is gone). A signal
+/// sent before the handler is installed ends the process by the default action, and on a busy
+/// machine a test would measure that race instead of how orgsim stops.
+pub fn wait_for_handler(pid: u32, signal: u32) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(60) {
+        let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+            return false;
+        };
+        let caught = status
+            .lines()
+            .find_map(|l| l.strip_prefix("SigCgt:"))
+            .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
+            .is_some_and(|m| m & (1 << (signal - 1)) != 0);
+        if caught {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    false
+}

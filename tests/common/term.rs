@@ -167,26 +167,13 @@ impl Term {
         let Some(pid) = self.child.process_id() else {
             return;
         };
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(60) {
-            let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
-                return;
-            };
-            let caught = status
-                .lines()
-                .find_map(|l| l.strip_prefix("SigCgt:"))
-                .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
-                .is_some_and(|m| m & (1 << (signal - 1)) != 0);
-            if caught {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
+        if !super::wait_for_handler(pid, signal) && matches!(self.child.try_wait(), Ok(None)) {
+            panic!(
+                "`{}` never caught signal {signal} within 60 s; screen:\n{}",
+                self.what,
+                tail(&self.screen())
+            );
         }
-        panic!(
-            "`{}` never caught signal {signal} within 60 s; screen:\n{}",
-            self.what,
-            tail(&self.screen())
-        );
     }
 
     /// Waits for the program to end, at most `limit`; past it the program is killed and the
