@@ -16,6 +16,7 @@
 
 mod checks;
 mod generate;
+mod operations;
 mod raw;
 mod span;
 mod units;
@@ -385,9 +386,7 @@ impl Ctx<'_> {
             None => None,
             Some(o) => {
                 let tier_keys: Vec<&str> = tiers.keys().map(String::as_str).collect();
-                let cfg = crate::config::operations::build(o, &tier_keys)
-                    .map_err(|e| self.err_at(e.span.clone(), Some(e.field()), e.message))?;
-                Some(cfg)
+                Some(self.operations(o, &tier_keys)?)
             }
         };
         // The people `[operations]` staffs are monthly costs too: they flow into the
