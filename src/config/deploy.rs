@@ -10,6 +10,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::lognormal::{Lognormal, LognormalOverrides};
+
 /// Which deployer is modelled. See `docs/model.md`, "Deployer profiles".
 #[derive(
     Debug,
@@ -64,28 +66,6 @@ impl Deployer {
 impl fmt::Display for Deployer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// A lognormal duration given by its median and 95th percentile, clamped (seconds).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Lognormal {
-    pub median_s: f64,
-    pub p95_s: f64,
-    pub min_s: f64,
-    pub max_s: f64,
-}
-
-impl Lognormal {
-    /// σ of the underlying normal: ln(p95/median) / z(0.95).
-    pub fn sigma(&self) -> f64 {
-        (self.p95_s / self.median_s).ln() / 1.644_853_626_951_472_2
-    }
-    /// The duration at standard-normal deviate `z`, clamped, in whole milliseconds.
-    pub fn at_ms(&self, z: f64) -> u64 {
-        let s = (self.median_s.ln() + self.sigma() * z).exp();
-        (s.clamp(self.min_s, self.max_s) * 1000.0).round() as u64
     }
 }
 
@@ -258,11 +238,7 @@ impl DeployConfig {
             lookup_existing
         );
         if let Some(p) = &o.provisioning {
-            let q = &mut c.provisioning;
-            q.median_s = p.median_s.unwrap_or(q.median_s);
-            q.p95_s = p.p95_s.unwrap_or(q.p95_s);
-            q.min_s = p.min_s.unwrap_or(q.min_s);
-            q.max_s = p.max_s.unwrap_or(q.max_s);
+            c.provisioning = c.provisioning.with(p);
         }
         c
     }
@@ -429,18 +405,8 @@ pub struct DeployOverrides {
     pub tags_in_create: Option<bool>,
     pub read_after_create: Option<bool>,
     pub account_factory: Option<u32>,
-    pub provisioning: Option<ProvisioningOverrides>,
+    pub provisioning: Option<LognormalOverrides>,
     pub lookup_existing: Option<bool>,
-}
-
-/// `[deploy.provisioning]` as written.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProvisioningOverrides {
-    pub median_s: Option<f64>,
-    pub p95_s: Option<f64>,
-    pub min_s: Option<f64>,
-    pub max_s: Option<f64>,
 }
 
 #[cfg(test)]

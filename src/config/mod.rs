@@ -12,14 +12,16 @@ pub mod files;
 pub mod latency;
 pub mod limits;
 pub mod loadtest;
+pub mod lognormal;
 pub mod operations;
 pub mod organization;
 pub mod service;
 pub mod units;
 
-pub use deploy::{DeployConfig, DeployOverrides, Deployer, Lognormal, ProvisioningOverrides};
+pub use deploy::{DeployConfig, DeployOverrides, Deployer};
 pub use latency::{LatencyProfile, Quantiles};
 pub use loadtest::{Arrivals, LoadSettings, Metric, Stage, Threshold};
+pub use lognormal::{Lognormal, LognormalOverrides, Z95};
 pub use organization::{OrganizationConfig, OuLayout};
 pub use service::{AccountCreation, Bucket, LatencyRange, ServiceParams};
 

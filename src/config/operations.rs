@@ -113,15 +113,13 @@ pub enum HandleTime {
     Exponential {
         mean_ms: u64,
     },
-    /// Lognormal from its median and 95th percentile (σ = ln(p95/median) / 1.6449).
+    /// Lognormal from its median and 95th percentile (σ as [`super::lognormal::sigma`] has
+    /// it, the one formula of every lognormal in a scenario).
     Lognormal {
         median_ms: u64,
         p95_ms: u64,
     },
 }
-
-/// z for the 95th percentile of the standard normal.
-pub const Z95: f64 = 1.644_853_626_951_472_2;
 
 impl HandleTime {
     /// (μ, σ) of the underlying normal, in ln(ms); `None` for the exponential.
@@ -129,8 +127,8 @@ impl HandleTime {
         match *self {
             HandleTime::Exponential { .. } => None,
             HandleTime::Lognormal { median_ms, p95_ms } => {
-                let mu = (median_ms as f64).ln();
-                Some((mu, ((p95_ms as f64).ln() - mu) / Z95))
+                let (median, p95) = (median_ms as f64, p95_ms as f64);
+                Some((median.ln(), super::lognormal::sigma(median, p95)))
             }
         }
     }

@@ -10,6 +10,7 @@ use super::limits::{
     MAX_CALL_LATENCY_MS, MAX_FAULTS, MAX_FAULT_TIME_MS, MAX_SERVICE_SECONDS, MAX_THROTTLE_BURST,
     MAX_THROTTLE_RATE, MIN_THROTTLE_RATE,
 };
+use super::lognormal::Lognormal;
 use crate::org::types::{ConstraintViolationReason, DefaultLatency, ErrorCode, Operation};
 
 /// A token bucket: `rate` tokens per second refill, at most `burst` tokens held.
@@ -28,26 +29,21 @@ pub struct LatencyRange {
     pub max_ms: u64,
 }
 
-/// The asynchronous part of CreateAccount: a lognormal duration given by its median and p95,
-/// clamped to `[min_s, max_s]`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields, default)]
-pub struct AccountCreation {
-    pub median_s: f64,
-    pub p95_s: f64,
-    pub min_s: f64,
-    pub max_s: f64,
-}
+/// The asynchronous part of CreateAccount: the one [`Lognormal`] (median and p95, clamped to
+/// `[min_s, max_s]`).
+pub type AccountCreation = Lognormal;
 
-impl Default for AccountCreation {
-    fn default() -> Self {
-        AccountCreation {
-            median_s: 60.0,
-            p95_s: 300.0,
-            min_s: 10.0,
-            max_s: 1800.0,
-        }
-    }
+/// CreateAccount's creation time by default.
+pub const ACCOUNT_CREATION: Lognormal = Lognormal {
+    median_s: 60.0,
+    p95_s: 300.0,
+    min_s: 10.0,
+    max_s: 1800.0,
+};
+
+/// `[service.account_creation]`: its keys over [`ACCOUNT_CREATION`].
+fn account_creation<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Lognormal, D::Error> {
+    super::lognormal::read_over(d, ACCOUNT_CREATION)
 }
 
 /// A time-windowed fault, `[[service.faults]]`: from `from` to `to` into the run, each call
@@ -142,7 +138,8 @@ pub struct ServiceParams {
     /// Probability that any call fails with ServiceException (a transient 5xx). Default 0.
     pub internal_error_probability: f64,
     /// The asynchronous account creation time.
-    pub account_creation: AccountCreation,
+    #[serde(deserialize_with = "account_creation")]
+    pub account_creation: Lognormal,
     /// Default latency of a write call.
     pub write_latency: LatencyRange,
     /// Default latency of a read call.
@@ -174,7 +171,7 @@ impl Default for ServiceParams {
             list_page_size: 20,
             concurrent_modification_probability: 1.0,
             internal_error_probability: 0.0,
-            account_creation: AccountCreation::default(),
+            account_creation: ACCOUNT_CREATION,
             write_latency: LatencyRange {
                 min_ms: 400,
                 max_ms: 900,
