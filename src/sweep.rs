@@ -565,7 +565,7 @@ pub fn csv_row(r: &RepRow) -> String {
 /// Parses `A..=B` or `A` into an inclusive range.
 pub fn parse_range(s: &str) -> Result<(usize, usize), Invalid> {
     let bad = || {
-        Invalid(format!(
+        Invalid::new(format!(
             "`{s}` is not a customer range: write A..=B (e.g. 1..=100) or a single count"
         ))
     };

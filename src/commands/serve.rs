@@ -81,7 +81,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     }
     let duration = match &a.duration {
         Some(d) => {
-            let ms = parse_duration_ms(d).map_err(|e| Error::flag(format!("--duration: {e}")))?;
+            let ms = parse_duration_ms(d).map_err(|e| Error::flag_value("--duration", e))?;
             if ms == 0 {
                 return Err(Error::flag("--duration must be more than 0"));
             }

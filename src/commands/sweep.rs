@@ -65,7 +65,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     }
     super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
     let (lo, hi) =
-        sweep::parse_range(&a.customers).map_err(|e| Error::flag(format!("--customers: {e}")))?;
+        sweep::parse_range(&a.customers).map_err(|e| Error::flag_value("--customers", e))?;
     if a.step == 0 {
         return Err(Error::flag("--step must be at least 1"));
     }

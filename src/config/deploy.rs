@@ -11,6 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::lognormal::{Lognormal, LognormalOverrides};
+use super::Invalid;
 
 /// Which deployer is modelled. See `docs/model.md`, "Deployer profiles".
 #[derive(
@@ -257,8 +258,8 @@ impl DeployConfig {
     }
 
     /// Checks the values; returns the dotted key path of the first bad one and why.
-    pub fn check(&self) -> Result<(), (String, String)> {
-        let bad = |k: &str, why: &str| Err((format!("deploy.{k}"), why.to_string()));
+    pub fn check(&self) -> Result<(), Invalid> {
+        let bad = |k: &str, why: &str| Err(Invalid::at(format!("deploy.{k}"), why));
         if self.parallelism == 0 {
             return bad("parallelism", "must be at least 1");
         }
@@ -350,22 +351,22 @@ impl DeployConfig {
             ("max_s", p.max_s),
         ] {
             if !(v > 0.0 && v.is_finite() && v <= 7.0 * 86_400.0) {
-                return Err((
+                return Err(Invalid::at(
                     format!("deploy.provisioning.{k}"),
-                    "must be a number of seconds greater than 0 and at most 604800".into(),
+                    "must be a number of seconds greater than 0 and at most 604800",
                 ));
             }
         }
         if p.p95_s < p.median_s {
-            return Err((
-                "deploy.provisioning.p95_s".into(),
-                "must not be below median_s".into(),
+            return Err(Invalid::at(
+                "deploy.provisioning.p95_s",
+                "must not be below median_s",
             ));
         }
         if p.min_s > p.max_s {
-            return Err((
-                "deploy.provisioning.min_s".into(),
-                "must not exceed max_s".into(),
+            return Err(Invalid::at(
+                "deploy.provisioning.min_s",
+                "must not exceed max_s",
             ));
         }
         Ok(())
@@ -435,5 +436,24 @@ mod tests {
             assert_eq!(Deployer::parse(d.as_str()), Some(d));
         }
         assert_eq!(Deployer::parse("terraform"), None);
+    }
+
+    /// A bad value comes back as the one field error, its key named apart from the reason.
+    #[test]
+    fn a_bad_value_names_its_key() {
+        let mut c = DeployConfig::default();
+        c.parallelism = 0;
+        assert_eq!(
+            c.check(),
+            Err(Invalid::at("deploy.parallelism", "must be at least 1"))
+        );
+        let mut c = DeployConfig::default();
+        c.provisioning.p95_s = c.provisioning.median_s / 2.0;
+        let e = c.check().unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("deploy.provisioning.p95_s"));
+        assert_eq!(
+            e.to_string(),
+            "deploy.provisioning.p95_s: must not be below median_s"
+        );
     }
 }

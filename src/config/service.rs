@@ -11,6 +11,7 @@ use super::limits::{
     MAX_THROTTLE_RATE, MIN_THROTTLE_RATE,
 };
 use super::lognormal::Lognormal;
+use super::Invalid;
 use crate::org::types::{ConstraintViolationReason, DefaultLatency, ErrorCode, Operation};
 
 /// A token bucket: `rate` tokens per second refill, at most `burst` tokens held.
@@ -220,7 +221,7 @@ impl ServiceParams {
     }
 
     /// Checks the values; returns the dotted key path of the first bad one and why.
-    pub fn check(&self) -> Result<(), (String, String)> {
+    pub fn check(&self) -> Result<(), Invalid> {
         for key in self.throttle.keys().chain(self.latency.keys()) {
             if Operation::parse(key).is_none() {
                 let table = if self.throttle.contains_key(key) {
@@ -228,7 +229,7 @@ impl ServiceParams {
                 } else {
                     "latency"
                 };
-                return Err((
+                return Err(Invalid::at(
                     format!("service.{table}.{key}"),
                     format!("`{key}` is not an Organizations operation orgsim knows"),
                 ));
@@ -236,7 +237,7 @@ impl ServiceParams {
         }
         for (k, b) in &self.throttle {
             if !(MIN_THROTTLE_RATE..=MAX_THROTTLE_RATE).contains(&b.rate) {
-                return Err((
+                return Err(Invalid::at(
                     format!("service.throttle.{k}.rate"),
                     format!(
                         "rate is between {MIN_THROTTLE_RATE} and {MAX_THROTTLE_RATE} tokens per \
@@ -246,7 +247,7 @@ impl ServiceParams {
                 ));
             }
             if !(1.0..=MAX_THROTTLE_BURST).contains(&b.burst) {
-                return Err((
+                return Err(Invalid::at(
                     format!("service.throttle.{k}.burst"),
                     format!(
                         "burst is between 1 and {MAX_THROTTLE_BURST} tokens (the throttle burst \
@@ -266,7 +267,7 @@ impl ServiceParams {
             ]);
         for (k, l) in lat {
             if l.max_ms > MAX_CALL_LATENCY_MS {
-                return Err((
+                return Err(Invalid::at(
                     format!("{k}.max_ms"),
                     format!(
                         "a call latency is at most {MAX_CALL_LATENCY_MS} ms (one hour, the call \
@@ -276,7 +277,7 @@ impl ServiceParams {
                 ));
             }
             if l.min_ms > l.max_ms {
-                return Err((k, "min_ms must not exceed max_ms".into()));
+                return Err(Invalid::at(k, "min_ms must not exceed max_ms"));
             }
         }
         let p = [
@@ -291,7 +292,10 @@ impl ServiceParams {
         ];
         for (k, v) in p {
             if !(0.0..=1.0).contains(&v) {
-                return Err((format!("service.{k}"), "must be between 0 and 1".into()));
+                return Err(Invalid::at(
+                    format!("service.{k}"),
+                    "must be between 0 and 1",
+                ));
             }
         }
         let ac = &self.account_creation;
@@ -302,7 +306,7 @@ impl ServiceParams {
             ("max_s", ac.max_s),
         ] {
             if !(0.0..=MAX_SERVICE_SECONDS).contains(&v) {
-                return Err((
+                return Err(Invalid::at(
                     format!("service.account_creation.{k}"),
                     format!(
                         "a time between 0 and {MAX_SERVICE_SECONDS} seconds (7 days, the account \
@@ -316,27 +320,27 @@ impl ServiceParams {
             && ac.min_s >= 0.0
             && ac.max_s >= ac.min_s)
         {
-            return Err((
-                "service.account_creation".into(),
-                "need 0 < median_s <= p95_s and 0 <= min_s <= max_s".into(),
+            return Err(Invalid::at(
+                "service.account_creation",
+                "need 0 < median_s <= p95_s and 0 <= min_s <= max_s",
             ));
         }
         if !(1..=1000).contains(&self.list_page_size) {
-            return Err((
-                "service.list_page_size".into(),
-                "must be between 1 and 1000".into(),
+            return Err(Invalid::at(
+                "service.list_page_size",
+                "must be between 1 and 1000",
             ));
         }
         if self.create_account_concurrency == 0 {
-            return Err((
-                "service.create_account_concurrency".into(),
-                "must be at least 1".into(),
+            return Err(Invalid::at(
+                "service.create_account_concurrency",
+                "must be at least 1",
             ));
         }
         if self.max_ou_depth == 0 || self.max_policies_per_target == 0 {
-            return Err((
-                "service".into(),
-                "max_ou_depth and max_policies_per_target must be at least 1".into(),
+            return Err(Invalid::at(
+                "service",
+                "max_ou_depth and max_policies_per_target must be at least 1",
             ));
         }
         self.check_faults()
@@ -344,9 +348,9 @@ impl ServiceParams {
 
     /// Checks `[[service.faults]]`: their number, each window, operation, error and
     /// probability.
-    fn check_faults(&self) -> Result<(), (String, String)> {
+    fn check_faults(&self) -> Result<(), Invalid> {
         if self.faults.len() > MAX_FAULTS {
-            return Err((
+            return Err(Invalid::at(
                 format!("service.faults[{MAX_FAULTS}]"),
                 format!(
                     "{} fault windows; at most {MAX_FAULTS} (the fault limit)",
@@ -357,7 +361,7 @@ impl ServiceParams {
         for (i, f) in self.faults.iter().enumerate() {
             let at = |k: &str| format!("service.faults[{i}].{k}");
             if f.to > MAX_FAULT_TIME_MS {
-                return Err((
+                return Err(Invalid::at(
                     at("to"),
                     format!(
                         "a fault window ends at most {} s into the run (30 days, the fault time \
@@ -368,7 +372,7 @@ impl ServiceParams {
                 ));
             }
             if f.from >= f.to {
-                return Err((
+                return Err(Invalid::at(
                     at("to"),
                     format!(
                         "a fault window must end after it starts: from {} s, to {} s",
@@ -380,7 +384,7 @@ impl ServiceParams {
             for (j, op) in f.operations.iter().enumerate() {
                 if Operation::parse(op).is_none() {
                     let all: Vec<&str> = Operation::ALL.iter().map(|o| o.as_str()).collect();
-                    return Err((
+                    return Err(Invalid::at(
                         format!("service.faults[{i}].operations[{j}]"),
                         format!(
                             "`{op}` is not an Organizations operation orgsim knows; the \
@@ -391,7 +395,7 @@ impl ServiceParams {
                 }
             }
             if f.code().is_none() {
-                return Err((
+                return Err(Invalid::at(
                     at("error"),
                     format!(
                         "`{}` is not an error a fault can answer with; the errors are {}",
@@ -401,7 +405,7 @@ impl ServiceParams {
                 ));
             }
             if !(0.0..=1.0).contains(&f.probability) {
-                return Err((
+                return Err(Invalid::at(
                     at("probability"),
                     format!("must be between 0 and 1, not {}", f.probability),
                 ));

@@ -654,14 +654,14 @@ impl Engine {
         self.trace.resources[i]
             .outcome
             .shared_id()
-            .ok_or_else(|| Invalid(format!("{} has no id", self.plan.resources[i].address)))
+            .ok_or_else(|| Invalid::new(format!("{} has no id", self.plan.resources[i].address)))
     }
 
     /// The root's id (ListRoots answered before any resource starts).
     fn root_of(&self) -> Result<SharedStr, Invalid> {
         self.root_id
             .clone()
-            .ok_or_else(|| Invalid("no root: ListRoots has not answered".into()))
+            .ok_or_else(|| Invalid::new("no root: ListRoots has not answered"))
     }
 
     /// `who` fails as `InvalidPlan`: the id it needs is missing, and no call goes out with an
@@ -669,7 +669,7 @@ impl Engine {
     fn invalid_plan(&mut self, now_ms: u64, who: usize, e: Invalid) {
         let o = Outcome::Failed {
             code: Failure::InvalidPlan,
-            message: e.0,
+            message: e.message,
         };
         self.finish(now_ms, who, o);
     }
@@ -759,7 +759,7 @@ impl Engine {
                 | Step::LookupCreated { .. }
                 | Step::LookupContent { .. },
             ) => {
-                return Err(Invalid(format!(
+                return Err(Invalid::new(format!(
                     "{} has no request in this step",
                     r.address
                 )))
@@ -803,7 +803,7 @@ impl Engine {
                 },
             ) => {
                 if self.is_management(account_id) {
-                    return Err(Invalid(format!(
+                    return Err(Invalid::new(format!(
                         "{}: refusing to move {account_id}, the management account",
                         r.address
                     )));
@@ -817,7 +817,7 @@ impl Engine {
             (Spec::Tags { account, tags }, _) => {
                 let resource_id = self.id_of(*account)?;
                 if self.is_management(&resource_id) {
-                    return Err(Invalid(format!(
+                    return Err(Invalid::new(format!(
                         "{}: refusing to tag {resource_id}, the management account",
                         r.address
                     )));

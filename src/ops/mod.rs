@@ -95,7 +95,7 @@ pub fn check_tickets(
     );
     let n = demand.expected_tickets(cfg.horizon_ms);
     if n > MAX_TICKETS_PER_REPLICATION {
-        return Err(crate::config::Invalid(format!(
+        return Err(crate::config::Invalid::new(format!(
             "{} customers would raise about {n:.0} support tickets in one replication (their \
              tickets_per_customer_month{} over a horizon of {:.0} days), more than orgsim draws \
              at once ({MAX_TICKETS_PER_REPLICATION:.0}, the ticket limit): fewer customers, a \

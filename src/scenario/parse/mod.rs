@@ -49,12 +49,12 @@ pub const MAX_DOLLARS: i64 = 1_000_000_000_000;
 /// `config::limits::MAX_SCENARIO_BYTES` is refused before it is read.
 pub fn read(path: &Path) -> Result<Scenario, ScenarioError> {
     use crate::config::limits::MAX_SCENARIO_BYTES;
-    let whole = |message: String| ScenarioError {
+    let whole = |e: crate::config::Invalid| ScenarioError {
         file: path.to_path_buf(),
         line: 0,
         column: 0,
         field: None,
-        message,
+        message: e.to_string(),
     };
     let src = crate::config::files::read_regular(
         path,
@@ -333,12 +333,12 @@ impl Ctx<'_> {
             deploy_overrides.deployer.unwrap_or_default(),
             &deploy_overrides,
         );
-        if let Err((path, why)) = deploy.check() {
-            return Err(self.at_path(&split_path(&path), why));
-        }
         let service = raw.service.unwrap_or_default();
-        if let Err((path, why)) = service.check() {
-            return Err(self.at_path(&split_path(&path), why));
+        for checked in [deploy.check(), service.check()] {
+            if let Err(e) = checked {
+                let path = split_path(e.field.as_deref().unwrap_or_default());
+                return Err(self.at_path(&path, e.message));
+            }
         }
 
         let max_lines = crate::config::limits::MAX_COST_LINES;

@@ -130,11 +130,12 @@ impl Ctx<'_> {
                 segs.push(key(k));
                 self.at(s.span(), &segs, m)
             };
-            let days =
-                calendar::parse_days(b.days.get_ref()).map_err(|m| err(&b.days, "days", m))?;
-            let from =
-                calendar::parse_clock(b.from.get_ref()).map_err(|m| err(&b.from, "from", m))?;
-            let to = calendar::parse_clock(b.to.get_ref()).map_err(|m| err(&b.to, "to", m))?;
+            let days = calendar::parse_days(b.days.get_ref())
+                .map_err(|m| err(&b.days, "days", m.message))?;
+            let from = calendar::parse_clock(b.from.get_ref())
+                .map_err(|m| err(&b.from, "from", m.message))?;
+            let to =
+                calendar::parse_clock(b.to.get_ref()).map_err(|m| err(&b.to, "to", m.message))?;
             if to <= from {
                 return Err(err(
                     &b.to,

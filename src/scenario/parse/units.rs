@@ -89,7 +89,7 @@ pub(super) fn dollars_to_cents(v: f64) -> Result<Cents, Invalid> {
         .checked_mul(100)
         .and_then(|w| w.checked_add(cents))
         .ok_or_else(|| {
-            Invalid(format!(
+            Invalid::new(format!(
                 "an amount of money must be at most {MAX_DOLLARS} dollars"
             ))
         })
