@@ -441,8 +441,10 @@ mod tests {
     /// A bad value comes back as the one field error, its key named apart from the reason.
     #[test]
     fn a_bad_value_names_its_key() {
-        let mut c = DeployConfig::default();
-        c.parallelism = 0;
+        let c = DeployConfig {
+            parallelism: 0,
+            ..Default::default()
+        };
         assert_eq!(
             c.check(),
             Err(Invalid::at("deploy.parallelism", "must be at least 1"))
