@@ -29,11 +29,15 @@ impl Lognormal {
         sigma(self.median_s, self.p95_s)
     }
 
-    /// The duration at standard-normal deviate `z`, clamped, in seconds.
+    /// The duration at standard-normal deviate `z`, clamped, in seconds. Values the checks
+    /// refuse (a median of 0, a p95 below it, a minimum above the maximum) draw the median or
+    /// the minimum instead of panicking.
     pub fn at_s(&self, z: f64) -> f64 {
-        (self.median_s.ln() + self.sigma() * z)
+        let median = self.median_s.max(f64::MIN_POSITIVE);
+        let sigma = sigma(median, self.p95_s).max(0.0);
+        (median.ln() + sigma * z)
             .exp()
-            .clamp(self.min_s, self.max_s)
+            .clamp(self.min_s, self.max_s.max(self.min_s))
     }
 
     /// The duration at standard-normal deviate `z`, clamped, in whole milliseconds.
