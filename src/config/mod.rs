@@ -23,7 +23,7 @@ pub use latency::{LatencyProfile, Quantiles};
 pub use loadtest::{Arrivals, LoadSettings, Metric, Stage, Threshold};
 pub use lognormal::{Lognormal, LognormalOverrides, Z95};
 pub use organization::{OrganizationConfig, OuLayout};
-pub use service::{AccountCreation, Bucket, LatencyRange, ServiceParams};
+pub use service::{Bucket, LatencyRange, ServiceParams};
 
 /// The one field error: why a value is not acceptable, and which value when the code that
 /// judged it knows (`field`: a dotted scenario key such as `deploy.parallelism`, or a flag such

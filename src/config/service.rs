@@ -30,11 +30,8 @@ pub struct LatencyRange {
     pub max_ms: u64,
 }
 
-/// The asynchronous part of CreateAccount: the one [`Lognormal`] (median and p95, clamped to
-/// `[min_s, max_s]`).
-pub type AccountCreation = Lognormal;
-
-/// CreateAccount's creation time by default.
+/// CreateAccount's creation time (its asynchronous part) by default: the one [`Lognormal`],
+/// median and p95 clamped to `[min_s, max_s]`.
 pub const ACCOUNT_CREATION: Lognormal = Lognormal {
     median_s: 60.0,
     p95_s: 300.0,

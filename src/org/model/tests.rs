@@ -923,7 +923,7 @@ fn creation_time_is_lognormal_with_median_and_p95_and_clamped() {
     assert!(d[0] >= 10_000 && *d.last().unwrap() <= 1_800_000);
 
     let p = ServiceParams {
-        account_creation: crate::config::service::AccountCreation {
+        account_creation: crate::config::Lognormal {
             median_s: 60.0,
             p95_s: 300.0,
             min_s: 50.0,
