@@ -8,11 +8,11 @@
 //! 2. serde deserializes private "raw" structs (`raw`; `deny_unknown_fields` everywhere), which
 //!    reports unknown keys, wrong types and missing keys with toml's span. Fields that semantic
 //!    checks need to place are [`Spanned`]. Money, shares and durations are checked while
-//!    deserializing (`units`).
+//!    deserializing (`units`): one reader of each for every table, `[operations]` included.
 //!
 //! Then the semantic checks run in file order (tiers, customers, generate, organization, deploy,
-//! service, costs, expect; `checks`, `generate`), and the first fault becomes the
-//! [`ScenarioError`].
+//! service, costs, expect, phases, load, operations; `checks`, `generate`, `operations`), and
+//! the first fault becomes the [`ScenarioError`].
 
 mod checks;
 mod generate;
