@@ -4,7 +4,7 @@
 use std::cmp::Reverse;
 
 use crate::config::Invalid;
-use crate::org::types::{Operation, SharedStr};
+use crate::org::types::{Operation, Request, SharedStr};
 use crate::plan::{Plan, Spec};
 
 use super::trace::{CallRecord, Failure, Outcome, Wait, WaitKind};
@@ -13,8 +13,7 @@ use super::{Call, Engine};
 /// What the engine remembers of each call it sent.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct CallMeta {
-    /// The resource it serves, or `SETUP`.
-    pub(super) who: usize,
+    pub(super) who: Who,
     pub(super) op: Operation,
     /// Not answered yet.
     pub(super) open: bool,
@@ -134,7 +133,23 @@ pub(super) enum Wake {
     Deadline(u64),
 }
 
-pub(super) const SETUP: usize = usize::MAX;
+/// Whom a call or a timer serves: the setup (the deployer's overhead, then ListRoots, before any
+/// resource starts) or resource `i` of the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Who {
+    Setup,
+    Resource(usize),
+}
+
+impl Who {
+    /// The resource served, if it is one (what the trace records).
+    pub(super) fn resource(self) -> Option<usize> {
+        match self {
+            Who::Setup => None,
+            Who::Resource(i) => Some(i),
+        }
+    }
+}
 
 /// Calls to make room for per resource when the first call goes out (1,940 calls for the 220
 /// resources of `scenarios/hundred-customers.toml` under the default profile).
@@ -143,11 +158,11 @@ pub(super) const CALLS_PER_RESOURCE: usize = 10;
 impl Engine {
     /// A timer whose purpose has passed: its resource ended, or (a creation deadline) the
     /// status left IN_PROGRESS in time.
-    pub(super) fn is_stale(&self, who: usize, wake: Wake) -> bool {
-        if who == SETUP {
+    pub(super) fn is_stale(&self, who: Who, wake: Wake) -> bool {
+        let Who::Resource(i) = who else {
             return false;
-        }
-        match (&self.active[who], wake) {
+        };
+        match (&self.active[i], wake) {
             (None, _) => true,
             (Some(_), Wake::Issue) => false,
             (Some(a), Wake::Deadline(accepted)) => {
@@ -167,22 +182,21 @@ impl Engine {
         }
     }
 
-    pub(super) fn state(&mut self, who: usize) -> &mut Active {
-        if who == SETUP {
-            &mut self.setup
-        } else {
-            self.active[who].as_mut().expect("active resource")
+    pub(super) fn state(&mut self, who: Who) -> &mut Active {
+        match who {
+            Who::Setup => &mut self.setup,
+            Who::Resource(i) => self.active[i].as_mut().expect("active resource"),
         }
     }
 
-    pub(super) fn schedule(&mut self, who: usize, at: u64, wake: Wake) {
+    pub(super) fn schedule(&mut self, who: Who, at: u64, wake: Wake) {
         self.timer_seq += 1;
         self.timers.push(Reverse((at, self.timer_seq, who, wake)));
     }
 
-    pub(super) fn wait(&mut self, now_ms: u64, who: usize, delay: u64, kind: WaitKind) {
-        if who != SETUP && self.keep_calls {
-            let waits = &mut self.trace.resources[who].waits;
+    pub(super) fn wait(&mut self, now_ms: u64, who: Who, delay: u64, kind: WaitKind) {
+        if let (Who::Resource(i), true) = (who, self.keep_calls) {
+            let waits = &mut self.trace.resources[i].waits;
             if waits.capacity() == 0 {
                 // An account polls its creation about ten times: room for them at once.
                 waits.reserve_exact(16);
@@ -197,15 +211,15 @@ impl Engine {
     }
 
     /// A wait of `who` ended: send its request again, or end its provisioning.
-    pub(super) fn wake(&mut self, now_ms: u64, who: usize) {
-        if who != SETUP {
+    pub(super) fn wake(&mut self, now_ms: u64, who: Who) {
+        if let Who::Resource(i) = who {
             if let Some(Active {
                 step: Step::Provision { account_id },
                 ..
-            }) = &self.active[who]
+            }) = &self.active[i]
             {
                 let id = account_id.clone();
-                self.finish(now_ms, who, Outcome::Created { id });
+                self.finish(now_ms, i, Outcome::Created { id });
                 self.pump(now_ms);
                 return;
             }
@@ -214,14 +228,17 @@ impl Engine {
     }
 
     /// Sends the request of `who`'s current step.
-    pub(super) fn issue(&mut self, now_ms: u64, who: usize) {
-        let request = match self.request_for(who) {
-            Ok(r) => r,
-            Err(e) => {
-                self.invalid_plan(now_ms, who, e);
-                self.pump(now_ms);
-                return;
-            }
+    pub(super) fn issue(&mut self, now_ms: u64, who: Who) {
+        let request = match who {
+            Who::Setup => Request::ListRoots,
+            Who::Resource(i) => match self.request_for(i) {
+                Ok(r) => r,
+                Err(e) => {
+                    self.invalid_plan(now_ms, i, e);
+                    self.pump(now_ms);
+                    return;
+                }
+            },
         };
         let (attempt, provider_try) = {
             let st = self.state(who);
@@ -256,7 +273,7 @@ impl Engine {
         if self.keep_calls {
             self.trace.calls.push(CallRecord {
                 id,
-                resource: (who != SETUP).then_some(who),
+                resource: who.resource(),
                 op,
                 attempt,
                 provider_try,
@@ -270,14 +287,14 @@ impl Engine {
     }
 
     pub(super) fn next_step(&mut self, now_ms: u64, who: usize, step: Step) {
-        let st = self.state(who);
+        let st = self.state(Who::Resource(who));
         st.step = step;
         st.attempt = 1;
         st.provider_try = 1;
         st.step_started_ms = now_ms;
     }
 
-    /// `who` fails as `InvalidPlan`: the id it needs is missing, and no call goes out with an
+    /// Resource `who` fails as `InvalidPlan`: the id it needs is missing, and no call goes out with an
     /// empty one.
     pub(super) fn invalid_plan(&mut self, now_ms: u64, who: usize, e: Invalid) {
         let o = Outcome::Failed {
@@ -354,7 +371,7 @@ impl Engine {
             Step::Create
         };
         self.active[i] = Some(Active::new(step, now_ms, factory));
-        self.issue(now_ms, i);
+        self.issue(now_ms, Who::Resource(i));
     }
 
     pub(super) fn finish(&mut self, now_ms: u64, who: usize, outcome: Outcome) {

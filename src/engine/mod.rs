@@ -56,7 +56,7 @@ use rand::SeedableRng;
 pub use crate::config::{DeployConfig, DeployOverrides, Deployer};
 use crate::org::types::{ApiResult, Request, SharedStr};
 use crate::plan::Plan;
-use machine::{Active, CallMeta, Step, Structure, Wake, SETUP};
+use machine::{Active, CallMeta, Step, Structure, Wake, Who};
 use trace::{ResourceRecord, Trace};
 
 /// A call the driver must make.
@@ -94,7 +94,7 @@ pub struct Engine {
     /// Record every call and wait in the trace (a run's reports need them); a sweep keeps only
     /// the counts ([`Engine::counts_only`]).
     keep_calls: bool,
-    timers: BinaryHeap<Reverse<(u64, u64, usize, Wake)>>,
+    timers: BinaryHeap<Reverse<(u64, u64, Who, Wake)>>,
     timer_seq: u64,
     outbox: VecDeque<Call>,
     next_call: u64,
@@ -253,7 +253,7 @@ impl Engine {
         }
         self.started = true;
         let at = now_ms + self.cfg.overhead_ms();
-        self.schedule(SETUP, at, Wake::Issue);
+        self.schedule(Who::Setup, at, Wake::Issue);
     }
 
     /// The next call to make, if any.
@@ -302,9 +302,13 @@ impl Engine {
             if self.is_stale(who, wake) {
                 continue;
             }
-            match wake {
-                Wake::Issue => self.wake(now_ms, who),
-                Wake::Deadline(accepted_ms) => self.on_deadline(now_ms, who, accepted_ms),
+            match (wake, who) {
+                (Wake::Issue, _) => self.wake(now_ms, who),
+                (Wake::Deadline(accepted_ms), Who::Resource(i)) => {
+                    self.on_deadline(now_ms, i, accepted_ms)
+                }
+                // Only a resource's creation has a deadline.
+                (Wake::Deadline(_), Who::Setup) => {}
             }
         }
         self.prune_timers();
@@ -327,7 +331,7 @@ impl Engine {
             self.trace
                 .tally
                 .errors
-                .push(((who != SETUP).then_some(who), e.code.clone()));
+                .push((who.resource(), e.code.clone()));
         }
         if self.keep_calls {
             let record = &mut self.trace.calls[(id - 1) as usize];
@@ -337,13 +341,12 @@ impl Engine {
                 record.message = e.message.clone();
             }
         }
-        if who == SETUP {
-            self.setup.in_call = false;
-        } else {
-            match self.active[who].as_mut() {
+        match who {
+            Who::Setup => self.setup.in_call = false,
+            Who::Resource(i) => match self.active[i].as_mut() {
                 Some(a) => a.in_call = false,
                 None => return, // the resource already ended
-            }
+            },
         }
         match result {
             Ok(resp) => self.on_success(now_ms, who, resp),

@@ -5,15 +5,13 @@ use crate::config::Invalid;
 use crate::org::types::{Request, SharedStr, Tags};
 use crate::plan::{Plan, Spec};
 
-use super::machine::{Step, SETUP};
+use super::machine::Step;
 use super::trace::{Failure, Outcome};
 use super::Engine;
 
 impl Engine {
+    /// The request of resource `who`'s current step (the setup's is ListRoots).
     pub(super) fn request_for(&self, who: usize) -> Result<Request, Invalid> {
-        if who == SETUP {
-            return Ok(Request::ListRoots);
-        }
         let root = self.root_id.as_ref().ok_or("no root")?;
         let st = self.active[who].as_ref().ok_or("not active")?;
         let r = &self.plan.resources[who];

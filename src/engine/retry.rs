@@ -5,7 +5,7 @@ use rand::Rng;
 
 use crate::org::types::{ApiError, ErrorCode, Operation};
 
-use super::machine::SETUP;
+use super::machine::Who;
 use super::trace::{Failure, Outcome, WaitKind};
 use super::Engine;
 
@@ -22,7 +22,9 @@ pub(super) enum GaveUp {
 }
 
 impl Engine {
-    pub(super) fn on_error(&mut self, now_ms: u64, who: usize, op: Operation, err: ApiError) {
+    /// A call of `who` failed with `err`: retried by the SDK or the deployer, or given up (the
+    /// resource fails; the setup fails them all).
+    pub(super) fn on_error(&mut self, now_ms: u64, who: Who, op: Operation, err: ApiError) {
         let (attempt, provider_try, step_started, deadline_hit) = {
             let st = self.state(who);
             (
@@ -33,8 +35,11 @@ impl Engine {
             )
         };
         if deadline_hit {
-            // A status poll in flight at the creation deadline failed: the wait is over.
-            self.time_out(now_ms, who);
+            // A status poll in flight at the creation deadline failed: the wait is over (only
+            // a resource's creation has a deadline).
+            if let Who::Resource(i) = who {
+                self.time_out(now_ms, i);
+            }
             return;
         }
         // Layer 1: the SDK's standard retry mode.
@@ -73,10 +78,10 @@ impl Engine {
             }
             gave_up = GaveUp::ProviderTimeout;
         }
-        if who == SETUP {
+        let Who::Resource(who) = who else {
             self.fail_all(now_ms, Failure::Setup(err.code), &err.message);
             return;
-        }
+        };
         let message = match gave_up {
             GaveUp::NotRetryable => format!("{op} (not retried): {}", err.message),
             GaveUp::Attempts => format!(
