@@ -1,8 +1,6 @@
 //! The state machine: where each resource is (`Step`, `Active`), the timers, the slots, and a
 //! resource's start, next step and end (its dependents readied or skipped).
 
-use std::cmp::Reverse;
-
 use crate::config::Invalid;
 use crate::org::types::{Operation, Request, SharedStr};
 use crate::plan::{Plan, Spec};
@@ -174,7 +172,7 @@ impl Engine {
     /// Drops stale timers from the top of the heap, so that [`Engine::poll_timeout`] never
     /// asks to be woken for nothing (a live driver would sleep until then).
     pub(super) fn prune_timers(&mut self) {
-        while let Some(&Reverse((_, _, who, wake))) = self.timers.peek() {
+        while let Some((_, &(who, wake))) = self.timers.peek() {
             if !self.is_stale(who, wake) {
                 break;
             }
@@ -190,8 +188,7 @@ impl Engine {
     }
 
     pub(super) fn schedule(&mut self, who: Who, at: u64, wake: Wake) {
-        self.timer_seq += 1;
-        self.timers.push(Reverse((at, self.timer_seq, who, wake)));
+        self.timers.push(at, (who, wake));
     }
 
     pub(super) fn wait(&mut self, now_ms: u64, who: Who, delay: u64, kind: WaitKind) {

@@ -39,6 +39,7 @@ macro_rules! or_invalid {
     };
 }
 
+pub mod queue;
 pub mod trace;
 
 mod answers;
@@ -46,8 +47,7 @@ mod machine;
 mod requests;
 mod retry;
 
-use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use rand::rngs::SmallRng;
@@ -57,6 +57,7 @@ pub use crate::config::{DeployConfig, DeployOverrides, Deployer};
 use crate::org::types::{ApiResult, Request, SharedStr};
 use crate::plan::Plan;
 use machine::{Active, CallMeta, Step, Structure, Wake, Who};
+use queue::EventQueue;
 use trace::{ResourceRecord, Trace};
 
 /// A call the driver must make.
@@ -94,8 +95,8 @@ pub struct Engine {
     /// Record every call and wait in the trace (a run's reports need them); a sweep keeps only
     /// the counts ([`Engine::counts_only`]).
     keep_calls: bool,
-    timers: BinaryHeap<Reverse<(u64, u64, Who, Wake)>>,
-    timer_seq: u64,
+    /// Each timer: its time, whom it serves and what it does; FIFO among equal times.
+    timers: EventQueue<(Who, Wake)>,
     outbox: VecDeque<Call>,
     next_call: u64,
     root_id: Option<SharedStr>,
@@ -136,8 +137,7 @@ impl Engine {
             factory_in_flight: 0,
             calls: Vec::new(),
             open_calls: 0,
-            timers: BinaryHeap::new(),
-            timer_seq: 0,
+            timers: EventQueue::new(),
             outbox: VecDeque::new(),
             next_call: 1,
             root_id: None,
@@ -213,7 +213,6 @@ impl Engine {
         self.calls.clear();
         self.open_calls = 0;
         self.timers.clear();
-        self.timer_seq = 0;
         self.outbox.clear();
         self.next_call = 1;
         self.root_id = None;
@@ -263,7 +262,7 @@ impl Engine {
 
     /// When the engine next wants [`Engine::handle_timeout`] called.
     pub fn poll_timeout(&self) -> Option<u64> {
-        self.timers.peek().map(|Reverse((t, ..))| *t)
+        self.timers.peek_time()
     }
 
     /// True when every resource is terminal and no call is in flight.
@@ -294,7 +293,7 @@ impl Engine {
 
     /// Fires every timer due at or before `now_ms`.
     pub fn handle_timeout(&mut self, now_ms: u64) {
-        while let Some(&Reverse((t, _, who, wake))) = self.timers.peek() {
+        while let Some((t, &(who, wake))) = self.timers.peek() {
             if t > now_ms {
                 break;
             }
