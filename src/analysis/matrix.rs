@@ -40,6 +40,22 @@ fn list(items: &[String]) -> String {
     s
 }
 
+/// What the checks read: the scenario, its plan, the run's trace and the final organization.
+struct Run<'a> {
+    sc: &'a Scenario,
+    plan: &'a Plan,
+    trace: &'a Trace,
+    idx: &'a SnapshotIndex<'a>,
+}
+
+impl Run<'_> {
+    /// The id resource `i` was created or found with.
+    fn id_of(&self, i: usize) -> Option<String> {
+        self.trace.resources[i].outcome.id().map(str::to_string)
+    }
+}
+
+/// The validation matrix, one check after another in the report's order.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn validate(
     sc: &Scenario,
@@ -50,10 +66,32 @@ pub(super) fn validate(
     onboarded: &[bool],
     fin: &Financials,
 ) -> Vec<MatrixCheck> {
-    let res = &plan.resources;
+    let run = Run {
+        sc,
+        plan,
+        trace,
+        idx,
+    };
+    let ous_created = ous_created(&run);
+    let accounts = account_problems(&run);
+    let policy_problems = policy_problems(&run, accounts.policies);
+    let accounts_created = onboarded.iter().filter(|&&b| b).count();
+    vec![
+        tier_routing(sc.customers.len(), &accounts.unrouted),
+        ous_created,
+        accounts_isolated(&accounts.isolation, accounts_created),
+        policies_applied(sc, &policy_problems),
+        naming_conflicts(conflicts),
+        parallel_deploy(&run, conflicts),
+        revenue_tracking(sc, onboarded, &accounts.untagged, fin),
+        cost_allocation(&accounts.untagged, accounts_created, fin),
+    ]
+}
+
+/// `ous_created`: every planned OU exists, with its name, under its planned parent.
+fn ous_created(run: &Run<'_>) -> MatrixCheck {
+    let (res, idx) = (&run.plan.resources, run.idx);
     let snap = idx.snapshot();
-    let id_of = |i: usize| trace.resources[i].outcome.id().map(str::to_string);
-    // OUs
     let ou_res: Vec<usize> = (0..res.len())
         .filter(|&i| res[i].kind == ResourceKind::OrganizationalUnit)
         .collect();
@@ -64,10 +102,10 @@ pub(super) fn validate(
             continue;
         };
         let want_parent = match parent {
-            Some(p) => id_of(*p),
+            Some(p) => run.id_of(*p),
             None => Some(snap.root_id.clone()),
         };
-        match id_of(i).and_then(|id| idx.ou(&id).cloned()) {
+        match run.id_of(i).and_then(|id| idx.ou(&id).cloned()) {
             Some(ou)
                 if want_parent.as_deref() == Some(ou.parent_id.as_str()) && &ou.name == name =>
             {
@@ -77,7 +115,7 @@ pub(super) fn validate(
             None => ou_problems.push(format!("{name} missing")),
         }
     }
-    let ous_created = check(
+    check(
         "ous_created",
         ou_problems.is_empty(),
         if ou_problems.is_empty() {
@@ -90,8 +128,24 @@ pub(super) fn validate(
         } else {
             list(&ou_problems)
         },
-    );
-    // Tier routing and isolation
+    )
+}
+
+/// What each planned account shows in the final organization.
+struct AccountProblems {
+    /// Customers without an account, or not in their tier's OU.
+    unrouted: Vec<String>,
+    /// Accounts outside their tier's OU, inheriting another tier's policy, sharing a tenant id.
+    isolation: Vec<String>,
+    /// Customers whose account lacks a tenant, tier or framework tag.
+    untagged: Vec<String>,
+    /// Accounts that do not inherit their own framework's policy.
+    policies: Vec<String>,
+}
+
+/// Tier routing and isolation, account by account, then the tenant ids shared.
+fn account_problems(run: &Run<'_>) -> AccountProblems {
+    let (sc, res, idx) = (run.sc, &run.plan.resources, run.idx);
     let mut unrouted = Vec::new();
     let mut isolation = Vec::new();
     let mut untagged = Vec::new();
@@ -109,8 +163,8 @@ pub(super) fn validate(
         let c = &sc.customers[*customer];
         let tier = &sc.tiers[&c.tier];
         let own_policy = format!("SecureBase-{}", tier.framework);
-        let ou_id = id_of(*ou);
-        let acct = id_of(i).and_then(|id| idx.account(&id));
+        let ou_id = run.id_of(*ou);
+        let acct = run.id_of(i).and_then(|id| idx.account(&id));
         let Some(acct) = acct else {
             unrouted.push(format!("{} ({}) has no account", c.name, tier.key));
             continue;
@@ -155,6 +209,19 @@ pub(super) fn validate(
             isolation.push(format!("{k} accounts share tenant id {t}"));
         }
     }
+    AccountProblems {
+        unrouted,
+        isolation,
+        untagged,
+        policies: policy_problems,
+    }
+}
+
+/// The policy problems: a tier OU without its framework's policy, then a policy adopted with
+/// another document (drift), each put before those of the accounts (`of_accounts`).
+fn policy_problems(run: &Run<'_>, of_accounts: Vec<String>) -> Vec<String> {
+    let (sc, res, idx) = (run.sc, &run.plan.resources, run.idx);
+    let mut policy_problems = of_accounts;
     for i in (0..res.len()).filter(|&i| res[i].kind == ResourceKind::OrganizationalUnit) {
         let Spec::Ou {
             name,
@@ -165,7 +232,7 @@ pub(super) fn validate(
             continue;
         };
         let want = format!("SecureBase-{}", sc.tiers[tier].framework);
-        let attached = id_of(i).is_some_and(|ou| {
+        let attached = run.id_of(i).is_some_and(|ou| {
             idx.attached_to(&ou)
                 .iter()
                 .any(|p| idx.policy(p).is_some_and(|p| p.name == want))
@@ -183,24 +250,31 @@ pub(super) fn validate(
                 code: Failure::PolicyDrift,
                 ..
             },
-        ) = (&r.spec, &trace.resources[i].outcome)
+        ) = (&r.spec, &run.trace.resources[i].outcome)
         {
             policy_problems.insert(0, format!("{name} differs from the plan (drift)"));
         }
     }
-    let total = sc.customers.len();
+    policy_problems
+}
+
+/// `tier_routing`: every one of the `total` customers has an account in its tier's OU.
+fn tier_routing(total: usize, unrouted: &[String]) -> MatrixCheck {
     let routed = total - unrouted.len();
-    let tier_routing = check(
+    check(
         "tier_routing",
         unrouted.is_empty(),
         if unrouted.is_empty() {
             format!("{routed} of {total} customers in their tier's OU")
         } else {
-            format!("{routed} of {total} routed; {}", list(&unrouted))
+            format!("{routed} of {total} routed; {}", list(unrouted))
         },
-    );
-    let accounts_created = onboarded.iter().filter(|&&b| b).count();
-    let accounts_isolated = check(
+    )
+}
+
+/// `accounts_isolated`: accounts were created, and none has an isolation problem.
+fn accounts_isolated(isolation: &[String], accounts_created: usize) -> MatrixCheck {
+    check(
         "accounts_isolated",
         isolation.is_empty() && accounts_created > 0,
         if accounts_created == 0 {
@@ -208,15 +282,19 @@ pub(super) fn validate(
         } else if isolation.is_empty() {
             format!("{accounts_created} account(s), each in its own tier's OU, no other tier's policy inherited, distinct tenant ids")
         } else {
-            list(&isolation)
+            list(isolation)
         },
-    );
+    )
+}
+
+/// `policies_applied`: each framework's policy attached to its tier OUs and inherited.
+fn policies_applied(sc: &Scenario, policy_problems: &[String]) -> MatrixCheck {
     let frameworks: BTreeSet<&str> = sc
         .customers
         .iter()
         .map(|c| sc.tiers[&c.tier].framework.as_str())
         .collect();
-    let policies_applied = check(
+    check(
         "policies_applied",
         policy_problems.is_empty(),
         if policy_problems.is_empty() {
@@ -225,15 +303,19 @@ pub(super) fn validate(
                 frameworks.iter().copied().collect::<Vec<_>>().join(" + ")
             )
         } else {
-            list(&policy_problems)
+            list(policy_problems)
         },
-    );
+    )
+}
+
+/// `naming_conflicts`: no duplicate left unresolved.
+fn naming_conflicts(conflicts: &[Conflict]) -> MatrixCheck {
     let dups: Vec<String> = conflicts
         .iter()
         .filter(|c| c.kind == "duplicate" && !c.resolved)
         .map(|c| format!("{} on {}", c.code, c.resource))
         .collect();
-    let naming_conflicts = check(
+    check(
         "naming_conflicts",
         dups.is_empty(),
         if dups.is_empty() {
@@ -241,45 +323,59 @@ pub(super) fn validate(
         } else {
             list(&dups)
         },
-    );
-    let parallel = if total <= 1 {
-        MatrixCheck {
+    )
+}
+
+/// `parallel_deploy`: resources overlapped, and none failed from contention (N/A for one
+/// customer).
+fn parallel_deploy(run: &Run<'_>, conflicts: &[Conflict]) -> MatrixCheck {
+    let (res, trace) = (&run.plan.resources, run.trace);
+    if run.sc.customers.len() <= 1 {
+        return MatrixCheck {
             check: "parallel_deploy",
             status: "N/A",
             detail: "one customer: nothing to run in parallel".into(),
-        }
-    } else {
-        let collision_failures: Vec<String> = res
-            .iter()
-            .zip(&trace.resources)
-            .filter_map(|(r, rec)| match &rec.outcome {
-                Outcome::Failed { code, .. } if code.is_collision() => {
-                    Some(format!("{} ({code})", r.address))
-                }
-                _ => None,
-            })
-            .collect();
-        let absorbed = conflicts.iter().filter(|c| c.resolved).count();
-        let overlapped = trace.max_resources_in_flight > 1;
-        check(
-            "parallel_deploy",
-            overlapped && collision_failures.is_empty(),
-            if !overlapped {
-                "resources ran one at a time".into()
-            } else if collision_failures.is_empty() {
-                format!(
-                    "up to {} resources in flight; {absorbed} conflict(s) absorbed by retries",
-                    trace.max_resources_in_flight
-                )
-            } else {
-                format!(
-                    "{} resource(s) failed from contention: {}",
-                    collision_failures.len(),
-                    list(&collision_failures)
-                )
-            },
-        )
-    };
+        };
+    }
+    let collision_failures: Vec<String> = res
+        .iter()
+        .zip(&trace.resources)
+        .filter_map(|(r, rec)| match &rec.outcome {
+            Outcome::Failed { code, .. } if code.is_collision() => {
+                Some(format!("{} ({code})", r.address))
+            }
+            _ => None,
+        })
+        .collect();
+    let absorbed = conflicts.iter().filter(|c| c.resolved).count();
+    let overlapped = trace.max_resources_in_flight > 1;
+    check(
+        "parallel_deploy",
+        overlapped && collision_failures.is_empty(),
+        if !overlapped {
+            "resources ran one at a time".into()
+        } else if collision_failures.is_empty() {
+            format!(
+                "up to {} resources in flight; {absorbed} conflict(s) absorbed by retries",
+                trace.max_resources_in_flight
+            )
+        } else {
+            format!(
+                "{} resource(s) failed from contention: {}",
+                collision_failures.len(),
+                list(&collision_failures)
+            )
+        },
+    )
+}
+
+/// `revenue_tracking`: every customer has an account, each tagged with its tenant id.
+fn revenue_tracking(
+    sc: &Scenario,
+    onboarded: &[bool],
+    untagged: &[String],
+    fin: &Financials,
+) -> MatrixCheck {
     let missing: Vec<String> = sc
         .customers
         .iter()
@@ -287,7 +383,7 @@ pub(super) fn validate(
         .filter(|(_, &ok)| !ok)
         .map(|(c, _)| c.name.clone())
         .collect();
-    let revenue_tracking = check(
+    check(
         "revenue_tracking",
         missing.is_empty() && untagged.is_empty(),
         if !missing.is_empty() {
@@ -298,15 +394,19 @@ pub(super) fn validate(
                 list(&missing)
             )
         } else if !untagged.is_empty() {
-            format!("no tenant id on {}", list(&untagged))
+            format!("no tenant id on {}", list(untagged))
         } else {
             format!(
                 "{} attributed per customer by tenant id",
                 finance::fmt_money(fin.revenue_cents)
             )
         },
-    );
-    let cost_allocation = check(
+    )
+}
+
+/// `cost_allocation`: accounts were created, each with its cost allocation tags.
+fn cost_allocation(untagged: &[String], accounts_created: usize, fin: &Financials) -> MatrixCheck {
+    check(
         "cost_allocation",
         untagged.is_empty() && accounts_created > 0,
         if accounts_created == 0 {
@@ -317,17 +417,7 @@ pub(super) fn validate(
                 finance::fmt_money(fin.costs_cents)
             )
         } else {
-            format!("cost allocation tags missing on {}", list(&untagged))
+            format!("cost allocation tags missing on {}", list(untagged))
         },
-    );
-    vec![
-        tier_routing,
-        ous_created,
-        accounts_isolated,
-        policies_applied,
-        naming_conflicts,
-        parallel,
-        revenue_tracking,
-        cost_allocation,
-    ]
+    )
 }

@@ -5,13 +5,13 @@ use std::path::PathBuf;
 
 use super::*;
 use crate::org::types::{
-    ApiError, CreateAccountStatus, ErrorCode, Operation, OrganizationalUnit, Parent, ParentType,
-    PolicySummary, Root,
+    ApiError, CreateAccountState, CreateAccountStatus, ErrorCode, Operation, OrganizationalUnit,
+    Parent, ParentType, PolicySummary, Response, Root, Tags,
 };
-use crate::plan;
+use crate::plan::{self, Spec};
 use crate::scenario::{Customer, Expectations, OrganizationConfig, Scenario, ServiceParams, Tier};
 use crate::sim::run_to_completion;
-use trace::CallRecord;
+use trace::{CallRecord, Failure, Outcome};
 
 pub(crate) fn scenario(n: usize) -> Scenario {
     let mut tiers = BTreeMap::new();

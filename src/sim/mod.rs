@@ -5,7 +5,6 @@
 //! randomness comes from generators seeded from the run seed alone (`crate::seed`), so the same
 //! scenario and seed give the same run, bit for bit.
 
-pub mod queue;
 pub mod queueing;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +13,7 @@ use std::sync::Arc;
 use rand::rngs::SmallRng;
 use rand::SeedableRng;
 
+pub use crate::engine::queue::EventQueue;
 use crate::engine::trace::Trace;
 use crate::engine::{Call, Engine};
 use crate::org::model::OrgModel;
@@ -21,7 +21,6 @@ use crate::org::types::{ApiResult, OrgSnapshot, Request};
 use crate::plan::{self, Plan};
 use crate::scenario::Scenario;
 use crate::seed::Stream;
-pub use queue::EventQueue;
 
 /// Everything one simulated deployment produced.
 #[derive(Debug, Clone)]

@@ -1,6 +1,9 @@
 //! The event queue: a binary heap ordered by (time, insertion sequence).
 //!
-//! Ties are broken by insertion order, so a run is deterministic whatever the payload.
+//! Ties are broken by insertion order, so a run is deterministic whatever the payload. The one
+//! queue of the crate: the engine's timers, the simulation driver's deliveries (`crate::sim`,
+//! which re-exports it as `sim::EventQueue`), the support desk and the onboarding staff
+//! (`crate::ops`) and the queueing checks. It lives in the engine, the lowest of its users.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -70,6 +73,11 @@ impl<T> EventQueue<T> {
         self.heap.peek().map(|e| e.at)
     }
 
+    /// The earliest event and its time, left in the queue.
+    pub fn peek(&self) -> Option<(u64, &T)> {
+        self.heap.peek().map(|e| (e.at, &e.item))
+    }
+
     pub fn pop(&mut self) -> Option<(u64, T)> {
         self.heap.pop().map(|e| (e.at, e.item))
     }
@@ -100,6 +108,7 @@ mod tests {
         q.push(1, "a");
         q.push(5, "d");
         q.push(1, "b");
+        assert_eq!(q.peek(), Some((1, &"a")));
         let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
         assert_eq!(order, vec![(1, "a"), (1, "b"), (5, "c"), (5, "d")]);
     }
