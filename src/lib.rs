@@ -53,6 +53,7 @@ pub mod report;
 pub mod scenario;
 pub mod seed;
 pub mod serve;
+pub mod shard;
 pub mod sim;
 pub mod stats;
 pub mod sweep;

@@ -10,9 +10,10 @@ mod common;
 use common::term::Term;
 use common::{code, run, scratch, stderr, stdout};
 
-const COMMANDS: [&str; 14] = [
+const COMMANDS: [&str; 15] = [
     "run",
     "sweep",
+    "merge",
     "phases",
     "check",
     "load",

@@ -145,6 +145,19 @@ fn one_of_each() -> Vec<(&'static str, String)> {
             stdout_of(&["check", base, "--baseline", base, "--json"]),
         ),
         ("serve", requests),
+        (
+            "sweep-shard",
+            stdout_of(&[
+                "sweep",
+                "scenarios/two-customers.toml",
+                "--customers",
+                "1..=2",
+                "--replications",
+                "5",
+                "--shard",
+                "2/3",
+            ]),
+        ),
     ]
 }
 
@@ -212,9 +225,19 @@ fn check_json_reads_the_committed_baselines_and_gives_verdict_intervals_and_coun
 }
 
 /// The kinds `schemas/` holds, one file each.
-const KINDS: [&str; 11] = [
-    "run", "sweep", "phases", "load", "ops", "staff", "plan", "validate", "compare", "check",
+const KINDS: [&str; 12] = [
+    "run",
+    "sweep",
+    "phases",
+    "load",
+    "ops",
+    "staff",
+    "plan",
+    "validate",
+    "compare",
+    "check",
     "serve",
+    "sweep-shard",
 ];
 
 fn committed_schema(kind: &str) -> String {

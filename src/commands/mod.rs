@@ -10,6 +10,7 @@ pub mod compare;
 pub mod completions;
 pub mod init;
 pub mod loadtest;
+pub mod merge;
 pub mod ops;
 pub mod output;
 pub mod phases;
@@ -54,6 +55,7 @@ pub struct Cli {
 pub enum Command {
     Run(run::Args),
     Sweep(sweep::Args),
+    Merge(merge::Args),
     Phases(phases::Args),
     Check(check::Args),
     Load(loadtest::Args),
@@ -75,6 +77,7 @@ pub fn dispatch(command: Command) -> Result<Verdict> {
     match command {
         Command::Run(a) => run::run(a),
         Command::Sweep(a) => sweep::run(a),
+        Command::Merge(a) => merge::run(a),
         Command::Phases(a) => phases::run(a),
         Command::Check(a) => check::run(a),
         Command::Load(a) => loadtest::run(a),

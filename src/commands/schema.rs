@@ -15,15 +15,25 @@ use crate::org::types::{SharedStr, Tags};
 /// Print the JSON Schema of one report kind (the files under schemas/).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The report kind: run, sweep, phases, load, ops, staff, plan, validate, compare, check
-    /// or serve.
+    /// The report kind: run, sweep, phases, load, ops, staff, plan, validate, compare, check,
+    /// serve or sweep-shard.
     pub kind: String,
 }
 
 /// Every report kind, in the order `schemas/` lists them.
-pub const KINDS: [&str; 11] = [
-    "run", "sweep", "phases", "load", "ops", "staff", "plan", "validate", "compare", "check",
+pub const KINDS: [&str; 12] = [
+    "run",
+    "sweep",
+    "phases",
+    "load",
+    "ops",
+    "staff",
+    "plan",
+    "validate",
+    "compare",
+    "check",
     "serve",
+    "sweep-shard",
 ];
 
 pub fn run(a: Args) -> Result<Verdict> {
@@ -53,6 +63,7 @@ pub fn schema(kind: &str) -> Option<String> {
         "compare" => of::<crate::compare::Comparison>(),
         "check" => of::<crate::gate::CheckReport>(),
         "serve" => of::<ServeReport>(),
+        "sweep-shard" => of::<crate::shard::ShardFile>(),
         _ => return None,
     };
     Some(crate::json::pretty_json(&s))

@@ -1,0 +1,92 @@
+//! `orgsim merge`: shards of a sweep (`sweep --shard K/N`) into the sweep's report.
+
+use std::path::{Path, PathBuf};
+
+use super::output::OutputOpts;
+use crate::error::{Error, Result, Verdict};
+use crate::report;
+use crate::shard::{self, ShardFile};
+use crate::sweep;
+
+/// Combine the shard files of one sweep (`orgsim sweep --shard K/N`, K = 1..=N) into its report.
+///
+/// The report, and with --out DIR sweep.json, sweep.csv, sweep.md, makespan.svg and
+/// conflicts.svg (and with --png their PNGs), are those the unsharded sweep writes, byte for
+/// byte. Shards of another run (scenario, seed, deployer, replications, counts, orgsim
+/// version), a missing shard or one given twice are refused (exit 2, naming the field).
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  orgsim merge shards/shard-*-of-4.json --out sweep/\n  orgsim merge a.json b.json --json > sweep.json"
+)]
+pub struct Args {
+    /// The shard files, in any order: every shard 1..=N of one sweep.
+    #[arg(required = true, value_name = "SHARD")]
+    pub shards: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputOpts,
+    /// With --out: also write each chart as a PNG (drawn with an embedded font).
+    #[arg(long, requires = "out")]
+    pub png: bool,
+    /// Also record each count's makespans, sorted, in the JSON (as `sweep --samples` does).
+    #[arg(long)]
+    pub samples: bool,
+}
+
+/// The largest shard file merge reads.
+const MAX_SHARD_BYTES: u64 = crate::config::limits::MAX_SWEEP_JSON_BYTES;
+
+/// Reads one shard file.
+pub fn read_shard(path: &Path) -> Result<ShardFile> {
+    let text =
+        crate::config::files::read_regular_text(path, MAX_SHARD_BYTES, "the shard size limit")
+            .map_err(|e| Error::io(path, e))?;
+    let file: ShardFile = serde_json::from_str(&text).map_err(|e| Error::Input {
+        path: path.to_path_buf(),
+        message: format!(
+            "{}:{}: not an `orgsim sweep --shard` file: {e}",
+            e.line(),
+            e.column()
+        ),
+    })?;
+    Ok(file)
+}
+
+pub fn run(a: Args) -> Result<Verdict> {
+    super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
+    let files = a
+        .shards
+        .iter()
+        .map(|p| read_shard(p))
+        .collect::<Result<Vec<_>>>()?;
+    let merged = shard::merge(&files).map_err(|e| match e.shard {
+        Some(i) => Error::Input {
+            path: a.shards[i].clone(),
+            message: e.message,
+        },
+        None => Error::Refused(e.message),
+    })?;
+    let mut rep = merged.report();
+    if a.samples {
+        let mut samples = sweep::Samples::default();
+        for r in &merged.rows {
+            samples.push(r);
+        }
+        samples.attach(&mut rep.counts);
+    }
+    let json = report::report_json(&rep);
+    if let Some(dir) = &a.output.out {
+        let mut files = super::sweep::out_files(&rep, &json, a.png)?;
+        let mut csv = String::from(sweep::CSV_HEADER);
+        for r in &merged.rows {
+            csv.push_str(&sweep::csv_row(r));
+        }
+        files.insert(1, ("sweep.csv", csv.into_bytes()));
+        super::write_out(dir, &files)?;
+    }
+    a.output.print(
+        &json,
+        || report::sweep::markdown(&rep),
+        || report::sweep::text(&rep),
+    )?;
+    Ok(Verdict::Pass)
+}
