@@ -52,6 +52,7 @@ pub mod plan;
 pub mod report;
 pub mod scenario;
 pub mod seed;
+pub mod sensitivity;
 pub mod serve;
 pub mod shard;
 pub mod sim;

@@ -161,28 +161,7 @@ impl crate::json::JsonReport for ShardFile {
 impl ShardFile {
     /// The shard file of `rows` (this shard's rows, in job order, all of them).
     pub fn new(id: RunId, shard: Shard, rows: &[RepRow]) -> ShardFile {
-        let reps = u64::from(id.replications);
-        let per_count = id
-            .counts
-            .iter()
-            .enumerate()
-            .map(|(ci, &n)| {
-                let lo = ci as u64 * reps;
-                let mine: Vec<&RepRow> = rows.iter().filter(|r| r.customers == n).collect();
-                debug_assert_eq!(
-                    mine.len() as u64,
-                    (lo..lo + reps).filter(|&j| shard.runs(j)).count() as u64
-                );
-                ShardCount {
-                    customers: n,
-                    jobs: mine.len() as u64,
-                    makespan_ms_hdr: BASE64.encode(&histogram_bytes(
-                        &mine.iter().map(|r| r.makespan_ms).collect::<Vec<_>>(),
-                    )),
-                    rows: BASE64.encode(&pack(&mine)),
-                }
-            })
-            .collect();
+        let per_count = encode_counts(&id.counts, rows);
         ShardFile {
             schema_version: SCHEMA_VERSION,
             kind: "sweep-shard".into(),
@@ -195,60 +174,203 @@ impl ShardFile {
 
     /// This shard's rows in job order, checked against its header and its histograms.
     fn rows(&self) -> Result<Vec<RepRow>, String> {
-        let reps = u64::from(self.id.replications);
-        if self.per_count.len() != self.id.counts.len() {
+        decode_counts(&self.per_count, &self.id, self.shard, "per_count")
+    }
+}
+
+/// Each count's [`ShardCount`] of `rows` (a shard's rows of one sweep, in job order).
+pub fn encode_counts(counts: &[usize], rows: &[RepRow]) -> Vec<ShardCount> {
+    counts
+        .iter()
+        .map(|&n| {
+            let mine: Vec<&RepRow> = rows.iter().filter(|r| r.customers == n).collect();
+            ShardCount {
+                customers: n,
+                jobs: mine.len() as u64,
+                makespan_ms_hdr: BASE64.encode(&histogram_bytes(
+                    &mine.iter().map(|r| r.makespan_ms).collect::<Vec<_>>(),
+                )),
+                rows: BASE64.encode(&pack(&mine)),
+            }
+        })
+        .collect()
+}
+
+/// The rows of `per_count` (shard `shard` of a sweep of `id`), in job order, checked against
+/// the header and the histograms; `field` names the list in messages.
+pub fn decode_counts(
+    per_count: &[ShardCount],
+    id: &RunId,
+    shard: Shard,
+    field: &str,
+) -> Result<Vec<RepRow>, String> {
+    let reps = u64::from(id.replications);
+    if per_count.len() != id.counts.len() {
+        return Err(format!(
+            "{field}: {} counts, but `counts` lists {}",
+            per_count.len(),
+            id.counts.len()
+        ));
+    }
+    let mut out = Vec::new();
+    for (ci, (c, &n)) in per_count.iter().zip(&id.counts).enumerate() {
+        let at = format!("{field}[{ci}]");
+        if c.customers != n {
             return Err(format!(
-                "per_count: {} counts, but `counts` lists {}",
-                self.per_count.len(),
-                self.id.counts.len()
+                "{at}.customers: {} where `counts` has {n}",
+                c.customers
             ));
         }
-        let mut out = Vec::new();
-        for (ci, (c, &n)) in self.per_count.iter().zip(&self.id.counts).enumerate() {
-            if c.customers != n {
-                return Err(format!(
-                    "per_count[{ci}].customers: {} where `counts` has {n}",
-                    c.customers
-                ));
-            }
-            let lo = ci as u64 * reps;
-            let jobs: Vec<u64> = (lo..lo + reps).filter(|&j| self.shard.runs(j)).collect();
-            if c.jobs != jobs.len() as u64 {
-                return Err(format!(
-                    "per_count[{ci}].jobs: {} where shard {}/{} has {} of this count",
-                    c.jobs,
-                    self.shard.index,
-                    self.shard.of,
-                    jobs.len()
-                ));
-            }
-            let bytes = BASE64
-                .decode(c.rows.as_bytes())
-                .map_err(|e| format!("per_count[{ci}].rows: not base64 ({e})"))?;
-            let ks: Vec<u32> = jobs.iter().map(|j| (j - lo) as u32).collect();
-            let rows = unpack(&bytes, n, &ks, self.id.seed)
-                .map_err(|e| format!("per_count[{ci}].rows: {e}"))?;
-            let hdr = BASE64
-                .decode(c.makespan_ms_hdr.as_bytes())
-                .map_err(|e| format!("per_count[{ci}].makespan_ms_hdr: not base64 ({e})"))?;
-            let h: hdrhistogram::Histogram<u64> = Deserializer::new()
-                .deserialize(&mut &hdr[..])
-                .map_err(|e| {
-                    format!("per_count[{ci}].makespan_ms_hdr: not an HdrHistogram ({e:?})")
-                })?;
-            let mut from_rows = stats::ms_histogram();
-            for r in &rows {
-                from_rows.saturating_record(r.makespan_ms.max(1));
-            }
-            if h != from_rows {
-                return Err(format!(
-                    "per_count[{ci}].makespan_ms_hdr: the histogram disagrees with the rows"
-                ));
-            }
-            out.extend(rows);
+        let lo = ci as u64 * reps;
+        let jobs: Vec<u64> = (lo..lo + reps).filter(|&j| shard.runs(j)).collect();
+        if c.jobs != jobs.len() as u64 {
+            return Err(format!(
+                "{at}.jobs: {} where the shard has {} of this count",
+                c.jobs,
+                jobs.len()
+            ));
         }
-        Ok(out)
+        let bytes = BASE64
+            .decode(c.rows.as_bytes())
+            .map_err(|e| format!("{at}.rows: not base64 ({e})"))?;
+        let ks: Vec<u32> = jobs.iter().map(|j| (j - lo) as u32).collect();
+        let rows = unpack(&bytes, n, &ks, id.seed).map_err(|e| format!("{at}.rows: {e}"))?;
+        let hdr = BASE64
+            .decode(c.makespan_ms_hdr.as_bytes())
+            .map_err(|e| format!("{at}.makespan_ms_hdr: not base64 ({e})"))?;
+        let h: hdrhistogram::Histogram<u64> = Deserializer::new()
+            .deserialize(&mut &hdr[..])
+            .map_err(|e| format!("{at}.makespan_ms_hdr: not an HdrHistogram ({e:?})"))?;
+        let mut from_rows = stats::ms_histogram();
+        for r in &rows {
+            from_rows.saturating_record(r.makespan_ms.max(1));
+        }
+        if h != from_rows {
+            return Err(format!(
+                "{at}.makespan_ms_hdr: the histogram disagrees with the rows"
+            ));
+        }
+        out.extend(rows);
     }
+    Ok(out)
+}
+
+/// What [`check_set`] compares of a shard.
+pub struct Head<'a> {
+    pub kind: &'a str,
+    pub want_kind: &'a str,
+    pub schema_version: u32,
+    pub id: &'a RunId,
+    pub shard: Shard,
+    /// More that must be equal across the shards (a design), as (field, value).
+    pub extra: Option<(&'static str, String)>,
+}
+
+/// Checks that `heads` are shards 1..=N of one run: gives, for each shard index 1..=N, the
+/// place of its shard in `heads`.
+pub fn check_set(heads: &[Head]) -> Result<Vec<usize>, MergeError> {
+    let at = |i: usize, message: String| MergeError {
+        shard: Some(i),
+        message,
+    };
+    let first = heads.first().ok_or(MergeError {
+        shard: None,
+        message: "no shards to merge".into(),
+    })?;
+    for (i, s) in heads.iter().enumerate() {
+        if s.kind != s.want_kind {
+            return Err(at(
+                i,
+                format!(
+                    "kind: `{}`, but the first shard is a `{}`",
+                    s.kind, s.want_kind
+                ),
+            ));
+        }
+        if s.schema_version != SCHEMA_VERSION {
+            return Err(at(
+                i,
+                format!(
+                    "schema_version: {} (this orgsim reads {SCHEMA_VERSION})",
+                    s.schema_version
+                ),
+            ));
+        }
+        if let Some((field, a, b)) = first.id.differs(s.id) {
+            return Err(at(
+                i,
+                format!("{field}: {b}, but the first shard's is {a}: a shard of another run"),
+            ));
+        }
+        if let (Some((field, a)), Some((_, b))) = (&first.extra, &s.extra) {
+            if a != b {
+                return Err(at(
+                    i,
+                    format!("{field}: differs from the first shard's: a shard of another run"),
+                ));
+            }
+        }
+        if s.shard.of != first.shard.of {
+            return Err(at(
+                i,
+                format!(
+                    "shard: {}/{}, but the first shard is one of {}",
+                    s.shard.index, s.shard.of, first.shard.of
+                ),
+            ));
+        }
+        if s.shard.index == 0 || s.shard.index > s.shard.of {
+            return Err(at(
+                i,
+                format!("shard: {}/{} is not a shard", s.shard.index, s.shard.of),
+            ));
+        }
+    }
+    let n = first.shard.of as usize;
+    let mut by_index: Vec<Option<usize>> = vec![None; n];
+    for (i, s) in heads.iter().enumerate() {
+        let slot = &mut by_index[s.shard.index as usize - 1];
+        if let Some(j) = *slot {
+            return Err(at(
+                i,
+                format!(
+                    "shard: {}/{} is given twice (argument {} too)",
+                    s.shard.index,
+                    n,
+                    j + 1
+                ),
+            ));
+        }
+        *slot = Some(i);
+    }
+    let missing: Vec<String> = (1..=n)
+        .filter(|k| by_index[k - 1].is_none())
+        .map(|k| k.to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(MergeError {
+            shard: None,
+            message: format!(
+                "shard: {} of {n} missing (every shard 1..={n} is needed)",
+                missing.join(", ")
+            ),
+        });
+    }
+    Ok(by_index.into_iter().flatten().collect())
+}
+
+/// The rows of shards 1..=N (`per_shard[K-1]`: shard K's rows in its job order) interleaved
+/// back into the sweep's job order: job j is shard (j mod N)+1's (j div N)-th.
+pub fn interleave(per_shard: Vec<Vec<RepRow>>, total: u64) -> Vec<RepRow> {
+    let n = per_shard.len() as u64;
+    let mut its: Vec<_> = per_shard.into_iter().map(Vec::into_iter).collect();
+    (0..total)
+        .map(|j| {
+            its[(j % n) as usize]
+                .next()
+                .expect("each shard holds its jobs (checked by decode_counts)")
+        })
+        .collect()
 }
 
 /// The serialized histogram of makespans `ms` ([`stats::ms_histogram`]).
@@ -382,95 +504,30 @@ pub struct Merged {
 /// Merges shards 1..=N of one run (in any order): refused when one is of another run (the
 /// field named), or a shard is missing or given twice.
 pub fn merge(shards: &[ShardFile]) -> Result<Merged, MergeError> {
-    let at = |i: usize, message: String| MergeError {
-        shard: Some(i),
-        message,
-    };
-    let first = shards.first().ok_or(MergeError {
-        shard: None,
-        message: "no shards to merge".into(),
-    })?;
-    for (i, s) in shards.iter().enumerate() {
-        if s.kind != "sweep-shard" {
-            return Err(at(i, format!("kind: `{}`, not a sweep shard", s.kind)));
-        }
-        if s.schema_version != SCHEMA_VERSION {
-            return Err(at(
-                i,
-                format!(
-                    "schema_version: {} (this orgsim reads {SCHEMA_VERSION})",
-                    s.schema_version
-                ),
-            ));
-        }
-        if let Some((field, a, b)) = first.id.differs(&s.id) {
-            return Err(at(
-                i,
-                format!("{field}: {b}, but the first shard's is {a}: a shard of another run"),
-            ));
-        }
-        if s.shard.of != first.shard.of {
-            return Err(at(
-                i,
-                format!(
-                    "shard: {}/{}, but the first shard is one of {}",
-                    s.shard.index, s.shard.of, first.shard.of
-                ),
-            ));
-        }
-        if s.shard.index == 0 || s.shard.index > s.shard.of {
-            return Err(at(
-                i,
-                format!("shard: {}/{} is not a shard", s.shard.index, s.shard.of),
-            ));
-        }
-    }
-    let n = first.shard.of as usize;
-    let mut by_index: Vec<Option<usize>> = vec![None; n];
-    for (i, s) in shards.iter().enumerate() {
-        let slot = &mut by_index[s.shard.index as usize - 1];
-        if let Some(j) = *slot {
-            return Err(at(
-                i,
-                format!(
-                    "shard: {}/{} is given twice (argument {} too)",
-                    s.shard.index,
-                    n,
-                    j + 1
-                ),
-            ));
-        }
-        *slot = Some(i);
-    }
-    let missing: Vec<String> = (1..=n)
-        .filter(|k| by_index[k - 1].is_none())
-        .map(|k| k.to_string())
+    let heads: Vec<Head> = shards
+        .iter()
+        .map(|s| Head {
+            kind: &s.kind,
+            want_kind: "sweep-shard",
+            schema_version: s.schema_version,
+            id: &s.id,
+            shard: s.shard,
+            extra: None,
+        })
         .collect();
-    if !missing.is_empty() {
-        return Err(MergeError {
-            shard: None,
-            message: format!(
-                "shard: {} of {n} missing (every shard 1..={n} is needed)",
-                missing.join(", ")
-            ),
-        });
+    let order = check_set(&heads)?;
+    let mut per_shard = Vec::with_capacity(order.len());
+    for &i in &order {
+        per_shard.push(shards[i].rows().map_err(|e| MergeError {
+            shard: Some(i),
+            message: e,
+        })?);
     }
-    // Each shard's rows in its job order; the sweep's job j is shard (j mod N)'s (j div N)-th.
-    let mut per_shard = Vec::with_capacity(n);
-    for &i in by_index.iter().flatten() {
-        per_shard.push(shards[i].rows().map_err(|e| at(i, e))?.into_iter());
-    }
+    let first = &shards[order[0]];
     let total = first.id.counts.len() as u64 * u64::from(first.id.replications);
-    let mut rows = Vec::with_capacity(total as usize);
-    for j in 0..total {
-        let row = per_shard[(j % n as u64) as usize]
-            .next()
-            .expect("each shard holds its jobs (checked by rows())");
-        rows.push(row);
-    }
     Ok(Merged {
         id: first.id.clone(),
-        rows,
+        rows: interleave(per_shard, total),
     })
 }
 

@@ -10,10 +10,11 @@ mod common;
 use common::term::Term;
 use common::{code, run, scratch, stderr, stdout};
 
-const COMMANDS: [&str; 15] = [
+const COMMANDS: [&str; 16] = [
     "run",
     "sweep",
     "merge",
+    "sensitivity",
     "phases",
     "check",
     "load",

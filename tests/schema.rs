@@ -158,6 +158,31 @@ fn one_of_each() -> Vec<(&'static str, String)> {
                 "2/3",
             ]),
         ),
+        (
+            "sensitivity",
+            stdout_of(&[
+                "sensitivity",
+                "scenarios/two-customers.toml",
+                "--customers",
+                "2",
+                "--replications",
+                "3",
+                "--json",
+            ]),
+        ),
+        (
+            "sensitivity-shard",
+            stdout_of(&[
+                "sensitivity",
+                "scenarios/two-customers.toml",
+                "--customers",
+                "2",
+                "--replications",
+                "3",
+                "--shard",
+                "1/2",
+            ]),
+        ),
     ]
 }
 
@@ -225,7 +250,7 @@ fn check_json_reads_the_committed_baselines_and_gives_verdict_intervals_and_coun
 }
 
 /// The kinds `schemas/` holds, one file each.
-const KINDS: [&str; 12] = [
+const KINDS: [&str; 14] = [
     "run",
     "sweep",
     "phases",
@@ -238,6 +263,8 @@ const KINDS: [&str; 12] = [
     "check",
     "serve",
     "sweep-shard",
+    "sensitivity",
+    "sensitivity-shard",
 ];
 
 fn committed_schema(kind: &str) -> String {

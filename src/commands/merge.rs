@@ -8,7 +8,8 @@ use crate::report;
 use crate::shard::{self, ShardFile};
 use crate::sweep;
 
-/// Combine the shard files of one sweep (`orgsim sweep --shard K/N`, K = 1..=N) into its report.
+/// Combine the shard files of one sweep (`orgsim sweep --shard K/N`, K = 1..=N) into its report
+/// (or those of one `orgsim sensitivity --shard K/N` into its report and --out files).
 ///
 /// The report, and with --out DIR sweep.json, sweep.csv, sweep.md, makespan.svg and
 /// conflicts.svg (and with --png their PNGs), are those the unsharded sweep writes, byte for
@@ -16,7 +17,7 @@ use crate::sweep;
 /// version), a missing shard or one given twice are refused (exit 2, naming the field).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  orgsim merge shards/shard-*-of-4.json --out sweep/\n  orgsim merge a.json b.json --json > sweep.json"
+    after_help = "Examples:\n  orgsim merge shards/shard-*-of-4.json --out sweep/\n  orgsim merge a.json b.json --json > sweep.json\n  orgsim merge shards/sensitivity-shard-*-of-4.json --out sens/"
 )]
 pub struct Args {
     /// The shard files, in any order: every shard 1..=N of one sweep.
@@ -35,36 +36,70 @@ pub struct Args {
 /// The largest shard file merge reads.
 const MAX_SHARD_BYTES: u64 = crate::config::limits::MAX_SWEEP_JSON_BYTES;
 
-/// Reads one shard file.
-pub fn read_shard(path: &Path) -> Result<ShardFile> {
-    let text =
-        crate::config::files::read_regular_text(path, MAX_SHARD_BYTES, "the shard size limit")
-            .map_err(|e| Error::io(path, e))?;
-    let file: ShardFile = serde_json::from_str(&text).map_err(|e| Error::Input {
+/// Reads one file of the shard type `T` (its text read already).
+fn parse<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| Error::Input {
         path: path.to_path_buf(),
         message: format!(
-            "{}:{}: not an `orgsim sweep --shard` file: {e}",
+            "{}:{}: not an `orgsim sweep --shard` or `sensitivity --shard` file: {e}",
             e.line(),
             e.column()
         ),
-    })?;
-    Ok(file)
+    })
+}
+
+/// The `kind` of a shard file (`sweep-shard` when it has none to read).
+fn kind_of(text: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct Kind {
+        kind: Option<String>,
+    }
+    serde_json::from_str::<Kind>(text)
+        .ok()
+        .and_then(|k| k.kind)
+        .unwrap_or_else(|| "sweep-shard".into())
 }
 
 pub fn run(a: Args) -> Result<Verdict> {
     super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
-    let files = a
+    let texts = a
         .shards
         .iter()
-        .map(|p| read_shard(p))
+        .map(|p| {
+            crate::config::files::read_regular_text(p, MAX_SHARD_BYTES, "the shard size limit")
+                .map_err(|e| Error::io(p, e))
+        })
         .collect::<Result<Vec<_>>>()?;
-    let merged = shard::merge(&files).map_err(|e| match e.shard {
+    let refused = |e: shard::MergeError| match e.shard {
         Some(i) => Error::Input {
             path: a.shards[i].clone(),
             message: e.message,
         },
         None => Error::Refused(e.message),
-    })?;
+    };
+    if kind_of(&texts[0]) == "sensitivity-shard" {
+        if a.samples {
+            return Err(Error::flag(
+                "--samples: sensitivity shards have no sweep to sample",
+            ));
+        }
+        let files = a
+            .shards
+            .iter()
+            .zip(&texts)
+            .map(|(p, t)| parse::<crate::sensitivity::SensitivityShard>(p, t))
+            .collect::<Result<Vec<_>>>()?;
+        let rep = crate::sensitivity::merge(&files).map_err(refused)?;
+        super::sensitivity::emit(&rep, &a.output, a.png)?;
+        return Ok(Verdict::Pass);
+    }
+    let files = a
+        .shards
+        .iter()
+        .zip(&texts)
+        .map(|(p, t)| parse::<ShardFile>(p, t))
+        .collect::<Result<Vec<_>>>()?;
+    let merged = shard::merge(&files).map_err(refused)?;
     let mut rep = merged.report();
     if a.samples {
         let mut samples = sweep::Samples::default();

@@ -17,6 +17,7 @@ pub mod phases;
 pub mod plan;
 pub mod run;
 pub mod schema;
+pub mod sensitivity;
 pub mod serve;
 pub mod staff;
 pub mod style;
@@ -56,6 +57,7 @@ pub enum Command {
     Run(run::Args),
     Sweep(sweep::Args),
     Merge(merge::Args),
+    Sensitivity(sensitivity::Args),
     Phases(phases::Args),
     Check(check::Args),
     Load(loadtest::Args),
@@ -78,6 +80,7 @@ pub fn dispatch(command: Command) -> Result<Verdict> {
         Command::Run(a) => run::run(a),
         Command::Sweep(a) => sweep::run(a),
         Command::Merge(a) => merge::run(a),
+        Command::Sensitivity(a) => sensitivity::run(a),
         Command::Phases(a) => phases::run(a),
         Command::Check(a) => check::run(a),
         Command::Load(a) => loadtest::run(a),

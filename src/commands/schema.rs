@@ -16,12 +16,12 @@ use crate::org::types::{SharedStr, Tags};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The report kind: run, sweep, phases, load, ops, staff, plan, validate, compare, check,
-    /// serve or sweep-shard.
+    /// serve, sweep-shard, sensitivity or sensitivity-shard.
     pub kind: String,
 }
 
 /// Every report kind, in the order `schemas/` lists them.
-pub const KINDS: [&str; 12] = [
+pub const KINDS: [&str; 14] = [
     "run",
     "sweep",
     "phases",
@@ -34,6 +34,8 @@ pub const KINDS: [&str; 12] = [
     "check",
     "serve",
     "sweep-shard",
+    "sensitivity",
+    "sensitivity-shard",
 ];
 
 pub fn run(a: Args) -> Result<Verdict> {
@@ -64,6 +66,8 @@ pub fn schema(kind: &str) -> Option<String> {
         "check" => of::<crate::gate::CheckReport>(),
         "serve" => of::<ServeReport>(),
         "sweep-shard" => of::<crate::shard::ShardFile>(),
+        "sensitivity" => of::<crate::sensitivity::SensitivityReport>(),
+        "sensitivity-shard" => of::<crate::sensitivity::SensitivityShard>(),
         _ => return None,
     };
     Some(crate::json::pretty_json(&s))
