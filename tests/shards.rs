@@ -218,3 +218,154 @@ fn shard_flag_is_checked() {
     let o = run(&[sweep_args("2", "3", "1"), vec!["--shard", "1/2", "--json"]].concat());
     assert_eq!(code(&o), 2);
 }
+
+fn example(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/ci")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// The value of `key: value` on the first line that has it (indentation ignored).
+fn yaml_value<'a>(text: &'a str, key: &str) -> &'a str {
+    text.lines()
+        .map(str::trim)
+        .find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix(':')))
+        .unwrap_or_else(|| panic!("no `{key}:` line"))
+        .trim()
+}
+
+/// The GitHub Actions workflow: its matrix lists every shard 1..=N once, the shard step passes
+/// `--shard ${{ matrix.shard }}/N`, each artifact holds the file that shard writes, and the
+/// merge job needs the shards and merges every file of N. (actionlint, where installed, checks
+/// the rest: docs/distributed.md.)
+#[test]
+fn the_github_actions_workflow_covers_every_shard() {
+    let wf = example("github-actions-sweep.yml");
+    let n: u32 = yaml_value(&wf, "SHARDS").trim_matches('"').parse().unwrap();
+    // The matrix's `shard: [1, 2, ...]` (the job `shard:` above it has no value).
+    let list = wf
+        .lines()
+        .map(str::trim)
+        .find_map(|l| l.strip_prefix("shard: ["))
+        .expect("a matrix of shards");
+    let shards: Vec<u32> = list
+        .trim_end_matches(']')
+        .split(',')
+        .map(|s| s.trim().parse().unwrap())
+        .collect();
+    assert_eq!(shards, (1..=n).collect::<Vec<_>>(), "the matrix is 1..=N");
+    assert!(wf.contains("--shard ${{ matrix.shard }}/${{ env.SHARDS }} --out shards/"));
+    assert!(wf.contains("path: shards/shard-${{ matrix.shard }}-of-${{ env.SHARDS }}.json"));
+    assert!(wf.contains("needs: shard"));
+    assert!(wf.contains("orgsim merge shards/shard-*-of-${{ env.SHARDS }}.json --out sweep/"));
+    // The sweep step's arguments are ones orgsim accepts.
+    let o = run(&[
+        "sweep",
+        SCENARIO,
+        "--customers",
+        "1..=100",
+        "--step",
+        "11",
+        "--replications",
+        "1000",
+        "--shard",
+        &format!("{n}/{n}"),
+        "--help",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+/// The Kubernetes Indexed Job: N completions, indexed, each pod's shard is
+/// JOB_COMPLETION_INDEX + 1 of N; run here as its shell runs it, for every index, in parallel,
+/// and merged: the unsharded sweep's files.
+#[test]
+fn the_kubernetes_indexed_job_runs_every_shard_and_merges() {
+    let job = example("kubernetes-indexed-job.yaml");
+    assert_eq!(yaml_value(&job, "completionMode"), "Indexed");
+    let n: u32 = yaml_value(&job, "completions").parse().unwrap();
+    let shard_arg = format!("--shard \"$((JOB_COMPLETION_INDEX + 1))/{n}\"");
+    assert!(job.contains(&shard_arg), "{job}");
+    assert!(job.contains(&format!("orgsim merge /shards/shard-*-of-{n}.json")));
+    let base = scratch("shards-k8s");
+    let children: Vec<_> = (0..n)
+        .map(|index| {
+            let script = format!(
+                "\"$ORGSIM\" sweep {SCENARIO} --customers 2..=20 --step 9 --replications 7 {shard_arg} --out \"$OUT\""
+            );
+            std::process::Command::new("/bin/sh")
+                .args(["-c", &script])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .env("ORGSIM", env!("CARGO_BIN_EXE_orgsim"))
+                .env("OUT", base.join("shards"))
+                .env("JOB_COMPLETION_INDEX", index.to_string())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
+    let shards: Vec<_> = (1..=n)
+        .map(|k| base.join(format!("shards/shard-{k}-of-{n}.json")))
+        .collect();
+    let o = merge(&shards, &["--json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let whole = run(&[sweep_args("2..=20", "7", "2"), vec!["--json"]].concat());
+    assert_eq!(stdout(&o), stdout(&whole));
+}
+
+/// The Slurm array script, run as Slurm runs it (one process per SLURM_ARRAY_TASK_ID of its
+/// `--array`, all at once), then merged: the unsharded sweep's files, byte for byte.
+#[test]
+fn the_slurm_array_script_runs_every_shard_and_merges() {
+    let script = example("slurm-array.sh");
+    let array = script
+        .lines()
+        .find_map(|l| l.strip_prefix("#SBATCH --array="))
+        .expect("an --array line");
+    let (lo, hi) = array.split_once('-').unwrap();
+    let (lo, hi): (u32, u32) = (lo.parse().unwrap(), hi.parse().unwrap());
+    assert_eq!(lo, 1);
+    assert!(script.contains(&format!("SHARDS={hi}\n")));
+    let base = scratch("shards-slurm");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci/slurm-array.sh");
+    let children: Vec<_> = (lo..=hi)
+        .map(|k| {
+            std::process::Command::new("bash")
+                .arg(&path)
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .env("ORGSIM", env!("CARGO_BIN_EXE_orgsim"))
+                .env("OUT", base.join("shards"))
+                .env("SWEEP_ARGS", "--customers 2..=20 --step 9 --replications 7")
+                .env("SLURM_ARRAY_TASK_ID", k.to_string())
+                .env("SLURM_CPUS_PER_TASK", "1")
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
+    let shards: Vec<_> = (lo..=hi)
+        .map(|k| base.join(format!("shards/shard-{k}-of-{hi}.json")))
+        .collect();
+    let merged = base.join("sweep");
+    let o = merge(&shards, &["--out", merged.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let whole = base.join("whole");
+    let o = bin()
+        .args(sweep_args("2..=20", "7", "2"))
+        .arg("--out")
+        .arg(&whole)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(files(&whole) == files(&merged));
+}
