@@ -737,22 +737,31 @@ pub fn report(
             let verdict = if breaks.is_empty() {
                 format!("{what} holds across the whole range (every key, every count)")
             } else if !holds_at_base {
-                let b = breaks.iter().find(|b| b.key.is_none()).expect("a base break");
+                let at_base: Vec<String> = breaks
+                    .iter()
+                    .filter(|b| b.key.is_none())
+                    .map(|b| {
+                        format!(
+                            "{} ({:.1}% meet it)",
+                            customers(b.customers),
+                            b.share_met * 100.0
+                        )
+                    })
+                    .collect();
                 // The points at which it holds at every count.
                 let rescued: Vec<String> = pts
                     .iter()
                     .flatten()
                     .filter(|(k, v)| {
-                        !breaks
-                            .iter()
-                            .any(|b| b.key.as_deref() == Some(keys[*k].key.as_str()) && b.value == Some(*v))
+                        !breaks.iter().any(|b| {
+                            b.key.as_deref() == Some(keys[*k].key.as_str()) && b.value == Some(*v)
+                        })
                     })
                     .map(|(k, v)| format!("{} = {}", keys[*k].key, fmt_value(*v)))
                     .collect();
                 format!(
-                    "{what} does not hold at the scenario's own values: at {} {:.1}% of replications meet it; {}",
-                    customers(b.customers),
-                    b.share_met * 100.0,
+                    "{what} does not hold at the scenario's own values at {}; {}",
+                    at_base.join(", "),
                     if rescued.is_empty() {
                         "no single key's range makes it hold at every count".to_string()
                     } else {
@@ -769,11 +778,17 @@ pub fn report(
                         customers(b.customers),
                         b.share_met * 100.0
                     );
-                    if !by_key.iter().any(|k| k.starts_with(b.key.as_deref().unwrap_or(""))) {
+                    if !by_key
+                        .iter()
+                        .any(|k| k.starts_with(b.key.as_deref().unwrap_or("")))
+                    {
                         by_key.push(s);
                     }
                 }
-                format!("{what} holds at the scenario's values, but breaks at {}", by_key.join("; "))
+                format!(
+                    "{what} holds at the scenario's values, but breaks at {}",
+                    by_key.join("; ")
+                )
             };
             ClaimVerdict {
                 claim: claim.name.into(),
@@ -1043,6 +1058,40 @@ mod tests {
                 apply(&mut s, &k.key, k.high);
                 assert_eq!((spec.get)(&s), k.high, "{}", k.key);
             }
+        }
+    }
+
+    /// docs/sensitivity.md lists every key with its default range, and says how many are
+    /// varied by default under each deployer.
+    #[test]
+    fn the_docs_list_every_key_and_its_range() {
+        let doc = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/sensitivity.md"),
+        )
+        .unwrap();
+        for k in KEYS {
+            let range = match k.range {
+                Some((lo, hi)) => format!("{} .. {}", fmt_value(lo), fmt_value(hi)),
+                None => "— (name one: `--key KEY=LO..HI`)".into(),
+            };
+            let row = format!("| `{}` | {range} |", k.name);
+            assert!(doc.contains(&row), "docs/sensitivity.md lacks {row}");
+        }
+        for (d, name) in [
+            (Deployer::TerraformAws, "terraform-aws"),
+            (Deployer::AwsSdkStandard, "aws-sdk-standard"),
+            (Deployer::ControlTower, "control-tower"),
+        ] {
+            let n = KEYS
+                .iter()
+                .filter(|k| k.range.is_some() && k.assumed_under.contains(&d))
+                .count();
+            let said = format!("{n} under\n  `{name}`");
+            let said2 = format!("{n} under `{name}`");
+            assert!(
+                doc.contains(&said) || doc.contains(&said2),
+                "docs/sensitivity.md: {n} keys under {name}"
+            );
         }
     }
 

@@ -101,8 +101,15 @@ impl Chart for TornadoChart<'_> {
             style::begin(area, Layer::Series)?;
             for (k, key) in r.keys.iter().enumerate() {
                 let y = rows - k as f64;
-                for (v, c) in [(key.design.low, C_LOW), (key.design.high, C_HIGH)] {
-                    let x = self.at(k, v, f) * scale;
+                // The farther end first: when both ends fall on one side of the base, the
+                // nearer one is drawn over it and both show.
+                let mut ends: Vec<(f64, RGBColor)> =
+                    [(key.design.low, C_LOW), (key.design.high, C_HIGH)]
+                        .iter()
+                        .map(|&(v, c)| (self.at(k, v, f) * scale, c))
+                        .collect();
+                ends.sort_by(|a, b| (b.0 - base).abs().total_cmp(&(a.0 - base).abs()));
+                for (x, c) in ends {
                     if x != base {
                         chart
                             .draw_series(std::iter::once(Rectangle::new(
