@@ -142,6 +142,43 @@ fn sensitivity_shards_merge_into_the_unsharded_files() {
 }
 
 #[test]
+fn a_sweep_shard_among_sensitivity_shards_is_refused() {
+    let dir = scratch("sensitivity-mixed");
+    let o = bin()
+        .args(args(&["--shard", "1/2", "--out"]))
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(&[
+        "sweep",
+        SCENARIO,
+        "--customers",
+        "1..=2",
+        "--replications",
+        "6",
+        "--shard",
+        "2/2",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let sweep_shard = common::write(&dir, "shard-2-of-2.json", &stdout(&o));
+    let o = bin()
+        .arg("merge")
+        .arg(dir.join("sensitivity-shard-1-of-2.json"))
+        .arg(&sweep_shard)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "shard-2-of-2.json: kind: `sweep-shard`, but the first shard is a `sensitivity-shard`"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn bad_keys_and_counts_are_refused() {
     for (extra, want) in [
         (

@@ -77,7 +77,17 @@ pub fn run(a: Args) -> Result<Verdict> {
         },
         None => Error::Refused(e.message),
     };
-    if kind_of(&texts[0]) == "sensitivity-shard" {
+    let first = kind_of(&texts[0]);
+    for (p, t) in a.shards.iter().zip(&texts).skip(1) {
+        let k = kind_of(t);
+        if k != first {
+            return Err(Error::Input {
+                path: p.clone(),
+                message: format!("kind: `{k}`, but the first shard is a `{first}`"),
+            });
+        }
+    }
+    if first == "sensitivity-shard" {
         if a.samples {
             return Err(Error::flag(
                 "--samples: sensitivity shards have no sweep to sample",

@@ -46,6 +46,9 @@ pub struct Args {
     /// Deployer profile (instead of the scenario's `[deploy] deployer`).
     #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
     pub deployer: Option<Deployer>,
+    /// Use a measured latency profile (from `--write-latency-profile`) at every point.
+    #[arg(long, value_name = "FILE")]
+    pub latency_profile: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputOpts,
     /// With --out: also write the tornado chart as a PNG.
@@ -90,6 +93,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     if let Some(s) = a.seed {
         sc.seed = s;
     }
+    super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
     let counts = parse_counts(&a.customers)?;
     if a.replications == 0 {
         return Err(Error::flag("--replications must be at least 1"));
