@@ -43,7 +43,9 @@ pub struct Args {
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
-    /// Deployer profile (instead of the scenario's `[deploy] deployer`).
+    /// Deployer profile: terraform-aws (default), aws-sdk-standard or control-tower
+    /// (instead of the scenario's `[deploy] deployer`; its `[deploy]` keys still apply). The
+    /// keys varied by default are those [X] under it.
     #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
     pub deployer: Option<Deployer>,
     /// Use a measured latency profile (from `--write-latency-profile`) at every point.
