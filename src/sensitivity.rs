@@ -225,7 +225,7 @@ pub fn parse_key_arg(s: &str) -> Result<(String, Option<(f64, f64)>), Invalid> {
         None => (s.trim(), None),
     };
     let spec = key(name).ok_or_else(|| {
-        Invalid(format!(
+        Invalid::new(format!(
             "unknown key `{name}`; sensitivity varies {}",
             KEYS.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
         ))
@@ -233,7 +233,7 @@ pub fn parse_key_arg(s: &str) -> Result<(String, Option<(f64, f64)>), Invalid> {
     let range = match range {
         None => None,
         Some(r) => {
-            let bad = || Invalid(format!("`{s}`: write {name}=LO..HI with numbers LO <= HI"));
+            let bad = || Invalid::new(format!("`{s}`: write {name}=LO..HI with numbers LO <= HI"));
             let (a, b) = r.split_once("..").ok_or_else(bad)?;
             let a: f64 = a.trim().parse().map_err(|_| bad())?;
             let b: f64 = b.trim().parse().map_err(|_| bad())?;
@@ -244,7 +244,7 @@ pub fn parse_key_arg(s: &str) -> Result<(String, Option<(f64, f64)>), Invalid> {
         }
     };
     if range.is_none() && spec.range.is_none() {
-        return Err(Invalid(format!(
+        return Err(Invalid::new(format!(
             "`{name}` has no default range ({}): name one, {name}=LO..HI",
             spec.reason
         )));
@@ -295,9 +295,9 @@ pub fn design(
             s.service
                 .check()
                 .and_then(|()| s.deploy.check())
-                .map_err(|(field, msg)| {
-                    Invalid(format!(
-                        "{} = {v}: the scenario refuses it ({field}: {msg}); give a range that fits, --key {}=LO..HI",
+                .map_err(|e| {
+                    Invalid::new(format!(
+                        "{} = {v}: the scenario refuses it ({e}); give a range that fits, --key {}=LO..HI",
                         d.key, d.key
                     ))
                 })?;
@@ -1048,7 +1048,7 @@ mod tests {
         ] {
             let mut sc = scenario(3);
             sc.set_deployer(d).unwrap();
-            let keys = design(&sc, &[]).unwrap_or_else(|e| panic!("{d:?}: {}", e.0));
+            let keys = design(&sc, &[]).unwrap_or_else(|e| panic!("{d:?}: {}", e.message));
             assert!(keys.iter().any(|k| k.key == "deploy.overhead_s"), "{d:?}");
             for k in &keys {
                 let spec = key(&k.key).unwrap();
@@ -1189,9 +1189,9 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            e.0.contains("service.account_creation.p95_s = 10"),
+            e.message.contains("service.account_creation.p95_s = 10"),
             "{}",
-            e.0
+            e.message
         );
         assert!(parse_key_arg("deploy.nonsense").is_err());
         assert!(parse_key_arg("deploy.parallelism=9..3").is_err());

@@ -219,7 +219,7 @@ impl Shard {
     /// Parses `K/N` (1 <= K <= N).
     pub fn parse(s: &str) -> Result<Shard, Invalid> {
         let bad = || {
-            Invalid(format!(
+            Invalid::new(format!(
                 "`{s}` is not a shard: write K/N with 1 <= K <= N <= {} (e.g. 3/8)",
                 Shard::MAX
             ))

@@ -75,7 +75,7 @@ pub fn run(a: Args) -> Result<Verdict> {
             path: a.shards[i].clone(),
             message: e.message,
         },
-        None => Error::Refused(e.message),
+        None => Error::refused(e.message),
     };
     let first = kind_of(&texts[0]);
     for (p, t) in a.shards.iter().zip(&texts).skip(1) {

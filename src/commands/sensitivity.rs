@@ -101,8 +101,8 @@ pub fn run(a: Args) -> Result<Verdict> {
         return Err(Error::flag("--replications must be at least 1"));
     }
     super::check_customers(&sc, *counts.last().expect("one count"), "--customers")?;
-    let keys =
-        sensitivity::design(&sc, &a.keys).map_err(|e| Error::flag(format!("--key: {}", e.0)))?;
+    let keys = sensitivity::design(&sc, &a.keys)
+        .map_err(|e| Error::flag(format!("--key: {}", e.message)))?;
     let points = sensitivity::points(&keys).len() as u64;
     let all = points * counts.len() as u64 * u64::from(a.replications);
     super::check_replications(all, "the design's points × --customers × --replications")?;
