@@ -118,7 +118,8 @@ fn python() -> Option<PathBuf> {
 #[test]
 fn boto3_onboards_the_seed_customers_against_the_served_limits() {
     let Some(py) = python() else { return };
-    let server = Server::start(FAST, &[]);
+    let dir = common::scratch("serve-boto3-report").join("served");
+    let server = Server::start(FAST, &["--out", dir.to_str().unwrap()]);
     let seen = boto3(&py, &server, "onboard");
     // Every served operation's successful answer was checked against botocore's model (all
     // but CreateOrganization, refused here: the organization exists).
@@ -157,6 +158,49 @@ fn boto3_onboards_the_seed_customers_against_the_served_limits() {
     assert!(traced.iter().all(|t| t["operation"].is_string()
         && t["outcome"].is_string()
         && t["latency_ms"].is_u64()));
+    // GET /_orgsim/report wrote the run-style report into --out: the script's requests mapped
+    // onto the scenario's plan. Its accounts are the plan's (by email); its OUs and policies
+    // are named otherwise ("Fintech", "fintech-scp"), so the plan's are never made and the
+    // verdict is FAIL, the accounts outside their tier's OU.
+    let written = report_json(&dir);
+    let status_of = |r: &Value, addr: &str| -> String {
+        r["resources"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["address"] == addr)
+            .unwrap_or_else(|| panic!("no {addr}"))["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    for r in [&written, &run_report(&server)] {
+        assert_eq!(
+            status_of(r, "aws_organizations_account.acme_finance_inc"),
+            "created"
+        );
+        assert_eq!(
+            status_of(r, "aws_organizations_account.medicorp_solutions_inc"),
+            "created"
+        );
+        assert_eq!(
+            status_of(r, "aws_organizations_organizational_unit.customers_fintech"),
+            "pending"
+        );
+        assert_eq!(r["verdict"], "FAIL");
+        assert!(
+            r["api"]["throttled"].as_u64().unwrap() >= 1,
+            "{:#}",
+            r["api"]
+        );
+    }
+}
+
+/// `GET /_orgsim/report/run`: report.json of what the clients did so far.
+fn run_report(server: &Server) -> Value {
+    let (status, body) = server.request("GET", "/_orgsim/report/run", "", "");
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
 }
 
 /// Runs `tests/serve_boto3.py URL MODE` and gives its summary line.
@@ -198,7 +242,8 @@ fn boto3_meets_the_in_progress_limit_and_the_account_quota() {
 
 #[test]
 fn orgsims_own_sdk_backend_deploys_the_seed_customers_against_serve() {
-    let server = Server::start(FAST, &[]);
+    let dir = common::scratch("serve-sdk-report").join("served");
+    let server = Server::start(FAST, &["--out", dir.to_str().unwrap()]);
     let out = common::bin()
         .args(["run", FAST, "--backend", "sdk", "--endpoint", &server.url])
         .env("AWS_ACCESS_KEY_ID", "anything")
@@ -226,6 +271,84 @@ fn orgsims_own_sdk_backend_deploys_the_seed_customers_against_serve() {
     assert_eq!(ok, 2, "{create}");
     line("DescribeCreateAccountStatus");
     line("DescribeOrganization");
+    // At the SIGTERM, --out wrote what `run --out` writes, of what the client did: the
+    // requests mapped onto the plan, every resource created, judged PASS as the run was.
+    let report = report_json(&dir);
+    assert_eq!(report["backend"], "serve");
+    assert_eq!(report["deployer"], "caller (orgsim serve)");
+    assert_eq!(report["verdict"], "PASS", "{:#}", report["validation"]);
+    let plan = plan_addresses(FAST);
+    let items = report["resources"]["items"].as_array().unwrap();
+    let addresses: Vec<&str> = items
+        .iter()
+        .map(|i| i["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        addresses,
+        plan.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    for i in items {
+        assert_eq!(i["status"], "created", "{i:#}");
+        assert!(i["end_s"].as_f64().unwrap() > 0.0, "{i:#}");
+    }
+    // The accounts waited for their creation: polls, seconds long.
+    let acme = items
+        .iter()
+        .find(|i| i["address"] == "aws_organizations_account.acme_finance_inc")
+        .unwrap();
+    assert!(acme["calls"].as_u64().unwrap() >= 3, "{acme:#}");
+    assert!(acme["end_s"].as_f64().unwrap() >= 2.0, "{acme:#}");
+    assert!(report["api"]["calls"].as_u64().unwrap() > 10);
+    // The timeline draws every resource (its row label) and the HTML embeds it.
+    let timeline = std::fs::read_to_string(dir.join("timeline.svg")).unwrap();
+    for label in [
+        "OU Customers-Fintech",
+        "SCP SOC2",
+        "ACME Finance Inc · account",
+    ] {
+        assert!(timeline.contains(label), "no {label} in the timeline");
+    }
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("<svg"), "the page embeds the charts");
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(
+        md.contains("aws_organizations_account.acme_finance_inc"),
+        "{md}"
+    );
+    let requests = read_json(&dir.join("requests.json"));
+    assert!(requests["requests"].as_u64().unwrap() > 10);
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The report.json `--out` wrote into `dir`, with its companions there.
+fn report_json(dir: &Path) -> Value {
+    for f in [
+        "report.md",
+        "report.html",
+        "timeline.svg",
+        "margin.svg",
+        "requests.json",
+    ] {
+        assert!(dir.join(f).is_file(), "no {f} in {}", dir.display());
+    }
+    read_json(&dir.join("report.json"))
+}
+
+/// The addresses `orgsim plan --json` lists for `scenario`, in its order.
+fn plan_addresses(scenario: &str) -> Vec<String> {
+    let o = common::run(&["plan", scenario, "--json"]);
+    assert_eq!(common::code(&o), 0, "{}", common::stderr(&o));
+    let plan: Value = serde_json::from_str(&common::stdout(&o)).unwrap();
+    plan["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["address"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
