@@ -584,3 +584,134 @@ fn help_says_signatures_are_not_checked() {
     assert!(help.contains("any SigV4 signature"), "{help}");
     assert!(help.contains("--allow-remote"), "{help}");
 }
+
+/// The AWS CLI `scripts/awscli.sh install` puts in `target/awscli-venv` (scripts/test.sh
+/// installs it), or `None` with a counted skip where pip could not install it.
+fn aws_cli() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/awscli-venv/bin/aws");
+    if p.exists() {
+        return Some(p);
+    }
+    common::skipped("no target/awscli-venv (scripts/awscli.sh install makes it with pip)");
+    None
+}
+
+/// `aws organizations ARGS --endpoint-url URL --output json`, which must succeed.
+fn aws_org(aws: &Path, server: &Server, args: &[&str]) -> Value {
+    let out = Command::new(aws)
+        .arg("organizations")
+        .args(args)
+        .args(["--endpoint-url", &server.url, "--output", "json"])
+        .env("AWS_ACCESS_KEY_ID", "anything")
+        .env("AWS_SECRET_ACCESS_KEY", "anything")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_ORGANIZATIONS")
+        .output()
+        .expect("aws runs");
+    assert!(
+        out.status.success(),
+        "aws organizations {args:?}: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "aws organizations {args:?}: {e}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+#[test]
+fn the_aws_cli_reads_creates_and_paginates_against_serve() {
+    let Some(aws) = aws_cli() else { return };
+    let server = Server::start(FAST, &[]);
+    let org = aws_org(&aws, &server, &["describe-organization"]);
+    let mgmt = org["Organization"]["MasterAccountId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(org["Organization"]["FeatureSet"], "ALL");
+    let roots = aws_org(&aws, &server, &["list-roots"]);
+    let root = roots["Roots"][0]["Id"].as_str().unwrap().to_string();
+    let ou = aws_org(
+        &aws,
+        &server,
+        &[
+            "create-organizational-unit",
+            "--parent-id",
+            &root,
+            "--name",
+            "Customers-Fintech",
+        ],
+    );
+    assert_eq!(ou["OrganizationalUnit"]["Name"], "Customers-Fintech");
+    let created = aws_org(
+        &aws,
+        &server,
+        &[
+            "create-account",
+            "--email",
+            "john@acmefinance.com",
+            "--account-name",
+            "ACME Finance Inc",
+        ],
+    );
+    let status = &created["CreateAccountStatus"];
+    assert_eq!(status["State"], "IN_PROGRESS");
+    let id = status["Id"].as_str().unwrap().to_string();
+    // The creation takes 2 to 4 s: the first status asked for is IN_PROGRESS, then SUCCEEDED.
+    let describe = |aws: &Path| {
+        aws_org(
+            aws,
+            &server,
+            &[
+                "describe-create-account-status",
+                "--create-account-request-id",
+                &id,
+            ],
+        )["CreateAccountStatus"]
+            .clone()
+    };
+    assert_eq!(describe(&aws)["State"], "IN_PROGRESS");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let account = loop {
+        let st = describe(&aws);
+        if st["State"] == "SUCCEEDED" {
+            break st["AccountId"].as_str().unwrap().to_string();
+        }
+        assert_eq!(st["State"], "IN_PROGRESS", "{st}");
+        assert!(std::time::Instant::now() < deadline, "never SUCCEEDED");
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    // The CLI's auto-pagination walks a page of one account a request.
+    let before = server_counts(&server)["ListAccounts"]["ok"]
+        .as_u64()
+        .unwrap_or(0);
+    let listed = aws_org(&aws, &server, &["list-accounts", "--page-size", "1"]);
+    let mut ids: Vec<&str> = listed["Accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["Id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    let mut want = vec![mgmt.as_str(), account.as_str()];
+    want.sort();
+    assert_eq!(ids, want, "{listed}");
+    let after = server_counts(&server)["ListAccounts"]["ok"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(after - before, 2, "one request a page");
+}
+
+/// The counts of `GET /_orgsim/report`: operation → outcome → requests.
+fn server_counts(server: &Server) -> Value {
+    let (status, body) = server.request("GET", "/_orgsim/report", "", "");
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str::<Value>(&body).unwrap()["counts"].clone()
+}
