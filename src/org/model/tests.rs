@@ -2,6 +2,10 @@
 
 use super::*;
 use crate::config::service::{Bucket, LatencyRange};
+use crate::org::types::{
+    Account, CreateAccountFailureReason, CreateAccountState, CreateAccountStatus, Parent,
+    ParentType, Response, TargetKind,
+};
 use rand::rngs::SmallRng;
 use rand::SeedableRng;
 
@@ -1782,7 +1786,7 @@ fn a_long_list_comes_in_pages_each_charged_and_timed() {
 
 #[test]
 fn the_id_index_finds_counter_ids_by_number_and_others_by_text() {
-    let mut ix = super::IdIndex::new("ou-sim1-", 8, 1);
+    let mut ix = super::ids::IdIndex::new("ou-sim1-", 8, 1);
     ix.insert("ou-sim1-00000007".into(), 3);
     ix.insert("ou-other-1".into(), 4);
     assert_eq!(ix.get("ou-sim1-00000007"), Some(3));
@@ -1798,7 +1802,7 @@ fn the_id_index_finds_counter_ids_by_number_and_others_by_text() {
         assert_eq!(ix.get(other), None, "{other}");
     }
     assert!(!ix.contains_key("ou-sim1-00000008"));
-    let mut accounts = super::IdIndex::new("", 12, 100_000_000_001);
+    let mut accounts = super::ids::IdIndex::new("", 12, 100_000_000_001);
     accounts.insert("100000000001".into(), 0);
     accounts.insert("22223333444".into(), 1); // 11 digits: by its text
     assert_eq!(accounts.get("100000000001"), Some(0));
@@ -1848,13 +1852,13 @@ fn a_policy_document_is_read_as_serde_json_reads_it() {
         "{}",
         "null",
     ] {
-        assert_eq!(super::has_statement(doc), by_value(doc), "{doc}");
+        assert_eq!(super::validate::has_statement(doc), by_value(doc), "{doc}");
     }
 }
 
 #[test]
 fn padded_numbers_are_what_format_writes() {
-    use super::Padded;
+    use super::ids::Padded;
     for n in [
         0u64,
         1,
@@ -1943,13 +1947,13 @@ fn eight_digits_at_once_read_as_one_at_a_time() {
         *b"00000007",
         *b"90817263",
     ] {
-        assert_eq!(super::eight_digits(base), scalar(base));
+        assert_eq!(super::ids::eight_digits(base), scalar(base));
         // Every byte value at every place.
         for at in 0..8 {
             for v in 0..=255u8 {
                 let mut b = base;
                 b[at] = v;
-                assert_eq!(super::eight_digits(b), scalar(b), "{b:?}");
+                assert_eq!(super::ids::eight_digits(b), scalar(b), "{b:?}");
             }
         }
     }
@@ -1957,7 +1961,7 @@ fn eight_digits_at_once_read_as_one_at_a_time() {
     for v in [0u8, b'/', b' ', b':', 0xFF] {
         for w in [0u8, b'/', b'9', b'0', 0x80] {
             let b = [b'1', v, b'2', w, b'3', b'4', b'5', b'6'];
-            assert_eq!(super::eight_digits(b), scalar(b), "{b:?}");
+            assert_eq!(super::ids::eight_digits(b), scalar(b), "{b:?}");
         }
     }
 }
