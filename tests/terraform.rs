@@ -417,4 +417,55 @@ fn terraform_applies_the_seed_to_serve_and_a_second_plan_changes_nothing() {
             "the second plan called {op}"
         );
     }
+
+    // terraform destroy completes: the attachments detached, the policies and OUs deleted, the
+    // accounts removed from the organization (RemoveAccountFromOrganization; the example does
+    // not set close_on_deletion). Only the management account stays.
+    let destroy = tf(
+        &dir,
+        &[
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &endpoint,
+        ],
+    );
+    assert!(
+        destroy.status.success(),
+        "terraform destroy: {}",
+        show(&destroy)
+    );
+    let text = String::from_utf8_lossy(&destroy.stdout);
+    assert!(
+        text.contains("Destroy complete! Resources: 8 destroyed."),
+        "{text}"
+    );
+    let counts = server.report()["counts"].clone();
+    assert_eq!(
+        counts["RemoveAccountFromOrganization"]["ok"], 2,
+        "{counts:#}"
+    );
+    assert_eq!(
+        list(
+            &server,
+            "ListOrganizationalUnitsForParent",
+            json!({ "ParentId": root }),
+            "OrganizationalUnits",
+        ),
+        Vec::<Value>::new()
+    );
+    let left: Vec<String> = list(
+        &server,
+        "ListPolicies",
+        json!({ "Filter": "SERVICE_CONTROL_POLICY" }),
+        "Policies",
+    )
+    .iter()
+    .map(|p| p["Name"].as_str().unwrap().to_string())
+    .collect();
+    assert_eq!(left, ["FullAWSAccess"]);
+    let all = list(&server, "ListAccounts", json!({}), "Accounts");
+    assert_eq!(all.len(), 1, "{all:?}");
 }

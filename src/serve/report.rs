@@ -102,6 +102,10 @@ impl Key {
             | Request::ListOrganizationalUnitsForParent { parent_id } => Key::Id(parent_id.clone()),
             Request::ListTagsForResource { resource_id } => Key::Id(resource_id.clone()),
             Request::ListPoliciesForTarget { target_id } => Key::Id(target_id.clone()),
+            Request::ListChildren { parent_id, .. } => Key::Id(parent_id.clone()),
+            Request::RemoveAccountFromOrganization { account_id }
+            | Request::CloseAccount { account_id } => Key::Id(account_id.clone()),
+            Request::EnablePolicyType { .. } => Key::None,
             Request::ListRoots
             | Request::ListAccounts
             | Request::ListPolicies
@@ -394,6 +398,25 @@ pub fn trace(
     let mut owner: Vec<Option<usize>> = vec![None; seen.len()];
     let snap_ix = snap.index();
     let ids = resource_ids(plan, snap, &ix);
+    // The ids the answers gave, for a resource made and gone since (a destroy).
+    let mut made: Vec<Option<String>> = vec![None; n];
+    for (id, name) in &all {
+        if !matches!(name, Name::Creation(_)) {
+            if let Some(i) = ix.id(id) {
+                made[i].get_or_insert_with(|| id.clone());
+            }
+        }
+    }
+    for (i, r) in plan.resources.iter().enumerate() {
+        made[i] = match &r.spec {
+            Spec::Attachment { policy, ou } => match (&made[*ou], &made[*policy]) {
+                (Some(o), Some(p)) => Some(format!("{o}:{p}")),
+                _ => None,
+            },
+            Spec::Tags { account, .. } => made[*account].clone(),
+            _ => made[i].take(),
+        };
+    }
     for i in 0..n {
         let spec = &plan.resources[i].spec;
         let calls = &of[i];
@@ -448,6 +471,11 @@ pub fn trace(
         let rec = &mut resources[i];
         rec.outcome = match (done, failed_creation, id) {
             (Some(_), _, Some(id)) => Outcome::Created { id: id.into() },
+            // Made, and gone from the organization since (deleted, removed): made all the
+            // same; the validation matrix judges the organization as it stands.
+            (Some(_), _, None) if made[i].is_some() => Outcome::Created {
+                id: made[i].clone().unwrap_or_default().into(),
+            },
             (_, Some((k, reason)), _) => {
                 rec.failure_reason = reason;
                 Outcome::Failed {

@@ -636,3 +636,89 @@ fn an_unfinished_creation_and_resources_never_asked_for_fail_the_report() {
     assert_eq!(rep.resources.created, 0);
     assert_eq!(trace.calls.len(), 1);
 }
+
+#[test]
+fn list_children_pages_and_the_destroy_operations_answer_in_the_wire_format() {
+    let mut s = served();
+    for (i, name) in ["A", "B", "C"].iter().enumerate() {
+        let r = call(
+            &mut s,
+            i as u64 * 1_000,
+            "CreateOrganizationalUnit",
+            json!({"ParentId": "r-sim1", "Name": name}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let first = call(
+        &mut s,
+        10_000,
+        "ListChildren",
+        json!({"ParentId": "r-sim1", "ChildType": "ORGANIZATIONAL_UNIT", "MaxResults": 2}),
+    );
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.body["Children"].as_array().unwrap().len(), 2);
+    assert_eq!(first.body["Children"][0]["Type"], "ORGANIZATIONAL_UNIT");
+    let token = first.body["NextToken"].as_str().unwrap().to_string();
+    let rest = call(
+        &mut s,
+        11_000,
+        "ListChildren",
+        json!({"ParentId": "r-sim1", "ChildType": "ORGANIZATIONAL_UNIT", "NextToken": token}),
+    );
+    assert_eq!(rest.body["Children"].as_array().unwrap().len(), 1);
+    assert!(rest.body.get("NextToken").is_none());
+    let accounts = call(
+        &mut s,
+        12_000,
+        "ListChildren",
+        json!({"ParentId": "r-sim1", "ChildType": "ACCOUNT"}),
+    );
+    let mgmt = s.management_account_id().to_string();
+    assert_eq!(
+        accounts.body["Children"],
+        json!([{"Id": mgmt, "Type": "ACCOUNT"}])
+    );
+    let bad = call(
+        &mut s,
+        13_000,
+        "ListChildren",
+        json!({"ParentId": "r-sim1", "ChildType": "POLICY"}),
+    );
+    assert_eq!(
+        (bad.status, bad.body["Reason"].as_str()),
+        (400, Some("INVALID_ENUM"))
+    );
+    let enable = call(
+        &mut s,
+        14_000,
+        "EnablePolicyType",
+        json!({"RootId": "r-sim1", "PolicyType": "SERVICE_CONTROL_POLICY"}),
+    );
+    assert_eq!(
+        (enable.status, code(&enable)),
+        (400, "PolicyTypeAlreadyEnabledException")
+    );
+    let not_a_type = call(
+        &mut s,
+        15_000,
+        "EnablePolicyType",
+        json!({"RootId": "r-sim1", "PolicyType": "NOPE"}),
+    );
+    assert_eq!(not_a_type.body["Reason"], "INVALID_ENUM_POLICY_TYPE");
+    let removed = call(
+        &mut s,
+        16_000,
+        "RemoveAccountFromOrganization",
+        json!({"AccountId": mgmt}),
+    );
+    assert_eq!(code(&removed), "MasterCannotLeaveOrganizationException");
+    let closed = call(
+        &mut s,
+        17_000,
+        "CloseAccount",
+        json!({"AccountId": "123456789012"}),
+    );
+    assert_eq!(code(&closed), "AccountNotFoundException");
+    let required = call(&mut s, 18_000, "CloseAccount", json!({}));
+    assert_eq!(required.body["Reason"], "INPUT_REQUIRED");
+}
