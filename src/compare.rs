@@ -50,7 +50,7 @@ pub struct Metric {
 pub struct Side {
     pub scenario: String,
     pub seed: u64,
-    pub verdict: crate::error::Verdict,
+    pub verdict: crate::verdict::Verdict,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]

@@ -12,12 +12,12 @@ use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
-use crate::error::Verdict;
 use crate::finance::{self, fmt_money};
 use crate::plan::{self, ResourceKind};
 use crate::scenario::{Cents, Phase, Scenario};
 use crate::stats;
 use crate::sweep::{self, CountSummary};
+use crate::verdict::Verdict;
 
 pub use crate::scenario::DEFAULT_CONFIDENCE;
 

@@ -280,12 +280,12 @@ fn live(
             .connect(endpoint.as_deref(), &a.live.limits()?, &sized, seed, clock)
             .await?;
         Ok::<_, Error>(
-            crate::live::load_test(
+            crate::loadtest::load_test(
                 &sized,
                 spec,
                 times,
                 seed,
-                crate::live::LiveOrg {
+                crate::loadtest::LiveOrg {
                     client: &conn.client,
                     management_account_id: &conn.org.management_account_id,
                 },

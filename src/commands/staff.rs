@@ -132,12 +132,15 @@ pub fn run(a: Args) -> Result<Verdict> {
             ),
             (
                 "attainment.svg",
-                ops::charts::attainment_svg(&report).into_bytes(),
+                crate::report::charts::attainment_svg(&report).into_bytes(),
             ),
-            ("staff.svg", ops::charts::staff_svg(&report).into_bytes()),
+            (
+                "staff.svg",
+                crate::report::charts::staff_svg(&report).into_bytes(),
+            ),
         ];
         if a.png {
-            use ops::charts::{AttainmentChart, StaffChart};
+            use crate::report::charts::{AttainmentChart, StaffChart};
             files.push((
                 "attainment.png",
                 super::png_of("attainment.png", &AttainmentChart(&report))?,

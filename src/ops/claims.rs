@@ -7,35 +7,14 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use super::calendar::MINUTE_MS;
 use super::config::OperationsConfig;
 use super::onboarding;
 use super::staff::SupportSearch;
 use super::OpsCustomer;
 
-pub use crate::error::Verdict;
-
-/// One claim and its verdict.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct Claim {
-    pub id: &'static str,
-    /// The seed's words.
-    pub claim: &'static str,
-    /// The rule the verdict follows.
-    pub rule: &'static str,
-    pub verdict: Verdict,
-    /// The measured figure, in words.
-    pub measured: String,
-    /// The measured figures by name.
-    pub figures: BTreeMap<&'static str, f64>,
-    /// The verdict rests on assumed ticket rates or handling times.
-    pub rests_on_assumptions: bool,
-    /// `[X]` when it does, else empty.
-    pub label: &'static str,
-    pub note: String,
-}
+pub use super::types::Claim;
+pub use crate::verdict::Verdict;
 
 fn label(rests: bool) -> &'static str {
     if rests {

@@ -6,7 +6,8 @@ use crate::config::operations::{HandleTime, OperationsConfig, TicketRates};
 use crate::ops::claims::{self, ClaimsDeploy, Verdict};
 use crate::ops::desk::{self, Demand, QueueTrace, Scratch, ServeParams};
 use crate::ops::staff::{self, StaffInput, StaffOptions};
-use crate::ops::{charts, onboarding, report, OpsCustomer, OpsInput};
+use crate::ops::{onboarding, report, OpsCustomer, OpsInput};
+use crate::report::charts;
 
 fn customers(n: usize) -> Vec<OpsCustomer> {
     (0..n)
@@ -27,7 +28,7 @@ fn deploy() -> ClaimsDeploy {
     }
 }
 
-fn ops_report(cfg: &OperationsConfig, n: usize, seed: u64) -> report::OpsReport {
+fn ops_report(cfg: &OperationsConfig, n: usize, seed: u64) -> crate::ops::OpsReport {
     let cs = customers(n);
     let d = vec![EIGHT_MIN; n];
     let cd = deploy();

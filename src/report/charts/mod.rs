@@ -9,6 +9,8 @@
 //! - [`margin_svg`] (`margin`): on linear axes, the scenario's revenue, its costs stacked by line
 //!   and the profit band at 1..N customers; beside it, the margin under the seed's view (base
 //!   infrastructure only) and under the scenario's cost model.
+//! - [`attainment_svg`], [`staff_svg`] (`staff`): `orgsim staff`'s SLA attainment against
+//!   customers for 1..k support staff, and the staff needed with its monthly cost.
 //!
 //! Deterministic: the same inputs give the same bytes (plotters writes integer pixel
 //! coordinates; every label is formatted here).
@@ -20,10 +22,12 @@
 //! renderers of a [`Chart`].
 
 pub mod margin;
+pub mod staff;
 pub mod style;
 pub mod timeline;
 
 pub use margin::{margin_rows, margin_svg, margin_table_md, MarginChart, MarginRow};
+pub use staff::{attainment_svg, staff_svg, AttainmentChart, StaffChart};
 pub use style::{err, error_svg, png, svg, Chart, FONT};
 pub use timeline::{
     timeline, timeline_svg, Row, Span, SpanKind, Timeline, TimelineChart, FOLD_ABOVE_ROWS, MAX_ROWS,
