@@ -228,11 +228,11 @@ pub fn run(a: Args) -> Result<Verdict> {
             ("load.md", md().into_bytes()),
             (
                 "load.svg",
-                crate::report::load::latency_svg(&report).into_bytes(),
+                crate::report::charts::latency_svg(&report).into_bytes(),
             ),
         ];
         if a.png {
-            let chart = crate::report::load::LoadChart(&report);
+            let chart = crate::report::charts::LoadChart(&report);
             files.push(("load.png", super::png_of("load.png", &chart)?));
         }
         super::write_out(dir, &files)?;

@@ -163,15 +163,15 @@ pub fn run(a: Args) -> Result<Verdict> {
             ("sweep.md", report::sweep::markdown(&rep).into_bytes()),
             (
                 "makespan.svg",
-                report::sweep::makespan_svg(&rep).into_bytes(),
+                report::charts::makespan_svg(&rep).into_bytes(),
             ),
             (
                 "conflicts.svg",
-                report::sweep::conflicts_svg(&rep).into_bytes(),
+                report::charts::conflicts_svg(&rep).into_bytes(),
             ),
         ];
         if a.png {
-            use report::sweep::{ConflictsChart, MakespanChart};
+            use report::charts::{ConflictsChart, MakespanChart};
             files.push((
                 "makespan.png",
                 super::png_of("makespan.png", &MakespanChart(&rep))?,

@@ -4,7 +4,6 @@
 
 pub mod charts;
 pub mod html;
-pub mod load;
 
 use std::fmt::Write as _;
 use std::path::Path;

@@ -9,26 +9,34 @@
 //! - [`margin_svg`] (`margin`): on linear axes, the scenario's revenue, its costs stacked by line
 //!   and the profit band at 1..N customers; beside it, the margin under the seed's view (base
 //!   infrastructure only) and under the scenario's cost model.
+//! - [`makespan_svg`], [`conflicts_svg`] (`sweep`): the makespan's percentiles and the
+//!   conflicts against the customer count.
+//! - [`latency_svg`] (`load`): the load test's onboarding latency over time, with the
+//!   onboardings running and waiting.
 //! - [`attainment_svg`], [`staff_svg`] (`staff`): `orgsim staff`'s SLA attainment against
 //!   customers for 1..k support staff, and the staff needed with its monthly cost.
 //!
 //! Deterministic: the same inputs give the same bytes (plotters writes integer pixel
 //! coordinates; every label is formatted here).
 //!
-//! `style` holds what every chart uses (the sweep and load charts too): the font, the palette,
-//! the legend drawn outside the data with samples that match the series, point labels placed
+//! Every chart of orgsim is drawn here, one file per chart family. `style` holds what every
+//! chart uses: the font, the palette, the legend drawn outside the data with samples that match the series, point labels placed
 //! clear of each other and of the lines, the layers (`<g class="series">`, `<g
 //! class="legend">`) the overlap probe of tests/report_out.rs reads, and the SVG and PNG
 //! renderers of a [`Chart`].
 
+pub mod load;
 pub mod margin;
 pub mod staff;
 pub mod style;
+pub mod sweep;
 pub mod timeline;
 
+pub use load::{latency_svg, LoadChart};
 pub use margin::{margin_rows, margin_svg, margin_table_md, MarginChart, MarginRow};
 pub use staff::{attainment_svg, staff_svg, AttainmentChart, StaffChart};
 pub use style::{err, error_svg, png, svg, Chart, FONT};
+pub use sweep::{conflicts_svg, makespan_svg, ConflictsChart, MakespanChart};
 pub use timeline::{
     timeline, timeline_svg, Row, Span, SpanKind, Timeline, TimelineChart, FOLD_ABOVE_ROWS, MAX_ROWS,
 };
