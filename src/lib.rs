@@ -32,6 +32,8 @@
 //!   for the commands); [`commands`]: the command line (one file per command), the only place
 //!   that prints.
 
+#![forbid(unsafe_code)]
+
 pub mod analysis;
 pub mod clock;
 pub mod commands;

@@ -481,7 +481,8 @@ pub fn cycles(g: &Graph) -> Vec<(String, Vec<String>)> {
     let dirs: BTreeSet<Module> = g
         .modules
         .iter()
-        .filter_map(|m| (!m.is_empty()).then(|| m[..m.len() - 1].to_vec()))
+        .filter(|m| !m.is_empty())
+        .map(|m| m[..m.len() - 1].to_vec())
         .collect();
     for dir in &dirs {
         let mut level: BTreeMap<Module, BTreeSet<Module>> = BTreeMap::new();

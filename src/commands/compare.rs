@@ -18,9 +18,8 @@ pub struct Args {
     pub a: PathBuf,
     /// The scenario file compared with it (TOML).
     pub b: PathBuf,
-    /// Seed of both runs (default: each scenario's own `seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub seed: super::shared::SeedArg,
     /// Print the comparison as JSON.
     #[arg(long, conflicts_with = "markdown")]
     pub json: bool,
@@ -33,7 +32,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     let mut reps = Vec::with_capacity(2);
     for path in [&a.a, &a.b] {
         let sc = crate::scenario::read(path)?;
-        let seed = a.seed.unwrap_or(sc.seed);
+        let seed = a.seed.seed.unwrap_or(sc.seed);
         let o = sim::run(&sc, seed);
         reps.push(analysis::analyze(
             &sc,

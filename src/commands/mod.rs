@@ -17,6 +17,7 @@ pub mod plan;
 pub mod run;
 pub mod schema;
 pub mod serve;
+pub mod shared;
 pub mod staff;
 pub mod style;
 pub mod sweep;

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use super::output::OutputOpts;
 use crate::config::operations::{OperationsConfig, MAX_PEOPLE};
-use crate::engine::Deployer;
 use crate::error::{Error, Result, Verdict};
 use crate::ops::{self, claims::ClaimsDeploy, onboarding, OpsInput};
 use crate::scenario::Scenario;
@@ -36,13 +35,10 @@ pub struct Args {
     /// Replications of the support horizon.
     #[arg(long, default_value_t = 10)]
     pub replications: u32,
-    /// Seed (default: the scenario's `seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
-    /// Deployer profile of the deployments: terraform-aws (default), aws-sdk-standard or
-    /// control-tower (instead of the scenario's `[deploy] deployer`).
-    #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
-    pub deployer: Option<Deployer>,
+    #[command(flatten)]
+    pub seed: super::shared::SeedArg,
+    #[command(flatten)]
+    pub deployer: super::shared::DeployerArg,
     #[command(flatten)]
     pub output: OutputOpts,
 }
@@ -69,11 +65,11 @@ pub(super) fn people(flag: &str, k: u32) -> Result<u32> {
 }
 
 pub fn run(a: Args) -> Result<Verdict> {
-    let mut sc = super::read_scenario(&a.scenario, a.deployer)?;
+    let mut sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
     if a.replications == 0 {
         return Err(Error::flag("--replications must be at least 1"));
     }
-    let seed = a.seed.unwrap_or(sc.seed);
+    let seed = a.seed.seed.unwrap_or(sc.seed);
     let mut config = operations_of(&sc);
     if let Some(k) = a.support_staff {
         config.support.staff = people("--support-staff", k)?;

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use super::output::OutputOpts;
-use crate::engine::Deployer;
 use crate::error::{Error, Result, Verdict};
 
 /// Growth phases: check each `[[phases]]` claim against replications at both ends.
@@ -21,16 +20,13 @@ pub struct Args {
     /// Replications at each end of each phase.
     #[arg(long, default_value_t = 100)]
     pub replications: u32,
-    /// Base seed (default: the scenario's `seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub seed: super::shared::SeedArg,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
-    /// Deployer profile: terraform-aws (default), aws-sdk-standard or control-tower
-    /// (instead of the scenario's `[deploy] deployer`; its `[deploy]` keys still apply).
-    #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
-    pub deployer: Option<Deployer>,
+    #[command(flatten)]
+    pub deployer: super::shared::DeployerArg,
     /// The share of replications a claim must hold in (instead of each phase's
     /// `confidence`, default 0.95).
     #[arg(long, value_name = "SHARE")]
@@ -40,7 +36,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<Verdict> {
-    let mut sc = super::read_scenario(&a.scenario, a.deployer)?;
+    let mut sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
     if let Some(c) = a.confidence {
         if !(c > 0.0 && c <= 1.0) {
             return Err(Error::flag(
@@ -60,7 +56,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     if a.replications == 0 {
         return Err(Error::flag("--replications must be at least 1"));
     }
-    if let Some(s) = a.seed {
+    if let Some(s) = a.seed.seed {
         sc.seed = s;
     }
     super::check_replications(

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
 use super::output::OutputOpts;
-use crate::engine::Deployer;
 use crate::error::{Error, Result, Verdict};
 use crate::report;
 use crate::sweep::{self, SweepReport};
@@ -30,21 +29,17 @@ pub struct Args {
     /// Replications per customer count.
     #[arg(long, default_value_t = 100)]
     pub replications: u32,
-    /// Base seed (default: the scenario's `seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub seed: super::shared::SeedArg,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
-    /// Deployer profile: terraform-aws (default), aws-sdk-standard or control-tower
-    /// (instead of the scenario's `[deploy] deployer`; its `[deploy]` keys still apply).
-    #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
-    pub deployer: Option<Deployer>,
+    #[command(flatten)]
+    pub deployer: super::shared::DeployerArg,
     #[command(flatten)]
     pub output: OutputOpts,
-    /// With --out: also write each chart as a PNG (drawn with an embedded font).
-    #[arg(long, requires = "out")]
-    pub png: bool,
+    #[command(flatten)]
+    pub png: super::shared::PngArg,
     /// Also record each count's makespans, sorted, in the JSON (`makespan_ms_sample`, 8 bytes
     /// a replication in memory): what `orgsim check` needs of a result and of a baseline.
     #[arg(long)]
@@ -52,18 +47,16 @@ pub struct Args {
     /// Print one CSV row per replication instead of the table.
     #[arg(long, conflicts_with_all = ["json", "markdown"])]
     pub csv: bool,
-    /// Use a measured latency profile (from `--write-latency-profile`): the model draws call
-    /// latencies and account creation times from it where it covers them.
-    #[arg(long, value_name = "FILE")]
-    pub latency_profile: Option<PathBuf>,
+    #[command(flatten)]
+    pub latency_profile: super::shared::LatencyProfileArg,
 }
 
 pub fn run(a: Args) -> Result<Verdict> {
-    let mut sc = super::read_scenario(&a.scenario, a.deployer)?;
-    if let Some(s) = a.seed {
+    let mut sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
+    if let Some(s) = a.seed.seed {
         sc.seed = s;
     }
-    super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
+    super::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
     let (lo, hi) =
         sweep::parse_range(&a.customers).map_err(|e| Error::flag(format!("--customers: {e}")))?;
     if a.step == 0 {
@@ -170,7 +163,7 @@ pub fn run(a: Args) -> Result<Verdict> {
                 report::charts::conflicts_svg(&rep).into_bytes(),
             ),
         ];
-        if a.png {
+        if a.png.png {
             use report::charts::{ConflictsChart, MakespanChart};
             files.push((
                 "makespan.png",
