@@ -52,7 +52,7 @@ impl ResourceKind {
             ResourceKind::PolicyAttachment => "aws_organizations_policy_attachment",
             ResourceKind::Account => "aws_organizations_account",
             // The provider applies an account's tags with TagResource; orgsim plans them as a
-            // resource of their own so that the seed's "tags applied" phase can be measured.
+            // resource of their own so that the brief's "tags applied" phase can be measured.
             ResourceKind::Tags => "aws_organizations_account_tags",
         }
     }
@@ -501,7 +501,7 @@ pub fn build(sc: &Scenario) -> Plan {
             ),
         });
     }
-    // OU navigation: the seed's "Issue 1", an OU holding more accounts than people can browse.
+    // OU navigation: the brief's "Issue 1", an OU holding more accounts than people can browse.
     let mut advisories = Vec::new();
     let mut per_leaf: BTreeMap<usize, usize> = BTreeMap::new();
     for &leaf in &leaf_of_customer {

@@ -53,7 +53,7 @@ fn out_writes_five_files_with_well_formed_svg() {
             }
         } else {
             for want in [
-                "the seed's view: base infrastructure only",
+                "the brief's view: base infrastructure only",
                 "the scenario's cost model",
                 "97.8%",
                 "99.2%",

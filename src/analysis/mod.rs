@@ -1,4 +1,4 @@
-//! Trace → outcome: makespan, phases, critical path, API statistics, conflicts, the seed's
+//! Trace → outcome: makespan, phases, critical path, API statistics, conflicts, the brief's
 //! validation matrix, financials and expectations, gathered into a [`Report`].
 //!
 //! Layout: `resources` (every planned resource), `timing`, `api` (calls and conflicts),

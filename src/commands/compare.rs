@@ -7,7 +7,7 @@ use crate::{analysis, compare, sim};
 
 /// Run two scenarios and show them side by side with deltas and % changes.
 ///
-/// The seed's "Comparison Summary": customers, resources, revenue, costs, profit, margin,
+/// The brief's "Comparison Summary": customers, resources, revenue, costs, profit, margin,
 /// deployment time and conflicts. It exits 0 once both ran: it judges nothing.
 #[derive(Debug, clap::Args)]
 #[command(

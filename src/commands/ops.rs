@@ -9,12 +9,12 @@ use crate::ops::{self, claims::ClaimsDeploy, onboarding, OpsInput};
 use crate::scenario::Scenario;
 use crate::seed::Stream;
 
-/// Support desk and onboarding staff: SLA attainment, waits, lead times, the seed's claims.
+/// Support desk and onboarding staff: SLA attainment, waits, lead times, the brief's claims.
 ///
 /// Simulates the scenario's `[operations]` (its documented defaults when it has none) over its
 /// horizon: tickets from every customer served by the support staff in open hours, customers
 /// onboarded by the engineers around the simulated deployment. Customers sign along the
-/// scenario's `[load]` schedule when it has one, else all at once. Exits 1 when a seed claim
+/// scenario's `[load]` schedule when it has one, else all at once. Exits 1 when a claim of the brief
 /// fails. With --out DIR it also writes ops.json and ops.md.
 #[derive(Debug, clap::Args)]
 #[command(

@@ -7,7 +7,7 @@
 //! - [`onboarding`]: signing to a set-up account (configuration, deployment, post-setup).
 //! - [`staff`]: the staffing search over customer counts, with its sensitivity to the ticket
 //!   rate.
-//! - [`claims`]: the seed's four claims, judged.
+//! - [`claims`]: the brief's four claims, judged.
 //! - [`customers`]: the customers as the people side sees them.
 //! - [`types`]: [`OpsReport`], [`StaffReport`] and [`claims::Claim`] as data; [`report`]: their text
 //!   and Markdown. Their charts are drawn in [`crate::report::charts`].

@@ -197,7 +197,7 @@ pub fn ops_text(r: &OpsReport) -> String {
         c.sequential_total_min,
         dollars(b.monthly_cost)
     );
-    let _ = writeln!(o, "The seed's claims:");
+    let _ = writeln!(o, "The brief's claims:");
     for c in &r.claims {
         let _ = writeln!(
             o,
@@ -298,7 +298,7 @@ pub fn ops_markdown(r: &OpsReport) -> String {
     }
     let _ = writeln!(
         o,
-        "\n### The seed's claims\n\n| claim | verdict | measured |\n|---|---|---|"
+        "\n### The brief's claims\n\n| claim | verdict | measured |\n|---|---|---|"
     );
     for c in &r.claims {
         let _ = writeln!(

@@ -153,7 +153,7 @@ pub struct CurvePoint {
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Claim {
     pub id: &'static str,
-    /// The seed's words.
+    /// The brief's words.
     pub claim: &'static str,
     /// The rule the verdict follows.
     pub rule: &'static str,

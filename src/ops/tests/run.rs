@@ -84,11 +84,11 @@ fn ops_json_has_the_issues_keys_and_is_byte_identical_for_a_seed() {
     assert_eq!(r.onboarding.staff_minutes, 170.0);
     assert!(r.support.utilisation > 0.0 && r.support.utilisation < 1.0);
     let text = report::ops_text(&r);
-    assert!(text.contains("The seed's claims"), "{text}");
+    assert!(text.contains("The brief's claims"), "{text}");
     assert!(report::ops_markdown(&r).contains("| claim | verdict | measured |"));
 }
 
-/// The seed's claims on the defaults with 8-minute deployments, 20 replications.
+/// The brief's claims on the defaults with 8-minute deployments, 20 replications.
 #[test]
 fn the_claims_on_the_defaults() {
     let cfg = OperationsConfig::default();

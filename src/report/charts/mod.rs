@@ -7,7 +7,7 @@
 //!   to finish in which time in a call, backing off, and polling the account's status are drawn
 //!   apart; conflicts marked where they happened; a time axis in minutes; a legend.
 //! - [`margin_svg`] (`margin`): on linear axes, the scenario's revenue, its costs stacked by line
-//!   and the profit band at 1..N customers; beside it, the margin under the seed's view (base
+//!   and the profit band at 1..N customers; beside it, the margin under the brief's view (base
 //!   infrastructure only) and under the scenario's cost model.
 //! - [`makespan_svg`], [`conflicts_svg`] (`sweep`): the makespan's percentiles and the
 //!   conflicts against the customer count.
