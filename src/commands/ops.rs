@@ -15,7 +15,8 @@ use crate::seed::Stream;
 /// horizon: tickets from every customer served by the support staff in open hours, customers
 /// onboarded by the engineers around the simulated deployment. Customers sign along the
 /// scenario's `[load]` schedule when it has one, else all at once. Exits 1 when a claim of the brief
-/// fails. With --out DIR it also writes ops.json and ops.md.
+/// fails. With --out DIR it also writes ops.json, ops.md and queue.svg, the support desk's queue
+/// over the horizon (and, with --png, queue.png).
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  orgsim ops scenarios/operations.toml\n  orgsim ops scenarios/two-customers.toml --support-staff 2 --json"
@@ -41,6 +42,8 @@ pub struct Args {
     pub deployer: super::shared::DeployerArg,
     #[command(flatten)]
     pub output: OutputOpts,
+    #[command(flatten)]
+    pub png: super::shared::PngArg,
 }
 
 /// The scenario's `[operations]`, or the documented defaults (said on stderr).
@@ -97,7 +100,7 @@ pub fn run(a: Args) -> Result<Verdict> {
         a.output
             .out
             .as_deref()
-            .map(|d| (d, &["ops.json", "ops.md"][..])),
+            .map(|d| (d, &["ops.json", "ops.md", "queue.svg", "queue.png"][..])),
         &[],
     )?;
     sc = sc.with_customers(n);
@@ -134,13 +137,19 @@ pub fn run(a: Args) -> Result<Verdict> {
     );
     let json = ops::report::json(&report);
     if let Some(dir) = &a.output.out {
-        super::write_out(
-            dir,
-            &[
-                ("ops.json", json.clone()),
-                ("ops.md", ops::report::ops_markdown(&report)),
-            ],
-        )?;
+        let mut files = vec![
+            ("ops.json", json.clone().into_bytes()),
+            ("ops.md", ops::report::ops_markdown(&report).into_bytes()),
+            (
+                "queue.svg",
+                crate::report::charts::queue_svg(&report).into_bytes(),
+            ),
+        ];
+        if a.png.png {
+            let chart = crate::report::charts::QueueChart(&report);
+            files.push(("queue.png", super::png_of("queue.png", &chart)?));
+        }
+        super::write_out(dir, &files)?;
     }
     a.output.print(
         &json,

@@ -9,7 +9,8 @@ use crate::error::{Error, Result, Verdict};
 ///
 /// Each claim (OUs, accounts, MRR, deployment time, conflicts) is judged at a stated confidence:
 /// it holds when it holds in at least that share of the replications (default 0.95). With
-/// --out DIR it also writes phases.json and phases.md.
+/// --out DIR it also writes phases.json, phases.md and phases.svg, each claim's share of
+/// replications held against the share it needed (and, with --png, phases.png).
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  orgsim phases scenarios/growth-phases.toml\n  orgsim phases scenarios/growth-phases.toml --confidence 0.9 --json"
@@ -33,6 +34,8 @@ pub struct Args {
     pub confidence: Option<f64>,
     #[command(flatten)]
     pub output: OutputOpts,
+    #[command(flatten)]
+    pub png: super::shared::PngArg,
 }
 
 pub fn run(a: Args) -> Result<Verdict> {
@@ -71,13 +74,19 @@ pub fn run(a: Args) -> Result<Verdict> {
     let rep = crate::phases::evaluate(&sc, a.replications, threads, &super::INTERRUPTED);
     let json = crate::report::report_json(&rep);
     if let Some(dir) = &a.output.out {
-        super::write_out(
-            dir,
-            &[
-                ("phases.json", json.clone()),
-                ("phases.md", crate::phases::markdown(&rep)),
-            ],
-        )?;
+        let mut files = vec![
+            ("phases.json", json.clone().into_bytes()),
+            ("phases.md", crate::phases::markdown(&rep).into_bytes()),
+            (
+                "phases.svg",
+                crate::report::charts::phases_svg(&rep).into_bytes(),
+            ),
+        ];
+        if a.png.png {
+            let chart = crate::report::charts::PhasesChart(&rep);
+            files.push(("phases.png", super::png_of("phases.png", &chart)?));
+        }
+        super::write_out(dir, &files)?;
     }
     a.output.print(
         &json,

@@ -15,6 +15,10 @@
 //!   onboardings running and waiting.
 //! - [`attainment_svg`], [`staff_svg`] (`staff`): `orgsim staff`'s SLA attainment against
 //!   customers for 1..k support staff, and the staff needed with its monthly cost.
+//! - [`queue_svg`] (`ops`): the support desk's mean queue over the horizon, waiting and in
+//!   service, its SLA attainment in the title.
+//! - [`phases_svg`] (`phases`): each phase's claims, the share of replications each held in
+//!   against the share it needed.
 //!
 //! Deterministic: the same inputs give the same bytes (plotters writes integer pixel
 //! coordinates; every label is formatted here).
@@ -27,6 +31,8 @@
 
 pub mod load;
 pub mod margin;
+pub mod ops;
+pub mod phases;
 pub mod staff;
 pub mod style;
 pub mod sweep;
@@ -34,6 +40,8 @@ pub mod timeline;
 
 pub use load::{latency_svg, LoadChart};
 pub use margin::{margin_rows, margin_svg, margin_table_md, MarginChart, MarginRow};
+pub use ops::{queue_svg, QueueChart};
+pub use phases::{phases_svg, PhasesChart};
 pub use staff::{attainment_svg, staff_svg, AttainmentChart, StaffChart};
 pub use style::{err, error_svg, png, svg, Chart, FONT};
 pub use sweep::{conflicts_svg, makespan_svg, ConflictsChart, MakespanChart};
