@@ -11,7 +11,7 @@
 //!
 //! The rows of a count are packed in columns (makespan, apply time, calls, ..., revenue, costs,
 //! margin), each value an LEB128 varint (signed ones zigzagged, the margin its f64 bits), then
-//! deflated and base64-encoded: about 12 bytes a replication for the seed's scenarios.
+//! deflated and base64-encoded: about 12 bytes a replication for the brief's scenarios.
 //!
 //! Architecture invariant: pure; the commands read and write the files.
 

@@ -55,7 +55,7 @@ fn out_writes_five_files_with_well_formed_svg() {
             }
         } else {
             for want in [
-                "the seed's view: base infrastructure only",
+                "the brief's view: base infrastructure only",
                 "the scenario's cost model",
                 "97.8%",
                 "99.2%",
@@ -439,6 +439,37 @@ fn charts_have_no_overlaps_in_headless_chromium() {
     );
     files.push(d.join("attainment.svg"));
     files.push(d.join("staff.svg"));
+    // phases and ops (exit 1: some of the brief's claims fail), with --png: the PNGs too.
+    for (args, svg, png) in [
+        (
+            &[
+                "phases",
+                "scenarios/growth-phases.toml",
+                "--replications",
+                "4",
+            ][..],
+            "phases.svg",
+            "phases.png",
+        ),
+        (
+            &["ops", "scenarios/operations.toml", "--replications", "2"][..],
+            "queue.svg",
+            "queue.png",
+        ),
+    ] {
+        let d = fresh.join(args[0]);
+        let mut argv = args.to_vec();
+        argv.extend(["--png", "--out", d.to_str().unwrap()]);
+        let o = run(&argv);
+        assert!(
+            o.status.code().is_some_and(|c| c <= 1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let png = std::fs::read(d.join(png)).unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "{png:?}");
+        files.push(d.join(svg));
+    }
     let (lines, _) = probe(chrome, &chart_page(&files), 1300, "charts");
     assert!(failures(&lines).is_empty(), "{:#?}", failures(&lines));
     let checked = lines.iter().filter(|l| l.starts_with("CHECKED")).count();

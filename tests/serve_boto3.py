@@ -2,7 +2,7 @@
 
     python tests/serve_boto3.py http://127.0.0.1:PORT [onboard|limits]
 
-Onboards the seed's two customers (tier OU, tier SCP attached to it, CreateAccount, polling
+Onboards the brief's two customers (tier OU, tier SCP attached to it, CreateAccount, polling
 DescribeCreateAccountStatus, the account moved into its OU and tagged), calls every operation
 `orgsim serve` serves, and checks every successful answer's body against botocore's own service
 model (botocore/data/organizations/2016-11-28/service-2.json): each key a member of its shape,

@@ -1,5 +1,5 @@
 //! The real Terraform CLI with the real hashicorp/aws provider (5.100.0) against `orgsim serve`:
-//! `examples/terraform/main.tf` (the seed's tier OUs, one SCP per tier attached to its OU, one
+//! `examples/terraform/main.tf` (the brief's tier OUs, one SCP per tier attached to its OU, one
 //! tagged account per customer) applied to `examples/terraform/serve.toml`'s organization, the
 //! served organization compared with `orgsim plan`'s, and a second plan that finds nothing to
 //! change. Needs `terraform` on PATH and the provider in a filesystem mirror (`/opt/tf-plugins`,

@@ -19,6 +19,7 @@ pub mod run;
 pub mod schema;
 pub mod sensitivity;
 pub mod serve;
+pub mod shared;
 pub mod staff;
 pub mod style;
 pub mod sweep;

@@ -37,9 +37,8 @@ pub struct Args {
     /// which checks no credentials.
     #[arg(long)]
     pub allow_remote: bool,
-    /// Seed of the service's randomness (default: the scenario's `seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub seed: super::shared::SeedArg,
     /// Model milliseconds per wall-clock millisecond (default 1): 10 makes creations,
     /// latencies and bucket refills 10 times faster. A client's own backoff does not scale.
     #[arg(long, value_name = "X")]
@@ -58,10 +57,8 @@ pub struct Args {
     /// did, and requests.json (every request traced, the counts).
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Draw call latencies and account creation times from a measured latency profile (from
-    /// `--write-latency-profile`) where it covers them.
-    #[arg(long, value_name = "FILE")]
-    pub latency_profile: Option<PathBuf>,
+    #[command(flatten)]
+    pub latency_profile: super::shared::LatencyProfileArg,
 }
 
 /// The files `--out` writes: the requests, and what `run --out` writes.
@@ -111,8 +108,8 @@ pub fn run(a: Args) -> Result<Verdict> {
     }
     super::check_outputs(a.out.as_deref().map(|d| (d, &OUT_FILES[..])), &[])?;
     let mut sc = crate::scenario::read(&a.scenario)?;
-    super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
-    let seed = a.seed.unwrap_or(sc.seed);
+    super::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
+    let seed = a.seed.seed.unwrap_or(sc.seed);
     let served = Served::new(&sc, seed, a.empty, http::epoch_ms());
     let shared = Arc::new(http::Shared::new(served, scale).with_out(a.out.clone()));
     let rt = super::target::runtime()?;

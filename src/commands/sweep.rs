@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
 use super::output::OutputOpts;
-use crate::engine::Deployer;
 use crate::error::{Error, Result, Verdict};
 use crate::report;
 use crate::sweep::{self, SweepReport};
@@ -31,21 +30,17 @@ pub struct Args {
     /// Replications per customer count.
     #[arg(long, default_value_t = 100)]
     pub replications: u32,
-    /// Base seed (default: the scenario's `seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub seed: super::shared::SeedArg,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
-    /// Deployer profile: terraform-aws (default), aws-sdk-standard or control-tower
-    /// (instead of the scenario's `[deploy] deployer`; its `[deploy]` keys still apply).
-    #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
-    pub deployer: Option<Deployer>,
+    #[command(flatten)]
+    pub deployer: super::shared::DeployerArg,
     #[command(flatten)]
     pub output: OutputOpts,
-    /// With --out: also write each chart as a PNG (drawn with an embedded font).
-    #[arg(long, requires = "out")]
-    pub png: bool,
+    #[command(flatten)]
+    pub png: super::shared::PngArg,
     /// Also record each count's makespans, sorted, in the JSON (`makespan_ms_sample`, 8 bytes
     /// a replication in memory): what `orgsim check` needs of a result and of a baseline.
     #[arg(long)]
@@ -53,10 +48,8 @@ pub struct Args {
     /// Print one CSV row per replication instead of the table.
     #[arg(long, conflicts_with_all = ["json", "markdown"])]
     pub csv: bool,
-    /// Use a measured latency profile (from `--write-latency-profile`): the model draws call
-    /// latencies and account creation times from it where it covers them.
-    #[arg(long, value_name = "FILE")]
-    pub latency_profile: Option<PathBuf>,
+    #[command(flatten)]
+    pub latency_profile: super::shared::LatencyProfileArg,
     /// Run shard K of N (1 <= K <= N) and write a shard file instead of the report: to stdout,
     /// or with --out DIR as DIR/shard-K-of-N.json. Shard K runs the jobs j with
     /// j mod N = K-1, job j = count index × replications + replication (count by count), so
@@ -72,11 +65,11 @@ fn parse_shard(s: &str) -> std::result::Result<sweep::Shard, crate::config::Inva
 }
 
 pub fn run(a: Args) -> Result<Verdict> {
-    let mut sc = super::read_scenario(&a.scenario, a.deployer)?;
-    if let Some(s) = a.seed {
+    let mut sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
+    if let Some(s) = a.seed.seed {
         sc.seed = s;
     }
-    super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
+    super::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
     let (lo, hi) =
         sweep::parse_range(&a.customers).map_err(|e| Error::flag_value("--customers", e))?;
     if a.step == 0 {
@@ -174,7 +167,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     let rep = SweepReport::new(&sc, a.replications, run);
     let json = report::report_json(&rep);
     if let (Some(dir), Some(csv)) = (&a.output.out, csv_file) {
-        let files = out_files(&rep, &json, a.png)?;
+        let files = out_files(&rep, &json, a.png.png)?;
         let tmp = csv.close()?;
         super::write_out_with(dir, &files, &[("sweep.csv", &tmp)])?;
     }
@@ -211,15 +204,15 @@ pub(super) fn out_files(
         ("sweep.md", report::sweep::markdown(rep).into_bytes()),
         (
             "makespan.svg",
-            report::sweep::makespan_svg(rep).into_bytes(),
+            report::charts::makespan_svg(rep).into_bytes(),
         ),
         (
             "conflicts.svg",
-            report::sweep::conflicts_svg(rep).into_bytes(),
+            report::charts::conflicts_svg(rep).into_bytes(),
         ),
     ];
     if png {
-        use report::sweep::{ConflictsChart, MakespanChart};
+        use report::charts::{ConflictsChart, MakespanChart};
         files.push((
             "makespan.png",
             super::png_of("makespan.png", &MakespanChart(rep))?,

@@ -7,10 +7,10 @@ use serde::Serialize;
 
 use super::LoadSpec;
 use crate::config::loadtest::{Arrivals, Metric, Stage};
-use crate::error::Verdict;
 use crate::org::types::Operation;
 use crate::scenario::Scenario;
 use crate::stats;
+use crate::verdict::Verdict;
 
 /// One customer's onboarding.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -215,8 +215,7 @@ pub struct LoadReport {
     pub verdict: Verdict,
 }
 
-/// One call: its operation, its latency in µs, and its error code if it failed.
-pub type CallSample = (Operation, u64, Option<String>);
+pub use crate::engine::trace::CallSample;
 
 /// Everything a load test observed, before it is summarized.
 pub struct Observed<'a> {

@@ -55,7 +55,7 @@ impl ResourceKind {
             ResourceKind::PolicyAttachment => "aws_organizations_policy_attachment",
             ResourceKind::Account => "aws_organizations_account",
             // The provider applies an account's tags with TagResource; orgsim plans them as a
-            // resource of their own so that the seed's "tags applied" phase can be measured.
+            // resource of their own so that the brief's "tags applied" phase can be measured.
             ResourceKind::Tags => "aws_organizations_account_tags",
         }
     }

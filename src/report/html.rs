@@ -244,25 +244,25 @@ pub fn page(sc: &Scenario, r: &Report, timeline_svg: &str, margin_svg: &str) -> 
     let _ = writeln!(
         o,
         "<h2>Margin by customer count</h2>\n<p>The scenario's customers in order (repeated past its own {} to keep its tier mix), all onboarded. \
-         <em>Seed's view</em>: only the base infrastructure (the first fixed cost line), held flat, as in the seed's \
+         <em>Brief's view</em>: only the base infrastructure (the first fixed cost line), held flat, as in the brief's \
          \u{201c}Margin Expansion\u{201d} table; <em>all costs</em>: every cost line of the scenario.</p>",
         sc.customers.len()
     );
     let _ = writeln!(
         o,
-        "<table id=\"margin-table\" class=\"stack\">\n<tr class=\"head\"><th>customers</th><th>revenue</th><th>base infrastructure</th><th>margin (seed's view)</th>\
+        "<table id=\"margin-table\" class=\"stack\">\n<tr class=\"head\"><th>customers</th><th>revenue</th><th>base infrastructure</th><th>margin (brief's view)</th>\
          <th>all costs</th><th>profit</th><th>margin</th></tr>"
     );
     for m in charts::margin_rows(sc) {
         let _ = writeln!(
             o,
             "<tr><td class=\"num\" data-label=\"customers\">{}</td><td class=\"num\" data-label=\"revenue\">{}</td>\
-             <td class=\"num\" data-label=\"base infrastructure\">{}</td><td class=\"num\" data-label=\"margin (seed's view)\">{}</td>\
+             <td class=\"num\" data-label=\"base infrastructure\">{}</td><td class=\"num\" data-label=\"margin (brief's view)\">{}</td>\
              <td class=\"num\" data-label=\"all costs\">{}</td><td class=\"num\" data-label=\"profit\">{}</td><td class=\"num\" data-label=\"margin\">{}</td></tr>",
             m.customers,
             fmt_money(m.revenue_cents),
-            fmt_money(m.seed_costs_cents),
-            fmt_margin_fine(m.seed_margin),
+            fmt_money(m.brief_costs_cents),
+            fmt_margin_fine(m.brief_margin),
             fmt_money(m.costs_cents),
             fmt_money(m.profit_cents),
             fmt_margin_fine(m.margin)
@@ -272,8 +272,8 @@ pub fn page(sc: &Scenario, r: &Report, timeline_svg: &str, margin_svg: &str) -> 
     let _ = writeln!(
         o,
         "<figure id=\"margin\">\n{}\n<figcaption>Left: the scenario's money per month at 1..N customers, on linear axes: \
-         the costs stacked by line, the profit the green band up to the revenue line. Right: the margin under the seed's view \
-         (dashed: base infrastructure only) and under the scenario's cost model, labelled at the seed's 1, 2, 5, 10 and 100 customers.</figcaption>\n</figure>",
+         the costs stacked by line, the profit the green band up to the revenue line. Right: the margin under the brief's view \
+         (dashed: base infrastructure only) and under the scenario's cost model, labelled at the brief's 1, 2, 5, 10 and 100 customers.</figcaption>\n</figure>",
         embed(margin_svg)
     );
     let _ = writeln!(o, "</body>\n</html>");
