@@ -23,17 +23,17 @@ impl Clock {
         }
     }
 
-    pub fn scale(&self) -> f64 {
+    pub(crate) fn scale(&self) -> f64 {
         self.scale
     }
 
     /// Engine time now.
-    pub fn now_ms(&self) -> u64 {
+    pub(crate) fn now_ms(&self) -> u64 {
         (self.start.elapsed().as_secs_f64() * 1000.0 * self.scale) as u64
     }
 
     /// The wall-clock instant at which engine time reaches `ms`.
-    pub fn instant_at(&self, ms: u64) -> Instant {
+    pub(crate) fn instant_at(&self, ms: u64) -> Instant {
         // Far beyond any run (a year) rather than a panic when the quotient does not fit.
         let far = Duration::from_secs(365 * 86_400);
         let d = Duration::try_from_secs_f64(ms as f64 / 1000.0 / self.scale).unwrap_or(far);

@@ -40,35 +40,35 @@
 pub mod analysis;
 pub mod clock;
 pub mod commands;
-pub mod compare;
+pub(crate) mod compare;
 pub mod config;
 pub mod engine;
 pub mod error;
-pub mod finance;
+pub(crate) mod finance;
 pub mod gate;
-pub mod json;
+pub(crate) mod json;
 pub mod live;
 pub mod loadtest;
 pub mod ops;
 pub mod org {
     //! The Organizations API (`types`, `errors`) and its backends: the model, the SDK adapter,
     //! the SDK client answered by mocks.
-    pub mod errors;
+    pub(crate) mod errors;
     pub mod mock;
     pub mod model;
     pub mod sdk;
     pub mod types;
 }
-pub mod phases;
+pub(crate) mod phases;
 pub mod plan;
 pub mod report;
 pub mod scenario;
 pub mod seed;
-pub mod sensitivity;
+pub(crate) mod sensitivity;
 pub mod serve;
-pub mod shard;
+pub(crate) mod shard;
 pub mod sim;
-pub mod stats;
+pub(crate) mod stats;
 pub mod sweep;
 pub mod text;
-pub mod verdict;
+pub(crate) mod verdict;

@@ -19,8 +19,6 @@ use crate::stats;
 use crate::sweep::{self, CountSummary};
 use crate::verdict::Verdict;
 
-pub use crate::scenario::DEFAULT_CONFIDENCE;
-
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Statement {
     pub claim: &'static str,

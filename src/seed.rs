@@ -47,7 +47,7 @@ impl Stream {
     }
 
     /// The seed of item `i` of this stream (e.g. customer `i`'s onboarding).
-    pub fn seed_of(self, seed: u64, i: u64) -> u64 {
+    pub(crate) fn seed_of(self, seed: u64, i: u64) -> u64 {
         derive_seed(seed, &[self as u64, i])
     }
 }

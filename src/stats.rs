@@ -46,6 +46,8 @@ pub struct MeanCi {
     pub n: usize,
 }
 
+/// The interval's ends, for the tests that check it holds the truth.
+#[cfg(test)]
 impl MeanCi {
     pub fn lo(&self) -> f64 {
         self.mean - self.half_width
@@ -161,50 +163,6 @@ fn nearest_rank_sorted(v: &[u64], q: f64) -> u64 {
     v[rank - 1]
 }
 
-/// Percentile `q` (0–100) of samples, exact nearest rank (0 when there are none).
-pub fn nearest_rank(samples: &[u64], q: f64) -> f64 {
-    if samples.is_empty() {
-        return 0.0;
-    }
-    let mut v = samples.to_vec();
-    v.sort_unstable();
-    nearest_rank_sorted(&v, q) as f64
-}
-
-/// Count and percentiles of latencies (ms samples, reported times `scale`), exact nearest rank.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct LatencySummary {
-    pub count: u64,
-    pub p50: f64,
-    pub p90: f64,
-    pub p95: f64,
-    pub p99: f64,
-    pub max: f64,
-}
-
-/// The [`LatencySummary`] of millisecond samples, each figure times `scale` (0.001: seconds)
-/// and rounded to 3 decimals. Exact nearest rank, as [`nearest_rank`]: the load test's table
-/// and its thresholds give one figure for one percentile.
-pub fn latency_summary(samples_ms: &[u64], scale: f64) -> LatencySummary {
-    let mut v = samples_ms.to_vec();
-    v.sort_unstable();
-    let q = |p: f64| {
-        if v.is_empty() {
-            0.0
-        } else {
-            round3(nearest_rank_sorted(&v, p) as f64 * scale)
-        }
-    };
-    LatencySummary {
-        count: v.len() as u64,
-        p50: q(50.0),
-        p90: q(90.0),
-        p95: q(95.0),
-        p99: q(99.0),
-        max: q(100.0),
-    }
-}
-
 /// Rounded to 3 decimals, so that JSON output does not carry float noise.
 pub fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
@@ -245,17 +203,5 @@ mod tests {
         assert_eq!(p.mean, 50.5);
         let m = mean_p95(&(1..=20).collect::<Vec<u64>>());
         assert_eq!((m.mean, m.p95), (10.5, 19));
-    }
-
-    #[test]
-    fn latency_summary_is_nearest_rank() {
-        // Exact values, not a histogram's bucket (3 significant digits would move 644_125).
-        let xs: Vec<u64> = (1..=19).map(|i| i * 1000).chain([644_125]).collect();
-        let s = latency_summary(&xs, 0.001);
-        assert_eq!(s.count, 20);
-        assert_eq!(s.p95, nearest_rank(&xs, 95.0) / 1000.0);
-        assert_eq!((s.p50, s.p95, s.max), (10.0, 19.0, 644.125));
-        assert_eq!(latency_summary(&xs, 1.0).p99, 644_125.0);
-        assert_eq!(latency_summary(&[], 1.0).max, 0.0);
     }
 }

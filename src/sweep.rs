@@ -217,7 +217,7 @@ impl Shard {
     pub const MAX: u32 = 100_000;
 
     /// Parses `K/N` (1 <= K <= N).
-    pub fn parse(s: &str) -> Result<Shard, Invalid> {
+    pub(crate) fn parse(s: &str) -> Result<Shard, Invalid> {
         let bad = || {
             Invalid::new(format!(
                 "`{s}` is not a shard: write K/N with 1 <= K <= N <= {} (e.g. 3/8)",
@@ -234,12 +234,12 @@ impl Shard {
     }
 
     /// Whether job `j` is this shard's.
-    pub fn runs(self, j: u64) -> bool {
+    pub(crate) fn runs(self, j: u64) -> bool {
         j % u64::from(self.of) == u64::from(self.index - 1)
     }
 
     /// How many of the jobs `0..total` are this shard's.
-    pub fn jobs(self, total: u64) -> u64 {
+    pub(crate) fn jobs(self, total: u64) -> u64 {
         let first = u64::from(self.index - 1);
         if first >= total {
             0
@@ -249,7 +249,7 @@ impl Shard {
     }
 
     /// The job index of this shard's `i`-th job.
-    pub fn job(self, i: u64) -> u64 {
+    pub(crate) fn job(self, i: u64) -> u64 {
         u64::from(self.index - 1) + i * u64::from(self.of)
     }
 }
@@ -587,12 +587,12 @@ impl SweepReport {
 pub struct Samples(BTreeMap<usize, Vec<u64>>);
 
 impl Samples {
-    pub fn push(&mut self, r: &RepRow) {
+    pub(crate) fn push(&mut self, r: &RepRow) {
         self.0.entry(r.customers).or_default().push(r.makespan_ms);
     }
 
     /// Sets each count's `makespan_ms_sample` (sorted).
-    pub fn attach(mut self, counts: &mut [CountSummary]) {
+    pub(crate) fn attach(mut self, counts: &mut [CountSummary]) {
         for c in counts {
             let mut v = self.0.remove(&c.customers).unwrap_or_default();
             v.sort_unstable();

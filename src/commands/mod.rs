@@ -5,26 +5,26 @@
 //! This module is an edge: it reads files, prints, writes, installs the Ctrl-C handler and runs
 //! the live drivers' runtime. The library modules it calls stay pure.
 
-pub mod check;
-pub mod compare;
-pub mod completions;
-pub mod init;
-pub mod loadtest;
-pub mod merge;
-pub mod ops;
-pub mod output;
-pub mod phases;
-pub mod plan;
-pub mod run;
-pub mod schema;
-pub mod sensitivity;
-pub mod serve;
-pub mod shared;
-pub mod staff;
+pub(crate) mod check;
+pub(crate) mod compare;
+pub(crate) mod completions;
+pub(crate) mod init;
+pub(crate) mod loadtest;
+pub(crate) mod merge;
+pub(crate) mod ops;
+pub(crate) mod output;
+pub(crate) mod phases;
+pub(crate) mod plan;
+pub(crate) mod run;
+pub(crate) mod schema;
+pub(crate) mod sensitivity;
+pub(crate) mod serve;
+pub(crate) mod shared;
+pub(crate) mod staff;
 pub mod style;
-pub mod sweep;
+pub(crate) mod sweep;
 pub mod target;
-pub mod validate;
+pub(crate) mod validate;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

@@ -46,7 +46,7 @@ impl Default for Calendar {
 
 impl Calendar {
     /// Always open: `"24x7"`.
-    pub fn always() -> Calendar {
+    pub(crate) fn always() -> Calendar {
         Calendar {
             blocks: Vec::new(),
             before: Vec::new(),
@@ -57,7 +57,7 @@ impl Calendar {
     /// Opening hours from intervals within the week (`[start, end)`, ms from Monday 00:00, each
     /// within `0..=WEEK_MS`); overlapping or touching intervals merge. Errors when no time is
     /// open. Intervals covering the whole week give [`Calendar::always`].
-    pub fn weekly(intervals: &[(u64, u64)]) -> Result<Calendar, Invalid> {
+    pub(crate) fn weekly(intervals: &[(u64, u64)]) -> Result<Calendar, Invalid> {
         let mut iv: Vec<(u64, u64)> = intervals
             .iter()
             .map(|&(s, e)| (s.min(WEEK_MS), e.min(WEEK_MS)))
@@ -92,7 +92,8 @@ impl Calendar {
 
     /// Parses a days spec (`"mon-fri"`, `"sat,sun"`, `"fri-mon"`) and a daily window (`"09:00"`
     /// to `"17:00"`, `"24:00"` allowed as the end) into weekly intervals.
-    pub fn block(days: &str, from: &str, to: &str) -> Result<Vec<(u64, u64)>, Invalid> {
+    #[cfg(test)]
+    pub(crate) fn block(days: &str, from: &str, to: &str) -> Result<Vec<(u64, u64)>, Invalid> {
         let days = parse_days(days)?;
         let from_ms = parse_clock(from)?;
         let to_ms = parse_clock(to)?;
@@ -107,26 +108,28 @@ impl Calendar {
             .collect())
     }
 
-    pub fn is_always(&self) -> bool {
+    pub(crate) fn is_always(&self) -> bool {
         self.blocks.is_empty()
     }
 
     /// Open intervals within the week (empty for 24x7).
-    pub fn blocks(&self) -> &[(u64, u64)] {
+    #[cfg(test)]
+    pub(crate) fn blocks(&self) -> &[(u64, u64)] {
         &self.blocks
     }
 
-    pub fn open_per_week_ms(&self) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn open_per_week_ms(&self) -> u64 {
         self.open_per_week
     }
 
     /// Share of the week that is open.
-    pub fn open_fraction(&self) -> f64 {
+    pub(crate) fn open_fraction(&self) -> f64 {
         self.open_per_week as f64 / WEEK_MS as f64
     }
 
     /// `"24x7"`, or the blocks as `mon 09:00-17:00, tue 09:00-17:00, ...`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         if self.is_always() {
             return "24x7".into();
         }
@@ -154,7 +157,8 @@ impl Calendar {
             .join(", ")
     }
 
-    pub fn is_open(&self, t: u64) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_open(&self, t: u64) -> bool {
         if self.is_always() {
             return true;
         }
@@ -163,7 +167,8 @@ impl Calendar {
     }
 
     /// The first open instant at or after `t`.
-    pub fn next_open(&self, t: u64) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn next_open(&self, t: u64) -> u64 {
         if self.is_always() {
             return t;
         }
@@ -178,7 +183,7 @@ impl Calendar {
 
     /// τ(t): the open milliseconds in `[0, t)`.
     #[inline]
-    pub fn open_time(&self, t: u64) -> u64 {
+    pub(crate) fn open_time(&self, t: u64) -> u64 {
         if self.is_always() {
             return t;
         }
@@ -196,7 +201,7 @@ impl Calendar {
     /// The earliest *open* instant at which τ equals `s`: where work that has reached open time
     /// `s` is being done (at a closing boundary, the next opening).
     #[inline]
-    pub fn at_open_start(&self, s: u64) -> u64 {
+    pub(crate) fn at_open_start(&self, s: u64) -> u64 {
         if self.is_always() {
             return s;
         }
@@ -211,7 +216,7 @@ impl Calendar {
     /// The earliest instant at which τ equals `s`: when work that needs open time up to `s`
     /// finishes (at a closing boundary, the closing time).
     #[inline]
-    pub fn at_open_end(&self, s: u64) -> u64 {
+    pub(crate) fn at_open_end(&self, s: u64) -> u64 {
         if self.is_always() || s == 0 {
             return s;
         }
@@ -224,7 +229,7 @@ impl Calendar {
 
     /// When work needing `work_ms` of open time, started (or queued to start) at `start`, ends:
     /// it begins at the next opening and pauses over every closed period.
-    pub fn work_end(&self, start: u64, work_ms: u64) -> u64 {
+    pub(crate) fn work_end(&self, start: u64, work_ms: u64) -> u64 {
         if work_ms == 0 {
             return start;
         }
@@ -234,7 +239,7 @@ impl Calendar {
     /// Share of the week from which the next opening is at most `delay_ms` away: the best
     /// response attainment any number of people can reach for evenly spread arrivals when a
     /// response needs someone at work (1 for 24x7).
-    pub fn share_within(&self, delay_ms: u64) -> f64 {
+    pub(crate) fn share_within(&self, delay_ms: u64) -> f64 {
         if self.is_always() {
             return 1.0;
         }
@@ -247,11 +252,6 @@ impl Calendar {
             reachable += (next_start - end).min(delay_ms);
         }
         reachable as f64 / WEEK_MS as f64
-    }
-
-    /// Open milliseconds in `[a, b)`.
-    pub fn open_between(&self, a: u64, b: u64) -> u64 {
-        self.open_time(b).saturating_sub(self.open_time(a))
     }
 }
 

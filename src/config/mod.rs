@@ -7,16 +7,16 @@
 //! on another's internals for it.
 
 pub mod calendar;
-pub mod deploy;
-pub mod files;
-pub mod latency;
-pub mod limits;
-pub mod loadtest;
-pub mod lognormal;
-pub mod operations;
-pub mod organization;
+pub(crate) mod deploy;
+pub(crate) mod files;
+pub(crate) mod latency;
+pub(crate) mod limits;
+pub(crate) mod loadtest;
+pub(crate) mod lognormal;
+pub(crate) mod operations;
+pub(crate) mod organization;
 pub mod service;
-pub mod units;
+pub(crate) mod units;
 
 pub use deploy::{DeployConfig, DeployOverrides, Deployer};
 pub use latency::{LatencyProfile, Quantiles};

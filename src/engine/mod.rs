@@ -39,7 +39,7 @@ macro_rules! or_invalid {
     };
 }
 
-pub mod queue;
+pub(crate) mod queue;
 pub mod trace;
 
 mod answers;
@@ -113,7 +113,7 @@ pub struct Engine {
 
 impl Engine {
     /// An engine for `plan`, with backoff jitter drawn from a generator seeded with `seed`.
-    pub fn new(plan: impl Into<Arc<Plan>>, cfg: &DeployConfig, seed: u64) -> Engine {
+    pub(crate) fn new(plan: impl Into<Arc<Plan>>, cfg: &DeployConfig, seed: u64) -> Engine {
         let plan = plan.into();
         let Structure {
             dependents,
@@ -160,14 +160,14 @@ impl Engine {
     /// awaited or adopted instead of creating a second account (a run killed during a
     /// creation, then run again); a policy adopted by name has its document compared with the
     /// plan's, and one that differs fails as drift. The simulation does not call it.
-    pub fn guarding(mut self, management_account_id: impl Into<SharedStr>) -> Engine {
+    pub(crate) fn guarding(mut self, management_account_id: impl Into<SharedStr>) -> Engine {
         self.guard = Some(management_account_id.into());
         self
     }
 
     /// Keeps only the counts of calls, retries and errors in the trace, not a record of each
     /// call and wait: what a sweep's figures need, at a fraction of the memory.
-    pub fn counts_only(mut self) -> Engine {
+    pub(crate) fn counts_only(mut self) -> Engine {
         self.keep_calls = false;
         self
     }
@@ -177,7 +177,7 @@ impl Engine {
     /// thread runs one replication after another on one engine, instead of building an engine
     /// and growing fresh vectors call by call each time), and for the same plan what derives
     /// from the plan alone is kept.
-    pub fn reset(&mut self, plan: impl Into<Arc<Plan>>, cfg: &DeployConfig, seed: u64) {
+    pub(crate) fn reset(&mut self, plan: impl Into<Arc<Plan>>, cfg: &DeployConfig, seed: u64) {
         let plan = plan.into();
         if !Arc::ptr_eq(&plan, &self.plan) {
             let Structure {
@@ -236,17 +236,17 @@ impl Engine {
         self.terminal = 0;
     }
 
-    pub fn plan(&self) -> &Plan {
+    pub(crate) fn plan(&self) -> &Plan {
         &self.plan
     }
 
     /// The plan, shared.
-    pub fn shared_plan(&self) -> Arc<Plan> {
+    pub(crate) fn shared_plan(&self) -> Arc<Plan> {
         Arc::clone(&self.plan)
     }
 
     /// Starts the deployment at `now_ms`: the deployer's overhead begins.
-    pub fn start(&mut self, now_ms: u64) {
+    pub(crate) fn start(&mut self, now_ms: u64) {
         if self.started {
             return;
         }
@@ -256,43 +256,38 @@ impl Engine {
     }
 
     /// The next call to make, if any.
-    pub fn poll_call(&mut self) -> Option<Call> {
+    pub(crate) fn poll_call(&mut self) -> Option<Call> {
         self.outbox.pop_front()
     }
 
     /// When the engine next wants [`Engine::handle_timeout`] called.
-    pub fn poll_timeout(&self) -> Option<u64> {
+    pub(crate) fn poll_timeout(&self) -> Option<u64> {
         self.timers.peek_time()
     }
 
     /// True when every resource is terminal and no call is in flight.
-    pub fn is_done(&self) -> bool {
+    pub(crate) fn is_done(&self) -> bool {
         self.started
             && self.terminal == self.plan.resources.len()
             && self.open_calls == 0
             && (self.root_id.is_some() || self.timers.is_empty())
     }
 
-    pub fn trace(&self) -> &Trace {
+    pub(crate) fn trace(&self) -> &Trace {
         &self.trace
     }
 
-    pub fn into_trace(self) -> Trace {
+    pub(crate) fn into_trace(self) -> Trace {
         self.trace
     }
 
     /// Resources that are terminal (created, existing, failed or skipped): a live run's progress.
-    pub fn resources_terminal(&self) -> usize {
+    pub(crate) fn resources_terminal(&self) -> usize {
         self.terminal
     }
 
-    /// Resources in their operation right now (`parallelism` slots).
-    pub fn resources_in_flight(&self) -> usize {
-        self.in_flight
-    }
-
     /// Fires every timer due at or before `now_ms`.
-    pub fn handle_timeout(&mut self, now_ms: u64) {
+    pub(crate) fn handle_timeout(&mut self, now_ms: u64) {
         while let Some((t, &(who, wake))) = self.timers.peek() {
             if t > now_ms {
                 break;
@@ -314,7 +309,7 @@ impl Engine {
     }
 
     /// Delivers the answer to call `id` at `now_ms`.
-    pub fn handle_response(&mut self, now_ms: u64, id: u64, result: ApiResult) {
+    pub(crate) fn handle_response(&mut self, now_ms: u64, id: u64, result: ApiResult) {
         let Some(meta) = id
             .checked_sub(1)
             .and_then(|i| self.calls.get_mut(i as usize))

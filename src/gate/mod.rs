@@ -88,7 +88,7 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
-    pub fn new(
+    pub(crate) fn new(
         result: String,
         baseline: String,
         false_alarm: f64,

@@ -54,7 +54,7 @@ pub const DEFAULT_GRACE_MS: u64 = 3_600_000;
 
 impl LoadSpec {
     /// The length of the arrival process (the stages), in ms.
-    pub fn duration_ms(&self) -> u64 {
+    pub(crate) fn duration_ms(&self) -> u64 {
         self.stages.iter().map(|s| s.duration_ms).sum()
     }
 }

@@ -96,7 +96,7 @@ pub fn censored_rank(exact: &[u64], censored: &[u64], q: f64) -> Option<(u64, bo
 impl Latency {
     /// The summary of `exact` and `censored` millisecond samples, each figure times `scale`
     /// (0.001: seconds), rounded to 3 decimals.
-    pub fn of(exact: &[u64], censored: &[u64], scale: f64) -> Latency {
+    pub(crate) fn of(exact: &[u64], censored: &[u64], scale: f64) -> Latency {
         let mut e = exact.to_vec();
         let mut c = censored.to_vec();
         e.sort_unstable();
@@ -274,7 +274,7 @@ pub enum LatencyUnit {
 impl LatencyUnit {
     /// The unit for a row of latencies whose largest is `max_ms`: ms below 10 s, s below 10
     /// min, min below 10 h, else h.
-    pub fn for_max_ms(max_ms: f64) -> LatencyUnit {
+    pub(crate) fn for_max_ms(max_ms: f64) -> LatencyUnit {
         if max_ms < 10_000.0 {
             LatencyUnit::Ms
         } else if max_ms < 600_000.0 {
@@ -286,7 +286,7 @@ impl LatencyUnit {
         }
     }
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             LatencyUnit::Ms => "ms",
             LatencyUnit::S => "s",
@@ -297,7 +297,7 @@ impl LatencyUnit {
 
     /// `ms` milliseconds in this unit, without the unit: whole ms (two decimals below 10 ms),
     /// seconds to one decimal (two below 10 s), minutes to one, hours to two.
-    pub fn number(self, ms: f64) -> String {
+    pub(crate) fn number(self, ms: f64) -> String {
         match self {
             LatencyUnit::Ms if ms < 10.0 => format!("{ms:.2}"),
             LatencyUnit::Ms => format!("{ms:.0}"),
@@ -309,7 +309,7 @@ impl LatencyUnit {
     }
 
     /// [`LatencyUnit::number`] with the unit: "25.6 min".
-    pub fn show(self, ms: f64) -> String {
+    pub(crate) fn show(self, ms: f64) -> String {
         format!("{} {}", self.number(ms), self.name())
     }
 }

@@ -18,19 +18,20 @@
 //! Architecture invariant: no I/O, no clock; randomness only from seeds derived with
 //! [`crate::seed::Stream`]. Same inputs and seed ⇒ byte-identical JSON.
 
-pub mod claims;
-pub mod customers;
+pub(crate) mod claims;
+pub(crate) mod customers;
 pub mod desk;
-pub mod onboarding;
-pub mod report;
+pub(crate) mod onboarding;
+pub(crate) mod report;
 pub mod staff;
-pub mod types;
+pub(crate) mod types;
 
 #[cfg(test)]
 mod tests;
 
 pub use crate::config::calendar;
-pub use crate::config::operations::{self as config, OperationsConfig};
+pub(crate) use crate::config::operations as config;
+pub use crate::config::operations::OperationsConfig;
 pub use customers::{customers_from_scenario, cycle_customers, OpsCustomer};
 pub use types::{OpsReport, StaffReport};
 

@@ -38,7 +38,7 @@ impl ResourceKind {
         ResourceKind::Tags,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ResourceKind::OrganizationalUnit => "organizational_unit",
             ResourceKind::Policy => "policy",
@@ -198,7 +198,7 @@ pub fn tenant_id(name: &str) -> String {
 }
 
 impl Plan {
-    pub fn count_by_kind(&self) -> BTreeMap<ResourceKind, usize> {
+    pub(crate) fn count_by_kind(&self) -> BTreeMap<ResourceKind, usize> {
         let mut m = BTreeMap::new();
         for r in &self.resources {
             *m.entry(r.kind).or_insert(0) += 1;
@@ -210,7 +210,7 @@ impl Plan {
     ///
     /// As two vectors: the dependents of resource `i` are `list[at[i]..at[i + 1]]`, in plan
     /// order.
-    pub fn dependents(&self) -> (Vec<usize>, Vec<usize>) {
+    pub(crate) fn dependents(&self) -> (Vec<usize>, Vec<usize>) {
         let n = self.resources.len();
         let mut at = vec![0; n + 1];
         for r in &self.resources {

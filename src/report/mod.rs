@@ -3,7 +3,7 @@
 //! This module and `main` are the only ones that touch the file system.
 
 pub mod charts;
-pub mod html;
+pub(crate) mod html;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -11,7 +11,7 @@ use std::path::Path;
 use crate::analysis::Report;
 use crate::finance::{fmt_margin, fmt_money};
 
-pub mod sweep;
+pub(crate) mod sweep;
 
 pub use crate::json::{pretty_json, report_json, JsonReport, Versioned};
 

@@ -12,8 +12,8 @@
 //! all: the same seed and the same requests in the same order (at the same model times) give
 //! the same answers.
 
-pub mod http;
-pub mod report;
+pub(crate) mod http;
+pub(crate) mod report;
 pub mod wire;
 
 use std::collections::BTreeMap;

@@ -48,7 +48,7 @@ pub struct ModelService {
 
 impl ModelService {
     /// The model of `sc`'s organization, drawing from the run's service stream of `seed`.
-    pub fn new(sc: &Scenario, seed: u64) -> ModelService {
+    pub(crate) fn new(sc: &Scenario, seed: u64) -> ModelService {
         ModelService {
             model: OrgModel::for_scenario(sc),
             rng: SmallRng::seed_from_u64(Stream::Service.seed(seed)),
@@ -92,7 +92,7 @@ pub struct Driver<S> {
 }
 
 impl<S: Service> Driver<S> {
-    pub fn new(service: S) -> Driver<S> {
+    pub(crate) fn new(service: S) -> Driver<S> {
         Driver {
             service,
             engines: Vec::new(),
@@ -106,22 +106,22 @@ impl<S: Service> Driver<S> {
     }
 
     /// The current virtual time (ms).
-    pub fn now(&self) -> u64 {
+    pub(crate) fn now(&self) -> u64 {
         self.now
     }
 
     /// Moves the clock to `t` without an event (an arrival from outside the driver).
-    pub fn set_now(&mut self, t: u64) {
+    pub(crate) fn set_now(&mut self, t: u64) {
         self.now = self.now.max(t);
     }
 
     /// Answers delivered and timer instants processed.
-    pub fn events(&self) -> u64 {
+    pub(crate) fn events(&self) -> u64 {
         self.events
     }
 
     /// Starts `engine` now; returns its index.
-    pub fn start(&mut self, mut engine: Engine) -> usize {
+    pub(crate) fn start(&mut self, mut engine: Engine) -> usize {
         engine.start(self.now);
         self.engines.push(engine);
         let i = self.engines.len() - 1;
@@ -129,17 +129,17 @@ impl<S: Service> Driver<S> {
         i
     }
 
-    pub fn engine(&self, i: usize) -> &Engine {
+    pub(crate) fn engine(&self, i: usize) -> &Engine {
         &self.engines[i]
     }
 
     /// Engines still running.
-    pub fn active(&self) -> &[usize] {
+    pub(crate) fn active(&self) -> &[usize] {
         &self.active
     }
 
     /// Takes the engines that are done out of the active set, showing each to `done`.
-    pub fn retire_finished(&mut self, mut done: impl FnMut(usize, &Engine)) {
+    pub(crate) fn retire_finished(&mut self, mut done: impl FnMut(usize, &Engine)) {
         let engines = &self.engines;
         self.active.retain(|&e| {
             if engines[e].is_done() {
@@ -152,7 +152,7 @@ impl<S: Service> Driver<S> {
     }
 
     /// Sends every call the active engines want now; `observe` sees each with its answer.
-    pub fn send_calls(&mut self, observe: &mut impl FnMut(u64, &Call, &ApiResult)) {
+    pub(crate) fn send_calls(&mut self, observe: &mut impl FnMut(u64, &Call, &ApiResult)) {
         for &e in &self.active {
             while let Some(call) = self.engines[e].poll_call() {
                 let (latency, result) = self.service.answer(self.now, &call.request);
@@ -173,7 +173,7 @@ impl<S: Service> Driver<S> {
     }
 
     /// When the next answer or timer of an active engine is due.
-    pub fn next_time(&self) -> Option<u64> {
+    pub(crate) fn next_time(&self) -> Option<u64> {
         let timer = self
             .active
             .iter()
@@ -187,7 +187,7 @@ impl<S: Service> Driver<S> {
 
     /// Delivers what is due at `t` (from [`Driver::next_time`]): one answer if one is due then,
     /// else every timer due.
-    pub fn advance(&mut self, t: u64) {
+    pub(crate) fn advance(&mut self, t: u64) {
         self.events += 1;
         self.now = t;
         if self.queue.peek_time() == Some(t) {
@@ -207,7 +207,7 @@ impl<S: Service> Driver<S> {
     }
 
     /// Runs until no answer or timer is left; returns the time it ended.
-    pub fn run(&mut self, observe: &mut impl FnMut(u64, &Call, &ApiResult)) -> u64 {
+    pub(crate) fn run(&mut self, observe: &mut impl FnMut(u64, &Call, &ApiResult)) -> u64 {
         loop {
             self.send_calls(observe);
             match self.next_time() {
@@ -219,7 +219,7 @@ impl<S: Service> Driver<S> {
 
     /// [`Driver::run`], looking at `cancel` every few thousand events (well under a
     /// millisecond apart): `None` when it was set before the run ended.
-    pub fn run_cancellable(
+    pub(crate) fn run_cancellable(
         &mut self,
         observe: &mut impl FnMut(u64, &Call, &ApiResult),
         cancel: &AtomicBool,
@@ -237,19 +237,19 @@ impl<S: Service> Driver<S> {
     }
 
     /// The service and the engines, in the order they were started.
-    pub fn into_parts(self) -> (S, Vec<Engine>) {
+    pub(crate) fn into_parts(self) -> (S, Vec<Engine>) {
         (self.service, self.engines)
     }
 
     /// Takes the engines out (in the order they were started), leaving none.
-    pub fn take_engines(&mut self) -> Vec<Engine> {
+    pub(crate) fn take_engines(&mut self) -> Vec<Engine> {
         self.active.clear();
         std::mem::take(&mut self.engines)
     }
 
     /// Makes this driver the one [`Driver::new`] would make for `service`, keeping the memory
     /// of its queue and answer slab (engines still in it are dropped: take them first).
-    pub fn reset(&mut self, service: S) {
+    pub(crate) fn reset(&mut self, service: S) {
         self.service = service;
         self.engines.clear();
         self.active.clear();

@@ -25,7 +25,7 @@ pub struct ServerPool<T> {
 }
 
 impl<T> ServerPool<T> {
-    pub fn new(servers: usize) -> Self {
+    pub(crate) fn new(servers: usize) -> Self {
         ServerPool {
             servers: servers.max(1),
             busy: 0,
@@ -34,7 +34,7 @@ impl<T> ServerPool<T> {
     }
 
     /// An arrival: returns it back if a server is free (it starts service now), else queues it.
-    pub fn arrive(&mut self, item: T) -> Option<T> {
+    pub(crate) fn arrive(&mut self, item: T) -> Option<T> {
         if self.busy < self.servers {
             self.busy += 1;
             Some(item)
@@ -45,7 +45,7 @@ impl<T> ServerPool<T> {
     }
 
     /// A service completion: returns the next queued item, which starts service now.
-    pub fn depart(&mut self) -> Option<T> {
+    pub(crate) fn depart(&mut self) -> Option<T> {
         match self.queue.pop_front() {
             Some(next) => Some(next),
             None => {
@@ -55,14 +55,12 @@ impl<T> ServerPool<T> {
         }
     }
 
-    pub fn busy(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn busy(&self) -> usize {
         self.busy
     }
-    pub fn queued(&self) -> usize {
+    pub(crate) fn queued(&self) -> usize {
         self.queue.len()
-    }
-    pub fn servers(&self) -> usize {
-        self.servers
     }
 }
 

@@ -259,7 +259,7 @@ impl OrgModel {
     /// The model of `sc`'s organization (its `[service]` and `[organization]` tables), giving the
     /// accounts it creates the ids the scenario's customers are known by (their `account_id`,
     /// first claim winning).
-    pub fn for_scenario(sc: &crate::scenario::Scenario) -> OrgModel {
+    pub(crate) fn for_scenario(sc: &crate::scenario::Scenario) -> OrgModel {
         let mut hints = BTreeMap::new();
         let mut used = BTreeSet::new();
         used.insert(sc.organization.management_account_id.clone());
@@ -284,30 +284,25 @@ impl OrgModel {
 
     /// The counter ids this model made (its account ids, their ARNs and its creation request
     /// ids), to hand to the next model of a sweep thread: [`OrgModel::reuse_ids`].
-    pub fn take_ids(&mut self) -> IdCache {
+    pub(crate) fn take_ids(&mut self) -> IdCache {
         std::mem::take(&mut self.ids)
     }
 
     /// Makes the ids in `ids` (from [`OrgModel::take_ids`]) again by sharing them rather than
     /// writing them anew: the same texts, so nothing this model answers changes (an ARN names
     /// the management account: the ARNs are kept only for the same one).
-    pub fn reuse_ids(&mut self, ids: IdCache) {
+    pub(crate) fn reuse_ids(&mut self, ids: IdCache) {
         self.ids = ids;
     }
 
     /// Account ids to give the accounts created for these emails (the scenario's `account_id`s),
     /// so that reports show the ids the customers are known by. Emails match case-insensitively.
-    pub fn set_account_id_hints(&mut self, hints: BTreeMap<String, String>) {
+    pub(crate) fn set_account_id_hints(&mut self, hints: BTreeMap<String, String>) {
         self.hinted_ids = hints.values().cloned().collect();
         self.hints = hints
             .into_iter()
             .map(|(e, id)| (lower_email(&e).into_owned(), id))
             .collect();
-    }
-
-    /// The parameters in force.
-    pub fn params(&self) -> &ServiceParams {
-        &self.params
     }
 
     /// The root's id.
@@ -316,14 +311,10 @@ impl OrgModel {
     }
 
     /// Account creations in progress at `now_ms` (those due by then are completed first).
-    pub fn in_progress_creations(&mut self, now_ms: u64) -> usize {
+    #[cfg(test)]
+    pub(crate) fn in_progress_creations(&mut self, now_ms: u64) -> usize {
         self.complete_due(now_ms);
         self.pending.len()
-    }
-
-    /// The earliest time a creation in progress completes, if any.
-    pub fn next_completion_ms(&self) -> Option<u64> {
-        self.pending.first().map(|&(t, _)| t)
     }
 
     /// Handles `req` arriving at `now_ms`.
@@ -352,19 +343,19 @@ impl OrgModel {
     }
 
     /// The management account's id.
-    pub fn management_account_id(&self) -> &str {
+    pub(crate) fn management_account_id(&self) -> &str {
         &self.management_account_id
     }
 
     /// The organization as it stands at `now_ms` (account creations due by then completed).
-    pub fn snapshot(&mut self, now_ms: u64) -> OrgSnapshot {
+    pub(crate) fn snapshot(&mut self, now_ms: u64) -> OrgSnapshot {
         self.complete_due(now_ms);
         self.clone().into_snapshot(now_ms)
     }
 
     /// [`OrgModel::snapshot`], giving the model's records to the snapshot rather than copying
     /// them (the end of a run: half the memory at its peak).
-    pub fn into_snapshot(mut self, now_ms: u64) -> OrgSnapshot {
+    pub(crate) fn into_snapshot(mut self, now_ms: u64) -> OrgSnapshot {
         self.complete_due(now_ms);
         let attachments: Vec<(SharedStr, SharedStr)> = self
             .attachments

@@ -33,15 +33,15 @@
 //! class="legend">`) the overlap probe of tests/report_out.rs reads, and the SVG and PNG
 //! renderers of a [`Chart`].
 
-pub mod load;
-pub mod margin;
-pub mod ops;
-pub mod phases;
-pub mod staff;
+pub(crate) mod load;
+pub(crate) mod margin;
+pub(crate) mod ops;
+pub(crate) mod phases;
+pub(crate) mod staff;
 pub mod style;
-pub mod sweep;
-pub mod timeline;
-pub mod tornado;
+pub(crate) mod sweep;
+pub(crate) mod timeline;
+pub(crate) mod tornado;
 
 pub use load::{latency_svg, LoadChart};
 pub use margin::{margin_rows, margin_svg, margin_table_md, MarginChart, MarginRow};
