@@ -164,7 +164,7 @@ fn metric(
 }
 
 /// The comparison of run `a` with run `b`.
-pub fn compare(a: &Report, b: &Report) -> Comparison {
+pub(crate) fn compare(a: &Report, b: &Report) -> Comparison {
     let fa = &a.financials;
     let fb = &b.financials;
     let unresolved = |r: &Report| r.conflicts.iter().filter(|c| !c.resolved).count();
@@ -313,7 +313,7 @@ pub fn text(c: &Comparison) -> String {
 }
 
 /// The comparison as a Markdown table.
-pub fn markdown(c: &Comparison) -> String {
+pub(crate) fn markdown(c: &Comparison) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,

@@ -42,27 +42,27 @@ pub enum Error {
 
 impl Error {
     /// A bad flag or combination of flags.
-    pub fn flag(message: impl Into<String>) -> Error {
+    pub(crate) fn flag(message: impl Into<String>) -> Error {
         Error::Flag(Invalid::new(message))
     }
 
     /// The value of flag `flag` is not acceptable (printed `flag: why`).
-    pub fn flag_value(flag: &str, why: impl Into<Invalid>) -> Error {
+    pub(crate) fn flag_value(flag: &str, why: impl Into<Invalid>) -> Error {
         Error::Flag(why.into().in_field(flag))
     }
 
     /// The endpoint cannot be used.
-    pub fn endpoint(message: impl Into<String>) -> Error {
+    pub(crate) fn endpoint(message: impl Into<String>) -> Error {
         Error::Endpoint(Invalid::new(message))
     }
 
     /// Nothing the command could judge.
-    pub fn refused(message: impl Into<String>) -> Error {
+    pub(crate) fn refused(message: impl Into<String>) -> Error {
         Error::Refused(Invalid::new(message))
     }
 
     /// A file that cannot be read or written.
-    pub fn io(path: impl Into<PathBuf>, message: impl fmt::Display) -> Error {
+    pub(crate) fn io(path: impl Into<PathBuf>, message: impl fmt::Display) -> Error {
         Error::Io {
             path: path.into(),
             message: message.to_string(),

@@ -11,7 +11,7 @@ use crate::scenario::{Cents, CostKind, Customer, MonthCounts, Scenario, MAX_CENT
 
 /// Cents as dollars for JSON: exact to the cent (a cent amount below 2^53 is exact in f64 and
 /// prints in its shortest form).
-pub fn dollars(c: Cents) -> f64 {
+pub(crate) fn dollars(c: Cents) -> f64 {
     c as f64 / 100.0
 }
 
@@ -69,7 +69,7 @@ pub struct Financials {
 }
 
 /// Integer division rounded half away from zero.
-pub fn div_round(a: Cents, b: Cents) -> Cents {
+pub(crate) fn div_round(a: Cents, b: Cents) -> Cents {
     if b == 0 {
         return 0;
     }
@@ -97,7 +97,7 @@ pub struct Month {
 
 impl Month {
     /// The month in which the customers of `sc` flagged in `onboarded` are billed.
-    pub fn of(sc: &Scenario, onboarded: &[bool]) -> Month {
+    pub(crate) fn of(sc: &Scenario, onboarded: &[bool]) -> Month {
         Month::from_customers(
             sc,
             sc.customers
@@ -134,7 +134,7 @@ impl Month {
 /// per tier, step, revenue share). Commands check beforehand that every amount of the months
 /// they compute fits (`Scenario::check_money`, refused naming the field); an amount that does
 /// not is held at the largest one, never wrapped.
-pub fn line_amount(kind: &CostKind, m: &Month) -> Cents {
+pub(crate) fn line_amount(kind: &CostKind, m: &Month) -> Cents {
     kind.monthly_cents(&MonthCounts {
         customers: m.customers as u64,
         accounts: m.accounts as u64,
@@ -145,7 +145,7 @@ pub fn line_amount(kind: &CostKind, m: &Month) -> Cents {
 }
 
 /// The cost lines of `sc` for the month `m`.
-pub fn cost_lines(sc: &Scenario, m: &Month) -> Vec<LineAmount> {
+pub(crate) fn cost_lines(sc: &Scenario, m: &Month) -> Vec<LineAmount> {
     sc.costs
         .iter()
         .map(|l| LineAmount {
@@ -156,7 +156,7 @@ pub fn cost_lines(sc: &Scenario, m: &Month) -> Vec<LineAmount> {
 }
 
 /// The financials of a month in which the customers flagged in `onboarded` are billed.
-pub fn compute(sc: &Scenario, onboarded: &[bool]) -> Financials {
+pub(crate) fn compute(sc: &Scenario, onboarded: &[bool]) -> Financials {
     let planned: Cents = sc
         .customers
         .iter()
@@ -195,7 +195,7 @@ fn financials(sc: &Scenario, m: &Month, planned: Cents) -> Financials {
 
 /// The financials of a month with `k` customers, all onboarded: the scenario's customers in
 /// order, the list repeated when `k` is larger (so the tier mix follows the scenario's).
-pub fn with_customers(sc: &Scenario, k: usize) -> Financials {
+pub(crate) fn with_customers(sc: &Scenario, k: usize) -> Financials {
     let n = sc.customers.len().max(1);
     let m = Month::from_customers(sc, (0..k).filter_map(|i| sc.customers.get(i % n)));
     financials(sc, &m, m.revenue_cents)
@@ -212,7 +212,7 @@ pub enum CostView {
 }
 
 impl CostView {
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             CostView::BriefBaseInfrastructure => "the brief's view: base infrastructure only",
             CostView::Scenario => "the scenario's cost model",
@@ -221,7 +221,7 @@ impl CostView {
 }
 
 /// `sc` with the costs of `view` only.
-pub fn with_view(sc: &Scenario, view: CostView) -> Scenario {
+pub(crate) fn with_view(sc: &Scenario, view: CostView) -> Scenario {
     let mut s = sc.clone();
     if view == CostView::BriefBaseInfrastructure {
         s.costs = sc
@@ -247,7 +247,7 @@ pub struct MarginPoint {
 /// Linear in `max`: the month grows by one customer from one point to the next instead of
 /// being counted again from the first customer (issue 21: `--customers 100000 --out` took
 /// minutes when every point recounted all of them).
-pub fn margin_curve(sc: &Scenario, view: CostView, max: usize) -> Vec<MarginPoint> {
+pub(crate) fn margin_curve(sc: &Scenario, view: CostView, max: usize) -> Vec<MarginPoint> {
     let s = with_view(sc, view);
     let n = s.customers.len().max(1);
     let mut m = Month::from_customers(&s, std::iter::empty());
@@ -267,13 +267,13 @@ pub fn margin_curve(sc: &Scenario, view: CostView, max: usize) -> Vec<MarginPoin
 
 /// How far margin curves go: at least 100 customers (the brief's table ends there), at least
 /// the scenario's own count.
-pub fn curve_len(sc: &Scenario) -> usize {
+pub(crate) fn curve_len(sc: &Scenario) -> usize {
     sc.customers.len().max(100)
 }
 
 /// The customer counts of the margin table: the brief's 1, 2, 5, 10, 100, with 20 and 50 and the
 /// scenario's own count, up to `max`.
-pub fn table_counts(sc: &Scenario, max: usize) -> Vec<usize> {
+pub(crate) fn table_counts(sc: &Scenario, max: usize) -> Vec<usize> {
     let mut v = vec![1, 2, 5, 10, 20, 50, 100, sc.customers.len(), max];
     v.retain(|&k| k >= 1 && k <= max);
     v.sort_unstable();
@@ -282,7 +282,7 @@ pub fn table_counts(sc: &Scenario, max: usize) -> Vec<usize> {
 }
 
 /// A margin with one decimal (`97.8%`), two when one would round up to 100% (`99.98%`).
-pub fn fmt_margin_fine(m: f64) -> String {
+pub(crate) fn fmt_margin_fine(m: f64) -> String {
     let pct = m * 100.0;
     if (99.95..100.0).contains(&pct) {
         format!("{pct:.2}%")
@@ -294,7 +294,7 @@ pub fn fmt_margin_fine(m: f64) -> String {
 /// A margin as every command prints it: one decimal, `79.0%`, `57.8%` (the same figure in
 /// `run`, `compare`, `phases`, `sweep` and the margin chart and table), two where one would round
 /// up to 100% ([`fmt_margin_fine`]).
-pub fn fmt_margin(m: f64) -> String {
+pub(crate) fn fmt_margin(m: f64) -> String {
     fmt_margin_fine(m)
 }
 

@@ -27,7 +27,7 @@ pub struct Versioned<'a, T: ?Sized> {
 }
 
 impl<'a, T: JsonReport + ?Sized> Versioned<'a, T> {
-    pub fn new(report: &'a T) -> Self {
+    pub(crate) fn new(report: &'a T) -> Self {
         Versioned {
             schema_version: T::SCHEMA_VERSION,
             report,

@@ -91,7 +91,7 @@ pub struct CallLog {
 pub type SharedCallLog = std::sync::Arc<std::sync::Mutex<CallLog>>;
 
 /// [`apply`], recording each call in `log` too as it is sent and answered.
-pub async fn apply_logged(
+pub(crate) async fn apply_logged(
     plan: Plan,
     cfg: &DeployConfig,
     seed: u64,
@@ -182,7 +182,7 @@ pub async fn apply_logged(
 /// its plan): an OU of its name under its planned parent, a customer policy of its name, an
 /// attachment of both, an account of its email in its planned OU, tags all present. `true`:
 /// nothing to do for it.
-pub fn existing(plan: &Plan, snap: &crate::org::types::OrgSnapshot) -> Vec<bool> {
+pub(crate) fn existing(plan: &Plan, snap: &crate::org::types::OrgSnapshot) -> Vec<bool> {
     use crate::org::types::SharedStr;
     use crate::plan::Spec;
     let mut ids: Vec<Option<SharedStr>> = vec![None; plan.resources.len()];
@@ -240,7 +240,7 @@ pub fn existing(plan: &Plan, snap: &crate::org::types::OrgSnapshot) -> Vec<bool>
 /// Completes on Ctrl-C (SIGINT) or, on Unix, SIGTERM (`kill`, a CI job's timeout): a live run
 /// stops the same way for both and writes what it has (issue 21: SIGTERM exited 143 with
 /// nothing written). Also completes if the signals cannot be listened for.
-pub async fn interrupt() {
+pub(crate) async fn interrupt() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};

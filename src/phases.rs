@@ -206,7 +206,7 @@ struct Held {
 }
 
 /// Checks one phase.
-pub fn evaluate_phase(
+pub(crate) fn evaluate_phase(
     sc: &Scenario,
     phase: &Phase,
     replications: u32,
@@ -367,7 +367,7 @@ pub fn evaluate_phase(
 }
 
 /// Checks every phase of `sc`, in order; stops early (complete = false) when cancelled.
-pub fn evaluate(
+pub(crate) fn evaluate(
     sc: &Scenario,
     replications: u32,
     threads: usize,
@@ -470,7 +470,7 @@ pub fn text(r: &PhasesReport) -> String {
 }
 
 /// The Markdown report.
-pub fn markdown(r: &PhasesReport) -> String {
+pub(crate) fn markdown(r: &PhasesReport) -> String {
     use std::fmt::Write as _;
     let mut o = String::new();
     let _ = writeln!(o, "## orgsim phases: {}\n", r.scenario);

@@ -3,7 +3,7 @@
 //! on which stream feeds what.
 
 /// SplitMix64: a well-mixed 64-bit value from `x`.
-pub fn splitmix64(mut x: u64) -> u64 {
+pub(crate) fn splitmix64(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     let mut z = x;
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -13,7 +13,7 @@ pub fn splitmix64(mut x: u64) -> u64 {
 
 /// A seed derived from a base seed and a path of indices. Each part is mixed in turn, so
 /// different paths give independent-looking seeds.
-pub fn derive_seed(seed: u64, parts: &[u64]) -> u64 {
+pub(crate) fn derive_seed(seed: u64, parts: &[u64]) -> u64 {
     parts
         .iter()
         .fold(splitmix64(seed), |acc, &p| splitmix64(acc ^ splitmix64(p)))
@@ -53,12 +53,12 @@ impl Stream {
 }
 
 /// The seed of replication `k` at `n` customers in a sweep: independent of the thread count.
-pub fn replication(seed: u64, n: usize, k: u32) -> u64 {
+pub(crate) fn replication(seed: u64, n: usize, k: u32) -> u64 {
     derive_seed(seed, &[n as u64, k as u64])
 }
 
 /// An engine's provisioning times (account factory), apart from its jitter stream.
-pub fn provisioning(engine_seed: u64) -> u64 {
+pub(crate) fn provisioning(engine_seed: u64) -> u64 {
     splitmix64(engine_seed ^ 0x5052_4f56_4953_494f)
 }
 

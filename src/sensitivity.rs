@@ -200,7 +200,7 @@ pub static KEYS: &[KeySpec] = &[
 ];
 
 /// The key named `name`.
-pub fn key(name: &str) -> Option<&'static KeySpec> {
+pub(crate) fn key(name: &str) -> Option<&'static KeySpec> {
     KEYS.iter().find(|k| k.name == name)
 }
 
@@ -219,7 +219,7 @@ pub struct DesignKey {
 }
 
 /// `--key NAME` or `--key NAME=LO..HI`.
-pub fn parse_key_arg(s: &str) -> Result<(String, Option<(f64, f64)>), Invalid> {
+pub(crate) fn parse_key_arg(s: &str) -> Result<(String, Option<(f64, f64)>), Invalid> {
     let (name, range) = match s.split_once('=') {
         Some((n, r)) => (n.trim(), Some(r.trim())),
         None => (s.trim(), None),
@@ -255,7 +255,7 @@ pub fn parse_key_arg(s: &str) -> Result<(String, Option<(f64, f64)>), Invalid> {
 /// The design for `sc`: its deployer's [X] keys with their default ranges, then the keys of
 /// `extra` (a key named twice keeps the last range given). A variant that the scenario's
 /// checks refuse (e.g. a p95 below the median) is an error naming the key and value.
-pub fn design(
+pub(crate) fn design(
     sc: &Scenario,
     extra: &[(String, Option<(f64, f64)>)],
 ) -> Result<Vec<DesignKey>, Invalid> {
@@ -307,14 +307,14 @@ pub fn design(
 }
 
 /// Sets key `name` of `sc` to `v`.
-pub fn apply(sc: &mut Scenario, name: &str, v: f64) {
+pub(crate) fn apply(sc: &mut Scenario, name: &str, v: f64) {
     let spec = key(name).expect("a known key");
     (spec.set)(sc, v);
 }
 
 /// The design's points: the base (`None`), then each key's low and high value that differ
 /// from its base (a key whose range is its value alone adds none).
-pub fn points(keys: &[DesignKey]) -> Vec<Option<(usize, f64)>> {
+pub(crate) fn points(keys: &[DesignKey]) -> Vec<Option<(usize, f64)>> {
     let mut out = vec![None];
     for (i, k) in keys.iter().enumerate() {
         let spec = key(&k.key).expect("a known key");
@@ -384,7 +384,7 @@ pub struct Meta {
 }
 
 impl Meta {
-    pub fn of(sc: &Scenario) -> Meta {
+    pub(crate) fn of(sc: &Scenario) -> Meta {
         Meta {
             scenario: sc.name.clone(),
             seed: sc.seed,
@@ -408,12 +408,12 @@ impl Meta {
 }
 
 /// The claim `name` (an `[expect]` key) with its bound.
-pub fn claim(name: &str, bound: f64) -> Option<Claim> {
+pub(crate) fn claim(name: &str, bound: f64) -> Option<Claim> {
     claim_list(|n| (n == name).then_some(bound)).pop()
 }
 
 /// The scenario's `[expect]` claims that a replication's figures can judge.
-pub fn claims(sc: &Scenario) -> Vec<Claim> {
+pub(crate) fn claims(sc: &Scenario) -> Vec<Claim> {
     let e = &sc.expect;
     claim_list(|n| match n {
         "makespan_max_ms" => e.makespan_max_ms.map(|b| b as f64),
@@ -475,7 +475,7 @@ fn claim_list(bound_of: impl Fn(&str) -> Option<f64>) -> Vec<Claim> {
 }
 
 /// The figures of `rows` (one count's, all its replications).
-pub fn figures(n: usize, rows: &[&RepRow], claims: &[Claim]) -> Figures {
+pub(crate) fn figures(n: usize, rows: &[&RepRow], claims: &[Claim]) -> Figures {
     let ms: Vec<u64> = rows.iter().map(|r| r.makespan_ms).collect();
     let p = stats::percentiles_ms(&ms);
     let reps = rows.len().max(1) as f64;
@@ -496,7 +496,11 @@ pub fn figures(n: usize, rows: &[&RepRow], claims: &[Claim]) -> Figures {
 }
 
 /// The scenario of point `p`.
-pub fn point_scenario(sc: &Scenario, keys: &[DesignKey], p: Option<(usize, f64)>) -> Scenario {
+pub(crate) fn point_scenario(
+    sc: &Scenario,
+    keys: &[DesignKey],
+    p: Option<(usize, f64)>,
+) -> Scenario {
     let mut s = sc.clone();
     if let Some((i, v)) = p {
         apply(&mut s, &keys[i].key, v);
@@ -508,7 +512,7 @@ pub fn point_scenario(sc: &Scenario, keys: &[DesignKey], p: Option<(usize, f64)>
 /// `j = (p × counts + count index) × replications + replication` is the shard's when
 /// `j mod N = K-1`, so point `p`'s local job `i` is when `(i + p × counts × replications) mod
 /// N = K-1`.
-pub fn point_shard(shard: Shard, p: usize, jobs_per_point: u64) -> Shard {
+pub(crate) fn point_shard(shard: Shard, p: usize, jobs_per_point: u64) -> Shard {
     let n = u64::from(shard.of);
     let offset = (p as u64 * jobs_per_point) % n;
     let index = (u64::from(shard.index - 1) + n - offset) % n + 1;
@@ -521,7 +525,7 @@ pub fn point_shard(shard: Shard, p: usize, jobs_per_point: u64) -> Shard {
 /// Runs the points of the design's shard `shard` (all with [`Shard::WHOLE`]): each point's
 /// rows, in job order. `None` when cancelled.
 #[allow(clippy::too_many_arguments)]
-pub fn run(
+pub(crate) fn run(
     sc: &Scenario,
     keys: &[DesignKey],
     counts: &[usize],
@@ -634,7 +638,7 @@ impl crate::json::JsonReport for SensitivityReport {
 }
 
 /// The report of the design's rows (every point's, all of them, in job order).
-pub fn report(
+pub(crate) fn report(
     meta: &Meta,
     keys: &[DesignKey],
     counts: &[usize],
@@ -844,7 +848,7 @@ impl crate::json::JsonReport for SensitivityShard {
 
 impl SensitivityShard {
     /// The shard file of `rows` (per point, this shard's rows in job order).
-    pub fn new(
+    pub(crate) fn new(
         sc: &Scenario,
         keys: &[DesignKey],
         counts: &[usize],
@@ -870,7 +874,9 @@ impl SensitivityShard {
 
 /// Merges shards 1..=N of one design (in any order) into its report; refused as
 /// [`crate::shard::merge`] refuses sweeps, and when the designs differ.
-pub fn merge(shards: &[SensitivityShard]) -> Result<SensitivityReport, crate::shard::MergeError> {
+pub(crate) fn merge(
+    shards: &[SensitivityShard],
+) -> Result<SensitivityReport, crate::shard::MergeError> {
     use crate::shard::{check_set, decode_counts, interleave, Head, MergeError};
     let heads: Vec<Head> = shards
         .iter()
@@ -926,7 +932,7 @@ fn customers(n: usize) -> String {
 }
 
 /// A key's value as the reports print it: an integer without decimals, else up to 4.
-pub fn fmt_value(v: f64) -> String {
+pub(crate) fn fmt_value(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{v:.0}")
     } else {
@@ -937,7 +943,7 @@ pub fn fmt_value(v: f64) -> String {
 
 /// The report as Markdown: the ranking (figures at the largest count), the swings at every
 /// count, and a verdict line per claim.
-pub fn markdown(r: &SensitivityReport) -> String {
+pub(crate) fn markdown(r: &SensitivityReport) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let n = r.counts.last().copied().unwrap_or(0);

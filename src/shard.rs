@@ -60,7 +60,7 @@ pub struct RunId {
 
 impl RunId {
     /// The identity of a sweep of `sc` at `counts` × `replications`.
-    pub fn of(sc: &Scenario, counts: &[usize], replications: u32) -> RunId {
+    pub(crate) fn of(sc: &Scenario, counts: &[usize], replications: u32) -> RunId {
         RunId {
             orgsim_version: ORGSIM_VERSION.to_string(),
             scenario: sc.name.clone(),
@@ -112,7 +112,7 @@ impl RunId {
 
 /// FNV-1a, 64 bits, of the scenario's `Debug` form with its file name cleared (every map in it
 /// is ordered, so the form is deterministic).
-pub fn scenario_digest(sc: &Scenario) -> String {
+pub(crate) fn scenario_digest(sc: &Scenario) -> String {
     let mut sc = sc.clone();
     sc.source = std::path::PathBuf::new();
     format!("{:016x}", fnv1a(format!("{sc:?}").as_bytes()))
@@ -160,7 +160,7 @@ impl crate::json::JsonReport for ShardFile {
 
 impl ShardFile {
     /// The shard file of `rows` (this shard's rows, in job order, all of them).
-    pub fn new(id: RunId, shard: Shard, rows: &[RepRow]) -> ShardFile {
+    pub(crate) fn new(id: RunId, shard: Shard, rows: &[RepRow]) -> ShardFile {
         let per_count = encode_counts(&id.counts, rows);
         ShardFile {
             schema_version: SCHEMA_VERSION,
@@ -179,7 +179,7 @@ impl ShardFile {
 }
 
 /// Each count's [`ShardCount`] of `rows` (a shard's rows of one sweep, in job order).
-pub fn encode_counts(counts: &[usize], rows: &[RepRow]) -> Vec<ShardCount> {
+pub(crate) fn encode_counts(counts: &[usize], rows: &[RepRow]) -> Vec<ShardCount> {
     counts
         .iter()
         .map(|&n| {
@@ -198,7 +198,7 @@ pub fn encode_counts(counts: &[usize], rows: &[RepRow]) -> Vec<ShardCount> {
 
 /// The rows of `per_count` (shard `shard` of a sweep of `id`), in job order, checked against
 /// the header and the histograms; `field` names the list in messages.
-pub fn decode_counts(
+pub(crate) fn decode_counts(
     per_count: &[ShardCount],
     id: &RunId,
     shard: Shard,
@@ -268,7 +268,7 @@ pub struct Head<'a> {
 
 /// Checks that `heads` are shards 1..=N of one run: gives, for each shard index 1..=N, the
 /// place of its shard in `heads`.
-pub fn check_set(heads: &[Head]) -> Result<Vec<usize>, MergeError> {
+pub(crate) fn check_set(heads: &[Head]) -> Result<Vec<usize>, MergeError> {
     let at = |i: usize, message: String| MergeError {
         shard: Some(i),
         message,
@@ -361,7 +361,7 @@ pub fn check_set(heads: &[Head]) -> Result<Vec<usize>, MergeError> {
 
 /// The rows of shards 1..=N (`per_shard[K-1]`: shard K's rows in its job order) interleaved
 /// back into the sweep's job order: job j is shard (j mod N)+1's (j div N)-th.
-pub fn interleave(per_shard: Vec<Vec<RepRow>>, total: u64) -> Vec<RepRow> {
+pub(crate) fn interleave(per_shard: Vec<Vec<RepRow>>, total: u64) -> Vec<RepRow> {
     let n = per_shard.len() as u64;
     let mut its: Vec<_> = per_shard.into_iter().map(Vec::into_iter).collect();
     (0..total)
@@ -503,7 +503,7 @@ pub struct Merged {
 
 /// Merges shards 1..=N of one run (in any order): refused when one is of another run (the
 /// field named), or a shard is missing or given twice.
-pub fn merge(shards: &[ShardFile]) -> Result<Merged, MergeError> {
+pub(crate) fn merge(shards: &[ShardFile]) -> Result<Merged, MergeError> {
     let heads: Vec<Head> = shards
         .iter()
         .map(|s| Head {
@@ -533,7 +533,7 @@ pub fn merge(shards: &[ShardFile]) -> Result<Merged, MergeError> {
 
 impl Merged {
     /// The sweep report an unsharded run of the same sweep gives.
-    pub fn report(&self) -> SweepReport {
+    pub(crate) fn report(&self) -> SweepReport {
         let counts = self
             .id
             .counts

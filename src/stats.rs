@@ -20,7 +20,7 @@ const T99: [f64; 30] = [
 /// The two-sided Student-t critical value for `confidence` (0.95 or 0.99) and `df` degrees of
 /// freedom. Beyond 30 degrees of freedom a Cornish–Fisher correction of the normal quantile is
 /// used (error below 0.002 for df > 30).
-pub fn t_critical(confidence: f64, df: usize) -> f64 {
+pub(crate) fn t_critical(confidence: f64, df: usize) -> f64 {
     let (table, z) = if confidence >= 0.99 {
         (&T99, 2.575_829)
     } else {
@@ -49,19 +49,19 @@ pub struct MeanCi {
 /// The interval's ends, for the tests that check it holds the truth.
 #[cfg(test)]
 impl MeanCi {
-    pub fn lo(&self) -> f64 {
+    pub(crate) fn lo(&self) -> f64 {
         self.mean - self.half_width
     }
-    pub fn hi(&self) -> f64 {
+    pub(crate) fn hi(&self) -> f64 {
         self.mean + self.half_width
     }
-    pub fn contains(&self, x: f64) -> bool {
+    pub(crate) fn contains(&self, x: f64) -> bool {
         self.lo() <= x && x <= self.hi()
     }
 }
 
 /// The mean of `xs` with a `confidence` interval (Student t on the sample standard deviation).
-pub fn mean_ci(xs: &[f64], confidence: f64) -> MeanCi {
+pub(crate) fn mean_ci(xs: &[f64], confidence: f64) -> MeanCi {
     let n = xs.len();
     if n == 0 {
         return MeanCi {
@@ -100,7 +100,7 @@ pub struct Percentiles {
 }
 
 /// A histogram of millisecond durations up to 30 days, 3 significant digits.
-pub fn ms_histogram() -> Histogram<u64> {
+pub(crate) fn ms_histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, 30 * 86_400_000, 3).expect("valid histogram bounds")
 }
 
@@ -114,7 +114,7 @@ fn histogram_of(samples: &[u64]) -> Histogram<u64> {
 }
 
 /// Percentiles (seconds) of millisecond samples, via hdrhistogram.
-pub fn percentiles_ms(samples: &[u64]) -> Percentiles {
+pub(crate) fn percentiles_ms(samples: &[u64]) -> Percentiles {
     let h = histogram_of(samples);
     let q = |p: f64| h.value_at_quantile(p) as f64 / 1000.0;
     let mean = if samples.is_empty() {
@@ -144,7 +144,7 @@ pub struct MeanP95 {
     pub p95: u64,
 }
 
-pub fn mean_p95(xs: &[u64]) -> MeanP95 {
+pub(crate) fn mean_p95(xs: &[u64]) -> MeanP95 {
     if xs.is_empty() {
         return MeanP95 { mean: 0.0, p95: 0 };
     }
@@ -164,7 +164,7 @@ fn nearest_rank_sorted(v: &[u64], q: f64) -> u64 {
 }
 
 /// Rounded to 3 decimals, so that JSON output does not carry float noise.
-pub fn round3(x: f64) -> f64 {
+pub(crate) fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 

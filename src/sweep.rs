@@ -31,7 +31,7 @@ use crate::sim;
 use crate::stats::{self, MeanP95, Percentiles};
 
 /// The seed of replication `k` at customer count `n`.
-pub fn replication_seed(seed: u64, n: usize, k: u32) -> u64 {
+pub(crate) fn replication_seed(seed: u64, n: usize, k: u32) -> u64 {
     crate::seed::replication(seed, n, k)
 }
 
@@ -55,8 +55,9 @@ pub struct RepRow {
     pub margin: f64,
 }
 
+#[cfg(test)]
 /// Runs replication `k` of `n` customers of `sc`.
-pub fn run_one(sc: &Scenario, n: usize, k: u32) -> RepRow {
+pub(crate) fn run_one(sc: &Scenario, n: usize, k: u32) -> RepRow {
     let sized = sc.with_customers(n);
     let plan = Arc::new(crate::plan::build(&sized));
     let seed = replication_seed(sc.seed, n, k);
@@ -217,7 +218,7 @@ impl Shard {
     pub const MAX: u32 = 100_000;
 
     /// Parses `K/N` (1 <= K <= N).
-    pub(crate) fn parse(s: &str) -> Result<Shard, Invalid> {
+    pub fn parse(s: &str) -> Result<Shard, Invalid> {
         let bad = || {
             Invalid::new(format!(
                 "`{s}` is not a shard: write K/N with 1 <= K <= N <= {} (e.g. 3/8)",
@@ -258,7 +259,7 @@ impl Shard {
 /// them all. Rows come out in job order; the summaries summarize the shard's rows only (what
 /// `orgsim merge` combines is the rows, in [`crate::shard`]).
 #[allow(clippy::too_many_arguments)]
-pub fn run_sweep_shard(
+pub(crate) fn run_sweep_shard(
     sc: &Scenario,
     counts: &[usize],
     replications: u32,
@@ -628,7 +629,7 @@ pub fn sweep_with_samples(
 pub const CSV_HEADER: &str = "customers,replication,seed,makespan_s,apply_s,calls,retries,throttled,conflicts,unresolved_conflicts,failed_resources,accounts_created,revenue,costs,margin\n";
 
 /// One replication as a CSV line (with its newline).
-pub fn csv_row(r: &RepRow) -> String {
+pub(crate) fn csv_row(r: &RepRow) -> String {
     format!(
         "{},{},{},{:.3},{:.3},{},{},{},{},{},{},{},{:.2},{:.2},{:.4}\n",
         r.customers,

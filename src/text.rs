@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 /// True when `c` would be escaped by [`clean`]: a control character other than `\n` and `\t`.
-pub fn is_unsafe(c: char) -> bool {
+pub(crate) fn is_unsafe(c: char) -> bool {
     c.is_control() && c != '\n' && c != '\t'
 }
 
@@ -30,7 +30,7 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 
 /// `s` on one line: [`clean`], and newlines and tabs escaped too (an endpoint's message, a
 /// name).
-pub fn clean_line(s: &str) -> Cow<'_, str> {
+pub(crate) fn clean_line(s: &str) -> Cow<'_, str> {
     if !s.chars().any(char::is_control) {
         return Cow::Borrowed(s);
     }
@@ -46,7 +46,7 @@ pub fn clean_line(s: &str) -> Cow<'_, str> {
 }
 
 /// The first control character of `s` that [`clean`] would escape, as `U+001B`.
-pub fn first_unsafe(s: &str) -> Option<String> {
+pub(crate) fn first_unsafe(s: &str) -> Option<String> {
     s.chars()
         .find(|&c| is_unsafe(c))
         .map(|c| format!("U+{:04X}", c as u32))

@@ -19,7 +19,7 @@ pub enum Verdict {
 
 impl Verdict {
     /// `Pass` when `ok`.
-    pub fn of(ok: bool) -> Verdict {
+    pub(crate) fn of(ok: bool) -> Verdict {
         if ok {
             Verdict::Pass
         } else {
@@ -35,16 +35,8 @@ impl Verdict {
         }
     }
 
-    pub fn is_pass(self) -> bool {
+    pub(crate) fn is_pass(self) -> bool {
         self == Verdict::Pass
-    }
-
-    /// Both held (interrupted if either was).
-    pub fn and(self, other: Verdict) -> Verdict {
-        if self == Verdict::Interrupted || other == Verdict::Interrupted {
-            return Verdict::Interrupted;
-        }
-        Verdict::of(self.is_pass() && other.is_pass())
     }
 }
 

@@ -72,7 +72,7 @@ pub struct Report {
 impl Report {
     /// Marks a live run stopped after `engine_ms` of engine time: verdict `INTERRUPTED`, and a
     /// makespan no shorter than the time it ran (the trace ends at its last event).
-    pub fn mark_interrupted(&mut self, engine_ms: u64) {
+    pub(crate) fn mark_interrupted(&mut self, engine_ms: u64) {
         self.interrupted = true;
         self.verdict = crate::verdict::Verdict::Interrupted;
         let ran_s = engine_ms as f64 / 1000.0;
@@ -112,10 +112,6 @@ pub struct FinalAccount {
     pub name: String,
     pub ou: String,
     pub tags: BTreeMap<String, String>,
-}
-
-pub fn final_org(snap: &OrgSnapshot) -> FinalOrg {
-    final_org_indexed(&snap.index())
 }
 
 /// [`final_org`] from an index already built (the analysis builds one for both this and the

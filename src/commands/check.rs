@@ -79,7 +79,7 @@ fn read_sweep(path: &Path) -> Result<SweepReport> {
     Ok(rep)
 }
 
-pub fn run(a: Args) -> Result<Verdict> {
+pub(crate) fn run(a: Args) -> Result<Verdict> {
     for (flag, given) in [
         ("--tolerance", &a.tolerance),
         ("--makespan-tolerance", &a.makespan_tolerance),

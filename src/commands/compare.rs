@@ -28,7 +28,7 @@ pub struct Args {
     pub markdown: bool,
 }
 
-pub fn run(a: Args) -> Result<Verdict> {
+pub(crate) fn run(a: Args) -> Result<Verdict> {
     let mut reps = Vec::with_capacity(2);
     for path in [&a.a, &a.b] {
         let sc = crate::scenario::read(path)?;

@@ -18,7 +18,7 @@ pub struct Args {
     pub shell: clap_complete::Shell,
 }
 
-pub fn run(a: Args) -> Result<Verdict> {
+pub(crate) fn run(a: Args) -> Result<Verdict> {
     let mut cmd = super::Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "orgsim", &mut out);
@@ -39,7 +39,7 @@ pub struct ManArgs {
 }
 
 /// The manual pages: (file name, roff), orgsim.1 first.
-pub fn pages() -> std::io::Result<Vec<(String, String)>> {
+pub(crate) fn pages() -> std::io::Result<Vec<(String, String)>> {
     let cmd = super::Cli::command();
     let mut pages = vec![("orgsim.1".to_string(), render(&cmd)?)];
     for sub in cmd.get_subcommands() {
@@ -56,7 +56,7 @@ fn render(cmd: &clap::Command) -> std::io::Result<String> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-pub fn run_man(a: ManArgs) -> Result<Verdict> {
+pub(crate) fn run_man(a: ManArgs) -> Result<Verdict> {
     let pages = pages().map_err(|e| Error::io("orgsim.1", format!("cannot render: {e}")))?;
     match &a.out {
         Some(dir) => {

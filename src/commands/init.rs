@@ -29,7 +29,7 @@ pub struct Args {
 const STARTER: &str = include_str!("init/starter.toml");
 
 /// The starter scenario for `name`, to be written at `file`.
-pub fn starter(name: &str, file: &str) -> String {
+pub(crate) fn starter(name: &str, file: &str) -> String {
     STARTER.replace("{name}", name).replace("{file}", file)
 }
 
@@ -53,7 +53,7 @@ fn check_name(name: &str) -> Result<&str> {
     }
 }
 
-pub fn run(a: Args) -> Result<Verdict> {
+pub(crate) fn run(a: Args) -> Result<Verdict> {
     let name = check_name(&a.name)?;
     let path = a
         .out

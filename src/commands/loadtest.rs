@@ -159,7 +159,7 @@ fn spec(a: &Args, sc: &Scenario) -> Result<LoadSpec> {
     })
 }
 
-pub fn run(a: Args) -> Result<Verdict> {
+pub(crate) fn run(a: Args) -> Result<Verdict> {
     let scale = a.live.validate((
         a.latency_profile.latency_profile.is_some(),
         a.write_latency_profile.is_some(),

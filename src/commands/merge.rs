@@ -60,7 +60,7 @@ fn kind_of(text: &str) -> String {
         .unwrap_or_else(|| "sweep-shard".into())
 }
 
-pub fn run(a: Args) -> Result<Verdict> {
+pub(crate) fn run(a: Args) -> Result<Verdict> {
     super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
     let texts = a
         .shards

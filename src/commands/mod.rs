@@ -204,7 +204,7 @@ fn check_replications(jobs: u64, what: &str) -> Result<()> {
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Installs the Ctrl-C handler once (a second install is ignored).
-pub fn install_ctrl_c() {
+pub(crate) fn install_ctrl_c() {
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
 }
 

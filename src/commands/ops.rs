@@ -67,7 +67,7 @@ pub(super) fn people(flag: &str, k: u32) -> Result<u32> {
     Ok(k)
 }
 
-pub fn run(a: Args) -> Result<Verdict> {
+pub(crate) fn run(a: Args) -> Result<Verdict> {
     let mut sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
     if a.replications == 0 {
         return Err(Error::flag("--replications must be at least 1"));

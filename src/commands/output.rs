@@ -25,7 +25,7 @@ pub struct OutputOpts {
 
 impl OutputOpts {
     /// Prints the report in the form asked for ([`write_stdout`]).
-    pub fn print(
+    pub(crate) fn print(
         &self,
         json: &str,
         markdown: impl FnOnce() -> String,
@@ -43,7 +43,7 @@ impl OutputOpts {
     /// [`OutputOpts::print`] for a report too big to hold twice: the JSON is written straight
     /// to stdout by `json`, not built as a string first. A reader that went away (a closed
     /// pipe) ends the output quietly.
-    pub fn print_streamed(
+    pub(crate) fn print_streamed(
         &self,
         json: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
         markdown: impl FnOnce() -> String,
@@ -61,13 +61,13 @@ impl OutputOpts {
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 
 /// Whether standard output's reader has gone away (a closed pipe seen by [`write_stdout`]).
-pub fn stdout_closed() -> bool {
+pub(crate) fn stdout_closed() -> bool {
     STDOUT_CLOSED.load(Ordering::Relaxed)
 }
 
 /// A text report (not JSON, Markdown or CSV) to standard output through [`write_stdout`],
 /// coloured where `--color` says stdout is (`style`).
-pub fn write_text(text: &str) -> Result<()> {
+pub(crate) fn write_text(text: &str) -> Result<()> {
     write_stdout(&super::style::paint_stdout(text))
 }
 
@@ -78,13 +78,13 @@ pub fn write_text(text: &str) -> Result<()> {
 ///   ends with its own verdict. No panic, no message.
 /// - Any other failure (a full disk: `--json > /dev/full`) is exit 2 naming standard output:
 ///   a report that was not written must not look like one that was.
-pub fn write_stdout(text: &str) -> Result<()> {
+pub(crate) fn write_stdout(text: &str) -> Result<()> {
     write_stdout_with(|w| w.write_all(text.as_bytes()))
 }
 
 /// [`write_stdout`] for output made by `write` as it goes (buffered, then flushed), under the
 /// same rules.
-pub fn write_stdout_with(
+pub(crate) fn write_stdout_with(
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<()> {
     if stdout_closed() {

@@ -38,7 +38,7 @@ pub struct Args {
     pub png: super::shared::PngArg,
 }
 
-pub fn run(a: Args) -> Result<Verdict> {
+pub(crate) fn run(a: Args) -> Result<Verdict> {
     let mut sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
     if let Some(c) = a.confidence {
         if !(c > 0.0 && c <= 1.0) {

@@ -21,7 +21,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(a: Args) -> Result<Verdict> {
+pub(crate) fn run(a: Args) -> Result<Verdict> {
     let sc = crate::scenario::read(&a.scenario)?;
     let mut p = plan::build(&sc);
     p.findings.extend(plan::account_quota_finding(&sc, &p));

@@ -60,7 +60,7 @@ const OUT_FILES: [&str; 5] = [
 
 /// Runs the command. Meant for the binary's one command: on `sim` it leaves its largest
 /// structures to the process's exit instead of freeing them.
-pub fn run(a: Args) -> Result<Verdict> {
+pub(crate) fn run(a: Args) -> Result<Verdict> {
     let scale = a.live.validate((
         a.latency_profile.latency_profile.is_some(),
         a.write_latency_profile.is_some(),

@@ -38,7 +38,7 @@ pub const KINDS: [&str; 14] = [
     "sensitivity-shard",
 ];
 
-pub fn run(a: Args) -> Result<Verdict> {
+pub(crate) fn run(a: Args) -> Result<Verdict> {
     let s = schema(&a.kind).ok_or_else(|| {
         Error::flag(format!(
             "unknown report kind `{}`; expected one of {}",
@@ -52,7 +52,7 @@ pub fn run(a: Args) -> Result<Verdict> {
 
 /// The JSON Schema of `kind` as pretty JSON with a final newline, or `None` for an unknown
 /// kind.
-pub fn schema(kind: &str) -> Option<String> {
+pub(crate) fn schema(kind: &str) -> Option<String> {
     let s = match kind {
         "run" => of::<crate::analysis::Report>(),
         "sweep" => of::<crate::sweep::SweepReport>(),

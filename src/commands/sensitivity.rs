@@ -90,7 +90,7 @@ fn parse_counts(s: &str) -> Result<Vec<usize>> {
     Ok(v)
 }
 
-pub fn run(a: Args) -> Result<Verdict> {
+pub(crate) fn run(a: Args) -> Result<Verdict> {
     let mut sc = super::read_scenario(&a.scenario, a.deployer)?;
     if let Some(s) = a.seed {
         sc.seed = s;

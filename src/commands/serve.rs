@@ -77,7 +77,7 @@ const MAX_CONNECTIONS: usize = 10_000;
 /// The most a --time-scale may be.
 const MAX_TIME_SCALE: f64 = 1_000_000.0;
 
-pub fn run(a: Args) -> Result<Verdict> {
+pub(crate) fn run(a: Args) -> Result<Verdict> {
     let scale = a.time_scale.unwrap_or(1.0);
     if !(scale > 0.0 && scale.is_finite() && scale <= MAX_TIME_SCALE) {
         return Err(Error::flag(format!(

@@ -58,7 +58,7 @@ fn share(s: &str) -> Result<f64> {
     }
 }
 
-pub fn run(a: Args) -> Result<Verdict> {
+pub(crate) fn run(a: Args) -> Result<Verdict> {
     let sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
     let target = share(&a.sla)?;
     let (lo, hi) =

@@ -52,17 +52,17 @@ pub fn init(look: &Look) {
 }
 
 /// `-q` was given.
-pub fn quiet() -> bool {
+pub(crate) fn quiet() -> bool {
     QUIET.load(Ordering::Relaxed)
 }
 
 /// Whether text on stderr is coloured.
-pub fn color_stderr() -> bool {
+pub(crate) fn color_stderr() -> bool {
     COLOR_STDERR.load(Ordering::Relaxed)
 }
 
 /// A note on stderr (what orgsim assumed or did), unless `-q`.
-pub fn note(text: &str) {
+pub(crate) fn note(text: &str) {
     if !quiet() {
         eprintln!("{text}");
     }
@@ -84,7 +84,7 @@ const WORDS: [(&str, &str); 6] = [
 ];
 
 /// `text` for stdout: coloured when stdout is.
-pub fn paint_stdout(text: &str) -> Cow<'_, str> {
+pub(crate) fn paint_stdout(text: &str) -> Cow<'_, str> {
     if COLOR_STDOUT.load(Ordering::Relaxed) {
         Cow::Owned(paint(text))
     } else {
@@ -103,7 +103,7 @@ pub fn paint_stderr(text: &str) -> Cow<'_, str> {
 
 /// `text` with each of [`WORDS`] coloured where it stands as a word of its own (not inside
 /// another word: `PASSWORD`, `FAILED` and `unFAIL` stay plain).
-pub fn paint(text: &str) -> String {
+pub(crate) fn paint(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 64);
     let bytes = text.as_bytes();
     let mut i = 0;

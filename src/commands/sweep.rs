@@ -64,7 +64,7 @@ fn parse_shard(s: &str) -> std::result::Result<sweep::Shard, crate::config::Inva
     sweep::Shard::parse(s)
 }
 
-pub fn run(a: Args) -> Result<Verdict> {
+pub(crate) fn run(a: Args) -> Result<Verdict> {
     let mut sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
     if let Some(s) = a.seed.seed {
         sc.seed = s;
@@ -285,7 +285,7 @@ fn run_shard(
 }
 
 /// The name `sweep --shard K/N --out DIR` gives its file.
-pub fn shard_file_name(shard: sweep::Shard) -> String {
+pub(crate) fn shard_file_name(shard: sweep::Shard) -> String {
     format!("shard-{}-of-{}.json", shard.index, shard.of)
 }
 

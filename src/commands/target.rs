@@ -21,7 +21,7 @@ pub enum Backend {
 }
 
 impl Backend {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Backend::Sim => "sim",
             Backend::Mock => "mock",
@@ -77,7 +77,7 @@ pub struct LiveOpts {
 impl LiveOpts {
     /// Checks the backend options against each other and the latency-profile flags
     /// `(--latency-profile, --write-latency-profile)`; returns the time scale.
-    pub fn validate(&self, profiles: (bool, bool)) -> Result<f64> {
+    pub(crate) fn validate(&self, profiles: (bool, bool)) -> Result<f64> {
         let (read, write) = profiles;
         if self.backend == Backend::Sim {
             if self.poll_interval.is_some()
@@ -147,7 +147,7 @@ impl LiveOpts {
 
     /// The endpoint's timeouts and caps: the defaults ([`crate::org::sdk::DEFAULT_LIMITS`])
     /// unless a flag says otherwise.
-    pub fn limits(&self) -> Result<crate::org::sdk::Limits> {
+    pub(crate) fn limits(&self) -> Result<crate::org::sdk::Limits> {
         let mut l = crate::org::sdk::Limits::default();
         for (flag, value, slot) in [
             (
@@ -198,7 +198,7 @@ pub fn live_deploy_config(
 
 /// [`live_deploy_config`], with `--poll-interval` held to the file's bounds: with
 /// `create_timeout_s`, at most `MAX_POLLS_PER_CREATION` polls of one creation.
-pub fn checked_live_deploy_config(
+pub(crate) fn checked_live_deploy_config(
     sc: &Scenario,
     poll_interval: Option<f64>,
 ) -> Result<crate::engine::DeployConfig> {
@@ -225,7 +225,7 @@ pub struct Target<'a> {
 }
 
 impl<'a> Target<'a> {
-    pub fn of(o: &'a LiveOpts) -> Target<'a> {
+    pub(crate) fn of(o: &'a LiveOpts) -> Target<'a> {
         Target {
             backend: o.backend,
             endpoint: o.endpoint.as_deref(),
@@ -237,7 +237,7 @@ impl<'a> Target<'a> {
 
     /// The guard, before anything is built or sent: `sdk` against an endpoint that is not a
     /// loopback address needs `--allow-real-aws`. Returns the resolved endpoint.
-    pub fn guard(&self) -> Result<Option<String>> {
+    pub(crate) fn guard(&self) -> Result<Option<String>> {
         use crate::org::sdk;
         let endpoint = match self.backend {
             Backend::Sdk => sdk::resolve_endpoint(self.endpoint),
@@ -275,7 +275,7 @@ impl<'a> Target<'a> {
     /// The client: the in-process mock (answered by a model of `sc`), or the SDK's against
     /// `endpoint` within `limits`, whose organization is read and — off loopback — confirmed
     /// by the user. Any failure to read it is one line naming the endpoint and what it did.
-    pub async fn connect(
+    pub(crate) async fn connect(
         &self,
         endpoint: Option<&str>,
         limits: &crate::org::sdk::Limits,
@@ -356,7 +356,7 @@ pub struct Connected {
 
 /// `[[service.faults]]` are the model's: on `sdk` the endpoint answers for itself. Said on
 /// stderr when a scenario has some.
-pub fn note_unapplied_faults(backend: Backend, sc: &Scenario) {
+pub(crate) fn note_unapplied_faults(backend: Backend, sc: &Scenario) {
     if backend == Backend::Sdk && !sc.service.faults.is_empty() {
         super::style::note(&format!(
             "note: the scenario's {} [[service.faults]] apply to the model (--backend sim or mock); the endpoint is not faulted",
@@ -395,7 +395,7 @@ async fn create_organization(client: &aws_sdk_organizations::Client, at: &str) -
 }
 
 /// A multi-threaded tokio runtime for the live commands.
-pub fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -404,7 +404,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 
 /// Writes the latency profile a live command measured (`--write-latency-profile`); its source
 /// names the command (`run` or `load`), the scenario, the backend and the endpoint.
-pub fn write_profile(
+pub(crate) fn write_profile(
     path: &Path,
     command: &str,
     scenario: &Path,

@@ -257,7 +257,7 @@ impl Calendar {
 
 /// `"mon-fri"`, `"sat,sun"`, `"fri-mon"` (ranges wrap over the weekend), `"mon"`; full names
 /// (`monday`) also accepted. Returns day indices, Monday = 0, without duplicates.
-pub fn parse_days(spec: &str) -> Result<Vec<u64>, Invalid> {
+pub(crate) fn parse_days(spec: &str) -> Result<Vec<u64>, Invalid> {
     let day = |s: &str| -> Result<u64, Invalid> {
         let s = s.trim().to_ascii_lowercase();
         DAY_NAMES
@@ -299,7 +299,7 @@ pub fn parse_days(spec: &str) -> Result<Vec<u64>, Invalid> {
 }
 
 /// `"09:00"`, `"9:30"`, `"24:00"` → ms after midnight.
-pub fn parse_clock(s: &str) -> Result<u64, Invalid> {
+pub(crate) fn parse_clock(s: &str) -> Result<u64, Invalid> {
     let bad = || {
         Invalid::new(format!(
             "`{s}` is not a time of day; write e.g. \"09:00\" or \"17:30\""

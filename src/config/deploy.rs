@@ -46,7 +46,7 @@ impl Deployer {
         Deployer::ControlTower,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Deployer::TerraformAws => "terraform-aws",
             Deployer::AwsSdkStandard => "aws-sdk-standard",
@@ -59,7 +59,7 @@ impl Deployer {
     }
 
     /// "terraform-aws, aws-sdk-standard, control-tower", for messages.
-    pub fn names() -> String {
+    pub(crate) fn names() -> String {
         Deployer::ALL.map(Deployer::as_str).join(", ")
     }
 }
@@ -131,7 +131,7 @@ const FINALIZING: &str = "FinalizingOrganizationException";
 
 impl DeployConfig {
     /// The defaults of profile `deployer`. Sources: `docs/model.md`, "Deployer profiles".
-    pub fn profile(deployer: Deployer) -> DeployConfig {
+    pub(crate) fn profile(deployer: Deployer) -> DeployConfig {
         let provisioning = Lognormal {
             median_s: 1080.0,
             p95_s: 2700.0,
@@ -212,7 +212,7 @@ impl DeployConfig {
     }
 
     /// Profile `deployer` with the keys written in `[deploy]` applied on top.
-    pub fn resolve(deployer: Deployer, o: &DeployOverrides) -> DeployConfig {
+    pub(crate) fn resolve(deployer: Deployer, o: &DeployOverrides) -> DeployConfig {
         let mut c = DeployConfig::profile(deployer);
         macro_rules! set {
             ($($f:ident),*) => { $( if let Some(v) = &o.$f { c.$f = v.clone(); } )* };
@@ -244,21 +244,21 @@ impl DeployConfig {
         c
     }
 
-    pub fn overhead_ms(&self) -> u64 {
+    pub(crate) fn overhead_ms(&self) -> u64 {
         secs_to_ms(self.overhead_s)
     }
-    pub fn poll_interval_ms(&self) -> u64 {
+    pub(crate) fn poll_interval_ms(&self) -> u64 {
         secs_to_ms(self.poll_interval_s).max(1)
     }
-    pub fn create_timeout_ms(&self) -> u64 {
+    pub(crate) fn create_timeout_ms(&self) -> u64 {
         secs_to_ms(self.create_timeout_s)
     }
-    pub fn provider_retry_timeout_ms(&self) -> u64 {
+    pub(crate) fn provider_retry_timeout_ms(&self) -> u64 {
         secs_to_ms(self.provider_retry_timeout_s)
     }
 
     /// Checks the values; returns the dotted key path of the first bad one and why.
-    pub fn check(&self) -> Result<(), Invalid> {
+    pub(crate) fn check(&self) -> Result<(), Invalid> {
         let bad = |k: &str, why: &str| Err(Invalid::at(format!("deploy.{k}"), why));
         if self.parallelism == 0 {
             return bad("parallelism", "must be at least 1");

@@ -11,7 +11,7 @@ use super::Invalid;
 /// The bytes of the regular file at `path`, at most `limit` of them; the error says why (the
 /// caller names the file). `what` names the limit in the message (`"the scenario file size
 /// limit"`).
-pub fn read_regular(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Invalid> {
+pub(crate) fn read_regular(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Invalid> {
     let cannot = |e: std::io::Error| Invalid::new(format!("cannot read the file: {e}"));
     // Follows symbolic links; does not open, so a FIFO without a writer cannot block.
     let meta = std::fs::metadata(path).map_err(cannot)?;
@@ -39,7 +39,7 @@ pub fn read_regular(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Inva
 }
 
 /// [`read_regular`] as UTF-8 text.
-pub fn read_regular_text(path: &Path, limit: u64, what: &str) -> Result<String, Invalid> {
+pub(crate) fn read_regular_text(path: &Path, limit: u64, what: &str) -> Result<String, Invalid> {
     String::from_utf8(read_regular(path, limit, what)?).map_err(|e| {
         Invalid::new(format!(
             "the file is not UTF-8 text: a bad byte at offset {}",

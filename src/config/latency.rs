@@ -41,7 +41,7 @@ pub struct Quantiles {
 
 impl Quantiles {
     /// From a histogram of microseconds.
-    pub fn from_histogram_us(h: &Histogram<u64>) -> Quantiles {
+    pub(crate) fn from_histogram_us(h: &Histogram<u64>) -> Quantiles {
         let quantiles = GRID
             .iter()
             .map(|&q| {
@@ -60,7 +60,7 @@ impl Quantiles {
     }
 
     /// The value at quantile `u` (0..=1), linear between the stored points.
-    pub fn at(&self, u: f64) -> f64 {
+    pub(crate) fn at(&self, u: f64) -> f64 {
         let pts = &self.quantiles;
         let u = u.clamp(0.0, 1.0);
         let k = pts.partition_point(|&(q, _)| q < u);
@@ -132,7 +132,7 @@ pub struct LatencyProfile {
 impl LatencyProfile {
     /// A profile from live measurements: each call's operation and latency in µs, and the
     /// account creation times in ms.
-    pub fn measured(
+    pub(crate) fn measured(
         source: String,
         calls_us: impl IntoIterator<Item = (Operation, u64)>,
         creations_ms: &[u64],
@@ -214,7 +214,7 @@ impl LatencyProfile {
     }
 
     /// The measured call latency distribution of `op`, if the profile has one.
-    pub fn operation(&self, op: Operation) -> Option<&Quantiles> {
+    pub(crate) fn operation(&self, op: Operation) -> Option<&Quantiles> {
         self.operations.get(op.as_str())
     }
 }

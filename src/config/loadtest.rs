@@ -9,7 +9,7 @@ use super::units::parse_duration_ms;
 
 /// `"2/min"`, `"0.5/s"`, `"30/h"` → arrivals per minute; at most
 /// [`MAX_RATE_PER_MIN`](super::limits::MAX_RATE_PER_MIN).
-pub fn parse_rate_per_min(s: &str) -> Result<f64, Invalid> {
+pub(crate) fn parse_rate_per_min(s: &str) -> Result<f64, Invalid> {
     use super::limits::MAX_RATE_PER_MIN;
     let bad = || format!("`{s}` is not a rate (use e.g. 2/min, 0.5/s, 30/h)");
     let (n, unit) = s.trim().split_once('/').ok_or_else(bad)?;
@@ -45,7 +45,7 @@ pub struct Stage {
 }
 
 /// `"5m:1/min,10m:4/min"` → stages.
-pub fn parse_stages(s: &str) -> Result<Vec<Stage>, Invalid> {
+pub(crate) fn parse_stages(s: &str) -> Result<Vec<Stage>, Invalid> {
     let mut out = Vec::new();
     for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (d, r) = part
@@ -64,7 +64,7 @@ pub fn parse_stages(s: &str) -> Result<Vec<Stage>, Invalid> {
 
 /// The rate (per minute) at which stage `k` of `stages` starts: the previous stage's target; 0
 /// for the first of several (a ramp up); a lone stage's own target (a constant rate).
-pub fn stage_start_rate(stages: &[Stage], k: usize) -> f64 {
+pub(crate) fn stage_start_rate(stages: &[Stage], k: usize) -> f64 {
     match k {
         0 if stages.len() > 1 => 0.0,
         0 => stages[0].target_per_min,
@@ -75,7 +75,7 @@ pub fn stage_start_rate(stages: &[Stage], k: usize) -> f64 {
 /// The expected number of arrivals over `stages`: each stage's rate, moving linearly, integrated
 /// over its duration, in closed form (the schedule draws about this many; exactly this many,
 /// rounded, when they are uniform).
-pub fn expected_arrivals(stages: &[Stage]) -> f64 {
+pub(crate) fn expected_arrivals(stages: &[Stage]) -> f64 {
     stages
         .iter()
         .enumerate()
@@ -92,7 +92,7 @@ pub fn expected_arrivals(stages: &[Stage]) -> f64 {
 /// [`MAX_ARRIVALS`](super::limits::MAX_ARRIVALS) expected arrivals, and some arrivals at all (a
 /// stage at 0/min inside a ramp is fine; stages that all stay at 0/min are not). Returns the
 /// expected number of arrivals.
-pub fn check_stages(stages: &[Stage]) -> Result<f64, Invalid> {
+pub(crate) fn check_stages(stages: &[Stage]) -> Result<f64, Invalid> {
     use super::limits::{MAX_ARRIVALS, MAX_LOAD_DURATION_MS, MAX_STAGES};
     if stages.len() > MAX_STAGES {
         return Err(Invalid::new(format!(
@@ -162,7 +162,7 @@ pub struct Threshold {
 
 /// k6-style: `p95 onboarding < 15m`, `p99 CreateAccount < 2s`, `max onboarding <= 1h`,
 /// `error rate < 1%`, `throughput > 2/min`.
-pub fn parse_threshold(s: &str) -> Result<Threshold, Invalid> {
+pub(crate) fn parse_threshold(s: &str) -> Result<Threshold, Invalid> {
     let text = s.trim().to_string();
     let bad = |why: &str| format!("threshold `{text}`: {why}");
     let ops = ["<=", ">=", "<", ">"];

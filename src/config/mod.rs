@@ -38,7 +38,7 @@ pub struct Invalid {
 
 impl Invalid {
     /// A value's fault, the value not named.
-    pub fn new(message: impl Into<String>) -> Invalid {
+    pub(crate) fn new(message: impl Into<String>) -> Invalid {
         Invalid {
             field: None,
             message: message.into(),
@@ -46,7 +46,7 @@ impl Invalid {
     }
 
     /// The fault of the value at `field`.
-    pub fn at(field: impl Into<String>, message: impl Into<String>) -> Invalid {
+    pub(crate) fn at(field: impl Into<String>, message: impl Into<String>) -> Invalid {
         Invalid {
             field: Some(field.into()),
             message: message.into(),
@@ -54,7 +54,7 @@ impl Invalid {
     }
 
     /// Names the value at fault (a flag, a key) unless it is named already.
-    pub fn in_field(mut self, field: impl Into<String>) -> Invalid {
+    pub(crate) fn in_field(mut self, field: impl Into<String>) -> Invalid {
         if self.field.is_none() {
             self.field = Some(field.into());
         }

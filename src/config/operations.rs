@@ -93,13 +93,13 @@ pub struct TicketRates {
 }
 
 impl TicketRates {
-    pub fn uniform(per_month: f64) -> TicketRates {
+    pub(crate) fn uniform(per_month: f64) -> TicketRates {
         TicketRates {
             default_per_month: per_month,
             per_tier: BTreeMap::new(),
         }
     }
-    pub fn per_month(&self, tier: &str) -> f64 {
+    pub(crate) fn per_month(&self, tier: &str) -> f64 {
         self.per_tier
             .get(tier)
             .copied()
@@ -123,7 +123,7 @@ pub enum HandleTime {
 
 impl HandleTime {
     /// (μ, σ) of the underlying normal, in ln(ms); `None` for the exponential.
-    pub fn lognormal_params(&self) -> Option<(f64, f64)> {
+    pub(crate) fn lognormal_params(&self) -> Option<(f64, f64)> {
         match *self {
             HandleTime::Exponential { .. } => None,
             HandleTime::Lognormal { median_ms, p95_ms } => {
@@ -132,7 +132,7 @@ impl HandleTime {
             }
         }
     }
-    pub fn mean_ms(&self) -> f64 {
+    pub(crate) fn mean_ms(&self) -> f64 {
         match *self {
             HandleTime::Exponential { mean_ms } => mean_ms as f64,
             HandleTime::Lognormal { .. } => {
@@ -141,7 +141,7 @@ impl HandleTime {
             }
         }
     }
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match *self {
             HandleTime::Exponential { mean_ms } => {
                 format!("exponential, mean {}", fmt_duration(mean_ms))
@@ -186,7 +186,7 @@ impl Default for OperationsConfig {
 }
 
 /// `90d`, `1h30m`, `45s`, `250ms` (the largest units first; a whole number of ms).
-pub fn fmt_duration(ms: u64) -> String {
+pub(crate) fn fmt_duration(ms: u64) -> String {
     if ms == 0 {
         return "0s".into();
     }

@@ -34,7 +34,7 @@ pub enum OuLayout {
 }
 
 impl OuLayout {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             OuLayout::Flat => "flat",
             OuLayout::ByTierRegion => "by-tier-region",

@@ -69,12 +69,12 @@ pub struct Fault {
 
 impl Fault {
     /// The error code this fault answers with (checked at load time).
-    pub fn code(&self) -> Option<ErrorCode> {
+    pub(crate) fn code(&self) -> Option<ErrorCode> {
         fault_error(&self.error)
     }
 
     /// True when it applies to `op` (by name).
-    pub fn covers(&self, op: Operation) -> bool {
+    pub(crate) fn covers(&self, op: Operation) -> bool {
         self.operations.is_empty() || self.operations.iter().any(|o| o == op.as_str())
     }
 }
@@ -82,7 +82,7 @@ impl Fault {
 /// The error a fault names, spelled as reports count errors: a code orgsim knows
 /// (`TooManyRequestsException`, `ServiceException`, ...) or
 /// `ConstraintViolationException:REASON` with one of the reasons the model raises.
-pub fn fault_error(name: &str) -> Option<ErrorCode> {
+pub(crate) fn fault_error(name: &str) -> Option<ErrorCode> {
     if let Some(r) = name.strip_prefix("ConstraintViolationException:") {
         return ConstraintViolationReason::KNOWN
             .contains(&r)
@@ -188,7 +188,7 @@ impl Default for ServiceParams {
 
 /// The documented throttling rate and burst of an operation (its row of the operation table,
 /// `org::types`: the "Throttling limits" section of the Organizations quotas page).
-pub fn default_bucket(op: Operation) -> Bucket {
+pub(crate) fn default_bucket(op: Operation) -> Bucket {
     let info = op.info();
     Bucket {
         rate: info.rate,
@@ -198,7 +198,7 @@ pub fn default_bucket(op: Operation) -> Bucket {
 
 impl ServiceParams {
     /// The bucket in force for `op`: the scenario's override or the documented default.
-    pub fn bucket(&self, op: Operation) -> Bucket {
+    pub(crate) fn bucket(&self, op: Operation) -> Bucket {
         self.throttle
             .get(op.as_str())
             .copied()
@@ -206,7 +206,7 @@ impl ServiceParams {
     }
 
     /// The latency range in force for `op`.
-    pub fn latency_for(&self, op: Operation) -> LatencyRange {
+    pub(crate) fn latency_for(&self, op: Operation) -> LatencyRange {
         if let Some(l) = self.latency.get(op.as_str()) {
             return *l;
         }

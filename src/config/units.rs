@@ -5,7 +5,7 @@ use super::Invalid;
 /// Largest duration accepted, in seconds (about 31 years).
 pub const MAX_DURATION_S: f64 = 1e9;
 
-pub fn seconds_to_ms(s: f64) -> Result<u64, Invalid> {
+pub(crate) fn seconds_to_ms(s: f64) -> Result<u64, Invalid> {
     if !(s.is_finite() && s >= 0.0) {
         return Err(Invalid::from(format!(
             "a duration must be a non-negative number of seconds, not {s}"
@@ -30,7 +30,7 @@ pub fn parse_duration_ms(text: &str) -> Result<u64, Invalid> {
 /// of seconds, or numbers each followed by a unit, `w`, `d`, `h`, `m`, `s`, `ms`, each unit at
 /// most once and from the largest down (`"1d12h"`, `"1h30m"`; `"1d1d1d"` and `"30m1h"` are
 /// refused, as ambiguous as they look). `orgsim ops`' `[operations]` durations read the same.
-pub fn parse_duration_s(text: &str) -> Result<f64, Invalid> {
+pub(crate) fn parse_duration_s(text: &str) -> Result<f64, Invalid> {
     let bad = || {
         Invalid::new(format!(
             "`{text}` is not a duration; write e.g. \"90s\", \"15m\", \"1h30m\", \"30d\" or \"500ms\" \
@@ -90,7 +90,7 @@ pub mod duration_ms {
 
     use super::{parse_duration_ms, seconds_to_ms};
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
         struct V;
         impl Visitor<'_> for V {
             type Value = u64;
@@ -116,7 +116,7 @@ pub mod duration_ms {
     }
 
     /// Written back as a string of milliseconds (`"90000ms"`), which reads back the same.
-    pub fn serialize<S: Serializer>(ms: &u64, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(ms: &u64, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&format!("{ms}ms"))
     }
 }

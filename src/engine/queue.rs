@@ -45,7 +45,7 @@ impl<T> Default for EventQueue<T> {
 }
 
 impl<T> EventQueue<T> {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         EventQueue {
             heap: BinaryHeap::new(),
             seq: 0,
@@ -69,12 +69,12 @@ impl<T> EventQueue<T> {
     }
 
     /// Time of the earliest event.
-    pub fn peek_time(&self) -> Option<u64> {
+    pub(crate) fn peek_time(&self) -> Option<u64> {
         self.heap.peek().map(|e| e.at)
     }
 
     /// The earliest event and its time, left in the queue.
-    pub fn peek(&self) -> Option<(u64, &T)> {
+    pub(crate) fn peek(&self) -> Option<(u64, &T)> {
         self.heap.peek().map(|e| (e.at, &e.item))
     }
 
@@ -82,17 +82,13 @@ impl<T> EventQueue<T> {
         self.heap.pop().map(|e| (e.at, e.item))
     }
 
-    pub fn len(&self) -> usize {
-        self.heap.len()
-    }
-
     /// Empties the queue, keeping its memory; the tie-break sequence starts again.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.heap.clear();
         self.seq = 0;
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.heap.is_empty()
     }
 }

@@ -47,17 +47,6 @@ pub enum WaitKind {
     Provisioning,
 }
 
-impl WaitKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WaitKind::Backoff => "backoff",
-            WaitKind::ProviderRetry => "provider_retry",
-            WaitKind::Poll => "poll",
-            WaitKind::Provisioning => "provisioning",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Wait {
     pub start_ms: u64,
@@ -109,7 +98,7 @@ impl Failure {
 
     /// Throttled, a concurrent modification, or a creation timeout: the failures that running
     /// in parallel causes.
-    pub fn is_collision(&self) -> bool {
+    pub(crate) fn is_collision(&self) -> bool {
         match self {
             Failure::Api(c) | Failure::Setup(c) => matches!(
                 c,
@@ -157,17 +146,17 @@ impl Outcome {
     pub fn is_success(&self) -> bool {
         matches!(self, Outcome::Created { .. } | Outcome::Existing { .. })
     }
-    pub fn id(&self) -> Option<&str> {
+    pub(crate) fn id(&self) -> Option<&str> {
         self.shared_id().map(SharedStr::as_str)
     }
     /// The id, shared (a reference count, not a copy).
-    pub fn shared_id(&self) -> Option<&SharedStr> {
+    pub(crate) fn shared_id(&self) -> Option<&SharedStr> {
         match self {
             Outcome::Created { id } | Outcome::Existing { id } => Some(id),
             _ => None,
         }
     }
-    pub fn status(&self) -> &'static str {
+    pub(crate) fn status(&self) -> &'static str {
         match self {
             Outcome::Pending => "pending",
             Outcome::Created { .. } => "created",
@@ -241,7 +230,7 @@ pub struct Trace {
 impl Trace {
     /// When the deployment ended: the last resource or call to finish (from time 0, the
     /// deployer's overhead included).
-    pub fn makespan_ms(&self) -> u64 {
+    pub(crate) fn makespan_ms(&self) -> u64 {
         self.resources
             .iter()
             .filter_map(|r| r.end_ms)
@@ -253,7 +242,7 @@ impl Trace {
     /// The asynchronous creation time of each account the trace created: from the end of its
     /// successful CreateAccount call to the end of the DescribeCreateAccountStatus poll that saw
     /// it succeed (the resource's last successful poll), in engine ms.
-    pub fn creation_times_ms(&self) -> Vec<u64> {
+    pub(crate) fn creation_times_ms(&self) -> Vec<u64> {
         // One pass over the calls: each resource's last successful CreateAccount and status
         // poll.
         let mut last = vec![(None, None); self.resources.len()];

@@ -119,7 +119,7 @@ impl crate::json::JsonReport for CheckReport {
 }
 
 /// The per-figure false-alarm rate of a comparison of `n` figures at a family rate `family`.
-pub fn per_figure(family: f64, n: usize) -> f64 {
+pub(crate) fn per_figure(family: f64, n: usize) -> f64 {
     family / n.max(1) as f64
 }
 
@@ -152,7 +152,7 @@ pub fn refusal(result: &SweepReport, baseline: &SweepReport) -> Option<String> {
 }
 
 /// The first field in which `result` and `baseline` describe different experiments.
-pub fn mismatch(result: &SweepReport, baseline: &SweepReport) -> Option<String> {
+pub(crate) fn mismatch(result: &SweepReport, baseline: &SweepReport) -> Option<String> {
     let show = |v: Option<String>| v.unwrap_or_else(|| "none".into());
     let fields: [(&str, String, String); 6] = [
         (
@@ -199,7 +199,7 @@ pub fn mismatch(result: &SweepReport, baseline: &SweepReport) -> Option<String> 
 }
 
 /// Checks that every figure the gate reads is inside its domain and present, naming the field.
-pub fn validate(r: &SweepReport) -> Result<(), String> {
+pub(crate) fn validate(r: &SweepReport) -> Result<(), String> {
     if r.schema_version > SCHEMA_VERSION {
         return Err(format!(
             "`schema_version` is {}: this orgsim reads sweep files up to version \
@@ -543,7 +543,7 @@ fn rank(n: u64, q: f64) -> u64 {
 }
 
 /// A Markdown summary of a comparison, for a CI job to post.
-pub fn markdown(
+pub(crate) fn markdown(
     result: &SweepReport,
     baseline_name: &str,
     rows: &[Comparison],

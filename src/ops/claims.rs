@@ -30,7 +30,7 @@ fn within(x: f64, target: f64, tolerance: f64) -> bool {
 
 /// "2 customers onboard in 58 min (vs 90 sequential)": PASS when the batch total lies within
 /// 10% of 58 min and the sequential total within 10% of 90 min.
-pub fn batch_claim(batch_min: f64, sequential_min: f64) -> Claim {
+pub(crate) fn batch_claim(batch_min: f64, sequential_min: f64) -> Claim {
     let pass = within(batch_min, 58.0, 0.10) && within(sequential_min, 90.0, 0.10);
     Claim {
         id: "two_customers_58_vs_90_min",
@@ -52,7 +52,7 @@ pub fn batch_claim(batch_min: f64, sequential_min: f64) -> Claim {
 
 /// "1 person handles 2× customers": PASS when 1 support person meets both SLAs at ≥ `target`
 /// attainment for 2 customers.
-pub fn leverage_claim(response: f64, resolution: f64, target: f64) -> Claim {
+pub(crate) fn leverage_claim(response: f64, resolution: f64, target: f64) -> Claim {
     let t = target - 1e-12;
     let pass = response >= t && resolution >= t;
     Claim {
@@ -78,7 +78,11 @@ pub fn leverage_claim(response: f64, resolution: f64, target: f64) -> Claim {
 
 /// "Support scales linearly": PASS when the staff needed at 100 customers lies within 15% of
 /// 50× the staff needed at 2; else FAIL with the ratio. `None`: not met within `limit`.
-pub fn linear_claim(staff_at_2: Option<u32>, staff_at_100: Option<u32>, limit: u32) -> Claim {
+pub(crate) fn linear_claim(
+    staff_at_2: Option<u32>,
+    staff_at_100: Option<u32>,
+    limit: u32,
+) -> Claim {
     let mut figures = BTreeMap::new();
     let (verdict, measured) = match (staff_at_2, staff_at_100) {
         (Some(a), Some(b)) => {
@@ -133,7 +137,7 @@ pub fn linear_claim(staff_at_2: Option<u32>, staff_at_100: Option<u32>, limit: u
 /// The brief's 1-customer total: "5 + 8 + 30 = 45 minutes" (its parts sum to 43). Reported as
 /// it is: PASS when the simulated total (configuration + simulated deployment + post-setup)
 /// lies within 10% of the stated 45 min.
-pub fn one_customer_claim(
+pub(crate) fn one_customer_claim(
     total_min: f64,
     configuration_min: f64,
     deploy_min: f64,
@@ -173,7 +177,7 @@ pub struct ClaimsDeploy {
 impl ClaimsDeploy {
     /// Runs the needed deployments of `sc` (its first two customers; with one customer, it
     /// stands in for both).
-    pub fn from_scenario(sc: &crate::scenario::Scenario, seed: u64) -> ClaimsDeploy {
+    pub(crate) fn from_scenario(sc: &crate::scenario::Scenario, seed: u64) -> ClaimsDeploy {
         let mut two = sc.clone();
         two.customers.truncate(2);
         let mut together = onboarding::deployment_durations(&two, seed);
@@ -204,7 +208,7 @@ pub struct ClaimsInput<'a> {
 }
 
 /// Measures and judges the four claims.
-pub fn evaluate(input: &ClaimsInput) -> Vec<Claim> {
+pub(crate) fn evaluate(input: &ClaimsInput) -> Vec<Claim> {
     let cfg = input.config;
     let o = &cfg.onboarding;
     let min = |ms: u64| ms as f64 / MINUTE_MS as f64;

@@ -57,17 +57,13 @@ impl Demand {
     }
 
     /// Tickets per ms once every customer has signed.
-    pub fn total_rate_per_ms(&self) -> f64 {
+    pub(crate) fn total_rate_per_ms(&self) -> f64 {
         self.starts.iter().map(|s| s.1).sum()
-    }
-
-    pub fn customers(&self) -> usize {
-        self.starts.len()
     }
 
     /// The expected number of tickets in `[0, horizon_ms)`: each customer's rate over the
     /// time from its signing to the horizon.
-    pub fn expected_tickets(&self, horizon_ms: u64) -> f64 {
+    pub(crate) fn expected_tickets(&self, horizon_ms: u64) -> f64 {
         self.starts
             .iter()
             .map(|&(at, rate)| rate * horizon_ms.saturating_sub(at) as f64)
@@ -77,7 +73,7 @@ impl Demand {
 
 /// Offered load in people: (tickets per ms) × (mean handling time) ÷ (open share of the week),
 /// with every customer signed. No number of staff at or below it keeps the queue stable.
-pub fn offered_load(demand: &Demand, cfg: &SupportConfig) -> f64 {
+pub(crate) fn offered_load(demand: &Demand, cfg: &SupportConfig) -> f64 {
     demand.total_rate_per_ms() * cfg.handle_time.mean_ms() / cfg.hours.open_fraction()
 }
 
@@ -173,21 +169,23 @@ impl DeskStats {
         }
     }
     /// Share of tickets with a first response within the SLA (1 when there were none).
-    pub fn response_attainment(&self) -> f64 {
+    pub(crate) fn response_attainment(&self) -> f64 {
         Self::share(self.response_met, self.tickets)
     }
-    pub fn resolution_attainment(&self) -> f64 {
+    pub(crate) fn resolution_attainment(&self) -> f64 {
         Self::share(self.resolution_met, self.tickets)
     }
+    #[cfg(test)]
     /// P(wait > 0).
-    pub fn p_wait(&self) -> f64 {
+    pub(crate) fn p_wait(&self) -> f64 {
         if self.tickets == 0 {
             0.0
         } else {
             self.waited as f64 / self.tickets as f64
         }
     }
-    pub fn mean_wait_ms(&self) -> f64 {
+    #[cfg(test)]
+    pub(crate) fn mean_wait_ms(&self) -> f64 {
         if self.tickets == 0 {
             0.0
         } else {
@@ -195,7 +193,7 @@ impl DeskStats {
         }
     }
     /// Busy staff time over open staff time, within the horizon.
-    pub fn utilisation(&self) -> f64 {
+    pub(crate) fn utilisation(&self) -> f64 {
         if self.open_staff_ms == 0 {
             0.0
         } else {
@@ -226,7 +224,7 @@ impl QueueTrace {
         }
     }
 
-    pub fn points(&self) -> usize {
+    pub(crate) fn points(&self) -> usize {
         self.arrived.len() - 1
     }
 

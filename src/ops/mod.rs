@@ -45,7 +45,7 @@ use types::{OnboardingSection, QueuePoint, SupportSection};
 /// Checks that one support replication of `customers` (ticket rates × `multiplier`) draws at
 /// most [`MAX_TICKETS_PER_REPLICATION`](crate::config::limits::MAX_TICKETS_PER_REPLICATION)
 /// tickets, expected, before any is drawn.
-pub fn check_tickets(
+pub(crate) fn check_tickets(
     cfg: &OperationsConfig,
     customers: &[OpsCustomer],
     multiplier: f64,
@@ -92,15 +92,16 @@ pub struct OpsInput<'a> {
     pub seed: u64,
 }
 
+#[cfg(test)]
 /// Simulates support over the horizon (`replications` times) and onboarding, and judges the
 /// claims.
-pub fn run(input: &OpsInput) -> OpsReport {
+pub(crate) fn run(input: &OpsInput) -> OpsReport {
     run_cancellable(input, &AtomicBool::new(false))
 }
 
 /// [`run`], stopping between support replications when `cancel` is set: the report then
 /// holds the replications run (at least one), no claims, and says it was interrupted.
-pub fn run_cancellable(input: &OpsInput, cancel: &AtomicBool) -> OpsReport {
+pub(crate) fn run_cancellable(input: &OpsInput, cancel: &AtomicBool) -> OpsReport {
     let cfg = input.config;
     let reps = input.replications.max(1);
     let (support, done) = support_section(input, reps, cancel);

@@ -157,7 +157,7 @@ pub fn simulate(
 }
 
 /// Share of customers set up within `sla_ms` of signing (1 when there are none).
-pub fn attainment(run: &OnboardingRun, sla_ms: u64) -> f64 {
+pub(crate) fn attainment(run: &OnboardingRun, sla_ms: u64) -> f64 {
     if run.customers.is_empty() {
         return 1.0;
     }
@@ -181,7 +181,7 @@ pub struct BatchComparison {
 /// Batch against sequential, counting working minutes as the brief does: both on a 24x7
 /// calendar. `batch_deploy_ms[i]`: customer i's deployment when all deploy together;
 /// `alone_deploy_ms[i]`: when it deploys alone.
-pub fn batch_vs_sequential(
+pub(crate) fn batch_vs_sequential(
     cfg: &OnboardingConfig,
     engineers: u32,
     batch_deploy_ms: &[u64],
@@ -214,7 +214,7 @@ pub fn batch_vs_sequential(
 /// Runs the deployment of `sc` once (`crate::sim::run` with `seed`) and returns, per customer
 /// in order, the time from the start to the end of that customer's account resource (the end
 /// of the whole deployment if the account never ended).
-pub fn deployment_durations(sc: &Scenario, seed: u64) -> Vec<u64> {
+pub(crate) fn deployment_durations(sc: &Scenario, seed: u64) -> Vec<u64> {
     let out = crate::sim::run(sc, seed);
     let mut ends = vec![None; sc.customers.len()];
     for (i, r) in out.plan.resources.iter().enumerate() {
@@ -229,7 +229,7 @@ pub fn deployment_durations(sc: &Scenario, seed: u64) -> Vec<u64> {
 }
 
 /// The scenario with only its customer `i` (for deploying one customer alone).
-pub fn only_customer(sc: &Scenario, i: usize) -> Scenario {
+pub(crate) fn only_customer(sc: &Scenario, i: usize) -> Scenario {
     let mut one = sc.clone();
     one.customers = sc.customers.get(i).cloned().into_iter().collect();
     one
@@ -237,7 +237,7 @@ pub fn only_customer(sc: &Scenario, i: usize) -> Scenario {
 
 /// Each of the first `n` customers deployed alone: [`deployment_durations`] of a scenario with
 /// only that customer.
-pub fn deployment_durations_alone(sc: &Scenario, n: usize, seed: u64) -> Vec<u64> {
+pub(crate) fn deployment_durations_alone(sc: &Scenario, n: usize, seed: u64) -> Vec<u64> {
     (0..n.min(sc.customers.len()))
         .map(|i| {
             deployment_durations(&only_customer(sc, i), seed)
@@ -252,7 +252,7 @@ pub fn deployment_durations_alone(sc: &Scenario, n: usize, seed: u64) -> Vec<u64
 /// each distinct single-customer deployment run once: customers alike in what shapes their
 /// deployment (tier, region, a known account id) share one run. The "one after the other"
 /// figure of `ops` sums these.
-pub fn deployment_durations_each_alone(sc: &Scenario, seed: u64) -> Vec<u64> {
+pub(crate) fn deployment_durations_each_alone(sc: &Scenario, seed: u64) -> Vec<u64> {
     let mut seen: std::collections::HashMap<(&str, Option<&str>, bool), u64> =
         std::collections::HashMap::new();
     sc.customers

@@ -11,7 +11,7 @@ const INTERRUPTED_LINE: &str =
     "INTERRUPTED: stopped before the end; what is below is what was finished";
 
 /// The [X] inputs and their values, marked "(default)" where the default is used.
-pub fn assumptions(cfg: &OperationsConfig) -> Vec<String> {
+pub(crate) fn assumptions(cfg: &OperationsConfig) -> Vec<String> {
     let d = OperationsConfig::default();
     let mark = |same: bool| if same { " (default)" } else { "" };
     let s = &cfg.support;
@@ -61,7 +61,7 @@ pub fn json<T: crate::json::JsonReport>(r: &T) -> String {
 }
 
 /// "1 person", "3 people".
-pub fn people(n: u32) -> String {
+pub(crate) fn people(n: u32) -> String {
     if n == 1 {
         "1 person".into()
     } else {
@@ -91,7 +91,7 @@ fn opt<T: ToString>(x: Option<T>) -> String {
 }
 
 /// The `ops` summary for a terminal.
-pub fn ops_text(r: &OpsReport) -> String {
+pub(crate) fn ops_text(r: &OpsReport) -> String {
     let mut o = String::new();
     if r.interrupted {
         let _ = writeln!(o, "{INTERRUPTED_LINE}");
@@ -203,7 +203,7 @@ pub fn ops_text(r: &OpsReport) -> String {
 }
 
 /// The `ops` summary as Markdown.
-pub fn ops_markdown(r: &OpsReport) -> String {
+pub(crate) fn ops_markdown(r: &OpsReport) -> String {
     let mut o = String::new();
     let s = &r.support;
     let b = &r.onboarding;
@@ -339,7 +339,7 @@ fn staff_rows_text(o: &mut String, rows: &[StaffRow]) {
 }
 
 /// The `staff` table for a terminal.
-pub fn staff_text(r: &StaffReport) -> String {
+pub(crate) fn staff_text(r: &StaffReport) -> String {
     let mut o = String::new();
     if r.interrupted {
         let _ = writeln!(o, "{INTERRUPTED_LINE}");
@@ -392,7 +392,7 @@ fn staff_rows_markdown(o: &mut String, rows: &[StaffRow]) {
 }
 
 /// The `staff` table as Markdown.
-pub fn staff_markdown(r: &StaffReport) -> String {
+pub(crate) fn staff_markdown(r: &StaffReport) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "## orgsim staff\n");
     if r.interrupted {

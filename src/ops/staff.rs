@@ -28,7 +28,7 @@ use crate::seed::{derive_seed, Stream};
 /// The seed of replication `r`'s ticket stream for `customers` customers: one derivation for
 /// the staffing search, the claims and `ops`'s support section, so that one desk measured in
 /// two places gives one figure.
-pub fn desk_seed(seed: u64, customers: usize, r: usize) -> u64 {
+pub(crate) fn desk_seed(seed: u64, customers: usize, r: usize) -> u64 {
     derive_seed(seed, &[Stream::OpsStaff as u64, customers as u64, r as u64])
 }
 
@@ -101,7 +101,7 @@ pub struct SupportSearch<'a> {
 }
 
 impl<'a> SupportSearch<'a> {
-    pub fn new(config: &'a OperationsConfig, target: f64, limit: u32) -> Self {
+    pub(crate) fn new(config: &'a OperationsConfig, target: f64, limit: u32) -> Self {
         SupportSearch {
             config,
             target,
@@ -121,7 +121,7 @@ impl<'a> SupportSearch<'a> {
 
     /// Draws `replications` ticket streams for `customers` (ticket rates × `multiplier`);
     /// replication r's seed is derived from (`seed`, customer count, r).
-    pub fn load(
+    pub(crate) fn load(
         &mut self,
         customers: &[OpsCustomer],
         multiplier: f64,
@@ -160,19 +160,15 @@ impl<'a> SupportSearch<'a> {
         self.cache.clear();
     }
 
-    pub fn offered_load(&self) -> f64 {
-        self.offered_load
-    }
-
     /// Stops between replications once `cancel` is set (see [`SupportSearch::cancelled`]).
-    pub fn with_cancel(mut self, cancel: &'a AtomicBool) -> Self {
+    pub(crate) fn with_cancel(mut self, cancel: &'a AtomicBool) -> Self {
         self.cancel = Some(cancel);
         self
     }
 
     /// Whether an evaluation was cut short by the cancel flag: the answers since are not to
     /// be used.
-    pub fn cancelled(&self) -> bool {
+    pub(crate) fn cancelled(&self) -> bool {
         self.cancelled
     }
 
@@ -183,14 +179,15 @@ impl<'a> SupportSearch<'a> {
         self.cancelled
     }
 
+    #[cfg(test)]
     /// Holds at most `n` tickets (see [`HELD_TICKETS`]).
-    pub fn with_held_limit(mut self, n: u64) -> Self {
+    pub(crate) fn with_held_limit(mut self, n: u64) -> Self {
         self.held_limit = n;
         self
     }
 
     /// Mean (response, resolution) attainment over the replications with `staff` people.
-    pub fn evaluate(&mut self, staff: u32) -> (f64, f64) {
+    pub(crate) fn evaluate(&mut self, staff: u32) -> (f64, f64) {
         if let Some(&(_, a, b)) = self.cache.iter().find(|e| e.0 == staff) {
             return (a, b);
         }
@@ -256,7 +253,7 @@ impl<'a> SupportSearch<'a> {
     }
 
     /// The smallest staff meeting both SLAs, searched from the offered load.
-    pub fn answer(&mut self) -> SupportAnswer {
+    pub(crate) fn answer(&mut self) -> SupportAnswer {
         let a = self.offered_load;
         let limit = self.limit;
         if a >= limit as f64 {
@@ -304,7 +301,11 @@ impl<'a> SupportSearch<'a> {
 
 /// The smallest `c` in `1..=limit` with `meets(c)`, for a monotone `meets`, searched
 /// exponentially from `guess` and then by bisection. `None` when `meets(limit)` is false.
-pub fn smallest_meeting(guess: u32, limit: u32, mut meets: impl FnMut(u32) -> bool) -> Option<u32> {
+pub(crate) fn smallest_meeting(
+    guess: u32,
+    limit: u32,
+    mut meets: impl FnMut(u32) -> bool,
+) -> Option<u32> {
     let guess = guess.clamp(1, limit);
     // Invariant once found: meets(hi), !meets(lo) (lo = 0 stands for "nothing below").
     let (mut lo, mut hi);
@@ -370,7 +371,7 @@ pub fn table(input: &StaffInput) -> Result<StaffReport, crate::config::Invalid> 
 /// [`table`], calling `progress` after each customer count of each table (the base one and
 /// each multiplier's) and stopping between counts when `cancel` is set: the report then holds
 /// the counts finished and says it was interrupted.
-pub fn table_with(
+pub(crate) fn table_with(
     input: &StaffInput,
     progress: &dyn Fn(),
     cancel: &AtomicBool,
@@ -469,7 +470,7 @@ pub struct OnboardingAnswer {
 }
 
 /// The fewest engineers setting up the target share of `customers` within the lead-time SLA.
-pub fn onboarding_answer(
+pub(crate) fn onboarding_answer(
     cfg: &OperationsConfig,
     customers: &[OpsCustomer],
     deploy_ms: &[u64],

@@ -43,7 +43,7 @@ impl CreateAccountFailureReason {
         CreateAccountFailureReason::UpdateExistingResourcePolicyWithTagsNotSupported,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         use CreateAccountFailureReason::*;
         match self {
             AccountLimitExceeded => "ACCOUNT_LIMIT_EXCEEDED",
@@ -88,7 +88,7 @@ pub enum ConstraintViolationReason {
 }
 
 impl ConstraintViolationReason {
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         use ConstraintViolationReason::*;
         match self {
             AccountNumberLimitExceeded => "ACCOUNT_NUMBER_LIMIT_EXCEEDED",
@@ -164,7 +164,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         use ErrorCode::*;
         match self {
             TooManyRequestsException => "TooManyRequestsException",
@@ -208,7 +208,7 @@ impl ErrorCode {
 
     /// The codes orgsim knows by name, but `ConstraintViolationException` (which has a reason)
     /// and `Other`.
-    pub fn known() -> [ErrorCode; 21] {
+    pub(crate) fn known() -> [ErrorCode; 21] {
         use ErrorCode::*;
         [
             TooManyRequestsException,
@@ -243,7 +243,7 @@ impl ErrorCode {
 
     /// [`ErrorCode::report_key`], borrowed when it is the code's own text (all but constraint
     /// violations): what a sweep's per-replication count needs without an allocation.
-    pub fn report_key_str(&self) -> Cow<'_, str> {
+    pub(crate) fn report_key_str(&self) -> Cow<'_, str> {
         match self {
             ErrorCode::ConstraintViolationException(r) => {
                 format!("ConstraintViolationException:{}", r.as_str()).into()
@@ -253,7 +253,7 @@ impl ErrorCode {
     }
 
     /// Errors the AWS SDK's standard retry mode retries (throttling and transient errors).
-    pub fn is_sdk_retryable(&self) -> bool {
+    pub(crate) fn is_sdk_retryable(&self) -> bool {
         matches!(
             self,
             ErrorCode::TooManyRequestsException | ErrorCode::ServiceException
@@ -281,7 +281,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+    pub(crate) fn new(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
         ApiError {
             code,
             message: message.into(),

@@ -119,7 +119,7 @@ fn client_for(st: &Arc<State>) -> Client {
 }
 
 /// An answer in the service's wire format (awsJson1.1).
-pub fn to_http(result: &ApiResult) -> HttpResponse {
+pub(crate) fn to_http(result: &ApiResult) -> HttpResponse {
     let (status, body) = match result {
         Ok(r) => (200, super::sdk::ops::response_json(r)),
         Err(e) => error_json(e),
@@ -134,7 +134,7 @@ pub fn to_http(result: &ApiResult) -> HttpResponse {
 }
 
 /// An error's status and body, as AWS sends it.
-pub fn error_json(e: &ApiError) -> (u16, Value) {
+pub(crate) fn error_json(e: &ApiError) -> (u16, Value) {
     let status = if e.code == ErrorCode::ServiceException {
         500
     } else {

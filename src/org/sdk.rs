@@ -48,7 +48,7 @@ pub use ops::{call, create_account_status};
 pub const DEFAULT_REGION: &str = "us-east-1";
 
 /// True when `url`'s host is a loopback address (`127.0.0.0/8`, `::1`) or `localhost`.
-pub fn is_loopback(url: &str) -> bool {
+pub(crate) fn is_loopback(url: &str) -> bool {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
@@ -64,7 +64,7 @@ pub fn is_loopback(url: &str) -> bool {
 }
 
 /// Why `url` is not an endpoint URL (`http://` or `https://`, then a host), if it is not.
-pub fn check_url(url: &str) -> Result<(), &'static str> {
+pub(crate) fn check_url(url: &str) -> Result<(), &'static str> {
     let Some((scheme, rest)) = url.split_once("://") else {
         return Err("it has no scheme (http:// or https://)");
     };
@@ -97,7 +97,7 @@ pub fn check_url(url: &str) -> Result<(), &'static str> {
 
 /// The endpoint a run will talk to: `--endpoint`, else the standard environment variables
 /// (`AWS_ENDPOINT_URL_ORGANIZATIONS`, `AWS_ENDPOINT_URL`). `None`: AWS itself.
-pub fn resolve_endpoint(flag: Option<&str>) -> Option<String> {
+pub(crate) fn resolve_endpoint(flag: Option<&str>) -> Option<String> {
     flag.map(str::to_string).or_else(|| {
         ["AWS_ENDPOINT_URL_ORGANIZATIONS", "AWS_ENDPOINT_URL"]
             .iter()
@@ -157,7 +157,7 @@ fn timeout_s(i: usize) -> String {
 /// True when `code` says the endpoint broke the protocol or went silent (no answer within a
 /// timeout, an answer too large, endless pages, required fields missing or unparseable): a live
 /// run stops at once on it, rather than retrying or judging what such an endpoint built.
-pub fn is_endpoint_fault(code: &ErrorCode) -> bool {
+pub(crate) fn is_endpoint_fault(code: &ErrorCode) -> bool {
     matches!(
         code.as_str(),
         "RequestTimeout"
@@ -304,7 +304,7 @@ pub struct OrgInfo {
 
 /// The organization's id and its management account (DescribeOrganization). An answer
 /// without an organization id or a management account id is an `InvalidResponse`.
-pub async fn describe_organization(client: &Client) -> Result<OrgInfo, ApiError> {
+pub(crate) async fn describe_organization(client: &Client) -> Result<OrgInfo, ApiError> {
     let out = client
         .describe_organization()
         .send()
@@ -371,7 +371,10 @@ fn body_over_cap(e: &(dyn std::error::Error + 'static)) -> bool {
 
 /// Maps an SDK error to orgsim's error type. `reason` extracts a ConstraintViolationException's
 /// `Reason` from the operation's typed error. The message is one line.
-pub fn map_error<E>(e: SdkError<E, HttpResponse>, reason: impl Fn(&E) -> Option<String>) -> ApiError
+pub(crate) fn map_error<E>(
+    e: SdkError<E, HttpResponse>,
+    reason: impl Fn(&E) -> Option<String>,
+) -> ApiError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {

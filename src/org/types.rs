@@ -29,7 +29,7 @@ impl SharedStr {
     /// The pieces end to end, in one allocation (`format!(..).into()` makes two, the `String`
     /// and then the shared copy, and goes through the formatting machinery): for the ids and
     /// ARNs the model makes per call.
-    pub fn concat(parts: &[&str]) -> SharedStr {
+    pub(crate) fn concat(parts: &[&str]) -> SharedStr {
         use std::cell::RefCell;
         thread_local! {
             static BUF: RefCell<String> = const { RefCell::new(String::new()) };
@@ -314,7 +314,7 @@ operations! {
 
 impl Operation {
     /// The operation's row of the table.
-    pub fn info(self) -> &'static OperationInfo {
+    pub(crate) fn info(self) -> &'static OperationInfo {
         &Operation::TABLE[self as usize]
     }
 
@@ -332,7 +332,7 @@ impl Operation {
     }
 
     /// A dense index, for per-operation tables: `0..Operation::COUNT`.
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
@@ -352,15 +352,15 @@ impl OpSet {
     const WORDS: usize = Operation::COUNT.div_ceil(64);
 
     /// No operation.
-    pub const fn new() -> OpSet {
+    pub(crate) const fn new() -> OpSet {
         OpSet([0; OpSet::WORDS])
     }
 
-    pub fn insert(&mut self, op: Operation) {
+    pub(crate) fn insert(&mut self, op: Operation) {
         self.0[op.index() / 64] |= 1 << (op.index() % 64);
     }
 
-    pub fn contains(&self, op: Operation) -> bool {
+    pub(crate) fn contains(&self, op: Operation) -> bool {
         self.0[op.index() / 64] & (1 << (op.index() % 64)) != 0
     }
 }
@@ -405,12 +405,12 @@ impl Tags {
     }
 
     /// The map, to change: copied first if another holder shares it.
-    pub fn make_mut(&mut self) -> &mut BTreeMap<String, String> {
+    pub(crate) fn make_mut(&mut self) -> &mut BTreeMap<String, String> {
         Arc::make_mut(self.0.get_or_insert_with(Default::default))
     }
 
     /// Sets `key` to `value`; returns the value it replaced.
-    pub fn insert(&mut self, key: String, value: String) -> Option<String> {
+    pub(crate) fn insert(&mut self, key: String, value: String) -> Option<String> {
         self.make_mut().insert(key, value)
     }
 }
@@ -482,7 +482,7 @@ pub enum CreateAccountState {
 }
 
 impl CreateAccountState {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             CreateAccountState::InProgress => "IN_PROGRESS",
             CreateAccountState::Succeeded => "SUCCEEDED",
@@ -557,7 +557,7 @@ pub enum ChildType {
 
 impl ChildType {
     /// As AWS spells it.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ChildType::Account => "ACCOUNT",
             ChildType::OrganizationalUnit => "ORGANIZATIONAL_UNIT",
@@ -591,7 +591,7 @@ pub enum TargetKind {
 
 impl TargetKind {
     /// As AWS spells it.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             TargetKind::Root => "ROOT",
             TargetKind::OrganizationalUnit => "ORGANIZATIONAL_UNIT",
@@ -638,7 +638,7 @@ pub enum Response {
 
 impl Response {
     /// How many items a List response holds (`None` for other responses).
-    pub fn list_len(&self) -> Option<usize> {
+    pub(crate) fn list_len(&self) -> Option<usize> {
         match self {
             Response::Roots(v) => Some(v.len()),
             Response::Parents(v) => Some(v.len()),
@@ -687,7 +687,7 @@ pub struct AccountNode {
 
 impl OrgSnapshot {
     /// An index of this snapshot for many lookups (each in O(log n) rather than a scan).
-    pub fn index(&self) -> SnapshotIndex<'_> {
+    pub(crate) fn index(&self) -> SnapshotIndex<'_> {
         SnapshotIndex::new(self)
     }
 
@@ -700,7 +700,7 @@ impl OrgSnapshot {
     }
 
     /// The ids from `target` up to the root, `target` first.
-    pub fn ancestry(&self, target: &str) -> Vec<String> {
+    pub(crate) fn ancestry(&self, target: &str) -> Vec<String> {
         self.index().ancestry(target)
     }
 
@@ -729,7 +729,7 @@ pub struct SnapshotIndex<'a> {
 }
 
 impl<'a> SnapshotIndex<'a> {
-    pub fn new(snap: &'a OrgSnapshot) -> SnapshotIndex<'a> {
+    pub(crate) fn new(snap: &'a OrgSnapshot) -> SnapshotIndex<'a> {
         // The first of equal ids wins, as a scan would find it.
         let mut accounts = HashMap::with_capacity(snap.accounts.len());
         for a in &snap.accounts {
@@ -756,29 +756,29 @@ impl<'a> SnapshotIndex<'a> {
         }
     }
 
-    pub fn snapshot(&self) -> &'a OrgSnapshot {
+    pub(crate) fn snapshot(&self) -> &'a OrgSnapshot {
         self.snap
     }
 
-    pub fn account(&self, id: &str) -> Option<&'a AccountNode> {
+    pub(crate) fn account(&self, id: &str) -> Option<&'a AccountNode> {
         self.accounts.get(id).copied()
     }
 
-    pub fn ou(&self, id: &str) -> Option<&'a OuNode> {
+    pub(crate) fn ou(&self, id: &str) -> Option<&'a OuNode> {
         self.ous.get(id).copied()
     }
 
-    pub fn policy(&self, id: &str) -> Option<&'a PolicySummary> {
+    pub(crate) fn policy(&self, id: &str) -> Option<&'a PolicySummary> {
         self.policies.get(id).copied()
     }
 
     /// The ids of the policies attached to `target`, in attachment order.
-    pub fn attached_to(&self, target: &str) -> &[&'a str] {
+    pub(crate) fn attached_to(&self, target: &str) -> &[&'a str] {
         self.attached.get(target).map_or(&[], Vec::as_slice)
     }
 
     /// The ids from `target` up to the root, `target` first.
-    pub fn ancestry(&self, target: &str) -> Vec<String> {
+    pub(crate) fn ancestry(&self, target: &str) -> Vec<String> {
         let mut out = vec![target.to_string()];
         let mut cur = self
             .account(target)
@@ -795,7 +795,7 @@ impl<'a> SnapshotIndex<'a> {
     }
 
     /// Names of the policies that apply to `target`: attached to it or to any ancestor.
-    pub fn effective_policy_names(&self, target: &str) -> Vec<String> {
+    pub(crate) fn effective_policy_names(&self, target: &str) -> Vec<String> {
         let mut names: Vec<String> = self
             .ancestry(target)
             .iter()

@@ -135,7 +135,7 @@ pub struct Plan {
 }
 
 /// Lowercase, runs of anything but letters and digits turned into one `_`.
-pub fn slug(s: &str) -> String {
+pub(crate) fn slug(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     push_slug(&mut out, s, '_');
     out
@@ -190,7 +190,7 @@ pub const TAG_TIER: &str = "securebase:tier";
 pub const TAG_FRAMEWORK: &str = "securebase:framework";
 
 /// The tenant id tagged on a customer's account.
-pub fn tenant_id(name: &str) -> String {
+pub(crate) fn tenant_id(name: &str) -> String {
     // `slug(name)` with `-` for `_` (a slug's only `_` are its separators).
     let mut out = String::with_capacity(name.len());
     push_slug(&mut out, name, '-');

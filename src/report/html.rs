@@ -14,7 +14,7 @@ use super::charts;
 pub const MAX_CONFLICT_ROWS: usize = 200;
 
 /// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -79,7 +79,7 @@ table.stack td::before{content:attr(data-label);display:inline-block;min-width:1
 ";
 
 /// The page. `timeline_svg` and `margin_svg` are the charts' SVG documents, inlined.
-pub fn page(sc: &Scenario, r: &Report, timeline_svg: &str, margin_svg: &str) -> String {
+pub(crate) fn page(sc: &Scenario, r: &Report, timeline_svg: &str, margin_svg: &str) -> String {
     let mut o = String::new();
     let unresolved = r.conflicts.iter().filter(|c| !c.resolved).count();
     let _ = write!(
@@ -289,7 +289,7 @@ pub const MIN_TEXT_PX: f64 = 11.0;
 /// `font-size` is drawn at [`MIN_TEXT_PX`]: a chart fills its card, and where the card is
 /// narrower it scrolls inside it instead of shrinking its text. A root tag it cannot read is
 /// left as it is.
-pub fn embed(svg: &str) -> String {
+pub(crate) fn embed(svg: &str) -> String {
     let svg = strip_xml_decl(svg);
     let Some(start) = svg.find("<svg") else {
         return svg.to_string();

@@ -25,7 +25,7 @@ pub fn json(r: &Report) -> String {
 }
 
 /// [`json`], written to `w` as it is made (a 100,000-customer report is over 100 MB).
-pub fn write_json(r: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn write_json(r: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, &Versioned::new(r)).map_err(std::io::Error::from)?;
     w.write_all(b"\n")
 }
@@ -243,7 +243,7 @@ fn md_escape(s: &str) -> String {
 }
 
 /// The Markdown report, for pull requests and review documents.
-pub fn markdown(r: &Report) -> String {
+pub(crate) fn markdown(r: &Report) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# orgsim: {}\n", r.scenario);
     if let Some(d) = &r.description {
@@ -376,7 +376,7 @@ pub fn markdown(r: &Report) -> String {
 }
 
 /// The Markdown report with the charts (as images beside it) and the margin table.
-pub fn markdown_with_charts(sc: &crate::scenario::Scenario, r: &Report) -> String {
+pub(crate) fn markdown_with_charts(sc: &crate::scenario::Scenario, r: &Report) -> String {
     let mut o = markdown(r);
     let _ = writeln!(
         o,
@@ -439,7 +439,7 @@ pub fn write_files<N: AsRef<str>, C: AsRef<[u8]>>(
 
 /// A temporary name in `dir` for `name`, of this process and call: two commands writing into
 /// one directory do not collide.
-pub fn temporary_name(dir: &Path, name: &str, what: &str) -> std::path::PathBuf {
+pub(crate) fn temporary_name(dir: &Path, name: &str, what: &str) -> std::path::PathBuf {
     use std::sync::atomic::{AtomicU64, Ordering};
     static CALLS: AtomicU64 = AtomicU64::new(0);
     dir.join(format!(
@@ -453,7 +453,7 @@ pub fn temporary_name(dir: &Path, name: &str, what: &str) -> std::path::PathBuf 
 /// writing into `dir` left behind (`kill -9` during `sweep --out`): each one whose process is
 /// no longer running. Those of a running orgsim are left alone; where processes cannot be
 /// looked up (no `/proc`), nothing is removed.
-pub fn remove_leftovers(dir: &Path) {
+pub(crate) fn remove_leftovers(dir: &Path) {
     if !Path::new("/proc/self").exists() {
         return;
     }
@@ -486,7 +486,7 @@ fn leftover_pid(name: &str) -> Option<u32> {
 /// [`write_files`], with files already written as temporaries in `dir` (`staged`: the name each
 /// goes to, and its temporary, made with [`temporary_name`]): they are renamed into place with
 /// the others, all or nothing, and removed if anything fails.
-pub fn write_files_with<N: AsRef<str>, C: AsRef<[u8]>>(
+pub(crate) fn write_files_with<N: AsRef<str>, C: AsRef<[u8]>>(
     dir: &Path,
     files: &[(N, C)],
     staged: &[(&str, &Path)],
@@ -618,7 +618,7 @@ fn resource_name(r: &crate::plan::Resource) -> String {
 }
 
 /// The plan as JSON.
-pub fn plan_json(sc: &crate::scenario::Scenario, p: &crate::plan::Plan) -> String {
+pub(crate) fn plan_json(sc: &crate::scenario::Scenario, p: &crate::plan::Plan) -> String {
     let j = PlanJson {
         scenario: &sc.name,
         customers: sc.customers.len(),
@@ -652,7 +652,7 @@ impl JsonReport for PlanJson<'_> {
 }
 
 /// The plan as text, like `terraform plan`.
-pub fn plan_text(sc: &crate::scenario::Scenario, p: &crate::plan::Plan) -> String {
+pub(crate) fn plan_text(sc: &crate::scenario::Scenario, p: &crate::plan::Plan) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,

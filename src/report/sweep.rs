@@ -79,7 +79,7 @@ scenario's cost lines) ÷ revenue, a customer whose account was not created not 
 customer onboarded it is the margin chart's and phases' figure";
 
 /// A Markdown summary a CI job can post.
-pub fn markdown(r: &SweepReport) -> String {
+pub(crate) fn markdown(r: &SweepReport) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "## orgsim sweep: {}\n", r.scenario);
     let _ = writeln!(

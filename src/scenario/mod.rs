@@ -183,7 +183,7 @@ pub enum CostKind {
 
 impl CostKind {
     /// The key that selects the kind in a `[[costs]]` line.
-    pub fn key(&self) -> &'static str {
+    pub(crate) fn key(&self) -> &'static str {
         match self {
             CostKind::Fixed { .. } => "monthly",
             CostKind::PerCustomer { .. } => "per_customer",

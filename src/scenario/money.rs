@@ -35,7 +35,7 @@ impl CostKind {
     /// - `PerTier`: Σ over tiers of amount × customers of that tier;
     /// - `Step`: ceil(customers / every) × amount (0 customers cost nothing);
     /// - `RevenueShare`: revenue × ppm / 1,000,000, rounded to the cent half away from zero.
-    pub fn monthly_cents(&self, m: &MonthCounts) -> Option<Cents> {
+    pub(crate) fn monthly_cents(&self, m: &MonthCounts) -> Option<Cents> {
         let times = |cents: Cents, n: u64| cents.checked_mul(Cents::try_from(n).ok()?);
         match self {
             CostKind::Fixed { monthly_cents } => Some(*monthly_cents),
@@ -76,7 +76,7 @@ pub enum MoneyOverflow {
 
 impl MoneyOverflow {
     /// The customer count of the month that overflowed.
-    pub fn customers(&self) -> usize {
+    pub(crate) fn customers(&self) -> usize {
         match *self {
             MoneyOverflow::Revenue { customers, .. }
             | MoneyOverflow::Line { customers, .. }
@@ -85,7 +85,7 @@ impl MoneyOverflow {
     }
 
     /// The field the overflowing amount comes from, for a message.
-    pub fn field(&self, sc: &Scenario) -> String {
+    pub(crate) fn field(&self, sc: &Scenario) -> String {
         match *self {
             MoneyOverflow::Revenue { customer, .. } => match sc.customers.get(customer) {
                 Some(c) if c.generated => format!("generate.count (tier `{}`)", c.tier),
@@ -124,7 +124,7 @@ impl Scenario {
     /// `with_customers` and the margin curves extend it), each cost line and their sum. Every
     /// amount is at least 0 and grows with the count, so checking the largest month checks
     /// every smaller one, and profit (revenue − costs) always fits.
-    pub fn check_money(&self, customers: usize) -> Result<(), MoneyOverflow> {
+    pub(crate) fn check_money(&self, customers: usize) -> Result<(), MoneyOverflow> {
         let n = self.customers.len();
         let mut revenue: Cents = 0;
         let mut by_tier: BTreeMap<String, usize> = BTreeMap::new();

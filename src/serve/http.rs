@@ -62,7 +62,7 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(mut served: Served, scale: f64) -> Shared {
+    pub(crate) fn new(mut served: Served, scale: f64) -> Shared {
         served.set_time_scale(scale);
         Shared {
             state: Mutex::new((served, Clock::new(scale))),
@@ -72,14 +72,14 @@ impl Shared {
     }
 
     /// Writes the report's files into `dir` at every `GET /_orgsim/report`.
-    pub fn with_out(mut self, dir: Option<std::path::PathBuf>) -> Shared {
+    pub(crate) fn with_out(mut self, dir: Option<std::path::PathBuf>) -> Shared {
         self.out = dir;
         self
     }
 
     /// Writes [`Shared::out_files`] into the `--out` directory, if there is one, all or
     /// nothing; gives the directory written.
-    pub fn write_out(&self) -> Result<Option<&std::path::Path>, String> {
+    pub(crate) fn write_out(&self) -> Result<Option<&std::path::Path>, String> {
         let Some(dir) = &self.out else {
             return Ok(None);
         };
@@ -94,7 +94,7 @@ impl Shared {
     }
 
     /// The report of what was served (`GET /_orgsim/report`), as JSON text.
-    pub fn report(&self) -> String {
+    pub(crate) fn report(&self) -> String {
         let g = self.lock();
         // `schema_version` first, as in every JSON report (docs/serve.md).
         crate::json::pretty_json(&crate::json::Versioned {
@@ -106,7 +106,7 @@ impl Shared {
     /// The files `--out` writes: `requests.json` ([`Shared::report`]) and what `run --out`
     /// writes, of what the client did (`Served::run_files`). A chart that cannot be drawn is
     /// an error naming it.
-    pub fn out_files(&self) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
+    pub(crate) fn out_files(&self) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
         let requests = self.report();
         let mut g = self.lock();
         let now = g.1.now_ms();
@@ -118,7 +118,7 @@ impl Shared {
     }
 
     /// The run-style report.json of what the client did (`GET /_orgsim/report/run`).
-    pub fn run_report(&self) -> String {
+    pub(crate) fn run_report(&self) -> String {
         let mut g = self.lock();
         let now = g.1.now_ms();
         let (_, rep) = g.0.run_report(now);
@@ -126,14 +126,14 @@ impl Shared {
     }
 
     /// The one-screen summary of what was served.
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         let g = self.lock();
         g.0.summary(g.1.now_ms())
     }
 }
 
 /// Epoch milliseconds now.
-pub fn epoch_ms() -> u64 {
+pub(crate) fn epoch_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64)
@@ -155,7 +155,7 @@ fn json(status: u16, body: &serde_json::Value) -> Resp {
 
 /// Serves on `listener` until `stop` completes; then lets the requests in flight finish (for
 /// at most 2 s) and returns.
-pub async fn serve(
+pub(crate) async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
     limits: Limits,
@@ -394,6 +394,6 @@ fn sts(shared: &Shared, body: &[u8]) -> Resp {
 }
 
 /// Binds `addr` (a clear error if it cannot).
-pub async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+pub(crate) async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     TcpListener::bind(addr).await
 }

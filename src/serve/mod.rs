@@ -116,7 +116,7 @@ fn model_of(sc: &Scenario) -> OrgModel {
 impl Served {
     /// The organization of `sc` (created, as a management account's is, unless `empty`),
     /// its randomness seeded from `seed`; model time 0 is `epoch_ms`.
-    pub fn new(sc: &Scenario, seed: u64, empty: bool, epoch_ms: u64) -> Served {
+    pub(crate) fn new(sc: &Scenario, seed: u64, empty: bool, epoch_ms: u64) -> Served {
         let mut s = Served {
             scenario: sc.clone(),
             seed,
@@ -145,13 +145,13 @@ impl Served {
     }
 
     /// Tells the report the time scale (model ms per wall ms; 1 unless set).
-    pub fn set_time_scale(&mut self, scale: f64) {
+    pub(crate) fn set_time_scale(&mut self, scale: f64) {
         self.scale = scale;
     }
 
     /// A fresh organization, as at the start (`POST /_orgsim/reset`); model time 0 is now
     /// `epoch_ms`. The trace starts again too.
-    pub fn reset(&mut self, epoch_ms: u64) {
+    pub(crate) fn reset(&mut self, epoch_ms: u64) {
         let scale = self.scale;
         *self = Served::new(&self.scenario, self.seed, self.empty, epoch_ms);
         self.scale = scale;
@@ -170,13 +170,13 @@ impl Served {
     }
 
     /// The management account's id.
-    pub fn management_account_id(&self) -> &str {
+    pub(crate) fn management_account_id(&self) -> &str {
         self.model.management_account_id()
     }
 
     /// Answers the request `target` (`X-Amz-Target`, if any) with `body`, arrived at model
     /// time `now_ms`.
-    pub fn handle(&mut self, now_ms: u64, target: Option<&str>, body: &[u8]) -> Reply {
+    pub(crate) fn handle(&mut self, now_ms: u64, target: Option<&str>, body: &[u8]) -> Reply {
         let op = target
             .and_then(|t| t.strip_prefix(wire::TARGET_PREFIX))
             .unwrap_or("");
@@ -200,7 +200,7 @@ impl Served {
     /// Records a request (also one the HTTP layer answered itself: a body over the cap, STS).
     /// The name is the client's: its control characters escaped, at most 100 characters kept,
     /// so that the summary on a terminal and the report show it safely.
-    pub fn record(
+    pub(crate) fn record(
         &mut self,
         now_ms: u64,
         operation: String,
@@ -451,7 +451,7 @@ impl Served {
     }
 
     /// The trace as JSON: every request (up to [`MAX_TRACED`]), and the counts of all.
-    pub fn report(&self, now_ms: u64) -> Value {
+    pub(crate) fn report(&self, now_ms: u64) -> Value {
         json!({
             "scenario": self.scenario.name,
             "seed": self.seed,
@@ -467,7 +467,7 @@ impl Served {
     /// answered mapped onto the scenario's plan ([`report`]), the organization as it stands
     /// at `now_ms`, through `analysis::analyze` (backend `serve`, the caller in place of the
     /// deployer profile).
-    pub fn run_report(&mut self, now_ms: u64) -> (Trace, Report) {
+    pub(crate) fn run_report(&mut self, now_ms: u64) -> (Trace, Report) {
         let snap = self.model.snapshot(now_ms);
         let trace = report::trace(
             &self.plan,
@@ -491,7 +491,7 @@ impl Served {
 
     /// The files `run --out` writes (report.json, .md, .html, the charts), of what the client
     /// did ([`Served::run_report`]).
-    pub fn run_files(
+    pub(crate) fn run_files(
         &mut self,
         now_ms: u64,
     ) -> Result<Vec<(&'static str, Vec<u8>)>, crate::report::charts::style::ChartError> {
@@ -500,7 +500,7 @@ impl Served {
     }
 
     /// The one-screen summary printed at the stop: requests by operation and outcome.
-    pub fn summary(&self, now_ms: u64) -> String {
+    pub(crate) fn summary(&self, now_ms: u64) -> String {
         use std::fmt::Write;
         let mut out = format!(
             "orgsim serve: {} requests in {:.1} s of model time\n",
@@ -566,7 +566,7 @@ impl wire::Times for TimesOf<'_> {
 }
 
 /// An error the HTTP layer answers in the service's format.
-pub fn error_body(code: &str, message: &str) -> Value {
+pub(crate) fn error_body(code: &str, message: &str) -> Value {
     wire::error(&ApiError::new(
         ErrorCode::Other(code.to_string()),
         message.to_string(),

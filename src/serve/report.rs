@@ -57,7 +57,7 @@ pub enum Key {
 
 impl Key {
     /// What `req` names.
-    pub fn of(req: &Request) -> Key {
+    pub(crate) fn of(req: &Request) -> Key {
         match req {
             Request::CreateOrganizationalUnit {
                 parent_id, name, ..
@@ -144,7 +144,7 @@ pub enum Name {
 
 /// The ids a request or its answer made known: an OU's, a policy's, an account's, a
 /// creation request's.
-pub fn learn(names: &mut BTreeMap<String, Name>, req: &Request, resp: &Response) {
+pub(crate) fn learn(names: &mut BTreeMap<String, Name>, req: &Request, resp: &Response) {
     let mut put = |id: &SharedStr, n: Name| {
         names.entry(id.to_string()).or_insert(n);
     };
@@ -218,7 +218,7 @@ pub fn learn(names: &mut BTreeMap<String, Name>, req: &Request, resp: &Response)
 }
 
 /// The ids of an organization's OUs, policies and accounts.
-pub fn learn_snapshot(names: &mut BTreeMap<String, Name>, snap: &OrgSnapshot) {
+pub(crate) fn learn_snapshot(names: &mut BTreeMap<String, Name>, snap: &OrgSnapshot) {
     for o in &snap.ous {
         names.entry(o.id.to_string()).or_insert(Name::Ou {
             name: o.name.clone(),
@@ -373,7 +373,7 @@ fn makes(spec: &Spec, c: &Seen) -> bool {
 /// (`snap`); `first_request_ms` is the model time of the first request of any kind (the
 /// client's own time before it is its overhead), `scale` the server's time scale (model ms
 /// per wall ms).
-pub fn trace(
+pub(crate) fn trace(
     plan: &Plan,
     seen: &[Seen],
     names: &BTreeMap<String, Name>,

@@ -71,7 +71,7 @@ impl Refusal {
     }
 
     /// The JSON error body (HTTP 400).
-    pub fn body(&self) -> Value {
+    pub(crate) fn body(&self) -> Value {
         let mut b = json!({ "__type": self.code, "Message": self.message });
         if let Some(r) = self.reason {
             b["Reason"] = json!(r);
@@ -327,7 +327,7 @@ const POLICY_TYPES: [&str; 15] = [
 ];
 
 /// The token of the page from `offset` of `op`.
-pub fn token(op: &str, offset: usize) -> String {
+pub(crate) fn token(op: &str, offset: usize) -> String {
     format!("{op}.{offset:x}")
 }
 
@@ -342,7 +342,7 @@ fn parse_token(op: &str, token: &str) -> Option<usize> {
 /// The request `body` of the operation `op` (the part of `X-Amz-Target` after the prefix).
 /// `default_max` is the page size when the client gives no `MaxResults`. `Ok(None)`: not an
 /// operation this server answers.
-pub fn decode(op: &str, body: &[u8], default_max: usize) -> Result<Option<Call>, Refusal> {
+pub(crate) fn decode(op: &str, body: &[u8], default_max: usize) -> Result<Option<Call>, Refusal> {
     if !SERVED.contains(&op) {
         return Ok(None);
     }
@@ -568,13 +568,13 @@ pub fn decode(op: &str, body: &[u8], default_max: usize) -> Result<Option<Call>,
 }
 
 /// `ListCreateAccountStatus`'s `States` filter, if the body gave one (checked by [`decode`]).
-pub fn states_filter(body: &[u8]) -> Option<Vec<String>> {
+pub(crate) fn states_filter(body: &[u8]) -> Option<Vec<String>> {
     let f = Fields(object(body).ok()?);
     f.strings("States").ok()
 }
 
 /// UpdatePolicy's `Description`, if the body gives one (the server keeps descriptions).
-pub fn description(body: &[u8]) -> Option<String> {
+pub(crate) fn description(body: &[u8]) -> Option<String> {
     let f = Fields(object(body).ok()?);
     f.opt_str(s("Description", 0, 512))
         .ok()
@@ -635,7 +635,7 @@ fn status_json(c: &CreateAccountStatus, t: &dyn Times) -> Value {
 }
 
 /// `PolicyTypes` of a root with SCPs enabled.
-pub fn scp_enabled() -> Value {
+pub(crate) fn scp_enabled() -> Value {
     json!([{ "Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED" }])
 }
 
@@ -652,7 +652,7 @@ fn slice<T>(v: &[T], page: Option<Page>, op: &str) -> (std::ops::Range<usize>, O
 
 /// The JSON body of a successful answer to `op`: one page of a list (`page`), with
 /// `NextToken` when more follow. `descriptions` gives a policy's description by id.
-pub fn encode(
+pub(crate) fn encode(
     op: &str,
     r: &Response,
     page: Option<Page>,
@@ -733,7 +733,7 @@ pub fn encode(
 
 /// The JSON error body of `e`, and its HTTP status (400; a ServiceException 500), as AWS sends
 /// them (throttling too is 400 in Organizations).
-pub fn error(e: &ApiError) -> (u16, Value) {
+pub(crate) fn error(e: &ApiError) -> (u16, Value) {
     let status = if e.code == ErrorCode::ServiceException {
         500
     } else {

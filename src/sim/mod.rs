@@ -261,10 +261,11 @@ impl<S: Service> Driver<S> {
     }
 }
 
+#[cfg(test)]
 /// Runs `engine` against a synchronous service function through the simulation driver, for
 /// tests and small tools: each call is answered by `service(now, request)` returning
 /// (latency, result). Returns the time it ended.
-pub fn run_to_completion(
+pub(crate) fn run_to_completion(
     engine: &mut Engine,
     service: impl FnMut(u64, &Request) -> (u64, ApiResult),
 ) -> u64 {
@@ -277,11 +278,12 @@ pub fn run_to_completion(
     end
 }
 
+#[cfg(test)]
 /// One replication as a sweep runs it: the deployment of a plan built once for many, without
 /// the organization snapshot, with its trace (counts only: [`Engine::counts_only`]) and the
 /// number of events. `None` when `cancel` was set before it ended. (A sweep thread keeps a
 /// [`Replicator`] instead, which reuses its memory from one replication to the next.)
-pub fn replicate(
+pub(crate) fn replicate(
     sc: &Scenario,
     plan: Arc<Plan>,
     seed: u64,
@@ -346,7 +348,7 @@ pub fn run(sc: &Scenario, seed: u64) -> RunOutput {
 }
 
 /// Runs one deployment of an already built plan.
-pub fn run_plan(sc: &Scenario, plan: impl Into<Arc<Plan>>, seed: u64) -> RunOutput {
+pub(crate) fn run_plan(sc: &Scenario, plan: impl Into<Arc<Plan>>, seed: u64) -> RunOutput {
     run_plan_observed(sc, plan, seed, |_, _, _| {})
 }
 

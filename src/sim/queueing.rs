@@ -75,9 +75,10 @@ pub struct MmcTheory {
     pub l: f64,
 }
 
+#[cfg(test)]
 /// The M/M/c results for arrival rate `lambda`, service rate `mu`, `c` servers; `None` unless
 /// ρ = λ/(cμ) < 1.
-pub fn erlang_c(lambda: f64, mu: f64, c: usize) -> Option<MmcTheory> {
+pub(crate) fn erlang_c(lambda: f64, mu: f64, c: usize) -> Option<MmcTheory> {
     let a = lambda / mu;
     let cf = c as f64;
     let stable = a / cf < 1.0;
@@ -101,8 +102,9 @@ pub fn erlang_c(lambda: f64, mu: f64, c: usize) -> Option<MmcTheory> {
     })
 }
 
+#[cfg(test)]
 /// P(Wq > t) for M/M/c.
-pub fn p_wait_longer(lambda: f64, mu: f64, c: usize, t: f64) -> Option<f64> {
+pub(crate) fn p_wait_longer(lambda: f64, mu: f64, c: usize, t: f64) -> Option<f64> {
     erlang_c(lambda, mu, c).map(|th| th.p_wait * (-(c as f64 * mu - lambda) * t).exp())
 }
 

@@ -641,7 +641,7 @@ pub type Answer = Arc<dyn Fn(Request) -> HttpResponse + Send + Sync>;
 
 /// The mock backend's rules: one per operation, each reading the SDK's input back as the
 /// [`Request`] it means and answering it with `answer`.
-pub fn mock_rules(answer: Answer) -> Vec<Rule> {
+pub(crate) fn mock_rules(answer: Answer) -> Vec<Rule> {
     let st = &answer;
     vec![
         rule!(st, list_roots, |_i| Request::ListRoots),
@@ -795,7 +795,7 @@ fn status_json(c: &CreateAccountStatus) -> Value {
 }
 
 /// A successful answer's body in the service's wire format (awsJson1.1), as AWS sends it.
-pub fn response_json(r: &Response) -> Value {
+pub(crate) fn response_json(r: &Response) -> Value {
     let account = |a: &Account| json!({ "Id": a.id, "Arn": a.arn, "Name": a.name, "Email": a.email, "Status": a.status });
     let ou = |o: &OrganizationalUnit| json!({ "Id": o.id, "Arn": o.arn, "Name": o.name });
     match r {

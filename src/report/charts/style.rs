@@ -24,7 +24,7 @@ pub const FONT: &str = "Liberation Sans, Arial, Helvetica, sans-serif";
 static FONT_BYTES: &[u8] = include_bytes!("fonts/LiberationSans-Regular.ttf");
 
 /// Registers the embedded font with plotters (once; every chart calls it before drawing).
-pub fn register_font() {
+pub(crate) fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // The bytes are a valid TrueType file (checked by the tests); bold falls back to it.
@@ -163,7 +163,7 @@ pub fn frame<DB: DrawingBackend>(
 }
 
 /// The height a legend of `items` takes when drawn `width` pixels wide (0 without items).
-pub fn legend_height<DB: DrawingBackend>(
+pub(crate) fn legend_height<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     items: &[Item],
     width: u32,
@@ -178,7 +178,7 @@ pub fn legend_height<DB: DrawingBackend>(
 
 /// Draws the legend of `items` in `area` (which should be [`legend_height`] high, outside the
 /// plotted data), framed, as the layer [`Layer::Legend`].
-pub fn legend<DB: DrawingBackend>(
+pub(crate) fn legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     items: &[Item],
 ) -> Result<(), ChartError> {
@@ -328,7 +328,7 @@ pub struct PointLabel {
 /// of `lines` (pixels) and stays inside `bounds`: above, below, then to the right and left,
 /// stepping away; draws each on a white box so that what passes behind does not cross it.
 /// Returns the rectangles used.
-pub fn place_labels<DB: DrawingBackend>(
+pub(crate) fn place_labels<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     labels: &[PointLabel],
     lines: &[Vec<(i32, i32)>],
@@ -535,7 +535,7 @@ pub fn error_svg(e: &ChartError) -> String {
 }
 
 /// Truncates to `max` characters with an ellipsis.
-pub fn clip(s: &str, max: usize) -> String {
+pub(crate) fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
     } else {
