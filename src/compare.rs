@@ -14,7 +14,7 @@ use crate::finance::fmt_money;
 /// What a metric counts, which decides how it prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Unit {
+pub(crate) enum Unit {
     Count,
     /// US dollars per month (exact to the cent).
     Usd,
@@ -24,7 +24,7 @@ pub enum Unit {
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct Display {
+pub(crate) struct Display {
     pub a: String,
     pub b: String,
     pub delta: String,
@@ -47,14 +47,14 @@ pub struct Metric {
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct Side {
+pub(crate) struct Side {
     pub scenario: String,
     pub seed: u64,
     pub verdict: crate::verdict::Verdict,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct Comparison {
+pub(crate) struct Comparison {
     pub a: Side,
     pub b: Side,
     pub metrics: Vec<Metric>,

@@ -38,7 +38,7 @@ pub fn fmt_money(c: Cents) -> String {
 
 /// One cost line's monthly amount.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineAmount {
+pub(crate) struct LineAmount {
     pub name: String,
     pub monthly_cents: Cents,
 }
@@ -53,7 +53,7 @@ pub struct LineAmount {
 /// it is (revenue − support and onboarding staff) ÷ revenue, the cost lines not counted. Each
 /// report labels which it gives (docs/scenario.md, "Margin").
 #[derive(Debug, Clone, PartialEq)]
-pub struct Financials {
+pub(crate) struct Financials {
     /// Revenue of the customers that were onboarded (their account exists).
     pub revenue_cents: Cents,
     /// Revenue of every customer in the scenario.
@@ -84,7 +84,7 @@ pub(crate) fn div_round(a: Cents, b: Cents) -> Cents {
 
 /// What a month's cost lines depend on.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Month {
+pub(crate) struct Month {
     /// Billable customers (their account exists).
     pub customers: usize,
     /// Member accounts: the billable customers' accounts plus the organization's
@@ -203,7 +203,7 @@ pub(crate) fn with_customers(sc: &Scenario, k: usize) -> Financials {
 
 /// Which costs a margin curve counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CostView {
+pub(crate) enum CostView {
     /// The brief's "Margin Expansion" table: only the base infrastructure, held flat (the
     /// scenario's first fixed `monthly` line).
     BriefBaseInfrastructure,
@@ -237,7 +237,7 @@ pub(crate) fn with_view(sc: &Scenario, view: CostView) -> Scenario {
 
 /// One point of a margin curve.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MarginPoint {
+pub(crate) struct MarginPoint {
     pub customers: usize,
     pub fin: Financials,
 }

@@ -16,7 +16,7 @@ pub trait JsonReport: serde::Serialize {
 }
 
 /// The version of `orgsim serve`'s report (`GET /_orgsim/report`, `--out DIR`'s requests.json).
-pub const SERVE_SCHEMA_VERSION: u32 = 1;
+pub(crate) const SERVE_SCHEMA_VERSION: u32 = 1;
 
 /// A report with its `schema_version` as its first key, then its own keys.
 #[derive(serde::Serialize, schemars::JsonSchema)]

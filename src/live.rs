@@ -73,7 +73,7 @@ pub async fn apply(
 /// Who watches an [`apply_logged`] as it goes: a progress bar of the resources that are
 /// terminal, and a log of its calls.
 #[derive(Debug, Default)]
-pub struct Watch<'a> {
+pub(crate) struct Watch<'a> {
     pub progress: Option<&'a indicatif::ProgressBar>,
     pub log: Option<SharedCallLog>,
 }
@@ -81,14 +81,14 @@ pub struct Watch<'a> {
 /// The calls of an `apply` as they go, kept outside it: a load test that stops an onboarding
 /// at its deadline still counts what it sent (answered, and unanswered with their wait).
 #[derive(Debug, Default)]
-pub struct CallLog {
+pub(crate) struct CallLog {
     pub answered: Vec<CallSample>,
     /// Sent and not yet answered: call id → (operation, when sent).
     pub pending: BTreeMap<u64, (Operation, Instant)>,
 }
 
 /// A [`CallLog`] shared between an `apply` and the load test that owns it.
-pub type SharedCallLog = std::sync::Arc<std::sync::Mutex<CallLog>>;
+pub(crate) type SharedCallLog = std::sync::Arc<std::sync::Mutex<CallLog>>;
 
 /// [`apply`], recording each call in `log` too as it is sent and answered.
 pub(crate) async fn apply_logged(

@@ -73,7 +73,7 @@ fn within(v: f64, lo: f64, hi: Option<f64>) -> bool {
 }
 
 /// How far the scenario's MRR may be from the phase's stated MRR at each end (a share).
-pub const MRR_TOLERANCE: f64 = 0.10;
+pub(crate) const MRR_TOLERANCE: f64 = 0.10;
 
 /// A claim's stated figure as the reports give it: the MRR with its tolerance.
 fn stated_with_tolerance(claim: &str, stated: &str) -> String {

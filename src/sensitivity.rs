@@ -28,21 +28,21 @@ use crate::stats;
 use crate::sweep::{self, RepRow, Shard};
 
 /// The version of the sensitivity JSON format.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// The share of replications a claim must hold in to hold at a point.
-pub const HOLDS_SHARE: f64 = 0.95;
+pub(crate) const HOLDS_SHARE: f64 = 0.95;
 
 /// How a key's value is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Float,
     Int,
     Bool,
 }
 
 /// A key the design can vary.
-pub struct KeySpec {
+pub(crate) struct KeySpec {
     /// Its TOML name (`service.account_creation.p95_s`).
     pub name: &'static str,
     pub kind: Kind,
@@ -86,7 +86,7 @@ macro_rules! key {
 }
 
 /// Every key `sensitivity` can vary, with its default range and the reason for it.
-pub static KEYS: &[KeySpec] = &[
+pub(crate) static KEYS: &[KeySpec] = &[
     key!("service.concurrent_modification_probability", Float, ALL, Some((0.25, 1.0)),
         "overlapping writes are reported to conflict, how often is not known: from a quarter of them to all",
         |s| s.service.concurrent_modification_probability),
@@ -369,14 +369,14 @@ pub struct Claim {
 
 /// A claim as a shard records it: its `[expect]` key and bound.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct ClaimSpec {
+pub(crate) struct ClaimSpec {
     pub claim: String,
     pub bound: f64,
 }
 
 /// What a report needs of the scenario besides the rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Meta {
+pub(crate) struct Meta {
     pub scenario: String,
     pub seed: u64,
     pub deployer: Deployer,
@@ -823,7 +823,7 @@ pub(crate) fn report(
 /// job `j = (point × counts + count index) × replications + replication` is shard
 /// `(j mod N) + 1`'s; each point's rows as a sweep shard holds them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct SensitivityShard {
+pub(crate) struct SensitivityShard {
     pub schema_version: u32,
     /// Always `sensitivity-shard`.
     pub kind: String,
@@ -838,7 +838,7 @@ pub struct SensitivityShard {
 }
 
 /// The rule a sensitivity shard's jobs follow, as the file records it.
-pub const RULE: &str = "job j = (point * counts + count_index) * replications + replication runs on shard (j mod N) + 1";
+pub(crate) const RULE: &str = "job j = (point * counts + count_index) * replications + replication runs on shard (j mod N) + 1";
 
 impl crate::json::JsonReport for SensitivityShard {
     const KIND: &'static str = "sensitivity-shard";

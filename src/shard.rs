@@ -27,20 +27,20 @@ use crate::stats;
 use crate::sweep::{self, RepRow, Shard, SweepReport, SweepRun};
 
 /// The version of the shard file format.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// The orgsim that wrote a shard: its version and commit (`orgsim --version`). Shards of two
 /// builds are not merged: the model may differ between them.
-pub const ORGSIM_VERSION: &str =
+pub(crate) const ORGSIM_VERSION: &str =
     concat!(env!("CARGO_PKG_VERSION"), " (", env!("ORGSIM_COMMIT"), ")");
 
 /// The rule a shard's jobs follow, as the file records it.
-pub const RULE: &str =
+pub(crate) const RULE: &str =
     "job j = count_index * replications + replication runs on shard (j mod N) + 1";
 
 /// What identifies a sharded run: two shards merge only if all of it is equal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct RunId {
+pub(crate) struct RunId {
     /// The orgsim that wrote the shard ([`ORGSIM_VERSION`]).
     pub orgsim_version: String,
     pub scenario: String,
@@ -126,7 +126,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// One shard of a sweep, as `sweep --shard K/N` writes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct ShardFile {
+pub(crate) struct ShardFile {
     pub schema_version: u32,
     /// Always `sweep-shard`.
     pub kind: String,
@@ -141,7 +141,7 @@ pub struct ShardFile {
 
 /// One customer count's jobs in a shard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct ShardCount {
+pub(crate) struct ShardCount {
     pub customers: usize,
     /// Replications of this count in the shard.
     pub jobs: u64,
@@ -256,7 +256,7 @@ pub(crate) fn decode_counts(
 }
 
 /// What [`check_set`] compares of a shard.
-pub struct Head<'a> {
+pub(crate) struct Head<'a> {
     pub kind: &'a str,
     pub want_kind: &'a str,
     pub schema_version: u32,
@@ -488,7 +488,7 @@ fn unpack(bytes: &[u8], n: usize, ks: &[u32], seed: u64) -> Result<Vec<RepRow>, 
 
 /// Why shards cannot be merged: the shard at fault (its place in the arguments) and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MergeError {
+pub(crate) struct MergeError {
     /// The index of the shard at fault in the list given to [`merge`] (`None`: the set).
     pub shard: Option<usize>,
     pub message: String,
@@ -496,7 +496,7 @@ pub struct MergeError {
 
 /// The shards of one run merged: the identity and every row, in job order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Merged {
+pub(crate) struct Merged {
     pub id: RunId,
     pub rows: Vec<RepRow>,
 }

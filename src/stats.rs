@@ -40,7 +40,7 @@ pub(crate) fn t_critical(confidence: f64, df: usize) -> f64 {
 
 /// Mean and the half-width of its confidence interval over independent samples.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct MeanCi {
+pub(crate) struct MeanCi {
     pub mean: f64,
     pub half_width: f64,
     pub n: usize,

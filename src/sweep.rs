@@ -212,10 +212,10 @@ pub struct Shard {
 
 impl Shard {
     /// The whole sweep: one shard of one.
-    pub const WHOLE: Shard = Shard { index: 1, of: 1 };
+    pub(crate) const WHOLE: Shard = Shard { index: 1, of: 1 };
 
     /// The most shards a sweep may be split into.
-    pub const MAX: u32 = 100_000;
+    pub(crate) const MAX: u32 = 100_000;
 
     /// Parses `K/N` (1 <= K <= N).
     pub fn parse(s: &str) -> Result<Shard, Invalid> {
@@ -545,7 +545,7 @@ pub struct SweepReport {
 /// The version of the sweep JSON format. 2 added `schema_version`, each count's `failures`
 /// and `conflict_rate_sd`, and (with `sweep --samples`) `makespan_ms_sample`; every key of 1
 /// is kept.
-pub const SCHEMA_VERSION: u32 = 2;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
 impl crate::json::JsonReport for SweepReport {
     const KIND: &'static str = "sweep";
@@ -585,7 +585,7 @@ impl SweepReport {
 /// Each count's makespans, gathered row by row (8 bytes a replication), for
 /// `sweep --samples`.
 #[derive(Debug, Default)]
-pub struct Samples(BTreeMap<usize, Vec<u64>>);
+pub(crate) struct Samples(BTreeMap<usize, Vec<u64>>);
 
 impl Samples {
     pub(crate) fn push(&mut self, r: &RepRow) {
@@ -626,7 +626,7 @@ pub fn sweep_with_samples(
 }
 
 /// The header of the per-replication CSV.
-pub const CSV_HEADER: &str = "customers,replication,seed,makespan_s,apply_s,calls,retries,throttled,conflicts,unresolved_conflicts,failed_resources,accounts_created,revenue,costs,margin\n";
+pub(crate) const CSV_HEADER: &str = "customers,replication,seed,makespan_s,apply_s,calls,retries,throttled,conflicts,unresolved_conflicts,failed_resources,accounts_created,revenue,costs,margin\n";
 
 /// One replication as a CSV line (with its newline).
 pub(crate) fn csv_row(r: &RepRow) -> String {

@@ -201,7 +201,7 @@ fn check_replications(jobs: u64, what: &str) -> Result<()> {
 }
 
 /// Set by the Ctrl-C handler; long commands poll it and stop cleanly.
-pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+pub(crate) static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Installs the Ctrl-C handler once (a second install is ignored).
 pub(crate) fn install_ctrl_c() {

@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 /// Every report kind, in the order `schemas/` lists them.
-pub const KINDS: [&str; 14] = [
+pub(crate) const KINDS: [&str; 14] = [
     "run",
     "sweep",
     "phases",

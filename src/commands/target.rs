@@ -216,7 +216,7 @@ pub(crate) fn checked_live_deploy_config(
 }
 
 /// Where a live command sends its calls, and the user's consent for a real endpoint.
-pub struct Target<'a> {
+pub(crate) struct Target<'a> {
     pub backend: Backend,
     pub endpoint: Option<&'a str>,
     pub allow_real_aws: bool,
@@ -348,7 +348,7 @@ impl<'a> Target<'a> {
 
 /// A live command's connection: the client, the in-process model behind it (`mock`), and what
 /// DescribeOrganization said (the management account, never touched).
-pub struct Connected {
+pub(crate) struct Connected {
     pub client: aws_sdk_organizations::Client,
     pub mock: Option<crate::org::mock::MockService>,
     pub org: crate::org::sdk::OrgInfo,

@@ -28,7 +28,7 @@ impl crate::report::JsonReport for Validation<'_> {
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
-pub struct Validation<'a> {
+pub(crate) struct Validation<'a> {
     scenario: String,
     customers: usize,
     resources: usize,

@@ -11,9 +11,9 @@
 use super::Invalid;
 
 pub const MINUTE_MS: u64 = 60_000;
-pub const HOUR_MS: u64 = 60 * MINUTE_MS;
+pub(crate) const HOUR_MS: u64 = 60 * MINUTE_MS;
 pub const DAY_MS: u64 = 24 * HOUR_MS;
-pub const WEEK_MS: u64 = 7 * DAY_MS;
+pub(crate) const WEEK_MS: u64 = 7 * DAY_MS;
 
 const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const FULL_DAY_NAMES: [&str; 7] = [

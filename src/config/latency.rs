@@ -28,7 +28,7 @@ fn latency_histogram() -> Histogram<u64> {
 }
 
 /// The quantiles stored for each distribution.
-pub const GRID: [f64; 11] = [0.0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1.0];
+pub(crate) const GRID: [f64; 11] = [0.0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1.0];
 
 /// An empirical distribution, as `(quantile, milliseconds)` points.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -10,43 +10,43 @@ use std::collections::BTreeMap;
 use super::calendar::{Calendar, DAY_MS, HOUR_MS, MINUTE_MS};
 
 /// Milliseconds in a month: 365.25 / 12 days.
-pub const MONTH_MS: u64 = 2_629_800_000;
+pub(crate) const MONTH_MS: u64 = 2_629_800_000;
 
 /// [X] How long to simulate: 90 days.
-pub const DEFAULT_HORIZON_MS: u64 = 90 * DAY_MS;
+pub(crate) const DEFAULT_HORIZON_MS: u64 = 90 * DAY_MS;
 /// [D] "Support staff: 1 person (part-time)".
-pub const DEFAULT_SUPPORT_STAFF: u32 = 1;
+pub(crate) const DEFAULT_SUPPORT_STAFF: u32 = 1;
 /// [X] Tickets per customer per month (the example).
-pub const DEFAULT_TICKETS_PER_CUSTOMER_MONTH: f64 = 4.8;
+pub(crate) const DEFAULT_TICKETS_PER_CUSTOMER_MONTH: f64 = 4.8;
 /// [X] Mean handling time, exponential (the example).
-pub const DEFAULT_HANDLE_MEAN_MS: u64 = 10 * HOUR_MS;
+pub(crate) const DEFAULT_HANDLE_MEAN_MS: u64 = 10 * HOUR_MS;
 /// [D] "Response time: 24 hours".
-pub const DEFAULT_RESPONSE_SLA_MS: u64 = 24 * HOUR_MS;
+pub(crate) const DEFAULT_RESPONSE_SLA_MS: u64 = 24 * HOUR_MS;
 /// [D] "Resolution: 72 hours".
-pub const DEFAULT_RESOLUTION_SLA_MS: u64 = 72 * HOUR_MS;
+pub(crate) const DEFAULT_RESOLUTION_SLA_MS: u64 = 72 * HOUR_MS;
 /// [X] Monthly cost of one support person, cents ($6,000; the example).
-pub const DEFAULT_SUPPORT_COST_CENTS: i64 = 600_000;
+pub(crate) const DEFAULT_SUPPORT_COST_CENTS: i64 = 600_000;
 /// [X] Onboarding engineers.
-pub const DEFAULT_ENGINEERS: u32 = 1;
+pub(crate) const DEFAULT_ENGINEERS: u32 = 1;
 /// [D] "Configuration: 5 minutes".
-pub const DEFAULT_CONFIGURATION_MS: u64 = 5 * MINUTE_MS;
+pub(crate) const DEFAULT_CONFIGURATION_MS: u64 = 5 * MINUTE_MS;
 /// [D] "Post-setup: 30 minutes".
-pub const DEFAULT_POST_SETUP_FIRST_MS: u64 = 30 * MINUTE_MS;
+pub(crate) const DEFAULT_POST_SETUP_FIRST_MS: u64 = 30 * MINUTE_MS;
 /// [D] "Post-setup: 45 minutes (+15 for 2nd customer)".
-pub const DEFAULT_POST_SETUP_EACH_MORE_MS: u64 = 15 * MINUTE_MS;
+pub(crate) const DEFAULT_POST_SETUP_EACH_MORE_MS: u64 = 15 * MINUTE_MS;
 /// [X] Lead time from signing to a set-up account that onboarding staff must meet.
-pub const DEFAULT_LEAD_TIME_SLA_MS: u64 = 24 * HOUR_MS;
+pub(crate) const DEFAULT_LEAD_TIME_SLA_MS: u64 = 24 * HOUR_MS;
 /// [X] Monthly cost of one onboarding engineer, cents ($9,000; the example).
-pub const DEFAULT_ENGINEER_COST_CENTS: i64 = 900_000;
+pub(crate) const DEFAULT_ENGINEER_COST_CENTS: i64 = 900_000;
 
 /// Most people of one kind (`staff`, `engineers`) and the staffing search's limit.
-pub const MAX_PEOPLE: u32 = 1_000;
+pub(crate) const MAX_PEOPLE: u32 = 1_000;
 /// Longest horizon: 10 years.
-pub const MAX_HORIZON_MS: u64 = 3_653 * DAY_MS;
+pub(crate) const MAX_HORIZON_MS: u64 = 3_653 * DAY_MS;
 /// Longest SLA, handling time or onboarding step: 1 year.
-pub const MAX_DURATION_MS: u64 = 366 * DAY_MS;
+pub(crate) const MAX_DURATION_MS: u64 = 366 * DAY_MS;
 /// Most tickets per customer per month.
-pub const MAX_TICKETS_PER_CUSTOMER_MONTH: f64 = 1_000.0;
+pub(crate) const MAX_TICKETS_PER_CUSTOMER_MONTH: f64 = 1_000.0;
 
 /// The validated `[operations]` table.
 #[derive(Debug, Clone, PartialEq)]

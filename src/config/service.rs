@@ -32,7 +32,7 @@ pub struct LatencyRange {
 
 /// CreateAccount's creation time (its asynchronous part) by default: the one [`Lognormal`],
 /// median and p95 clamped to `[min_s, max_s]`.
-pub const ACCOUNT_CREATION: Lognormal = Lognormal {
+pub(crate) const ACCOUNT_CREATION: Lognormal = Lognormal {
     median_s: 60.0,
     p95_s: 300.0,
     min_s: 10.0,

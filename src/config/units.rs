@@ -3,7 +3,7 @@
 use super::Invalid;
 
 /// Largest duration accepted, in seconds (about 31 years).
-pub const MAX_DURATION_S: f64 = 1e9;
+pub(crate) const MAX_DURATION_S: f64 = 1e9;
 
 pub(crate) fn seconds_to_ms(s: f64) -> Result<u64, Invalid> {
     if !(s.is_finite() && s >= 0.0) {

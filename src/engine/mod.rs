@@ -68,7 +68,7 @@ pub struct Call {
 }
 
 /// The apply engine. See the module documentation.
-pub struct Engine {
+pub(crate) struct Engine {
     cfg: DeployConfig,
     /// Shared: a sweep builds one plan per customer count for all its replications.
     plan: Arc<Plan>,

@@ -67,7 +67,7 @@ pub struct Comparison {
 
 /// `orgsim check --json`: the verdict, every comparison with its interval, and the counts.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct CheckReport {
+pub(crate) struct CheckReport {
     /// Always `check`.
     pub kind: &'static str,
     /// The two files, as given.

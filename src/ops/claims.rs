@@ -167,7 +167,7 @@ pub(crate) fn one_customer_claim(
 
 /// Deployment durations the claims need, from the deployment simulation.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ClaimsDeploy {
+pub(crate) struct ClaimsDeploy {
     /// The scenario's first 2 customers deployed together: each one's duration.
     pub two_together_ms: Vec<u64>,
     /// Each of the first 2 customers deployed alone.
@@ -196,7 +196,7 @@ impl ClaimsDeploy {
 }
 
 /// Everything [`evaluate`] measures from.
-pub struct ClaimsInput<'a> {
+pub(crate) struct ClaimsInput<'a> {
     pub config: &'a OperationsConfig,
     /// Customers (tiers); cycled to reach 100, all signing at time 0.
     pub customers: &'a [OpsCustomer],

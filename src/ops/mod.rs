@@ -76,7 +76,7 @@ pub(crate) fn check_tickets(
 }
 
 /// What `orgsim ops` computes from.
-pub struct OpsInput<'a> {
+pub(crate) struct OpsInput<'a> {
     pub config: &'a OperationsConfig,
     pub customers: &'a [OpsCustomer],
     /// Each customer's deployment duration, all deploying together

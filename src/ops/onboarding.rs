@@ -22,7 +22,7 @@ use crate::sim::EventQueue;
 
 /// One customer's way from signing to a set-up account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct CustomerLead {
+pub(crate) struct CustomerLead {
     pub signed_ms: u64,
     pub done_ms: u64,
     /// Signing to done.
@@ -36,7 +36,7 @@ pub struct CustomerLead {
 
 /// One onboarding simulation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OnboardingRun {
+pub(crate) struct OnboardingRun {
     /// In the order of the input.
     pub customers: Vec<CustomerLead>,
     /// All human work done (configurations and post-setups), ms.

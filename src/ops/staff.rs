@@ -63,7 +63,7 @@ impl Default for StaffOptions {
 
 /// The support answer at one customer count.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SupportAnswer {
+pub(crate) struct SupportAnswer {
     /// `None`: not met within the limit.
     pub staff: Option<u32>,
     /// Mean attainments at `staff` (at the limit when unmet; 0 when not simulated).
@@ -75,10 +75,10 @@ pub struct SupportAnswer {
 
 /// Tickets a [`SupportSearch`] holds at once (its replications' streams together, 24 bytes
 /// each): beyond it each replication is drawn again whenever it is served.
-pub const HELD_TICKETS: u64 = 4_000_000;
+pub(crate) const HELD_TICKETS: u64 = 4_000_000;
 
 /// One customer count's ticket streams, served by any staff count (with a cache).
-pub struct SupportSearch<'a> {
+pub(crate) struct SupportSearch<'a> {
     config: &'a OperationsConfig,
     target: f64,
     limit: u32,
@@ -463,7 +463,7 @@ pub(crate) fn table_with(
 
 /// The onboarding answer at one customer count: (engineers, attainment, note).
 #[derive(Debug, Clone, PartialEq)]
-pub struct OnboardingAnswer {
+pub(crate) struct OnboardingAnswer {
     pub engineers: Option<u32>,
     pub attainment: f64,
     pub note: Option<String>,

@@ -25,7 +25,7 @@ pub enum CreateAccountFailureReason {
 }
 
 impl CreateAccountFailureReason {
-    pub const ALL: [CreateAccountFailureReason; 15] = [
+    pub(crate) const ALL: [CreateAccountFailureReason; 15] = [
         CreateAccountFailureReason::AccountLimitExceeded,
         CreateAccountFailureReason::ConcurrentAccountModification,
         CreateAccountFailureReason::EmailAlreadyExists,
@@ -105,7 +105,7 @@ impl ConstraintViolationReason {
     }
 
     /// The reasons the simulator raises, as AWS spells them (every variant but `Other`).
-    pub const KNOWN: [&'static str; 9] = [
+    pub(crate) const KNOWN: [&'static str; 9] = [
         "ACCOUNT_NUMBER_LIMIT_EXCEEDED",
         "ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED",
         "OU_DEPTH_LIMIT_EXCEEDED",

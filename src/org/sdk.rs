@@ -45,7 +45,7 @@ use ops::missing;
 pub use ops::{call, create_account_status};
 
 /// The region used when the standard chain gives none.
-pub const DEFAULT_REGION: &str = "us-east-1";
+pub(crate) const DEFAULT_REGION: &str = "us-east-1";
 
 /// True when `url`'s host is a loopback address (`127.0.0.0/8`, `::1`) or `localhost`.
 pub(crate) fn is_loopback(url: &str) -> bool {
@@ -124,7 +124,7 @@ pub struct Limits {
 }
 
 /// The default timeouts and caps.
-pub const DEFAULT_LIMITS: Limits = Limits {
+pub(crate) const DEFAULT_LIMITS: Limits = Limits {
     connect_timeout: Duration::from_secs(10),
     read_timeout: Duration::from_secs(30),
     operation_timeout: Duration::from_secs(60),

@@ -149,7 +149,7 @@ impl serde::Serialize for SharedStr {
 
 /// Whether an operation changes the organization or only reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
+pub(crate) enum Access {
     Read,
     Write,
 }
@@ -169,7 +169,7 @@ const BY_ACCESS: DefaultLatency = DefaultLatency::ByAccess;
 
 /// One row of the operation table: what orgsim knows of an operation besides its request.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct OperationInfo {
+pub(crate) struct OperationInfo {
     /// The AWS action name.
     pub name: &'static str,
     pub access: Access,
@@ -346,7 +346,7 @@ impl fmt::Display for Operation {
 /// A set of operations: one bit per row of the table, as many words as the table needs (no
 /// limit on the number of operations; no allocation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct OpSet([u64; OpSet::WORDS]);
+pub(crate) struct OpSet([u64; OpSet::WORDS]);
 
 impl OpSet {
     const WORDS: usize = Operation::COUNT.div_ceil(64);
@@ -654,7 +654,7 @@ impl Response {
     }
 }
 
-pub type ApiResult = Result<Response, ApiError>;
+pub(crate) type ApiResult = Result<Response, ApiError>;
 
 /// A backend-neutral picture of an organization, for validation and comparison across backends.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -719,7 +719,7 @@ impl OrgSnapshot {
 /// organization would otherwise scan it once per account).
 ///
 /// Hash maps: only looked up, never iterated, so their order cannot reach an output.
-pub struct SnapshotIndex<'a> {
+pub(crate) struct SnapshotIndex<'a> {
     snap: &'a OrgSnapshot,
     accounts: HashMap<&'a str, &'a AccountNode>,
     ous: HashMap<&'a str, &'a OuNode>,

@@ -30,7 +30,7 @@ pub enum ResourceKind {
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 5] = [
+    pub(crate) const ALL: [ResourceKind; 5] = [
         ResourceKind::OrganizationalUnit,
         ResourceKind::Policy,
         ResourceKind::PolicyAttachment,
@@ -185,9 +185,9 @@ pub fn policy_content(framework: &str) -> String {
 }
 
 /// The tag keys put on every customer account.
-pub const TAG_TENANT: &str = "securebase:tenant-id";
-pub const TAG_TIER: &str = "securebase:tier";
-pub const TAG_FRAMEWORK: &str = "securebase:framework";
+pub(crate) const TAG_TENANT: &str = "securebase:tenant-id";
+pub(crate) const TAG_TIER: &str = "securebase:tier";
+pub(crate) const TAG_FRAMEWORK: &str = "securebase:framework";
 
 /// The tenant id tagged on a customer's account.
 pub(crate) fn tenant_id(name: &str) -> String {

@@ -11,7 +11,7 @@ use crate::scenario::Scenario;
 use super::charts;
 
 /// Conflicts listed in full up to this many; beyond, the first ones and a count.
-pub const MAX_CONFLICT_ROWS: usize = 200;
+pub(crate) const MAX_CONFLICT_ROWS: usize = 200;
 
 /// Escapes text for HTML element content and attribute values.
 pub(crate) fn esc(s: &str) -> String {
@@ -281,7 +281,7 @@ pub(crate) fn page(sc: &Scenario, r: &Report, timeline_svg: &str, margin_svg: &s
 }
 
 /// The smallest size, in CSS pixels, at which the page draws any text, a chart's included.
-pub const MIN_TEXT_PX: f64 = 11.0;
+pub(crate) const MIN_TEXT_PX: f64 = 11.0;
 
 /// An SVG document ready to inline in a card: without its XML declaration, and its root tag's
 /// fixed `width` and `height` replaced by its `viewBox` (made from them if it has none),

@@ -585,7 +585,7 @@ pub(crate) fn write_files_with<N: AsRef<str>, C: AsRef<[u8]>>(
 }
 
 #[derive(serde::Serialize, schemars::JsonSchema)]
-pub struct PlanJson<'a> {
+pub(crate) struct PlanJson<'a> {
     scenario: &'a str,
     customers: usize,
     resources: Vec<PlanResourceJson<'a>>,
@@ -594,7 +594,7 @@ pub struct PlanJson<'a> {
 }
 
 #[derive(serde::Serialize, schemars::JsonSchema)]
-pub struct PlanResourceJson<'a> {
+pub(crate) struct PlanResourceJson<'a> {
     address: &'a str,
     kind: &'static str,
     depends_on: Vec<&'a str>,

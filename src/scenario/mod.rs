@@ -12,10 +12,10 @@ pub use crate::config::{
 };
 
 /// The share of replications a phase's claim must hold in, unless the phase says otherwise.
-pub const DEFAULT_CONFIDENCE: f64 = 0.95;
+pub(crate) const DEFAULT_CONFIDENCE: f64 = 0.95;
 
 /// Money in integer US cents.
-pub type Cents = i64;
+pub(crate) type Cents = i64;
 
 /// A loaded, validated scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,8 +49,8 @@ pub struct Scenario {
 }
 
 /// The cost lines `[operations]` adds: its support staff and onboarding engineers.
-pub const OPERATIONS_SUPPORT_LINE: &str = "Support staff ([operations])";
-pub const OPERATIONS_ONBOARDING_LINE: &str = "Onboarding engineers ([operations])";
+pub(crate) const OPERATIONS_SUPPORT_LINE: &str = "Support staff ([operations])";
+pub(crate) const OPERATIONS_ONBOARDING_LINE: &str = "Onboarding engineers ([operations])";
 
 impl Scenario {
     /// The scenario with exactly `n` customers: its first `n`, or, when it has fewer, its customers

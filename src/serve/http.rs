@@ -26,7 +26,7 @@ use crate::clock::Clock;
 
 /// What the server allows a client.
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// The largest request body, in bytes (larger: 413).
     pub max_body: usize,
     /// The time a client has to send a request's head.
@@ -54,7 +54,7 @@ impl Default for Limits {
 const MAX_HEAD: usize = 64 * 1024;
 
 /// The served organization, its clock and its time scale.
-pub struct Shared {
+pub(crate) struct Shared {
     state: Mutex<(Served, Clock)>,
     scale: f64,
     /// `--out DIR`: where `GET /_orgsim/report` writes the report's files.

@@ -30,22 +30,22 @@ use crate::scenario::Scenario;
 use wire::{Call, Refusal};
 
 /// The report's name for the deployer: whatever called the endpoint.
-pub const CALLER: &str = "caller (orgsim serve)";
+pub(crate) const CALLER: &str = "caller (orgsim serve)";
 
 /// The most requests the trace keeps one by one (the counts go on past it): a bound on the
 /// memory of a server left running.
-pub const MAX_TRACED: usize = 200_000;
+pub(crate) const MAX_TRACED: usize = 200_000;
 
 /// The most operation names the counts keep apart (what clients asked for); the requests
 /// naming others are counted under [`OTHER_NAMES`]. The served operations are always apart.
-pub const MAX_NAMES: usize = 256;
+pub(crate) const MAX_NAMES: usize = 256;
 
 /// Where the requests past [`MAX_NAMES`] names are counted.
-pub const OTHER_NAMES: &str = "(other names)";
+pub(crate) const OTHER_NAMES: &str = "(other names)";
 
 /// One request as the trace records it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct Traced {
+pub(crate) struct Traced {
     /// Its place in arrival order, from 1.
     pub seq: u64,
     /// Model time at its arrival (ms since the start or the last reset, times the scale).
@@ -66,7 +66,7 @@ pub struct Traced {
 
 /// What the server answers to one request.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub body: Value,
     /// Model milliseconds to wait before answering.
@@ -74,7 +74,7 @@ pub struct Reply {
 }
 
 /// The served organization and what was asked of it.
-pub struct Served {
+pub(crate) struct Served {
     scenario: Scenario,
     seed: u64,
     empty: bool,

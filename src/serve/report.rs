@@ -30,11 +30,11 @@ use crate::plan::{Plan, Spec};
 /// Wall-clock milliseconds within which a request for a done resource still counts as its
 /// read-back (the provider's Read after Create comes within milliseconds; a second `terraform
 /// plan` starts seconds later, the provider's own start).
-pub const READBACK_GAP_MS: u64 = 3_000;
+pub(crate) const READBACK_GAP_MS: u64 = 3_000;
 
 /// What a request names, as the request says it (ids resolved at report time).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Key {
+pub(crate) enum Key {
     /// A request for no resource of the plan's (ListRoots, ListAccounts, ...).
     None,
     /// An OU, a policy or an account by its id (or a parent: the root is no resource).
@@ -116,7 +116,7 @@ impl Key {
 
 /// One request the model answered, as the report needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Seen {
+pub(crate) struct Seen {
     pub seq: u64,
     pub op: Operation,
     pub at_ms: u64,
@@ -131,7 +131,7 @@ pub struct Seen {
 
 /// What an id was seen to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Name {
+pub(crate) enum Name {
     Ou {
         name: SharedStr,
         parent: Option<SharedStr>,

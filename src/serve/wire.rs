@@ -12,16 +12,16 @@ use crate::org::types::{
 };
 
 /// `X-Amz-Target`'s prefix for Organizations (the service model's `targetPrefix`).
-pub const TARGET_PREFIX: &str = "AWSOrganizationsV20161128.";
+pub(crate) const TARGET_PREFIX: &str = "AWSOrganizationsV20161128.";
 
 /// The largest `MaxResults` the service model allows (every List operation's `MaxResults`
 /// shape: 1 to 20).
-pub const MAX_RESULTS: usize = 20;
+pub(crate) const MAX_RESULTS: usize = 20;
 
 /// What a request asks for: an operation of the model (with its page, for a List), or one the
 /// server answers itself from the organization it holds.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Call {
+pub(crate) enum Call {
     Model {
         req: Request,
         page: Option<Page>,
@@ -39,7 +39,7 @@ pub enum Call {
 
 /// A page of a List operation: from `offset`, at most `max` items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page {
+pub(crate) struct Page {
     pub offset: usize,
     pub max: usize,
 }
@@ -47,7 +47,7 @@ pub struct Page {
 /// A request refused before it reaches the model: its code, message and (for
 /// InvalidInputException) reason, all as AWS spells them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
+pub(crate) struct Refusal {
     pub code: &'static str,
     pub message: String,
     pub reason: Option<&'static str>,
@@ -583,7 +583,7 @@ pub(crate) fn description(body: &[u8]) -> Option<String> {
 }
 
 /// The times the server knows of its entities, in epoch seconds, for the answers' timestamps.
-pub trait Times {
+pub(crate) trait Times {
     /// When the account joined the organization.
     fn joined(&self, account_id: &str) -> f64;
     /// When the creation request was made, and when it completed (if it has).

@@ -35,13 +35,13 @@ pub struct RunOutput {
 }
 
 /// A service answering the engines' calls in virtual time.
-pub trait Service {
+pub(crate) trait Service {
     /// Answers `request` sent at `now_ms`: the latency until the answer arrives, and the answer.
     fn answer(&mut self, now_ms: u64, request: &Request) -> (u64, ApiResult);
 }
 
 /// The simulated backend: the model of AWS Organizations and its generator.
-pub struct ModelService {
+pub(crate) struct ModelService {
     pub model: OrgModel,
     rng: SmallRng,
 }
@@ -63,9 +63,11 @@ impl Service for ModelService {
     }
 }
 
-/// A service given as a function (for tests and small tools).
-pub struct FnService<F>(pub F);
+/// A service given as a function (for the unit tests).
+#[cfg(test)]
+pub(crate) struct FnService<F>(pub F);
 
+#[cfg(test)]
 impl<F: FnMut(u64, &Request) -> (u64, ApiResult)> Service for FnService<F> {
     fn answer(&mut self, now_ms: u64, request: &Request) -> (u64, ApiResult) {
         (self.0)(now_ms, request)
@@ -78,7 +80,7 @@ impl<F: FnMut(u64, &Request) -> (u64, ApiResult)> Service for FnService<F> {
 /// Each step sends every call the active engines want now, then delivers the earliest event:
 /// one answer (answers before timers at the same instant, in the order they were sent), or the
 /// timers due.
-pub struct Driver<S> {
+pub(crate) struct Driver<S> {
     pub service: S,
     engines: Vec<Engine>,
     active: Vec<usize>,

@@ -18,7 +18,7 @@ use super::EventQueue;
 
 /// `c` identical servers with one FIFO queue.
 #[derive(Debug, Clone)]
-pub struct ServerPool<T> {
+pub(crate) struct ServerPool<T> {
     servers: usize,
     busy: usize,
     queue: VecDeque<T>,
@@ -65,8 +65,9 @@ impl<T> ServerPool<T> {
 }
 
 /// Erlang C: the M/M/c steady state.
+#[cfg(test)]
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MmcTheory {
+pub(crate) struct MmcTheory {
     /// Probability that an arrival waits (C).
     pub p_wait: f64,
     pub wq: f64,

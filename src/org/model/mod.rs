@@ -63,27 +63,27 @@ pub struct Answer {
 }
 
 /// The id of the AWS-managed SCP attached to every root, OU and account.
-pub const FULL_AWS_ACCESS_ID: &str = "p-FullAWSAccess";
+pub(crate) const FULL_AWS_ACCESS_ID: &str = "p-FullAWSAccess";
 /// Its name.
-pub const FULL_AWS_ACCESS_NAME: &str = "FullAWSAccess";
+pub(crate) const FULL_AWS_ACCESS_NAME: &str = "FullAWSAccess";
 /// FullAWSAccess's place in the model's policies: the first.
 const FULL_ACCESS_AT: usize = 0;
 /// The simulated organization's root id.
-pub const ROOT_ID: &str = "r-sim1";
+pub(crate) const ROOT_ID: &str = "r-sim1";
 /// What the model's OU ids start with (then 8 digits).
 const OU_ID_PREFIX: &str = "ou-sim1-";
 
 /// The simulated organization's id.
-pub const ORG_ID: &str = "o-sim0000001";
+pub(crate) const ORG_ID: &str = "o-sim0000001";
 /// The simulated management account's email.
-pub const MANAGEMENT_EMAIL: &str = "management@orgsim.invalid";
+pub(crate) const MANAGEMENT_EMAIL: &str = "management@orgsim.invalid";
 
 /// The message of a throttled call (token bucket empty).
-pub const MSG_RATE_EXCEEDED: &str = "Rate exceeded";
+pub(crate) const MSG_RATE_EXCEEDED: &str = "Rate exceeded";
 /// The message of a CreateAccount refused because too many creations are in progress.
 pub const MSG_IN_PROGRESS: &str = "AWS Organizations can't complete your request because another request is already in progress. Try again later.";
 /// The message of a ConcurrentModificationException.
-pub const MSG_CONCURRENT: &str = "AWS Organizations can't complete your request because it conflicts with another attempt to modify the same entity. Try again later.";
+pub(crate) const MSG_CONCURRENT: &str = "AWS Organizations can't complete your request because it conflicts with another attempt to modify the same entity. Try again later.";
 const MSG_INTERNAL: &str = "AWS Organizations can't complete your request because of an internal service error. Try again later.";
 const MSG_INVALID_INPUT: &str = "The requested operation failed because you provided invalid values for one or more of the request parameters.";
 

@@ -637,7 +637,7 @@ macro_rules! rule {
 }
 
 /// What answers the mock backend's requests (`org::mock`: the model, in the wire format).
-pub type Answer = Arc<dyn Fn(Request) -> HttpResponse + Send + Sync>;
+pub(crate) type Answer = Arc<dyn Fn(Request) -> HttpResponse + Send + Sync>;
 
 /// The mock backend's rules: one per operation, each reading the SDK's input back as the
 /// [`Request`] it means and answering it with `answer`.

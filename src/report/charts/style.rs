@@ -13,7 +13,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// The width of the wide charts (timeline, margin), in pixels.
-pub const WIDTH: u32 = 1200;
+pub(crate) const WIDTH: u32 = 1200;
 
 /// The font family: Liberation Sans, embedded (`fonts/`, SIL OFL 1.1) and registered with
 /// plotters under this name, so that text is measured with its metrics and PNGs are drawn with
@@ -34,28 +34,27 @@ pub(crate) fn register_font() {
 
 // The palette (ColorBrewer blues, oranges and greys). Each chart names its colours by role.
 pub const BLUE_DARK: RGBColor = RGBColor(0x08, 0x51, 0x9c);
-pub const BLUE: RGBColor = RGBColor(0x31, 0x82, 0xbd);
-pub const BLUE_MID: RGBColor = RGBColor(0x6b, 0xae, 0xd6);
-pub const BLUE_LIGHT: RGBColor = RGBColor(0xc6, 0xdb, 0xef);
+pub(crate) const BLUE: RGBColor = RGBColor(0x31, 0x82, 0xbd);
+pub(crate) const BLUE_MID: RGBColor = RGBColor(0x6b, 0xae, 0xd6);
+pub(crate) const BLUE_LIGHT: RGBColor = RGBColor(0xc6, 0xdb, 0xef);
 pub const ORANGE: RGBColor = RGBColor(0xfd, 0x8d, 0x3c);
-pub const ORANGE_DARK: RGBColor = RGBColor(0xe6, 0x55, 0x0d);
-pub const ORANGE_LIGHT: RGBColor = RGBColor(0xfd, 0xd0, 0xa2);
-pub const BROWN: RGBColor = RGBColor(0xa6, 0x36, 0x03);
-pub const YELLOW: RGBColor = RGBColor(0xfe, 0xe3, 0x91);
-pub const GREEN_LIGHT: RGBColor = RGBColor(0x74, 0xc4, 0x76);
-pub const GREEN_MID: RGBColor = RGBColor(0x31, 0xa3, 0x54);
-pub const GREEN: RGBColor = RGBColor(0x23, 0x8b, 0x45);
-pub const RED: RGBColor = RGBColor(0xd6, 0x27, 0x28);
-pub const PURPLE: RGBColor = RGBColor(0x6a, 0x51, 0xa3);
-pub const PURPLE_MID: RGBColor = RGBColor(0x75, 0x6b, 0xb1);
-pub const PURPLE_DARK: RGBColor = RGBColor(0x54, 0x27, 0x8f);
-pub const GREY_LIGHTEST: RGBColor = RGBColor(0xee, 0xee, 0xee);
-pub const GREY_LIGHT: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
+pub(crate) const ORANGE_DARK: RGBColor = RGBColor(0xe6, 0x55, 0x0d);
+pub(crate) const ORANGE_LIGHT: RGBColor = RGBColor(0xfd, 0xd0, 0xa2);
+pub(crate) const BROWN: RGBColor = RGBColor(0xa6, 0x36, 0x03);
+pub(crate) const YELLOW: RGBColor = RGBColor(0xfe, 0xe3, 0x91);
+pub(crate) const GREEN_LIGHT: RGBColor = RGBColor(0x74, 0xc4, 0x76);
+pub(crate) const GREEN_MID: RGBColor = RGBColor(0x31, 0xa3, 0x54);
+pub(crate) const RED: RGBColor = RGBColor(0xd6, 0x27, 0x28);
+pub(crate) const PURPLE: RGBColor = RGBColor(0x6a, 0x51, 0xa3);
+pub(crate) const PURPLE_MID: RGBColor = RGBColor(0x75, 0x6b, 0xb1);
+pub(crate) const PURPLE_DARK: RGBColor = RGBColor(0x54, 0x27, 0x8f);
+pub(crate) const GREY_LIGHTEST: RGBColor = RGBColor(0xee, 0xee, 0xee);
+pub(crate) const GREY_LIGHT: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
 pub const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
-pub const GREY_DARK: RGBColor = RGBColor(0x63, 0x63, 0x63);
-pub const INK: RGBColor = RGBColor(0x23, 0x23, 0x23);
+pub(crate) const GREY_DARK: RGBColor = RGBColor(0x63, 0x63, 0x63);
+pub(crate) const INK: RGBColor = RGBColor(0x23, 0x23, 0x23);
 /// Fills for stacked areas, one per cost line: distinct hues, light enough for labels.
-pub const AREA_FILLS: [RGBColor; 8] = [
+pub(crate) const AREA_FILLS: [RGBColor; 8] = [
     RGBColor(0x9e, 0xca, 0xe1),
     RGBColor(0xfd, 0xae, 0x6b),
     RGBColor(0xa1, 0xd9, 0x9b),
@@ -300,7 +299,7 @@ pub(crate) fn legend<DB: DrawingBackend>(
 }
 
 /// A rectangle in pixels: (left, top, right, bottom).
-pub type PxRect = (i32, i32, i32, i32);
+pub(crate) type PxRect = (i32, i32, i32, i32);
 
 fn intersects(a: PxRect, b: PxRect) -> bool {
     a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
@@ -318,7 +317,7 @@ fn segment_hits(p: (i32, i32), q: (i32, i32), r: PxRect) -> bool {
 }
 
 /// A point label to place: the point (pixels), its text, its colour.
-pub struct PointLabel {
+pub(crate) struct PointLabel {
     pub at: (i32, i32),
     pub text: String,
     pub color: RGBColor,

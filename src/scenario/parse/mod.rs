@@ -41,9 +41,9 @@ use span::{
 /// (`config::limits::MAX_CUSTOMERS`).
 pub const MAX_GENERATED: u64 = crate::config::limits::MAX_CUSTOMERS as u64;
 /// Most `existing_accounts` an organization may start with (the model holds each one).
-pub const MAX_EXISTING_ACCOUNTS: u32 = crate::config::limits::MAX_EXISTING_ACCOUNTS;
+pub(crate) const MAX_EXISTING_ACCOUNTS: u32 = crate::config::limits::MAX_EXISTING_ACCOUNTS;
 /// Largest amount of money accepted anywhere, in dollars.
-pub const MAX_DOLLARS: i64 = 1_000_000_000_000;
+pub(crate) const MAX_DOLLARS: i64 = 1_000_000_000_000;
 
 /// Reads and validates the scenario at `path`. A file larger than
 /// `config::limits::MAX_SCENARIO_BYTES` is refused before it is read.
