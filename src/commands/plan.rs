@@ -27,13 +27,14 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub customers: Option<usize>,
     /// Also write the plan as a Terraform configuration for the hashicorp/aws provider into DIR:
-    /// main.tf (examples/terraform/from-plan/main.tf) and plan.auto.tfvars.json (every OU,
-    /// policy with its document, attachment and account with its tags). OUs under the root only.
+    /// main.tf (examples/terraform/from-plan/main.tf: the provider and the root) and
+    /// plan.tf.json (one resource block per planned resource, at its address, with the plan's
+    /// names, emails, tags, policy documents and dependencies). OUs under the root only.
     #[arg(long, value_name = "DIR")]
     pub terraform: Option<PathBuf>,
 }
 
-/// The configuration `--terraform` writes: the resources come from the variables.
+/// The part of the configuration `--terraform` writes that is the same for every plan.
 const MAIN_TF: &str = include_str!("../../examples/terraform/from-plan/main.tf");
 
 pub fn run(a: Args) -> Result<Verdict> {
@@ -58,25 +59,50 @@ pub fn run(a: Args) -> Result<Verdict> {
     Ok(Verdict::of(p.findings.is_empty()))
 }
 
-/// The key a resource has in the variables: its address after the type.
-fn key(p: &Plan, i: usize) -> &str {
-    let a = &p.resources[i].address;
-    a.split_once('.').map_or(a.as_str(), |(_, k)| k)
+/// A literal string in Terraform's JSON syntax, where `${` and `%{` open templates.
+fn literal(s: &str) -> String {
+    s.replace("${", "$${").replace("%{", "%%{")
 }
 
-/// The plan as `examples/terraform/from-plan/main.tf`'s variables.
-pub fn terraform_vars(p: &Plan) -> Result<Value> {
-    let (mut ous, mut policies, mut attachments, mut accounts) =
-        (Map::new(), Map::new(), Map::new(), Map::new());
+/// A resource's name in the configuration: its address after the type (Terraform's names
+/// start with a letter or `_`: one that would not gets a `_` in front).
+fn name(p: &Plan, i: usize) -> String {
+    let a = &p.resources[i].address;
+    let n = a.split_once('.').map_or(a.as_str(), |(_, k)| k);
+    if n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        n.to_string()
+    } else {
+        format!("_{n}")
+    }
+}
+
+/// A resource's type: its address before the name.
+fn type_of(p: &Plan, i: usize) -> &str {
+    let a = &p.resources[i].address;
+    a.split_once('.').map_or(a.as_str(), |(t, _)| t)
+}
+
+/// `${TYPE.NAME.id}` of resource `i`.
+fn id_of(p: &Plan, i: usize) -> String {
+    format!("${{{}.{}.id}}", type_of(p, i), name(p, i))
+}
+
+/// The plan's resources in Terraform's JSON configuration syntax: one block per planned
+/// resource, named as the plan names it, each referring to what it depends on.
+pub fn terraform_json(p: &Plan) -> Result<Value> {
+    let mut by_type: Map<String, Value> = Map::new();
     let mut tags_of = std::collections::HashMap::new();
     for r in &p.resources {
         if let Spec::Tags { account, tags } = &r.spec {
-            tags_of.insert(*account, json!(&**tags));
+            let t: Map<String, Value> = tags
+                .iter()
+                .map(|(k, v)| (literal(k), Value::from(literal(v))))
+                .collect();
+            tags_of.insert(*account, Value::Object(t));
         }
     }
     for (i, r) in p.resources.iter().enumerate() {
-        let k = key(p, i).to_string();
-        match &r.spec {
+        let body = match &r.spec {
             Spec::Ou { name, parent, .. } => {
                 if parent.is_some() {
                     return Err(Error::flag(format!(
@@ -85,45 +111,61 @@ pub fn terraform_vars(p: &Plan) -> Result<Value> {
                         r.address
                     )));
                 }
-                ous.insert(k, json!({ "name": &**name }));
+                json!({
+                    "name": literal(name),
+                    "parent_id": "${data.aws_organizations_organization.this.roots[0].id}",
+                })
             }
-            Spec::Policy { name, content, .. } => {
-                policies.insert(k, json!({ "name": &**name, "content": &**content }));
-            }
-            Spec::Attachment { policy, ou } => {
-                attachments.insert(k, json!({ "policy": key(p, *policy), "ou": key(p, *ou) }));
-            }
+            Spec::Policy { name, content, .. } => json!({
+                "name": literal(name),
+                "type": "SERVICE_CONTROL_POLICY",
+                "content": literal(content),
+            }),
+            Spec::Attachment { policy, ou } => json!({
+                "policy_id": id_of(p, *policy),
+                "target_id": id_of(p, *ou),
+            }),
             Spec::Account {
                 name, email, ou, ..
-            } => {
-                let tags = tags_of.get(&i).cloned().unwrap_or_else(|| json!({}));
-                accounts.insert(
-                    k,
-                    json!({ "name": &**name, "email": &**email, "ou": key(p, *ou), "tags": tags }),
-                );
-            }
-            Spec::Tags { .. } => {}
-        }
+            } => json!({
+                "name": literal(name),
+                "email": literal(email),
+                "parent_id": id_of(p, *ou),
+                "tags": tags_of.get(&i).cloned().unwrap_or_else(|| json!({})),
+                "timeouts": { "create": "${var.create_timeout}" },
+            }),
+            // terraform-aws: the account's tags go in CreateAccount (the account's `tags`).
+            Spec::Tags { .. } => continue,
+        };
+        let blocks = by_type
+            .entry(type_of(p, i))
+            .or_insert_with(|| Value::Object(Map::new()));
+        blocks
+            .as_object_mut()
+            .expect("an object")
+            .insert(name(p, i), body);
     }
-    Ok(json!({
-        "ous": ous,
-        "policies": policies,
-        "attachments": attachments,
-        "accounts": accounts,
-    }))
+    Ok(json!({ "resource": by_type }))
 }
 
 fn write_terraform(dir: &Path, p: &Plan) -> Result<()> {
-    let vars = terraform_vars(p)?;
-    let mut text = serde_json::to_string_pretty(&vars).map_err(|e| Error::io(dir, e))?;
+    let config = terraform_json(p)?;
+    let mut text = serde_json::to_string_pretty(&config).map_err(|e| Error::io(dir, e))?;
     text.push('\n');
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    for (name, body) in [
-        ("main.tf", MAIN_TF),
-        ("plan.auto.tfvars.json", text.as_str()),
-    ] {
-        let path = dir.join(name);
+    for (file, body) in [("main.tf", MAIN_TF), ("plan.tf.json", text.as_str())] {
+        let path = dir.join(file);
         std::fs::write(&path, body).map_err(|e| Error::io(&path, e))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_escape_terraform_templates() {
+        assert_eq!(literal("a${b} %{c} $d %e"), "a$${b} %%{c} $d %e");
+    }
 }

@@ -1,8 +1,10 @@
-# A scenario's plan as Terraform writes it, every name, email, tag and policy document taken
-# from `orgsim plan SCENARIO --customers N --terraform DIR`, which writes this file and
-# `plan.auto.tfvars.json` (the plan's resources, keyed as `orgsim plan` names them) into DIR.
-# The same resources as examples/terraform/main.tf, for any scenario whose OUs are under the
-# root; scripts/terraform-vs-sim.sh applies it to `orgsim serve` and compares with `orgsim sweep`.
+# What `orgsim plan SCENARIO --customers N --terraform DIR` writes as DIR/main.tf: the provider
+# (hashicorp/aws 5.100.0 against orgsim serve) and the organization's root. The resources are in
+# DIR/plan.tf.json, written from the plan: one resource block per planned resource, at the
+# address `orgsim plan` names it, with its dependencies (an account on its tier's OU, an
+# attachment on its policy and OU), so that Terraform's walk has the plan's graph, instance by
+# instance. Every name, email, tag and policy document is the plan's. OUs under the root only.
+# scripts/terraform-vs-sim.sh applies it to `orgsim serve` and compares with `orgsim sweep`.
 #
 #   terraform init && terraform apply -var endpoint=http://127.0.0.1:4566
 
@@ -27,31 +29,6 @@ variable "create_timeout" {
   default     = "10m"
 }
 
-variable "ous" {
-  description = "The plan's OUs, all under the root"
-  type        = map(object({ name = string }))
-}
-
-variable "policies" {
-  description = "The plan's service control policies and their documents"
-  type        = map(object({ name = string, content = string }))
-}
-
-variable "attachments" {
-  description = "Each policy attachment: a key of var.policies to a key of var.ous"
-  type        = map(object({ policy = string, ou = string }))
-}
-
-variable "accounts" {
-  description = "The plan's accounts: name, email, the key of their OU, their tags"
-  type = map(object({
-    name  = string
-    email = string
-    ou    = string
-    tags  = map(string)
-  }))
-}
-
 provider "aws" {
   region     = "us-east-1"
   access_key = "orgsim"
@@ -69,38 +46,3 @@ provider "aws" {
 }
 
 data "aws_organizations_organization" "this" {}
-
-resource "aws_organizations_organizational_unit" "this" {
-  for_each  = var.ous
-  name      = each.value.name
-  parent_id = data.aws_organizations_organization.this.roots[0].id
-}
-
-resource "aws_organizations_policy" "this" {
-  for_each = var.policies
-  name     = each.value.name
-  type     = "SERVICE_CONTROL_POLICY"
-  content  = each.value.content
-}
-
-resource "aws_organizations_policy_attachment" "this" {
-  for_each  = var.attachments
-  policy_id = aws_organizations_policy.this[each.value.policy].id
-  target_id = aws_organizations_organizational_unit.this[each.value.ou].id
-}
-
-resource "aws_organizations_account" "this" {
-  for_each  = var.accounts
-  name      = each.value.name
-  email     = each.value.email
-  parent_id = aws_organizations_organizational_unit.this[each.value.ou].id
-  tags      = each.value.tags
-
-  timeouts {
-    create = var.create_timeout
-  }
-}
-
-output "account_ids" {
-  value = { for k, a in aws_organizations_account.this : k => a.id }
-}
