@@ -113,6 +113,9 @@ def real_run(d):
         "resources_in_state": len([s for s in state if not s.startswith("data.")]),
         "accounts_in_state": len([s for s in state if s.startswith("aws_organizations_account.")]),
         "organization": json.load(open(os.path.join(d, "organization.json"))),
+        "organization_settled": (json.load(open(os.path.join(d, "organization-settled.json")))
+                                 if os.path.exists(os.path.join(d, "organization-settled.json"))
+                                 else None),
         "load_average": load,
     }
 
@@ -288,6 +291,14 @@ def main():
     for o in ops:
         print(f"  {o:36} {fmt(real_s['calls_per_operation'][o]):>24} "
               f"{fmt(sim['calls_per_operation'][o]):>26}")
+    for r in real:
+        settled = r["organization_settled"]
+        if settled is not None:
+            accounts = ", ".join(f"{x['name']} in {x['ou']}" for x in settled["accounts"])
+            print(f"{r['run']}: after settling, the organization has {len(settled['accounts'])} "
+                  f"account(s) ({accounts or 'none'}), Terraform's state {r['accounts_in_state']}"
+                  + (f": {len(settled['accounts']) - r['accounts_in_state']} orphaned"
+                     if len(settled["accounts"]) > r["accounts_in_state"] else ""))
     if verdict:
         print()
         print("verdict: " + ", ".join(f"{k} {v}" for k, v in verdict.items()))

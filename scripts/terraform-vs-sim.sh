@@ -18,28 +18,32 @@
 #                           the first min(M, 50))
 #   --create-timeout T      the accounts' `timeouts { create }` (default 10m)
 #   --parallelism P         terraform -parallelism (default 10, the profile's)
+#   --settle S              S seconds after each apply, read the served organization again
+#                           (organization-settled.json): creations Terraform gave up on finish
 # Environment: ORGSIM (default target/release/orgsim, built if missing), TERRAFORM (default
 # terraform), ORGSIM_TF_MIRROR (default /opt/tf-plugins).
 # Exit: 0 when every apply succeeded, 1 when one failed, 2 on bad usage or a missing tool.
 set -euo pipefail
 
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [ $# -ge 3 ] || usage
 SCENARIO=$1 N=$2 R=$3
 shift 3
-OUT="" M=200 TIMEOUT=10m PAR=10
+OUT="" M=200 TIMEOUT=10m PAR=10 SETTLE=0
 while [ $# -gt 0 ]; do
   case $1 in
     --out) OUT=$2; shift 2 ;;
     --sim-replications) M=$2; shift 2 ;;
     --create-timeout) TIMEOUT=$2; shift 2 ;;
     --parallelism) PAR=$2; shift 2 ;;
+    --settle) SETTLE=$2; shift 2 ;;
     *) echo "terraform-vs-sim: unknown option $1" >&2; usage ;;
   esac
 done
 for v in "$N" "$R" "$M" "$PAR"; do
   [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "terraform-vs-sim: $v is not a positive count" >&2; exit 2; }
 done
+[[ $SETTLE =~ ^[0-9]+$ ]] || { echo "terraform-vs-sim: --settle $SETTLE is not a number of seconds" >&2; exit 2; }
 [ -f "$SCENARIO" ] || { echo "terraform-vs-sim: no scenario $SCENARIO" >&2; exit 2; }
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -109,6 +113,10 @@ for r in $(seq "$R"); do
   curl -sf "$URL/_orgsim/report" > "$RUN/report.json"
   python3 "$REPO/scripts/terraform-vs-sim.py" org "$URL" "$RUN/organization.json"
   (cd "$TF" && "$TERRAFORM" state list -no-color 2>/dev/null || true) > "$RUN/state.txt"
+  if [ "$SETTLE" -gt 0 ]; then
+    sleep "$SETTLE"
+    python3 "$REPO/scripts/terraform-vs-sim.py" org "$URL" "$RUN/organization-settled.json"
+  fi
   printf '{"reset_ms": %s, "start_ms": %s, "end_ms": %s, "exit": %s}\n' \
     "$reset_ms" "$start_ms" "$end_ms" "$rc" > "$RUN/times.json"
   [ "$rc" = 0 ] || failed=1
