@@ -281,3 +281,25 @@ fn a_short_real_apply_makes_the_planned_writes_and_ends_with_the_simulated_organ
     assert_eq!(real_org, sim["organization"]);
     assert_eq!(run["accounts_in_state"], 2, "{run}");
 }
+
+#[test]
+fn the_harness_refuses_bad_usage_with_exit_2() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for args in [
+        &[SCENARIO, "2"][..],
+        &[SCENARIO, "0", "1"],
+        &[SCENARIO, "2", "x"],
+        &["scenarios/no-such.toml", "2", "1"],
+        &[SCENARIO, "2", "1", "--settle", "soon"],
+        &[SCENARIO, "2", "1", "--frobnicate"],
+    ] {
+        let o = Command::new(repo.join("scripts/terraform-vs-sim.sh"))
+            .args(args)
+            .current_dir(repo)
+            .env("ORGSIM", env!("CARGO_BIN_EXE_orgsim"))
+            .output()
+            .expect("the harness runs");
+        assert_eq!(common::code(&o), 2, "{args:?}: {}", common::stderr(&o));
+        assert!(!common::stderr(&o).is_empty(), "{args:?}");
+    }
+}
