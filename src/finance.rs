@@ -314,6 +314,8 @@ mod tests {
         assert_eq!(fmt_money(110_000_000), "$1,100,000");
         assert_eq!(fmt_money(123_456), "$1,234.56");
         assert_eq!(fmt_money(-5), "-$0.05");
+        assert_eq!(fmt_money(-100_000), "-$1,000");
+        assert_eq!(fmt_money(i64::MIN), "-$92,233,720,368,547,758.08");
         assert_eq!(fmt_money(0), "$0");
     }
 

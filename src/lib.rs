@@ -16,8 +16,9 @@
 //!   sans-IO deployer (`handle_*` / `poll_*`).
 //! - [`sim`]: the one simulation driver (one or many engines against one service, virtual time);
 //!   [`clock`], [`org::sdk`], [`org::mock`], [`live`]: the wall-clock drivers and clients.
-//! - [`serve`]: the model as an AWS Organizations endpoint (`orgsim serve`): the wire format and
-//!   the served state sans-IO, the HTTP server at its edge.
+//! - [`serve`]: the model as an AWS Organizations endpoint (`orgsim serve`): the wire format,
+//!   the served state and the report of what its clients did (through `analysis` and
+//!   `report`) sans-IO, the HTTP server at its edge.
 //! - [`analysis`]: trace → report; [`stats`]: percentiles and intervals; [`sweep`], [`phases`],
 //!   [`gate`], [`loadtest`], [`compare`]: replications, growth phases, the regression gate, the
 //!   load test, comparisons.
@@ -52,7 +53,9 @@ pub mod plan;
 pub mod report;
 pub mod scenario;
 pub mod seed;
+pub mod sensitivity;
 pub mod serve;
+pub mod shard;
 pub mod sim;
 pub mod stats;
 pub mod sweep;

@@ -106,7 +106,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     let baseline = read_sweep(&a.baseline)?;
     super::check_outputs(None, &[md_file.map(|p| p.as_path())])?;
     if let Some(why) = gate::refusal(&result, &baseline) {
-        return Err(Error::Refused(format!(
+        return Err(Error::refused(format!(
             "refused: {} vs {}: {why}",
             a.result.display(),
             a.baseline.display()

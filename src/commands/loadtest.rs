@@ -81,7 +81,7 @@ pub struct Args {
 /// The load test's settings: the command line over the scenario's `[load]` table.
 fn spec(a: &Args, sc: &Scenario) -> Result<LoadSpec> {
     fn flag(what: &'static str) -> impl Fn(crate::config::Invalid) -> Error {
-        move |e| Error::flag(format!("{what}: {e}"))
+        move |e| Error::flag_value(what, e)
     }
     let stages = match (&a.rate, &a.duration, &a.stages) {
         (None, None, Some(s)) => parse_stages(s).map_err(flag("--stages"))?,
@@ -300,7 +300,7 @@ fn live(
     }
     let seen = seen?;
     if let Some(fault) = &seen.endpoint_fault {
-        return Err(Error::Endpoint(format!(
+        return Err(Error::endpoint(format!(
             "the endpoint {} broke off the load test: {fault}",
             endpoint.as_deref().unwrap_or("AWS")
         )));

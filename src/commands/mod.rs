@@ -10,12 +10,14 @@ pub mod compare;
 pub mod completions;
 pub mod init;
 pub mod loadtest;
+pub mod merge;
 pub mod ops;
 pub mod output;
 pub mod phases;
 pub mod plan;
 pub mod run;
 pub mod schema;
+pub mod sensitivity;
 pub mod serve;
 pub mod staff;
 pub mod style;
@@ -54,6 +56,8 @@ pub struct Cli {
 pub enum Command {
     Run(run::Args),
     Sweep(sweep::Args),
+    Merge(merge::Args),
+    Sensitivity(sensitivity::Args),
     Phases(phases::Args),
     Check(check::Args),
     Load(loadtest::Args),
@@ -75,6 +79,8 @@ pub fn dispatch(command: Command) -> Result<Verdict> {
     match command {
         Command::Run(a) => run::run(a),
         Command::Sweep(a) => sweep::run(a),
+        Command::Merge(a) => merge::run(a),
+        Command::Sensitivity(a) => sensitivity::run(a),
         Command::Phases(a) => phases::run(a),
         Command::Check(a) => check::run(a),
         Command::Load(a) => loadtest::run(a),
@@ -94,7 +100,7 @@ pub fn dispatch(command: Command) -> Result<Verdict> {
 /// `--deployer NAME`: one of the deployer profiles.
 fn parse_deployer(s: &str) -> std::result::Result<Deployer, crate::config::Invalid> {
     Deployer::parse(s).ok_or_else(|| {
-        crate::config::Invalid(format!(
+        crate::config::Invalid::new(format!(
             "unknown deployer `{s}`; expected one of {}",
             Deployer::names()
         ))
@@ -105,7 +111,7 @@ fn parse_deployer(s: &str) -> std::result::Result<Deployer, crate::config::Inval
 fn read_scenario(path: &Path, deployer: Option<Deployer>) -> Result<Scenario> {
     let mut sc = scenario::read(path)?;
     if let Some(d) = deployer {
-        sc.set_deployer(d).map_err(|e| Error::Flag(e.0))?;
+        sc.set_deployer(d).map_err(Error::Flag)?;
     }
     Ok(sc)
 }
@@ -115,7 +121,7 @@ fn use_latency_profile(sc: &mut Scenario, path: Option<&PathBuf>) -> Result<()> 
     if let Some(path) = path {
         let p = crate::config::LatencyProfile::read(path).map_err(|e| Error::Profile {
             path: path.clone(),
-            message: e.0,
+            message: e.to_string(),
         })?;
         // Its source is shown in the reports: no text that could drive a terminal.
         for (field, text) in std::iter::once(("source", p.source.as_str()))

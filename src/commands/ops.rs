@@ -109,7 +109,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     // This run's customers, and the claims' 100 (cycled, all at time 0).
     let claims = ops::cycle_customers(&customers, 100, true);
     for (cs, what) in [(&customers[..], "--customers"), (&claims[..], "the claims")] {
-        ops::check_tickets(&config, cs, 1.0).map_err(|e| Error::flag(format!("{what}: {e}")))?;
+        ops::check_tickets(&config, cs, 1.0).map_err(|e| Error::flag_value(what, e))?;
     }
     let deploy_ms = onboarding::deployment_durations(&sc, seed);
     let alone_ms = onboarding::deployment_durations_each_alone(&sc, seed);

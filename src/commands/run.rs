@@ -159,7 +159,7 @@ fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
             .iter()
             .find(|c| c.account_id.as_deref() == Some(conn.org.management_account_id.as_str()))
         {
-            return Err(Error::Refused(format!(
+            return Err(Error::refused(format!(
                 "customer `{}` claims account id {}, the management account of {} at {at}: orgsim never adopts, moves or tags it; nothing was sent",
                 c.name, conn.org.management_account_id, conn.org.id
             )));
@@ -172,7 +172,7 @@ fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
                     live_plan_text(sc, &plan, &crate::live::existing(&plan, &before), &at)
                 ),
                 Err(e) if sdk::is_endpoint_fault(&e.code) => {
-                    return Err(Error::Endpoint(format!(
+                    return Err(Error::endpoint(format!(
                         "cannot read the organization at {at}: {} ({})",
                         e.message, e.code
                     )))
@@ -211,14 +211,14 @@ fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
             b.finish_and_clear();
         }
         if let Some(fault) = &run.endpoint_fault {
-            return Err(Error::Endpoint(format!(
+            return Err(Error::endpoint(format!(
                 "the endpoint {at} broke off the run: {fault}; nothing more was sent (a run again adopts what was made)"
             )));
         }
         let snapshot = match &conn.mock {
             Some(m) => m.snapshot(),
             None => sdk::read_organization(&conn.client).await.map_err(|e| {
-                Error::Endpoint(format!("cannot read the organization back from {at}: {} ({})", e.message, e.code))
+                Error::endpoint(format!("cannot read the organization back from {at}: {} ({})", e.message, e.code))
             })?,
         };
         let mut rep = analysis::analyze(

@@ -15,15 +15,27 @@ use crate::org::types::{SharedStr, Tags};
 /// Print the JSON Schema of one report kind (the files under schemas/).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The report kind: run, sweep, phases, load, ops, staff, plan, validate, compare, check
-    /// or serve.
+    /// The report kind: run, sweep, phases, load, ops, staff, plan, validate, compare, check,
+    /// serve, sweep-shard, sensitivity or sensitivity-shard.
     pub kind: String,
 }
 
 /// Every report kind, in the order `schemas/` lists them.
-pub const KINDS: [&str; 11] = [
-    "run", "sweep", "phases", "load", "ops", "staff", "plan", "validate", "compare", "check",
+pub const KINDS: [&str; 14] = [
+    "run",
+    "sweep",
+    "phases",
+    "load",
+    "ops",
+    "staff",
+    "plan",
+    "validate",
+    "compare",
+    "check",
     "serve",
+    "sweep-shard",
+    "sensitivity",
+    "sensitivity-shard",
 ];
 
 pub fn run(a: Args) -> Result<Verdict> {
@@ -53,6 +65,9 @@ pub fn schema(kind: &str) -> Option<String> {
         "compare" => of::<crate::compare::Comparison>(),
         "check" => of::<crate::gate::CheckReport>(),
         "serve" => of::<ServeReport>(),
+        "sweep-shard" => of::<crate::shard::ShardFile>(),
+        "sensitivity" => of::<crate::sensitivity::SensitivityReport>(),
+        "sensitivity-shard" => of::<crate::sensitivity::SensitivityShard>(),
         _ => return None,
     };
     Some(crate::json::pretty_json(&s))

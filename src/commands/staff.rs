@@ -67,8 +67,8 @@ fn share(s: &str) -> Result<f64> {
 pub fn run(a: Args) -> Result<Verdict> {
     let sc = super::read_scenario(&a.scenario, a.deployer)?;
     let target = share(&a.sla)?;
-    let (lo, hi) = crate::sweep::parse_range(&a.customers)
-        .map_err(|e| Error::flag(format!("--customers: {e}")))?;
+    let (lo, hi) =
+        crate::sweep::parse_range(&a.customers).map_err(|e| Error::flag_value("--customers", e))?;
     if a.step == 0 {
         return Err(Error::flag("--step must be at least 1"));
     }
@@ -94,7 +94,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     };
     let most = options.multipliers.iter().fold(1.0f64, |m, &x| m.max(x));
     ops::check_tickets(&config, &customers, most)
-        .map_err(|e| Error::flag(format!("--customers: {e}")))?;
+        .map_err(|e| Error::flag_value("--customers", e))?;
     let deploy_ms = |n: usize| onboarding::deployment_durations(&all.with_customers(n), seed);
     super::install_ctrl_c();
     let steps = counts.len() as u64 * (1 + options.multipliers.len() as u64);
@@ -118,7 +118,7 @@ pub fn run(a: Args) -> Result<Verdict> {
         &progress,
         &super::INTERRUPTED,
     )
-    .map_err(|e| Error::Flag(e.0))?;
+    .map_err(Error::Flag)?;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }

@@ -14,9 +14,10 @@ use crate::sweep::{self, SweepReport};
 ///
 /// With --out DIR it also writes sweep.json, sweep.csv, sweep.md, makespan.svg and
 /// conflicts.svg (and, with --png, makespan.png and conflicts.png). Ctrl-C stops it cleanly and prints (and writes) the partial results.
+/// With --shard K/N it runs one shard of the jobs and writes a shard file for `orgsim merge`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  orgsim sweep scenarios/hundred-customers.toml --customers 1..=100 --step 11 --replications 200\n  orgsim sweep scenarios/two-customers.toml --customers 1..=2 --replications 500 --json > sweep.json\n  orgsim sweep scenarios/hundred-customers.toml --customers 100 --replications 1000 --csv > rows.csv"
+    after_help = "Examples:\n  orgsim sweep scenarios/hundred-customers.toml --customers 1..=100 --step 11 --replications 200\n  orgsim sweep scenarios/two-customers.toml --customers 1..=2 --replications 500 --json > sweep.json\n  orgsim sweep scenarios/hundred-customers.toml --customers 100 --replications 1000 --csv > rows.csv\n  orgsim sweep scenarios/hundred-customers.toml --customers 10..=100 --step 45 --replications 200 --shard 2/4 --out shards/\n  orgsim merge shards/shard-*-of-4.json --out sweep/"
 )]
 pub struct Args {
     /// The scenario file (TOML).
@@ -56,6 +57,18 @@ pub struct Args {
     /// latencies and account creation times from it where it covers them.
     #[arg(long, value_name = "FILE")]
     pub latency_profile: Option<PathBuf>,
+    /// Run shard K of N (1 <= K <= N) and write a shard file instead of the report: to stdout,
+    /// or with --out DIR as DIR/shard-K-of-N.json. Shard K runs the jobs j with
+    /// j mod N = K-1, job j = count index × replications + replication (count by count), so
+    /// the split depends on nothing but N. `orgsim merge` combines shards 1..=N into the
+    /// report (and --out files) the unsharded sweep writes, byte for byte.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard,
+          conflicts_with_all = ["csv", "json", "markdown", "samples", "png"])]
+    pub shard: Option<sweep::Shard>,
+}
+
+fn parse_shard(s: &str) -> std::result::Result<sweep::Shard, crate::config::Invalid> {
+    sweep::Shard::parse(s)
 }
 
 pub fn run(a: Args) -> Result<Verdict> {
@@ -65,7 +78,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     }
     super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
     let (lo, hi) =
-        sweep::parse_range(&a.customers).map_err(|e| Error::flag(format!("--customers: {e}")))?;
+        sweep::parse_range(&a.customers).map_err(|e| Error::flag_value("--customers", e))?;
     if a.step == 0 {
         return Err(Error::flag("--step must be at least 1"));
     }
@@ -79,6 +92,9 @@ pub fn run(a: Args) -> Result<Verdict> {
     let threads = super::threads(a.threads)?;
     super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
     super::install_ctrl_c();
+    if let Some(shard) = a.shard {
+        return run_shard(&a, &sc, &counts, shard, threads);
+    }
     let bar = (total >= 200)
         .then(|| {
             super::progress_bar(
@@ -158,29 +174,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     let rep = SweepReport::new(&sc, a.replications, run);
     let json = report::report_json(&rep);
     if let (Some(dir), Some(csv)) = (&a.output.out, csv_file) {
-        let mut files = vec![
-            ("sweep.json", json.clone().into_bytes()),
-            ("sweep.md", report::sweep::markdown(&rep).into_bytes()),
-            (
-                "makespan.svg",
-                report::sweep::makespan_svg(&rep).into_bytes(),
-            ),
-            (
-                "conflicts.svg",
-                report::sweep::conflicts_svg(&rep).into_bytes(),
-            ),
-        ];
-        if a.png {
-            use report::sweep::{ConflictsChart, MakespanChart};
-            files.push((
-                "makespan.png",
-                super::png_of("makespan.png", &MakespanChart(&rep))?,
-            ));
-            files.push((
-                "conflicts.png",
-                super::png_of("conflicts.png", &ConflictsChart(&rep))?,
-            ));
-        }
+        let files = out_files(&rep, &json, a.png)?;
         let tmp = csv.close()?;
         super::write_out_with(dir, &files, &[("sweep.csv", &tmp)])?;
     }
@@ -203,6 +197,103 @@ pub fn run(a: Args) -> Result<Verdict> {
     }
     // A sweep measures; it judges nothing.
     Ok(Verdict::Pass)
+}
+
+/// The files `--out` holds besides sweep.csv: sweep.json (`json`), sweep.md, the charts (and
+/// with `png` their PNGs). `orgsim merge --out` writes the same.
+pub(super) fn out_files(
+    rep: &SweepReport,
+    json: &str,
+    png: bool,
+) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    let mut files = vec![
+        ("sweep.json", json.as_bytes().to_vec()),
+        ("sweep.md", report::sweep::markdown(rep).into_bytes()),
+        (
+            "makespan.svg",
+            report::sweep::makespan_svg(rep).into_bytes(),
+        ),
+        (
+            "conflicts.svg",
+            report::sweep::conflicts_svg(rep).into_bytes(),
+        ),
+    ];
+    if png {
+        use report::sweep::{ConflictsChart, MakespanChart};
+        files.push((
+            "makespan.png",
+            super::png_of("makespan.png", &MakespanChart(rep))?,
+        ));
+        files.push((
+            "conflicts.png",
+            super::png_of("conflicts.png", &ConflictsChart(rep))?,
+        ));
+    }
+    Ok(files)
+}
+
+/// `sweep --shard K/N`: runs the shard's jobs and writes its shard file (stdout, or
+/// DIR/shard-K-of-N.json with --out DIR). An interrupted shard writes nothing: it could not
+/// be merged.
+fn run_shard(
+    a: &Args,
+    sc: &crate::scenario::Scenario,
+    counts: &[usize],
+    shard: sweep::Shard,
+    threads: usize,
+) -> Result<Verdict> {
+    let all = counts.len() as u64 * u64::from(a.replications);
+    let total = shard.jobs(all);
+    let bar = (total >= 200)
+        .then(|| {
+            super::progress_bar(
+                total,
+                "{spinner} {bar:40} {pos}/{len} replications of the shard · {elapsed} elapsed · ETA {eta}",
+            )
+        })
+        .flatten();
+    let progress = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let mut rows = Vec::with_capacity(total as usize);
+    let run = sweep::run_sweep_shard(
+        sc,
+        counts,
+        a.replications,
+        shard,
+        threads,
+        &progress,
+        &super::INTERRUPTED,
+        &mut |r| rows.push(r.clone()),
+    );
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    if !run.complete {
+        return Err(Error::Interrupted(format!(
+            "{} of the shard's {total} replications done; no shard file written (a partial \
+             shard cannot be merged)",
+            run.done
+        )));
+    }
+    let id = crate::shard::RunId::of(sc, counts, a.replications);
+    let file = crate::shard::ShardFile::new(id, shard, &rows);
+    let json = report::report_json(&file);
+    match &a.output.out {
+        Some(dir) => {
+            let name = shard_file_name(shard);
+            super::write_out(dir, &[(name.as_str(), json.as_bytes())])?;
+        }
+        None => super::output::write_stdout(&json)?,
+    }
+    Ok(Verdict::Pass)
+}
+
+/// The name `sweep --shard K/N --out DIR` gives its file.
+pub fn shard_file_name(shard: sweep::Shard) -> String {
+    format!("shard-{}-of-{}.json", shard.index, shard.of)
 }
 
 /// A file written a piece at a time under a temporary name in its directory

@@ -204,8 +204,13 @@ pub fn checked_live_deploy_config(
 ) -> Result<crate::engine::DeployConfig> {
     let cfg = live_deploy_config(sc, poll_interval);
     if let Some(p) = poll_interval {
-        cfg.check()
-            .map_err(|(k, why)| Error::flag(format!("--poll-interval {p:?}: {k} {why}")))?;
+        cfg.check().map_err(|e| {
+            let key = e.field.as_deref().unwrap_or("deploy");
+            Error::flag_value(
+                &format!("--poll-interval {p:?}"),
+                format!("{key} {}", e.message),
+            )
+        })?;
     }
     Ok(cfg)
 }
@@ -253,7 +258,7 @@ impl<'a> Target<'a> {
         }
         let loopback = endpoint.as_deref().is_some_and(sdk::is_loopback);
         if self.backend == Backend::Sdk && !loopback && !self.allow_real_aws {
-            return Err(Error::Endpoint(format!(
+            return Err(Error::endpoint(format!(
                 "refusing to deploy to {}: it is not a loopback address, and accounts created in AWS cannot simply be deleted; pass --allow-real-aws (and confirm the organization id) to deploy there",
                 endpoint.as_deref().unwrap_or("AWS (no --endpoint, no AWS_ENDPOINT_URL)")
             )));
@@ -291,7 +296,7 @@ impl<'a> Target<'a> {
         let loopback = endpoint.is_some_and(sdk::is_loopback);
         let at = endpoint.unwrap_or("AWS");
         let cannot_read = |e: crate::org::types::ApiError| {
-            Error::Endpoint(format!(
+            Error::endpoint(format!(
                 "cannot read the organization at {at}: DescribeOrganization: {} ({})",
                 e.message, e.code
             ))
@@ -305,12 +310,12 @@ impl<'a> Target<'a> {
                     .map_err(cannot_read)?
             }
             Err(e) if e.code.as_str() == NOT_IN_USE && loopback => {
-                return Err(Error::Endpoint(format!(
+                return Err(Error::endpoint(format!(
                     "{at} has no organization ({NOT_IN_USE}): pass --create-organization to create one there, or start moto with `eval \"$(scripts/moto.sh start)\"`, which creates it"
                 )));
             }
             Err(e) if e.code.as_str() == NOT_IN_USE => {
-                return Err(Error::Endpoint(format!(
+                return Err(Error::endpoint(format!(
                     "the account behind these credentials is not in an organization ({NOT_IN_USE}): orgsim deploys into an existing one; {CREATE_ORG_HINT}, then run again"
                 )));
             }
@@ -377,7 +382,7 @@ async fn create_organization(client: &aws_sdk_organizations::Client, at: &str) -
         .send()
         .await
         .map_err(|e| {
-            Error::Endpoint(format!(
+            Error::endpoint(format!(
                 "cannot create the organization at {at}: {}",
                 crate::org::sdk::map_error(e, |_| None).message
             ))
@@ -394,7 +399,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Endpoint(format!("cannot start the async runtime: {e}")))
+        .map_err(|e| Error::endpoint(format!("cannot start the async runtime: {e}")))
 }
 
 /// Writes the latency profile a live command measured (`--write-latency-profile`); its source

@@ -8,6 +8,8 @@
 //!
 //! Architecture invariant: pure arithmetic, no I/O, no clock.
 
+use super::Invalid;
+
 pub const MINUTE_MS: u64 = 60_000;
 pub const HOUR_MS: u64 = 60 * MINUTE_MS;
 pub const DAY_MS: u64 = 24 * HOUR_MS;
@@ -55,7 +57,7 @@ impl Calendar {
     /// Opening hours from intervals within the week (`[start, end)`, ms from Monday 00:00, each
     /// within `0..=WEEK_MS`); overlapping or touching intervals merge. Errors when no time is
     /// open. Intervals covering the whole week give [`Calendar::always`].
-    pub fn weekly(intervals: &[(u64, u64)]) -> Result<Calendar, String> {
+    pub fn weekly(intervals: &[(u64, u64)]) -> Result<Calendar, Invalid> {
         let mut iv: Vec<(u64, u64)> = intervals
             .iter()
             .map(|&(s, e)| (s.min(WEEK_MS), e.min(WEEK_MS)))
@@ -90,14 +92,14 @@ impl Calendar {
 
     /// Parses a days spec (`"mon-fri"`, `"sat,sun"`, `"fri-mon"`) and a daily window (`"09:00"`
     /// to `"17:00"`, `"24:00"` allowed as the end) into weekly intervals.
-    pub fn block(days: &str, from: &str, to: &str) -> Result<Vec<(u64, u64)>, String> {
+    pub fn block(days: &str, from: &str, to: &str) -> Result<Vec<(u64, u64)>, Invalid> {
         let days = parse_days(days)?;
         let from_ms = parse_clock(from)?;
         let to_ms = parse_clock(to)?;
         if to_ms <= from_ms {
-            return Err(format!(
+            return Err(Invalid::new(format!(
                 "`to` ({to}) must be after `from` ({from}); overnight windows are written as two blocks"
-            ));
+            )));
         }
         Ok(days
             .iter()
@@ -255,22 +257,26 @@ impl Calendar {
 
 /// `"mon-fri"`, `"sat,sun"`, `"fri-mon"` (ranges wrap over the weekend), `"mon"`; full names
 /// (`monday`) also accepted. Returns day indices, Monday = 0, without duplicates.
-pub fn parse_days(spec: &str) -> Result<Vec<u64>, String> {
-    let day = |s: &str| -> Result<u64, String> {
+pub fn parse_days(spec: &str) -> Result<Vec<u64>, Invalid> {
+    let day = |s: &str| -> Result<u64, Invalid> {
         let s = s.trim().to_ascii_lowercase();
         DAY_NAMES
             .iter()
             .zip(FULL_DAY_NAMES)
             .position(|(short, full)| s == *short || s == full)
             .map(|i| i as u64)
-            .ok_or_else(|| format!("`{s}` is not a day; write mon, tue, wed, thu, fri, sat or sun"))
+            .ok_or_else(|| {
+                Invalid::new(format!(
+                    "`{s}` is not a day; write mon, tue, wed, thu, fri, sat or sun"
+                ))
+            })
     };
     let mut out = Vec::new();
     for part in spec.split(',') {
         if part.trim().is_empty() {
-            return Err(format!(
+            return Err(Invalid::new(format!(
                 "`{spec}` names no days; write e.g. \"mon-fri\" or \"sat,sun\""
-            ));
+            )));
         }
         match part.split_once('-') {
             Some((a, b)) => {
@@ -293,8 +299,12 @@ pub fn parse_days(spec: &str) -> Result<Vec<u64>, String> {
 }
 
 /// `"09:00"`, `"9:30"`, `"24:00"` → ms after midnight.
-pub fn parse_clock(s: &str) -> Result<u64, String> {
-    let bad = || format!("`{s}` is not a time of day; write e.g. \"09:00\" or \"17:30\"");
+pub fn parse_clock(s: &str) -> Result<u64, Invalid> {
+    let bad = || {
+        Invalid::new(format!(
+            "`{s}` is not a time of day; write e.g. \"09:00\" or \"17:30\""
+        ))
+    };
     let (h, m) = s.trim().split_once(':').ok_or_else(bad)?;
     let digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
     if h.is_empty() || h.len() > 2 || m.len() != 2 || !digits(h) || !digits(m) {

@@ -10,6 +10,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::lognormal::{Lognormal, LognormalOverrides};
+use super::Invalid;
+
 /// Which deployer is modelled. See `docs/model.md`, "Deployer profiles".
 #[derive(
     Debug,
@@ -64,28 +67,6 @@ impl Deployer {
 impl fmt::Display for Deployer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// A lognormal duration given by its median and 95th percentile, clamped (seconds).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Lognormal {
-    pub median_s: f64,
-    pub p95_s: f64,
-    pub min_s: f64,
-    pub max_s: f64,
-}
-
-impl Lognormal {
-    /// σ of the underlying normal: ln(p95/median) / z(0.95).
-    pub fn sigma(&self) -> f64 {
-        (self.p95_s / self.median_s).ln() / 1.644_853_626_951_472_2
-    }
-    /// The duration at standard-normal deviate `z`, clamped, in whole milliseconds.
-    pub fn at_ms(&self, z: f64) -> u64 {
-        let s = (self.median_s.ln() + self.sigma() * z).exp();
-        (s.clamp(self.min_s, self.max_s) * 1000.0).round() as u64
     }
 }
 
@@ -258,11 +239,7 @@ impl DeployConfig {
             lookup_existing
         );
         if let Some(p) = &o.provisioning {
-            let q = &mut c.provisioning;
-            q.median_s = p.median_s.unwrap_or(q.median_s);
-            q.p95_s = p.p95_s.unwrap_or(q.p95_s);
-            q.min_s = p.min_s.unwrap_or(q.min_s);
-            q.max_s = p.max_s.unwrap_or(q.max_s);
+            c.provisioning = c.provisioning.with(p);
         }
         c
     }
@@ -281,8 +258,8 @@ impl DeployConfig {
     }
 
     /// Checks the values; returns the dotted key path of the first bad one and why.
-    pub fn check(&self) -> Result<(), (String, String)> {
-        let bad = |k: &str, why: &str| Err((format!("deploy.{k}"), why.to_string()));
+    pub fn check(&self) -> Result<(), Invalid> {
+        let bad = |k: &str, why: &str| Err(Invalid::at(format!("deploy.{k}"), why));
         if self.parallelism == 0 {
             return bad("parallelism", "must be at least 1");
         }
@@ -374,22 +351,22 @@ impl DeployConfig {
             ("max_s", p.max_s),
         ] {
             if !(v > 0.0 && v.is_finite() && v <= 7.0 * 86_400.0) {
-                return Err((
+                return Err(Invalid::at(
                     format!("deploy.provisioning.{k}"),
-                    "must be a number of seconds greater than 0 and at most 604800".into(),
+                    "must be a number of seconds greater than 0 and at most 604800",
                 ));
             }
         }
         if p.p95_s < p.median_s {
-            return Err((
-                "deploy.provisioning.p95_s".into(),
-                "must not be below median_s".into(),
+            return Err(Invalid::at(
+                "deploy.provisioning.p95_s",
+                "must not be below median_s",
             ));
         }
         if p.min_s > p.max_s {
-            return Err((
-                "deploy.provisioning.min_s".into(),
-                "must not exceed max_s".into(),
+            return Err(Invalid::at(
+                "deploy.provisioning.min_s",
+                "must not exceed max_s",
             ));
         }
         Ok(())
@@ -429,18 +406,8 @@ pub struct DeployOverrides {
     pub tags_in_create: Option<bool>,
     pub read_after_create: Option<bool>,
     pub account_factory: Option<u32>,
-    pub provisioning: Option<ProvisioningOverrides>,
+    pub provisioning: Option<LognormalOverrides>,
     pub lookup_existing: Option<bool>,
-}
-
-/// `[deploy.provisioning]` as written.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProvisioningOverrides {
-    pub median_s: Option<f64>,
-    pub p95_s: Option<f64>,
-    pub min_s: Option<f64>,
-    pub max_s: Option<f64>,
 }
 
 #[cfg(test)]
@@ -469,5 +436,26 @@ mod tests {
             assert_eq!(Deployer::parse(d.as_str()), Some(d));
         }
         assert_eq!(Deployer::parse("terraform"), None);
+    }
+
+    /// A bad value comes back as the one field error, its key named apart from the reason.
+    #[test]
+    fn a_bad_value_names_its_key() {
+        let c = DeployConfig {
+            parallelism: 0,
+            ..Default::default()
+        };
+        assert_eq!(
+            c.check(),
+            Err(Invalid::at("deploy.parallelism", "must be at least 1"))
+        );
+        let mut c = DeployConfig::default();
+        c.provisioning.p95_s = c.provisioning.median_s / 2.0;
+        let e = c.check().unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("deploy.provisioning.p95_s"));
+        assert_eq!(
+            e.to_string(),
+            "deploy.provisioning.p95_s: must not be below median_s"
+        );
     }
 }

@@ -182,7 +182,7 @@ impl LatencyProfile {
             "the latency profile size limit",
         )?;
         let p: LatencyProfile = serde_json::from_str(&text).map_err(|e| {
-            Invalid(format!(
+            Invalid::new(format!(
                 "line {}, column {}: not a latency profile: {e}",
                 e.line(),
                 e.column()
@@ -262,13 +262,13 @@ mod tests {
         let mut p = good.clone();
         p.operations
             .insert("MakeCoffee".into(), good.operations["ListRoots"].clone());
-        assert!(p.check().unwrap_err().0.contains("MakeCoffee"));
+        assert!(p.check().unwrap_err().message.contains("MakeCoffee"));
         let mut p = good.clone();
         p.operations.get_mut("ListRoots").unwrap().quantiles = vec![(0.0, 5.0), (1.0, 1.0)];
-        assert!(p.check().unwrap_err().0.contains("ascend"));
+        assert!(p.check().unwrap_err().message.contains("ascend"));
         let mut p = good.clone();
         p.operations.get_mut("ListRoots").unwrap().quantiles = vec![(0.1, 1.0), (1.0, 2.0)];
-        assert!(p.check().unwrap_err().0.contains("from 0 to 1"));
+        assert!(p.check().unwrap_err().message.contains("from 0 to 1"));
         let mut p = good;
         p.kind = "something".into();
         assert!(p.check().is_err());

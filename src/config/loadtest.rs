@@ -25,10 +25,10 @@ pub fn parse_rate_per_min(s: &str) -> Result<f64, Invalid> {
         return Err(Invalid::from(bad()));
     }
     if r < 0.0 {
-        return Err(Invalid(format!("`{s}`: a rate must not be negative")));
+        return Err(Invalid::new(format!("`{s}`: a rate must not be negative")));
     }
     if r > MAX_RATE_PER_MIN {
-        return Err(Invalid(format!(
+        return Err(Invalid::new(format!(
             "`{s}` is {r}/min, more than the largest rate orgsim takes: {MAX_RATE_PER_MIN}/min \
              (the rate limit)"
         )));
@@ -95,7 +95,7 @@ pub fn expected_arrivals(stages: &[Stage]) -> f64 {
 pub fn check_stages(stages: &[Stage]) -> Result<f64, Invalid> {
     use super::limits::{MAX_ARRIVALS, MAX_LOAD_DURATION_MS, MAX_STAGES};
     if stages.len() > MAX_STAGES {
-        return Err(Invalid(format!(
+        return Err(Invalid::new(format!(
             "{} stages are more than a load test may have ({MAX_STAGES}, the stage limit)",
             stages.len()
         )));
@@ -104,7 +104,7 @@ pub fn check_stages(stages: &[Stage]) -> Result<f64, Invalid> {
         .iter()
         .fold(0u64, |t, s| t.saturating_add(s.duration_ms));
     if total > MAX_LOAD_DURATION_MS {
-        return Err(Invalid(format!(
+        return Err(Invalid::new(format!(
             "the stages last {} s, longer than a load test may ({} s = 30 days, the load \
              duration limit)",
             total / 1000,
@@ -113,7 +113,7 @@ pub fn check_stages(stages: &[Stage]) -> Result<f64, Invalid> {
     }
     let expected = expected_arrivals(stages);
     if expected > MAX_ARRIVALS as f64 {
-        return Err(Invalid(format!(
+        return Err(Invalid::new(format!(
             "the stages would bring about {:.0} arrivals (the rate integrated over the stages), \
              more than a load test may schedule ({MAX_ARRIVALS}, the arrival limit)",
             expected.round()
@@ -187,7 +187,7 @@ pub fn parse_threshold(s: &str) -> Result<Threshold, Invalid> {
         }
         ["throughput"] => (
             Metric::Throughput,
-            parse_rate_per_min(rhs).map_err(|e| bad(&e.0))?,
+            parse_rate_per_min(rhs).map_err(|e| bad(&e.message))?,
         ),
         [pct, what] => {
             let p = match *pct {
@@ -199,7 +199,7 @@ pub fn parse_threshold(s: &str) -> Result<Threshold, Invalid> {
                     .filter(|n| *n > 0.0 && *n <= 100.0)
                     .ok_or_else(|| bad("start with p50, p90, p95, p99 (any pNN) or max"))?,
             };
-            let d = parse_duration_ms(rhs).map_err(|e| bad(&e.0))? as f64;
+            let d = parse_duration_ms(rhs).map_err(|e| bad(&e.message))? as f64;
             let m = if *what == "onboarding" {
                 Metric::Onboarding(p)
             } else if crate::org::types::Operation::parse(what).is_some() {
@@ -289,11 +289,11 @@ mod tests {
         assert!(parse_threshold("error rate < NaN").is_err());
         assert!(parse_rate_per_min("-1/min")
             .unwrap_err()
-            .0
+            .message
             .contains("negative"));
         assert!(parse_rate_per_min("1000001/min")
             .unwrap_err()
-            .0
+            .message
             .contains("1000000/min (the rate limit)"));
     }
 
@@ -313,19 +313,19 @@ mod tests {
         assert!(check_stages(&[st(5, 2.0), st(5, 0.0), st(5, 2.0)]).is_ok());
         assert!(check_stages(&[st(10, 0.0), st(20, 0.0)])
             .unwrap_err()
-            .0
+            .message
             .starts_with("no arrivals"));
         assert!(check_stages(&[st(31 * 24 * 60, 0.001)])
             .unwrap_err()
-            .0
+            .message
             .contains("the load duration limit"));
         assert!(check_stages(&[st(60, 2000.0)])
             .unwrap_err()
-            .0
+            .message
             .contains("about 120000 arrivals"));
         assert!(check_stages(&vec![st(1, 1.0); 1001])
             .unwrap_err()
-            .0
+            .message
             .contains("the stage limit"));
     }
 }

@@ -12,37 +12,82 @@ pub mod files;
 pub mod latency;
 pub mod limits;
 pub mod loadtest;
+pub mod lognormal;
 pub mod operations;
 pub mod organization;
 pub mod service;
 pub mod units;
 
-pub use deploy::{DeployConfig, DeployOverrides, Deployer, Lognormal, ProvisioningOverrides};
+pub use deploy::{DeployConfig, DeployOverrides, Deployer};
 pub use latency::{LatencyProfile, Quantiles};
 pub use loadtest::{Arrivals, LoadSettings, Metric, Stage, Threshold};
+pub use lognormal::{Lognormal, LognormalOverrides, Z95};
 pub use organization::{OrganizationConfig, OuLayout};
-pub use service::{AccountCreation, Bucket, LatencyRange, ServiceParams};
+pub use service::{Bucket, LatencyRange, ServiceParams};
 
-/// Why a written value (a duration, a rate, a name, a profile file) is not acceptable: the
-/// message names what was expected. Callers add where the value was (a flag, a file position).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct Invalid(pub String);
+/// The one field error: why a value is not acceptable, and which value when the code that
+/// judged it knows (`field`: a dotted scenario key such as `deploy.parallelism`, or a flag such
+/// as `--duration`). Parsers of a single value leave `field` empty; their callers name it
+/// ([`Invalid::in_field`]) or place it (the scenario loader: file:line:col and field).
+/// Printed as `field: message`, or the message alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl Invalid {
+    /// A value's fault, the value not named.
+    pub fn new(message: impl Into<String>) -> Invalid {
+        Invalid {
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    /// The fault of the value at `field`.
+    pub fn at(field: impl Into<String>, message: impl Into<String>) -> Invalid {
+        Invalid {
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+
+    /// Names the value at fault (a flag, a key) unless it is named already.
+    pub fn in_field(mut self, field: impl Into<String>) -> Invalid {
+        if self.field.is_none() {
+            self.field = Some(field.into());
+        }
+        self
+    }
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.field {
+            Some(field) => write!(f, "{field}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for Invalid {}
 
 impl From<String> for Invalid {
     fn from(s: String) -> Invalid {
-        Invalid(s)
+        Invalid::new(s)
     }
 }
 
 impl From<&str> for Invalid {
     fn from(s: &str) -> Invalid {
-        Invalid(s.to_string())
+        Invalid::new(s)
     }
 }
 
+/// The printed form, `field: message` (what a caller that adds only a place shows).
 impl From<Invalid> for String {
     fn from(i: Invalid) -> String {
-        i.0
+        i.to_string()
     }
 }

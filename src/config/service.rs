@@ -10,6 +10,8 @@ use super::limits::{
     MAX_CALL_LATENCY_MS, MAX_FAULTS, MAX_FAULT_TIME_MS, MAX_SERVICE_SECONDS, MAX_THROTTLE_BURST,
     MAX_THROTTLE_RATE, MIN_THROTTLE_RATE,
 };
+use super::lognormal::Lognormal;
+use super::Invalid;
 use crate::org::types::{ConstraintViolationReason, DefaultLatency, ErrorCode, Operation};
 
 /// A token bucket: `rate` tokens per second refill, at most `burst` tokens held.
@@ -28,26 +30,18 @@ pub struct LatencyRange {
     pub max_ms: u64,
 }
 
-/// The asynchronous part of CreateAccount: a lognormal duration given by its median and p95,
-/// clamped to `[min_s, max_s]`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields, default)]
-pub struct AccountCreation {
-    pub median_s: f64,
-    pub p95_s: f64,
-    pub min_s: f64,
-    pub max_s: f64,
-}
+/// CreateAccount's creation time (its asynchronous part) by default: the one [`Lognormal`],
+/// median and p95 clamped to `[min_s, max_s]`.
+pub const ACCOUNT_CREATION: Lognormal = Lognormal {
+    median_s: 60.0,
+    p95_s: 300.0,
+    min_s: 10.0,
+    max_s: 1800.0,
+};
 
-impl Default for AccountCreation {
-    fn default() -> Self {
-        AccountCreation {
-            median_s: 60.0,
-            p95_s: 300.0,
-            min_s: 10.0,
-            max_s: 1800.0,
-        }
-    }
+/// `[service.account_creation]`: its keys over [`ACCOUNT_CREATION`].
+fn account_creation<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Lognormal, D::Error> {
+    super::lognormal::read_over(d, ACCOUNT_CREATION)
 }
 
 /// A time-windowed fault, `[[service.faults]]`: from `from` to `to` into the run, each call
@@ -142,7 +136,8 @@ pub struct ServiceParams {
     /// Probability that any call fails with ServiceException (a transient 5xx). Default 0.
     pub internal_error_probability: f64,
     /// The asynchronous account creation time.
-    pub account_creation: AccountCreation,
+    #[serde(deserialize_with = "account_creation")]
+    pub account_creation: Lognormal,
     /// Default latency of a write call.
     pub write_latency: LatencyRange,
     /// Default latency of a read call.
@@ -174,7 +169,7 @@ impl Default for ServiceParams {
             list_page_size: 20,
             concurrent_modification_probability: 1.0,
             internal_error_probability: 0.0,
-            account_creation: AccountCreation::default(),
+            account_creation: ACCOUNT_CREATION,
             write_latency: LatencyRange {
                 min_ms: 400,
                 max_ms: 900,
@@ -223,7 +218,7 @@ impl ServiceParams {
     }
 
     /// Checks the values; returns the dotted key path of the first bad one and why.
-    pub fn check(&self) -> Result<(), (String, String)> {
+    pub fn check(&self) -> Result<(), Invalid> {
         for key in self.throttle.keys().chain(self.latency.keys()) {
             if Operation::parse(key).is_none() {
                 let table = if self.throttle.contains_key(key) {
@@ -231,7 +226,7 @@ impl ServiceParams {
                 } else {
                     "latency"
                 };
-                return Err((
+                return Err(Invalid::at(
                     format!("service.{table}.{key}"),
                     format!("`{key}` is not an Organizations operation orgsim knows"),
                 ));
@@ -239,7 +234,7 @@ impl ServiceParams {
         }
         for (k, b) in &self.throttle {
             if !(MIN_THROTTLE_RATE..=MAX_THROTTLE_RATE).contains(&b.rate) {
-                return Err((
+                return Err(Invalid::at(
                     format!("service.throttle.{k}.rate"),
                     format!(
                         "rate is between {MIN_THROTTLE_RATE} and {MAX_THROTTLE_RATE} tokens per \
@@ -249,7 +244,7 @@ impl ServiceParams {
                 ));
             }
             if !(1.0..=MAX_THROTTLE_BURST).contains(&b.burst) {
-                return Err((
+                return Err(Invalid::at(
                     format!("service.throttle.{k}.burst"),
                     format!(
                         "burst is between 1 and {MAX_THROTTLE_BURST} tokens (the throttle burst \
@@ -269,7 +264,7 @@ impl ServiceParams {
             ]);
         for (k, l) in lat {
             if l.max_ms > MAX_CALL_LATENCY_MS {
-                return Err((
+                return Err(Invalid::at(
                     format!("{k}.max_ms"),
                     format!(
                         "a call latency is at most {MAX_CALL_LATENCY_MS} ms (one hour, the call \
@@ -279,7 +274,7 @@ impl ServiceParams {
                 ));
             }
             if l.min_ms > l.max_ms {
-                return Err((k, "min_ms must not exceed max_ms".into()));
+                return Err(Invalid::at(k, "min_ms must not exceed max_ms"));
             }
         }
         let p = [
@@ -294,7 +289,10 @@ impl ServiceParams {
         ];
         for (k, v) in p {
             if !(0.0..=1.0).contains(&v) {
-                return Err((format!("service.{k}"), "must be between 0 and 1".into()));
+                return Err(Invalid::at(
+                    format!("service.{k}"),
+                    "must be between 0 and 1",
+                ));
             }
         }
         let ac = &self.account_creation;
@@ -305,7 +303,7 @@ impl ServiceParams {
             ("max_s", ac.max_s),
         ] {
             if !(0.0..=MAX_SERVICE_SECONDS).contains(&v) {
-                return Err((
+                return Err(Invalid::at(
                     format!("service.account_creation.{k}"),
                     format!(
                         "a time between 0 and {MAX_SERVICE_SECONDS} seconds (7 days, the account \
@@ -319,27 +317,27 @@ impl ServiceParams {
             && ac.min_s >= 0.0
             && ac.max_s >= ac.min_s)
         {
-            return Err((
-                "service.account_creation".into(),
-                "need 0 < median_s <= p95_s and 0 <= min_s <= max_s".into(),
+            return Err(Invalid::at(
+                "service.account_creation",
+                "need 0 < median_s <= p95_s and 0 <= min_s <= max_s",
             ));
         }
         if !(1..=1000).contains(&self.list_page_size) {
-            return Err((
-                "service.list_page_size".into(),
-                "must be between 1 and 1000".into(),
+            return Err(Invalid::at(
+                "service.list_page_size",
+                "must be between 1 and 1000",
             ));
         }
         if self.create_account_concurrency == 0 {
-            return Err((
-                "service.create_account_concurrency".into(),
-                "must be at least 1".into(),
+            return Err(Invalid::at(
+                "service.create_account_concurrency",
+                "must be at least 1",
             ));
         }
         if self.max_ou_depth == 0 || self.max_policies_per_target == 0 {
-            return Err((
-                "service".into(),
-                "max_ou_depth and max_policies_per_target must be at least 1".into(),
+            return Err(Invalid::at(
+                "service",
+                "max_ou_depth and max_policies_per_target must be at least 1",
             ));
         }
         self.check_faults()
@@ -347,9 +345,9 @@ impl ServiceParams {
 
     /// Checks `[[service.faults]]`: their number, each window, operation, error and
     /// probability.
-    fn check_faults(&self) -> Result<(), (String, String)> {
+    fn check_faults(&self) -> Result<(), Invalid> {
         if self.faults.len() > MAX_FAULTS {
-            return Err((
+            return Err(Invalid::at(
                 format!("service.faults[{MAX_FAULTS}]"),
                 format!(
                     "{} fault windows; at most {MAX_FAULTS} (the fault limit)",
@@ -360,7 +358,7 @@ impl ServiceParams {
         for (i, f) in self.faults.iter().enumerate() {
             let at = |k: &str| format!("service.faults[{i}].{k}");
             if f.to > MAX_FAULT_TIME_MS {
-                return Err((
+                return Err(Invalid::at(
                     at("to"),
                     format!(
                         "a fault window ends at most {} s into the run (30 days, the fault time \
@@ -371,7 +369,7 @@ impl ServiceParams {
                 ));
             }
             if f.from >= f.to {
-                return Err((
+                return Err(Invalid::at(
                     at("to"),
                     format!(
                         "a fault window must end after it starts: from {} s, to {} s",
@@ -383,7 +381,7 @@ impl ServiceParams {
             for (j, op) in f.operations.iter().enumerate() {
                 if Operation::parse(op).is_none() {
                     let all: Vec<&str> = Operation::ALL.iter().map(|o| o.as_str()).collect();
-                    return Err((
+                    return Err(Invalid::at(
                         format!("service.faults[{i}].operations[{j}]"),
                         format!(
                             "`{op}` is not an Organizations operation orgsim knows; the \
@@ -394,7 +392,7 @@ impl ServiceParams {
                 }
             }
             if f.code().is_none() {
-                return Err((
+                return Err(Invalid::at(
                     at("error"),
                     format!(
                         "`{}` is not an error a fault can answer with; the errors are {}",
@@ -404,7 +402,7 @@ impl ServiceParams {
                 ));
             }
             if !(0.0..=1.0).contains(&f.probability) {
-                return Err((
+                return Err(Invalid::at(
                     at("probability"),
                     format!("must be between 0 and 1, not {}", f.probability),
                 ));
@@ -434,7 +432,10 @@ mod tests {
             | UpdateOrganizationalUnit
             | UpdatePolicy
             | DeleteOrganizationalUnit
-            | DeletePolicy => (2.0, 3.0),
+            | DeletePolicy
+            | EnablePolicyType
+            | RemoveAccountFromOrganization
+            | CloseAccount => (2.0, 3.0),
             TagResource | UntagResource => (4.0, 6.0),
             ListAccounts => (8.0, 12.0),
             DescribeAccount => (20.0, 30.0),

@@ -22,7 +22,7 @@ pub fn seconds_to_ms(s: f64) -> Result<u64, Invalid> {
 /// Parses `"1h30m"`, `"90s"`, `"2.5m"`, `"500ms"`, `"30d"`, `"2w"` (units `w`, `d`, `h`, `m`,
 /// `s`, `ms`; a bare number is seconds) into milliseconds, at most [`MAX_DURATION_S`].
 pub fn parse_duration_ms(text: &str) -> Result<u64, Invalid> {
-    let s = parse_duration_s(text).map_err(Invalid::from)?;
+    let s = parse_duration_s(text)?;
     seconds_to_ms(s)
 }
 
@@ -30,12 +30,12 @@ pub fn parse_duration_ms(text: &str) -> Result<u64, Invalid> {
 /// of seconds, or numbers each followed by a unit, `w`, `d`, `h`, `m`, `s`, `ms`, each unit at
 /// most once and from the largest down (`"1d12h"`, `"1h30m"`; `"1d1d1d"` and `"30m1h"` are
 /// refused, as ambiguous as they look). `orgsim ops`' `[operations]` durations read the same.
-pub fn parse_duration_s(text: &str) -> Result<f64, String> {
+pub fn parse_duration_s(text: &str) -> Result<f64, Invalid> {
     let bad = || {
-        format!(
+        Invalid::new(format!(
             "`{text}` is not a duration; write e.g. \"90s\", \"15m\", \"1h30m\", \"30d\" or \"500ms\" \
              (units w, d, h, m, s, ms, each at most once, largest first)"
-        )
+        ))
     };
     let t = text.trim();
     if t.is_empty() {
@@ -139,11 +139,11 @@ mod tests {
             "1d1d1d", "30m1h", "1s1s", "1ms1s", "1x", "d", "1.2.3s", "", "inf", "nan",
         ] {
             let e = parse_duration_ms(bad).unwrap_err();
-            assert!(e.0.contains("is not a duration"), "{bad}: {}", e.0);
+            assert!(e.message.contains("is not a duration"), "{bad}: {e}");
         }
         assert!(parse_duration_ms("40000w")
             .unwrap_err()
-            .0
+            .message
             .contains("at most"));
     }
 }

@@ -305,7 +305,7 @@ impl Engine {
     pub(super) fn invalid_plan(&mut self, now_ms: u64, who: usize, e: Invalid) {
         let o = Outcome::Failed {
             code: Failure::InvalidPlan,
-            message: e.0,
+            message: e.message,
         };
         self.finish(now_ms, who, o);
     }

@@ -58,7 +58,7 @@ impl Engine {
                 | Step::LookupCreated { .. }
                 | Step::LookupContent { .. },
             ) => {
-                return Err(Invalid(format!(
+                return Err(Invalid::new(format!(
                     "{} has no request in this step",
                     r.address
                 )))
@@ -102,7 +102,7 @@ impl Engine {
                 },
             ) => {
                 if self.is_management(account_id) {
-                    return Err(Invalid(format!(
+                    return Err(Invalid::new(format!(
                         "{}: refusing to move {account_id}, the management account",
                         r.address
                     )));
@@ -116,7 +116,7 @@ impl Engine {
             (Spec::Tags { account, tags }, _) => {
                 let resource_id = self.id_of(*account)?;
                 if self.is_management(&resource_id) {
-                    return Err(Invalid(format!(
+                    return Err(Invalid::new(format!(
                         "{}: refusing to tag {resource_id}, the management account",
                         r.address
                     )));
@@ -185,14 +185,14 @@ impl Engine {
         self.trace.resources[i]
             .outcome
             .shared_id()
-            .ok_or_else(|| Invalid(format!("{} has no id", self.plan.resources[i].address)))
+            .ok_or_else(|| Invalid::new(format!("{} has no id", self.plan.resources[i].address)))
     }
 
     /// The root's id (ListRoots answered before any resource starts).
     pub(super) fn root_of(&self) -> Result<SharedStr, Invalid> {
         self.root_id
             .clone()
-            .ok_or_else(|| Invalid("no root: ListRoots has not answered".into()))
+            .ok_or_else(|| Invalid::new("no root: ListRoots has not answered"))
     }
 
     /// True when `id` is the guarded management account.

@@ -1,7 +1,8 @@
 //! The people side of onboarding (issue 14): the support desk and the onboarding engineers,
 //! simulated on the event core in virtual time and checked against queueing theory.
 //!
-//! - [`config`]: the `[operations]` table (raw serde structs with spans, validation, defaults).
+//! - [`config`]: what the `[operations]` table configures and its defaults (read by
+//!   `scenario::parse` like every other table).
 //! - [`calendar`]: weekly opening hours, open time, preemptive-resume work arithmetic.
 //! - [`desk`]: the support desk (tickets, FIFO staff, SLA attainment, waits, utilisation).
 //! - [`onboarding`]: signing to a set-up account (configuration, deployment, post-setup).
@@ -26,9 +27,7 @@ pub mod staff;
 mod tests;
 
 pub use crate::config::calendar;
-pub use crate::config::operations::{
-    self as config, OperationsConfig, OpsConfigError, RawOperations,
-};
+pub use crate::config::operations::{self as config, OperationsConfig};
 pub use report::{OpsReport, StaffReport};
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -96,7 +95,7 @@ pub fn check_tickets(
     );
     let n = demand.expected_tickets(cfg.horizon_ms);
     if n > MAX_TICKETS_PER_REPLICATION {
-        return Err(crate::config::Invalid(format!(
+        return Err(crate::config::Invalid::new(format!(
             "{} customers would raise about {n:.0} support tickets in one replication (their \
              tickets_per_customer_month{} over a horizon of {:.0} days), more than orgsim draws \
              at once ({MAX_TICKETS_PER_REPLICATION:.0}, the ticket limit): fewer customers, a \

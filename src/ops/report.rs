@@ -240,25 +240,8 @@ pub fn assumptions(cfg: &OperationsConfig) -> Vec<String> {
     ]
 }
 
-/// `$1,234` or `$1,234.56`.
-pub fn dollars(cents: i64) -> String {
-    let neg = cents < 0;
-    let c = cents.unsigned_abs();
-    let whole = (c / 100).to_string();
-    let mut grouped = String::new();
-    for (i, ch) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    let frac = if c.is_multiple_of(100) {
-        String::new()
-    } else {
-        format!(".{:02}", c % 100)
-    };
-    format!("{}${grouped}{frac}", if neg { "-" } else { "" })
-}
+/// `$1,234` or `$1,234.56`: the one money formatter, `finance`'s.
+pub use crate::finance::fmt_money as dollars;
 
 /// Pretty JSON with a final newline, its `schema_version` first.
 pub fn json<T: crate::json::JsonReport>(r: &T) -> String {

@@ -379,13 +379,13 @@ pub fn table_with(
     let o = &input.options;
     let cfg = input.config;
     if let Some(&n) = input.counts.iter().find(|&&n| n > input.customers.len()) {
-        return Err(crate::config::Invalid(format!(
+        return Err(crate::config::Invalid::new(format!(
             "{n} customers asked for, but only {} are defined",
             input.customers.len()
         )));
     }
     if !(o.target > 0.0 && o.target <= 1.0) {
-        return Err(crate::config::Invalid(format!(
+        return Err(crate::config::Invalid::new(format!(
             "the target attainment must be above 0 and at most 1, not {}",
             o.target
         )));

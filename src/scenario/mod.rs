@@ -88,10 +88,11 @@ impl Scenario {
     /// still override its defaults.
     pub fn set_deployer(&mut self, d: Deployer) -> Result<(), crate::config::Invalid> {
         let cfg = DeployConfig::resolve(d, &self.deploy_overrides);
-        cfg.check().map_err(|(key, why)| {
-            format!(
-                "{}: {key} {why} (with --deployer {d})",
-                self.source.display()
+        cfg.check().map_err(|e| {
+            let key = e.field.as_deref().unwrap_or("deploy");
+            crate::config::Invalid::at(
+                self.source.display().to_string(),
+                format!("{key} {} (with --deployer {d})", e.message),
             )
         })?;
         self.deploy = cfg;

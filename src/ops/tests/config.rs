@@ -1,30 +1,36 @@
-//! `[operations]` parsing and validation: defaults, every key, and each bad input named by
-//! field and placed by span.
+//! `[operations]` read through the scenario loader like every other table: defaults, every
+//! key, and each bad input named by field and placed at file:line:col.
 
-use serde::Deserialize;
+use std::path::Path;
 
 use crate::config::calendar::{Calendar, DAY_MS, HOUR_MS, MINUTE_MS};
-use crate::config::operations::{
-    build, HandleTime, OperationsConfig, OpsConfigError, RawOperations, TicketRates,
-};
+use crate::config::operations::{HandleTime, OperationsConfig, TicketRates};
+use crate::scenario::ScenarioError;
 
-const TIERS: [&str; 4] = ["fintech", "healthcare", "gov-federal", "standard"];
+/// A scenario with one customer before the `[operations]` tables under test.
+const HEAD: &str =
+    "name = \"x\"\n[[customers]]\nname = \"A\"\ntier = \"fintech\"\nemail = \"a@b.com\"\n";
 
-#[derive(Debug, Deserialize)]
-struct Doc {
-    operations: RawOperations,
+fn parse(src: &str) -> Result<OperationsConfig, ScenarioError> {
+    crate::scenario::parse(&format!("{HEAD}{src}"), Path::new("t.toml"))
+        .map(|sc| sc.operations.expect("an [operations] table"))
 }
 
-fn parse(src: &str) -> Result<OperationsConfig, OpsConfigError> {
-    let doc: Doc = toml::from_str(src).unwrap_or_else(|e| panic!("TOML: {e}\n{src}"));
-    build(&doc.operations, &TIERS)
-}
-
-/// The error, checking that its span covers `text` in `src`.
-fn fails(src: &str, path: &str, text: &str) -> OpsConfigError {
+/// The error, checking its field and that it is placed at the last `text` of `src`.
+fn fails(src: &str, path: &str, text: &str) -> ScenarioError {
     let e = parse(src).expect_err(src);
-    assert_eq!(e.field(), path, "{e}");
-    assert_eq!(&src[e.span.clone()], text, "span of {e}");
+    assert_eq!(e.field.as_deref(), Some(path), "{e}");
+    let whole = format!("{HEAD}{src}");
+    let at = HEAD.len() + src.rfind(text).expect("text in src");
+    let line = whole[..at].matches('\n').count() + 1;
+    let column = whole[..at]
+        .rsplit('\n')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .count()
+        + 1;
+    assert_eq!((e.line, e.column), (line, column), "place of {e}");
     e
 }
 
@@ -185,7 +191,11 @@ fn an_unknown_tier_in_a_rate_table_is_refused_at_its_key() {
         "crypto",
     );
     assert!(e.message.contains("unknown tier `crypto`"), "{e}");
-    assert!(e.message.contains("fintech, healthcare"), "{e}");
+    assert!(
+        e.message
+            .contains("fintech, gov-federal, healthcare, standard"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -314,16 +324,23 @@ fn money_must_be_whole_cents_and_not_negative() {
 }
 
 #[test]
-fn unknown_keys_and_wrong_types_are_serde_errors_with_a_span() {
-    for src in [
-        "[operations.support]\nstafff = 2\n",
-        "[operations]\nsupport = 3\n",
-        "[operations.support]\nstaff = 1.5\n",
-        "[operations.support]\nhandle_time = { distribution = \"exponential\", mean = \"1h\", shape = 2 }\n",
-        "[operations.support]\nhours = { days = \"mon\", from = \"09:00\" }\n",
+fn unknown_keys_and_wrong_types_are_placed_like_any_table() {
+    for (src, field) in [
+        ("[operations.support]\nstafff = 2\n", "operations.support.stafff"),
+        ("[operations]\nsupport = 3\n", "operations.support"),
+        ("[operations.support]\nstaff = 1.5\n", "operations.support.staff"),
+        (
+            "[operations.support]\nhandle_time = { distribution = \"exponential\", mean = \"1h\", shape = 2 }\n",
+            "operations.support.handle_time.shape",
+        ),
+        (
+            "[operations.support]\nhours = { days = \"mon\", from = \"09:00\" }\n",
+            "operations.support.hours.to",
+        ),
     ] {
-        let e = toml::from_str::<Doc>(src).expect_err(src);
-        assert!(e.span().is_some(), "{src}: {e}");
+        let e = parse(src).expect_err(src);
+        assert!(e.line > 5, "{src}: {e}");
+        assert_eq!(e.field.as_deref(), Some(field), "{src}: {e}");
     }
 }
 

@@ -90,8 +90,6 @@ const MSG_INVALID_INPUT: &str = "The requested operation failed because you prov
 /// One token, in the integer units the buckets count in.
 const TOKEN: u64 = 1_000_000_000;
 const DAY_MS: u64 = 86_400_000;
-/// The 95th percentile of the standard normal distribution.
-const Z95: f64 = 1.644_853_6;
 
 /// The simulated Organizations service.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use rand::Rng;
 use rand_distr::StandardNormal;
 
 use super::validate::{lower_email, lower_shared};
-use super::{err, secs_to_ms, OrgModel, FULL_ACCESS_AT, Z95};
+use super::{err, OrgModel, FULL_ACCESS_AT};
 use crate::org::types::{
     Account, ApiResult, CreateAccountFailureReason, CreateAccountState, CreateAccountStatus,
     ErrorCode, Operation, OrganizationalUnit, PolicySummary, PolicyTarget, SharedStr, Tags,
@@ -21,6 +21,8 @@ pub(super) struct AccountRec {
     pub(super) email: SharedStr,
     pub(super) parent_id: SharedStr,
     pub(super) tags: Tags,
+    /// Closed (CloseAccount): `SUSPENDED`, still in the organization.
+    pub(super) closed: bool,
 }
 
 impl AccountRec {
@@ -31,7 +33,11 @@ impl AccountRec {
             arn: self.arn.clone(),
             name: self.name.clone(),
             email: self.email.clone(),
-            status: active.clone(),
+            status: if self.closed {
+                SharedStr::from("SUSPENDED")
+            } else {
+                active.clone()
+            },
         }
     }
 }
@@ -197,6 +203,7 @@ impl OrgModel {
             email,
             parent_id: self.root.id.clone(),
             tags,
+            closed: false,
         });
         self.attach(FULL_ACCESS_AT, Entity::Account(at));
     }
@@ -291,14 +298,8 @@ impl OrgModel {
         {
             return q.at(rng.random::<f64>()).round() as u64;
         }
-        let ac = &self.params.account_creation;
-        let median = ac.median_s.max(f64::MIN_POSITIVE);
-        let sigma = (ac.p95_s / median).ln().max(0.0) / Z95;
         let z: f64 = rng.sample(StandardNormal);
-        let s = (median.ln() + sigma * z)
-            .exp()
-            .clamp(ac.min_s, ac.max_s.max(ac.min_s));
-        secs_to_ms(s)
+        self.params.account_creation.at_ms(z)
     }
 
     pub(super) fn entity(&self, id: &str) -> Option<Entity> {

@@ -10,6 +10,10 @@
 //!   and the profit band at 1..N customers; beside it, the margin under the seed's view (base
 //!   infrastructure only) and under the scenario's cost model.
 //!
+//! - [`tornado_svg`] (`tornado`): `orgsim sensitivity`'s keys ranked, each a bar from the p95
+//!   makespan (and P(any failure)) at the low end of its range to the high end, around the
+//!   scenario's values.
+//!
 //! Deterministic: the same inputs give the same bytes (plotters writes integer pixel
 //! coordinates; every label is formatted here).
 //!
@@ -22,9 +26,11 @@
 pub mod margin;
 pub mod style;
 pub mod timeline;
+pub mod tornado;
 
 pub use margin::{margin_rows, margin_svg, margin_table_md, MarginChart, MarginRow};
 pub use style::{err, error_svg, png, svg, Chart, FONT};
 pub use timeline::{
     timeline, timeline_svg, Row, Span, SpanKind, Timeline, TimelineChart, FOLD_ABOVE_ROWS, MAX_ROWS,
 };
+pub use tornado::{tornado_svg, TornadoChart};

@@ -278,7 +278,7 @@ impl Ctx<'_> {
         }
         if let Some(e) = &o.management_email {
             check_email(e.get_ref())
-                .map_err(|why| self.at(e.span(), &here("management_email"), why.0))?;
+                .map_err(|why| self.at(e.span(), &here("management_email"), why.message))?;
             org.management_email = Some(e.get_ref().clone());
         }
         if let Some(n) = &o.existing_accounts {
@@ -669,7 +669,7 @@ pub(super) fn check_account_name(name: &str) -> Result<(), Invalid> {
 /// with a dot and holds none of whitespace `" ' ( ) < > [ ] : ; , \ | % &`; a domain as
 /// [`check_domain`] has it.
 pub(super) fn check_email(email: &str) -> Result<(), Invalid> {
-    let bad = |why: String| Invalid(format!("`{email}` is not a valid email address: {why}"));
+    let bad = |why: String| Invalid::new(format!("`{email}` is not a valid email address: {why}"));
     let n = email.chars().count();
     if !(6..=64).contains(&n) {
         return Err(bad(format!("it must be 6 to 64 characters long, not {n}")));
@@ -701,13 +701,13 @@ pub(super) fn check_email(email: &str) -> Result<(), Invalid> {
             "`{c}` is not allowed before the `@` (AWS refuses \" ' ( ) < > [ ] : ; , \\ | % &)"
         )));
     }
-    check_domain(domain).map_err(|Invalid(why)| bad(why))
+    check_domain(domain).map_err(|e| bad(e.message))
 }
 
 /// An email's domain: only ASCII letters, digits, `-` and `.`; at least one dot; not beginning
 /// or ending with `-` or `.`; no empty label (`..`).
 pub(super) fn check_domain(domain: &str) -> Result<(), Invalid> {
-    let bad = |why: &str| Invalid(format!("`{domain}` is not a valid domain: {why}"));
+    let bad = |why: &str| Invalid::new(format!("`{domain}` is not a valid domain: {why}"));
     if let Some(c) = domain
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.'))

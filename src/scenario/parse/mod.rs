@@ -8,14 +8,15 @@
 //! 2. serde deserializes private "raw" structs (`raw`; `deny_unknown_fields` everywhere), which
 //!    reports unknown keys, wrong types and missing keys with toml's span. Fields that semantic
 //!    checks need to place are [`Spanned`]. Money, shares and durations are checked while
-//!    deserializing (`units`).
+//!    deserializing (`units`): one reader of each for every table, `[operations]` included.
 //!
 //! Then the semantic checks run in file order (tiers, customers, generate, organization, deploy,
-//! service, costs, expect; `checks`, `generate`), and the first fault becomes the
-//! [`ScenarioError`].
+//! service, costs, expect, phases, load, operations; `checks`, `generate`, `operations`), and
+//! the first fault becomes the [`ScenarioError`].
 
 mod checks;
 mod generate;
+mod operations;
 mod raw;
 mod span;
 mod units;
@@ -48,12 +49,12 @@ pub const MAX_DOLLARS: i64 = 1_000_000_000_000;
 /// `config::limits::MAX_SCENARIO_BYTES` is refused before it is read.
 pub fn read(path: &Path) -> Result<Scenario, ScenarioError> {
     use crate::config::limits::MAX_SCENARIO_BYTES;
-    let whole = |message: String| ScenarioError {
+    let whole = |e: crate::config::Invalid| ScenarioError {
         file: path.to_path_buf(),
         line: 0,
         column: 0,
         field: None,
-        message,
+        message: e.to_string(),
     };
     let src = crate::config::files::read_regular(
         path,
@@ -332,12 +333,12 @@ impl Ctx<'_> {
             deploy_overrides.deployer.unwrap_or_default(),
             &deploy_overrides,
         );
-        if let Err((path, why)) = deploy.check() {
-            return Err(self.at_path(&split_path(&path), why));
-        }
         let service = raw.service.unwrap_or_default();
-        if let Err((path, why)) = service.check() {
-            return Err(self.at_path(&split_path(&path), why));
+        for checked in [deploy.check(), service.check()] {
+            if let Err(e) = checked {
+                let path = split_path(e.field.as_deref().unwrap_or_default());
+                return Err(self.at_path(&path, e.message));
+            }
         }
 
         let max_lines = crate::config::limits::MAX_COST_LINES;
@@ -385,9 +386,7 @@ impl Ctx<'_> {
             None => None,
             Some(o) => {
                 let tier_keys: Vec<&str> = tiers.keys().map(String::as_str).collect();
-                let cfg = crate::config::operations::build(o, &tier_keys)
-                    .map_err(|e| self.err_at(e.span.clone(), Some(e.field()), e.message))?;
-                Some(cfg)
+                Some(self.operations(o, &tier_keys)?)
             }
         };
         // The people `[operations]` staffs are monthly costs too: they flow into the

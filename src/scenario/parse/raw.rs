@@ -1,7 +1,9 @@
 //! The file as written: serde structs with every key optional where the format allows it.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -38,7 +40,7 @@ pub(super) struct RawScenario {
     #[serde(default)]
     pub(super) load: Option<RawLoad>,
     #[serde(default)]
-    pub(super) operations: Option<crate::config::operations::RawOperations>,
+    pub(super) operations: Option<RawOperations>,
 }
 
 #[derive(Deserialize)]
@@ -191,4 +193,147 @@ pub(super) struct RawExpect {
     pub(super) throttled_max: Option<u64>,
     #[serde(default)]
     pub(super) failed_max: Option<u64>,
+}
+
+/// `[operations]`: durations and money in the file's one grammar (`units`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawOperations {
+    #[serde(default)]
+    pub(super) horizon: Option<Spanned<DurationMs>>,
+    #[serde(default)]
+    pub(super) support: Option<RawSupport>,
+    #[serde(default)]
+    pub(super) onboarding: Option<RawOnboarding>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSupport {
+    #[serde(default)]
+    pub(super) staff: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub(super) hours: Option<Spanned<RawHours>>,
+    #[serde(default)]
+    pub(super) tickets_per_customer_month: Option<Spanned<RawRate>>,
+    #[serde(default)]
+    pub(super) handle_time: Option<Spanned<RawHandleTime>>,
+    #[serde(default)]
+    pub(super) response_sla: Option<Spanned<DurationMs>>,
+    #[serde(default)]
+    pub(super) resolution_sla: Option<Spanned<DurationMs>>,
+    #[serde(default)]
+    pub(super) monthly_cost_per_person: Option<Money>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawOnboarding {
+    #[serde(default)]
+    pub(super) engineers: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub(super) hours: Option<Spanned<RawHours>>,
+    #[serde(default)]
+    pub(super) configuration: Option<Spanned<DurationMs>>,
+    #[serde(default)]
+    pub(super) post_setup_first: Option<Spanned<DurationMs>>,
+    #[serde(default)]
+    pub(super) post_setup_each_more: Option<Spanned<DurationMs>>,
+    #[serde(default)]
+    pub(super) lead_time_sla: Option<Spanned<DurationMs>>,
+    #[serde(default)]
+    pub(super) monthly_cost_per_person: Option<Money>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawHandleTime {
+    pub(super) distribution: Spanned<String>,
+    #[serde(default)]
+    pub(super) mean: Option<Spanned<DurationMs>>,
+    #[serde(default)]
+    pub(super) median: Option<Spanned<DurationMs>>,
+    #[serde(default)]
+    pub(super) p95: Option<Spanned<DurationMs>>,
+}
+
+/// One weekly block: `{ days = "mon-fri", from = "09:00", to = "17:00" }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawBlock {
+    pub(super) days: Spanned<String>,
+    pub(super) from: Spanned<String>,
+    pub(super) to: Spanned<String>,
+}
+
+/// `hours`: `"24x7"`, one block, or a list of blocks.
+pub(super) enum RawHours {
+    Text(String),
+    Block(RawBlock),
+    Blocks(Vec<Spanned<RawBlock>>),
+}
+
+/// `tickets_per_customer_month`: a number, or a table of numbers per tier.
+pub(super) enum RawRate {
+    Number(f64),
+    PerTier(Vec<(Spanned<String>, Spanned<f64>)>),
+}
+
+impl<'de> Deserialize<'de> for RawHours {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawHours;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "\"24x7\" or a weekly schedule such as { days = \"mon-fri\", from = \"09:00\", to = \"17:00\" } (or a list of them)",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawHours, E> {
+                Ok(RawHours::Text(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawHours, A::Error> {
+                RawBlock::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawHours::Block)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawHours, A::Error> {
+                let mut out = Vec::new();
+                while let Some(b) = seq.next_element::<Spanned<RawBlock>>()? {
+                    out.push(b);
+                }
+                Ok(RawHours::Blocks(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawRate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawRate;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number of tickets per customer per month, or a table of them per tier such as { fintech = 6, healthcare = 8 }")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawRate, E> {
+                Ok(RawRate::Number(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawRate, E> {
+                Ok(RawRate::Number(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawRate, E> {
+                Ok(RawRate::Number(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawRate, A::Error> {
+                let mut out = Vec::new();
+                while let Some(k) = map.next_key::<Spanned<String>>()? {
+                    let v = map.next_value::<Spanned<f64>>()?;
+                    out.push((k, v));
+                }
+                Ok(RawRate::PerTier(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }

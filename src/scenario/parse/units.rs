@@ -1,5 +1,5 @@
 //! Money, shares and durations as written, checked while deserializing so that toml places
-//! a fault at its value.
+//! a fault at its value: one reader of each for the whole file.
 
 use crate::config::Invalid;
 use std::fmt;
@@ -9,7 +9,6 @@ use serde::Deserialize;
 
 use super::super::Cents;
 use super::MAX_DOLLARS;
-use crate::config::units::{parse_duration_ms, seconds_to_ms};
 
 /// Dollars in the file (a TOML integer or float, at most 2 decimals), integer cents here.
 /// All checks happen while deserializing, so toml places the error at the value.
@@ -90,7 +89,7 @@ pub(super) fn dollars_to_cents(v: f64) -> Result<Cents, Invalid> {
         .checked_mul(100)
         .and_then(|w| w.checked_add(cents))
         .ok_or_else(|| {
-            Invalid(format!(
+            Invalid::new(format!(
                 "an amount of money must be at most {MAX_DOLLARS} dollars"
             ))
         })
@@ -121,33 +120,12 @@ pub(super) fn fraction_to_ppm(v: f64) -> Result<u32, Invalid> {
     Ok(whole * 1_000_000 + part)
 }
 
-/// A duration: a number of seconds or a string like `"90s"`, `"15m"`, `"1h30m"`, `"500ms"`;
-/// integer milliseconds here.
+/// A duration in the file's one grammar (`config::units::duration_ms`: a number of seconds or
+/// a string such as `"90s"`, `"1h30m"`, `"2w"`), integer milliseconds here.
 pub(super) struct DurationMs(pub(super) u64);
 
 impl<'de> Deserialize<'de> for DurationMs {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = DurationMs;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str(
-                    "a number of seconds or a duration such as \"90s\", \"15m\" or \"1h30m\"",
-                )
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<DurationMs, E> {
-                seconds_to_ms(v as f64).map(DurationMs).map_err(E::custom)
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<DurationMs, E> {
-                seconds_to_ms(v as f64).map(DurationMs).map_err(E::custom)
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<DurationMs, E> {
-                seconds_to_ms(v).map(DurationMs).map_err(E::custom)
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<DurationMs, E> {
-                parse_duration_ms(v).map(DurationMs).map_err(E::custom)
-            }
-        }
-        d.deserialize_any(V)
+        crate::config::units::duration_ms::deserialize(d).map(DurationMs)
     }
 }

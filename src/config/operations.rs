@@ -1,26 +1,13 @@
-//! The `[operations]` table: raw serde structs (every leaf [`Spanned`]) and their validation
-//! into [`OperationsConfig`].
+//! What the `[operations]` table configures ([`OperationsConfig`]), its defaults and limits.
 //!
-//! The scenario loader deserializes `operations: Option<RawOperations>` with the rest of the
-//! file and calls [`build`] with the scenario's tier keys; an [`OpsConfigError`] carries the byte
-//! span of the offending value in the file and its field path, for the loader's
-//! `file:line:col: field: message` errors. Every default is documented in `docs/ops.md` with its
-//! tag: [D] from the seed document, [X] an assumption.
+//! The scenario loader reads the table like every other (`scenario::parse`, its `operations`
+//! checks): the same duration and money grammar, errors placed at file:line:col with their
+//! field. Every default is documented in `docs/ops.md` with its tag: [D] from the seed
+//! document, [X] an assumption.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::ops::Range;
 
 use super::calendar::{Calendar, DAY_MS, HOUR_MS, MINUTE_MS};
-
-mod build;
-mod raw;
-
-pub use build::{build, dollars_to_cents, duration_ms, parse_duration};
-pub use raw::{
-    RawBlock, RawDuration, RawHandleTime, RawHours, RawOnboarding, RawOperations, RawRate,
-    RawSupport,
-};
 
 /// Milliseconds in a month: 365.25 / 12 days.
 pub const MONTH_MS: u64 = 2_629_800_000;
@@ -60,8 +47,6 @@ pub const MAX_HORIZON_MS: u64 = 3_653 * DAY_MS;
 pub const MAX_DURATION_MS: u64 = 366 * DAY_MS;
 /// Most tickets per customer per month.
 pub const MAX_TICKETS_PER_CUSTOMER_MONTH: f64 = 1_000.0;
-/// Largest monthly cost per person, in dollars.
-pub const MAX_DOLLARS: f64 = 1e9;
 
 /// The validated `[operations]` table.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,15 +113,13 @@ pub enum HandleTime {
     Exponential {
         mean_ms: u64,
     },
-    /// Lognormal from its median and 95th percentile (σ = ln(p95/median) / 1.6449).
+    /// Lognormal from its median and 95th percentile (σ as [`super::lognormal::sigma`] has
+    /// it, the one formula of every lognormal in a scenario).
     Lognormal {
         median_ms: u64,
         p95_ms: u64,
     },
 }
-
-/// z for the 95th percentile of the standard normal.
-pub const Z95: f64 = 1.644_853_626_951_472_2;
 
 impl HandleTime {
     /// (μ, σ) of the underlying normal, in ln(ms); `None` for the exponential.
@@ -144,8 +127,8 @@ impl HandleTime {
         match *self {
             HandleTime::Exponential { .. } => None,
             HandleTime::Lognormal { median_ms, p95_ms } => {
-                let mu = (median_ms as f64).ln();
-                Some((mu, ((p95_ms as f64).ln() - mu) / Z95))
+                let (median, p95) = (median_ms as f64, p95_ms as f64);
+                Some((median.ln(), super::lognormal::sigma(median, p95)))
             }
         }
     }
@@ -223,30 +206,3 @@ pub fn fmt_duration(ms: u64) -> String {
     }
     out
 }
-
-// ---------------------------------------------------------------------------------------------
-// Errors.
-
-/// A fault in the `[operations]` table: the span of the value in the file, its field path
-/// (`["operations", "support", "staff"]`) and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpsConfigError {
-    pub span: Range<usize>,
-    pub path: Vec<String>,
-    pub message: String,
-}
-
-impl OpsConfigError {
-    /// The dotted field path, `operations.support.staff`.
-    pub fn field(&self) -> String {
-        self.path.join(".")
-    }
-}
-
-impl fmt::Display for OpsConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{}: {}", self.field(), self.message)
-    }
-}
-
-impl std::error::Error for OpsConfigError {}

@@ -1,3 +1,5 @@
+mod grammar;
+
 use super::super::builtin_tiers;
 use super::generate::apportion;
 use super::span::line_col;
