@@ -46,7 +46,7 @@ pub mod engine;
 pub mod error;
 pub(crate) mod finance;
 pub mod gate;
-pub(crate) mod json;
+pub mod json;
 pub mod live;
 pub mod loadtest;
 pub mod ops;

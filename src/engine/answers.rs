@@ -21,9 +21,9 @@ impl Engine {
     pub(super) fn on_success(&mut self, now_ms: u64, who: Who, resp: Response) {
         let retried = self.state(who).attempt > 1;
         self.refund(retried);
-        match who {
-            Who::Setup => self.found_root(now_ms, resp),
-            Who::Resource(i) => self.answered(now_ms, i, resp),
+        match who.resource() {
+            None => self.found_root(now_ms, resp), // the setup's ListRoots
+            Some(i) => self.answered(now_ms, i, resp),
         }
     }
 
@@ -60,7 +60,7 @@ impl Engine {
                 a.attempt = 1;
                 a.provider_try = 1;
                 let d = self.cfg.poll_interval_ms();
-                self.wait(now_ms, Who::Resource(who), d, WaitKind::Poll);
+                self.wait(now_ms, Who::of(who), d, WaitKind::Poll);
                 return;
             }
         }
@@ -119,7 +119,7 @@ impl Engine {
                 if let Some(s) = mine(CreateAccountState::InProgress) {
                     let request_id = s.id.clone();
                     self.creation_accepted(now_ms, who, request_id);
-                    self.issue(now_ms, Who::Resource(who));
+                    self.issue(now_ms, Who::of(who));
                 } else if let Some(account_id) =
                     mine(CreateAccountState::Succeeded).and_then(|s| s.account_id.clone())
                 {
@@ -157,10 +157,10 @@ impl Engine {
             (Spec::Account { .. }, Some(Step::Create), Response::CreateAccountStatus(s)) => {
                 self.creation_accepted(now_ms, who, s.id);
                 if self.cfg.poll_at_once {
-                    self.issue(now_ms, Who::Resource(who));
+                    self.issue(now_ms, Who::of(who));
                 } else {
                     let d = self.cfg.poll_interval_ms();
-                    self.wait(now_ms, Who::Resource(who), d, WaitKind::Poll);
+                    self.wait(now_ms, Who::of(who), d, WaitKind::Poll);
                 }
             }
             (Spec::Account { .. }, Some(Step::Poll { .. }), Response::CreateAccountStatus(s)) => {
@@ -188,7 +188,7 @@ impl Engine {
     /// `step` is the resource's next: it starts now, with its request.
     fn go_to(&mut self, now_ms: u64, who: usize, step: Step) {
         self.next_step(now_ms, who, step);
-        self.issue(now_ms, Who::Resource(who));
+        self.issue(now_ms, Who::of(who));
     }
 
     /// Read-back call `k` of the resource created as `id` answered: the next, or the end.
@@ -371,7 +371,7 @@ impl Engine {
             },
         );
         let timeout = self.cfg.create_timeout_ms();
-        self.schedule(Who::Resource(who), now_ms + timeout, Wake::Deadline(now_ms));
+        self.schedule(Who::of(who), now_ms + timeout, Wake::Deadline(now_ms));
     }
 
     /// A status poll answered after the creation's deadline (in progress), or with the
@@ -397,7 +397,7 @@ impl Engine {
                             },
                         );
                     }
-                    self.issue(now_ms, Who::Resource(who));
+                    self.issue(now_ms, Who::of(who));
                 }
                 None => self.finish(
                     now_ms,
@@ -439,7 +439,7 @@ impl Engine {
             let z: f64 = self.provision_rng.sample(StandardNormal);
             let d = self.cfg.provisioning.at_ms(z);
             self.next_step(now_ms, who, Step::Provision { account_id: id });
-            self.wait(now_ms, Who::Resource(who), d, WaitKind::Provisioning);
+            self.wait(now_ms, Who::of(who), d, WaitKind::Provisioning);
         } else {
             self.finish(now_ms, who, Outcome::Created { id });
         }

@@ -296,13 +296,11 @@ impl Engine {
             if self.is_stale(who, wake) {
                 continue;
             }
-            match (wake, who) {
+            match (wake, who.resource()) {
                 (Wake::Issue, _) => self.wake(now_ms, who),
-                (Wake::Deadline(accepted_ms), Who::Resource(i)) => {
-                    self.on_deadline(now_ms, i, accepted_ms)
-                }
-                // Only a resource's creation has a deadline.
-                (Wake::Deadline(_), Who::Setup) => {}
+                (Wake::Deadline(accepted_ms), Some(i)) => self.on_deadline(now_ms, i, accepted_ms),
+                // Only a resource's creation has a deadline, not the setup.
+                (Wake::Deadline(_), None) => {}
             }
         }
         self.prune_timers();
@@ -335,9 +333,9 @@ impl Engine {
                 record.message = e.message.clone();
             }
         }
-        match who {
-            Who::Setup => self.setup.in_call = false,
-            Who::Resource(i) => match self.active[i].as_mut() {
+        match who.resource() {
+            None => self.setup.in_call = false,
+            Some(i) => match self.active[i].as_mut() {
                 Some(a) => a.in_call = false,
                 None => return, // the resource already ended
             },

@@ -37,7 +37,7 @@ impl Engine {
         if deadline_hit {
             // A status poll in flight at the creation deadline failed: the wait is over (only
             // a resource's creation has a deadline).
-            if let Who::Resource(i) = who {
+            if let Some(i) = who.resource() {
                 self.time_out(now_ms, i);
             }
             return;
@@ -78,7 +78,7 @@ impl Engine {
             }
             gave_up = GaveUp::ProviderTimeout;
         }
-        let Who::Resource(who) = who else {
+        let Some(who) = who.resource() else {
             self.fail_all(now_ms, Failure::Setup(err.code), &err.message);
             return;
         };

@@ -21,17 +21,19 @@ mod plans;
 mod report;
 mod schedule;
 mod simulate;
+mod text;
 
 pub use live::{load_test, LiveLoad, LiveOrg};
 pub use plans::{
     bootstrap_plan, count_failures, customer_plan, onboarding_config, without_customers,
 };
 pub use report::{
-    censored_rank, json, summarize, text, CallSample, Interval, Latency, LatencyUnit, LoadReport,
+    censored_rank, json, summarize, CallSample, Interval, Latency, LatencyUnit, LoadReport,
     Observed, Onboarding, ThresholdResult,
 };
 pub use schedule::schedule;
 pub use simulate::simulate;
+pub use text::text;
 
 use crate::config::loadtest::{Arrivals, Stage, Threshold};
 

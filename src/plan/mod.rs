@@ -190,7 +190,7 @@ pub(crate) const TAG_TIER: &str = "securebase:tier";
 pub(crate) const TAG_FRAMEWORK: &str = "securebase:framework";
 
 /// The tenant id tagged on a customer's account.
-pub(crate) fn tenant_id(name: &str) -> String {
+pub fn tenant_id(name: &str) -> String {
     // `slug(name)` with `-` for `_` (a slug's only `_` are its separators).
     let mut out = String::with_capacity(name.len());
     push_slug(&mut out, name, '-');

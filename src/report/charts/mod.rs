@@ -40,7 +40,7 @@ pub(crate) mod phases;
 pub(crate) mod staff;
 pub mod style;
 pub(crate) mod sweep;
-pub(crate) mod timeline;
+pub mod timeline;
 pub(crate) mod tornado;
 
 pub use load::{latency_svg, LoadChart};
