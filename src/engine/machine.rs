@@ -2,7 +2,7 @@
 //! resource's start, next step and end (its dependents readied or skipped).
 
 use crate::config::Invalid;
-use crate::org::types::{Operation, Request, SharedStr};
+use crate::org::types::{Operation, SharedStr};
 use crate::plan::{Plan, Spec};
 
 use super::trace::{CallRecord, Failure, Outcome, Wait, WaitKind};
@@ -137,13 +137,15 @@ pub(super) enum Wake {
 pub(super) enum Who {
     Setup,
     Resource(usize),
+    /// The refresh of resource `k` of the plan's state.
+    Refresh(usize),
 }
 
 impl Who {
     /// The resource served, if it is one (what the trace records).
     pub(super) fn resource(self) -> Option<usize> {
         match self {
-            Who::Setup => None,
+            Who::Setup | Who::Refresh(_) => None,
             Who::Resource(i) => Some(i),
         }
     }
@@ -157,8 +159,10 @@ impl Engine {
     /// A timer whose purpose has passed: its resource ended, or (a creation deadline) the
     /// status left IN_PROGRESS in time.
     pub(super) fn is_stale(&self, who: Who, wake: Wake) -> bool {
-        let Who::Resource(i) = who else {
-            return false;
+        let i = match who {
+            Who::Resource(i) => i,
+            Who::Refresh(k) => return self.refresh_active.get(k).is_none_or(Option::is_none),
+            Who::Setup => return false,
         };
         match (&self.active[i], wake) {
             (None, _) => true,
@@ -184,6 +188,7 @@ impl Engine {
         match who {
             Who::Setup => &mut self.setup,
             Who::Resource(i) => self.active[i].as_mut().expect("active resource"),
+            Who::Refresh(k) => self.refresh_active[k].as_mut().expect("refresh in flight"),
         }
     }
 
@@ -227,7 +232,11 @@ impl Engine {
     /// Sends the request of `who`'s current step.
     pub(super) fn issue(&mut self, now_ms: u64, who: Who) {
         let request = match who {
-            Who::Setup => Request::ListRoots,
+            Who::Setup => self.setup_request(),
+            Who::Refresh(k) => match self.refresh_request(k) {
+                Some(r) => r,
+                None => return,
+            },
             Who::Resource(i) => match self.request_for(i) {
                 Ok(r) => r,
                 Err(e) => {
@@ -264,6 +273,14 @@ impl Engine {
             open: true,
         });
         self.trace.tally.calls += 1;
+        if self.in_refresh(who) {
+            if let Some(r) = self.trace.refresh.as_mut() {
+                if r.calls == 0 {
+                    r.start_ms = now_ms;
+                }
+                r.calls += 1;
+            }
+        }
         if attempt > 1 || provider_try > 1 {
             self.trace.tally.retries += 1;
         }
@@ -319,6 +336,12 @@ impl Engine {
 
     pub(super) fn make_ready(&mut self, now_ms: u64, i: usize) {
         self.trace.resources[i].ready_ms = Some(now_ms);
+        if let Some(id) = self.plan.state_id(i).cloned() {
+            // In state and refreshed: a no-op of this apply.
+            self.trace.resources[i].start_ms = Some(now_ms);
+            self.finish(now_ms, i, Outcome::Existing { id });
+            return;
+        }
         match &self.plan.resources[i].spec {
             // The account's CreateAccount carried these tags: nothing left to do.
             Spec::Tags { account, .. }

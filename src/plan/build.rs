@@ -33,10 +33,21 @@ pub fn build(sc: &Scenario) -> Plan {
     findings.extend(preflight::depth_finding(sc, &b.resources));
     let mut advisories = preflight::navigation_advisories(sc, &b.resources, &b.leaf_of_customer);
     advisories.extend(preflight::double_counting_advisories(sc));
+    let state = super::state(sc);
+    let in_state = if state.is_empty() {
+        Vec::new()
+    } else {
+        b.resources
+            .iter()
+            .map(|r| state.addresses.get(&r.address).cloned())
+            .collect()
+    };
     Plan {
         resources: b.resources,
         findings,
         advisories,
+        state,
+        in_state,
     }
 }
 
