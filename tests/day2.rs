@@ -1,0 +1,204 @@
+//! Day two (issue 25): onboarding into an organization that exists. The existing customers are
+//! in the model and the deployer's state; Terraform refreshes them before it plans, and a read
+//! given up fails the apply before anything is created.
+
+mod common;
+
+use common::{code, run, scratch, stderr, stdout, write};
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let o = run(args);
+    assert!(code(&o) != 2, "orgsim {args:?}: {}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).expect("JSON")
+}
+
+/// 100 existing customers under Terraform: a refresh phase with the observed calls (the data
+/// source's ListAccounts in ⌈101/20⌉ pages counted as one call, ListRoots, then per account
+/// DescribeAccount, ListParents, ListTagsForResource; per OU four reads; per policy two; per
+/// attachment one), before any resource starts, and the shared OUs end `existing`.
+#[test]
+fn terraform_refreshes_what_exists_before_it_creates() {
+    let r = json(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--existing",
+        "100",
+        "--json",
+    ]);
+    let t = &r["timing"];
+    let rf = &t["refresh"];
+    assert_eq!(rf["failures"], 0, "{rf}");
+    // 2 data-source calls + 100 accounts × 3 + 4 OUs × 4 + 4 policies × 2 + 4 attachments,
+    // plus retries of throttled reads.
+    let calls = rf["calls"].as_u64().unwrap();
+    let throttles = rf["throttles"].as_u64().unwrap();
+    assert!(calls >= 2 + 300 + 16 + 8 + 4, "{rf}");
+    assert!(
+        calls >= 330 + throttles,
+        "every throttled read is retried: {rf}"
+    );
+    assert_eq!(rf["start_s"], t["overhead_s"], "{rf}");
+    let end = rf["end_s"].as_f64().unwrap();
+    for p in t["phases"].as_array().unwrap() {
+        if p["kind"] != "deployer_overhead" && p["kind"] != "refresh" {
+            assert!(
+                p["start_s"].as_f64().unwrap() >= end,
+                "{p} before the refresh ended"
+            );
+        }
+    }
+    // The tier OUs, policies and attachments the existing customers use are no-ops.
+    assert!(
+        r["resources"]["existing"].as_u64().unwrap() >= 1,
+        "{}",
+        r["resources"]
+    );
+    assert_eq!(r["verdict"], "PASS");
+}
+
+/// A new organization has no refresh phase (the report has no `refresh` key).
+#[test]
+fn a_new_organization_has_no_refresh() {
+    let r = json(&["run", "scenarios/five-customers.toml", "--json"]);
+    assert!(r["timing"].get("refresh").is_none());
+    let r = json(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--existing",
+        "0",
+        "--json",
+    ]);
+    assert!(r["timing"].get("refresh").is_none());
+}
+
+/// The refresh grows with the organization.
+#[test]
+fn the_refresh_grows_with_the_organization() {
+    let time = |n: &str| {
+        let r = json(&[
+            "run",
+            "scenarios/five-customers.toml",
+            "--existing",
+            n,
+            "--json",
+        ]);
+        r["timing"]["refresh"]["time_s"].as_f64().unwrap()
+    };
+    let (small, large) = (time("50"), time("500"));
+    assert!(large > 3.0 * small, "50: {small} s, 500: {large} s");
+}
+
+/// A script on the SDK's standard retries (3 attempts) gives a throttled inventory read up:
+/// "Planning failed", every resource fails with the code and nothing is created.
+#[test]
+fn a_read_given_up_fails_the_apply_before_anything_is_created() {
+    let r = json(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--existing",
+        "500",
+        "--deployer",
+        "aws-sdk-standard",
+        "--json",
+    ]);
+    assert_eq!(r["timing"]["refresh"]["failures"], 1, "{}", r["timing"]);
+    assert_eq!(r["resources"]["created"], 0, "{}", r["resources"]);
+    assert_eq!(r["verdict"], "FAIL");
+    let text = r.to_string();
+    assert!(text.contains("Planning failed"), "{text}");
+    // The text report says so too.
+    let o = run(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--existing",
+        "500",
+        "--deployer",
+        "aws-sdk-standard",
+    ]);
+    assert!(stdout(&o).contains("Planning failed"), "{}", stdout(&o));
+}
+
+/// `[organization.existing]` in the file, listed or generated; and the same seed gives the same
+/// bytes.
+#[test]
+fn the_table_lists_or_generates_existing_customers() {
+    let dir = scratch("day2-table");
+    let base = std::fs::read_to_string("scenarios/five-customers.toml").unwrap();
+    let listed = format!(
+        "{base}\n[organization.existing]\ncustomers = [\n  {{ name = \"Old One\", tier = \"fintech\", email = \"old1@example.com\" }},\n  {{ name = \"Old Two\", tier = \"healthcare\", email = \"old2@example.com\", account_id = \"222222222222\" }},\n]\n"
+    );
+    let p = write(&dir, "listed.toml", &listed);
+    let a = run(&["run", &p, "--json"]);
+    let b = run(&["run", &p, "--json"]);
+    assert_eq!(stdout(&a), stdout(&b));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&a)).unwrap();
+    assert!(r["timing"]["refresh"]["calls"].as_u64().unwrap() >= 2 + 6);
+    let org = r["organization"].to_string();
+    assert!(
+        org.contains(r#""email":"old2@example.com","name":"Old Two","ou":"/Customers-Healthcare""#),
+        "the existing customer in its tier's OU: {org}"
+    );
+    let two = std::fs::read_to_string("scenarios/two-customers.toml").unwrap();
+    assert!(
+        !two.contains("[organization"),
+        "the test writes its own table"
+    );
+    let generated = format!(
+        "{two}\n[organization]\naccount_quota = 100\n\n[organization.existing]\ncustomers = 40\ntiers = [\"fintech\"]\n"
+    );
+    let p = write(&dir, "generated.toml", &generated);
+    let r = json(&["run", &p, "--json"]);
+    assert!(r["timing"]["refresh"]["calls"].as_u64().unwrap() >= 2 + 40 * 3);
+    let org = r["organization"].to_string();
+    assert!(org.matches("/Customers-Fintech\"").count() >= 40, "{org}");
+    assert!(org.contains("existing-0040@existing.example"), "{org}");
+}
+
+/// Bad input: positioned errors naming the field, exit 2.
+#[test]
+fn bad_existing_tables_are_refused_with_their_place() {
+    let dir = scratch("day2-bad");
+    let base = std::fs::read_to_string("scenarios/two-customers.toml").unwrap();
+    assert!(
+        !base.contains("[organization"),
+        "the test writes its own table"
+    );
+    let cases = [
+        (
+            "customers = -1",
+            "organization.existing.customers",
+            "between 0 and",
+        ),
+        (
+            "customers = 50",
+            "organization.existing.customers",
+            "account_quota",
+        ),
+        (
+            "customers = 2\ntiers = [\"nope\"]",
+            "organization.existing.tiers[0]",
+            "unknown tier `nope`",
+        ),
+        (
+            "customers = [{ name = \"X\", tier = \"fintech\", email = \"not-an-email\" }]",
+            "organization.existing.customers[0].email",
+            "",
+        ),
+        ("customers = \"many\"", "customers", ""),
+        ("count = 3", "count", ""),
+    ];
+    for (i, (table, field, says)) in cases.iter().enumerate() {
+        let text = format!("{base}\n[organization.existing]\n{table}\n");
+        let p = write(&dir, &format!("bad{i}.toml"), &text);
+        let o = run(&["run", &p]);
+        let err = stderr(&o);
+        assert_eq!(code(&o), 2, "{table}: {err}");
+        assert!(
+            err.contains(&format!("bad{i}.toml:")),
+            "{table}: no file:line:col: {err}"
+        );
+        assert!(err.contains(field), "{table}: no field {field}: {err}");
+        assert!(err.contains(says), "{table}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
