@@ -202,3 +202,85 @@ fn bad_existing_tables_are_refused_with_their_place() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// The account factory reads nothing organization-wide, and each new account is created once
+/// (a tier OU in state readies its accounts once, not again as a root).
+#[test]
+fn the_account_factory_onboards_into_an_existing_organization() {
+    let r = json(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--existing",
+        "200",
+        "--deployer",
+        "control-tower",
+        "--json",
+    ]);
+    assert!(r["timing"].get("refresh").is_none());
+    assert_eq!(r["resources"]["failed"], 0, "{}", r["resources"]);
+    assert_eq!(r["resources"]["created"], 10, "{}", r["resources"]);
+}
+
+/// `sweep --existing A..=B`: per profile and size, the refresh's time and throttles and the
+/// chance the apply fails; Terraform's refresh grows, a script on the SDK's standard retries
+/// fails its refresh, the account factory has none; the same seed gives the same bytes.
+#[test]
+fn the_growth_sweep_gives_each_profile_at_each_size() {
+    let args = [
+        "sweep",
+        "scenarios/five-customers.toml",
+        "--customers",
+        "5",
+        "--existing",
+        "0..=400",
+        "--step",
+        "200",
+        "--replications",
+        "3",
+        "--json",
+    ];
+    let o = run(&args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), stdout(&run(&args)), "same seed, same bytes");
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let points = r["points"].as_array().unwrap();
+    assert_eq!(points.len(), 9, "3 profiles × 3 sizes");
+    let at = |d: &str, n: u64| {
+        points
+            .iter()
+            .find(|p| p["deployer"] == d && p["existing"] == n)
+            .unwrap_or_else(|| panic!("{d} {n}"))
+    };
+    let tf = |n| at("terraform-aws", n)["refresh_s_mean"].as_f64().unwrap();
+    assert_eq!(tf(0), 0.0);
+    assert!(tf(400) > tf(200) && tf(200) > 0.0);
+    assert_eq!(at("terraform-aws", 400)["refresh_failure_probability"], 0.0);
+    assert_eq!(
+        at("aws-sdk-standard", 400)["refresh_failure_probability"],
+        1.0
+    );
+    assert_eq!(at("control-tower", 400)["refresh_s_mean"], 0.0);
+    // Bad flags: exit 2, naming the flag.
+    for (bad, says) in [
+        (&["--existing", "9..=3"][..], "--existing"),
+        (
+            &["--existing", "0..=10", "--customers", "1..=5"][..],
+            "--customers",
+        ),
+        (&["--existing", "x"][..], "--existing"),
+    ] {
+        let mut a = vec![
+            "sweep",
+            "scenarios/five-customers.toml",
+            "--replications",
+            "1",
+        ];
+        if !bad.contains(&"--customers") {
+            a.extend(["--customers", "5"]);
+        }
+        a.extend(bad);
+        let o = run(&a);
+        assert_eq!(code(&o), 2, "{a:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{a:?}: {}", stderr(&o));
+    }
+}

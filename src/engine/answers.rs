@@ -58,9 +58,11 @@ impl Engine {
     }
 
     /// The resources that depend on nothing are ready.
+    /// (Those that depend on nothing from the start: a resource in state ends at once and
+    /// readies its dependents itself, which are not readied again here.)
     pub(super) fn ready_roots(&mut self, now_ms: u64) {
         for i in 0..self.plan.resources.len() {
-            if self.remaining_deps[i] == 0 {
+            if self.plan.resources[i].deps.is_empty() {
                 self.make_ready(now_ms, i);
             }
         }
