@@ -621,6 +621,10 @@ pub fn parse_existing_range(s: &str) -> Result<(usize, usize), Invalid> {
     Ok((a, b))
 }
 
+/// One growth replication: refresh ms, refresh throttled, refresh failed, any resource failed,
+/// makespan ms.
+type GrowthRep = (u64, u64, bool, bool, u64);
+
 /// One (profile, existing size) of a growth sweep: its replications' figures.
 #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct GrowthPoint {
@@ -672,8 +676,7 @@ pub fn run_growth(
     let reps = replications.max(1) as usize;
     let jobs = cells.len() * reps;
     let next = AtomicUsize::new(0);
-    // (refresh ms, refresh throttled, refresh failed, any failure, makespan ms) per job.
-    let results: Mutex<Vec<Option<(u64, u64, bool, bool, u64)>>> = Mutex::new(vec![None; jobs]);
+    let results: Mutex<Vec<Option<GrowthRep>>> = Mutex::new(vec![None; jobs]);
     std::thread::scope(|s| {
         for _ in 0..threads.clamp(1, jobs.max(1)) {
             s.spawn(|| {
@@ -719,9 +722,7 @@ pub fn run_growth(
             .get(((refresh.len() as f64 * 0.95).ceil() as usize).saturating_sub(1))
             .copied()
             .unwrap_or(0);
-        let mean = |f: &dyn Fn(&(u64, u64, bool, bool, u64)) -> f64| {
-            rows.iter().map(|r| f(r)).sum::<f64>() / n
-        };
+        let mean = |f: &dyn Fn(&GrowthRep) -> f64| rows.iter().map(|r| f(r)).sum::<f64>() / n;
         let makespan = mean(&|r| r.4 as f64 / 1000.0);
         let round = |x: f64| (x * 1000.0).round() / 1000.0;
         out.push(GrowthPoint {
