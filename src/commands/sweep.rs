@@ -308,6 +308,13 @@ fn run_growth(a: &Args, sc: &crate::scenario::Scenario, range: &str) -> Result<V
     };
     let total = (sizes.len() * deployers.len()) as u64 * u64::from(a.replications);
     super::check_replications(total, "--existing × profiles × --replications")?;
+    super::check_outputs(
+        a.output
+            .out
+            .as_deref()
+            .map(|d| (d, &["growth.json", "growth.svg"][..])),
+        &[],
+    )?;
     let threads = super::threads(a.threads)?;
     super::install_ctrl_c();
     let points = sweep::run_growth(
@@ -330,6 +337,17 @@ fn run_growth(a: &Args, sc: &crate::scenario::Scenario, range: &str) -> Result<V
         "minutes": a.minutes,
         "points": points,
     }));
+    if let Some(dir) = &a.output.out {
+        let svg = report::charts::growth_svg(&sc.name, &points);
+        super::write_out_with(
+            dir,
+            &[
+                ("growth.json", json.clone().into_bytes()),
+                ("growth.svg", svg.into_bytes()),
+            ],
+            &[],
+        )?;
+    }
     let text = sweep::growth_text(&points, a.minutes);
     a.output.print(&json, || text.clone(), || text.clone())?;
     Ok(Verdict::Pass)

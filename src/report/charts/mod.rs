@@ -19,10 +19,12 @@
 //! class="legend">`) the overlap probe of tests/report_out.rs reads, and the SVG and PNG
 //! renderers of a [`Chart`].
 
+pub mod growth;
 pub mod margin;
 pub mod style;
 pub mod timeline;
 
+pub use growth::{growth_svg, GrowthChart};
 pub use margin::{margin_rows, margin_svg, margin_table_md, MarginChart, MarginRow};
 pub use style::{err, error_svg, png, svg, Chart, FONT};
 pub use timeline::{
