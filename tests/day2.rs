@@ -284,3 +284,35 @@ fn the_growth_sweep_gives_each_profile_at_each_size() {
         assert!(stderr(&o).contains(says), "{a:?}: {}", stderr(&o));
     }
 }
+
+/// Against a real endpoint the organization is what it holds: an existing one is refused before
+/// anything is sent (exit 2); the mock backend, answered by the model, refreshes it.
+#[test]
+fn an_existing_organization_is_the_models() {
+    let o = run(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--existing",
+        "3",
+        "--backend",
+        "sdk",
+        "--endpoint",
+        "http://127.0.0.1:1",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("--existing"), "{}", stderr(&o));
+    let r = json(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--existing",
+        "30",
+        "--backend",
+        "mock",
+        "--time-scale",
+        "1000",
+        "--json",
+    ]);
+    let rf = &r["timing"]["refresh"];
+    assert!(rf["calls"].as_u64().unwrap() >= 2 + 30 * 3, "{rf}");
+    assert_eq!(r["resources"]["failed"], 0, "{}", r["resources"]);
+}

@@ -106,6 +106,12 @@ pub fn run(a: Args) -> Result<Verdict> {
         a.output.out.as_deref().map(|d| (d, &OUT_FILES[..])),
         &[a.write_latency_profile.as_deref()],
     )?;
+    if a.live.backend == Backend::Sdk && !sc.existing.customers.is_empty() {
+        return Err(Error::flag(
+            "--existing and [organization.existing] build the organization in the model (the sim \
+             and mock backends); a real endpoint's organization is what it holds",
+        ));
+    }
     if a.live.backend != Backend::Sim {
         return run_live(&a, &sc, seed, scale);
     }
