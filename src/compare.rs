@@ -1,4 +1,4 @@
-//! Two runs side by side: the seed's "Comparison Summary" (customers, resources, revenue,
+//! Two runs side by side: the brief's "Comparison Summary" (customers, resources, revenue,
 //! costs, profit, margin, deployment time, conflicts), each with its delta and % change.
 //!
 //! Pure: built from two [`Report`]s; `main` runs the scenarios. The % change is computed as the
@@ -50,7 +50,7 @@ pub struct Metric {
 pub struct Side {
     pub scenario: String,
     pub seed: u64,
-    pub verdict: crate::error::Verdict,
+    pub verdict: crate::verdict::Verdict,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -282,7 +282,7 @@ fn rows(c: &Comparison) -> Vec<[String; 5]> {
     v
 }
 
-/// The terminal table, laid out like the seed's Comparison Summary.
+/// The terminal table, laid out like the brief's Comparison Summary.
 pub fn text(c: &Comparison) -> String {
     let rows = rows(c);
     let mut w = [0usize; 5];

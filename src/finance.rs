@@ -204,9 +204,9 @@ pub fn with_customers(sc: &Scenario, k: usize) -> Financials {
 /// Which costs a margin curve counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CostView {
-    /// The seed's "Margin Expansion" table: only the base infrastructure, held flat (the
+    /// The brief's "Margin Expansion" table: only the base infrastructure, held flat (the
     /// scenario's first fixed `monthly` line).
-    SeedBaseInfrastructure,
+    BriefBaseInfrastructure,
     /// Every `[[costs]]` line of the scenario.
     Scenario,
 }
@@ -214,7 +214,7 @@ pub enum CostView {
 impl CostView {
     pub fn title(self) -> &'static str {
         match self {
-            CostView::SeedBaseInfrastructure => "the seed's view: base infrastructure only",
+            CostView::BriefBaseInfrastructure => "the brief's view: base infrastructure only",
             CostView::Scenario => "the scenario's cost model",
         }
     }
@@ -223,7 +223,7 @@ impl CostView {
 /// `sc` with the costs of `view` only.
 pub fn with_view(sc: &Scenario, view: CostView) -> Scenario {
     let mut s = sc.clone();
-    if view == CostView::SeedBaseInfrastructure {
+    if view == CostView::BriefBaseInfrastructure {
         s.costs = sc
             .costs
             .iter()
@@ -265,13 +265,13 @@ pub fn margin_curve(sc: &Scenario, view: CostView, max: usize) -> Vec<MarginPoin
     points
 }
 
-/// How far margin curves go: at least 100 customers (the seed's table ends there), at least
+/// How far margin curves go: at least 100 customers (the brief's table ends there), at least
 /// the scenario's own count.
 pub fn curve_len(sc: &Scenario) -> usize {
     sc.customers.len().max(100)
 }
 
-/// The customer counts of the margin table: the seed's 1, 2, 5, 10, 100, with 20 and 50 and the
+/// The customer counts of the margin table: the brief's 1, 2, 5, 10, 100, with 20 and 50 and the
 /// scenario's own count, up to `max`.
 pub fn table_counts(sc: &Scenario, max: usize) -> Vec<usize> {
     let mut v = vec![1, 2, 5, 10, 20, 50, 100, sc.customers.len(), max];
@@ -369,13 +369,13 @@ mod tests {
         assert_eq!(f.costs_cents, 6_275_500);
         assert_eq!(f.profit_cents, 108_724_500);
         assert_eq!(fmt_margin_fine(f.margin), "94.5%");
-        // The seed's view keeps only the base infrastructure.
-        let seed = margin_curve(&sc, CostView::SeedBaseInfrastructure, 100);
-        assert_eq!(seed[0].fin.costs_cents, 18_000);
-        assert_eq!(seed[99].fin.costs_cents, 18_000);
-        assert_eq!(fmt_margin_fine(seed[0].fin.margin), "97.8%");
-        assert_eq!(fmt_margin_fine(seed[1].fin.margin), "99.2%");
-        assert_eq!(fmt_margin_fine(seed[99].fin.margin), "99.98%");
+        // The brief's view keeps only the base infrastructure.
+        let brief = margin_curve(&sc, CostView::BriefBaseInfrastructure, 100);
+        assert_eq!(brief[0].fin.costs_cents, 18_000);
+        assert_eq!(brief[99].fin.costs_cents, 18_000);
+        assert_eq!(fmt_margin_fine(brief[0].fin.margin), "97.8%");
+        assert_eq!(fmt_margin_fine(brief[1].fin.margin), "99.2%");
+        assert_eq!(fmt_margin_fine(brief[99].fin.margin), "99.98%");
     }
 
     /// The curve is built one customer at a time (linear); each point is still what
@@ -389,7 +389,7 @@ mod tests {
              [[costs]]\nname = \"Support\"\nstep = { every = 3, monthly = 6000 }\n\
              [[costs]]\nname = \"Payments\"\nrevenue_share = 0.029\n",
         );
-        for view in [CostView::Scenario, CostView::SeedBaseInfrastructure] {
+        for view in [CostView::Scenario, CostView::BriefBaseInfrastructure] {
             let curve = margin_curve(&sc, view, 25);
             assert_eq!(curve.len(), 25);
             let s = with_view(&sc, view);

@@ -1,6 +1,8 @@
 //! The `orgsim` binary: parse the arguments, run the command, map its outcome to an exit code
 //! (0 everything judged held, 1 something judged failed, 2 orgsim could not do its job).
 
+#![forbid(unsafe_code)]
+
 use std::io::Write;
 use std::process::ExitCode;
 

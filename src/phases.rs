@@ -1,4 +1,4 @@
-//! Growth phases: the seed's Phase 1–5, each a customer range with statements about it (OUs,
+//! Growth phases: the brief's Phase 1–5, each a customer range with statements about it (OUs,
 //! accounts, MRR, deployment time, conflicts), checked against replications of the deployment.
 //!
 //! For each phase, both ends of its customer range are swept (`replications` runs each, seeds as
@@ -12,12 +12,12 @@ use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
-use crate::error::Verdict;
 use crate::finance::{self, fmt_money};
 use crate::plan::{self, ResourceKind};
 use crate::scenario::{Cents, Phase, Scenario};
 use crate::stats;
 use crate::sweep::{self, CountSummary};
+use crate::verdict::Verdict;
 
 pub use crate::scenario::DEFAULT_CONFIDENCE;
 
@@ -530,7 +530,7 @@ mod tests {
 
     #[test]
     fn the_mrr_rule_names_the_end_that_breaks_it() {
-        // The seed's Phase 3: $112,000 is within 10% of $120,000, $247,000 is not within 10%
+        // The brief's Phase 3: $112,000 is within 10% of $120,000, $247,000 is not within 10%
         // of $300,000.
         let r = mrr_rule((11_200_000, 24_700_000), (12_000_000, Some(30_000_000)));
         assert!(

@@ -34,7 +34,7 @@ pub enum Stream {
     Onboarding = 5,
     /// `orgsim ops`: replication *r* of the support desk and onboarding (with the index).
     OpsDesk = 0x4f50_5321,
-    /// `orgsim ops`: the seed's claims.
+    /// `orgsim ops`: the brief's claims.
     OpsClaims = 0x434c_4d53,
     /// `orgsim staff`: the staffing search.
     OpsStaff = 0x5741_4646,

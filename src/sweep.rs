@@ -184,8 +184,93 @@ pub fn run_sweep(
     cancel: &AtomicBool,
     on_row: &mut (dyn FnMut(&RepRow) + Send),
 ) -> SweepRun {
+    run_sweep_shard(
+        sc,
+        counts,
+        replications,
+        Shard::WHOLE,
+        threads,
+        progress,
+        cancel,
+        on_row,
+    )
+}
+
+/// Which jobs of a sweep one process runs: shard `index` of `of` (1-based) runs the jobs `j`
+/// with `j mod of == index - 1`, where job `j = count_index × replications + replication`
+/// (count by count, replication by replication). The rule depends on nothing but the job's
+/// place, so N processes on N machines of any speeds split a sweep the same way, and the
+/// shards of 1..=N together hold every job exactly once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Shard {
+    /// This shard, 1..=`of`.
+    pub index: u32,
+    /// How many shards the sweep is split into.
+    pub of: u32,
+}
+
+impl Shard {
+    /// The whole sweep: one shard of one.
+    pub const WHOLE: Shard = Shard { index: 1, of: 1 };
+
+    /// The most shards a sweep may be split into.
+    pub const MAX: u32 = 100_000;
+
+    /// Parses `K/N` (1 <= K <= N).
+    pub fn parse(s: &str) -> Result<Shard, Invalid> {
+        let bad = || {
+            Invalid::new(format!(
+                "`{s}` is not a shard: write K/N with 1 <= K <= N <= {} (e.g. 3/8)",
+                Shard::MAX
+            ))
+        };
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let k: u32 = k.trim().parse().map_err(|_| bad())?;
+        let n: u32 = n.trim().parse().map_err(|_| bad())?;
+        if k == 0 || k > n || n > Shard::MAX {
+            return Err(bad());
+        }
+        Ok(Shard { index: k, of: n })
+    }
+
+    /// Whether job `j` is this shard's.
+    pub fn runs(self, j: u64) -> bool {
+        j % u64::from(self.of) == u64::from(self.index - 1)
+    }
+
+    /// How many of the jobs `0..total` are this shard's.
+    pub fn jobs(self, total: u64) -> u64 {
+        let first = u64::from(self.index - 1);
+        if first >= total {
+            0
+        } else {
+            (total - first - 1) / u64::from(self.of) + 1
+        }
+    }
+
+    /// The job index of this shard's `i`-th job.
+    pub fn job(self, i: u64) -> u64 {
+        u64::from(self.index - 1) + i * u64::from(self.of)
+    }
+}
+
+/// [`run_sweep`] restricted to the jobs of `shard` (see [`Shard`]); [`Shard::WHOLE`] runs
+/// them all. Rows come out in job order; the summaries summarize the shard's rows only (what
+/// `orgsim merge` combines is the rows, in [`crate::shard`]).
+#[allow(clippy::too_many_arguments)]
+pub fn run_sweep_shard(
+    sc: &Scenario,
+    counts: &[usize],
+    replications: u32,
+    shard: Shard,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+    cancel: &AtomicBool,
+    on_row: &mut (dyn FnMut(&RepRow) + Send),
+) -> SweepRun {
     let reps = u64::from(replications);
-    let total = counts.len() as u64 * reps;
+    // `total` and `next`/`emitted` count this shard's jobs; `shard.job(i)` is the sweep's job.
+    let total = shard.jobs(counts.len() as u64 * reps);
     let shared = Mutex::new(Shared {
         next: 0,
         emitted: 0,
@@ -204,7 +289,7 @@ pub fn run_sweep(
                 let mut replicator = sim::Replicator::default();
                 loop {
                     // Take the next job, waiting while the reorder buffer is full.
-                    let (j, prep) = {
+                    let (i, prep) = {
                         let mut st = lock();
                         loop {
                             if cancel.load(Ordering::Relaxed) || st.next >= total {
@@ -218,11 +303,12 @@ pub fn run_sweep(
                                 .unwrap_or_else(|e| e.into_inner())
                                 .0;
                         }
-                        let j = st.next;
+                        let i = st.next;
                         st.next += 1;
-                        let ci = (j / reps) as usize;
-                        (j, Arc::clone(st.prepared.entry(ci).or_default()))
+                        let ci = (shard.job(i) / reps) as usize;
+                        (i, Arc::clone(st.prepared.entry(ci).or_default()))
                     };
+                    let j = shard.job(i);
                     let ci = (j / reps) as usize;
                     let (n, k) = (counts[ci], (j % reps) as u32);
                     let p = prep.get_or_init(|| {
@@ -239,8 +325,8 @@ pub fn run_sweep(
                     let row = metrics(&p.sized, &p.plan, trace, seed, n, k);
                     progress();
                     let mut st = lock();
-                    st.pending.insert(j, row);
-                    st.emit(reps);
+                    st.pending.insert(i, row);
+                    st.emit(reps, shard, total);
                     moved.notify_all();
                 }
             });
@@ -258,10 +344,10 @@ pub fn run_sweep(
 }
 
 impl Shared<'_> {
-    /// Emits the finished rows that are next in job order.
-    fn emit(&mut self, reps: u64) {
+    /// Emits the finished rows that are next in job order (`total`: the shard's jobs).
+    fn emit(&mut self, reps: u64, shard: Shard, total: u64) {
         while let Some(row) = self.pending.remove(&self.emitted) {
-            let ci = (self.emitted / reps) as usize;
+            let ci = (shard.job(self.emitted) / reps) as usize;
             if self.acc.as_ref().is_some_and(|a| a.index != ci) {
                 let done = self.acc.take().expect("checked");
                 self.counts.push(done.summary());
@@ -271,7 +357,8 @@ impl Shared<'_> {
                 .get_or_insert_with(|| CountAcc::new(ci, row.customers))
                 .push(&row);
             self.emitted += 1;
-            if self.emitted.is_multiple_of(reps) {
+            // The count's last job of this shard is out: its plan is no longer needed.
+            if self.emitted == total || (shard.job(self.emitted) / reps) as usize != ci {
                 self.prepared.remove(&ci);
             }
         }

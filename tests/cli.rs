@@ -837,7 +837,7 @@ fn growth_phases_check_each_statement() {
         "8",
         "--json",
     ]);
-    assert_eq!(c, 1, "the seed's flat-time claim fails at scale");
+    assert_eq!(c, 1, "the brief's flat-time claim fails at scale");
     let phases = v["phases"].as_array().unwrap();
     assert_eq!(phases.len(), 5);
     let status = |p: usize, claim: &str| -> String {

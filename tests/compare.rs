@@ -1,4 +1,4 @@
-//! `orgsim compare A B`: the seed's Comparison Summary from two scenarios.
+//! `orgsim compare A B`: the brief's Comparison Summary from two scenarios.
 
 use serde_json::Value;
 

@@ -10,9 +10,11 @@ mod common;
 use common::term::Term;
 use common::{code, run, scratch, stderr, stdout};
 
-const COMMANDS: [&str; 14] = [
+const COMMANDS: [&str; 16] = [
     "run",
     "sweep",
+    "merge",
+    "sensitivity",
     "phases",
     "check",
     "load",
@@ -238,7 +240,15 @@ fn quiet_hides_the_progress_bar_on_a_terminal() {
 /// A flag says what it takes where it is: every `--deployer` lists the profiles.
 #[test]
 fn every_deployer_flag_names_its_values() {
-    for c in ["run", "sweep", "phases", "load", "ops", "staff"] {
+    for c in [
+        "run",
+        "sweep",
+        "sensitivity",
+        "phases",
+        "load",
+        "ops",
+        "staff",
+    ] {
         let help = stdout(&run(&[c, "--help"]));
         let at = help
             .find("--deployer")

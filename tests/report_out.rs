@@ -1,5 +1,7 @@
 //! `orgsim run SCENARIO --out DIR`: the five files, well-formed SVG, byte-for-byte determinism,
-//! and report.html rendered by headless Chromium.
+//! and report.html rendered by headless Chromium: its checks, the charts without overlaps, and
+//! the page measured at 600, 900, 1,400 and 2,000 px (charts fill their cards, no text under
+//! 11 px, nothing scrolls sideways).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -53,7 +55,7 @@ fn out_writes_five_files_with_well_formed_svg() {
             }
         } else {
             for want in [
-                "the seed's view: base infrastructure only",
+                "the brief's view: base infrastructure only",
                 "the scenario's cost model",
                 "97.8%",
                 "99.2%",
@@ -225,9 +227,22 @@ window.addEventListener('load', () => {
 /// Opens `html` (a page with `</body>`) in headless Chromium `width` pixels wide with the
 /// probe appended; returns the probe's lines and the DOM.
 fn probe(chrome: &str, html: &str, width: u32, name: &str) -> (Vec<String>, String) {
+    probe_with(chrome, html, width, name, PROBE)
+}
+
+/// Opens `html` in headless Chromium `width` pixels wide with `script` (a `<script>` ending in
+/// `</body>`, which writes `<pre id="probe">`) in place of its `</body>`; returns the lines of
+/// `<pre id="probe">` and the DOM.
+fn probe_with(
+    chrome: &str,
+    html: &str,
+    width: u32,
+    name: &str,
+    script: &str,
+) -> (Vec<String>, String) {
     let dir = scratch(format!("probe-{name}"));
     let page = dir.join("probed.html");
-    std::fs::write(&page, html.replacen("</body>", PROBE, 1)).unwrap();
+    std::fs::write(&page, html.replacen("</body>", script, 1)).unwrap();
     let profile = dir.join("profile");
     let o = Command::new(chrome)
         .args([
@@ -424,6 +439,37 @@ fn charts_have_no_overlaps_in_headless_chromium() {
     );
     files.push(d.join("attainment.svg"));
     files.push(d.join("staff.svg"));
+    // phases and ops (exit 1: some of the brief's claims fail), with --png: the PNGs too.
+    for (args, svg, png) in [
+        (
+            &[
+                "phases",
+                "scenarios/growth-phases.toml",
+                "--replications",
+                "4",
+            ][..],
+            "phases.svg",
+            "phases.png",
+        ),
+        (
+            &["ops", "scenarios/operations.toml", "--replications", "2"][..],
+            "queue.svg",
+            "queue.png",
+        ),
+    ] {
+        let d = fresh.join(args[0]);
+        let mut argv = args.to_vec();
+        argv.extend(["--png", "--out", d.to_str().unwrap()]);
+        let o = run(&argv);
+        assert!(
+            o.status.code().is_some_and(|c| c <= 1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let png = std::fs::read(d.join(png)).unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "{png:?}");
+        files.push(d.join(svg));
+    }
     let (lines, _) = probe(chrome, &chart_page(&files), 1300, "charts");
     assert!(failures(&lines).is_empty(), "{:#?}", failures(&lines));
     let checked = lines.iter().filter(|l| l.starts_with("CHECKED")).count();
@@ -464,5 +510,235 @@ fn overlap_probe_fails_on_the_old_margin_chart() {
     assert!(
         fails[0].contains("text \"99.98%\" overlaps \"100%\""),
         "{fails:?}"
+    );
+}
+
+/// The widths report.html must read at (issue 26).
+const WIDTHS: [u32; 4] = [600, 900, 1400, 2000];
+
+/// The smallest text the page may draw, in CSS pixels (`report::html::MIN_TEXT_PX`).
+const MIN_TEXT_PX: f64 = 11.0;
+
+/// The width probe, run by Chromium once the page has loaded; it appends `<pre id="probe">`
+/// with one line per measurement. `VIEWPORT inner client`; `FAIL` when the document scrolls
+/// sideways (scrollWidth > clientWidth). Per chart (an `svg` in a `figure`): `CHART id width
+/// card min-width height expected-height`, its rendered width against its card's content box
+/// (`FAIL` when it leaves more than 2% of the card empty, or when its height is not its
+/// viewBox's aspect); per table `TABLE id width room` (`FAIL` when it is wider than its
+/// container or runs past the page, or a cell's content overflows it). Then the smallest text
+/// drawn: every visible text node at its computed font size, times the scale of its screen
+/// transform when it is SVG text: `MINFONT px nodes text` over the page and `SVGFONT px nodes
+/// text` over the charts' text alone (`FAIL` under 11 px, less 0.01 for the float arithmetic of
+/// the transform).
+const WIDTH_PROBE: &str = r#"<script>
+window.addEventListener('load', () => {
+  const out = [];
+  const de = document.documentElement;
+  const px = v => parseFloat(v) || 0;
+  out.push('VIEWPORT ' + window.innerWidth + ' ' + de.clientWidth);
+  if (de.scrollWidth > de.clientWidth)
+    out.push('FAIL the page scrolls sideways: scrollWidth ' + de.scrollWidth + ' > clientWidth ' + de.clientWidth);
+  for (const fig of document.querySelectorAll('figure')) {
+    const svg = fig.querySelector('svg');
+    if (!svg) continue;
+    const cs = getComputedStyle(fig);
+    const card = fig.clientWidth - px(cs.paddingLeft) - px(cs.paddingRight);
+    const b = svg.getBoundingClientRect();
+    const vb = svg.viewBox.baseVal;
+    const want = vb && vb.width ? b.width * vb.height / vb.width : b.height;
+    out.push('CHART ' + fig.id + ' ' + b.width.toFixed(1) + ' ' + card.toFixed(1) + ' ' +
+      px(getComputedStyle(svg).minWidth) + ' ' + b.height.toFixed(1) + ' ' + want.toFixed(1));
+    if (b.width < 0.98 * card)
+      out.push('FAIL chart ' + fig.id + ' is ' + b.width.toFixed(1) + ' px wide in a card of ' + card.toFixed(1) + ' px');
+    if (Math.abs(b.height - want) > 1)
+      out.push('FAIL chart ' + fig.id + ' is ' + b.height.toFixed(1) + ' px tall, its viewBox says ' + want.toFixed(1));
+  }
+  for (const t of document.querySelectorAll('table')) {
+    const b = t.getBoundingClientRect();
+    const room = t.parentElement.clientWidth;
+    out.push('TABLE ' + t.id + ' ' + b.width.toFixed(1) + ' ' + room);
+    if (b.width > room + 0.5 || b.right > de.clientWidth + 0.5)
+      out.push('FAIL table ' + t.id + ' is ' + b.width.toFixed(1) + ' px wide in ' + room + ' px');
+    for (const cell of t.querySelectorAll('td, th'))
+      if (cell.getClientRects().length && cell.scrollWidth > cell.clientWidth + 0.5)
+        out.push('FAIL table ' + t.id + ' cell "' + cell.textContent.slice(0, 40) + '" overflows: ' + cell.scrollWidth + ' > ' + cell.clientWidth);
+  }
+  const least = {all: [Infinity, 0, ''], svg: [Infinity, 0, '']};
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || !n.textContent.trim() || el.closest('script, style')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    if (![...range.getClientRects()].some(r => r.width > 0 && r.height > 0)) continue;
+    const st = getComputedStyle(el);
+    if (st.visibility !== 'visible' || px(st.opacity) === 0) continue;
+    let size = px(st.fontSize);
+    const inSvg = el instanceof SVGElement;
+    if (inSvg) {
+      const m = el.getScreenCTM();
+      size *= Math.sqrt(Math.abs(m.a * m.d - m.b * m.c));
+    }
+    for (const k of inSvg ? ['all', 'svg'] : ['all']) {
+      least[k][1]++;
+      if (size < least[k][0]) { least[k][0] = size; least[k][2] = n.textContent.trim().slice(0, 50); }
+    }
+  }
+  for (const [k, tag] of [['all', 'MINFONT'], ['svg', 'SVGFONT']]) {
+    const [size, count, text] = least[k];
+    out.push(tag + ' ' + size.toFixed(3) + ' ' + count + ' ' + text);
+  }
+  if (least.all[0] < MIN - 0.01)
+    out.push('FAIL text "' + least.all[2] + '" is drawn at ' + least.all[0].toFixed(2) + ' px');
+  const pre = document.createElement('pre');
+  pre.id = 'probe';
+  pre.textContent = out.join('\n');
+  document.body.appendChild(pre);
+});
+</script></body>"#;
+
+/// The width probe with the minimum text size filled in.
+fn width_probe() -> String {
+    WIDTH_PROBE.replace("MIN - 0.01", &format!("{MIN_TEXT_PX} - 0.01"))
+}
+
+/// The numbers after `tag` on the probe line that starts with it (every such line, in order).
+fn fields<'a>(lines: &'a [String], tag: &str) -> Vec<Vec<&'a str>> {
+    lines
+        .iter()
+        .filter_map(|l| l.strip_prefix(tag))
+        .map(|l| l.split_whitespace().collect())
+        .collect()
+}
+
+/// report.html of a run of two and of a hundred customers and of the cost model, opened in
+/// headless Chromium 600, 900, 1,400 and 2,000 px wide, measured by the width probe: the page
+/// never scrolls sideways, no table is wider than the page, no text (a chart's included, at its
+/// scale on the page) is under 11 px, and each chart fills its card — at 1,400 and 2,000 px
+/// exactly, at 600 and 900 px (narrower than the width at which its smallest text is 11 px)
+/// wider than its card, which it scrolls inside.
+#[test]
+fn report_html_reads_at_four_widths_in_headless_chromium() {
+    let Some(chrome) = chromium_or_skip() else {
+        return;
+    };
+    let script = width_probe();
+    for (scenario, sub) in [
+        ("scenarios/two-customers.toml", "two"),
+        ("scenarios/hundred-customers.toml", "hundred"),
+        ("scenarios/cost-model.toml", "cost"),
+    ] {
+        let dir = scratch(format!("widths-{sub}"));
+        let _ = out(scenario, &dir);
+        let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+        for width in WIDTHS {
+            let (lines, _) = probe_with(
+                chrome,
+                &html,
+                width,
+                &format!("widths-{sub}-{width}"),
+                &script,
+            );
+            let at = format!("{scenario} at {width} px");
+            assert!(failures(&lines).is_empty(), "{at}: {:#?}", failures(&lines));
+            let viewport = fields(&lines, "VIEWPORT ");
+            assert_eq!(
+                viewport,
+                [[width.to_string(), width.to_string()]],
+                "{at}: {lines:?}"
+            );
+            let charts = fields(&lines, "CHART ");
+            assert_eq!(charts.len(), 2, "{at}: both charts measured: {lines:?}");
+            for c in &charts {
+                let n = |i: usize| c[i].parse::<f64>().unwrap();
+                let (w, card, min_width) = (n(1), n(2), n(3));
+                assert!(min_width > 0.0, "{at}: {c:?} has no min-width");
+                if width >= 1400 {
+                    assert!((w - card).abs() < 1.0, "{at}: {c:?} does not fill its card");
+                } else {
+                    assert!(
+                        w > card && (w - min_width).abs() < 1.0,
+                        "{at}: {c:?} is not at its min-width, scrolling in its card"
+                    );
+                }
+            }
+            let tables = fields(&lines, "TABLE ");
+            for id in [
+                "validation-matrix",
+                "conflicts",
+                "financials",
+                "margin-table",
+            ] {
+                assert!(
+                    tables.iter().any(|t| t[0] == id),
+                    "{at}: table {id} measured: {lines:?}"
+                );
+            }
+            for tag in ["MINFONT ", "SVGFONT "] {
+                let f = &fields(&lines, tag)[0];
+                let (size, count) = (f[0].parse::<f64>().unwrap(), f[1].parse::<usize>().unwrap());
+                assert!(size >= MIN_TEXT_PX - 0.01, "{at}: {tag}{f:?}");
+                assert!(count >= 50, "{at}: {tag}counted only {count} texts");
+            }
+        }
+    }
+}
+
+/// The width probe can fail: a chart of fixed width in a wider card, a chart shrunk to its card
+/// with 9.7 px text, and a table of an unbreakable cell wider than the page each fail it.
+#[test]
+fn width_probe_fails_on_fixed_charts_small_text_and_wide_tables() {
+    let Some(chrome) = chromium_or_skip() else {
+        return;
+    };
+    let svg = |attrs: &str| {
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" {attrs}><text x=\"10\" y=\"20\" font-size=\"9.677\">label</text></svg>"
+        )
+    };
+    let page = |body: &str| {
+        format!(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>body{{margin:0;padding:8px;font-size:14px}}\
+             figure{{margin:0;padding:0;overflow-x:auto}}figure svg{{max-width:100%;height:auto;display:block}}</style></head><body>{body}</body></html>"
+        )
+    };
+    // As report.html embedded its charts before issue 26: 1,200 px wide, shrinking below that.
+    let fixed = page(&format!(
+        "<figure id=\"fixed\">{}</figure>",
+        svg("width=\"1200\" height=\"300\" viewBox=\"0 0 1200 300\"")
+    ));
+    let script = width_probe();
+    let (lines, _) = probe_with(chrome, &fixed, 1400, "widths-fixed-1400", &script);
+    let fails = failures(&lines);
+    assert!(
+        fails
+            .iter()
+            .any(|l| l.contains("chart fixed is 1200.0 px wide in a card of 1384.0 px")),
+        "{lines:#?}"
+    );
+    let (lines, _) = probe_with(chrome, &fixed, 900, "widths-fixed-900", &script);
+    let fails = failures(&lines);
+    // 9.677 * 884 / 1200 = 7.13 px.
+    assert!(
+        fails
+            .iter()
+            .any(|l| l.contains("text \"label\" is drawn at 7.13 px")),
+        "{lines:#?}"
+    );
+    let wide = page(&format!(
+        "<table id=\"wide\"><tr><td>{}</td></tr></table>",
+        "ConcurrentModificationException".repeat(40)
+    ));
+    let (lines, _) = probe_with(chrome, &wide, 900, "widths-wide-900", &script);
+    let fails = failures(&lines);
+    assert!(
+        fails
+            .iter()
+            .any(|l| l.contains("the page scrolls sideways")),
+        "{lines:#?}"
+    );
+    assert!(
+        fails.iter().any(|l| l.starts_with("FAIL table wide is")),
+        "{lines:#?}"
     );
 }

@@ -145,6 +145,44 @@ fn one_of_each() -> Vec<(&'static str, String)> {
             stdout_of(&["check", base, "--baseline", base, "--json"]),
         ),
         ("serve", requests),
+        (
+            "sweep-shard",
+            stdout_of(&[
+                "sweep",
+                "scenarios/two-customers.toml",
+                "--customers",
+                "1..=2",
+                "--replications",
+                "5",
+                "--shard",
+                "2/3",
+            ]),
+        ),
+        (
+            "sensitivity",
+            stdout_of(&[
+                "sensitivity",
+                "scenarios/two-customers.toml",
+                "--customers",
+                "2",
+                "--replications",
+                "3",
+                "--json",
+            ]),
+        ),
+        (
+            "sensitivity-shard",
+            stdout_of(&[
+                "sensitivity",
+                "scenarios/two-customers.toml",
+                "--customers",
+                "2",
+                "--replications",
+                "3",
+                "--shard",
+                "1/2",
+            ]),
+        ),
     ]
 }
 
@@ -212,9 +250,21 @@ fn check_json_reads_the_committed_baselines_and_gives_verdict_intervals_and_coun
 }
 
 /// The kinds `schemas/` holds, one file each.
-const KINDS: [&str; 11] = [
-    "run", "sweep", "phases", "load", "ops", "staff", "plan", "validate", "compare", "check",
+const KINDS: [&str; 14] = [
+    "run",
+    "sweep",
+    "phases",
+    "load",
+    "ops",
+    "staff",
+    "plan",
+    "validate",
+    "compare",
+    "check",
     "serve",
+    "sweep-shard",
+    "sensitivity",
+    "sensitivity-shard",
 ];
 
 fn committed_schema(kind: &str) -> String {

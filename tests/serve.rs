@@ -118,10 +118,13 @@ fn python() -> Option<PathBuf> {
 #[test]
 fn boto3_onboards_the_seed_customers_against_the_served_limits() {
     let Some(py) = python() else { return };
-    let server = Server::start(FAST, &[]);
+    let dir = common::scratch("serve-boto3-report").join("served");
+    let server = Server::start(FAST, &["--out", dir.to_str().unwrap()]);
     let seen = boto3(&py, &server, "onboard");
     // Every served operation's successful answer was checked against botocore's model (all
-    // but CreateOrganization, refused here: the organization exists).
+    // but CreateOrganization, refused here: the organization exists, and EnablePolicyType,
+    // which the model always refuses: SCPs are enabled, and it holds no other type; the
+    // script checks both of its errors as botocore's modelled exceptions).
     let checked: Vec<&str> = seen["checked"]
         .as_array()
         .unwrap()
@@ -131,7 +134,7 @@ fn boto3_onboards_the_seed_customers_against_the_served_limits() {
     let mut expected: Vec<&str> = orgsim::serve::wire::SERVED
         .iter()
         .copied()
-        .filter(|o| *o != "CreateOrganization")
+        .filter(|o| !matches!(*o, "CreateOrganization" | "EnablePolicyType"))
         .collect();
     expected.sort();
     assert_eq!(checked, expected);
@@ -157,6 +160,49 @@ fn boto3_onboards_the_seed_customers_against_the_served_limits() {
     assert!(traced.iter().all(|t| t["operation"].is_string()
         && t["outcome"].is_string()
         && t["latency_ms"].is_u64()));
+    // GET /_orgsim/report wrote the run-style report into --out: the script's requests mapped
+    // onto the scenario's plan. Its accounts are the plan's (by email); its OUs and policies
+    // are named otherwise ("Fintech", "fintech-scp"), so the plan's are never made and the
+    // verdict is FAIL, the accounts outside their tier's OU.
+    let written = report_json(&dir);
+    let status_of = |r: &Value, addr: &str| -> String {
+        r["resources"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["address"] == addr)
+            .unwrap_or_else(|| panic!("no {addr}"))["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    for r in [&written, &run_report(&server)] {
+        assert_eq!(
+            status_of(r, "aws_organizations_account.acme_finance_inc"),
+            "created"
+        );
+        assert_eq!(
+            status_of(r, "aws_organizations_account.medicorp_solutions_inc"),
+            "created"
+        );
+        assert_eq!(
+            status_of(r, "aws_organizations_organizational_unit.customers_fintech"),
+            "pending"
+        );
+        assert_eq!(r["verdict"], "FAIL");
+        assert!(
+            r["api"]["throttled"].as_u64().unwrap() >= 1,
+            "{:#}",
+            r["api"]
+        );
+    }
+}
+
+/// `GET /_orgsim/report/run`: report.json of what the clients did so far.
+fn run_report(server: &Server) -> Value {
+    let (status, body) = server.request("GET", "/_orgsim/report/run", "", "");
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
 }
 
 /// Runs `tests/serve_boto3.py URL MODE` and gives its summary line.
@@ -198,7 +244,8 @@ fn boto3_meets_the_in_progress_limit_and_the_account_quota() {
 
 #[test]
 fn orgsims_own_sdk_backend_deploys_the_seed_customers_against_serve() {
-    let server = Server::start(FAST, &[]);
+    let dir = common::scratch("serve-sdk-report").join("served");
+    let server = Server::start(FAST, &["--out", dir.to_str().unwrap()]);
     let out = common::bin()
         .args(["run", FAST, "--backend", "sdk", "--endpoint", &server.url])
         .env("AWS_ACCESS_KEY_ID", "anything")
@@ -226,6 +273,84 @@ fn orgsims_own_sdk_backend_deploys_the_seed_customers_against_serve() {
     assert_eq!(ok, 2, "{create}");
     line("DescribeCreateAccountStatus");
     line("DescribeOrganization");
+    // At the SIGTERM, --out wrote what `run --out` writes, of what the client did: the
+    // requests mapped onto the plan, every resource created, judged PASS as the run was.
+    let report = report_json(&dir);
+    assert_eq!(report["backend"], "serve");
+    assert_eq!(report["deployer"], "caller (orgsim serve)");
+    assert_eq!(report["verdict"], "PASS", "{:#}", report["validation"]);
+    let plan = plan_addresses(FAST);
+    let items = report["resources"]["items"].as_array().unwrap();
+    let addresses: Vec<&str> = items
+        .iter()
+        .map(|i| i["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        addresses,
+        plan.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    for i in items {
+        assert_eq!(i["status"], "created", "{i:#}");
+        assert!(i["end_s"].as_f64().unwrap() > 0.0, "{i:#}");
+    }
+    // The accounts waited for their creation: polls, seconds long.
+    let acme = items
+        .iter()
+        .find(|i| i["address"] == "aws_organizations_account.acme_finance_inc")
+        .unwrap();
+    assert!(acme["calls"].as_u64().unwrap() >= 3, "{acme:#}");
+    assert!(acme["end_s"].as_f64().unwrap() >= 2.0, "{acme:#}");
+    assert!(report["api"]["calls"].as_u64().unwrap() > 10);
+    // The timeline draws every resource (its row label) and the HTML embeds it.
+    let timeline = std::fs::read_to_string(dir.join("timeline.svg")).unwrap();
+    for label in [
+        "OU Customers-Fintech",
+        "SCP SOC2",
+        "ACME Finance Inc · account",
+    ] {
+        assert!(timeline.contains(label), "no {label} in the timeline");
+    }
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("<svg"), "the page embeds the charts");
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(
+        md.contains("aws_organizations_account.acme_finance_inc"),
+        "{md}"
+    );
+    let requests = read_json(&dir.join("requests.json"));
+    assert!(requests["requests"].as_u64().unwrap() > 10);
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The report.json `--out` wrote into `dir`, with its companions there.
+fn report_json(dir: &Path) -> Value {
+    for f in [
+        "report.md",
+        "report.html",
+        "timeline.svg",
+        "margin.svg",
+        "requests.json",
+    ] {
+        assert!(dir.join(f).is_file(), "no {f} in {}", dir.display());
+    }
+    read_json(&dir.join("report.json"))
+}
+
+/// The addresses `orgsim plan --json` lists for `scenario`, in its order.
+fn plan_addresses(scenario: &str) -> Vec<String> {
+    let o = common::run(&["plan", scenario, "--json"]);
+    assert_eq!(common::code(&o), 0, "{}", common::stderr(&o));
+    let plan: Value = serde_json::from_str(&common::stdout(&o)).unwrap();
+    plan["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["address"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -460,4 +585,135 @@ fn help_says_signatures_are_not_checked() {
     let help = common::stdout(&o);
     assert!(help.contains("any SigV4 signature"), "{help}");
     assert!(help.contains("--allow-remote"), "{help}");
+}
+
+/// The AWS CLI `scripts/awscli.sh install` puts in `target/awscli-venv` (scripts/test.sh
+/// installs it), or `None` with a counted skip where pip could not install it.
+fn aws_cli() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/awscli-venv/bin/aws");
+    if p.exists() {
+        return Some(p);
+    }
+    common::skipped("no target/awscli-venv (scripts/awscli.sh install makes it with pip)");
+    None
+}
+
+/// `aws organizations ARGS --endpoint-url URL --output json`, which must succeed.
+fn aws_org(aws: &Path, server: &Server, args: &[&str]) -> Value {
+    let out = Command::new(aws)
+        .arg("organizations")
+        .args(args)
+        .args(["--endpoint-url", &server.url, "--output", "json"])
+        .env("AWS_ACCESS_KEY_ID", "anything")
+        .env("AWS_SECRET_ACCESS_KEY", "anything")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_ORGANIZATIONS")
+        .output()
+        .expect("aws runs");
+    assert!(
+        out.status.success(),
+        "aws organizations {args:?}: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "aws organizations {args:?}: {e}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+#[test]
+fn the_aws_cli_reads_creates_and_paginates_against_serve() {
+    let Some(aws) = aws_cli() else { return };
+    let server = Server::start(FAST, &[]);
+    let org = aws_org(&aws, &server, &["describe-organization"]);
+    let mgmt = org["Organization"]["MasterAccountId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(org["Organization"]["FeatureSet"], "ALL");
+    let roots = aws_org(&aws, &server, &["list-roots"]);
+    let root = roots["Roots"][0]["Id"].as_str().unwrap().to_string();
+    let ou = aws_org(
+        &aws,
+        &server,
+        &[
+            "create-organizational-unit",
+            "--parent-id",
+            &root,
+            "--name",
+            "Customers-Fintech",
+        ],
+    );
+    assert_eq!(ou["OrganizationalUnit"]["Name"], "Customers-Fintech");
+    let created = aws_org(
+        &aws,
+        &server,
+        &[
+            "create-account",
+            "--email",
+            "john@acmefinance.com",
+            "--account-name",
+            "ACME Finance Inc",
+        ],
+    );
+    let status = &created["CreateAccountStatus"];
+    assert_eq!(status["State"], "IN_PROGRESS");
+    let id = status["Id"].as_str().unwrap().to_string();
+    // The creation takes 2 to 4 s: the first status asked for is IN_PROGRESS, then SUCCEEDED.
+    let describe = |aws: &Path| {
+        aws_org(
+            aws,
+            &server,
+            &[
+                "describe-create-account-status",
+                "--create-account-request-id",
+                &id,
+            ],
+        )["CreateAccountStatus"]
+            .clone()
+    };
+    assert_eq!(describe(&aws)["State"], "IN_PROGRESS");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let account = loop {
+        let st = describe(&aws);
+        if st["State"] == "SUCCEEDED" {
+            break st["AccountId"].as_str().unwrap().to_string();
+        }
+        assert_eq!(st["State"], "IN_PROGRESS", "{st}");
+        assert!(std::time::Instant::now() < deadline, "never SUCCEEDED");
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    // The CLI's auto-pagination walks a page of one account a request.
+    let before = server_counts(&server)["ListAccounts"]["ok"]
+        .as_u64()
+        .unwrap_or(0);
+    let listed = aws_org(&aws, &server, &["list-accounts", "--page-size", "1"]);
+    let mut ids: Vec<&str> = listed["Accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["Id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    let mut want = vec![mgmt.as_str(), account.as_str()];
+    want.sort();
+    assert_eq!(ids, want, "{listed}");
+    let after = server_counts(&server)["ListAccounts"]["ok"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(after - before, 2, "one request a page");
+}
+
+/// The counts of `GET /_orgsim/report`: operation → outcome → requests.
+fn server_counts(server: &Server) -> Value {
+    let (status, body) = server.request("GET", "/_orgsim/report", "", "");
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str::<Value>(&body).unwrap()["counts"].clone()
 }

@@ -2,7 +2,7 @@
 
     python tests/serve_boto3.py http://127.0.0.1:PORT [onboard|limits]
 
-Onboards the seed's two customers (tier OU, tier SCP attached to it, CreateAccount, polling
+Onboards the brief's two customers (tier OU, tier SCP attached to it, CreateAccount, polling
 DescribeCreateAccountStatus, the account moved into its OU and tagged), calls every operation
 `orgsim serve` serves, and checks every successful answer's body against botocore's own service
 model (botocore/data/organizations/2016-11-28/service-2.json): each key a member of its shape,
@@ -261,6 +261,48 @@ policies = [p["Name"] for p in org.list_policies(Filter="SERVICE_CONTROL_POLICY"
 assert policies == ["FullAWSAccess", "fintech-scp", "healthcare-scp"], policies
 statuses = org.list_create_account_status(States=["SUCCEEDED"])["CreateAccountStatuses"]
 assert len(statuses) == 2, statuses
+
+# ---- ListChildren, EnablePolicyType, and an account closed then removed (a destroy's) -------
+kids = org.list_children(ParentId=root, ChildType="ORGANIZATIONAL_UNIT")["Children"]
+assert sorted(k["Id"] for k in kids) == sorted(o["Id"] for o in ous), (kids, ous)
+assert all(k["Type"] == "ORGANIZATIONAL_UNIT" for k in kids), kids
+for o in ous:
+    under = org.list_children(ParentId=o["Id"], ChildType="ACCOUNT")["Children"]
+    direct = org.list_accounts_for_parent(ParentId=o["Id"])["Accounts"]
+    assert [k["Id"] for k in under] == [a["Id"] for a in direct], (under, direct)
+    assert all(k["Type"] == "ACCOUNT" for k in under), under
+try:
+    org.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
+    raise AssertionError("EnablePolicyType enabled SCPs twice")
+except org.exceptions.PolicyTypeAlreadyEnabledException:
+    pass
+try:
+    org.enable_policy_type(RootId=root, PolicyType="TAG_POLICY")
+    raise AssertionError("EnablePolicyType enabled a type the model does not hold")
+except org.exceptions.PolicyTypeNotAvailableForOrganizationException:
+    pass
+st = org.create_account(Email="spare@example.com", AccountName="Spare")["CreateAccountStatus"]
+_, done = wait_created(st["Id"])
+spare_acct = done["AccountId"]
+org.close_account(AccountId=spare_acct)
+closed = org.describe_account(AccountId=spare_acct)["Account"]
+assert closed["Status"] == "SUSPENDED" and closed["State"] == "SUSPENDED", closed
+try:
+    org.close_account(AccountId=spare_acct)
+    raise AssertionError("CloseAccount closed an account twice")
+except org.exceptions.AccountAlreadyClosedException:
+    pass
+org.remove_account_from_organization(AccountId=spare_acct)
+try:
+    org.describe_account(AccountId=spare_acct)
+    raise AssertionError("a removed account is still described")
+except org.exceptions.AccountNotFoundException:
+    pass
+try:
+    org.remove_account_from_organization(AccountId=desc["MasterAccountId"])
+    raise AssertionError("the management account was removed")
+except org.exceptions.MasterCannotLeaveOrganizationException:
+    pass
 
 # ---- a burst of CreateAccount: throttled as AWS throttles it ------------------------------
 throttled = 0

@@ -1,5 +1,5 @@
 //! The real Terraform CLI with the real hashicorp/aws provider (5.100.0) against `orgsim serve`:
-//! `examples/terraform/main.tf` (the seed's tier OUs, one SCP per tier attached to its OU, one
+//! `examples/terraform/main.tf` (the brief's tier OUs, one SCP per tier attached to its OU, one
 //! tagged account per customer) applied to `examples/terraform/serve.toml`'s organization, the
 //! served organization compared with `orgsim plan`'s, and a second plan that finds nothing to
 //! change. Needs `terraform` on PATH and the provider in a filesystem mirror (`/opt/tf-plugins`,
@@ -27,8 +27,8 @@ struct Server {
 }
 
 impl Server {
-    fn start(scenario: &str) -> Server {
-        let (child, url) = common::start_serve(scenario, &[], Stdio::null());
+    fn start(scenario: &str, extra: &[&str]) -> Server {
+        let (child, url) = common::start_serve(scenario, extra, Stdio::null());
         Server {
             hostport: url.trim_start_matches("http://").to_string(),
             child,
@@ -203,7 +203,8 @@ fn terraform_applies_the_seed_to_serve_and_a_second_plan_changes_nothing() {
             "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{mirror}\"\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/hashicorp/aws\"]\n  }}\n}}\n"
         ),
     );
-    let server = Server::start(SCENARIO);
+    let out = dir.join("served");
+    let server = Server::start(SCENARIO, &["--out", out.to_str().unwrap()]);
     let endpoint = format!("endpoint={}", server.url());
 
     let init = tf(&dir, &["init", "-input=false", "-no-color"]);
@@ -237,6 +238,41 @@ fn terraform_applies_the_seed_to_serve_and_a_second_plan_changes_nothing() {
     }
     assert_eq!(counts["CreateAccount"]["ok"], 2, "{counts:?}");
     let applied = report["requests"].as_u64().unwrap();
+
+    // That GET wrote the report of Terraform's apply into --out, as `run --out` writes one:
+    // every planned resource created (the accounts' tags with their CreateAccount), the
+    // accounts polled for seconds, and each on the timeline.
+    let run: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("report.json")).expect("report.json written"),
+    )
+    .unwrap();
+    assert_eq!(run["verdict"], "PASS", "{:#}", run["validation"]);
+    let items = run["resources"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), 10, "{items:#?}");
+    for i in items {
+        assert_eq!(i["status"], "created", "{i:#}");
+        let (s, e) = (i["start_s"].as_f64().unwrap(), i["end_s"].as_f64().unwrap());
+        assert!(s > 0.0 && e >= s, "{i:#}");
+        if i["kind"] == "account" {
+            assert!(i["calls"].as_u64().unwrap() >= 5, "{i:#}");
+            assert!(i["poll_s"].as_f64().unwrap() > 0.0, "{i:#}");
+        }
+    }
+    let timeline = std::fs::read_to_string(out.join("timeline.svg")).unwrap();
+    for label in [
+        "OU Customers-Fintech",
+        "OU Customers-Healthcare",
+        "SCP SOC2",
+        "SCP HIPAA",
+        "attach SOC2 → Customers-Fintech",
+        "attach HIPAA → Customers-Healthcare",
+        "ACME Finance Inc · account",
+        "ACME Finance Inc · tags",
+        "MediCorp Solutions Inc · account",
+        "MediCorp Solutions Inc · tags",
+    ] {
+        assert!(timeline.contains(label), "no row {label} on the timeline");
+    }
 
     // The served organization is the scenario's plan: its OUs under the root, one policy per
     // tier with orgsim's content attached to the tier's OU, each account in its tier's OU with
@@ -381,4 +417,55 @@ fn terraform_applies_the_seed_to_serve_and_a_second_plan_changes_nothing() {
             "the second plan called {op}"
         );
     }
+
+    // terraform destroy completes: the attachments detached, the policies and OUs deleted, the
+    // accounts removed from the organization (RemoveAccountFromOrganization; the example does
+    // not set close_on_deletion). Only the management account stays.
+    let destroy = tf(
+        &dir,
+        &[
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &endpoint,
+        ],
+    );
+    assert!(
+        destroy.status.success(),
+        "terraform destroy: {}",
+        show(&destroy)
+    );
+    let text = String::from_utf8_lossy(&destroy.stdout);
+    assert!(
+        text.contains("Destroy complete! Resources: 8 destroyed."),
+        "{text}"
+    );
+    let counts = server.report()["counts"].clone();
+    assert_eq!(
+        counts["RemoveAccountFromOrganization"]["ok"], 2,
+        "{counts:#}"
+    );
+    assert_eq!(
+        list(
+            &server,
+            "ListOrganizationalUnitsForParent",
+            json!({ "ParentId": root }),
+            "OrganizationalUnits",
+        ),
+        Vec::<Value>::new()
+    );
+    let left: Vec<String> = list(
+        &server,
+        "ListPolicies",
+        json!({ "Filter": "SERVICE_CONTROL_POLICY" }),
+        "Policies",
+    )
+    .iter()
+    .map(|p| p["Name"].as_str().unwrap().to_string())
+    .collect();
+    assert_eq!(left, ["FullAWSAccess"]);
+    let all = list(&server, "ListAccounts", json!({}), "Accounts");
+    assert_eq!(all.len(), 1, "{all:?}");
 }

@@ -1,4 +1,4 @@
-//! Trace → outcome: makespan, phases, critical path, API statistics, conflicts, the seed's
+//! Trace → outcome: makespan, phases, critical path, API statistics, conflicts, the brief's
 //! validation matrix, financials and expectations, gathered into a [`Report`].
 //!
 //! Layout: `resources` (every planned resource), `timing`, `api` (calls and conflicts),
@@ -24,11 +24,11 @@ pub use resources::{ResourceItem, Resources};
 pub use timing::{PathStep, Phase, Timing};
 
 use crate::engine::trace::Trace;
-use crate::error::Verdict;
 use crate::finance::{self, dollars, Financials};
 use crate::org::types::{OrgSnapshot, SnapshotIndex};
 use crate::plan::{Plan, ResourceKind};
 use crate::scenario::Scenario;
+use crate::verdict::Verdict;
 
 fn secs(ms: u64) -> f64 {
     ms as f64 / 1000.0
@@ -62,7 +62,7 @@ pub struct Report {
     pub organization: FinalOrg,
     /// `PASS` when every validation row and expectation held (exit 0), else `FAIL` (exit 1);
     /// `INTERRUPTED` when a live run was stopped (Ctrl-C, SIGTERM) before the end.
-    pub verdict: crate::error::Verdict,
+    pub verdict: crate::verdict::Verdict,
     /// A live run stopped before the end: what it did so far, judged as far as it got; the
     /// makespan is then the time until it was stopped. Absent otherwise.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -74,7 +74,7 @@ impl Report {
     /// makespan no shorter than the time it ran (the trace ends at its last event).
     pub fn mark_interrupted(&mut self, engine_ms: u64) {
         self.interrupted = true;
-        self.verdict = crate::error::Verdict::Interrupted;
+        self.verdict = crate::verdict::Verdict::Interrupted;
         let ran_s = engine_ms as f64 / 1000.0;
         if ran_s > self.timing.makespan_s {
             self.timing.makespan_s = ran_s;

@@ -7,7 +7,7 @@ use crate::{analysis, compare, sim};
 
 /// Run two scenarios and show them side by side with deltas and % changes.
 ///
-/// The seed's "Comparison Summary": customers, resources, revenue, costs, profit, margin,
+/// The brief's "Comparison Summary": customers, resources, revenue, costs, profit, margin,
 /// deployment time and conflicts. It exits 0 once both ran: it judges nothing.
 #[derive(Debug, clap::Args)]
 #[command(
@@ -18,9 +18,8 @@ pub struct Args {
     pub a: PathBuf,
     /// The scenario file compared with it (TOML).
     pub b: PathBuf,
-    /// Seed of both runs (default: each scenario's own `seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub seed: super::shared::SeedArg,
     /// Print the comparison as JSON.
     #[arg(long, conflicts_with = "markdown")]
     pub json: bool,
@@ -33,7 +32,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     let mut reps = Vec::with_capacity(2);
     for path in [&a.a, &a.b] {
         let sc = crate::scenario::read(path)?;
-        let seed = a.seed.unwrap_or(sc.seed);
+        let seed = a.seed.seed.unwrap_or(sc.seed);
         let o = sim::run(&sc, seed);
         reps.push(analysis::analyze(
             &sc,

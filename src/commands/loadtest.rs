@@ -9,7 +9,6 @@ use crate::config::limits::{MAX_ARRIVALS, MAX_GRACE_MS};
 use crate::config::loadtest::{parse_rate_per_min, parse_stages, parse_threshold};
 use crate::config::units::parse_duration_ms;
 use crate::config::{Arrivals, Stage};
-use crate::engine::Deployer;
 use crate::error::{Error, Result, Verdict};
 use crate::loadtest::{self, LoadReport, LoadSpec};
 use crate::scenario::Scenario;
@@ -56,22 +55,16 @@ pub struct Args {
     /// How long after the last stage onboardings may still finish (default 1h).
     #[arg(long, value_name = "DURATION")]
     pub grace: Option<String>,
-    /// Seed of the arrival process and the engines (default: the scenario's `seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
-    /// Deployer profile: terraform-aws (default), aws-sdk-standard or control-tower
-    /// (instead of the scenario's `[deploy] deployer`; its `[deploy]` keys still apply).
-    #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
-    pub deployer: Option<Deployer>,
+    #[command(flatten)]
+    pub seed: super::shared::SeedArg,
+    #[command(flatten)]
+    pub deployer: super::shared::DeployerArg,
     #[command(flatten)]
     pub output: OutputOpts,
-    /// With --out: also write the chart as a PNG (drawn with an embedded font).
-    #[arg(long, requires = "out")]
-    pub png: bool,
-    /// Use a measured latency profile (from `--write-latency-profile`): the model draws call
-    /// latencies and account creation times from it where it covers them.
-    #[arg(long, value_name = "FILE")]
-    pub latency_profile: Option<PathBuf>,
+    #[command(flatten)]
+    pub png: super::shared::PngArg,
+    #[command(flatten)]
+    pub latency_profile: super::shared::LatencyProfileArg,
     /// For `mock` and `sdk`: write the measured per-operation latencies and account
     /// creation times as a latency profile, for `--latency-profile` on the simulated backend.
     #[arg(long, value_name = "FILE")]
@@ -168,17 +161,17 @@ fn spec(a: &Args, sc: &Scenario) -> Result<LoadSpec> {
 
 pub fn run(a: Args) -> Result<Verdict> {
     let scale = a.live.validate((
-        a.latency_profile.is_some(),
+        a.latency_profile.latency_profile.is_some(),
         a.write_latency_profile.is_some(),
     ))?;
     let target = Target::of(&a.live);
     // The guard first: an endpoint that is refused is refused whatever else is wrong.
     let endpoint = target.guard()?;
-    let mut sc = super::read_scenario(&a.scenario, a.deployer)?;
-    super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
+    let mut sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
+    super::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
     let spec = spec(&a, &sc)?;
     target::note_unapplied_faults(target.backend, &sc);
-    let seed = a.seed.unwrap_or(sc.seed);
+    let seed = a.seed.seed.unwrap_or(sc.seed);
     // The stages were checked analytically (`spec`); the draw can still land a little above the
     // limit, or at none at all.
     let times = loadtest::schedule(&spec.stages, spec.arrivals, Stream::Arrivals.seed(seed));
@@ -228,11 +221,11 @@ pub fn run(a: Args) -> Result<Verdict> {
             ("load.md", md().into_bytes()),
             (
                 "load.svg",
-                crate::report::load::latency_svg(&report).into_bytes(),
+                crate::report::charts::latency_svg(&report).into_bytes(),
             ),
         ];
-        if a.png {
-            let chart = crate::report::load::LoadChart(&report);
+        if a.png.png {
+            let chart = crate::report::charts::LoadChart(&report);
             files.push(("load.png", super::png_of("load.png", &chart)?));
         }
         super::write_out(dir, &files)?;
@@ -280,12 +273,12 @@ fn live(
             .connect(endpoint.as_deref(), &a.live.limits()?, &sized, seed, clock)
             .await?;
         Ok::<_, Error>(
-            crate::live::load_test(
+            crate::loadtest::load_test(
                 &sized,
                 spec,
                 times,
                 seed,
-                crate::live::LiveOrg {
+                crate::loadtest::LiveOrg {
                     client: &conn.client,
                     management_account_id: &conn.org.management_account_id,
                 },

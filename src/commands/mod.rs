@@ -10,13 +10,16 @@ pub mod compare;
 pub mod completions;
 pub mod init;
 pub mod loadtest;
+pub mod merge;
 pub mod ops;
 pub mod output;
 pub mod phases;
 pub mod plan;
 pub mod run;
 pub mod schema;
+pub mod sensitivity;
 pub mod serve;
+pub mod shared;
 pub mod staff;
 pub mod style;
 pub mod sweep;
@@ -54,6 +57,8 @@ pub struct Cli {
 pub enum Command {
     Run(run::Args),
     Sweep(sweep::Args),
+    Merge(merge::Args),
+    Sensitivity(sensitivity::Args),
     Phases(phases::Args),
     Check(check::Args),
     Load(loadtest::Args),
@@ -75,6 +80,8 @@ pub fn dispatch(command: Command) -> Result<Verdict> {
     match command {
         Command::Run(a) => run::run(a),
         Command::Sweep(a) => sweep::run(a),
+        Command::Merge(a) => merge::run(a),
+        Command::Sensitivity(a) => sensitivity::run(a),
         Command::Phases(a) => phases::run(a),
         Command::Check(a) => check::run(a),
         Command::Load(a) => loadtest::run(a),

@@ -4,19 +4,19 @@ use std::path::PathBuf;
 
 use super::output::OutputOpts;
 use crate::config::operations::{OperationsConfig, MAX_PEOPLE};
-use crate::engine::Deployer;
 use crate::error::{Error, Result, Verdict};
 use crate::ops::{self, claims::ClaimsDeploy, onboarding, OpsInput};
 use crate::scenario::Scenario;
 use crate::seed::Stream;
 
-/// Support desk and onboarding staff: SLA attainment, waits, lead times, the seed's claims.
+/// Support desk and onboarding staff: SLA attainment, waits, lead times, the brief's claims.
 ///
 /// Simulates the scenario's `[operations]` (its documented defaults when it has none) over its
 /// horizon: tickets from every customer served by the support staff in open hours, customers
 /// onboarded by the engineers around the simulated deployment. Customers sign along the
-/// scenario's `[load]` schedule when it has one, else all at once. Exits 1 when a seed claim
-/// fails. With --out DIR it also writes ops.json and ops.md.
+/// scenario's `[load]` schedule when it has one, else all at once. Exits 1 when a claim of the brief
+/// fails. With --out DIR it also writes ops.json, ops.md and queue.svg, the support desk's queue
+/// over the horizon (and, with --png, queue.png).
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  orgsim ops scenarios/operations.toml\n  orgsim ops scenarios/two-customers.toml --support-staff 2 --json"
@@ -36,15 +36,14 @@ pub struct Args {
     /// Replications of the support horizon.
     #[arg(long, default_value_t = 10)]
     pub replications: u32,
-    /// Seed (default: the scenario's `seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
-    /// Deployer profile of the deployments: terraform-aws (default), aws-sdk-standard or
-    /// control-tower (instead of the scenario's `[deploy] deployer`).
-    #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
-    pub deployer: Option<Deployer>,
+    #[command(flatten)]
+    pub seed: super::shared::SeedArg,
+    #[command(flatten)]
+    pub deployer: super::shared::DeployerArg,
     #[command(flatten)]
     pub output: OutputOpts,
+    #[command(flatten)]
+    pub png: super::shared::PngArg,
 }
 
 /// The scenario's `[operations]`, or the documented defaults (said on stderr).
@@ -69,11 +68,11 @@ pub(super) fn people(flag: &str, k: u32) -> Result<u32> {
 }
 
 pub fn run(a: Args) -> Result<Verdict> {
-    let mut sc = super::read_scenario(&a.scenario, a.deployer)?;
+    let mut sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
     if a.replications == 0 {
         return Err(Error::flag("--replications must be at least 1"));
     }
-    let seed = a.seed.unwrap_or(sc.seed);
+    let seed = a.seed.seed.unwrap_or(sc.seed);
     let mut config = operations_of(&sc);
     if let Some(k) = a.support_staff {
         config.support.staff = people("--support-staff", k)?;
@@ -101,7 +100,7 @@ pub fn run(a: Args) -> Result<Verdict> {
         a.output
             .out
             .as_deref()
-            .map(|d| (d, &["ops.json", "ops.md"][..])),
+            .map(|d| (d, &["ops.json", "ops.md", "queue.svg", "queue.png"][..])),
         &[],
     )?;
     sc = sc.with_customers(n);
@@ -138,13 +137,19 @@ pub fn run(a: Args) -> Result<Verdict> {
     );
     let json = ops::report::json(&report);
     if let Some(dir) = &a.output.out {
-        super::write_out(
-            dir,
-            &[
-                ("ops.json", json.clone()),
-                ("ops.md", ops::report::ops_markdown(&report)),
-            ],
-        )?;
+        let mut files = vec![
+            ("ops.json", json.clone().into_bytes()),
+            ("ops.md", ops::report::ops_markdown(&report).into_bytes()),
+            (
+                "queue.svg",
+                crate::report::charts::queue_svg(&report).into_bytes(),
+            ),
+        ];
+        if a.png.png {
+            let chart = crate::report::charts::QueueChart(&report);
+            files.push(("queue.png", super::png_of("queue.png", &chart)?));
+        }
+        super::write_out(dir, &files)?;
     }
     a.output.print(
         &json,

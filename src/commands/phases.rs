@@ -3,14 +3,14 @@
 use std::path::PathBuf;
 
 use super::output::OutputOpts;
-use crate::engine::Deployer;
 use crate::error::{Error, Result, Verdict};
 
 /// Growth phases: check each `[[phases]]` claim against replications at both ends.
 ///
 /// Each claim (OUs, accounts, MRR, deployment time, conflicts) is judged at a stated confidence:
 /// it holds when it holds in at least that share of the replications (default 0.95). With
-/// --out DIR it also writes phases.json and phases.md.
+/// --out DIR it also writes phases.json, phases.md and phases.svg, each claim's share of
+/// replications held against the share it needed (and, with --png, phases.png).
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  orgsim phases scenarios/growth-phases.toml\n  orgsim phases scenarios/growth-phases.toml --confidence 0.9 --json"
@@ -21,26 +21,25 @@ pub struct Args {
     /// Replications at each end of each phase.
     #[arg(long, default_value_t = 100)]
     pub replications: u32,
-    /// Base seed (default: the scenario's `seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub seed: super::shared::SeedArg,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
-    /// Deployer profile: terraform-aws (default), aws-sdk-standard or control-tower
-    /// (instead of the scenario's `[deploy] deployer`; its `[deploy]` keys still apply).
-    #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
-    pub deployer: Option<Deployer>,
+    #[command(flatten)]
+    pub deployer: super::shared::DeployerArg,
     /// The share of replications a claim must hold in (instead of each phase's
     /// `confidence`, default 0.95).
     #[arg(long, value_name = "SHARE")]
     pub confidence: Option<f64>,
     #[command(flatten)]
     pub output: OutputOpts,
+    #[command(flatten)]
+    pub png: super::shared::PngArg,
 }
 
 pub fn run(a: Args) -> Result<Verdict> {
-    let mut sc = super::read_scenario(&a.scenario, a.deployer)?;
+    let mut sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
     if let Some(c) = a.confidence {
         if !(c > 0.0 && c <= 1.0) {
             return Err(Error::flag(
@@ -60,7 +59,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     if a.replications == 0 {
         return Err(Error::flag("--replications must be at least 1"));
     }
-    if let Some(s) = a.seed {
+    if let Some(s) = a.seed.seed {
         sc.seed = s;
     }
     super::check_replications(
@@ -75,13 +74,19 @@ pub fn run(a: Args) -> Result<Verdict> {
     let rep = crate::phases::evaluate(&sc, a.replications, threads, &super::INTERRUPTED);
     let json = crate::report::report_json(&rep);
     if let Some(dir) = &a.output.out {
-        super::write_out(
-            dir,
-            &[
-                ("phases.json", json.clone()),
-                ("phases.md", crate::phases::markdown(&rep)),
-            ],
-        )?;
+        let mut files = vec![
+            ("phases.json", json.clone().into_bytes()),
+            ("phases.md", crate::phases::markdown(&rep).into_bytes()),
+            (
+                "phases.svg",
+                crate::report::charts::phases_svg(&rep).into_bytes(),
+            ),
+        ];
+        if a.png.png {
+            let chart = crate::report::charts::PhasesChart(&rep);
+            files.push(("phases.png", super::png_of("phases.png", &chart)?));
+        }
+        super::write_out(dir, &files)?;
     }
     a.output.print(
         &json,

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use super::output::OutputOpts;
 use super::target::{self, Backend, LiveOpts, Target};
 use crate::clock::Clock;
-use crate::engine::Deployer;
 use crate::error::{Error, Result, Verdict};
 use crate::scenario::Scenario;
 use crate::{analysis, report, seed, sim};
@@ -21,21 +20,16 @@ use crate::{analysis, report, seed, sim};
 pub struct Args {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Seed of the run (default: the scenario's `seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
-    /// Deployer profile: terraform-aws (default), aws-sdk-standard or control-tower
-    /// (instead of the scenario's `[deploy] deployer`; its `[deploy]` keys still apply).
-    #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
-    pub deployer: Option<Deployer>,
+    #[command(flatten)]
+    pub seed: super::shared::SeedArg,
+    #[command(flatten)]
+    pub deployer: super::shared::DeployerArg,
     #[command(flatten)]
     pub live: LiveOpts,
     #[command(flatten)]
     pub output: OutputOpts,
-    /// With --out: also write each chart as a PNG (drawn with an embedded font), for slides
-    /// and wikis.
-    #[arg(long, requires = "out")]
-    pub png: bool,
+    #[command(flatten)]
+    pub png: super::shared::PngArg,
     /// List every resource and conflict, however many.
     #[arg(long, short)]
     pub verbose: bool,
@@ -53,10 +47,8 @@ pub struct Args {
     /// (customer count, K).
     #[arg(long, value_name = "K")]
     pub replication: Option<u32>,
-    /// Use a measured latency profile (from `--write-latency-profile`): the model draws call
-    /// latencies and account creation times from it where it covers them.
-    #[arg(long, value_name = "FILE")]
-    pub latency_profile: Option<PathBuf>,
+    #[command(flatten)]
+    pub latency_profile: super::shared::LatencyProfileArg,
     /// For `mock` and `sdk`: write the measured per-operation latencies and account
     /// creation times as a latency profile, for `--latency-profile` on the simulated backend.
     #[arg(long, value_name = "FILE")]
@@ -76,10 +68,10 @@ const OUT_FILES: [&str; 5] = [
 /// structures to the process's exit instead of freeing them.
 pub fn run(a: Args) -> Result<Verdict> {
     let scale = a.live.validate((
-        a.latency_profile.is_some(),
+        a.latency_profile.latency_profile.is_some(),
         a.write_latency_profile.is_some(),
     ))?;
-    let mut sc = super::read_scenario(&a.scenario, a.deployer)?;
+    let mut sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
     if let Some(n) = a.customers {
         if n == 0 {
             return Err(Error::flag("--customers must be at least 1"));
@@ -96,8 +88,8 @@ pub fn run(a: Args) -> Result<Verdict> {
         }
         sc = sc.with_existing(n);
     }
-    super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
-    let mut seed = a.seed.unwrap_or(sc.seed);
+    super::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
+    let mut seed = a.seed.seed.unwrap_or(sc.seed);
     if let Some(k) = a.replication {
         seed = seed::replication(seed, sc.customers.len(), k);
     }
@@ -141,7 +133,7 @@ fn emit(
     a: &Args,
 ) -> Result<Verdict> {
     if let Some(dir) = &a.output.out {
-        let files = report::out_files(sc, plan, trace, rep, a.png)
+        let files = report::out_files(sc, plan, trace, rep, a.png.png)
             .map_err(|e| Error::io(dir, format!("cannot draw a chart: {e}")))?;
         super::write_out(dir, &files)?;
     }

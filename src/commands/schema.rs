@@ -15,15 +15,27 @@ use crate::org::types::{SharedStr, Tags};
 /// Print the JSON Schema of one report kind (the files under schemas/).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The report kind: run, sweep, phases, load, ops, staff, plan, validate, compare, check
-    /// or serve.
+    /// The report kind: run, sweep, phases, load, ops, staff, plan, validate, compare, check,
+    /// serve, sweep-shard, sensitivity or sensitivity-shard.
     pub kind: String,
 }
 
 /// Every report kind, in the order `schemas/` lists them.
-pub const KINDS: [&str; 11] = [
-    "run", "sweep", "phases", "load", "ops", "staff", "plan", "validate", "compare", "check",
+pub const KINDS: [&str; 14] = [
+    "run",
+    "sweep",
+    "phases",
+    "load",
+    "ops",
+    "staff",
+    "plan",
+    "validate",
+    "compare",
+    "check",
     "serve",
+    "sweep-shard",
+    "sensitivity",
+    "sensitivity-shard",
 ];
 
 pub fn run(a: Args) -> Result<Verdict> {
@@ -46,13 +58,16 @@ pub fn schema(kind: &str) -> Option<String> {
         "sweep" => of::<crate::sweep::SweepReport>(),
         "phases" => of::<crate::phases::PhasesReport>(),
         "load" => of::<crate::loadtest::LoadReport>(),
-        "ops" => of::<crate::ops::report::OpsReport>(),
-        "staff" => of::<crate::ops::report::StaffReport>(),
+        "ops" => of::<crate::ops::OpsReport>(),
+        "staff" => of::<crate::ops::StaffReport>(),
         "plan" => of::<crate::report::PlanJson<'static>>(),
         "validate" => of::<super::validate::Validation<'static>>(),
         "compare" => of::<crate::compare::Comparison>(),
         "check" => of::<crate::gate::CheckReport>(),
         "serve" => of::<ServeReport>(),
+        "sweep-shard" => of::<crate::shard::ShardFile>(),
+        "sensitivity" => of::<crate::sensitivity::SensitivityReport>(),
+        "sensitivity-shard" => of::<crate::sensitivity::SensitivityShard>(),
         _ => return None,
     };
     Some(crate::json::pretty_json(&s))

@@ -18,8 +18,8 @@ use crate::serve::{http, Served};
 /// buckets, the five creations in progress, account creation times, quotas, faults. Any
 /// credentials and any SigV4 signature are accepted: nothing is checked. Admin paths: GET
 /// /_orgsim/health, GET /_orgsim/report (every request traced), POST /_orgsim/reset. Stops on
-/// Ctrl-C, SIGTERM or --duration, printing what was served (and with --out DIR writing
-/// requests.json there). See docs/serve.md.
+/// Ctrl-C, SIGTERM or --duration, printing what was served (and with --out DIR writing the
+/// report of what the client did, as `run --out` writes one, and requests.json there). See docs/serve.md.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  orgsim serve scenarios/two-customers.toml\n  orgsim serve scenarios/two-customers.toml --port 4566 --time-scale 10\n  orgsim serve scenarios/two-customers.toml --port 0 --duration 10m --empty\n  orgsim serve scenarios/two-customers.toml --out out/served"
@@ -37,9 +37,8 @@ pub struct Args {
     /// which checks no credentials.
     #[arg(long)]
     pub allow_remote: bool,
-    /// Seed of the service's randomness (default: the scenario's `seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub seed: super::shared::SeedArg,
     /// Model milliseconds per wall-clock millisecond (default 1): 10 makes creations,
     /// latencies and bucket refills 10 times faster. A client's own backoff does not scale.
     #[arg(long, value_name = "X")]
@@ -53,18 +52,24 @@ pub struct Args {
     /// Connections open at once; more are closed as they arrive.
     #[arg(long, value_name = "N", default_value_t = http::Limits::default().max_connections)]
     pub max_connections: usize,
-    /// At the stop, write requests.json (what GET /_orgsim/report answers: every request
-    /// traced, the counts) into this directory.
+    /// At the stop (and at each GET /_orgsim/report), write into this directory what `run
+    /// --out` writes (report.json, .md, .html, timeline.svg, margin.svg) of what the client
+    /// did, and requests.json (every request traced, the counts).
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Draw call latencies and account creation times from a measured latency profile (from
-    /// `--write-latency-profile`) where it covers them.
-    #[arg(long, value_name = "FILE")]
-    pub latency_profile: Option<PathBuf>,
+    #[command(flatten)]
+    pub latency_profile: super::shared::LatencyProfileArg,
 }
 
-/// The files `--out` writes.
-const OUT_FILES: [&str; 1] = ["requests.json"];
+/// The files `--out` writes: the requests, and what `run --out` writes.
+const OUT_FILES: [&str; 6] = [
+    "requests.json",
+    "report.json",
+    "report.md",
+    "report.html",
+    "timeline.svg",
+    "margin.svg",
+];
 
 /// The most --max-connections may be.
 const MAX_CONNECTIONS: usize = 10_000;
@@ -103,10 +108,10 @@ pub fn run(a: Args) -> Result<Verdict> {
     }
     super::check_outputs(a.out.as_deref().map(|d| (d, &OUT_FILES[..])), &[])?;
     let mut sc = crate::scenario::read(&a.scenario)?;
-    super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
-    let seed = a.seed.unwrap_or(sc.seed);
+    super::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
+    let seed = a.seed.seed.unwrap_or(sc.seed);
     let served = Served::new(&sc, seed, a.empty, http::epoch_ms());
-    let shared = Arc::new(http::Shared::new(served, scale));
+    let shared = Arc::new(http::Shared::new(served, scale).with_out(a.out.clone()));
     let rt = super::target::runtime()?;
     let addr = SocketAddr::new(a.bind, a.port);
     rt.block_on(async move {
@@ -137,7 +142,8 @@ pub fn run(a: Args) -> Result<Verdict> {
         };
         http::serve(listener, Arc::clone(&shared), limits, stop(duration)).await;
         if let Some(dir) = &a.out {
-            super::write_out(dir, &[(OUT_FILES[0], shared.report())])?;
+            let files = shared.out_files().map_err(|e| Error::io(dir, e))?;
+            super::write_out(dir, &files)?;
         }
         super::output::write_stdout(&shared.summary())
     })?;

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use super::output::OutputOpts;
-use crate::engine::Deployer;
 use crate::error::{Error, Result, Verdict};
 use crate::ops::{self, onboarding, staff};
 
@@ -35,19 +34,14 @@ pub struct Args {
     /// Replications per staff count tried.
     #[arg(long, default_value_t = 20)]
     pub replications: u32,
-    /// Seed (default: the scenario's `seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
-    /// Deployer profile of the deployments: terraform-aws (default), aws-sdk-standard or
-    /// control-tower (instead of the scenario's `[deploy] deployer`).
-    #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
-    pub deployer: Option<Deployer>,
+    #[command(flatten)]
+    pub seed: super::shared::SeedArg,
+    #[command(flatten)]
+    pub deployer: super::shared::DeployerArg,
     #[command(flatten)]
     pub output: OutputOpts,
-    /// With --out: also write each chart as a PNG (drawn with an embedded font), for slides
-    /// and wikis.
-    #[arg(long, requires = "out")]
-    pub png: bool,
+    #[command(flatten)]
+    pub png: super::shared::PngArg,
 }
 
 /// `95%` or `0.95` → 0.95, strictly between 0 and 1 (inclusive of 1).
@@ -65,7 +59,7 @@ fn share(s: &str) -> Result<f64> {
 }
 
 pub fn run(a: Args) -> Result<Verdict> {
-    let sc = super::read_scenario(&a.scenario, a.deployer)?;
+    let sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
     let target = share(&a.sla)?;
     let (lo, hi) =
         crate::sweep::parse_range(&a.customers).map_err(|e| Error::flag_value("--customers", e))?;
@@ -75,7 +69,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     if a.replications == 0 {
         return Err(Error::flag("--replications must be at least 1"));
     }
-    let seed = a.seed.unwrap_or(sc.seed);
+    let seed = a.seed.seed.unwrap_or(sc.seed);
     let config = super::ops::operations_of(&sc);
     let counts = crate::sweep::counts(lo, hi, a.step);
     super::check_replications(
@@ -132,12 +126,15 @@ pub fn run(a: Args) -> Result<Verdict> {
             ),
             (
                 "attainment.svg",
-                ops::charts::attainment_svg(&report).into_bytes(),
+                crate::report::charts::attainment_svg(&report).into_bytes(),
             ),
-            ("staff.svg", ops::charts::staff_svg(&report).into_bytes()),
+            (
+                "staff.svg",
+                crate::report::charts::staff_svg(&report).into_bytes(),
+            ),
         ];
-        if a.png {
-            use ops::charts::{AttainmentChart, StaffChart};
+        if a.png.png {
+            use crate::report::charts::{AttainmentChart, StaffChart};
             files.push((
                 "attainment.png",
                 super::png_of("attainment.png", &AttainmentChart(&report))?,

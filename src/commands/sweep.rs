@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
 use super::output::OutputOpts;
-use crate::engine::Deployer;
 use crate::error::{Error, Result, Verdict};
 use crate::report;
 use crate::sweep::{self, SweepReport};
@@ -14,9 +13,10 @@ use crate::sweep::{self, SweepReport};
 ///
 /// With --out DIR it also writes sweep.json, sweep.csv, sweep.md, makespan.svg and
 /// conflicts.svg (and, with --png, makespan.png and conflicts.png). Ctrl-C stops it cleanly and prints (and writes) the partial results.
+/// With --shard K/N it runs one shard of the jobs and writes a shard file for `orgsim merge`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  orgsim sweep scenarios/hundred-customers.toml --customers 1..=100 --step 11 --replications 200\n  orgsim sweep scenarios/two-customers.toml --customers 1..=2 --replications 500 --json > sweep.json\n  orgsim sweep scenarios/hundred-customers.toml --customers 100 --replications 1000 --csv > rows.csv"
+    after_help = "Examples:\n  orgsim sweep scenarios/hundred-customers.toml --customers 1..=100 --step 11 --replications 200\n  orgsim sweep scenarios/two-customers.toml --customers 1..=2 --replications 500 --json > sweep.json\n  orgsim sweep scenarios/hundred-customers.toml --customers 100 --replications 1000 --csv > rows.csv\n  orgsim sweep scenarios/hundred-customers.toml --customers 10..=100 --step 45 --replications 200 --shard 2/4 --out shards/\n  orgsim merge shards/shard-*-of-4.json --out sweep/"
 )]
 pub struct Args {
     /// The scenario file (TOML).
@@ -30,21 +30,17 @@ pub struct Args {
     /// Replications per customer count.
     #[arg(long, default_value_t = 100)]
     pub replications: u32,
-    /// Base seed (default: the scenario's `seed`).
-    #[arg(long, short = 's')]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub seed: super::shared::SeedArg,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
-    /// Deployer profile: terraform-aws (default), aws-sdk-standard or control-tower
-    /// (instead of the scenario's `[deploy] deployer`; its `[deploy]` keys still apply).
-    #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
-    pub deployer: Option<Deployer>,
+    #[command(flatten)]
+    pub deployer: super::shared::DeployerArg,
     #[command(flatten)]
     pub output: OutputOpts,
-    /// With --out: also write each chart as a PNG (drawn with an embedded font).
-    #[arg(long, requires = "out")]
-    pub png: bool,
+    #[command(flatten)]
+    pub png: super::shared::PngArg,
     /// Also record each count's makespans, sorted, in the JSON (`makespan_ms_sample`, 8 bytes
     /// a replication in memory): what `orgsim check` needs of a result and of a baseline.
     #[arg(long)]
@@ -52,10 +48,16 @@ pub struct Args {
     /// Print one CSV row per replication instead of the table.
     #[arg(long, conflicts_with_all = ["json", "markdown"])]
     pub csv: bool,
-    /// Use a measured latency profile (from `--write-latency-profile`): the model draws call
-    /// latencies and account creation times from it where it covers them.
-    #[arg(long, value_name = "FILE")]
-    pub latency_profile: Option<PathBuf>,
+    #[command(flatten)]
+    pub latency_profile: super::shared::LatencyProfileArg,
+    /// Run shard K of N (1 <= K <= N) and write a shard file instead of the report: to stdout,
+    /// or with --out DIR as DIR/shard-K-of-N.json. Shard K runs the jobs j with
+    /// j mod N = K-1, job j = count index × replications + replication (count by count), so
+    /// the split depends on nothing but N. `orgsim merge` combines shards 1..=N into the
+    /// report (and --out files) the unsharded sweep writes, byte for byte.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard,
+          conflicts_with_all = ["csv", "json", "markdown", "samples", "png", "existing"])]
+    pub shard: Option<sweep::Shard>,
     /// Sweep the size of the organization that exists instead of the customer count: A..=B
     /// existing customers (every --step), onboarding --customers N new ones (one count), under
     /// each deployer profile (or --deployer's alone): refresh time, throttled reads,
@@ -67,12 +69,16 @@ pub struct Args {
     pub minutes: f64,
 }
 
+fn parse_shard(s: &str) -> std::result::Result<sweep::Shard, crate::config::Invalid> {
+    sweep::Shard::parse(s)
+}
+
 pub fn run(a: Args) -> Result<Verdict> {
-    let mut sc = super::read_scenario(&a.scenario, a.deployer)?;
-    if let Some(s) = a.seed {
+    let mut sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
+    if let Some(s) = a.seed.seed {
         sc.seed = s;
     }
-    super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
+    super::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
     if let Some(range) = &a.existing {
         return run_growth(&a, &sc, range);
     }
@@ -91,6 +97,9 @@ pub fn run(a: Args) -> Result<Verdict> {
     let threads = super::threads(a.threads)?;
     super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
     super::install_ctrl_c();
+    if let Some(shard) = a.shard {
+        return run_shard(&a, &sc, &counts, shard, threads);
+    }
     let bar = (total >= 200)
         .then(|| {
             super::progress_bar(
@@ -170,29 +179,7 @@ pub fn run(a: Args) -> Result<Verdict> {
     let rep = SweepReport::new(&sc, a.replications, run);
     let json = report::report_json(&rep);
     if let (Some(dir), Some(csv)) = (&a.output.out, csv_file) {
-        let mut files = vec![
-            ("sweep.json", json.clone().into_bytes()),
-            ("sweep.md", report::sweep::markdown(&rep).into_bytes()),
-            (
-                "makespan.svg",
-                report::sweep::makespan_svg(&rep).into_bytes(),
-            ),
-            (
-                "conflicts.svg",
-                report::sweep::conflicts_svg(&rep).into_bytes(),
-            ),
-        ];
-        if a.png {
-            use report::sweep::{ConflictsChart, MakespanChart};
-            files.push((
-                "makespan.png",
-                super::png_of("makespan.png", &MakespanChart(&rep))?,
-            ));
-            files.push((
-                "conflicts.png",
-                super::png_of("conflicts.png", &ConflictsChart(&rep))?,
-            ));
-        }
+        let files = out_files(&rep, &json, a.png.png)?;
         let tmp = csv.close()?;
         super::write_out_with(dir, &files, &[("sweep.csv", &tmp)])?;
     }
@@ -215,6 +202,103 @@ pub fn run(a: Args) -> Result<Verdict> {
     }
     // A sweep measures; it judges nothing.
     Ok(Verdict::Pass)
+}
+
+/// The files `--out` holds besides sweep.csv: sweep.json (`json`), sweep.md, the charts (and
+/// with `png` their PNGs). `orgsim merge --out` writes the same.
+pub(super) fn out_files(
+    rep: &SweepReport,
+    json: &str,
+    png: bool,
+) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    let mut files = vec![
+        ("sweep.json", json.as_bytes().to_vec()),
+        ("sweep.md", report::sweep::markdown(rep).into_bytes()),
+        (
+            "makespan.svg",
+            report::charts::makespan_svg(rep).into_bytes(),
+        ),
+        (
+            "conflicts.svg",
+            report::charts::conflicts_svg(rep).into_bytes(),
+        ),
+    ];
+    if png {
+        use report::charts::{ConflictsChart, MakespanChart};
+        files.push((
+            "makespan.png",
+            super::png_of("makespan.png", &MakespanChart(rep))?,
+        ));
+        files.push((
+            "conflicts.png",
+            super::png_of("conflicts.png", &ConflictsChart(rep))?,
+        ));
+    }
+    Ok(files)
+}
+
+/// `sweep --shard K/N`: runs the shard's jobs and writes its shard file (stdout, or
+/// DIR/shard-K-of-N.json with --out DIR). An interrupted shard writes nothing: it could not
+/// be merged.
+fn run_shard(
+    a: &Args,
+    sc: &crate::scenario::Scenario,
+    counts: &[usize],
+    shard: sweep::Shard,
+    threads: usize,
+) -> Result<Verdict> {
+    let all = counts.len() as u64 * u64::from(a.replications);
+    let total = shard.jobs(all);
+    let bar = (total >= 200)
+        .then(|| {
+            super::progress_bar(
+                total,
+                "{spinner} {bar:40} {pos}/{len} replications of the shard · {elapsed} elapsed · ETA {eta}",
+            )
+        })
+        .flatten();
+    let progress = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let mut rows = Vec::with_capacity(total as usize);
+    let run = sweep::run_sweep_shard(
+        sc,
+        counts,
+        a.replications,
+        shard,
+        threads,
+        &progress,
+        &super::INTERRUPTED,
+        &mut |r| rows.push(r.clone()),
+    );
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    if !run.complete {
+        return Err(Error::Interrupted(format!(
+            "{} of the shard's {total} replications done; no shard file written (a partial \
+             shard cannot be merged)",
+            run.done
+        )));
+    }
+    let id = crate::shard::RunId::of(sc, counts, a.replications);
+    let file = crate::shard::ShardFile::new(id, shard, &rows);
+    let json = report::report_json(&file);
+    match &a.output.out {
+        Some(dir) => {
+            let name = shard_file_name(shard);
+            super::write_out(dir, &[(name.as_str(), json.as_bytes())])?;
+        }
+        None => super::output::write_stdout(&json)?,
+    }
+    Ok(Verdict::Pass)
+}
+
+/// The name `sweep --shard K/N --out DIR` gives its file.
+pub fn shard_file_name(shard: sweep::Shard) -> String {
+    format!("shard-{}-of-{}.json", shard.index, shard.of)
 }
 
 /// A file written a piece at a time under a temporary name in its directory
@@ -302,9 +386,9 @@ fn run_growth(a: &Args, sc: &crate::scenario::Scenario, range: &str) -> Result<V
     }
     super::check_customers(sc, n, "--customers")?;
     let sizes = sweep::counts(lo, hi, a.step);
-    let deployers: Vec<Deployer> = match a.deployer {
+    let deployers: Vec<crate::config::Deployer> = match a.deployer.deployer {
         Some(d) => vec![d],
-        None => Deployer::ALL.to_vec(),
+        None => crate::config::Deployer::ALL.to_vec(),
     };
     let total = (sizes.len() * deployers.len()) as u64 * u64::from(a.replications);
     super::check_replications(total, "--existing × profiles × --replications")?;

@@ -432,7 +432,10 @@ mod tests {
             | UpdateOrganizationalUnit
             | UpdatePolicy
             | DeleteOrganizationalUnit
-            | DeletePolicy => (2.0, 3.0),
+            | DeletePolicy
+            | EnablePolicyType
+            | RemoveAccountFromOrganization
+            | CloseAccount => (2.0, 3.0),
             TagResource | UntagResource => (4.0, 6.0),
             ListAccounts => (8.0, 12.0),
             DescribeAccount => (20.0, 30.0),

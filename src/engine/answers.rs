@@ -31,9 +31,9 @@ impl Engine {
                 st.step_started_ms = now_ms;
                 self.issue(now_ms, who);
             }
-            Who::Setup => self.found_root(now_ms, resp),
-            Who::Resource(i) => self.answered(now_ms, i, resp),
-            Who::Refresh(k) => self.refreshed(now_ms, k),
+            Who::Setup => self.found_root(now_ms, resp), // the setup's ListRoots
+            Who::Resource(i) => self.answered(now_ms, i as usize, resp),
+            Who::Refresh(k) => self.refreshed(now_ms, k as usize),
         }
     }
 
@@ -82,7 +82,7 @@ impl Engine {
                 a.attempt = 1;
                 a.provider_try = 1;
                 let d = self.cfg.poll_interval_ms();
-                self.wait(now_ms, Who::Resource(who), d, WaitKind::Poll);
+                self.wait(now_ms, Who::of(who), d, WaitKind::Poll);
                 return;
             }
         }
@@ -141,7 +141,7 @@ impl Engine {
                 if let Some(s) = mine(CreateAccountState::InProgress) {
                     let request_id = s.id.clone();
                     self.creation_accepted(now_ms, who, request_id);
-                    self.issue(now_ms, Who::Resource(who));
+                    self.issue(now_ms, Who::of(who));
                 } else if let Some(account_id) =
                     mine(CreateAccountState::Succeeded).and_then(|s| s.account_id.clone())
                 {
@@ -179,10 +179,10 @@ impl Engine {
             (Spec::Account { .. }, Some(Step::Create), Response::CreateAccountStatus(s)) => {
                 self.creation_accepted(now_ms, who, s.id);
                 if self.cfg.poll_at_once {
-                    self.issue(now_ms, Who::Resource(who));
+                    self.issue(now_ms, Who::of(who));
                 } else {
                     let d = self.cfg.poll_interval_ms();
-                    self.wait(now_ms, Who::Resource(who), d, WaitKind::Poll);
+                    self.wait(now_ms, Who::of(who), d, WaitKind::Poll);
                 }
             }
             (Spec::Account { .. }, Some(Step::Poll { .. }), Response::CreateAccountStatus(s)) => {
@@ -210,7 +210,7 @@ impl Engine {
     /// `step` is the resource's next: it starts now, with its request.
     fn go_to(&mut self, now_ms: u64, who: usize, step: Step) {
         self.next_step(now_ms, who, step);
-        self.issue(now_ms, Who::Resource(who));
+        self.issue(now_ms, Who::of(who));
     }
 
     /// Read-back call `k` of the resource created as `id` answered: the next, or the end.
@@ -393,7 +393,7 @@ impl Engine {
             },
         );
         let timeout = self.cfg.create_timeout_ms();
-        self.schedule(Who::Resource(who), now_ms + timeout, Wake::Deadline(now_ms));
+        self.schedule(Who::of(who), now_ms + timeout, Wake::Deadline(now_ms));
     }
 
     /// A status poll answered after the creation's deadline (in progress), or with the
@@ -419,7 +419,7 @@ impl Engine {
                             },
                         );
                     }
-                    self.issue(now_ms, Who::Resource(who));
+                    self.issue(now_ms, Who::of(who));
                 }
                 None => self.finish(
                     now_ms,
@@ -461,7 +461,7 @@ impl Engine {
             let z: f64 = self.provision_rng.sample(StandardNormal);
             let d = self.cfg.provisioning.at_ms(z);
             self.next_step(now_ms, who, Step::Provision { account_id: id });
-            self.wait(now_ms, Who::Resource(who), d, WaitKind::Provisioning);
+            self.wait(now_ms, Who::of(who), d, WaitKind::Provisioning);
         } else {
             self.finish(now_ms, who, Outcome::Created { id });
         }

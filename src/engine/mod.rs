@@ -318,13 +318,11 @@ impl Engine {
             if self.is_stale(who, wake) {
                 continue;
             }
-            match (wake, who) {
+            match (wake, who.resource()) {
                 (Wake::Issue, _) => self.wake(now_ms, who),
-                (Wake::Deadline(accepted_ms), Who::Resource(i)) => {
-                    self.on_deadline(now_ms, i, accepted_ms)
-                }
-                // Only a resource's creation has a deadline.
-                (Wake::Deadline(_), Who::Setup | Who::Refresh(_)) => {}
+                (Wake::Deadline(accepted_ms), Some(i)) => self.on_deadline(now_ms, i, accepted_ms),
+                // Only a resource's creation has a deadline, not the setup or a refresh.
+                (Wake::Deadline(_), None) => {}
             }
         }
         self.prune_timers();
@@ -366,11 +364,11 @@ impl Engine {
         }
         match who {
             Who::Setup => self.setup.in_call = false,
-            Who::Resource(i) => match self.active[i].as_mut() {
+            Who::Resource(i) => match self.active[i as usize].as_mut() {
                 Some(a) => a.in_call = false,
                 None => return, // the resource already ended
             },
-            Who::Refresh(k) => match self.refresh_active[k].as_mut() {
+            Who::Refresh(k) => match self.refresh_active[k as usize].as_mut() {
                 Some(a) => a.in_call = false,
                 None => return, // the planning already failed
             },

@@ -129,7 +129,7 @@ impl Engine {
                 false,
             ));
             self.refresh_in_flight += 1;
-            self.issue(now_ms, Who::Refresh(k));
+            self.issue(now_ms, Who::Refresh(k as u32));
         }
         if self.refresh_left == 0 && self.refresh_in_flight == 0 {
             if let Some(r) = self.trace.refresh.as_mut() {
@@ -158,7 +158,7 @@ impl Engine {
             read < self.reads_of_state(k)
         };
         if next {
-            self.issue(now_ms, Who::Refresh(k));
+            self.issue(now_ms, Who::Refresh(k as u32));
             return;
         }
         self.refresh_active[k] = None;

@@ -37,7 +37,7 @@ impl Engine {
         if deadline_hit {
             // A status poll in flight at the creation deadline failed: the wait is over (only
             // a resource's creation has a deadline).
-            if let Who::Resource(i) = who {
+            if let Some(i) = who.resource() {
                 self.time_out(now_ms, i);
             }
             return;
@@ -78,13 +78,13 @@ impl Engine {
             }
             gave_up = GaveUp::ProviderTimeout;
         }
-        let who = match who {
-            Who::Resource(i) => i,
-            Who::Setup if !self.in_refresh(who) => {
+        let who = match (who, who.resource()) {
+            (Who::Resource(_), Some(i)) => i,
+            (Who::Setup, _) if !self.in_refresh(who) => {
                 self.fail_all(now_ms, Failure::Setup(err.code), &err.message);
                 return;
             }
-            Who::Setup | Who::Refresh(_) => {
+            _ => {
                 let message =
                     self.gave_up_message(op, &gave_up, attempt, provider_try, &err.message);
                 self.planning_failed(now_ms, err.code, &message);

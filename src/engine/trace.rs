@@ -5,6 +5,9 @@ use std::fmt;
 
 use crate::org::types::{CreateAccountFailureReason, ErrorCode, Operation, SharedStr};
 
+/// One call: its operation, its latency in µs, and its error code if it failed.
+pub type CallSample = (Operation, u64, Option<String>);
+
 /// One API call (one SDK attempt).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallRecord {

@@ -77,7 +77,7 @@ pub struct CheckReport {
     pub false_alarm: f64,
     pub per_figure_false_alarm: f64,
     /// `PASS` when no figure regressed and no baseline count is missing, else `FAIL` (exit 1).
-    pub verdict: crate::error::Verdict,
+    pub verdict: crate::verdict::Verdict,
     /// How many figures were tested, how many regressed, how many baseline counts are missing.
     pub comparison_count: usize,
     pub regression_count: usize,
@@ -102,7 +102,9 @@ impl CheckReport {
             baseline,
             false_alarm,
             per_figure_false_alarm: per_figure(false_alarm, comparisons.len()),
-            verdict: crate::error::Verdict::of(regression_count == 0 && missing_counts.is_empty()),
+            verdict: crate::verdict::Verdict::of(
+                regression_count == 0 && missing_counts.is_empty(),
+            ),
             comparison_count: comparisons.len(),
             regression_count,
             missing_count: missing_counts.len(),

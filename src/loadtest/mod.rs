@@ -4,7 +4,7 @@
 //!
 //! The schedule, the thresholds and the aggregation here are pure; [`simulate`] runs a whole
 //! load test in virtual time against the model (capacity planning). The live backends run the
-//! same schedule through `live::apply` (see `commands::loadtest`).
+//! same schedule through `live::apply`, one per arrival (`load_test`, in `live.rs`).
 //!
 //! Latency of an onboarding is measured two ways, as wrk2 and hdrhistogram's coordinated-omission
 //! correction teach: *raw* from when its deployment actually started, *corrected* from when it was
@@ -16,20 +16,24 @@
 //! summarized, thresholds judged, printed). The settings it reads (`[load]`, stages, thresholds)
 //! are in `config::loadtest`.
 
+mod live;
 mod plans;
 mod report;
 mod schedule;
 mod simulate;
+mod text;
 
+pub use live::{load_test, LiveLoad, LiveOrg};
 pub use plans::{
     bootstrap_plan, count_failures, customer_plan, onboarding_config, without_customers,
 };
 pub use report::{
-    censored_rank, json, summarize, text, CallSample, Interval, Latency, LatencyUnit, LoadReport,
+    censored_rank, json, summarize, CallSample, Interval, Latency, LatencyUnit, LoadReport,
     Observed, Onboarding, ThresholdResult,
 };
 pub use schedule::schedule;
 pub use simulate::simulate;
+pub use text::text;
 
 use crate::config::loadtest::{Arrivals, Stage, Threshold};
 

@@ -1,4 +1,4 @@
-//! The seed's claims about the people side of onboarding, checked by the rules of issue 14.
+//! The brief's claims about the people side of onboarding, checked by the rules of issue 14.
 //!
 //! The rules are pure functions of measured figures ([`batch_claim`], [`leverage_claim`],
 //! [`linear_claim`], [`one_customer_claim`]), so they are tested alone; [`evaluate`] measures
@@ -7,35 +7,14 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use super::calendar::MINUTE_MS;
 use super::config::OperationsConfig;
 use super::onboarding;
 use super::staff::SupportSearch;
 use super::OpsCustomer;
 
-pub use crate::error::Verdict;
-
-/// One claim and its verdict.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct Claim {
-    pub id: &'static str,
-    /// The seed's words.
-    pub claim: &'static str,
-    /// The rule the verdict follows.
-    pub rule: &'static str,
-    pub verdict: Verdict,
-    /// The measured figure, in words.
-    pub measured: String,
-    /// The measured figures by name.
-    pub figures: BTreeMap<&'static str, f64>,
-    /// The verdict rests on assumed ticket rates or handling times.
-    pub rests_on_assumptions: bool,
-    /// `[X]` when it does, else empty.
-    pub label: &'static str,
-    pub note: String,
-}
+pub use super::types::Claim;
+pub use crate::verdict::Verdict;
 
 fn label(rests: bool) -> &'static str {
     if rests {
@@ -59,7 +38,7 @@ pub fn batch_claim(batch_min: f64, sequential_min: f64) -> Claim {
         rule: "PASS when the simulated batch total lies within 10% of 58 min and the sequential total within 10% of 90 min",
         verdict: Verdict::of(pass),
         measured: format!(
-            "1 engineer, as in the seed: batch {batch_min:.1} min, sequential (each deployed alone) {sequential_min:.1} min"
+            "1 engineer, as in the brief: batch {batch_min:.1} min, sequential (each deployed alone) {sequential_min:.1} min"
         ),
         figures: BTreeMap::from([
             ("batch_total_min", batch_min),
@@ -67,7 +46,7 @@ pub fn batch_claim(batch_min: f64, sequential_min: f64) -> Claim {
         ]),
         rests_on_assumptions: false,
         label: label(false),
-        note: "configuration and post-setup efforts are the seed's; deployment times come from the deployment simulation".into(),
+        note: "configuration and post-setup efforts are the brief's; deployment times come from the deployment simulation".into(),
     }
 }
 
@@ -151,7 +130,7 @@ pub fn linear_claim(staff_at_2: Option<u32>, staff_at_100: Option<u32>, limit: u
     }
 }
 
-/// The seed's 1-customer total: "5 + 8 + 30 = 45 minutes" (its parts sum to 43). Reported as
+/// The brief's 1-customer total: "5 + 8 + 30 = 45 minutes" (its parts sum to 43). Reported as
 /// it is: PASS when the simulated total (configuration + simulated deployment + post-setup)
 /// lies within 10% of the stated 45 min.
 pub fn one_customer_claim(
@@ -163,22 +142,22 @@ pub fn one_customer_claim(
     Claim {
         id: "one_customer_45_min",
         claim: "Onboarding 1 customer: configuration 5 + deployment 8 + post-setup 30 min, total 45 minutes",
-        rule: "PASS when the simulated total lies within 10% of the stated 45 min; the seed's own parts sum to 43, not 45, which is reported as it is",
+        rule: "PASS when the simulated total lies within 10% of the stated 45 min; the brief's own parts sum to 43, not 45, which is reported as it is",
         verdict: Verdict::of(within(total_min, 45.0, 0.10)),
         measured: format!(
-            "{configuration_min:.1} + {deploy_min:.1} + {post_min:.1} = {total_min:.1} min (the seed's parts: 5 + 8 + 30 = 43, stated 45)"
+            "{configuration_min:.1} + {deploy_min:.1} + {post_min:.1} = {total_min:.1} min (the brief's parts: 5 + 8 + 30 = 43, stated 45)"
         ),
         figures: BTreeMap::from([
             ("total_min", total_min),
             ("configuration_min", configuration_min),
             ("deployment_min", deploy_min),
             ("post_setup_min", post_min),
-            ("seed_parts_sum_min", 43.0),
-            ("seed_stated_total_min", 45.0),
+            ("brief_parts_sum_min", 43.0),
+            ("brief_stated_total_min", 45.0),
         ]),
         rests_on_assumptions: false,
         label: label(false),
-        note: "the seed's arithmetic is inconsistent: 5 + 8 + 30 = 43".into(),
+        note: "the brief's arithmetic is inconsistent: 5 + 8 + 30 = 43".into(),
     }
 }
 

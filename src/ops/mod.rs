@@ -8,76 +8,38 @@
 //! - [`onboarding`]: signing to a set-up account (configuration, deployment, post-setup).
 //! - [`staff`]: the staffing search over customer counts, with its sensitivity to the ticket
 //!   rate.
-//! - [`claims`]: the seed's four claims, judged.
-//! - [`report`]: [`OpsReport`], [`StaffReport`], text and Markdown; [`charts`]: two SVGs.
+//! - [`claims`]: the brief's four claims, judged.
+//! - [`customers`]: the customers as the people side sees them.
+//! - [`types`]: [`OpsReport`], [`StaffReport`] and [`claims::Claim`] as data; [`report`]: their text
+//!   and Markdown. Their charts are drawn in [`crate::report::charts`].
 //!
 //! [`run`] is `orgsim ops`'s computation and [`staff::table`] is `orgsim staff`'s.
 //!
 //! Architecture invariant: no I/O, no clock; randomness only from seeds derived with
 //! [`crate::seed::Stream`]. Same inputs and seed ⇒ byte-identical JSON.
 
-pub mod charts;
 pub mod claims;
+pub mod customers;
 pub mod desk;
 pub mod onboarding;
 pub mod report;
 pub mod staff;
+pub mod types;
 
 #[cfg(test)]
 mod tests;
 
 pub use crate::config::calendar;
 pub use crate::config::operations::{self as config, OperationsConfig};
-pub use report::{OpsReport, StaffReport};
+pub use customers::{customers_from_scenario, cycle_customers, OpsCustomer};
+pub use types::{OpsReport, StaffReport};
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::scenario::Scenario;
 use crate::stats::mean_ci;
 use calendar::{DAY_MS, HOUR_MS, MINUTE_MS};
 use desk::{Demand, QueueTrace, Scratch, ServeParams};
-use report::{OnboardingSection, QueuePoint, SupportSection};
-
-/// One customer as the operations model sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpsCustomer {
-    pub tier: String,
-    /// When the customer signs (calendar ms from Monday 00:00).
-    pub signed_ms: u64,
-    /// Monthly revenue, cents (for the staffing table's margin).
-    pub monthly_cents: i64,
-}
-
-/// The scenario's customers in order, signing at `signed_ms[i]` (e.g. a `[load]` schedule)
-/// or, where not given, at time 0.
-pub fn customers_from_scenario(sc: &Scenario, signed_ms: Option<&[u64]>) -> Vec<OpsCustomer> {
-    sc.customers
-        .iter()
-        .enumerate()
-        .map(|(i, c)| OpsCustomer {
-            tier: c.tier.clone(),
-            signed_ms: signed_ms.and_then(|s| s.get(i)).copied().unwrap_or(0),
-            monthly_cents: c.monthly_cents,
-        })
-        .collect()
-}
-
-/// `n` customers taken from `customers` in turn (cycled when there are fewer); with
-/// `at_zero`, all signing at time 0.
-pub fn cycle_customers(customers: &[OpsCustomer], n: usize, at_zero: bool) -> Vec<OpsCustomer> {
-    if customers.is_empty() {
-        return Vec::new();
-    }
-    (0..n)
-        .map(|i| {
-            let mut c = customers[i % customers.len()].clone();
-            if at_zero {
-                c.signed_ms = 0;
-            }
-            c
-        })
-        .collect()
-}
+use types::{OnboardingSection, QueuePoint, SupportSection};
 
 /// Checks that one support replication of `customers` (ticket rates × `multiplier`) draws at
 /// most [`MAX_TICKETS_PER_REPLICATION`](crate::config::limits::MAX_TICKETS_PER_REPLICATION)

@@ -1,6 +1,6 @@
 //! Onboarding lead time: from a customer signing to a usable, set-up account.
 //!
-//! Customers who sign at the same instant form a *batch* (the seed's "2 customers
+//! Customers who sign at the same instant form a *batch* (the brief's "2 customers
 //! simultaneously"). Per batch, one configuration task (human, `configuration`, "+0 with
 //! automation" for further customers); then each customer's deployment runs (automated, its own
 //! duration, from the deployment simulation: [`deployment_durations`]); then each customer's
@@ -164,7 +164,7 @@ pub fn attainment(run: &OnboardingRun, sla_ms: u64) -> f64 {
     run.customers.iter().filter(|c| c.lead_ms <= sla_ms).count() as f64 / run.customers.len() as f64
 }
 
-/// The seed's comparison: every customer at once (one batch) against one after the other.
+/// The brief's comparison: every customer at once (one batch) against one after the other.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct BatchComparison {
     pub customers: usize,
@@ -178,7 +178,7 @@ pub struct BatchComparison {
     pub sequential_staff_min: f64,
 }
 
-/// Batch against sequential, counting working minutes as the seed does: both on a 24x7
+/// Batch against sequential, counting working minutes as the brief does: both on a 24x7
 /// calendar. `batch_deploy_ms[i]`: customer i's deployment when all deploy together;
 /// `alone_deploy_ms[i]`: when it deploys alone.
 pub fn batch_vs_sequential(

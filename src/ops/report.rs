@@ -1,198 +1,10 @@
-//! `ops` and `staff` reports: serde structs (JSON), and text and Markdown renderers that return
-//! strings. Money is integer cents; times are hours (support) and minutes (onboarding).
+//! `ops` and `staff` reports rendered: text and Markdown that return strings, and the JSON of the
+//! data in `types`. Money is integer cents; times are hours (support) and minutes (onboarding).
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
-
-use super::claims::Claim;
 use super::config::{self, fmt_duration, HandleTime, OperationsConfig};
-use super::onboarding::BatchComparison;
-use super::staff::StaffOptions;
-
-/// `orgsim ops`.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct OpsReport {
-    pub seed: u64,
-    pub horizon_days: f64,
-    pub replications: u32,
-    pub support: SupportSection,
-    pub onboarding: OnboardingSection,
-    pub claims: Vec<Claim>,
-    /// The assumed ([X]) inputs and their values.
-    pub assumptions: Vec<String>,
-    /// Ctrl-C (or SIGTERM) stopped it: `replications` were run, the claims were not judged.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub interrupted: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct SupportSection {
-    pub staff: u32,
-    pub hours: String,
-    pub handle_time: String,
-    pub customers: usize,
-    /// Over all replications.
-    pub tickets: u64,
-    pub tickets_per_replication: f64,
-    /// People: tickets per hour × mean handling time ÷ open share of the week.
-    pub offered_load: f64,
-    pub response_sla_h: f64,
-    pub resolution_sla_h: f64,
-    /// Mean over replications of the share within the SLA; `_ci95` the half-width of its 95%
-    /// confidence interval.
-    pub response_sla_attainment: f64,
-    pub response_sla_attainment_ci95: f64,
-    pub resolution_sla_attainment: f64,
-    pub resolution_sla_attainment_ci95: f64,
-    /// Busy staff time ÷ open staff time over the horizon (mean over replications).
-    pub utilisation: f64,
-    /// Calendar time from arrival to first response, nearest rank over all tickets.
-    pub wait_p50_h: f64,
-    pub wait_p95_h: f64,
-    pub wait_mean_h: f64,
-    /// Share of tickets that waited at all.
-    pub p_wait: f64,
-    pub monthly_cost: i64,
-    /// Mean over replications, sampled daily.
-    pub queue: Vec<QueuePoint>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct QueuePoint {
-    pub day: f64,
-    /// Tickets no one has started on.
-    pub waiting: f64,
-    pub in_service: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct OnboardingSection {
-    pub customers: usize,
-    pub engineers: u32,
-    pub hours: String,
-    pub lead_time_p50_min: f64,
-    pub lead_time_p95_min: f64,
-    pub lead_time_max_min: f64,
-    /// All human work (configurations and post-setups).
-    pub staff_minutes: f64,
-    /// Per customer, on its path: human work, its deployment, and the rest (waiting for an
-    /// engineer or for opening hours).
-    pub human_minutes_mean: f64,
-    pub deployment_minutes_mean: f64,
-    pub waiting_minutes_mean: f64,
-    pub lead_time_sla_h: f64,
-    pub lead_time_sla_attainment: f64,
-    pub monthly_cost: i64,
-    pub batch_vs_sequential: BatchComparison,
-    /// Per customer, in order.
-    pub lead_time_min: Vec<f64>,
-}
-
-/// `orgsim staff`.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct StaffReport {
-    pub seed: u64,
-    pub target: f64,
-    pub replications: u32,
-    /// The search stops here.
-    pub limit: u32,
-    pub horizon_days: f64,
-    pub hours: String,
-    pub handle_time: String,
-    pub response_sla_h: f64,
-    pub resolution_sla_h: f64,
-    pub lead_time_sla_h: f64,
-    pub support_cost_per_person: i64,
-    pub onboarding_cost_per_person: i64,
-    pub staff: Vec<StaffRow>,
-    pub sensitivity: Vec<Sensitivity>,
-    pub curves: Vec<AttainmentCurve>,
-    pub notes: Vec<String>,
-    /// Ctrl-C (or SIGTERM) stopped the search: the rows are the counts it finished.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub interrupted: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct StaffRow {
-    pub customers: usize,
-    /// `null`: not met within the limit (see `note`).
-    pub support_staff: Option<u32>,
-    pub onboarding_staff: Option<u32>,
-    pub response_sla_attainment: f64,
-    pub resolution_sla_attainment: f64,
-    pub onboarding_attainment: f64,
-    pub offered_load: f64,
-    pub monthly_revenue: i64,
-    pub monthly_staff_cost: Option<i64>,
-    pub profit_after_staff: Option<i64>,
-    /// (revenue − staff cost) ÷ revenue: staff costs only.
-    pub margin: Option<f64>,
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct Sensitivity {
-    pub ticket_rate_multiplier: f64,
-    pub staff: Vec<StaffRow>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct AttainmentCurve {
-    pub support_staff: u32,
-    pub points: Vec<CurvePoint>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct CurvePoint {
-    pub customers: usize,
-    pub response_sla_attainment: f64,
-    pub resolution_sla_attainment: f64,
-}
-
-impl StaffReport {
-    pub(crate) fn new(
-        cfg: &OperationsConfig,
-        o: &StaffOptions,
-        staff: Vec<StaffRow>,
-        sensitivity: Vec<Sensitivity>,
-        curves: Vec<AttainmentCurve>,
-    ) -> StaffReport {
-        let h = |ms: u64| ms as f64 / 3_600_000.0;
-        let mut notes = vec![format!(
-            "the search stops at {} (the limit); a count not met by then is reported unmeetable",
-            people(o.limit)
-        )];
-        if staff.iter().any(|r| r.note.is_some()) {
-            notes.push("some counts are unmeetable: see their notes".into());
-        }
-        notes.push(
-            "staff margin: (revenue − the support and onboarding staff's cost) ÷ revenue; the \
-             scenario's cost lines are not counted (run's margin counts those, not these staff)"
-                .into(),
-        );
-        StaffReport {
-            seed: o.seed,
-            target: o.target,
-            replications: o.replications,
-            limit: o.limit,
-            horizon_days: cfg.horizon_ms as f64 / 86_400_000.0,
-            hours: cfg.support.hours.describe(),
-            handle_time: cfg.support.handle_time.describe(),
-            response_sla_h: h(cfg.support.response_sla_ms),
-            resolution_sla_h: h(cfg.support.resolution_sla_ms),
-            lead_time_sla_h: h(cfg.onboarding.lead_time_sla_ms),
-            support_cost_per_person: cfg.support.monthly_cost_per_person_cents,
-            onboarding_cost_per_person: cfg.onboarding.monthly_cost_per_person_cents,
-            staff,
-            sensitivity,
-            curves,
-            notes,
-            interrupted: false,
-        }
-    }
-}
+use super::types::{OpsReport, StaffReport, StaffRow};
 
 /// The line that heads an interrupted report.
 const INTERRUPTED_LINE: &str =
@@ -246,14 +58,6 @@ pub use crate::finance::fmt_money as dollars;
 /// Pretty JSON with a final newline, its `schema_version` first.
 pub fn json<T: crate::json::JsonReport>(r: &T) -> String {
     crate::json::report_json(r)
-}
-
-impl crate::json::JsonReport for OpsReport {
-    const KIND: &'static str = "ops";
-}
-
-impl crate::json::JsonReport for StaffReport {
-    const KIND: &'static str = "staff";
 }
 
 /// "1 person", "3 people".
@@ -376,7 +180,7 @@ pub fn ops_text(r: &OpsReport) -> String {
         c.sequential_total_min,
         dollars(b.monthly_cost)
     );
-    let _ = writeln!(o, "The seed's claims:");
+    let _ = writeln!(o, "The brief's claims:");
     for c in &r.claims {
         let _ = writeln!(
             o,
@@ -477,7 +281,7 @@ pub fn ops_markdown(r: &OpsReport) -> String {
     }
     let _ = writeln!(
         o,
-        "\n### The seed's claims\n\n| claim | verdict | measured |\n|---|---|---|"
+        "\n### The brief's claims\n\n| claim | verdict | measured |\n|---|---|---|"
     );
     for c in &r.claims {
         let _ = writeln!(

@@ -20,7 +20,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::config::OperationsConfig;
 use super::desk::{self, Demand, Scratch, ServeParams, Ticket};
 use super::onboarding;
-use super::report::{AttainmentCurve, CurvePoint, Sensitivity, StaffReport, StaffRow};
+use super::report::people;
+use super::types::{AttainmentCurve, CurvePoint, Sensitivity, StaffReport, StaffRow};
 use super::OpsCustomer;
 use crate::seed::{derive_seed, Stream};
 
@@ -542,6 +543,50 @@ fn row(
         profit_after_staff: cost.map(|c| revenue - c),
         margin,
         note,
+    }
+}
+
+/// The staffing search's report of `rows`, with its settings and notes.
+impl StaffReport {
+    pub(crate) fn new(
+        cfg: &OperationsConfig,
+        o: &StaffOptions,
+        staff: Vec<StaffRow>,
+        sensitivity: Vec<Sensitivity>,
+        curves: Vec<AttainmentCurve>,
+    ) -> StaffReport {
+        let h = |ms: u64| ms as f64 / 3_600_000.0;
+        let mut notes = vec![format!(
+            "the search stops at {} (the limit); a count not met by then is reported unmeetable",
+            people(o.limit)
+        )];
+        if staff.iter().any(|r| r.note.is_some()) {
+            notes.push("some counts are unmeetable: see their notes".into());
+        }
+        notes.push(
+            "staff margin: (revenue − the support and onboarding staff's cost) ÷ revenue; the \
+             scenario's cost lines are not counted (run's margin counts those, not these staff)"
+                .into(),
+        );
+        StaffReport {
+            seed: o.seed,
+            target: o.target,
+            replications: o.replications,
+            limit: o.limit,
+            horizon_days: cfg.horizon_ms as f64 / 86_400_000.0,
+            hours: cfg.support.hours.describe(),
+            handle_time: cfg.support.handle_time.describe(),
+            response_sla_h: h(cfg.support.response_sla_ms),
+            resolution_sla_h: h(cfg.support.resolution_sla_ms),
+            lead_time_sla_h: h(cfg.onboarding.lead_time_sla_ms),
+            support_cost_per_person: cfg.support.monthly_cost_per_person_cents,
+            onboarding_cost_per_person: cfg.onboarding.monthly_cost_per_person_cents,
+            staff,
+            sensitivity,
+            curves,
+            notes,
+            interrupted: false,
+        }
     }
 }
 

@@ -296,6 +296,20 @@ operations! {
         : Write, throttle(2.0, 3.0), latency(BY_ACCESS);
     /// Deletes a customer-managed policy attached to nothing (Terraform's destroy of a policy).
     DeletePolicy { policy_id: SharedStr }: Write, throttle(2.0, 3.0), latency(BY_ACCESS);
+    // Not used by the simulated deployers either: what the AWS CLI, boto3 scripts and
+    // Terraform's destroy of an account call. Not in the published table: a read like the
+    // other lists, the writes like the other policy writes.
+    /// The accounts or the OUs directly under a root or an OU.
+    ListChildren { parent_id: SharedStr, child_type: ChildType }
+        : Read, throttle(5.0, 8.0), latency(BY_ACCESS);
+    /// Enables a policy type in the root (the model holds SCPs only, enabled from the start).
+    EnablePolicyType { root_id: SharedStr, policy_type: SharedStr }
+        : Write, throttle(2.0, 3.0), latency(BY_ACCESS);
+    /// A member account leaves the organization (Terraform's destroy of an account).
+    RemoveAccountFromOrganization { account_id: SharedStr }
+        : Write, throttle(2.0, 3.0), latency(BY_ACCESS);
+    /// Closes a member account: it stays in the organization, SUSPENDED.
+    CloseAccount { account_id: SharedStr }: Write, throttle(2.0, 3.0), latency(BY_ACCESS);
 }
 
 impl Operation {
@@ -534,6 +548,39 @@ pub struct Parent {
     pub kind: ParentType,
 }
 
+/// `ListChildren`'s `ChildType`: what a child is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChildType {
+    Account,
+    OrganizationalUnit,
+}
+
+impl ChildType {
+    /// As AWS spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChildType::Account => "ACCOUNT",
+            ChildType::OrganizationalUnit => "ORGANIZATIONAL_UNIT",
+        }
+    }
+
+    /// From AWS's spelling.
+    pub fn parse(s: &str) -> Option<ChildType> {
+        match s {
+            "ACCOUNT" => Some(ChildType::Account),
+            "ORGANIZATIONAL_UNIT" => Some(ChildType::OrganizationalUnit),
+            _ => None,
+        }
+    }
+}
+
+/// One entry of a ListChildren answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Child {
+    pub id: SharedStr,
+    pub kind: ChildType,
+}
+
 /// `PolicyTargetSummary.Type`: what a policy is attached to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TargetKind {
@@ -585,6 +632,8 @@ pub enum Response {
     },
     /// ListCreateAccountStatus.
     CreateAccountStatuses(Vec<CreateAccountStatus>),
+    /// ListChildren.
+    Children(Vec<Child>),
 }
 
 impl Response {
@@ -599,6 +648,7 @@ impl Response {
             Response::Tags(t) => Some(t.len()),
             Response::PolicyTargets(v) => Some(v.len()),
             Response::CreateAccountStatuses(v) => Some(v.len()),
+            Response::Children(v) => Some(v.len()),
             _ => None,
         }
     }
@@ -806,7 +856,10 @@ mod tests {
                 UpdateOrganizationalUnit,
                 UpdatePolicy,
                 DeleteOrganizationalUnit,
-                DeletePolicy
+                DeletePolicy,
+                EnablePolicyType,
+                RemoveAccountFromOrganization,
+                CloseAccount
             ]
         );
     }

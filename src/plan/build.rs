@@ -13,7 +13,7 @@ use crate::org::types::Tags;
 use crate::scenario::Scenario;
 
 /// Builds the plan of a scenario. Never fails: clashes become findings.
-pub fn build(sc: &Scenario) -> Plan {
+pub(super) fn build(sc: &Scenario) -> Plan {
     let mut b = Builder::new(sc);
     let parent = b.path_ous();
     b.tier_ous(parent);
@@ -33,21 +33,13 @@ pub fn build(sc: &Scenario) -> Plan {
     findings.extend(preflight::depth_finding(sc, &b.resources));
     let mut advisories = preflight::navigation_advisories(sc, &b.resources, &b.leaf_of_customer);
     advisories.extend(preflight::double_counting_advisories(sc));
-    let state = super::state(sc);
-    let in_state = if state.is_empty() {
-        Vec::new()
-    } else {
-        b.resources
-            .iter()
-            .map(|r| state.addresses.get(&r.address).cloned())
-            .collect()
-    };
     Plan {
         resources: b.resources,
         findings,
         advisories,
-        state,
-        in_state,
+        // The existing organization's part: `super::build`.
+        state: Default::default(),
+        in_state: Vec::new(),
     }
 }
 

@@ -14,7 +14,11 @@ mod build;
 mod preflight;
 mod state;
 
-pub use build::build;
+/// The plan of `sc`: its customers' resources with the pre-flight findings, and, for an
+/// organization that exists (`[organization.existing]`), its state and the no-ops in it.
+pub fn build(sc: &crate::scenario::Scenario) -> Plan {
+    state::with_state(sc, build::build(sc))
+}
 pub use preflight::account_quota_finding;
 pub use state::{state, InState, State};
 
@@ -57,7 +61,7 @@ impl ResourceKind {
             ResourceKind::PolicyAttachment => "aws_organizations_policy_attachment",
             ResourceKind::Account => "aws_organizations_account",
             // The provider applies an account's tags with TagResource; orgsim plans them as a
-            // resource of their own so that the seed's "tags applied" phase can be measured.
+            // resource of their own so that the brief's "tags applied" phase can be measured.
             ResourceKind::Tags => "aws_organizations_account_tags",
         }
     }

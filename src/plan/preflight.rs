@@ -116,7 +116,7 @@ pub(super) fn depth_finding(sc: &Scenario, resources: &[Resource]) -> Option<Fin
     })
 }
 
-/// OU navigation: the seed's "Issue 1", an OU holding more accounts than people can browse.
+/// OU navigation: the brief's "Issue 1", an OU holding more accounts than people can browse.
 pub(super) fn navigation_advisories(
     sc: &Scenario,
     resources: &[Resource],

@@ -6,7 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{build, Plan, Spec};
+use super::build::build;
+use super::{Plan, Spec};
 use crate::org::types::{SharedStr, Tags};
 use crate::scenario::Scenario;
 
@@ -166,6 +167,21 @@ pub fn state(sc: &Scenario) -> State {
         out.resources.push(entry);
     }
     out
+}
+
+/// `plan` (the scenario's new customers) with `sc`'s existing organization: its state, and the
+/// ids of its resources already in state.
+pub(super) fn with_state(sc: &Scenario, mut plan: Plan) -> Plan {
+    let state = state(sc);
+    if !state.is_empty() {
+        plan.in_state = plan
+            .resources
+            .iter()
+            .map(|r| state.addresses.get(&r.address).cloned())
+            .collect();
+        plan.state = state;
+    }
+    plan
 }
 
 impl Plan {

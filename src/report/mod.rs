@@ -4,7 +4,6 @@
 
 pub mod charts;
 pub mod html;
-pub mod load;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -410,8 +409,8 @@ pub fn markdown_with_charts(sc: &crate::scenario::Scenario, r: &Report) -> Strin
     let _ = writeln!(
         o,
         "## Margin by customer count\n\nThe scenario's customers in order (repeated past its own {} to keep its tier mix), \
-         all onboarded. *Seed's view*: only the base infrastructure (the first fixed cost line), held flat, \
-         as in the seed's \"Margin Expansion\" table; *all costs*: every `[[costs]]` line of the scenario.\n",
+         all onboarded. *Brief's view*: only the base infrastructure (the first fixed cost line), held flat, \
+         as in the brief's \"Margin Expansion\" table; *all costs*: every `[[costs]]` line of the scenario.\n",
         sc.customers.len()
     );
     o.push_str(&charts::margin_table_md(sc));

@@ -57,14 +57,36 @@ const MAX_HEAD: usize = 64 * 1024;
 pub struct Shared {
     state: Mutex<(Served, Clock)>,
     scale: f64,
+    /// `--out DIR`: where `GET /_orgsim/report` writes the report's files.
+    out: Option<std::path::PathBuf>,
 }
 
 impl Shared {
-    pub fn new(served: Served, scale: f64) -> Shared {
+    pub fn new(mut served: Served, scale: f64) -> Shared {
+        served.set_time_scale(scale);
         Shared {
             state: Mutex::new((served, Clock::new(scale))),
             scale,
+            out: None,
         }
+    }
+
+    /// Writes the report's files into `dir` at every `GET /_orgsim/report`.
+    pub fn with_out(mut self, dir: Option<std::path::PathBuf>) -> Shared {
+        self.out = dir;
+        self
+    }
+
+    /// Writes [`Shared::out_files`] into the `--out` directory, if there is one, all or
+    /// nothing; gives the directory written.
+    pub fn write_out(&self) -> Result<Option<&std::path::Path>, String> {
+        let Some(dir) = &self.out else {
+            return Ok(None);
+        };
+        let files = self.out_files()?;
+        crate::report::write_files(dir, &files)
+            .map_err(|e| format!("cannot write into {}: {e}", dir.display()))?;
+        Ok(Some(dir))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, (Served, Clock)> {
@@ -79,6 +101,28 @@ impl Shared {
             schema_version: crate::json::SERVE_SCHEMA_VERSION,
             report: &g.0.report(g.1.now_ms()),
         })
+    }
+
+    /// The files `--out` writes: `requests.json` ([`Shared::report`]) and what `run --out`
+    /// writes, of what the client did (`Served::run_files`). A chart that cannot be drawn is
+    /// an error naming it.
+    pub fn out_files(&self) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
+        let requests = self.report();
+        let mut g = self.lock();
+        let now = g.1.now_ms();
+        let mut files =
+            g.0.run_files(now)
+                .map_err(|e| format!("cannot draw a chart: {e}"))?;
+        files.insert(0, ("requests.json", requests.into_bytes()));
+        Ok(files)
+    }
+
+    /// The run-style report.json of what the client did (`GET /_orgsim/report/run`).
+    pub fn run_report(&self) -> String {
+        let mut g = self.lock();
+        let now = g.1.now_ms();
+        let (_, rep) = g.0.run_report(now);
+        crate::report::json(&rep)
     }
 
     /// The one-screen summary of what was served.
@@ -178,7 +222,17 @@ async fn route(shared: &Shared, req: hyper::Request<Incoming>, limits: Limits) -
             });
             respond(200, "application/json", body.to_string())
         }
-        (Method::GET, "/_orgsim/report") => respond(200, "application/json", shared.report()),
+        (Method::GET, "/_orgsim/report") => match shared.write_out() {
+            Ok(_) => respond(200, "application/json", shared.report()),
+            Err(e) => respond(
+                500,
+                "application/json",
+                serde_json::json!({ "error": e }).to_string(),
+            ),
+        },
+        (Method::GET, "/_orgsim/report/run") => {
+            respond(200, "application/json", shared.run_report())
+        }
         (Method::POST, "/_orgsim/reset") => {
             let mut g = shared.lock();
             g.1 = Clock::new(shared.scale);
@@ -188,7 +242,7 @@ async fn route(shared: &Shared, req: hyper::Request<Incoming>, limits: Limits) -
         (_, p) if p.starts_with("/_orgsim/") => respond(
             404,
             "application/json",
-            "{\"error\":\"the admin paths are GET /_orgsim/health, GET /_orgsim/report and POST /_orgsim/reset\"}".into(),
+            "{\"error\":\"the admin paths are GET /_orgsim/health, GET /_orgsim/report, GET /_orgsim/report/run and POST /_orgsim/reset\"}".into(),
         ),
         _ => json(
             404,

@@ -13,6 +13,7 @@
 //! the same answers.
 
 pub mod http;
+pub mod report;
 pub mod wire;
 
 use std::collections::BTreeMap;
@@ -21,10 +22,15 @@ use rand::rngs::SmallRng;
 use rand::SeedableRng;
 use serde_json::{json, Value};
 
+use crate::analysis::Report;
+use crate::engine::trace::Trace;
 use crate::org::model::{OrgModel, ORG_ID};
 use crate::org::types::{ApiError, ErrorCode, Request, Response};
 use crate::scenario::Scenario;
 use wire::{Call, Refusal};
+
+/// The report's name for the deployer: whatever called the endpoint.
+pub const CALLER: &str = "caller (orgsim serve)";
 
 /// The most requests the trace keeps one by one (the counts go on past it): a bound on the
 /// memory of a server left running.
@@ -88,6 +94,16 @@ pub struct Served {
     seq: u64,
     /// Operation → outcome → count, every request (also those past the trace's bound).
     counts: BTreeMap<String, BTreeMap<String, u64>>,
+    /// The scenario's plan, onto which the report maps the requests.
+    plan: crate::plan::Plan,
+    /// The requests the model answered, for the report (as many as the trace keeps).
+    seen: Vec<report::Seen>,
+    /// What each id seen was (an OU, a policy, an account, a creation request).
+    names: BTreeMap<String, report::Name>,
+    /// The model time of the first request of any kind.
+    first_request_ms: Option<u64>,
+    /// Model milliseconds per wall-clock millisecond (for the report's read-back window).
+    scale: f64,
 }
 
 /// The scenario's model, answering one page per request (the server slices the lists).
@@ -116,15 +132,29 @@ impl Served {
             trace: Vec::new(),
             seq: 0,
             counts: BTreeMap::new(),
+            plan: crate::plan::build(sc),
+            seen: Vec::new(),
+            names: BTreeMap::new(),
+            first_request_ms: None,
+            scale: 1.0,
         };
         s.note_existing(0);
+        let snap = s.model.snapshot(0);
+        report::learn_snapshot(&mut s.names, &snap);
         s
+    }
+
+    /// Tells the report the time scale (model ms per wall ms; 1 unless set).
+    pub fn set_time_scale(&mut self, scale: f64) {
+        self.scale = scale;
     }
 
     /// A fresh organization, as at the start (`POST /_orgsim/reset`); model time 0 is now
     /// `epoch_ms`. The trace starts again too.
     pub fn reset(&mut self, epoch_ms: u64) {
+        let scale = self.scale;
         *self = Served::new(&self.scenario, self.seed, self.empty, epoch_ms);
+        self.scale = scale;
     }
 
     /// The accounts in the organization at `now_ms`, joined now if not known yet.
@@ -180,6 +210,7 @@ impl Served {
         latency_ms: u64,
     ) {
         self.seq += 1;
+        self.first_request_ms.get_or_insert(now_ms);
         let operation: String = crate::text::clean_line(&operation)
             .chars()
             .take(100)
@@ -286,6 +317,29 @@ impl Served {
     ) -> (Reply, String, Option<String>) {
         let answer = self.model.handle(now_ms, &req, &mut self.rng);
         let latency_ms = answer.latency_ms;
+        if self.seen.len() < MAX_TRACED {
+            let (error, message, state) = match &answer.result {
+                Ok(Response::CreateAccountStatus(c)) => {
+                    (None, String::new(), Some((c.state, c.failure_reason)))
+                }
+                Ok(_) => (None, String::new(), None),
+                Err(e) => (Some(e.code.clone()), e.message.to_string(), None),
+            };
+            self.seen.push(report::Seen {
+                // This request's place in arrival order: `record` counts it next.
+                seq: self.seq + 1,
+                op: req.operation(),
+                at_ms: now_ms,
+                end_ms: now_ms + latency_ms,
+                key: report::Key::of(&req),
+                error,
+                message,
+                state,
+            });
+        }
+        if let Ok(resp) = &answer.result {
+            report::learn(&mut self.names, &req, resp);
+        }
         match answer.result {
             Ok(mut resp) => {
                 self.note(now_ms, &req, &mut resp, body);
@@ -407,6 +461,42 @@ impl Served {
             "counts": self.counts,
             "trace": self.trace,
         })
+    }
+
+    /// What the client did, judged as `run` judges a deployment: the requests the model
+    /// answered mapped onto the scenario's plan ([`report`]), the organization as it stands
+    /// at `now_ms`, through `analysis::analyze` (backend `serve`, the caller in place of the
+    /// deployer profile).
+    pub fn run_report(&mut self, now_ms: u64) -> (Trace, Report) {
+        let snap = self.model.snapshot(now_ms);
+        let trace = report::trace(
+            &self.plan,
+            &self.seen,
+            &self.names,
+            &snap,
+            self.first_request_ms,
+            self.scale,
+        );
+        let mut rep = crate::analysis::analyze(
+            &self.scenario,
+            &self.plan,
+            &trace,
+            &snap,
+            self.seed,
+            "serve",
+        );
+        rep.deployer = CALLER;
+        (trace, rep)
+    }
+
+    /// The files `run --out` writes (report.json, .md, .html, the charts), of what the client
+    /// did ([`Served::run_report`]).
+    pub fn run_files(
+        &mut self,
+        now_ms: u64,
+    ) -> Result<Vec<(&'static str, Vec<u8>)>, crate::report::charts::style::ChartError> {
+        let (trace, rep) = self.run_report(now_ms);
+        crate::report::out_files(&self.scenario, &self.plan, &trace, &rep, false)
     }
 
     /// The one-screen summary printed at the stop: requests by operation and outcome.

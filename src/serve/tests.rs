@@ -1,4 +1,5 @@
 use super::*;
+use crate::org::types::Operation;
 use std::path::Path;
 
 /// Two customers; creations take 2 to 4 s; calls take 5 to 20 ms.
@@ -434,4 +435,290 @@ fn update_policy_keeps_a_new_description_and_a_refused_update_keeps_the_old() {
     );
     assert_eq!(code(&r), "InvalidInputException");
     assert_eq!(r.body["Reason"], "MIN_LENGTH_EXCEEDED");
+}
+
+/// A client that applies the scenario's plan by hand, one resource after another, at the
+/// given model times: each OU, policy and attachment, then each account (created with its
+/// tags, polled until it succeeds, moved into its OU), a request a few seconds later for one
+/// done OU (a second plan's refresh), and a CreateOrganizationalUnit retried after a throttle.
+fn apply_by_hand(s: &mut Served) -> u64 {
+    use crate::plan::Spec;
+    let plan = crate::plan::build(&s.scenario);
+    let root = "r-sim1";
+    let clock = std::cell::Cell::new(1_000u64);
+    let mut ids: Vec<String> = vec![String::new(); plan.resources.len()];
+    let tick = |n: u64| {
+        clock.set(clock.get() + n);
+        clock.get()
+    };
+    tick(1);
+    for (i, r) in plan.resources.iter().enumerate() {
+        match &r.spec {
+            Spec::Ou { name, .. } => {
+                // Every OU sent at the same instant: the root's lock (or its bucket) refuses
+                // the ones after the first, which are tried again 1.5 s later.
+                let body = json!({"ParentId": root, "Name": name.as_str()});
+                let mut got = call(s, clock.get(), "CreateOrganizationalUnit", body.clone());
+                while got.status != 200 {
+                    got = call(s, tick(1_500), "CreateOrganizationalUnit", body.clone());
+                }
+                ids[i] = got.body["OrganizationalUnit"]["Id"]
+                    .as_str()
+                    .unwrap()
+                    .into();
+            }
+            Spec::Policy { name, content, .. } => {
+                let got = call(
+                    s,
+                    tick(2_000),
+                    "CreatePolicy",
+                    json!({"Name": name.as_str(), "Content": content.as_str(),
+                           "Description": "d", "Type": "SERVICE_CONTROL_POLICY"}),
+                );
+                assert_eq!(got.status, 200, "{}", got.body);
+                ids[i] = got.body["Policy"]["PolicySummary"]["Id"]
+                    .as_str()
+                    .unwrap()
+                    .into();
+            }
+            Spec::Attachment { policy, ou } => {
+                let got = call(
+                    s,
+                    tick(2_000),
+                    "AttachPolicy",
+                    json!({"PolicyId": ids[*policy], "TargetId": ids[*ou]}),
+                );
+                assert_eq!(got.status, 200, "{}", got.body);
+            }
+            Spec::Account {
+                name, email, ou, ..
+            } => {
+                let tags = plan
+                    .resources
+                    .iter()
+                    .find_map(|t| match &t.spec {
+                        Spec::Tags { account, tags } if *account == i => Some(tags.clone()),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                let tags: Vec<Value> = tags
+                    .iter()
+                    .map(|(k, v)| json!({"Key": k, "Value": v}))
+                    .collect();
+                let got = call(
+                    s,
+                    tick(11_000),
+                    "CreateAccount",
+                    json!({"Email": email.as_str(), "AccountName": name.as_str(), "Tags": tags}),
+                );
+                assert_eq!(got.status, 200, "{}", got.body);
+                let car = got.body["CreateAccountStatus"]["Id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                let account = loop {
+                    let st = call(
+                        s,
+                        tick(1_000),
+                        "DescribeCreateAccountStatus",
+                        json!({"CreateAccountRequestId": car}),
+                    );
+                    if st.body["CreateAccountStatus"]["State"] == "SUCCEEDED" {
+                        break st.body["CreateAccountStatus"]["AccountId"]
+                            .as_str()
+                            .unwrap()
+                            .to_string();
+                    }
+                };
+                let mv = call(
+                    s,
+                    tick(20),
+                    "MoveAccount",
+                    json!({"AccountId": account, "SourceParentId": root,
+                           "DestinationParentId": ids[*ou]}),
+                );
+                assert_eq!(mv.status, 200, "{}", mv.body);
+                ids[i] = account;
+            }
+            Spec::Tags { .. } => {}
+        }
+    }
+    // A second plan's refresh, well after the read-back window.
+    call(
+        s,
+        tick(60_000),
+        "DescribeOrganizationalUnit",
+        json!({"OrganizationalUnitId": ids[0]}),
+    );
+    tick(10)
+}
+
+#[test]
+fn the_report_maps_the_requests_onto_the_plan_as_run_judges_a_deployment() {
+    let mut s = served();
+    let end = apply_by_hand(&mut s);
+    let (trace, rep) = s.run_report(end);
+    assert_eq!(rep.backend, "serve");
+    assert_eq!(rep.deployer, CALLER);
+    assert_eq!(rep.resources.planned, s.plan.resources.len());
+    assert_eq!(
+        rep.resources.created, rep.resources.planned,
+        "{:#?}",
+        rep.resources.items
+    );
+    assert_eq!(
+        rep.verdict,
+        crate::error::Verdict::Pass,
+        "{:#?}",
+        rep.validation
+    );
+    // The first request was at 1 s: the client's own time before it is its overhead.
+    assert_eq!(trace.first_call_ms, 1_001);
+    let item = |addr_part: &str| {
+        rep.resources
+            .items
+            .iter()
+            .find(|i| i.address.contains(addr_part))
+            .unwrap_or_else(|| panic!("no {addr_part}"))
+    };
+    // An account: its creation, its polls (a poll wait) and its move.
+    let acme = item("aws_organizations_account.acme");
+    assert!(acme.calls >= 3, "{acme:?}");
+    assert!(acme.poll_s > 0.0, "{acme:?}");
+    // Tags applied with the creation: the account's span, no calls of their own.
+    let tags = item("aws_organizations_account_tags.acme");
+    assert_eq!(tags.status, "created");
+    assert_eq!((tags.start_s, tags.end_s), (acme.start_s, acme.end_s));
+    // The refresh a minute later is on no resource's row; it counts in the API figures.
+    let first_ou = &trace.resources[0];
+    assert!(first_ou.end_ms.unwrap() < end - 50_000, "{first_ou:?}");
+    let last = trace.calls.last().unwrap();
+    assert_eq!(last.op, Operation::DescribeOrganizationalUnit);
+    assert_eq!(last.resource, None);
+    assert_eq!(rep.api.calls, trace.calls.len());
+    // The second OU met the first's lock or the bucket: a retry, a backoff, a conflict.
+    assert!(rep.api.retries >= 1, "{:?}", rep.api);
+    assert!(!rep.conflicts.is_empty());
+    assert!(
+        rep.conflicts.iter().all(|c| c.resolved),
+        "{:?}",
+        rep.conflicts
+    );
+    // The same requests at the same times: the same files, byte for byte.
+    let mut again = served();
+    assert_eq!(apply_by_hand(&mut again), end);
+    assert_eq!(s.run_files(end).unwrap(), again.run_files(end).unwrap());
+}
+
+#[test]
+fn an_unfinished_creation_and_resources_never_asked_for_fail_the_report() {
+    let mut s = served();
+    // Only one account asked for, its creation still in progress at the report.
+    let r = call(
+        &mut s,
+        10,
+        "CreateAccount",
+        json!({"Email": "john@acmefinance.com", "AccountName": "A"}),
+    );
+    assert_eq!(r.status, 200);
+    let (trace, rep) = s.run_report(100);
+    assert_eq!(rep.verdict, crate::error::Verdict::Fail);
+    let acme = rep
+        .resources
+        .items
+        .iter()
+        .find(|i| i.address == "aws_organizations_account.acme_finance_inc")
+        .unwrap();
+    // In progress at the report: started, never finished.
+    assert_eq!(acme.status, "pending");
+    assert_eq!(acme.start_s, Some(0.01));
+    // The OUs were never asked for: pending, and the attachments too.
+    assert_eq!(rep.resources.created, 0);
+    assert_eq!(trace.calls.len(), 1);
+}
+
+#[test]
+fn list_children_pages_and_the_destroy_operations_answer_in_the_wire_format() {
+    let mut s = served();
+    for (i, name) in ["A", "B", "C"].iter().enumerate() {
+        let r = call(
+            &mut s,
+            i as u64 * 1_000,
+            "CreateOrganizationalUnit",
+            json!({"ParentId": "r-sim1", "Name": name}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let first = call(
+        &mut s,
+        10_000,
+        "ListChildren",
+        json!({"ParentId": "r-sim1", "ChildType": "ORGANIZATIONAL_UNIT", "MaxResults": 2}),
+    );
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.body["Children"].as_array().unwrap().len(), 2);
+    assert_eq!(first.body["Children"][0]["Type"], "ORGANIZATIONAL_UNIT");
+    let token = first.body["NextToken"].as_str().unwrap().to_string();
+    let rest = call(
+        &mut s,
+        11_000,
+        "ListChildren",
+        json!({"ParentId": "r-sim1", "ChildType": "ORGANIZATIONAL_UNIT", "NextToken": token}),
+    );
+    assert_eq!(rest.body["Children"].as_array().unwrap().len(), 1);
+    assert!(rest.body.get("NextToken").is_none());
+    let accounts = call(
+        &mut s,
+        12_000,
+        "ListChildren",
+        json!({"ParentId": "r-sim1", "ChildType": "ACCOUNT"}),
+    );
+    let mgmt = s.management_account_id().to_string();
+    assert_eq!(
+        accounts.body["Children"],
+        json!([{"Id": mgmt, "Type": "ACCOUNT"}])
+    );
+    let bad = call(
+        &mut s,
+        13_000,
+        "ListChildren",
+        json!({"ParentId": "r-sim1", "ChildType": "POLICY"}),
+    );
+    assert_eq!(
+        (bad.status, bad.body["Reason"].as_str()),
+        (400, Some("INVALID_ENUM"))
+    );
+    let enable = call(
+        &mut s,
+        14_000,
+        "EnablePolicyType",
+        json!({"RootId": "r-sim1", "PolicyType": "SERVICE_CONTROL_POLICY"}),
+    );
+    assert_eq!(
+        (enable.status, code(&enable)),
+        (400, "PolicyTypeAlreadyEnabledException")
+    );
+    let not_a_type = call(
+        &mut s,
+        15_000,
+        "EnablePolicyType",
+        json!({"RootId": "r-sim1", "PolicyType": "NOPE"}),
+    );
+    assert_eq!(not_a_type.body["Reason"], "INVALID_ENUM_POLICY_TYPE");
+    let removed = call(
+        &mut s,
+        16_000,
+        "RemoveAccountFromOrganization",
+        json!({"AccountId": mgmt}),
+    );
+    assert_eq!(code(&removed), "MasterCannotLeaveOrganizationException");
+    let closed = call(
+        &mut s,
+        17_000,
+        "CloseAccount",
+        json!({"AccountId": "123456789012"}),
+    );
+    assert_eq!(code(&closed), "AccountNotFoundException");
+    let required = call(&mut s, 18_000, "CloseAccount", json!({}));
+    assert_eq!(required.body["Reason"], "INPUT_REQUIRED");
 }

@@ -7,8 +7,8 @@
 use serde_json::{json, Map, Value};
 
 use crate::org::types::{
-    Account, ApiError, CreateAccountState, CreateAccountStatus, ErrorCode, OrganizationalUnit,
-    ParentType, PolicySummary, Request, Response, SharedStr, Tags,
+    Account, ApiError, ChildType, CreateAccountState, CreateAccountStatus, ErrorCode,
+    OrganizationalUnit, ParentType, PolicySummary, Request, Response, SharedStr, Tags,
 };
 
 /// `X-Amz-Target`'s prefix for Organizations (the service model's `targetPrefix`).
@@ -81,7 +81,7 @@ impl Refusal {
 }
 
 /// The operations the server answers, as AWS names them.
-pub const SERVED: [&str; 29] = [
+pub const SERVED: [&str; 33] = [
     "ListRoots",
     "CreateOrganizationalUnit",
     "CreatePolicy",
@@ -111,6 +111,10 @@ pub const SERVED: [&str; 29] = [
     "UpdatePolicy",
     "DeleteOrganizationalUnit",
     "DeletePolicy",
+    "ListChildren",
+    "EnablePolicyType",
+    "RemoveAccountFromOrganization",
+    "CloseAccount",
 ];
 
 /// A field's constraints from the service model.
@@ -507,6 +511,37 @@ pub fn decode(op: &str, body: &[u8], default_max: usize) -> Result<Option<Call>,
         "DeletePolicy" => one(Request::DeletePolicy {
             policy_id: f.str(POLICY_ID)?,
         }),
+        "ListChildren" => {
+            let parent_id = f.str(PARENT_ID)?;
+            let t = f.str(s("ChildType", 0, 64))?;
+            let Some(child_type) = ChildType::parse(&t) else {
+                return Err(Refusal::invalid(
+                    "INVALID_ENUM",
+                    format!("ChildType {t} is not ACCOUNT or ORGANIZATIONAL_UNIT"),
+                ));
+            };
+            list(
+                Request::ListChildren {
+                    parent_id,
+                    child_type,
+                },
+                &f,
+            )
+        }
+        "EnablePolicyType" => {
+            let root_id = f.str(s("RootId", 0, 34))?;
+            f.policy_type("PolicyType")?;
+            one(Request::EnablePolicyType {
+                root_id,
+                policy_type: f.str(s("PolicyType", 0, 64))?,
+            })
+        }
+        "RemoveAccountFromOrganization" => one(Request::RemoveAccountFromOrganization {
+            account_id: f.str(ACCOUNT_ID)?,
+        }),
+        "CloseAccount" => one(Request::CloseAccount {
+            account_id: f.str(ACCOUNT_ID)?,
+        }),
         "ListTargetsForPolicy" => list(
             Request::ListTargetsForPolicy {
                 policy_id: f.str(POLICY_ID)?,
@@ -685,6 +720,13 @@ pub fn encode(
             page,
             op,
             |x| json!({ "TargetId": x.target_id, "Name": x.name, "Type": x.kind.as_str() }),
+        ),
+        Response::Children(cs) => listed(
+            "Children",
+            cs,
+            page,
+            op,
+            |c| json!({ "Id": c.id, "Type": c.kind.as_str() }),
         ),
     }
 }

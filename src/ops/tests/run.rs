@@ -6,7 +6,8 @@ use crate::config::operations::{HandleTime, OperationsConfig, TicketRates};
 use crate::ops::claims::{self, ClaimsDeploy, Verdict};
 use crate::ops::desk::{self, Demand, QueueTrace, Scratch, ServeParams};
 use crate::ops::staff::{self, StaffInput, StaffOptions};
-use crate::ops::{charts, onboarding, report, OpsCustomer, OpsInput};
+use crate::ops::{onboarding, report, OpsCustomer, OpsInput};
+use crate::report::charts;
 
 fn customers(n: usize) -> Vec<OpsCustomer> {
     (0..n)
@@ -27,7 +28,7 @@ fn deploy() -> ClaimsDeploy {
     }
 }
 
-fn ops_report(cfg: &OperationsConfig, n: usize, seed: u64) -> report::OpsReport {
+fn ops_report(cfg: &OperationsConfig, n: usize, seed: u64) -> crate::ops::OpsReport {
     let cs = customers(n);
     let d = vec![EIGHT_MIN; n];
     let cd = deploy();
@@ -83,11 +84,11 @@ fn ops_json_has_the_issues_keys_and_is_byte_identical_for_a_seed() {
     assert_eq!(r.onboarding.staff_minutes, 170.0);
     assert!(r.support.utilisation > 0.0 && r.support.utilisation < 1.0);
     let text = report::ops_text(&r);
-    assert!(text.contains("The seed's claims"), "{text}");
+    assert!(text.contains("The brief's claims"), "{text}");
     assert!(report::ops_markdown(&r).contains("| claim | verdict | measured |"));
 }
 
-/// The seed's claims on the defaults with 8-minute deployments, 20 replications.
+/// The brief's claims on the defaults with 8-minute deployments, 20 replications.
 #[test]
 fn the_claims_on_the_defaults() {
     let cfg = OperationsConfig::default();

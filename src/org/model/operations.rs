@@ -13,8 +13,9 @@ use super::{
     OU_ID_PREFIX,
 };
 use crate::org::types::{
-    ApiResult, ConstraintViolationReason as Cv, CreateAccountFailureReason, CreateAccountState,
-    ErrorCode, Parent, ParentType, PolicySummary, Request, Response, SharedStr, Tags,
+    ApiResult, Child, ChildType, ConstraintViolationReason as Cv, CreateAccountFailureReason,
+    CreateAccountState, ErrorCode, Parent, ParentType, PolicySummary, Request, Response, SharedStr,
+    Tags,
 };
 
 /// What a write locks: the entity it changes, or the organization's policy list.
@@ -43,6 +44,9 @@ pub(super) fn lock_keys(req: &Request) -> (Option<LockOn<'_>>, Option<LockOn<'_>
             organizational_unit_id,
         } => (Some(Id(organizational_unit_id)), None),
         Request::DeletePolicy { policy_id } => (Some(Id(policy_id)), Some(Policies)),
+        Request::EnablePolicyType { root_id, .. } => (Some(Id(root_id)), None),
+        Request::RemoveAccountFromOrganization { account_id }
+        | Request::CloseAccount { account_id } => (Some(Id(account_id)), None),
         Request::TagResource { resource_id, .. } | Request::UntagResource { resource_id, .. } => {
             (Some(Id(resource_id)), None)
         }
@@ -174,6 +178,64 @@ impl OrgModel {
                 self.delete_ou(organizational_unit_id)
             }
             Request::DeletePolicy { policy_id } => self.delete_policy(policy_id),
+            Request::ListChildren { parent_id, child_type } => {
+                if !self.is_parent(parent_id) {
+                    return Self::parent_not_found();
+                }
+                let children = match child_type {
+                    ChildType::Account => self
+                        .accounts
+                        .iter()
+                        .filter(|a| &a.parent_id == parent_id)
+                        .map(|a| Child { id: a.id.clone(), kind: ChildType::Account })
+                        .collect(),
+                    ChildType::OrganizationalUnit => self
+                        .ous
+                        .iter()
+                        .filter(|o| &o.parent_id == parent_id)
+                        .map(|o| Child { id: o.id.clone(), kind: ChildType::OrganizationalUnit })
+                        .collect(),
+                };
+                Ok(Response::Children(children))
+            }
+            Request::EnablePolicyType { root_id, policy_type } => {
+                if *root_id != self.root.id {
+                    return err(
+                        ErrorCode::Other("RootNotFoundException".into()),
+                        "We can't find a root with the RootId that you specified.",
+                    );
+                }
+                if policy_type.as_str() == "SERVICE_CONTROL_POLICY" {
+                    return err(
+                        ErrorCode::Other("PolicyTypeAlreadyEnabledException".into()),
+                        "The specified policy type is already enabled.",
+                    );
+                }
+                err(
+                    ErrorCode::Other("PolicyTypeNotAvailableForOrganizationException".into()),
+                    "You can't use the specified policy type with the feature set currently enabled for this organization.",
+                )
+            }
+            Request::RemoveAccountFromOrganization { account_id } => self.remove_account(account_id),
+            Request::CloseAccount { account_id } => {
+                let Some(i) = self.account_index.get(account_id) else {
+                    return Self::account_not_found();
+                };
+                if self.accounts[i].id.as_str() == self.management_account_id {
+                    return err(
+                        ErrorCode::AccessDeniedException,
+                        "You can't close the management account with CloseAccount.",
+                    );
+                }
+                if self.accounts[i].closed {
+                    return err(
+                        ErrorCode::Other("AccountAlreadyClosedException".into()),
+                        "You attempted to close an account that is already closed.",
+                    );
+                }
+                self.accounts[i].closed = true;
+                Ok(Response::Empty)
+            }
             Request::ListCreateAccountStatus => Ok(Response::CreateAccountStatuses(
                 self.creations
                     .iter()
@@ -448,6 +510,40 @@ impl OrgModel {
         self.locks = std::mem::take(&mut self.locks)
             .into_iter()
             .filter(|(k, _)| *k != LockKey::Entity(Entity::Ou(i)))
+            .map(|(k, w)| match k {
+                LockKey::Entity(e) => (LockKey::Entity(after(e)), w),
+                k => (k, w),
+            })
+            .collect();
+        Ok(Response::Empty)
+    }
+
+    /// RemoveAccountFromOrganization: a member account leaves, with its attachments and tags;
+    /// its email stays taken (the account goes on outside the organization).
+    pub(super) fn remove_account(&mut self, account_id: &SharedStr) -> ApiResult {
+        let Some(i) = self.account_index.get(account_id) else {
+            return Self::account_not_found();
+        };
+        let id = self.accounts[i].id.clone();
+        if id.as_str() == self.management_account_id {
+            return err(
+                ErrorCode::Other("MasterCannotLeaveOrganizationException".into()),
+                "You can't remove a management account from an organization. If you want the management account to become a member account in another organization, you must first delete the current organization of the management account.",
+            );
+        }
+        self.account_index.remove_at(&id, i);
+        self.accounts.remove(i);
+        self.attachments.retain(|a| a.target != Entity::Account(i));
+        let after = |e: Entity| match e {
+            Entity::Account(j) if j > i => Entity::Account(j - 1),
+            e => e,
+        };
+        for a in &mut self.attachments {
+            a.target = after(a.target);
+        }
+        self.locks = std::mem::take(&mut self.locks)
+            .into_iter()
+            .filter(|(k, _)| *k != LockKey::Entity(Entity::Account(i)))
             .map(|(k, w)| match k {
                 LockKey::Entity(e) => (LockKey::Entity(after(e)), w),
                 k => (k, w),

@@ -21,6 +21,8 @@ pub(super) struct AccountRec {
     pub(super) email: SharedStr,
     pub(super) parent_id: SharedStr,
     pub(super) tags: Tags,
+    /// Closed (CloseAccount): `SUSPENDED`, still in the organization.
+    pub(super) closed: bool,
 }
 
 impl AccountRec {
@@ -31,7 +33,11 @@ impl AccountRec {
             arn: self.arn.clone(),
             name: self.name.clone(),
             email: self.email.clone(),
-            status: active.clone(),
+            status: if self.closed {
+                SharedStr::from("SUSPENDED")
+            } else {
+                active.clone()
+            },
         }
     }
 }
@@ -197,6 +203,7 @@ impl OrgModel {
             email,
             parent_id: self.root.id.clone(),
             tags,
+            closed: false,
         });
         self.attach(FULL_ACCESS_AT, Entity::Account(at));
     }

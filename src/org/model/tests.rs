@@ -2236,3 +2236,171 @@ fn delete_policy_refuses_one_in_use_and_aws_managed_ones() {
     let snap = t.m.snapshot(160_000);
     assert_eq!(snap.policies.len(), 1, "FullAWSAccess only");
 }
+
+#[test]
+fn list_children_gives_the_accounts_or_the_ous_under_a_parent() {
+    use crate::org::types::{Child, ChildType};
+    let mut t = T::new(loose(), org());
+    let a = t.ou_id(0, "r-sim1", "A");
+    let inner = t.ou_id(10_000, &a, "A1");
+    let acct = t.account(20_000, "x@example.com");
+    let now = 2_000_000;
+    ok(&t.mv(now, &acct, "r-sim1", &a));
+    let children = |t: &mut T, at, parent: &str, kind| match ok(&t.call(
+        at,
+        Request::ListChildren {
+            parent_id: parent.into(),
+            child_type: kind,
+        },
+    )) {
+        Response::Children(c) => c,
+        r => panic!("{r:?}"),
+    };
+    assert_eq!(
+        children(&mut t, now + 1, &a, ChildType::Account),
+        [Child {
+            id: acct.clone().into(),
+            kind: ChildType::Account
+        }]
+    );
+    assert_eq!(
+        children(&mut t, now + 2, &a, ChildType::OrganizationalUnit),
+        [Child {
+            id: inner.into(),
+            kind: ChildType::OrganizationalUnit
+        }]
+    );
+    let ous: Vec<String> = children(&mut t, now + 3, "r-sim1", ChildType::OrganizationalUnit)
+        .into_iter()
+        .map(|c| c.id.to_string())
+        .collect();
+    assert_eq!(ous, std::slice::from_ref(&a));
+    assert_eq!(
+        code(&t.call(
+            now + 4,
+            Request::ListChildren {
+                parent_id: "ou-sim1-99999999".into(),
+                child_type: ChildType::Account,
+            }
+        )),
+        ErrorCode::ParentNotFoundException
+    );
+}
+
+#[test]
+fn enable_policy_type_finds_scps_enabled_and_holds_no_other_type() {
+    let mut t = T::new(loose(), org());
+    let enable = |root: &str, ty: &str| Request::EnablePolicyType {
+        root_id: root.into(),
+        policy_type: ty.into(),
+    };
+    assert_eq!(
+        code(&t.call(0, enable("r-sim1", "SERVICE_CONTROL_POLICY"))),
+        ErrorCode::Other("PolicyTypeAlreadyEnabledException".into())
+    );
+    assert_eq!(
+        code(&t.call(1, enable("r-sim1", "TAG_POLICY"))),
+        ErrorCode::Other("PolicyTypeNotAvailableForOrganizationException".into())
+    );
+    assert_eq!(
+        code(&t.call(2, enable("r-nope", "SERVICE_CONTROL_POLICY"))),
+        ErrorCode::Other("RootNotFoundException".into())
+    );
+}
+
+#[test]
+fn a_removed_account_leaves_with_its_attachments_and_the_others_keep_theirs() {
+    let mut t = T::new(loose(), org());
+    let p = t.policy_id(0, "P");
+    let x = t.account(10_000, "x@example.com");
+    let y = t.account(2_000_000, "y@example.com");
+    let now = 4_000_000;
+    ok(&t.attach(now, &p, &y));
+    let remove = |id: &str| Request::RemoveAccountFromOrganization {
+        account_id: id.into(),
+    };
+    assert!(t.call(now + 1, remove(&x)).result.is_ok());
+    assert_eq!(
+        code(&t.call(now + 2, remove(&x))),
+        ErrorCode::AccountNotFoundException
+    );
+    let mgmt = t.m.management_account_id().to_string();
+    assert_eq!(
+        code(&t.call(now + 3, remove(&mgmt))),
+        ErrorCode::Other("MasterCannotLeaveOrganizationException".into())
+    );
+    // The account after it: still found, with its policy.
+    match ok(&t.call(
+        now + 4,
+        Request::ListTargetsForPolicy {
+            policy_id: p.clone().into(),
+        },
+    )) {
+        Response::PolicyTargets(ts) => {
+            assert_eq!(ts.len(), 1);
+            assert_eq!(ts[0].target_id.as_ref(), y.as_str());
+        }
+        r => panic!("{r:?}"),
+    }
+    let snap = t.m.snapshot(now + 5);
+    let ids: Vec<&str> = snap.accounts.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, [mgmt.as_str(), y.as_str()]);
+    // Its email stays taken: the account goes on outside the organization.
+    let again = t.call(
+        now + 6,
+        Request::CreateAccount {
+            email: "x@example.com".into(),
+            account_name: "X".into(),
+            tags: Tags::new(),
+        },
+    );
+    let failed = match again.result {
+        Ok(Response::CreateAccountStatus(c)) => {
+            let id = c.id.to_string();
+            match ok(&t.call(
+                now + 10_000_000,
+                Request::DescribeCreateAccountStatus {
+                    create_account_request_id: id.into(),
+                },
+            )) {
+                Response::CreateAccountStatus(c) => c.failure_reason,
+                r => panic!("{r:?}"),
+            }
+        }
+        r => panic!("{r:?}"),
+    };
+    assert_eq!(failed, Some(CreateAccountFailureReason::EmailAlreadyExists));
+}
+
+#[test]
+fn a_closed_account_stays_suspended_and_cannot_be_closed_twice() {
+    let mut t = T::new(loose(), org());
+    let x = t.account(0, "x@example.com");
+    let now = 2_000_000;
+    let close = |id: &str| Request::CloseAccount {
+        account_id: id.into(),
+    };
+    assert!(t.call(now, close(&x)).result.is_ok());
+    match ok(&t.call(
+        now + 1,
+        Request::DescribeAccount {
+            account_id: x.clone().into(),
+        },
+    )) {
+        Response::Account(a) => assert_eq!(a.status.as_ref(), "SUSPENDED"),
+        r => panic!("{r:?}"),
+    }
+    assert_eq!(
+        code(&t.call(now + 2, close(&x))),
+        ErrorCode::Other("AccountAlreadyClosedException".into())
+    );
+    let mgmt = t.m.management_account_id().to_string();
+    assert_eq!(
+        code(&t.call(now + 3, close(&mgmt))),
+        ErrorCode::AccessDeniedException
+    );
+    assert_eq!(
+        code(&t.call(now + 4, close("999999999999"))),
+        ErrorCode::AccountNotFoundException
+    );
+}

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 
 use super::{map_error, MAX_PAGES};
 use crate::org::types::{
-    Account, ApiError, ApiResult, CreateAccountFailureReason, CreateAccountState,
+    Account, ApiError, ApiResult, Child, ChildType, CreateAccountFailureReason, CreateAccountState,
     CreateAccountStatus, ErrorCode, OrganizationalUnit, Parent, ParentType, PolicySummary,
     PolicyTarget, Request, Response, Root, SharedStr, Tags, TargetKind,
 };
@@ -507,6 +507,71 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
                 .map_err(|e| map_error(e, no_reason))?;
             Ok(Response::Empty)
         }
+        Request::ListChildren {
+            parent_id,
+            child_type,
+        } => {
+            let ct = match child_type {
+                ChildType::Account => t::ChildType::Account,
+                ChildType::OrganizationalUnit => t::ChildType::OrganizationalUnit,
+            };
+            let pages = all_pages!(
+                "ListChildren",
+                client.list_children().parent_id(parent_id).child_type(ct)
+            );
+            let out: Vec<_> = pages
+                .iter()
+                .flat_map(|r| r.children())
+                .map(|c| {
+                    Ok(Child {
+                        id: id(c.id(), "a child")?,
+                        kind: match c.r#type() {
+                            Some(t::ChildType::Account) => ChildType::Account,
+                            _ => ChildType::OrganizationalUnit,
+                        },
+                    })
+                })
+                .collect::<Result<_, ApiError>>()?;
+            Ok(Response::Children(out))
+        }
+        Request::EnablePolicyType {
+            root_id,
+            policy_type,
+        } => {
+            let r = client
+                .enable_policy_type()
+                .root_id(root_id)
+                .policy_type(t::PolicyType::from(policy_type.as_str()))
+                .send()
+                .await
+                .map_err(|e| {
+                    map_error(e, cv_reason!(op::enable_policy_type::EnablePolicyTypeError))
+                })?;
+            let x = r.root().ok_or_else(|| missing("Root"))?;
+            Ok(Response::Roots(vec![Root {
+                id: id(x.id(), "a root")?,
+                arn: s(x.arn()),
+                name: s(x.name()),
+            }]))
+        }
+        Request::RemoveAccountFromOrganization { account_id } => {
+            client
+                .remove_account_from_organization()
+                .account_id(account_id)
+                .send()
+                .await
+                .map_err(|e| map_error(e, no_reason))?;
+            Ok(Response::Empty)
+        }
+        Request::CloseAccount { account_id } => {
+            client
+                .close_account()
+                .account_id(account_id)
+                .send()
+                .await
+                .map_err(|e| map_error(e, cv_reason!(op::close_account::CloseAccountError)))?;
+            Ok(Response::Empty)
+        }
         Request::ListCreateAccountStatus => {
             let pages = all_pages!(
                 "ListCreateAccountStatus",
@@ -687,6 +752,27 @@ pub fn mock_rules(answer: Answer) -> Vec<Rule> {
         rule!(st, list_create_account_status, |_i| {
             Request::ListCreateAccountStatus
         }),
+        rule!(st, list_children, |i| Request::ListChildren {
+            parent_id: input(i.parent_id()),
+            child_type: match i.child_type() {
+                Some(t::ChildType::Account) => ChildType::Account,
+                _ => ChildType::OrganizationalUnit,
+            },
+        }),
+        rule!(st, enable_policy_type, |i| Request::EnablePolicyType {
+            root_id: input(i.root_id()),
+            policy_type: i
+                .policy_type()
+                .map_or_else(|| SharedStr::from(""), |p| p.as_str().into()),
+        }),
+        rule!(st, remove_account_from_organization, |i| {
+            Request::RemoveAccountFromOrganization {
+                account_id: input(i.account_id()),
+            }
+        }),
+        rule!(st, close_account, |i| Request::CloseAccount {
+            account_id: input(i.account_id()),
+        }),
     ]
 }
 
@@ -741,6 +827,8 @@ pub fn response_json(r: &Response) -> Value {
         Response::Account(a) => json!({ "Account": account(a) }),
         Response::PolicyTargets(ts) => json!({ "Targets": ts.iter().map(|t| json!({
             "TargetId": t.target_id, "Name": t.name, "Type": t.kind.as_str() })).collect::<Vec<_>>() }),
+        Response::Children(cs) => json!({ "Children": cs.iter().map(|c| json!({
+            "Id": c.id, "Type": c.kind.as_str() })).collect::<Vec<_>>() }),
     }
 }
 

@@ -1,5 +1,5 @@
 //! The margin chart: revenue, costs stacked by line, profit and margin across customer counts
-//! 1..N, in two panels: the seed's view (base infrastructure only) and the scenario's model;
+//! 1..N, in two panels: the brief's view (base infrastructure only) and the scenario's model;
 //! and the margin table.
 
 use std::fmt::Write as _;
@@ -20,7 +20,7 @@ const C_MARGIN: RGBColor = style::PURPLE;
 const C_SEED: RGBColor = style::GREY_DARK;
 const C_GRID: RGBColor = style::GREY_LIGHT;
 
-/// The seed's customer counts, marked on the margin curves with their margin.
+/// The brief's customer counts, marked on the margin curves with their margin.
 const SEED_COUNTS: [usize; 5] = [1, 2, 5, 10, 100];
 
 fn axis_money(d: f64) -> String {
@@ -41,12 +41,12 @@ pub fn margin_svg(sc: &Scenario) -> String {
 
 /// The margin chart: on the left the scenario's money at 1..N customers on linear axes (costs
 /// stacked by line, so that their areas compare truly; profit the band up to revenue); on the
-/// right the margin under both views, the seed's and the scenario's, labelled at the seed's
+/// right the margin under both views, the brief's and the scenario's, labelled at the brief's
 /// customer counts.
 pub struct MarginChart {
     name: String,
     n: usize,
-    /// The seed's view, then the scenario's.
+    /// The brief's view, then the scenario's.
     curves: [Vec<MarginPoint>; 2],
     lines: Vec<String>,
 }
@@ -59,7 +59,7 @@ impl MarginChart {
             name: sc.name.clone(),
             n,
             curves: [
-                curve(CostView::SeedBaseInfrastructure),
+                curve(CostView::BriefBaseInfrastructure),
                 curve(CostView::Scenario),
             ],
             lines: sc.costs.iter().map(|c| c.name.clone()).collect(),
@@ -82,7 +82,7 @@ impl MarginChart {
         items.push(Item::new(Sample::Line(C_REVENUE, 2), "revenue"));
         items.push(Item::new(
             Sample::Dashed(C_SEED, 2),
-            format!("margin, {}", CostView::SeedBaseInfrastructure.title()),
+            format!("margin, {}", CostView::BriefBaseInfrastructure.title()),
         ));
         items.push(Item::new(
             Sample::LineDot(C_MARGIN, 2),
@@ -279,8 +279,8 @@ impl Chart for MarginChart {
 pub struct MarginRow {
     pub customers: usize,
     pub revenue_cents: i64,
-    pub seed_costs_cents: i64,
-    pub seed_margin: f64,
+    pub brief_costs_cents: i64,
+    pub brief_margin: f64,
     pub costs_cents: i64,
     pub profit_cents: i64,
     pub margin: f64,
@@ -289,17 +289,17 @@ pub struct MarginRow {
 /// The margin table (1, 2, 5, 10, 20, 50, 100 … customers) under both views.
 pub fn margin_rows(sc: &Scenario) -> Vec<MarginRow> {
     let n = finance::curve_len(sc);
-    let seed = finance::with_view(sc, CostView::SeedBaseInfrastructure);
+    let brief = finance::with_view(sc, CostView::BriefBaseInfrastructure);
     finance::table_counts(sc, n)
         .into_iter()
         .map(|k| {
-            let s = finance::with_customers(&seed, k);
+            let s = finance::with_customers(&brief, k);
             let f = finance::with_customers(sc, k);
             MarginRow {
                 customers: k,
                 revenue_cents: f.revenue_cents,
-                seed_costs_cents: s.costs_cents,
-                seed_margin: s.margin,
+                brief_costs_cents: s.costs_cents,
+                brief_margin: s.margin,
                 costs_cents: f.costs_cents,
                 profit_cents: f.profit_cents,
                 margin: f.margin,
@@ -313,7 +313,7 @@ pub fn margin_table_md(sc: &Scenario) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "| customers | revenue | base infrastructure | margin (seed's view) | all costs | profit | margin |\n|---:|---:|---:|---:|---:|---:|---:|"
+        "| customers | revenue | base infrastructure | margin (brief's view) | all costs | profit | margin |\n|---:|---:|---:|---:|---:|---:|---:|"
     );
     for r in margin_rows(sc) {
         let _ = writeln!(
@@ -321,8 +321,8 @@ pub fn margin_table_md(sc: &Scenario) -> String {
             "| {} | {} | {} | {} | {} | {} | {} |",
             r.customers,
             fmt_money(r.revenue_cents),
-            fmt_money(r.seed_costs_cents),
-            fmt_margin_fine(r.seed_margin),
+            fmt_money(r.brief_costs_cents),
+            fmt_margin_fine(r.brief_margin),
             fmt_money(r.costs_cents),
             fmt_money(r.profit_cents),
             fmt_margin_fine(r.margin)
@@ -344,16 +344,16 @@ mod tests {
     }
 
     #[test]
-    fn margin_table_reproduces_the_seeds_view() {
+    fn margin_table_reproduces_the_briefs_view() {
         let rows = margin_rows(&shipped("two-customers.toml"));
-        let seed: Vec<(usize, String)> = rows
+        let brief: Vec<(usize, String)> = rows
             .iter()
-            .map(|r| (r.customers, fmt_margin_fine(r.seed_margin)))
+            .map(|r| (r.customers, fmt_margin_fine(r.brief_margin)))
             .collect();
-        assert_eq!(seed[0], (1, "97.8%".to_string()));
-        assert_eq!(seed[1], (2, "99.2%".to_string()));
-        assert!(seed.contains(&(100, "99.98%".to_string())));
-        assert!(rows.iter().all(|r| r.seed_costs_cents == 18_000));
+        assert_eq!(brief[0], (1, "97.8%".to_string()));
+        assert_eq!(brief[1], (2, "99.2%".to_string()));
+        assert!(brief.contains(&(100, "99.98%".to_string())));
+        assert!(rows.iter().all(|r| r.brief_costs_cents == 18_000));
         assert!(rows.iter().all(|r| r.costs_cents == 338_000));
     }
 }

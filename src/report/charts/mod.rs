@@ -7,26 +7,52 @@
 //!   to finish in which time in a call, backing off, and polling the account's status are drawn
 //!   apart; conflicts marked where they happened; a time axis in minutes; a legend.
 //! - [`margin_svg`] (`margin`): on linear axes, the scenario's revenue, its costs stacked by line
-//!   and the profit band at 1..N customers; beside it, the margin under the seed's view (base
+//!   and the profit band at 1..N customers; beside it, the margin under the brief's view (base
 //!   infrastructure only) and under the scenario's cost model.
+//! - [`makespan_svg`], [`conflicts_svg`] (`sweep`): the makespan's percentiles and the
+//!   conflicts against the customer count.
+//! - [`latency_svg`] (`load`): the load test's onboarding latency over time, with the
+//!   onboardings running and waiting.
+//! - [`attainment_svg`], [`staff_svg`] (`staff`): `orgsim staff`'s SLA attainment against
+//!   customers for 1..k support staff, and the staff needed with its monthly cost.
+//! - [`queue_svg`] (`ops`): the support desk's mean queue over the horizon, waiting and in
+//!   service, its SLA attainment in the title.
+//! - [`phases_svg`] (`phases`): each phase's claims, the share of replications each held in
+//!   against the share it needed.
+//!
+//! - [`tornado_svg`] (`tornado`): `orgsim sensitivity`'s keys ranked, each a bar from the p95
+//!   makespan (and P(any failure)) at the low end of its range to the high end, around the
+//!   scenario's values.
 //!
 //! Deterministic: the same inputs give the same bytes (plotters writes integer pixel
 //! coordinates; every label is formatted here).
 //!
-//! `style` holds what every chart uses (the sweep and load charts too): the font, the palette,
-//! the legend drawn outside the data with samples that match the series, point labels placed
+//! Every chart of orgsim is drawn here, one file per chart family. `style` holds what every
+//! chart uses: the font, the palette, the legend drawn outside the data with samples that match the series, point labels placed
 //! clear of each other and of the lines, the layers (`<g class="series">`, `<g
 //! class="legend">`) the overlap probe of tests/report_out.rs reads, and the SVG and PNG
 //! renderers of a [`Chart`].
 
 pub mod growth;
+pub mod load;
 pub mod margin;
+pub mod ops;
+pub mod phases;
+pub mod staff;
 pub mod style;
+pub mod sweep;
 pub mod timeline;
+pub mod tornado;
 
 pub use growth::{growth_svg, GrowthChart};
+pub use load::{latency_svg, LoadChart};
 pub use margin::{margin_rows, margin_svg, margin_table_md, MarginChart, MarginRow};
+pub use ops::{queue_svg, QueueChart};
+pub use phases::{phases_svg, PhasesChart};
+pub use staff::{attainment_svg, staff_svg, AttainmentChart, StaffChart};
 pub use style::{err, error_svg, png, svg, Chart, FONT};
+pub use sweep::{conflicts_svg, makespan_svg, ConflictsChart, MakespanChart};
 pub use timeline::{
     timeline, timeline_svg, Row, Span, SpanKind, Timeline, TimelineChart, FOLD_ABOVE_ROWS, MAX_ROWS,
 };
+pub use tornado::{tornado_svg, TornadoChart};

@@ -5,8 +5,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::report::StaffReport;
-use crate::report::charts::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
+use super::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
+use crate::ops::{types::StaffRow, StaffReport};
 
 const C_TARGET: RGBColor = style::RED;
 const C_SUPPORT: RGBColor = style::BLUE_DARK;
@@ -155,7 +155,7 @@ impl Chart for StaffChart<'_> {
             &items,
         )?;
         let xr = x_range(r);
-        let people = |f: &dyn Fn(&super::report::StaffRow) -> Option<u32>| -> Vec<(f64, f64)> {
+        let people = |f: &dyn Fn(&StaffRow) -> Option<u32>| -> Vec<(f64, f64)> {
             r.staff
                 .iter()
                 .filter_map(|row| f(row).map(|v| (row.customers as f64, v as f64)))
@@ -200,7 +200,7 @@ impl Chart for StaffChart<'_> {
         chart
             .configure_secondary_axes()
             .y_desc("monthly staff cost ($)")
-            .y_label_formatter(&|v| super::report::dollars((*v * 100.0) as i64))
+            .y_label_formatter(&|v| crate::ops::report::dollars((*v * 100.0) as i64))
             .label_style((FONT, 12))
             .draw()
             .map_err(err)?;

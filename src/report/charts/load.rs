@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::charts::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
+use super::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
 use crate::loadtest::LoadReport;
 
 const C_P50: RGBColor = style::BLUE_DARK;

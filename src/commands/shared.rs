@@ -1,0 +1,43 @@
+//! The flags several commands take, each declared once here with one help text; a command
+//! flattens the ones it takes (`#[command(flatten)] pub seed: SeedArg`), so `--seed` means the
+//! same and reads the same in every `--help`.
+
+use std::path::PathBuf;
+
+use crate::config::Deployer;
+
+/// `--seed`, `-s`.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct SeedArg {
+    /// RNG seed (default: the scenario's `seed`). In virtual time the same seed gives the
+    /// same output; replications derive theirs from it.
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+}
+
+/// `--deployer NAME`.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct DeployerArg {
+    /// Deployer profile: terraform-aws (default), aws-sdk-standard or control-tower
+    /// (instead of the scenario's `[deploy] deployer`; its `[deploy]` keys still apply).
+    #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
+    pub deployer: Option<Deployer>,
+}
+
+/// `--png` (with `--out`).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct PngArg {
+    /// With --out: also write each chart as a PNG (drawn with an embedded font), for slides
+    /// and wikis.
+    #[arg(long, requires = "out")]
+    pub png: bool,
+}
+
+/// `--latency-profile FILE`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LatencyProfileArg {
+    /// Use a measured latency profile (from `--write-latency-profile`): the model draws call
+    /// latencies and account creation times from it where it covers them.
+    #[arg(long, value_name = "FILE")]
+    pub latency_profile: Option<PathBuf>,
+}

@@ -1,0 +1,282 @@
+//! `sweep`'s two charts ([`Chart`]s, drawn as SVG or PNG): the makespan's percentiles and the
+//! conflicts against the customer count.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
+use crate::sweep::{CountSummary, SweepReport};
+
+const C_BAND: RGBColor = style::BLUE_LIGHT;
+const C_P50: RGBColor = style::BLUE_DARK;
+const C_P95: RGBColor = style::BLUE;
+const C_MAX: RGBColor = style::GREY_DARK;
+const C_CONF: RGBColor = style::RED;
+const C_THR: RGBColor = style::ORANGE_LIGHT;
+const C_UNRES: RGBColor = style::PURPLE_DARK;
+const C_FAIL: RGBColor = style::INK;
+
+const W: u32 = 1000;
+
+/// Customer counts are whole: ticks between them get no label.
+fn count_label(v: &f64) -> String {
+    if (v - v.round()).abs() < 1e-6 {
+        format!("{v:.0}")
+    } else {
+        String::new()
+    }
+}
+
+fn x_range(r: &SweepReport) -> std::ops::Range<f64> {
+    let lo = r.counts.first().map(|c| c.customers as f64).unwrap_or(0.0);
+    let hi = r.counts.last().map(|c| c.customers as f64).unwrap_or(1.0);
+    let pad = ((hi - lo) * 0.04).max(0.6);
+    (lo - pad).max(0.0)..hi + pad
+}
+
+/// Makespan against customers: the p50 line in a p5–p95 band, with p95 and max (SVG).
+pub fn makespan_svg(r: &SweepReport) -> String {
+    style::svg(&MakespanChart(r))
+}
+
+/// Conflicts against customers (SVG): see [`ConflictsChart`].
+pub fn conflicts_svg(r: &SweepReport) -> String {
+    style::svg(&ConflictsChart(r))
+}
+
+/// Makespan against customers.
+pub struct MakespanChart<'a>(pub &'a SweepReport);
+
+impl Chart for MakespanChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        (W, 560)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let r = self.0;
+        let items = [
+            Item::new(Sample::Box(C_BAND), "p5–p95 band"),
+            Item::new(Sample::LineDot(C_P50, 3), "p50 (median)"),
+            Item::new(Sample::Line(C_P95, 1), "p95"),
+            Item::new(Sample::Dashed(C_MAX, 1), "max"),
+        ];
+        let body = style::frame(
+            root,
+            &format!(
+                "{} · deployment time vs customers ({} replications each, parallelism {})",
+                r.scenario, r.replications, r.parallelism
+            ),
+            &items,
+        )?;
+        let ymax = r
+            .counts
+            .iter()
+            .map(|c| c.makespan_s.max / 60.0)
+            .fold(1.0f64, f64::max)
+            * 1.08;
+        let mut chart = ChartBuilder::on(&body)
+            .margin(16)
+            .margin_top(4)
+            .x_label_area_size(44)
+            .y_label_area_size(56)
+            .build_cartesian_2d(x_range(r), 0f64..ymax)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("customers deployed at once")
+            .y_desc("makespan (minutes)")
+            .x_label_formatter(&count_label)
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .light_line_style(WHITE)
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        let pts = |f: &dyn Fn(&CountSummary) -> f64| -> Vec<(f64, f64)> {
+            r.counts
+                .iter()
+                .map(|c| (c.customers as f64, f(c) / 60.0))
+                .collect()
+        };
+        style::begin(root, Layer::Series)?;
+        let p5 = pts(&|c| c.makespan_s.p5);
+        let p95 = pts(&|c| c.makespan_s.p95);
+        let mut band: Vec<(f64, f64)> = p95.clone();
+        band.extend(p5.iter().rev().copied());
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                band,
+                C_BAND.mix(0.8).filled(),
+            )))
+            .map_err(err)?;
+        chart
+            .draw_series(DashedLineSeries::new(
+                pts(&|c| c.makespan_s.max),
+                style::DASH.0,
+                style::DASH.1,
+                C_MAX.stroke_width(1),
+            ))
+            .map_err(err)?;
+        chart
+            .draw_series(LineSeries::new(p95, C_P95.stroke_width(1)))
+            .map_err(err)?;
+        let p50 = pts(&|c| c.makespan_s.p50);
+        chart
+            .draw_series(LineSeries::new(p50.clone(), C_P50.stroke_width(3)))
+            .map_err(err)?;
+        chart
+            .draw_series(
+                p50.iter()
+                    .map(|&(x, y)| Circle::new((x, y), 3, C_P50.filled())),
+            )
+            .map_err(err)?;
+        style::end(root)
+    }
+}
+
+/// Conflicts against customers, in two panels. Left: throttled calls per deployment (bars)
+/// and conflicts per deployment (mean, and p95 dashed), most of which are those throttles.
+/// Right: what was not absorbed: P(any resource fails) and unresolved conflicts per deployment.
+pub struct ConflictsChart<'a>(pub &'a SweepReport);
+
+impl Chart for ConflictsChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        (W, 560)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        let r = self.0;
+        let items = [
+            Item::new(Sample::Box(C_THR), "throttled calls (mean)"),
+            Item::new(Sample::LineDot(C_CONF, 2), "conflicts (mean)"),
+            Item::new(Sample::Dashed(C_CONF, 1), "conflicts (p95)"),
+            Item::new(Sample::LineDot(C_FAIL, 2), "P(any resource fails)"),
+            Item::new(
+                Sample::LineDot(C_UNRES, 2),
+                "unresolved conflicts (mean, right axis of the right panel)",
+            ),
+        ];
+        let body = style::frame(
+            root,
+            &format!(
+                "{} · conflicts and failures per deployment vs customers ({} replications each)",
+                r.scenario, r.replications
+            ),
+            &items,
+        )?;
+        let (left, right) = body.split_horizontally(W / 2);
+        let ymax = r
+            .counts
+            .iter()
+            .map(|c| (c.conflicts.p95 as f64).max(c.throttled.mean))
+            .fold(1.0f64, f64::max)
+            * 1.08;
+        let mut chart = ChartBuilder::on(&left)
+            .caption("absorbed by retries", (FONT, 14))
+            .margin(12)
+            .margin_top(4)
+            .x_label_area_size(44)
+            .y_label_area_size(56)
+            .build_cartesian_2d(x_range(r), 0f64..ymax)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("customers deployed at once")
+            .y_desc("per deployment")
+            .x_label_formatter(&count_label)
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .light_line_style(WHITE)
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        let xs = x_range(r);
+        let half = if r.counts.len() > 1 {
+            (xs.end - xs.start) / r.counts.len() as f64 * 0.3
+        } else {
+            0.3
+        };
+        let pts = |f: &dyn Fn(&CountSummary) -> f64| -> Vec<(f64, f64)> {
+            r.counts
+                .iter()
+                .map(|c| (c.customers as f64, f(c)))
+                .collect()
+        };
+        style::begin(root, Layer::Series)?;
+        chart
+            .draw_series(r.counts.iter().map(|c| {
+                let x = c.customers as f64;
+                Rectangle::new(
+                    [(x - half, 0.0), (x + half, c.throttled.mean)],
+                    C_THR.filled(),
+                )
+            }))
+            .map_err(err)?;
+        let mean = pts(&|c| c.conflicts.mean);
+        chart
+            .draw_series(LineSeries::new(mean.clone(), C_CONF.stroke_width(2)))
+            .map_err(err)?;
+        chart
+            .draw_series(
+                mean.iter()
+                    .map(|&(x, y)| Circle::new((x, y), 3, C_CONF.filled())),
+            )
+            .map_err(err)?;
+        chart
+            .draw_series(DashedLineSeries::new(
+                pts(&|c| c.conflicts.p95 as f64),
+                style::DASH.0,
+                style::DASH.1,
+                C_CONF.stroke_width(1),
+            ))
+            .map_err(err)?;
+        style::end(root)?;
+        let umax = r
+            .counts
+            .iter()
+            .map(|c| c.unresolved_conflicts.mean)
+            .fold(1.0f64, f64::max)
+            * 1.1;
+        let mut fail = ChartBuilder::on(&right)
+            .caption("not absorbed", (FONT, 14))
+            .margin(12)
+            .margin_top(4)
+            .x_label_area_size(44)
+            .y_label_area_size(56)
+            .right_y_label_area_size(56)
+            .build_cartesian_2d(x_range(r), 0f64..1.05f64)
+            .map_err(err)?
+            .set_secondary_coord(x_range(r), 0f64..umax);
+        fail.configure_mesh()
+            .x_desc("customers deployed at once")
+            .y_desc("P(any resource fails)")
+            .x_label_formatter(&count_label)
+            .y_label_formatter(&|v| format!("{v:.1}"))
+            .light_line_style(WHITE)
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        fail.configure_secondary_axes()
+            .y_desc("unresolved conflicts (mean)")
+            .y_label_formatter(&|v| format!("{v:.1}"))
+            .label_style((FONT, 12))
+            .draw()
+            .map_err(err)?;
+        style::begin(root, Layer::Series)?;
+        let p = pts(&|c| c.failure_probability);
+        fail.draw_series(LineSeries::new(p.clone(), C_FAIL.stroke_width(2)))
+            .map_err(err)?;
+        fail.draw_series(
+            p.iter()
+                .map(|&(x, y)| Circle::new((x, y), 3, C_FAIL.filled())),
+        )
+        .map_err(err)?;
+        let u = pts(&|c| c.unresolved_conflicts.mean);
+        fail.draw_secondary_series(LineSeries::new(u.clone(), C_UNRES.stroke_width(2)))
+            .map_err(err)?;
+        fail.draw_secondary_series(
+            u.iter()
+                .map(|&(x, y)| Circle::new((x, y), 3, C_UNRES.filled())),
+        )
+        .map_err(err)?;
+        style::end(root)
+    }
+}
