@@ -23,6 +23,22 @@ pub struct PathStep {
     pub queued_s: f64,
 }
 
+/// The refresh phase of an apply into an organization that exists: the data source's reads and
+/// the refresh of every resource in the deployer's state, before anything is planned.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Refresh {
+    pub start_s: f64,
+    pub end_s: f64,
+    /// `end_s - start_s`.
+    pub time_s: f64,
+    /// Calls sent (retries included).
+    pub calls: u64,
+    /// Calls answered TooManyRequestsException.
+    pub throttles: u64,
+    /// Reads given up: 1 when the apply failed in planning ("Planning failed"), else 0.
+    pub failures: u64,
+}
+
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Timing {
     pub makespan_s: f64,
@@ -36,6 +52,9 @@ pub struct Timing {
     pub accounts_per_minute: f64,
     pub max_resources_in_flight: usize,
     pub max_calls_in_flight: usize,
+    /// The refresh phase; absent for a new organization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<Refresh>,
 }
 
 /// The timing of `trace`.
@@ -46,6 +65,24 @@ pub(super) fn timing(plan: &Plan, trace: &Trace) -> Timing {
         start_s: 0.0,
         end_s: secs(trace.first_call_ms),
     }];
+    let refresh = trace.refresh.map(|r| {
+        let end = if r.end_ms > 0 { r.end_ms } else { end_ms };
+        Refresh {
+            start_s: secs(r.start_ms),
+            end_s: secs(end),
+            time_s: secs(end.saturating_sub(r.start_ms)),
+            calls: r.calls,
+            throttles: r.throttled,
+            failures: r.failures,
+        }
+    });
+    if let Some(r) = &refresh {
+        phases.push(Phase {
+            kind: "refresh",
+            start_s: r.start_s,
+            end_s: r.end_s,
+        });
+    }
     for kind in ResourceKind::ALL {
         let spans: Vec<(u64, u64)> = plan
             .resources
@@ -86,6 +123,7 @@ pub(super) fn timing(plan: &Plan, trace: &Trace) -> Timing {
         },
         max_resources_in_flight: trace.max_resources_in_flight,
         max_calls_in_flight: trace.max_calls_in_flight,
+        refresh,
     }
 }
 

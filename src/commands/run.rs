@@ -37,6 +37,12 @@ pub struct Args {
     /// tier mix), as `sweep` does.
     #[arg(long, value_name = "N")]
     pub customers: Option<usize>,
+    /// Onboard into an organization that already holds N customers (generated as
+    /// `[organization.existing] customers = N` does, tiers cycling), in place of the
+    /// scenario's own `[organization.existing]`: their accounts, OUs and policies are in the
+    /// deployer's state and refreshed before anything is created.
+    #[arg(long, value_name = "N")]
+    pub existing: Option<usize>,
     /// Re-run replication K of a sweep alone: the seed becomes the sweep's derived seed for
     /// (customer count, K).
     #[arg(long, value_name = "K")]
@@ -73,6 +79,15 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         super::check_customers(&sc, n, "--customers")?;
         sc = sc.with_customers(n);
     }
+    if let Some(n) = a.existing {
+        if n > crate::config::limits::MAX_EXISTING_ACCOUNTS as usize {
+            return Err(Error::flag(format!(
+                "--existing is at most {} (orgsim's limit: the model holds each one), not {n}",
+                crate::config::limits::MAX_EXISTING_ACCOUNTS
+            )));
+        }
+        sc = sc.with_existing(n);
+    }
     super::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
     let mut seed = a.seed.seed.unwrap_or(sc.seed);
     if let Some(k) = a.replication {
@@ -83,6 +98,12 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         a.output.out.as_deref().map(|d| (d, &OUT_FILES[..])),
         &[a.write_latency_profile.as_deref()],
     )?;
+    if a.live.backend == Backend::Sdk && !sc.existing.customers.is_empty() {
+        return Err(Error::flag(
+            "--existing and [organization.existing] build the organization in the model (the sim \
+             and mock backends); a real endpoint's organization is what it holds",
+        ));
+    }
     if a.live.backend != Backend::Sim {
         return run_live(&a, &sc, seed, scale);
     }

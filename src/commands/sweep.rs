@@ -56,8 +56,17 @@ pub struct Args {
     /// the split depends on nothing but N. `orgsim merge` combines shards 1..=N into the
     /// report (and --out files) the unsharded sweep writes, byte for byte.
     #[arg(long, value_name = "K/N", value_parser = parse_shard,
-          conflicts_with_all = ["csv", "json", "markdown", "samples", "png"])]
+          conflicts_with_all = ["csv", "json", "markdown", "samples", "png", "existing"])]
     pub shard: Option<sweep::Shard>,
+    /// Sweep the size of the organization that exists instead of the customer count: A..=B
+    /// existing customers (every --step), onboarding --customers N new ones (one count), under
+    /// each deployer profile (or --deployer's alone): refresh time, throttled reads,
+    /// P(planning failed), P(the apply fails), minutes per new customer.
+    #[arg(long, value_name = "A..=B")]
+    pub existing: Option<String>,
+    /// With --existing: the minutes per new customer whose first crossing is reported.
+    #[arg(long, value_name = "N", default_value_t = 5.0, requires = "existing")]
+    pub minutes: f64,
 }
 
 fn parse_shard(s: &str) -> std::result::Result<sweep::Shard, crate::config::Invalid> {
@@ -70,6 +79,9 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         sc.seed = s;
     }
     super::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
+    if let Some(range) = &a.existing {
+        return run_growth(&a, &sc, range);
+    }
     let (lo, hi) =
         sweep::parse_range(&a.customers).map_err(|e| Error::flag_value("--customers", e))?;
     if a.step == 0 {
@@ -344,4 +356,83 @@ impl Drop for StagedFile {
             let _ = std::fs::remove_file(&self.tmp);
         }
     }
+}
+
+/// `sweep --existing A..=B`: the growth sweep (`sweep::run_growth`).
+fn run_growth(a: &Args, sc: &crate::scenario::Scenario, range: &str) -> Result<Verdict> {
+    let (lo, hi) =
+        sweep::parse_existing_range(range).map_err(|e| Error::flag_value("--existing", e))?;
+    let limit = crate::config::limits::MAX_EXISTING_ACCOUNTS as usize;
+    if hi > limit {
+        return Err(Error::flag(format!(
+            "--existing is at most {limit} (orgsim's limit: the model holds each one), not {hi}"
+        )));
+    }
+    let (n, m) =
+        sweep::parse_range(&a.customers).map_err(|e| Error::flag_value("--customers", e))?;
+    if n != m || n == 0 {
+        return Err(Error::flag(
+            "with --existing, --customers is one count of new customers (at least 1), not a range",
+        ));
+    }
+    if a.step == 0 {
+        return Err(Error::flag("--step must be at least 1"));
+    }
+    if a.replications == 0 {
+        return Err(Error::flag("--replications must be at least 1"));
+    }
+    if !(a.minutes.is_finite() && a.minutes > 0.0) {
+        return Err(Error::flag("--minutes must be a number greater than 0"));
+    }
+    super::check_customers(sc, n, "--customers")?;
+    let sizes = sweep::counts(lo, hi, a.step);
+    let deployers: Vec<crate::config::Deployer> = match a.deployer.deployer {
+        Some(d) => vec![d],
+        None => crate::config::Deployer::ALL.to_vec(),
+    };
+    let total = (sizes.len() * deployers.len()) as u64 * u64::from(a.replications);
+    super::check_replications(total, "--existing × profiles × --replications")?;
+    super::check_outputs(
+        a.output
+            .out
+            .as_deref()
+            .map(|d| (d, &["growth.json", "growth.svg"][..])),
+        &[],
+    )?;
+    let threads = super::threads(a.threads)?;
+    super::install_ctrl_c();
+    let points = sweep::run_growth(
+        sc,
+        &deployers,
+        &sizes,
+        n,
+        a.replications,
+        threads,
+        &super::INTERRUPTED,
+    )
+    .map_err(Error::Flag)?;
+    if super::INTERRUPTED.load(Ordering::SeqCst) {
+        return Err(Error::Interrupted("the growth sweep was stopped".into()));
+    }
+    let json = crate::json::pretty_json(&serde_json::json!({
+        "scenario": sc.name,
+        "customers": n,
+        "replications": a.replications,
+        "minutes": a.minutes,
+        "points": points,
+    }));
+    if let Some(dir) = &a.output.out {
+        let svg = report::charts::growth_svg(&sc.name, &points);
+        super::write_out_with(
+            dir,
+            &[
+                ("growth.json", json.clone().into_bytes()),
+                ("growth.svg", svg.into_bytes()),
+            ],
+            &[],
+        )?;
+    }
+    let text = sweep::growth_text(&points, a.minutes);
+    a.output.print(&json, || text.clone(), || text.clone())?;
+    Ok(Verdict::Pass)
 }

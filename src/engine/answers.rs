@@ -21,9 +21,19 @@ impl Engine {
     pub(super) fn on_success(&mut self, now_ms: u64, who: Who, resp: Response) {
         let retried = self.state(who).attempt > 1;
         self.refund(retried);
-        match who.resource() {
-            None => self.found_root(now_ms, resp), // the setup's ListRoots
-            Some(i) => self.answered(now_ms, i, resp),
+        match who {
+            Who::Setup if self.setup_call == 0 && self.refreshes() => {
+                // The data source's ListAccounts answered: its ListRoots next.
+                self.setup_call = 1;
+                let st = self.state(who);
+                st.attempt = 1;
+                st.provider_try = 1;
+                st.step_started_ms = now_ms;
+                self.issue(now_ms, who);
+            }
+            Who::Setup => self.found_root(now_ms, resp), // the setup's ListRoots
+            Who::Resource(i) => self.answered(now_ms, i as usize, resp),
+            Who::Refresh(k) => self.refreshed(now_ms, k as usize),
         }
     }
 
@@ -32,17 +42,29 @@ impl Engine {
         match resp {
             Response::Roots(roots) if !roots.is_empty() => {
                 self.root_id = Some(roots[0].id.clone());
-                for i in 0..self.plan.resources.len() {
-                    if self.remaining_deps[i] == 0 {
-                        self.make_ready(now_ms, i);
-                    }
+                if self.refreshes() {
+                    // The refresh first; the plan's roots are ready when it ends.
+                    self.pump_refresh(now_ms);
+                    return;
                 }
+                self.ready_roots(now_ms);
             }
             _ => self.fail_all(
                 now_ms,
                 Failure::InvalidResponse,
                 "ListRoots returned no root",
             ),
+        }
+    }
+
+    /// The resources that depend on nothing are ready.
+    /// (Those that depend on nothing from the start: a resource in state ends at once and
+    /// readies its dependents itself, which are not readied again here.)
+    pub(super) fn ready_roots(&mut self, now_ms: u64) {
+        for i in 0..self.plan.resources.len() {
+            if self.plan.resources[i].deps.is_empty() {
+                self.make_ready(now_ms, i);
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 //! resource's start, next step and end (its dependents readied or skipped).
 
 use crate::config::Invalid;
-use crate::org::types::{Operation, Request, SharedStr};
+use crate::org::types::{Operation, SharedStr};
 use crate::plan::{Plan, Spec};
 
 use super::trace::{CallRecord, Failure, Outcome, Wait, WaitKind};
@@ -140,6 +140,8 @@ pub(super) enum Wake {
 pub(super) enum Who {
     Setup,
     Resource(u32),
+    /// The refresh of resource `k` of the plan's state.
+    Refresh(u32),
 }
 
 impl Who {
@@ -152,7 +154,7 @@ impl Who {
     /// The resource served, `None` for the setup.
     pub(super) fn resource(self) -> Option<usize> {
         match self {
-            Who::Setup => None,
+            Who::Setup | Who::Refresh(_) => None,
             Who::Resource(i) => Some(i as usize),
         }
     }
@@ -166,8 +168,15 @@ impl Engine {
     /// A timer whose purpose has passed: its resource ended, or (a creation deadline) the
     /// status left IN_PROGRESS in time.
     pub(super) fn is_stale(&self, who: Who, wake: Wake) -> bool {
-        let Some(i) = who.resource() else {
-            return false; // the setup's
+        let i = match who {
+            Who::Resource(i) => i as usize,
+            Who::Refresh(k) => {
+                return self
+                    .refresh_active
+                    .get(k as usize)
+                    .is_none_or(Option::is_none)
+            }
+            Who::Setup => return false,
         };
         match (&self.active[i], wake) {
             (None, _) => true,
@@ -190,9 +199,12 @@ impl Engine {
     }
 
     pub(super) fn state(&mut self, who: Who) -> &mut Active {
-        match who.resource() {
-            None => &mut self.setup,
-            Some(i) => self.active[i].as_mut().expect("active resource"),
+        match who {
+            Who::Setup => &mut self.setup,
+            Who::Resource(i) => self.active[i as usize].as_mut().expect("active resource"),
+            Who::Refresh(k) => self.refresh_active[k as usize]
+                .as_mut()
+                .expect("refresh in flight"),
         }
     }
 
@@ -235,9 +247,14 @@ impl Engine {
 
     /// Sends the request of `who`'s current step.
     pub(super) fn issue(&mut self, now_ms: u64, who: Who) {
-        let request = match who.resource() {
-            None => Request::ListRoots, // the setup's
-            Some(i) => match self.request_for(i) {
+        let request = match (who, who.resource()) {
+            (Who::Setup, _) => self.setup_request(),
+            (Who::Refresh(k), _) => match self.refresh_request(k as usize) {
+                Some(r) => r,
+                None => return,
+            },
+            (Who::Resource(_), None) => return, // never: a resource's index
+            (Who::Resource(_), Some(i)) => match self.request_for(i) {
                 Ok(r) => r,
                 Err(e) => {
                     self.invalid_plan(now_ms, i, e);
@@ -273,6 +290,14 @@ impl Engine {
             open: true,
         });
         self.trace.tally.calls += 1;
+        if self.in_refresh(who) {
+            if let Some(r) = self.trace.refresh.as_mut() {
+                if r.calls == 0 {
+                    r.start_ms = now_ms;
+                }
+                r.calls += 1;
+            }
+        }
         if attempt > 1 || provider_try > 1 {
             self.trace.tally.retries += 1;
         }
@@ -328,6 +353,12 @@ impl Engine {
 
     pub(super) fn make_ready(&mut self, now_ms: u64, i: usize) {
         self.trace.resources[i].ready_ms = Some(now_ms);
+        if let Some(id) = self.plan.state_id(i).cloned() {
+            // In state and refreshed: a no-op of this apply.
+            self.trace.resources[i].start_ms = Some(now_ms);
+            self.finish(now_ms, i, Outcome::Existing { id });
+            return;
+        }
         match &self.plan.resources[i].spec {
             // The account's CreateAccount carried these tags: nothing left to do.
             Spec::Tags { account, .. }

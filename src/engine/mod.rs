@@ -44,6 +44,7 @@ pub mod trace;
 
 mod answers;
 mod machine;
+mod refresh;
 mod requests;
 mod retry;
 
@@ -109,6 +110,16 @@ pub(crate) struct Engine {
     terminal: usize,
     /// The management account of a live organization ([`Engine::guarding`]).
     guard: Option<SharedStr>,
+    /// The refresh of each resource of the plan's state in flight (`None`: not started, done,
+    /// or abandoned when the planning failed).
+    refresh_active: Vec<Option<Active>>,
+    /// The next resource of the state to refresh, those not yet refreshed, and those in flight.
+    refresh_next: usize,
+    refresh_left: usize,
+    refresh_in_flight: usize,
+    /// The setup's call in progress: the data source's ListAccounts (0) before ListRoots (1)
+    /// when refreshing; ListRoots alone otherwise.
+    setup_call: usize,
 }
 
 impl Engine {
@@ -148,6 +159,11 @@ impl Engine {
             started: false,
             terminal: 0,
             guard: None,
+            refresh_active: Vec::new(),
+            refresh_next: 0,
+            refresh_left: 0,
+            refresh_in_flight: 0,
+            setup_call: 0,
         };
         engine.restart(seed);
         engine
@@ -234,6 +250,7 @@ impl Engine {
         self.trace.tally.errors = errors;
         self.started = false;
         self.terminal = 0;
+        self.restart_refresh();
     }
 
     pub(crate) fn plan(&self) -> &Plan {
@@ -299,7 +316,7 @@ impl Engine {
             match (wake, who.resource()) {
                 (Wake::Issue, _) => self.wake(now_ms, who),
                 (Wake::Deadline(accepted_ms), Some(i)) => self.on_deadline(now_ms, i, accepted_ms),
-                // Only a resource's creation has a deadline, not the setup.
+                // Only a resource's creation has a deadline, not the setup or a refresh.
                 (Wake::Deadline(_), None) => {}
             }
         }
@@ -324,6 +341,13 @@ impl Engine {
                 .tally
                 .errors
                 .push((who.resource(), e.code.clone()));
+            if e.code == crate::org::types::ErrorCode::TooManyRequestsException
+                && self.in_refresh(who)
+            {
+                if let Some(r) = self.trace.refresh.as_mut() {
+                    r.throttled += 1;
+                }
+            }
         }
         if self.keep_calls {
             let record = &mut self.trace.calls[(id - 1) as usize];
@@ -333,11 +357,15 @@ impl Engine {
                 record.message = e.message.clone();
             }
         }
-        match who.resource() {
-            None => self.setup.in_call = false,
-            Some(i) => match self.active[i].as_mut() {
+        match who {
+            Who::Setup => self.setup.in_call = false,
+            Who::Resource(i) => match self.active[i as usize].as_mut() {
                 Some(a) => a.in_call = false,
                 None => return, // the resource already ended
+            },
+            Who::Refresh(k) => match self.refresh_active[k as usize].as_mut() {
+                Some(a) => a.in_call = false,
+                None => return, // the planning already failed
             },
         }
         match result {

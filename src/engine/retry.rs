@@ -78,17 +78,40 @@ impl Engine {
             }
             gave_up = GaveUp::ProviderTimeout;
         }
-        let Some(who) = who.resource() else {
-            self.fail_all(now_ms, Failure::Setup(err.code), &err.message);
-            return;
+        let who = match (who, who.resource()) {
+            (Who::Resource(_), Some(i)) => i,
+            (Who::Setup, _) if !self.in_refresh(who) => {
+                self.fail_all(now_ms, Failure::Setup(err.code), &err.message);
+                return;
+            }
+            _ => {
+                let message =
+                    self.gave_up_message(op, &gave_up, attempt, provider_try, &err.message);
+                self.planning_failed(now_ms, err.code, &message);
+                return;
+            }
         };
+        let message = self.gave_up_message(op, &gave_up, attempt, provider_try, &err.message);
+        let code = Failure::Api(err.code);
+        self.finish(now_ms, who, Outcome::Failed { code, message });
+    }
+
+    /// What a call given up says: the operation, why the retries stopped, the service's message.
+    fn gave_up_message(
+        &self,
+        op: Operation,
+        gave_up: &GaveUp,
+        attempt: u32,
+        provider_try: u32,
+        err_message: &str,
+    ) -> String {
         let message = match gave_up {
-            GaveUp::NotRetryable => format!("{op} (not retried): {}", err.message),
+            GaveUp::NotRetryable => format!("{op} (not retried): {}", err_message),
             GaveUp::Attempts => format!(
                 "{op} gave up after {attempt} attempt{} (max_attempts {}): {}",
                 if attempt == 1 { "" } else { "s" },
                 self.cfg.max_attempts,
-                err.message
+                err_message
             ),
             GaveUp::Quota => format!(
                 "{op} gave up after {attempt} attempt{}: the SDK's retry quota is empty \
@@ -97,16 +120,15 @@ impl Engine {
                 self.retry_tokens,
                 self.cfg.retry_quota,
                 self.cfg.retry_cost,
-                err.message
+                err_message
             ),
             GaveUp::ProviderTimeout => format!(
                 "{op} gave up after {provider_try} tries over {}: {}",
                 go_duration(self.cfg.provider_retry_timeout_ms()),
-                err.message
+                err_message
             ),
         };
-        let code = Failure::Api(err.code);
-        self.finish(now_ms, who, Outcome::Failed { code, message });
+        message
     }
 
     /// Full-jitter exponential backoff after failed SDK attempt `attempt` (from 1), as

@@ -56,6 +56,7 @@ pub(crate) fn scenario(n: usize) -> Scenario {
         phases: vec![],
         load: Default::default(),
         operations: None,
+        existing: Default::default(),
     }
 }
 

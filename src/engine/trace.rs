@@ -78,6 +78,9 @@ pub enum Failure {
     PolicyDrift,
     /// The resource names the organization's management account.
     ManagementAccount,
+    /// A read of the refresh (or of the data source before it) was given up with this code:
+    /// Terraform's "Planning failed", so nothing was created (printed as the code alone).
+    Planning(ErrorCode),
 }
 
 impl Failure {
@@ -93,6 +96,7 @@ impl Failure {
             Failure::InvalidPlan => Cow::Borrowed("InvalidPlan"),
             Failure::PolicyDrift => Cow::Borrowed("PolicyDrift"),
             Failure::ManagementAccount => Cow::Borrowed("ManagementAccount"),
+            Failure::Planning(c) => Cow::Borrowed(c.as_str()),
         }
     }
 
@@ -100,7 +104,7 @@ impl Failure {
     /// in parallel causes.
     pub(crate) fn is_collision(&self) -> bool {
         match self {
-            Failure::Api(c) | Failure::Setup(c) => matches!(
+            Failure::Api(c) | Failure::Setup(c) | Failure::Planning(c) => matches!(
                 c,
                 ErrorCode::TooManyRequestsException | ErrorCode::ConcurrentModificationException
             ),
@@ -206,6 +210,22 @@ pub struct Tally {
     pub errors: Vec<(Option<usize>, ErrorCode)>,
 }
 
+/// The refresh phase of an apply into an organization that exists: the data source's reads and
+/// the refresh of every resource in state, before anything is planned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RefreshTally {
+    /// When its first call went out.
+    pub start_ms: u64,
+    /// When its last read was answered (or it failed); 0 while it runs.
+    pub end_ms: u64,
+    /// Calls sent (retries included).
+    pub calls: u64,
+    /// Calls answered TooManyRequestsException.
+    pub throttled: u64,
+    /// Reads given up (the apply's "Planning failed"): 0 or 1.
+    pub failures: u64,
+}
+
 /// Everything the engine did in one deployment.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Trace {
@@ -225,12 +245,19 @@ pub struct Trace {
     pub max_calls_in_flight: usize,
     /// Retries refused because the SDK's retry quota was empty.
     pub retry_quota_exhausted: u64,
+    /// The refresh phase, when the organization exists and the deployer refreshes.
+    pub refresh: Option<RefreshTally>,
 }
 
 impl Trace {
+    /// When the refresh ended, if there was one and it has.
+    pub(crate) fn refresh_done_ms(&self) -> Option<u64> {
+        self.refresh.filter(|r| r.end_ms > 0).map(|r| r.end_ms)
+    }
+
     /// When the deployment ended: the last resource or call to finish (from time 0, the
     /// deployer's overhead included).
-    pub(crate) fn makespan_ms(&self) -> u64 {
+    pub fn makespan_ms(&self) -> u64 {
         self.resources
             .iter()
             .filter_map(|r| r.end_ms)

@@ -40,7 +40,7 @@ use super::types::{
     Response, Tags,
 };
 
-pub mod ops;
+pub(crate) mod ops;
 use ops::missing;
 pub use ops::{call, create_account_status};
 

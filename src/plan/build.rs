@@ -13,7 +13,7 @@ use crate::org::types::Tags;
 use crate::scenario::Scenario;
 
 /// Builds the plan of a scenario. Never fails: clashes become findings.
-pub fn build(sc: &Scenario) -> Plan {
+pub(super) fn build(sc: &Scenario) -> Plan {
     let mut b = Builder::new(sc);
     let parent = b.path_ous();
     b.tier_ous(parent);
@@ -37,6 +37,9 @@ pub fn build(sc: &Scenario) -> Plan {
         resources: b.resources,
         findings,
         advisories,
+        // The existing organization's part: `super::build`.
+        state: Default::default(),
+        in_state: Vec::new(),
     }
 }
 

@@ -12,9 +12,15 @@ use serde::Serialize;
 use crate::org::types::{SharedStr, Tags};
 mod build;
 mod preflight;
+mod state;
 
-pub use build::build;
+/// The plan of `sc`: its customers' resources with the pre-flight findings, and, for an
+/// organization that exists (`[organization.existing]`), its state and the no-ops in it.
+pub fn build(sc: &crate::scenario::Scenario) -> Plan {
+    state::with_state(sc, build::build(sc))
+}
 pub use preflight::account_quota_finding;
+pub use state::{state, InState, State};
 
 /// The kinds of resource, as the JSON report spells them.
 #[derive(
@@ -132,6 +138,12 @@ pub struct Plan {
     pub findings: Vec<Finding>,
     /// Advice that fails nothing, e.g. an OU too crowded to navigate.
     pub advisories: Vec<Finding>,
+    /// What earlier applies made (`[organization.existing]`): refreshed before anything is
+    /// planned. Empty for a new organization.
+    pub state: State,
+    /// For each resource, its id when it is already in `state` (a no-op: it ends `existing`
+    /// after the refresh); empty when `state` is.
+    pub in_state: Vec<Option<SharedStr>>,
 }
 
 /// Lowercase, runs of anything but letters and digits turned into one `_`.

@@ -187,7 +187,7 @@ pub fn account_quota_finding(sc: &Scenario, plan: &Plan) -> Option<Finding> {
         .iter()
         .filter(|r| r.kind == ResourceKind::Account)
         .collect();
-    let before = 1 + org.existing_accounts as usize;
+    let before = 1 + org.existing_accounts as usize + sc.existing.customers.len();
     let after = before + accounts.len();
     let quota = org.account_quota as usize;
     if after <= quota {
@@ -205,7 +205,7 @@ pub fn account_quota_finding(sc: &Scenario, plan: &Plan) -> Option<Finding> {
              ([organization] account_quota): the last {refused} would fail with \
              ACCOUNT_LIMIT_EXCEEDED",
             accounts.len(),
-            org.existing_accounts
+            org.existing_accounts as usize + sc.existing.customers.len()
         ),
     })
 }

@@ -1,3 +1,195 @@
+//! The deployer's state of an organization that exists (`[organization.existing]`): what earlier
+//! applies made, with the ids they were given. The model starts holding it
+//! (`OrgModel::for_scenario`), the engine refreshes it before its plan (the `refresh` phase),
+//! and the new plan's resources already in it (the tier OUs, policies and attachments the
+//! existing customers use) are no-ops that end `existing`.
+
+use std::collections::BTreeMap;
+
+use super::build::build;
+use super::{Plan, Spec};
+use crate::org::types::{SharedStr, Tags};
+use crate::scenario::Scenario;
+
+/// One resource in state, with what the model needs to hold it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InState {
+    /// An OU under `parent_id` (the root's id, `None`, or an OU in state).
+    Ou {
+        id: SharedStr,
+        name: SharedStr,
+        parent_id: Option<SharedStr>,
+    },
+    Policy {
+        id: SharedStr,
+        name: SharedStr,
+        content: SharedStr,
+    },
+    /// A policy attached to an OU.
+    Attachment {
+        policy_id: SharedStr,
+        target_id: SharedStr,
+    },
+    /// A customer's account in its OU with its tags (`aws_organizations_account`'s `tags`).
+    Account {
+        id: SharedStr,
+        name: SharedStr,
+        email: SharedStr,
+        parent_id: SharedStr,
+        tags: Tags,
+    },
+}
+
+/// The resources in state, in the order the earlier applies' plan lists them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct State {
+    pub resources: Vec<InState>,
+    /// Terraform address → id, of the resources in state (for the new plan's no-ops).
+    pub addresses: BTreeMap<String, SharedStr>,
+}
+
+impl State {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.resources.is_empty()
+    }
+
+    /// Accounts in state.
+    pub(crate) fn accounts(&self) -> usize {
+        self.resources
+            .iter()
+            .filter(|r| matches!(r, InState::Account { .. }))
+            .count()
+    }
+}
+
+/// The first account id given to an existing customer without an `account_id` of its own: far
+/// above the model's counter (`100000000001` up), so no account it creates later has it.
+const FIRST_STATE_ACCOUNT: u64 = 900_000_000_001;
+
+/// The state of `sc`'s existing organization: the plan of its existing customers as an earlier
+/// apply made it, ids given in plan order (OUs `ou-sim1-s0000001`, policies `p-s0000001`:
+/// never a model counter's form; accounts their `account_id` or `9000000000NN`).
+pub fn state(sc: &Scenario) -> State {
+    if sc.existing.customers.is_empty() {
+        return State::default();
+    }
+    let mut before = sc.clone();
+    before.customers = sc.existing.customers.clone();
+    before.existing = Default::default();
+    let plan = build(&before);
+    // Ids a customer claims are not given to another.
+    let claimed: std::collections::BTreeSet<&str> = sc
+        .customers
+        .iter()
+        .chain(&sc.existing.customers)
+        .filter_map(|c| c.account_id.as_deref())
+        .chain([sc.organization.management_account_id.as_str()])
+        .collect();
+    let mut next_account = FIRST_STATE_ACCOUNT;
+    let (mut ous, mut policies) = (0u32, 0u32);
+    let mut ids: Vec<Option<SharedStr>> = vec![None; plan.resources.len()];
+    // Where each account resource of the plan went in `out.resources`.
+    let mut entry_of: Vec<usize> = vec![usize::MAX; plan.resources.len()];
+    let mut out = State {
+        resources: Vec::with_capacity(plan.resources.len()),
+        addresses: BTreeMap::new(),
+    };
+    for (i, r) in plan.resources.iter().enumerate() {
+        let id_of = |j: usize| ids[j].clone().unwrap_or_default();
+        let (id, entry): (SharedStr, InState) = match &r.spec {
+            Spec::Ou { name, parent, .. } => {
+                ous += 1;
+                let id: SharedStr = format!("ou-sim1-s{ous:07}").into();
+                let e = InState::Ou {
+                    id: id.clone(),
+                    name: name.clone(),
+                    parent_id: parent.map(id_of),
+                };
+                (id, e)
+            }
+            Spec::Policy { name, content, .. } => {
+                policies += 1;
+                let id: SharedStr = format!("p-s{policies:07}").into();
+                let e = InState::Policy {
+                    id: id.clone(),
+                    name: name.clone(),
+                    content: content.clone(),
+                };
+                (id, e)
+            }
+            Spec::Attachment { policy, ou } => {
+                let (policy_id, target_id) = (id_of(*policy), id_of(*ou));
+                let id = format!("{target_id}:{policy_id}").into();
+                let e = InState::Attachment {
+                    policy_id,
+                    target_id,
+                };
+                (id, e)
+            }
+            Spec::Account {
+                customer,
+                name,
+                email,
+                ou,
+            } => {
+                let id: SharedStr = match &before.customers[*customer].account_id {
+                    Some(id) => id.as_str().into(),
+                    None => loop {
+                        let id = format!("{next_account:012}");
+                        next_account += 1;
+                        if !claimed.contains(id.as_str()) {
+                            break id.into();
+                        }
+                    },
+                };
+                entry_of[i] = out.resources.len();
+                let e = InState::Account {
+                    id: id.clone(),
+                    name: name.clone(),
+                    email: email.clone(),
+                    parent_id: id_of(*ou),
+                    tags: Tags::new(),
+                };
+                (id, e)
+            }
+            Spec::Tags { account, tags } => {
+                // An account's tags are its own attribute in state.
+                if let Some(InState::Account { tags: t, .. }) =
+                    out.resources.get_mut(entry_of[*account])
+                {
+                    *t = tags.clone();
+                }
+                continue;
+            }
+        };
+        ids[i] = Some(id.clone());
+        out.addresses.insert(r.address.clone(), id);
+        out.resources.push(entry);
+    }
+    out
+}
+
+/// `plan` (the scenario's new customers) with `sc`'s existing organization: its state, and the
+/// ids of its resources already in state.
+pub(super) fn with_state(sc: &Scenario, mut plan: Plan) -> Plan {
+    let state = state(sc);
+    if !state.is_empty() {
+        plan.in_state = plan
+            .resources
+            .iter()
+            .map(|r| state.addresses.get(&r.address).cloned())
+            .collect();
+        plan.state = state;
+    }
+    plan
+}
+
+impl Plan {
+    /// The id of resource `i` when it is already in state (a no-op of this apply).
+    pub(crate) fn state_id(&self, i: usize) -> Option<&SharedStr> {
+        self.in_state.get(i).and_then(Option::as_ref)
+    }
+}
 
 #[cfg(test)]
 mod tests {

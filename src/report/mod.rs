@@ -126,6 +126,20 @@ pub fn text(r: &Report, verbose: bool) -> String {
         mins(t.overhead_s),
         mins(t.apply_s)
     );
+    if let Some(rf) = &t.refresh {
+        let _ = writeln!(
+            o,
+            "  refresh {}: {} calls, {} throttled, {}",
+            mins(rf.time_s),
+            rf.calls,
+            rf.throttles,
+            if rf.failures > 0 {
+                "Planning failed (nothing created)"
+            } else {
+                "no failure"
+            }
+        );
+    }
     for p in &t.phases {
         let _ = writeln!(o, "  {:<20} {:8.1} → {:8.1} s", p.kind, p.start_s, p.end_s);
     }
@@ -267,6 +281,16 @@ pub(crate) fn markdown(r: &Report) -> String {
     );
     let _ = writeln!(o, "| makespan | {} |", mins(r.timing.makespan_s));
     let _ = writeln!(o, "| deployer overhead | {} |", mins(r.timing.overhead_s));
+    if let Some(rf) = &r.timing.refresh {
+        let _ = writeln!(
+            o,
+            "| refresh | {} ({} calls, {} throttled, {} failed) |",
+            mins(rf.time_s),
+            rf.calls,
+            rf.throttles,
+            rf.failures
+        );
+    }
     let _ = writeln!(
         o,
         "| API calls | {} ({} retries, {} throttled) |",

@@ -46,6 +46,55 @@ pub struct Scenario {
     /// The `[operations]` table: support desk and onboarding staff (`orgsim ops`, `staff`).
     /// Its staff's monthly cost is added to `costs` as two lines.
     pub operations: Option<crate::config::operations::OperationsConfig>,
+    /// `[organization.existing]` (or `--existing N`): the customers already onboarded, in
+    /// their OUs with their tier policies attached and known to the deployer's state.
+    pub existing: ExistingOrg,
+}
+
+/// The organization as it stands before the run: customers onboarded by earlier applies.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ExistingOrg {
+    /// Listed customers, or generated ones (`Existing Customer 0001`,
+    /// `existing-0001@existing.example`), tiers cycling through `tiers`.
+    pub customers: Vec<Customer>,
+    /// The tiers generated existing customers cycle through (the table's `tiers`, else every
+    /// tier of the scenario in key order).
+    pub tiers: Vec<String>,
+}
+
+impl ExistingOrg {
+    /// `n` generated existing customers, tiers cycling through `tiers` (empty: `standard`).
+    pub(crate) fn generated(
+        n: usize,
+        tiers: Vec<String>,
+        all: &BTreeMap<String, Tier>,
+    ) -> ExistingOrg {
+        let cycle: Vec<String> = if tiers.is_empty() {
+            all.keys().cloned().collect()
+        } else {
+            tiers.clone()
+        };
+        let customers = (0..n)
+            .map(|i| {
+                let tier = cycle
+                    .get(i % cycle.len().max(1))
+                    .cloned()
+                    .unwrap_or_else(|| "standard".into());
+                let monthly_cents = all.get(&tier).map_or(0, |t| t.monthly_price_cents);
+                Customer {
+                    name: format!("Existing Customer {:04}", i + 1),
+                    tier,
+                    email: format!("existing-{:04}@existing.example", i + 1),
+                    account_id: None,
+                    monthly_cents,
+                    generated: true,
+                    line: 0,
+                    region: None,
+                }
+            })
+            .collect();
+        ExistingOrg { customers, tiers }
+    }
 }
 
 /// The cost lines `[operations]` adds: its support staff and onboarding engineers.
@@ -53,6 +102,20 @@ pub(crate) const OPERATIONS_SUPPORT_LINE: &str = "Support staff ([operations])";
 pub(crate) const OPERATIONS_ONBOARDING_LINE: &str = "Onboarding engineers ([operations])";
 
 impl Scenario {
+    /// The scenario with `n` generated existing customers in place of its own
+    /// (`--existing N`, a sweep's existing size), tiers cycling as `[organization.existing]`
+    /// says.
+    pub fn with_existing(&self, n: usize) -> Scenario {
+        let mut out = self.clone();
+        out.existing = ExistingOrg::generated(n, self.existing.tiers.clone(), &self.tiers);
+        // The existing accounts count against the quota: room for them and the new ones.
+        let need = 1 + self.organization.existing_accounts as usize + n + self.customers.len();
+        if (out.organization.account_quota as usize) < need {
+            out.organization.account_quota = need.min(u32::MAX as usize) as u32;
+        }
+        out
+    }
+
     /// The scenario with exactly `n` customers: its first `n`, or, when it has fewer, its customers
     /// followed by synthetic ones that repeat its tier mix in order (`Sweep Customer 0101`,
     /// `sweep-0101@sweep.example`).

@@ -615,6 +615,8 @@ pub(crate) fn trace(
         max_resources_in_flight,
         max_calls_in_flight,
         retry_quota_exhausted: 0,
+        // What serve saw is one apply's calls; a refresh is not told apart from them.
+        refresh: None,
     }
 }
 

@@ -56,6 +56,17 @@ impl ModelService {
     }
 }
 
+impl ModelService {
+    /// [`ModelService::new`] with the existing organization taken from `plan`'s state (built
+    /// once for all replications of a plan).
+    pub(crate) fn for_plan(sc: &Scenario, plan: &Plan, seed: u64) -> ModelService {
+        ModelService {
+            model: OrgModel::for_plan(sc, plan),
+            rng: SmallRng::seed_from_u64(Stream::Service.seed(seed)),
+        }
+    }
+}
+
 impl Service for ModelService {
     fn answer(&mut self, now_ms: u64, request: &Request) -> (u64, ApiResult) {
         let a = self.model.handle(now_ms, request, &mut self.rng);
@@ -316,7 +327,7 @@ impl Replicator {
         seed: u64,
         cancel: &AtomicBool,
     ) -> Option<(&Trace, u64)> {
-        let mut service = ModelService::new(sc, seed);
+        let mut service = ModelService::for_plan(sc, &plan, seed);
         let engine_seed = Stream::Engine.seed(seed);
         let driver = match &mut self.driver {
             Some(d) => {
@@ -362,7 +373,8 @@ pub fn run_plan_observed(
     seed: u64,
     mut observe: impl FnMut(u64, &Call, &ApiResult),
 ) -> RunOutput {
-    let mut driver = Driver::new(ModelService::new(sc, seed));
+    let plan: Arc<Plan> = plan.into();
+    let mut driver = Driver::new(ModelService::for_plan(sc, &plan, seed));
     driver.start(Engine::new(plan, &sc.deploy, Stream::Engine.seed(seed)));
     let now = driver.run(&mut observe);
     let events = driver.events();

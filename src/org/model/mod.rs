@@ -45,6 +45,7 @@ use pipeline::{FaultRule, TokenBucket};
 use state::{AccountRec, Attached, Creation, Entity, OuRec, PolicyRec, FULL_AWS_ACCESS_CONTENT};
 use validate::lower_email;
 
+mod existing;
 mod ids;
 mod operations;
 mod pipeline;
@@ -260,6 +261,23 @@ impl OrgModel {
     /// accounts it creates the ids the scenario's customers are known by (their `account_id`,
     /// first claim winning).
     pub(crate) fn for_scenario(sc: &crate::scenario::Scenario) -> OrgModel {
+        let mut m = OrgModel::for_scenario_alone(sc);
+        if !sc.existing.customers.is_empty() {
+            m.hold_state(&crate::plan::state(sc));
+        }
+        m
+    }
+
+    /// [`OrgModel::for_scenario`] with the existing organization given as the plan's state
+    /// (built once for many replications, not once per model).
+    pub(crate) fn for_plan(sc: &crate::scenario::Scenario, plan: &crate::plan::Plan) -> OrgModel {
+        let mut m = OrgModel::for_scenario_alone(sc);
+        m.hold_state(&plan.state);
+        m
+    }
+
+    /// The model of `sc`'s organization without its existing customers.
+    fn for_scenario_alone(sc: &crate::scenario::Scenario) -> OrgModel {
         let mut hints = BTreeMap::new();
         let mut used = BTreeSet::new();
         used.insert(sc.organization.management_account_id.clone());

@@ -33,6 +33,7 @@
 //! class="legend">`) the overlap probe of tests/report_out.rs reads, and the SVG and PNG
 //! renderers of a [`Chart`].
 
+pub(crate) mod growth;
 pub(crate) mod load;
 pub(crate) mod margin;
 pub(crate) mod ops;
@@ -43,6 +44,7 @@ pub(crate) mod sweep;
 pub mod timeline;
 pub(crate) mod tornado;
 
+pub use growth::{growth_svg, GrowthChart};
 pub use load::{latency_svg, LoadChart};
 pub use margin::{margin_rows, margin_svg, margin_table_md, MarginChart, MarginRow};
 pub use ops::{queue_svg, QueueChart};

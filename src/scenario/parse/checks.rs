@@ -207,7 +207,24 @@ impl Ctx<'_> {
         c: &Spanned<RawCustomer>,
         tiers: &BTreeMap<String, Tier>,
     ) -> Result<Customer, ScenarioError> {
-        let here = |field: &str| vec![key("customers"), Seg::Index(i), key(field)];
+        self.customer_at(&[key("customers")], i, c, tiers)
+    }
+
+    /// [`Ctx::customer`] for the list at `base` (`customers`, or
+    /// `organization.existing.customers`).
+    pub(super) fn customer_at(
+        &self,
+        base: &[Seg],
+        i: usize,
+        c: &Spanned<RawCustomer>,
+        tiers: &BTreeMap<String, Tier>,
+    ) -> Result<Customer, ScenarioError> {
+        let here = |field: &str| {
+            let mut p = base.to_vec();
+            p.push(Seg::Index(i));
+            p.push(key(field));
+            p
+        };
         let raw = c.get_ref();
 
         let name = raw.name.get_ref();

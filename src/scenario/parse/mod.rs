@@ -15,6 +15,7 @@
 //! the first fault becomes the [`ScenarioError`].
 
 mod checks;
+mod existing;
 mod generate;
 mod operations;
 mod raw;
@@ -312,6 +313,13 @@ impl Ctx<'_> {
             customers.extend(self.generate(g, seed, &tiers)?);
         }
         let organization = self.organization(raw.organization.as_ref())?;
+        let existing = self.existing(
+            raw.organization.as_ref().and_then(|o| o.existing.as_ref()),
+            &tiers,
+            &customers,
+            organization.existing_accounts,
+            organization.account_quota,
+        )?;
         for (i, c) in raw.customers.iter().enumerate() {
             if let Some(r) = &c.get_ref().region {
                 if !organization.regions.contains(r.get_ref()) {
@@ -454,6 +462,7 @@ impl Ctx<'_> {
             phases,
             load,
             operations,
+            existing,
         };
         // Money that does not fit in cents is refused here, at the field it comes from, for the
         // largest month a run of this file computes (its margin curves reach 100 customers).

@@ -141,6 +141,49 @@ pub(super) struct RawOrganization {
     pub(super) ou_path: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub(super) ou_navigation_threshold: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub(super) existing: Option<RawExisting>,
+}
+
+/// `[organization.existing]`: the customers already onboarded.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawExisting {
+    pub(super) customers: Spanned<RawExistingCustomers>,
+    #[serde(default)]
+    pub(super) tiers: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// `customers = N` (generated) or a list of customer tables.
+pub(super) enum RawExistingCustomers {
+    Count(i64),
+    List(Vec<Spanned<RawCustomer>>),
+}
+
+impl<'de> Deserialize<'de> for RawExistingCustomers {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawExistingCustomers;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number of customers or a list of customer tables")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(RawExistingCustomers::Count(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(RawExistingCustomers::Count(v.min(i64::MAX as u64) as i64))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(c) = seq.next_element()? {
+                    out.push(c);
+                }
+                Ok(RawExistingCustomers::List(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Deserialize)]

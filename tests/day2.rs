@@ -1,0 +1,318 @@
+//! Day two (issue 25): onboarding into an organization that exists. The existing customers are
+//! in the model and the deployer's state; Terraform refreshes them before it plans, and a read
+//! given up fails the apply before anything is created.
+
+mod common;
+
+use common::{code, run, scratch, stderr, stdout, write};
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let o = run(args);
+    assert!(code(&o) != 2, "orgsim {args:?}: {}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).expect("JSON")
+}
+
+/// 100 existing customers under Terraform: a refresh phase with the observed calls (the data
+/// source's ListAccounts in ⌈101/20⌉ pages counted as one call, ListRoots, then per account
+/// DescribeAccount, ListParents, ListTagsForResource; per OU four reads; per policy two; per
+/// attachment one), before any resource starts, and the shared OUs end `existing`.
+#[test]
+fn terraform_refreshes_what_exists_before_it_creates() {
+    let r = json(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--existing",
+        "100",
+        "--json",
+    ]);
+    let t = &r["timing"];
+    let rf = &t["refresh"];
+    assert_eq!(rf["failures"], 0, "{rf}");
+    // 2 data-source calls + 100 accounts × 3 + 4 OUs × 4 + 4 policies × 2 + 4 attachments,
+    // plus retries of throttled reads.
+    let calls = rf["calls"].as_u64().unwrap();
+    let throttles = rf["throttles"].as_u64().unwrap();
+    assert!(calls >= 2 + 300 + 16 + 8 + 4, "{rf}");
+    assert!(
+        calls >= 330 + throttles,
+        "every throttled read is retried: {rf}"
+    );
+    assert_eq!(rf["start_s"], t["overhead_s"], "{rf}");
+    let end = rf["end_s"].as_f64().unwrap();
+    for p in t["phases"].as_array().unwrap() {
+        if p["kind"] != "deployer_overhead" && p["kind"] != "refresh" {
+            assert!(
+                p["start_s"].as_f64().unwrap() >= end,
+                "{p} before the refresh ended"
+            );
+        }
+    }
+    // The tier OUs, policies and attachments the existing customers use are no-ops.
+    assert!(
+        r["resources"]["existing"].as_u64().unwrap() >= 1,
+        "{}",
+        r["resources"]
+    );
+    assert_eq!(r["verdict"], "PASS");
+}
+
+/// A new organization has no refresh phase (the report has no `refresh` key).
+#[test]
+fn a_new_organization_has_no_refresh() {
+    let r = json(&["run", "scenarios/five-customers.toml", "--json"]);
+    assert!(r["timing"].get("refresh").is_none());
+    let r = json(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--existing",
+        "0",
+        "--json",
+    ]);
+    assert!(r["timing"].get("refresh").is_none());
+}
+
+/// The refresh grows with the organization.
+#[test]
+fn the_refresh_grows_with_the_organization() {
+    let time = |n: &str| {
+        let r = json(&[
+            "run",
+            "scenarios/five-customers.toml",
+            "--existing",
+            n,
+            "--json",
+        ]);
+        r["timing"]["refresh"]["time_s"].as_f64().unwrap()
+    };
+    let (small, large) = (time("50"), time("500"));
+    assert!(large > 3.0 * small, "50: {small} s, 500: {large} s");
+}
+
+/// A script on the SDK's standard retries (3 attempts) gives a throttled inventory read up:
+/// "Planning failed", every resource fails with the code and nothing is created.
+#[test]
+fn a_read_given_up_fails_the_apply_before_anything_is_created() {
+    let r = json(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--existing",
+        "500",
+        "--deployer",
+        "aws-sdk-standard",
+        "--json",
+    ]);
+    assert_eq!(r["timing"]["refresh"]["failures"], 1, "{}", r["timing"]);
+    assert_eq!(r["resources"]["created"], 0, "{}", r["resources"]);
+    assert_eq!(r["verdict"], "FAIL");
+    let text = r.to_string();
+    assert!(text.contains("Planning failed"), "{text}");
+    // The text report says so too.
+    let o = run(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--existing",
+        "500",
+        "--deployer",
+        "aws-sdk-standard",
+    ]);
+    assert!(stdout(&o).contains("Planning failed"), "{}", stdout(&o));
+}
+
+/// `[organization.existing]` in the file, listed or generated; and the same seed gives the same
+/// bytes.
+#[test]
+fn the_table_lists_or_generates_existing_customers() {
+    let dir = scratch("day2-table");
+    let base = std::fs::read_to_string("scenarios/five-customers.toml").unwrap();
+    let listed = format!(
+        "{base}\n[organization.existing]\ncustomers = [\n  {{ name = \"Old One\", tier = \"fintech\", email = \"old1@example.com\" }},\n  {{ name = \"Old Two\", tier = \"healthcare\", email = \"old2@example.com\", account_id = \"222222222222\" }},\n]\n"
+    );
+    let p = write(&dir, "listed.toml", &listed);
+    let a = run(&["run", &p, "--json"]);
+    let b = run(&["run", &p, "--json"]);
+    assert_eq!(stdout(&a), stdout(&b));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&a)).unwrap();
+    assert!(r["timing"]["refresh"]["calls"].as_u64().unwrap() >= 2 + 6);
+    let org = r["organization"].to_string();
+    assert!(
+        org.contains(r#""email":"old2@example.com","name":"Old Two","ou":"/Customers-Healthcare""#),
+        "the existing customer in its tier's OU: {org}"
+    );
+    let two = std::fs::read_to_string("scenarios/two-customers.toml").unwrap();
+    assert!(
+        !two.contains("[organization"),
+        "the test writes its own table"
+    );
+    let generated = format!(
+        "{two}\n[organization]\naccount_quota = 100\n\n[organization.existing]\ncustomers = 40\ntiers = [\"fintech\"]\n"
+    );
+    let p = write(&dir, "generated.toml", &generated);
+    let r = json(&["run", &p, "--json"]);
+    assert!(r["timing"]["refresh"]["calls"].as_u64().unwrap() >= 2 + 40 * 3);
+    let org = r["organization"].to_string();
+    assert!(org.matches("/Customers-Fintech\"").count() >= 40, "{org}");
+    assert!(org.contains("existing-0040@existing.example"), "{org}");
+}
+
+/// Bad input: positioned errors naming the field, exit 2.
+#[test]
+fn bad_existing_tables_are_refused_with_their_place() {
+    let dir = scratch("day2-bad");
+    let base = std::fs::read_to_string("scenarios/two-customers.toml").unwrap();
+    assert!(
+        !base.contains("[organization"),
+        "the test writes its own table"
+    );
+    let cases = [
+        (
+            "customers = -1",
+            "organization.existing.customers",
+            "between 0 and",
+        ),
+        (
+            "customers = 50",
+            "organization.existing.customers",
+            "account_quota",
+        ),
+        (
+            "customers = 2\ntiers = [\"nope\"]",
+            "organization.existing.tiers[0]",
+            "unknown tier `nope`",
+        ),
+        (
+            "customers = [{ name = \"X\", tier = \"fintech\", email = \"not-an-email\" }]",
+            "organization.existing.customers[0].email",
+            "",
+        ),
+        ("customers = \"many\"", "customers", ""),
+        ("count = 3", "count", ""),
+    ];
+    for (i, (table, field, says)) in cases.iter().enumerate() {
+        let text = format!("{base}\n[organization.existing]\n{table}\n");
+        let p = write(&dir, &format!("bad{i}.toml"), &text);
+        let o = run(&["run", &p]);
+        let err = stderr(&o);
+        assert_eq!(code(&o), 2, "{table}: {err}");
+        assert!(
+            err.contains(&format!("bad{i}.toml:")),
+            "{table}: no file:line:col: {err}"
+        );
+        assert!(err.contains(field), "{table}: no field {field}: {err}");
+        assert!(err.contains(says), "{table}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+/// The account factory reads nothing organization-wide, and each new account is created once
+/// (a tier OU in state readies its accounts once, not again as a root).
+#[test]
+fn the_account_factory_onboards_into_an_existing_organization() {
+    let r = json(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--existing",
+        "200",
+        "--deployer",
+        "control-tower",
+        "--json",
+    ]);
+    assert!(r["timing"].get("refresh").is_none());
+    assert_eq!(r["resources"]["failed"], 0, "{}", r["resources"]);
+    assert_eq!(r["resources"]["created"], 10, "{}", r["resources"]);
+}
+
+/// `sweep --existing A..=B`: per profile and size, the refresh's time and throttles and the
+/// chance the apply fails; Terraform's refresh grows, a script on the SDK's standard retries
+/// fails its refresh, the account factory has none; the same seed gives the same bytes.
+#[test]
+fn the_growth_sweep_gives_each_profile_at_each_size() {
+    let args = [
+        "sweep",
+        "scenarios/five-customers.toml",
+        "--customers",
+        "5",
+        "--existing",
+        "0..=400",
+        "--step",
+        "200",
+        "--replications",
+        "3",
+        "--json",
+    ];
+    let o = run(&args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), stdout(&run(&args)), "same seed, same bytes");
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let points = r["points"].as_array().unwrap();
+    assert_eq!(points.len(), 9, "3 profiles × 3 sizes");
+    let at = |d: &str, n: u64| {
+        points
+            .iter()
+            .find(|p| p["deployer"] == d && p["existing"] == n)
+            .unwrap_or_else(|| panic!("{d} {n}"))
+    };
+    let tf = |n| at("terraform-aws", n)["refresh_s_mean"].as_f64().unwrap();
+    assert_eq!(tf(0), 0.0);
+    assert!(tf(400) > tf(200) && tf(200) > 0.0);
+    assert_eq!(at("terraform-aws", 400)["refresh_failure_probability"], 0.0);
+    assert_eq!(
+        at("aws-sdk-standard", 400)["refresh_failure_probability"],
+        1.0
+    );
+    assert_eq!(at("control-tower", 400)["refresh_s_mean"], 0.0);
+    // Bad flags: exit 2, naming the flag.
+    for (bad, says) in [
+        (&["--existing", "9..=3"][..], "--existing"),
+        (
+            &["--existing", "0..=10", "--customers", "1..=5"][..],
+            "--customers",
+        ),
+        (&["--existing", "x"][..], "--existing"),
+    ] {
+        let mut a = vec![
+            "sweep",
+            "scenarios/five-customers.toml",
+            "--replications",
+            "1",
+        ];
+        if !bad.contains(&"--customers") {
+            a.extend(["--customers", "5"]);
+        }
+        a.extend(bad);
+        let o = run(&a);
+        assert_eq!(code(&o), 2, "{a:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{a:?}: {}", stderr(&o));
+    }
+}
+
+/// Against a real endpoint the organization is what it holds: an existing one is refused before
+/// anything is sent (exit 2); the mock backend, answered by the model, refreshes it.
+#[test]
+fn an_existing_organization_is_the_models() {
+    let o = run(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--existing",
+        "3",
+        "--backend",
+        "sdk",
+        "--endpoint",
+        "http://127.0.0.1:1",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("--existing"), "{}", stderr(&o));
+    let r = json(&[
+        "run",
+        "scenarios/five-customers.toml",
+        "--existing",
+        "30",
+        "--backend",
+        "mock",
+        "--time-scale",
+        "1000",
+        "--json",
+    ]);
+    let rf = &r["timing"]["refresh"];
+    assert!(rf["calls"].as_u64().unwrap() >= 2 + 30 * 3, "{rf}");
+    assert_eq!(r["resources"]["failed"], 0, "{}", r["resources"]);
+}
