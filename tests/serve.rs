@@ -321,6 +321,77 @@ fn orgsims_own_sdk_backend_deploys_the_seed_customers_against_serve() {
     assert!(requests["requests"].as_u64().unwrap() > 10);
 }
 
+/// `orgsim load --backend sdk` against serve: customers arriving every two seconds, each
+/// onboarded by its own apply, all against the one served organization and its limits (the
+/// buckets, the in-progress creations, the conflict windows): every onboarding completes,
+/// and what the load test counts is what the server answered.
+#[test]
+fn orgsims_own_load_test_runs_against_serve() {
+    let server = Server::start(FAST, &[]);
+    let out = common::bin()
+        .args([
+            "load",
+            FAST,
+            "--backend",
+            "sdk",
+            "--endpoint",
+            &server.url,
+            "--rate",
+            "30/min",
+            "--duration",
+            "6s",
+            "--arrivals",
+            "uniform",
+            "--poll-interval",
+            "0.5",
+            "--grace",
+            "60s",
+            "--json",
+        ])
+        .env("AWS_ACCESS_KEY_ID", "anything")
+        .env("AWS_SECRET_ACCESS_KEY", "anything")
+        .env("AWS_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("orgsim load");
+    let stdout = common::stdout(&out);
+    assert_eq!(common::code(&out), 0, "{stdout}\n{}", common::stderr(&out));
+    let v: Value = serde_json::from_str(&stdout).expect("load --json");
+    assert_eq!(v["backend"], "sdk");
+    let onboardings = v["onboardings"].as_u64().unwrap();
+    assert!(onboardings >= 3, "{v:#}");
+    assert_eq!(v["completed"].as_u64().unwrap(), onboardings, "{v:#}");
+    assert_eq!(v["failed"].as_u64().unwrap(), 0, "{v:#}");
+    // One account created per onboarding, each polled until the server said SUCCEEDED (its
+    // creation takes 2 to 4 s here), and the calls the load test counted are the ones served.
+    let counts = server_counts(&server);
+    assert_eq!(
+        counts["CreateAccount"]["ok"].as_u64(),
+        Some(onboardings),
+        "{counts:#}"
+    );
+    let polls = counts["DescribeCreateAccountStatus"]["ok"]
+        .as_u64()
+        .unwrap();
+    assert!(polls >= 2 * onboardings, "{counts:#}");
+    // What the load test timed of each onboarding is what the server answered for it (the
+    // shared OUs and policies before the first arrival are the bootstrap's, not counted there).
+    for op in ["CreateAccount", "MoveAccount"] {
+        assert_eq!(
+            counts[op]["ok"].as_u64(),
+            Some(onboardings),
+            "{op}: {counts:#}"
+        );
+        assert_eq!(
+            v["operations_ms"][op]["count"].as_u64(),
+            Some(onboardings),
+            "{op}: {v:#}"
+        );
+    }
+    let (code, _) = server.stop();
+    assert_eq!(code, 0);
+}
+
 fn read_json(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
