@@ -464,7 +464,7 @@ impl Ctx<'_> {
                 }
             }
             let confidence = match &p.confidence {
-                None => super::super::DEFAULT_CONFIDENCE,
+                None => super::super::types::DEFAULT_CONFIDENCE,
                 Some(c) => {
                     let v = *c.get_ref();
                     if !(v > 0.0 && v <= 1.0) {

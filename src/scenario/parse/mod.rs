@@ -28,10 +28,8 @@ use std::path::Path;
 use toml::de::DeTable;
 
 use super::money::MoneyOverflow;
-use super::{
-    CostLine, DeployConfig, Scenario, ScenarioError, OPERATIONS_ONBOARDING_LINE,
-    OPERATIONS_SUPPORT_LINE,
-};
+use super::types::{OPERATIONS_ONBOARDING_LINE, OPERATIONS_SUPPORT_LINE};
+use super::{CostLine, DeployConfig, Scenario, ScenarioError};
 use raw::RawScenario;
 use span::{
     deepest_dotted_key, format_path, key, locate, path_at, split_path, table_with_span,

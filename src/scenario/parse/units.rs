@@ -7,7 +7,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
-use super::super::Cents;
+use super::super::types::Cents;
 use super::MAX_DOLLARS;
 
 /// Dollars in the file (a TOML integer or float, at most 2 decimals), integer cents here.
