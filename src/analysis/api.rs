@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
-use super::secs;
+use super::units::secs;
 use crate::engine::trace::{Failure, Outcome, Trace};
 use crate::org::types::ErrorCode;
 use crate::plan::Plan;

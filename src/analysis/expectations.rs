@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use super::{secs, Conflict};
+use super::units::secs;
+use super::Conflict;
 use crate::finance::Financials;
 use crate::scenario::Scenario;
 

@@ -12,6 +12,7 @@ mod expectations;
 mod matrix;
 mod resources;
 mod timing;
+mod units;
 
 use std::collections::BTreeMap;
 
@@ -29,10 +30,6 @@ use crate::org::types::{OrgSnapshot, SnapshotIndex};
 use crate::plan::{Plan, ResourceKind};
 use crate::scenario::Scenario;
 use crate::verdict::Verdict;
-
-fn secs(ms: u64) -> f64 {
-    ms as f64 / 1000.0
-}
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {

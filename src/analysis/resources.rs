@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::secs;
+use super::units::secs;
 use crate::engine::trace::{Outcome, Trace, WaitKind};
 use crate::plan::Plan;
 use crate::scenario::Scenario;

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::secs;
+use super::units::secs;
 use crate::engine::trace::Trace;
 use crate::plan::{Plan, ResourceKind};
 

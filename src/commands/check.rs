@@ -104,7 +104,7 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
     let md_file = a.markdown_out.as_ref();
     let result = read_sweep(&a.result)?;
     let baseline = read_sweep(&a.baseline)?;
-    super::check_outputs(None, &[md_file.map(|p| p.as_path())])?;
+    super::common::check_outputs(None, &[md_file.map(|p| p.as_path())])?;
     if let Some(why) = gate::refusal(&result, &baseline) {
         return Err(Error::refused(format!(
             "refused: {} vs {}: {why}",
@@ -124,7 +124,7 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         )
     };
     if let Some(file) = md_file {
-        super::write_file(file, markdown())?;
+        super::common::write_file(file, markdown())?;
     }
     let bad: Vec<_> = rows.iter().filter(|r| r.regressed).collect();
     if a.json {

@@ -3,8 +3,6 @@
 
 use std::path::PathBuf;
 
-use clap::CommandFactory;
-
 use crate::error::{Error, Result, Verdict};
 
 /// Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell).
@@ -18,8 +16,8 @@ pub struct Args {
     pub shell: clap_complete::Shell,
 }
 
-pub(crate) fn run(a: Args) -> Result<Verdict> {
-    let mut cmd = super::Cli::command();
+/// `cmd` is orgsim's whole command line (`Cli::command()`), passed in by `dispatch`.
+pub(crate) fn run(a: Args, mut cmd: clap::Command) -> Result<Verdict> {
     let mut out = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "orgsim", &mut out);
     super::output::write_stdout(&String::from_utf8_lossy(&out))?;
@@ -39,9 +37,8 @@ pub struct ManArgs {
 }
 
 /// The manual pages: (file name, roff), orgsim.1 first.
-pub(crate) fn pages() -> std::io::Result<Vec<(String, String)>> {
-    let cmd = super::Cli::command();
-    let mut pages = vec![("orgsim.1".to_string(), render(&cmd)?)];
+pub(crate) fn pages(cmd: &clap::Command) -> std::io::Result<Vec<(String, String)>> {
+    let mut pages = vec![("orgsim.1".to_string(), render(cmd)?)];
     for sub in cmd.get_subcommands() {
         let name = format!("orgsim-{}", sub.get_name());
         let page = sub.clone().name(name.clone());
@@ -56,12 +53,12 @@ fn render(cmd: &clap::Command) -> std::io::Result<String> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-pub(crate) fn run_man(a: ManArgs) -> Result<Verdict> {
-    let pages = pages().map_err(|e| Error::io("orgsim.1", format!("cannot render: {e}")))?;
+pub(crate) fn run_man(a: ManArgs, cmd: clap::Command) -> Result<Verdict> {
+    let pages = pages(&cmd).map_err(|e| Error::io("orgsim.1", format!("cannot render: {e}")))?;
     match &a.out {
         Some(dir) => {
             let files: Vec<(&str, &String)> = pages.iter().map(|(n, p)| (n.as_str(), p)).collect();
-            super::write_out(dir, &files)?;
+            super::common::write_out(dir, &files)?;
             super::style::note(&format!(
                 "wrote {} manual pages into {}",
                 pages.len(),

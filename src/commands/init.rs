@@ -66,7 +66,7 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         ));
     }
     let file = path.display().to_string();
-    super::write_file(&path, starter(name, &file))?;
+    super::common::write_file(&path, starter(name, &file))?;
     super::style::note(&format!(
         "wrote {file}: check it with `orgsim validate {file}`, run it with `orgsim run {file}`"
     ));

@@ -167,8 +167,8 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
     let target = Target::of(&a.live);
     // The guard first: an endpoint that is refused is refused whatever else is wrong.
     let endpoint = target.guard()?;
-    let mut sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
-    super::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
+    let mut sc = super::common::read_scenario(&a.scenario, a.deployer.deployer)?;
+    super::common::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
     let spec = spec(&a, &sc)?;
     target::note_unapplied_faults(target.backend, &sc);
     let seed = a.seed.seed.unwrap_or(sc.seed);
@@ -190,7 +190,7 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         )));
     }
     // Every output writable before any work, and before the first call to a backend.
-    super::check_outputs(
+    super::common::check_outputs(
         a.output
             .out
             .as_deref()
@@ -226,9 +226,9 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         ];
         if a.png.png {
             let chart = crate::report::charts::LoadChart(&report);
-            files.push(("load.png", super::png_of("load.png", &chart)?));
+            files.push(("load.png", super::common::png_of("load.png", &chart)?));
         }
-        super::write_out(dir, &files)?;
+        super::common::write_out(dir, &files)?;
     }
     a.output.print(&json, md, || text.clone())?;
     if interrupted {
@@ -260,7 +260,7 @@ fn live(
     let mut sized = sc.with_customers(times.len().max(1));
     sized.deploy = target::checked_live_deploy_config(&sized, a.live.poll_interval)?;
     let rt = target::runtime()?;
-    let bar = super::progress_bar(
+    let bar = super::common::progress_bar(
         times.len() as u64,
         "{spinner} {bar:30} {pos}/{len} onboardings done · {msg} · {elapsed}",
     );

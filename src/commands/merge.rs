@@ -61,7 +61,7 @@ fn kind_of(text: &str) -> String {
 }
 
 pub(crate) fn run(a: Args) -> Result<Verdict> {
-    super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
+    super::common::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
     let texts = a
         .shards
         .iter()
@@ -126,7 +126,7 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
             csv.push_str(&sweep::csv_row(r));
         }
         files.insert(1, ("sweep.csv", csv.into_bytes()));
-        super::write_out(dir, &files)?;
+        super::common::write_out(dir, &files)?;
     }
     a.output.print(
         &json,

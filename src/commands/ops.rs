@@ -68,7 +68,7 @@ pub(super) fn people(flag: &str, k: u32) -> Result<u32> {
 }
 
 pub(crate) fn run(a: Args) -> Result<Verdict> {
-    let mut sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
+    let mut sc = super::common::read_scenario(&a.scenario, a.deployer.deployer)?;
     if a.replications == 0 {
         return Err(Error::flag("--replications must be at least 1"));
     }
@@ -94,9 +94,9 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         (None, Some(times)) if !times.is_empty() => times.len(),
         (None, _) => sc.customers.len(),
     };
-    super::check_replications(a.replications as u64, "--replications")?;
-    super::check_customers(&sc, n, "--customers")?;
-    super::check_outputs(
+    super::common::check_replications(a.replications as u64, "--replications")?;
+    super::common::check_customers(&sc, n, "--customers")?;
+    super::common::check_outputs(
         a.output
             .out
             .as_deref()
@@ -122,7 +122,7 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
     } else {
         ClaimsDeploy::from_scenario(&sc, seed)
     };
-    super::install_ctrl_c();
+    super::common::install_ctrl_c();
     let report = ops::run_cancellable(
         &OpsInput {
             config: &config,
@@ -133,7 +133,7 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
             replications: a.replications,
             seed,
         },
-        &super::INTERRUPTED,
+        &super::common::INTERRUPTED,
     );
     let json = ops::report::json(&report);
     if let Some(dir) = &a.output.out {
@@ -147,9 +147,9 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         ];
         if a.png.png {
             let chart = crate::report::charts::QueueChart(&report);
-            files.push(("queue.png", super::png_of("queue.png", &chart)?));
+            files.push(("queue.png", super::common::png_of("queue.png", &chart)?));
         }
-        super::write_out(dir, &files)?;
+        super::common::write_out(dir, &files)?;
     }
     a.output.print(
         &json,

@@ -39,7 +39,7 @@ pub struct Args {
 }
 
 pub(crate) fn run(a: Args) -> Result<Verdict> {
-    let mut sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
+    let mut sc = super::common::read_scenario(&a.scenario, a.deployer.deployer)?;
     if let Some(c) = a.confidence {
         if !(c > 0.0 && c <= 1.0) {
             return Err(Error::flag(
@@ -62,16 +62,16 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
     if let Some(s) = a.seed.seed {
         sc.seed = s;
     }
-    super::check_replications(
+    super::common::check_replications(
         sc.phases.len() as u64 * 2 * a.replications as u64,
         "phases × 2 ends × --replications",
     )?;
     let largest = sc.phases.iter().map(|p| p.customers.1).max().unwrap_or(1);
-    super::check_money(&sc, largest)?;
-    let threads = super::threads(a.threads)?;
-    super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
-    super::install_ctrl_c();
-    let rep = crate::phases::evaluate(&sc, a.replications, threads, &super::INTERRUPTED);
+    super::common::check_money(&sc, largest)?;
+    let threads = super::common::threads(a.threads)?;
+    super::common::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
+    super::common::install_ctrl_c();
+    let rep = crate::phases::evaluate(&sc, a.replications, threads, &super::common::INTERRUPTED);
     let json = crate::report::report_json(&rep);
     if let Some(dir) = &a.output.out {
         let mut files = vec![
@@ -84,9 +84,9 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         ];
         if a.png.png {
             let chart = crate::report::charts::PhasesChart(&rep);
-            files.push(("phases.png", super::png_of("phases.png", &chart)?));
+            files.push(("phases.png", super::common::png_of("phases.png", &chart)?));
         }
-        super::write_out(dir, &files)?;
+        super::common::write_out(dir, &files)?;
     }
     a.output.print(
         &json,

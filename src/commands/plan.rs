@@ -43,7 +43,7 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         if n == 0 {
             return Err(Error::flag("--customers must be at least 1"));
         }
-        super::check_customers(&sc, n, "--customers")?;
+        super::common::check_customers(&sc, n, "--customers")?;
         sc = sc.with_customers(n);
     }
     let mut p = plan::build(&sc);

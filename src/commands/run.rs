@@ -71,12 +71,12 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         a.latency_profile.latency_profile.is_some(),
         a.write_latency_profile.is_some(),
     ))?;
-    let mut sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
+    let mut sc = super::common::read_scenario(&a.scenario, a.deployer.deployer)?;
     if let Some(n) = a.customers {
         if n == 0 {
             return Err(Error::flag("--customers must be at least 1"));
         }
-        super::check_customers(&sc, n, "--customers")?;
+        super::common::check_customers(&sc, n, "--customers")?;
         sc = sc.with_customers(n);
     }
     if let Some(n) = a.existing {
@@ -88,13 +88,13 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         }
         sc = sc.with_existing(n);
     }
-    super::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
+    super::common::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
     let mut seed = a.seed.seed.unwrap_or(sc.seed);
     if let Some(k) = a.replication {
         seed = seed::replication(seed, sc.customers.len(), k);
     }
     // Every output writable before any work, and before the first call to a backend.
-    super::check_outputs(
+    super::common::check_outputs(
         a.output.out.as_deref().map(|d| (d, &OUT_FILES[..])),
         &[a.write_latency_profile.as_deref()],
     )?;
@@ -135,7 +135,7 @@ fn emit(
     if let Some(dir) = &a.output.out {
         let files = report::out_files(sc, plan, trace, rep, a.png.png)
             .map_err(|e| Error::io(dir, format!("cannot draw a chart: {e}")))?;
-        super::write_out(dir, &files)?;
+        super::common::write_out(dir, &files)?;
     }
     a.output.print_streamed(
         |w| report::write_json(rep, w),
@@ -203,7 +203,7 @@ fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
         }
         let engine_seed = seed::Stream::Engine.seed(seed);
         // Drawn once the plan is out (a bar drawn over the plan would garble it).
-        let bar = super::progress_bar(
+        let bar = super::common::progress_bar(
             plan.resources.len() as u64,
             "{spinner} {bar:30} {pos}/{len} resources done · {elapsed} elapsed",
         );

@@ -46,7 +46,7 @@ pub struct Args {
     /// Deployer profile: terraform-aws (default), aws-sdk-standard or control-tower
     /// (instead of the scenario's `[deploy] deployer`; its `[deploy]` keys still apply). The
     /// keys varied by default are those [X] under it.
-    #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
+    #[arg(long, value_name = "NAME", value_parser = super::common::parse_deployer)]
     pub deployer: Option<Deployer>,
     /// Use a measured latency profile (from `--write-latency-profile`) at every point.
     #[arg(long, value_name = "FILE")]
@@ -91,29 +91,29 @@ fn parse_counts(s: &str) -> Result<Vec<usize>> {
 }
 
 pub(crate) fn run(a: Args) -> Result<Verdict> {
-    let mut sc = super::read_scenario(&a.scenario, a.deployer)?;
+    let mut sc = super::common::read_scenario(&a.scenario, a.deployer)?;
     if let Some(s) = a.seed {
         sc.seed = s;
     }
-    super::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
+    super::common::use_latency_profile(&mut sc, a.latency_profile.as_ref())?;
     let counts = parse_counts(&a.customers)?;
     if a.replications == 0 {
         return Err(Error::flag("--replications must be at least 1"));
     }
-    super::check_customers(&sc, *counts.last().expect("one count"), "--customers")?;
+    super::common::check_customers(&sc, *counts.last().expect("one count"), "--customers")?;
     let keys = sensitivity::design(&sc, &a.keys)
         .map_err(|e| Error::flag(format!("--key: {}", e.message)))?;
     let points = sensitivity::points(&keys).len() as u64;
     let all = points * counts.len() as u64 * u64::from(a.replications);
-    super::check_replications(all, "the design's points × --customers × --replications")?;
-    let threads = super::threads(a.threads)?;
-    super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
-    super::install_ctrl_c();
+    super::common::check_replications(all, "the design's points × --customers × --replications")?;
+    let threads = super::common::threads(a.threads)?;
+    super::common::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
+    super::common::install_ctrl_c();
     let shard = a.shard.unwrap_or(sweep::Shard::WHOLE);
     let total = shard.jobs(all);
     let bar = (total >= 200)
         .then(|| {
-            super::progress_bar(
+            super::common::progress_bar(
                 total,
                 "{spinner} {bar:40} {pos}/{len} replications · {elapsed} elapsed · ETA {eta}",
             )
@@ -132,7 +132,7 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         shard,
         threads,
         &progress,
-        &super::INTERRUPTED,
+        &super::common::INTERRUPTED,
     );
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -148,7 +148,8 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         return match &a.output.out {
             Some(dir) => {
                 let name = format!("sensitivity-shard-{}-of-{}.json", s.index, s.of);
-                super::write_out(dir, &[(name.as_str(), json.as_bytes())]).map(|()| Verdict::Pass)
+                super::common::write_out(dir, &[(name.as_str(), json.as_bytes())])
+                    .map(|()| Verdict::Pass)
             }
             None => super::output::write_stdout(&json).map(|()| Verdict::Pass),
         };
@@ -177,10 +178,10 @@ pub(super) fn emit(rep: &SensitivityReport, output: &OutputOpts, png: bool) -> R
         if png {
             files.push((
                 "tornado.png",
-                super::png_of("tornado.png", &report::charts::TornadoChart(rep))?,
+                super::common::png_of("tornado.png", &report::charts::TornadoChart(rep))?,
             ));
         }
-        super::write_out(dir, &files)?;
+        super::common::write_out(dir, &files)?;
     }
     output.print(
         &json,

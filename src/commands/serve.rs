@@ -106,9 +106,9 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
             a.bind
         )));
     }
-    super::check_outputs(a.out.as_deref().map(|d| (d, &OUT_FILES[..])), &[])?;
+    super::common::check_outputs(a.out.as_deref().map(|d| (d, &OUT_FILES[..])), &[])?;
     let mut sc = crate::scenario::read(&a.scenario)?;
-    super::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
+    super::common::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
     let seed = a.seed.seed.unwrap_or(sc.seed);
     let served = Served::new(&sc, seed, a.empty, http::epoch_ms());
     let shared = Arc::new(http::Shared::new(served, scale).with_out(a.out.clone()));
@@ -143,7 +143,7 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         http::serve(listener, Arc::clone(&shared), limits, stop(duration)).await;
         if let Some(dir) = &a.out {
             let files = shared.out_files().map_err(|e| Error::io(dir, e))?;
-            super::write_out(dir, &files)?;
+            super::common::write_out(dir, &files)?;
         }
         super::output::write_stdout(&shared.summary())
     })?;

@@ -20,7 +20,7 @@ pub struct SeedArg {
 pub struct DeployerArg {
     /// Deployer profile: terraform-aws (default), aws-sdk-standard or control-tower
     /// (instead of the scenario's `[deploy] deployer`; its `[deploy]` keys still apply).
-    #[arg(long, value_name = "NAME", value_parser = super::parse_deployer)]
+    #[arg(long, value_name = "NAME", value_parser = super::common::parse_deployer)]
     pub deployer: Option<Deployer>,
 }
 

@@ -59,7 +59,7 @@ fn share(s: &str) -> Result<f64> {
 }
 
 pub(crate) fn run(a: Args) -> Result<Verdict> {
-    let sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
+    let sc = super::common::read_scenario(&a.scenario, a.deployer.deployer)?;
     let target = share(&a.sla)?;
     let (lo, hi) =
         crate::sweep::parse_range(&a.customers).map_err(|e| Error::flag_value("--customers", e))?;
@@ -72,12 +72,12 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
     let seed = a.seed.seed.unwrap_or(sc.seed);
     let config = super::ops::operations_of(&sc);
     let counts = crate::sweep::counts(lo, hi, a.step);
-    super::check_replications(
+    super::common::check_replications(
         counts.len() as u64 * a.replications as u64,
         "--customers × --replications",
     )?;
-    super::check_customers(&sc, hi, "--customers")?;
-    super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
+    super::common::check_customers(&sc, hi, "--customers")?;
+    super::common::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
     let all = sc.with_customers(hi);
     let customers = ops::customers_from_scenario(&all, None);
     let options = staff::StaffOptions {
@@ -90,9 +90,9 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
     ops::check_tickets(&config, &customers, most)
         .map_err(|e| Error::flag_value("--customers", e))?;
     let deploy_ms = |n: usize| onboarding::deployment_durations(&all.with_customers(n), seed);
-    super::install_ctrl_c();
+    super::common::install_ctrl_c();
     let steps = counts.len() as u64 * (1 + options.multipliers.len() as u64);
-    let bar = super::progress_bar(
+    let bar = super::common::progress_bar(
         steps,
         "{spinner} {bar:40} {pos}/{len} customer counts · {elapsed} elapsed · ETA {eta}",
     );
@@ -110,7 +110,7 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
             options,
         },
         &progress,
-        &super::INTERRUPTED,
+        &super::common::INTERRUPTED,
     )
     .map_err(Error::Flag)?;
     if let Some(b) = &bar {
@@ -137,14 +137,14 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
             use crate::report::charts::{AttainmentChart, StaffChart};
             files.push((
                 "attainment.png",
-                super::png_of("attainment.png", &AttainmentChart(&report))?,
+                super::common::png_of("attainment.png", &AttainmentChart(&report))?,
             ));
             files.push((
                 "staff.png",
-                super::png_of("staff.png", &StaffChart(&report))?,
+                super::common::png_of("staff.png", &StaffChart(&report))?,
             ));
         }
-        super::write_out(dir, &files)?;
+        super::common::write_out(dir, &files)?;
     }
     a.output.print(
         &json,

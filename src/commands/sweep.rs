@@ -74,11 +74,11 @@ fn parse_shard(s: &str) -> std::result::Result<sweep::Shard, crate::config::Inva
 }
 
 pub(crate) fn run(a: Args) -> Result<Verdict> {
-    let mut sc = super::read_scenario(&a.scenario, a.deployer.deployer)?;
+    let mut sc = super::common::read_scenario(&a.scenario, a.deployer.deployer)?;
     if let Some(s) = a.seed.seed {
         sc.seed = s;
     }
-    super::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
+    super::common::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
     if let Some(range) = &a.existing {
         return run_growth(&a, &sc, range);
     }
@@ -92,17 +92,17 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
     }
     let counts = sweep::counts(lo, hi, a.step);
     let total = counts.len() as u64 * a.replications as u64;
-    super::check_replications(total, "--customers × --replications")?;
-    super::check_customers(&sc, hi, "--customers")?;
-    let threads = super::threads(a.threads)?;
-    super::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
-    super::install_ctrl_c();
+    super::common::check_replications(total, "--customers × --replications")?;
+    super::common::check_customers(&sc, hi, "--customers")?;
+    let threads = super::common::threads(a.threads)?;
+    super::common::check_outputs(a.output.out.as_deref().map(|d| (d, &[][..])), &[])?;
+    super::common::install_ctrl_c();
     if let Some(shard) = a.shard {
         return run_shard(&a, &sc, &counts, shard, threads);
     }
     let bar = (total >= 200)
         .then(|| {
-            super::progress_bar(
+            super::common::progress_bar(
                 total,
                 "{spinner} {bar:40} {pos}/{len} replications · {elapsed} elapsed · ETA {eta}",
             )
@@ -143,7 +143,7 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         // A row that cannot be written, or a reader of --csv that went away, stops the sweep.
         write_error = written.err();
         if write_error.is_some() || (stdout_csv && super::output::stdout_closed()) {
-            super::INTERRUPTED.store(true, Ordering::SeqCst);
+            super::common::INTERRUPTED.store(true, Ordering::SeqCst);
         }
     };
     if stdout_csv {
@@ -158,7 +158,7 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         a.replications,
         threads,
         &progress,
-        &super::INTERRUPTED,
+        &super::common::INTERRUPTED,
         &mut on_row,
     );
     if let Some(b) = &bar {
@@ -181,7 +181,7 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
     if let (Some(dir), Some(csv)) = (&a.output.out, csv_file) {
         let files = out_files(&rep, &json, a.png.png)?;
         let tmp = csv.close()?;
-        super::write_out_with(dir, &files, &[("sweep.csv", &tmp)])?;
+        super::common::write_out_with(dir, &files, &[("sweep.csv", &tmp)])?;
     }
     if !a.csv {
         a.output.print(
@@ -227,11 +227,11 @@ pub(super) fn out_files(
         use report::charts::{ConflictsChart, MakespanChart};
         files.push((
             "makespan.png",
-            super::png_of("makespan.png", &MakespanChart(rep))?,
+            super::common::png_of("makespan.png", &MakespanChart(rep))?,
         ));
         files.push((
             "conflicts.png",
-            super::png_of("conflicts.png", &ConflictsChart(rep))?,
+            super::common::png_of("conflicts.png", &ConflictsChart(rep))?,
         ));
     }
     Ok(files)
@@ -251,7 +251,7 @@ fn run_shard(
     let total = shard.jobs(all);
     let bar = (total >= 200)
         .then(|| {
-            super::progress_bar(
+            super::common::progress_bar(
                 total,
                 "{spinner} {bar:40} {pos}/{len} replications of the shard · {elapsed} elapsed · ETA {eta}",
             )
@@ -270,7 +270,7 @@ fn run_shard(
         shard,
         threads,
         &progress,
-        &super::INTERRUPTED,
+        &super::common::INTERRUPTED,
         &mut |r| rows.push(r.clone()),
     );
     if let Some(b) = &bar {
@@ -289,7 +289,7 @@ fn run_shard(
     match &a.output.out {
         Some(dir) => {
             let name = shard_file_name(shard);
-            super::write_out(dir, &[(name.as_str(), json.as_bytes())])?;
+            super::common::write_out(dir, &[(name.as_str(), json.as_bytes())])?;
         }
         None => super::output::write_stdout(&json)?,
     }
@@ -384,23 +384,23 @@ fn run_growth(a: &Args, sc: &crate::scenario::Scenario, range: &str) -> Result<V
     if !(a.minutes.is_finite() && a.minutes > 0.0) {
         return Err(Error::flag("--minutes must be a number greater than 0"));
     }
-    super::check_customers(sc, n, "--customers")?;
+    super::common::check_customers(sc, n, "--customers")?;
     let sizes = sweep::counts(lo, hi, a.step);
     let deployers: Vec<crate::config::Deployer> = match a.deployer.deployer {
         Some(d) => vec![d],
         None => crate::config::Deployer::ALL.to_vec(),
     };
     let total = (sizes.len() * deployers.len()) as u64 * u64::from(a.replications);
-    super::check_replications(total, "--existing × profiles × --replications")?;
-    super::check_outputs(
+    super::common::check_replications(total, "--existing × profiles × --replications")?;
+    super::common::check_outputs(
         a.output
             .out
             .as_deref()
             .map(|d| (d, &["growth.json", "growth.svg"][..])),
         &[],
     )?;
-    let threads = super::threads(a.threads)?;
-    super::install_ctrl_c();
+    let threads = super::common::threads(a.threads)?;
+    super::common::install_ctrl_c();
     let points = sweep::run_growth(
         sc,
         &deployers,
@@ -408,10 +408,10 @@ fn run_growth(a: &Args, sc: &crate::scenario::Scenario, range: &str) -> Result<V
         n,
         a.replications,
         threads,
-        &super::INTERRUPTED,
+        &super::common::INTERRUPTED,
     )
     .map_err(Error::Flag)?;
-    if super::INTERRUPTED.load(Ordering::SeqCst) {
+    if super::common::INTERRUPTED.load(Ordering::SeqCst) {
         return Err(Error::Interrupted("the growth sweep was stopped".into()));
     }
     let json = crate::json::pretty_json(&serde_json::json!({
@@ -423,7 +423,7 @@ fn run_growth(a: &Args, sc: &crate::scenario::Scenario, range: &str) -> Result<V
     }));
     if let Some(dir) = &a.output.out {
         let svg = report::charts::growth_svg(&sc.name, &points);
-        super::write_out_with(
+        super::common::write_out_with(
             dir,
             &[
                 ("growth.json", json.clone().into_bytes()),

@@ -426,5 +426,5 @@ pub(crate) fn write_profile(
         calls.iter().map(|c| (c.0, c.1)),
         creations_ms,
     );
-    super::write_file(path, profile.json())
+    super::common::write_file(path, profile.json())
 }

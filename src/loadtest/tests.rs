@@ -1,4 +1,5 @@
 use super::*;
+use crate::config::loadtest::{Arrivals, Stage};
 use crate::engine::tests::scenario;
 
 #[test]

@@ -8,10 +8,10 @@
 use std::collections::BTreeMap;
 
 use super::calendar::MINUTE_MS;
-use super::config::OperationsConfig;
 use super::onboarding;
 use super::staff::SupportSearch;
 use super::OpsCustomer;
+use crate::config::operations::OperationsConfig;
 
 pub use super::types::Claim;
 pub use crate::verdict::Verdict;

@@ -22,7 +22,9 @@ use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Exp1, StandardNormal};
 
 use super::calendar::Calendar;
-use super::config::{HandleTime, SupportConfig, TicketRates, MAX_DURATION_MS, MONTH_MS};
+use crate::config::operations::{
+    HandleTime, SupportConfig, TicketRates, MAX_DURATION_MS, MONTH_MS,
+};
 use crate::sim::queueing::ServerPool;
 use crate::sim::EventQueue;
 

@@ -14,7 +14,7 @@
 use serde::Serialize;
 
 use super::calendar::{Calendar, MINUTE_MS};
-use super::config::OnboardingConfig;
+use crate::config::operations::OnboardingConfig;
 use crate::plan::ResourceKind;
 use crate::scenario::Scenario;
 use crate::sim::queueing::ServerPool;

@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use super::config::{self, fmt_duration, HandleTime, OperationsConfig};
 use super::types::{OpsReport, StaffReport, StaffRow};
+use crate::config::operations::{self as config, fmt_duration, HandleTime, OperationsConfig};
 
 /// The line that heads an interrupted report.
 const INTERRUPTED_LINE: &str =

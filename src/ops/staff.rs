@@ -17,12 +17,12 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::config::OperationsConfig;
 use super::desk::{self, Demand, Scratch, ServeParams, Ticket};
 use super::onboarding;
 use super::report::people;
 use super::types::{AttainmentCurve, CurvePoint, Sensitivity, StaffReport, StaffRow};
 use super::OpsCustomer;
+use crate::config::operations::OperationsConfig;
 use crate::seed::{derive_seed, Stream};
 
 /// The seed of replication `r`'s ticket stream for `customers` customers: one derivation for
@@ -53,7 +53,7 @@ impl Default for StaffOptions {
         StaffOptions {
             target: 0.95,
             replications: 20,
-            limit: super::config::MAX_PEOPLE,
+            limit: crate::config::operations::MAX_PEOPLE,
             multipliers: vec![0.5, 2.0],
             curve_staff: 5,
             seed: 1,

@@ -9,7 +9,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::{Cents, CostKind, Scenario};
+use super::types::Cents;
+use super::{CostKind, Scenario};
 
 /// The most money orgsim holds: `i64::MAX` cents.
 pub const MAX_CENTS: Cents = Cents::MAX;

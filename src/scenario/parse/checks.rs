@@ -10,10 +10,10 @@ use super::super::{
     CostKind, Customer, Expectations, LoadSettings, OrganizationConfig, OuLayout, Phase,
     ScenarioError, Tier,
 };
+use super::ctx::Ctx;
 use super::raw::*;
 use super::span::{format_path, key, Seg};
 use super::units::fraction_to_ppm;
-use super::Ctx;
 
 impl Ctx<'_> {
     /// The kind of `[[costs]]` line `i`: exactly one of [`COST_KINDS`].
@@ -300,14 +300,14 @@ impl Ctx<'_> {
         }
         if let Some(n) = &o.existing_accounts {
             let n_v = *n.get_ref();
-            if n_v > super::MAX_EXISTING_ACCOUNTS {
+            if n_v > super::limits::MAX_EXISTING_ACCOUNTS {
                 return Err(self.at(
                     n.span(),
                     &here("existing_accounts"),
                     format!(
                         "existing_accounts is at most {} (orgsim's limit: the model holds each \
                          one), not {n_v}",
-                        super::MAX_EXISTING_ACCOUNTS
+                        super::limits::MAX_EXISTING_ACCOUNTS
                     ),
                 ));
             }
@@ -464,7 +464,7 @@ impl Ctx<'_> {
                 }
             }
             let confidence = match &p.confidence {
-                None => super::super::DEFAULT_CONFIDENCE,
+                None => super::super::types::DEFAULT_CONFIDENCE,
                 Some(c) => {
                     let v = *c.get_ref();
                     if !(v > 0.0 && v <= 1.0) {

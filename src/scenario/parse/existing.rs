@@ -4,9 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::super::{Customer, ExistingOrg, ScenarioError, Tier};
+use super::ctx::Ctx;
+use super::limits::MAX_EXISTING_ACCOUNTS;
 use super::raw::{RawExisting, RawExistingCustomers};
 use super::span::{key, Seg};
-use super::{Ctx, MAX_EXISTING_ACCOUNTS};
 
 impl Ctx<'_> {
     /// The existing organization's customers. `new` are the scenario's own customers (an

@@ -9,9 +9,10 @@ use rand::SeedableRng;
 use super::super::tiers::builtin_tiers;
 use super::super::{Customer, ScenarioError, Tier};
 use super::checks::{check_account_name, check_domain, check_email};
+use super::ctx::Ctx;
+use super::limits::MAX_GENERATED;
 use super::raw::*;
 use super::span::key;
-use super::{Ctx, MAX_GENERATED};
 
 impl Ctx<'_> {
     pub(super) fn generate(

@@ -15,36 +15,26 @@
 //! the first fault becomes the [`ScenarioError`].
 
 mod checks;
+mod ctx;
 mod existing;
 mod generate;
+mod limits;
 mod operations;
 mod raw;
 mod span;
 mod units;
 
-use std::ops::Range;
 use std::path::Path;
 
 use toml::de::DeTable;
 
 use super::money::MoneyOverflow;
-use super::{
-    CostLine, DeployConfig, Scenario, ScenarioError, OPERATIONS_ONBOARDING_LINE,
-    OPERATIONS_SUPPORT_LINE,
-};
+use super::types::{OPERATIONS_ONBOARDING_LINE, OPERATIONS_SUPPORT_LINE};
+use super::{CostLine, DeployConfig, Scenario, ScenarioError};
+use ctx::Ctx;
+pub use limits::MAX_GENERATED;
 use raw::RawScenario;
-use span::{
-    deepest_dotted_key, format_path, key, locate, path_at, split_path, table_with_span,
-    tidy_message, LineIndex, Seg,
-};
-
-/// Most customers `[generate]` may add: as many as a scenario may have
-/// (`config::limits::MAX_CUSTOMERS`).
-pub const MAX_GENERATED: u64 = crate::config::limits::MAX_CUSTOMERS as u64;
-/// Most `existing_accounts` an organization may start with (the model holds each one).
-pub(crate) const MAX_EXISTING_ACCOUNTS: u32 = crate::config::limits::MAX_EXISTING_ACCOUNTS;
-/// Largest amount of money accepted anywhere, in dollars.
-pub(crate) const MAX_DOLLARS: i64 = 1_000_000_000_000;
+use span::{format_path, key, split_path, LineIndex, Seg};
 
 /// Reads and validates the scenario at `path`. A file larger than
 /// `config::limits::MAX_SCENARIO_BYTES` is refused before it is read.
@@ -148,115 +138,7 @@ pub fn parse(src: &str, source: &Path) -> Result<Scenario, ScenarioError> {
     ctx.build(raw)
 }
 
-struct Ctx<'a> {
-    src: &'a str,
-    source: &'a Path,
-    tree: DeTable<'a>,
-    /// Where each line starts: every position is placed with one binary search.
-    lines: LineIndex,
-}
-
 impl Ctx<'_> {
-    fn err_at(&self, span: Range<usize>, field: Option<String>, message: String) -> ScenarioError {
-        let (line, column) = self.lines.line_col(self.src, span.start);
-        ScenarioError {
-            file: self.source.to_path_buf(),
-            line,
-            column,
-            field,
-            message,
-        }
-    }
-
-    /// An error that belongs to the whole file (no line: printed as just the path).
-    fn err_file(&self, field: Option<String>, message: String) -> ScenarioError {
-        ScenarioError {
-            file: self.source.to_path_buf(),
-            line: 0,
-            column: 0,
-            field,
-            message,
-        }
-    }
-
-    /// A TOML syntax error: at its span; a duplicate key named; the recursion limit of a
-    /// dotted key (which toml reports without a place) at that key.
-    fn toml_error(&self, message: &str, span: Option<Range<usize>>) -> ScenarioError {
-        let mut msg = format!("invalid TOML: {}", tidy_message(message));
-        if let Some(span) = &span {
-            if message.trim_end_matches('.') == "duplicate key" {
-                let written = self.src.get(span.clone()).unwrap_or("").trim();
-                if !written.is_empty() {
-                    msg = format!(
-                        "invalid TOML: duplicate key `{written}`: it is already defined above"
-                    );
-                }
-            }
-        }
-        match span {
-            Some(span) => self.err_at(span, None, msg),
-            None if message.contains("recursion") => match deepest_dotted_key(self.src) {
-                Some((at, parts)) => self.err_at(
-                    at..at,
-                    None,
-                    format!(
-                        "invalid TOML: a dotted key of {parts} parts is deeper than the TOML \
-                         reader allows (80 levels)"
-                    ),
-                ),
-                None => self.err_file(None, msg),
-            },
-            None => self.err_file(None, msg),
-        }
-    }
-
-    /// An error at a value we hold a span for.
-    fn at(&self, span: Range<usize>, segs: &[Seg], message: impl Into<String>) -> ScenarioError {
-        self.err_at(span, Some(format_path(segs)), message.into())
-    }
-
-    /// An error at a path: placed at its key (or nearest existing ancestor, else line 1).
-    fn at_path(&self, segs: &[Seg], message: impl Into<String>) -> ScenarioError {
-        match locate(&self.tree, segs) {
-            Some(span) => self.err_at(span, Some(format_path(segs)), message.into()),
-            None => self.err_file(Some(format_path(segs)), message.into()),
-        }
-    }
-
-    fn serde_error(&self, e: &toml::de::Error) -> ScenarioError {
-        let raw = e.message();
-        let Some(span) = e.span() else {
-            return self.err_file(None, tidy_message(raw));
-        };
-        let mut segs = Vec::new();
-        // A missing key is reported at its table; name the key itself.
-        if let Some(missing) = raw
-            .strip_prefix("missing field `")
-            .and_then(|r| r.split('`').next())
-        {
-            // No table has exactly that span: it is the document's (top-level keys), and the
-            // fault belongs to the whole file.
-            let in_table = table_with_span(&self.tree, &span, &mut segs);
-            if !in_table {
-                segs.clear();
-            }
-            segs.push(key(missing));
-            let msg = format!("required key `{missing}` is missing");
-            return if in_table {
-                self.err_at(span, Some(format_path(&segs)), msg)
-            } else {
-                self.err_file(Some(format_path(&segs)), msg)
-            };
-        }
-        path_at(&self.tree, span.start, &mut segs);
-        let field = if segs.is_empty() {
-            None
-        } else {
-            Some(format_path(&segs))
-        };
-        self.err_at(span, field, tidy_message(raw))
-    }
-
     // -----------------------------------------------------------------------------------------
     // Semantic checks.
 

@@ -7,12 +7,12 @@ use std::ops::Range;
 
 use toml::Spanned;
 
+use super::ctx::Ctx;
 use super::raw::{
     RawBlock, RawHandleTime, RawHours, RawOnboarding, RawOperations, RawRate, RawSupport,
 };
 use super::span::{key, Seg};
 use super::units::{DurationMs, Money};
-use super::Ctx;
 use crate::config::calendar::{self, Calendar, DAY_MS};
 use crate::config::operations::*;
 use crate::scenario::ScenarioError;

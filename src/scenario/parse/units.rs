@@ -7,8 +7,8 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
-use super::super::Cents;
-use super::MAX_DOLLARS;
+use super::super::types::Cents;
+use super::limits::MAX_DOLLARS;
 
 /// Dollars in the file (a TOML integer or float, at most 2 decimals), integer cents here.
 /// All checks happen while deserializing, so toml places the error at the value.
