@@ -9,11 +9,11 @@ use crate::org::types::{
 };
 use crate::plan::Spec;
 
+use super::machine::Engine;
 use super::machine::{Step, Wake, Who};
 use super::requests::who_account;
 use super::retry::go_duration;
 use super::trace::{Failure, Outcome, WaitKind};
-use super::Engine;
 
 impl Engine {
     /// A call of `who` succeeded with `resp`: the setup found the root, or the resource goes on

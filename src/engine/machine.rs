@@ -1,12 +1,79 @@
 //! The state machine: where each resource is (`Step`, `Active`), the timers, the slots, and a
 //! resource's start, next step and end (its dependents readied or skipped).
 
-use crate::config::Invalid;
+use std::collections::{BTreeSet, VecDeque};
+use std::sync::Arc;
+
+use rand::rngs::SmallRng;
+
+use crate::config::{DeployConfig, Invalid};
+use crate::org::types::Request;
 use crate::org::types::{Operation, SharedStr};
 use crate::plan::{Plan, Spec};
 
-use super::trace::{CallRecord, Failure, Outcome, Wait, WaitKind};
-use super::{Call, Engine};
+use super::queue::EventQueue;
+use super::trace::{CallRecord, Failure, Outcome, Trace, Wait, WaitKind};
+
+/// A call the driver must make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub id: u64,
+    pub request: Request,
+}
+
+/// The apply engine. See the module documentation.
+pub(crate) struct Engine {
+    pub(super) cfg: DeployConfig,
+    /// Shared: a sweep builds one plan per customer count for all its replications.
+    pub(super) plan: Arc<Plan>,
+    /// The resources that depend on each: those of resource `i` are
+    /// `dependents[dependents_at[i]..dependents_at[i + 1]]`, in plan order (two allocations per
+    /// engine, not one per resource).
+    pub(super) dependents: Vec<usize>,
+    pub(super) dependents_at: Vec<usize>,
+    pub(super) remaining_deps: Vec<usize>,
+    /// For each account resource, its tags resource (for `tags_in_create`).
+    pub(super) tags_of: Vec<Option<usize>>,
+    pub(super) active: Vec<Option<Active>>,
+    pub(super) setup: Active,
+    pub(super) ready: BTreeSet<usize>,
+    /// Accounts waiting for an account-factory slot, first come first served.
+    pub(super) factory_queue: VecDeque<usize>,
+    pub(super) in_flight: usize,
+    pub(super) factory_in_flight: usize,
+    /// Every call sent: call `id` is `calls[id - 1]` (and `trace.calls[id - 1]` when calls are
+    /// kept): ids count from 1.
+    pub(super) calls: Vec<CallMeta>,
+    /// Calls sent and not yet answered.
+    pub(super) open_calls: usize,
+    /// Record every call and wait in the trace (a run's reports need them); a sweep keeps only
+    /// the counts ([`Engine::counts_only`]).
+    pub(super) keep_calls: bool,
+    /// Each timer: its time, whom it serves and what it does; FIFO among equal times.
+    pub(super) timers: EventQueue<(Who, Wake)>,
+    pub(super) outbox: VecDeque<Call>,
+    pub(super) next_call: u64,
+    pub(super) root_id: Option<SharedStr>,
+    pub(super) retry_tokens: u32,
+    pub(super) rng: SmallRng,
+    /// Provisioning times (account factory), a stream apart from the jitter.
+    pub(super) provision_rng: SmallRng,
+    pub(super) trace: Trace,
+    pub(super) started: bool,
+    pub(super) terminal: usize,
+    /// The management account of a live organization ([`Engine::guarding`]).
+    pub(super) guard: Option<SharedStr>,
+    /// The refresh of each resource of the plan's state in flight (`None`: not started, done,
+    /// or abandoned when the planning failed).
+    pub(super) refresh_active: Vec<Option<Active>>,
+    /// The next resource of the state to refresh, those not yet refreshed, and those in flight.
+    pub(super) refresh_next: usize,
+    pub(super) refresh_left: usize,
+    pub(super) refresh_in_flight: usize,
+    /// The setup's call in progress: the data source's ListAccounts (0) before ListRoots (1)
+    /// when refreshing; ListRoots alone otherwise.
+    pub(super) setup_call: usize,
+}
 
 /// What the engine remembers of each call it sent.
 #[derive(Debug, Clone, Copy)]

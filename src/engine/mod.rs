@@ -55,72 +55,13 @@ use rand::rngs::SmallRng;
 use rand::SeedableRng;
 
 pub use crate::config::{DeployConfig, DeployOverrides, Deployer};
-use crate::org::types::{ApiResult, Request, SharedStr};
+use crate::org::types::{ApiResult, SharedStr};
 use crate::plan::Plan;
-use machine::{Active, CallMeta, Step, Structure, Wake, Who};
+pub use machine::Call;
+pub(crate) use machine::Engine;
+use machine::{Active, Step, Structure, Wake, Who};
 use queue::EventQueue;
 use trace::{ResourceRecord, Trace};
-
-/// A call the driver must make.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Call {
-    pub id: u64,
-    pub request: Request,
-}
-
-/// The apply engine. See the module documentation.
-pub(crate) struct Engine {
-    cfg: DeployConfig,
-    /// Shared: a sweep builds one plan per customer count for all its replications.
-    plan: Arc<Plan>,
-    /// The resources that depend on each: those of resource `i` are
-    /// `dependents[dependents_at[i]..dependents_at[i + 1]]`, in plan order (two allocations per
-    /// engine, not one per resource).
-    dependents: Vec<usize>,
-    dependents_at: Vec<usize>,
-    remaining_deps: Vec<usize>,
-    /// For each account resource, its tags resource (for `tags_in_create`).
-    tags_of: Vec<Option<usize>>,
-    active: Vec<Option<Active>>,
-    setup: Active,
-    ready: BTreeSet<usize>,
-    /// Accounts waiting for an account-factory slot, first come first served.
-    factory_queue: VecDeque<usize>,
-    in_flight: usize,
-    factory_in_flight: usize,
-    /// Every call sent: call `id` is `calls[id - 1]` (and `trace.calls[id - 1]` when calls are
-    /// kept): ids count from 1.
-    calls: Vec<CallMeta>,
-    /// Calls sent and not yet answered.
-    open_calls: usize,
-    /// Record every call and wait in the trace (a run's reports need them); a sweep keeps only
-    /// the counts ([`Engine::counts_only`]).
-    keep_calls: bool,
-    /// Each timer: its time, whom it serves and what it does; FIFO among equal times.
-    timers: EventQueue<(Who, Wake)>,
-    outbox: VecDeque<Call>,
-    next_call: u64,
-    root_id: Option<SharedStr>,
-    retry_tokens: u32,
-    rng: SmallRng,
-    /// Provisioning times (account factory), a stream apart from the jitter.
-    provision_rng: SmallRng,
-    trace: Trace,
-    started: bool,
-    terminal: usize,
-    /// The management account of a live organization ([`Engine::guarding`]).
-    guard: Option<SharedStr>,
-    /// The refresh of each resource of the plan's state in flight (`None`: not started, done,
-    /// or abandoned when the planning failed).
-    refresh_active: Vec<Option<Active>>,
-    /// The next resource of the state to refresh, those not yet refreshed, and those in flight.
-    refresh_next: usize,
-    refresh_left: usize,
-    refresh_in_flight: usize,
-    /// The setup's call in progress: the data source's ListAccounts (0) before ListRoots (1)
-    /// when refreshing; ListRoots alone otherwise.
-    setup_call: usize,
-}
 
 impl Engine {
     /// An engine for `plan`, with backoff jitter drawn from a generator seeded with `seed`.

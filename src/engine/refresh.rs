@@ -9,9 +9,9 @@ use crate::config::Deployer;
 use crate::org::types::Request;
 use crate::plan::InState;
 
+use super::machine::Engine;
 use super::machine::{Active, Step, Who};
 use super::trace::{Failure, RefreshTally};
-use super::Engine;
 
 impl Engine {
     /// True when this apply has a refresh phase: the organization exists (the plan has a

@@ -5,9 +5,9 @@ use crate::config::Invalid;
 use crate::org::types::{Request, SharedStr, Tags};
 use crate::plan::{Plan, Spec};
 
+use super::machine::Engine;
 use super::machine::Step;
 use super::trace::{Failure, Outcome};
-use super::Engine;
 
 impl Engine {
     /// The request of resource `who`'s current step (the setup's is ListRoots).

@@ -5,9 +5,9 @@ use rand::Rng;
 
 use crate::org::types::{ApiError, ErrorCode, Operation};
 
+use super::machine::Engine;
 use super::machine::Who;
 use super::trace::{Failure, Outcome, WaitKind};
-use super::Engine;
 
 /// Why the retry layers gave a failed call up.
 pub(super) enum GaveUp {

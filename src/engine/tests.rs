@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::*;
+use crate::org::types::Request;
 use crate::org::types::{
     ApiError, CreateAccountState, CreateAccountStatus, ErrorCode, Operation, OrganizationalUnit,
     Parent, ParentType, PolicySummary, Response, Root, Tags,

@@ -25,22 +25,23 @@
 //!   (`crate::text`): it reaches terminals and reports.
 
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::Duration;
+use std::sync::atomic::Ordering;
 
 use aws_config::retry::RetryConfig;
 use aws_config::BehaviorVersion;
-use aws_sdk_organizations::config::http::HttpResponse;
 use aws_sdk_organizations::config::Credentials;
-use aws_sdk_organizations::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_organizations::Client;
 
 use super::types::{
-    AccountNode, ApiError, ConstraintViolationReason, ErrorCode, OrgSnapshot, OuNode, Request,
-    Response, Tags,
+    AccountNode, ApiError, ErrorCode, OrgSnapshot, OuNode, Request, Response, Tags,
 };
 
+mod errors;
+mod limits;
 pub(crate) mod ops;
+pub(crate) use errors::map_error;
+pub use limits::Limits;
+use limits::{MAX_BODY, MAX_PAGES, TIMEOUTS_MS};
 use ops::missing;
 pub use ops::{call, create_account_status};
 
@@ -103,55 +104,6 @@ pub(crate) fn resolve_endpoint(flag: Option<&str>) -> Option<String> {
             .iter()
             .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
     })
-}
-
-/// What an endpoint may cost a run: its timeouts, the size of an answer, the pages of a
-/// listing. Defaults in [`Limits::default`] (stated in docs/testing.md); `run` and `load`
-/// override them with `--connect-timeout`, `--read-timeout`, `--operation-timeout` and
-/// `--max-pages`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// To open a connection (TCP and TLS).
-    pub connect_timeout: Duration,
-    /// From sending a request to the answer's first byte.
-    pub read_timeout: Duration,
-    /// One whole call: sending, waiting, reading the body.
-    pub operation_timeout: Duration,
-    /// Bytes of one answer's body.
-    pub max_response_bytes: u64,
-    /// Pages of one listing (a `NextToken` on every page stops here).
-    pub max_pages: usize,
-}
-
-/// The default timeouts and caps.
-pub(crate) const DEFAULT_LIMITS: Limits = Limits {
-    connect_timeout: Duration::from_secs(10),
-    read_timeout: Duration::from_secs(30),
-    operation_timeout: Duration::from_secs(60),
-    max_response_bytes: 16 * 1024 * 1024,
-    max_pages: 5_000,
-};
-
-impl Default for Limits {
-    fn default() -> Limits {
-        DEFAULT_LIMITS
-    }
-}
-
-/// The page cap and timeouts of the last client made ([`client`]): one process runs one
-/// command against one endpoint, so the listing code and the error messages read them here
-/// rather than from every caller.
-static MAX_PAGES: AtomicUsize = AtomicUsize::new(DEFAULT_LIMITS.max_pages);
-static MAX_BODY: AtomicU64 = AtomicU64::new(DEFAULT_LIMITS.max_response_bytes);
-static TIMEOUTS_MS: [AtomicU64; 3] = [
-    AtomicU64::new(10_000),
-    AtomicU64::new(30_000),
-    AtomicU64::new(60_000),
-];
-
-fn timeout_s(i: usize) -> String {
-    let ms = TIMEOUTS_MS[i].load(Ordering::Relaxed);
-    format!("{} s", ms as f64 / 1000.0)
 }
 
 /// True when `code` says the endpoint broke the protocol or went silent (no answer within a
@@ -329,133 +281,6 @@ pub(crate) async fn describe_organization(client: &Client) -> Result<OrgInfo, Ap
             .filter(|e| !e.is_empty())
             .map(|e| crate::text::clean_line(e).into_owned()),
     })
-}
-
-/// An error and its causes in plain words on one line ("a: b: c"), each cause once, control
-/// characters escaped: not the SDK's debug dump.
-fn causes(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = cur {
-        let text = err.to_string();
-        let text = text.trim();
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(text)) {
-            parts.push(text.to_string());
-        }
-        cur = err.source();
-    }
-    crate::text::clean_line(&parts.join(": ")).into_owned()
-}
-
-/// The deepest cause of `e` (e.g. "Connection refused (os error 111)"), control characters
-/// escaped.
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cur = e;
-    while let Some(next) = cur.source() {
-        cur = next;
-    }
-    crate::text::clean_line(&cur.to_string()).into_owned()
-}
-
-/// True when `e` or one of its causes is a body over the cap.
-fn body_over_cap(e: &(dyn std::error::Error + 'static)) -> bool {
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = cur {
-        if err.is::<http_body_util::LengthLimitError>() {
-            return true;
-        }
-        cur = err.source();
-    }
-    false
-}
-
-/// Maps an SDK error to orgsim's error type. `reason` extracts a ConstraintViolationException's
-/// `Reason` from the operation's typed error. The message is one line.
-pub(crate) fn map_error<E>(
-    e: SdkError<E, HttpResponse>,
-    reason: impl Fn(&E) -> Option<String>,
-) -> ApiError
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    let other = |code: &str, message: String| ApiError::new(ErrorCode::Other(code.into()), message);
-    match &e {
-        SdkError::ServiceError(se) => {
-            let err = se.err();
-            let message = crate::text::clean_line(err.message().unwrap_or_default()).into_owned();
-            let code = match err.code() {
-                Some("ConstraintViolationException") => {
-                    ErrorCode::ConstraintViolationException(ConstraintViolationReason::parse(
-                        &reason(err).unwrap_or_else(|| "UNKNOWN".into()),
-                    ))
-                }
-                Some(c) => ErrorCode::parse(&crate::text::clean_line(c)),
-                None => {
-                    // No code: an unmodeled answer (e.g. an HTML 500 page).
-                    if se.raw().status().is_server_error() {
-                        ErrorCode::ServiceException
-                    } else {
-                        ErrorCode::Other("UnknownError".into())
-                    }
-                }
-            };
-            let message = if message.is_empty() {
-                format!("HTTP {} without a message", se.raw().status().as_u16())
-            } else {
-                message
-            };
-            ApiError::new(code, message)
-        }
-        SdkError::TimeoutError(_) => other(
-            "RequestTimeout",
-            format!(
-                "the call did not complete within the operation timeout ({}, --operation-timeout)",
-                timeout_s(2)
-            ),
-        ),
-        SdkError::ResponseError(r) => {
-            if body_over_cap(&e) {
-                return other(
-                    "ResponseTooLarge",
-                    format!(
-                        "the answer's body is larger than {} bytes (orgsim's cap on a response)",
-                        MAX_BODY.load(Ordering::Relaxed)
-                    ),
-                );
-            }
-            // An answer the SDK could not parse (e.g. an HTML 500 page).
-            if r.raw().status().is_server_error() {
-                ApiError::new(
-                    ErrorCode::ServiceException,
-                    format!("HTTP {} that is not an AWS answer: {}", r.raw().status().as_u16(), causes(&e)),
-                )
-            } else {
-                other(
-                    "UnparseableResponse",
-                    format!(
-                        "HTTP {} that is not an AWS answer: {}",
-                        r.raw().status().as_u16(),
-                        causes(&e)
-                    ),
-                )
-            }
-        }
-        SdkError::DispatchFailure(d) if d.is_timeout() => other(
-            "RequestTimeout",
-            format!(
-                "no answer within the connect timeout ({}, --connect-timeout) or the read timeout ({}, --read-timeout): {}",
-                timeout_s(0),
-                timeout_s(1),
-                causes(&e)
-            ),
-        ),
-        SdkError::DispatchFailure(d) if d.is_io() => other(
-            "RequestDispatchFailure",
-            format!("cannot connect or send the request: {}", root_cause(&e)),
-        ),
-        SdkError::DispatchFailure(_) => other("RequestDispatchFailure", causes(&e)),
-        _ => other("SdkError", causes(&e)),
-    }
 }
 
 /// Reads the whole organization back through `client`: the root, every OU (recursively), every

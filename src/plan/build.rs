@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::preflight;
-use super::{
+use super::types::{
     policy_content, push_slug, tenant_id, OuRole, Plan, Resource, ResourceKind, Spec,
     TAG_FRAMEWORK, TAG_TENANT, TAG_TIER,
 };
@@ -308,14 +308,14 @@ impl<'a> Builder<'a> {
     /// Two tiers in use with one OU name: both OUs go under the same parent, and the second
     /// CreateOrganizationalUnit fails (DuplicateOrganizationalUnitException). The finding's
     /// address is the next one that name would get.
-    fn duplicate_tier_ous(&mut self) -> Vec<super::Finding> {
+    fn duplicate_tier_ous(&mut self) -> Vec<super::types::Finding> {
         let mut findings = Vec::new();
         let mut tier_of_ou: BTreeMap<&str, &str> = BTreeMap::new();
         for t in &self.tiers_in_use {
             let tier = &self.sc.tiers[*t];
             if let Some(first) = tier_of_ou.insert(tier.ou.as_str(), *t) {
                 tier_of_ou.insert(tier.ou.as_str(), first);
-                findings.push(super::Finding {
+                findings.push(super::types::Finding {
                     kind: "duplicate",
                     code: "DuplicateOrganizationalUnitException",
                     resource: self

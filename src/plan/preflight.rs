@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{slug, Finding, Plan, Resource, ResourceKind, Spec};
+use super::types::{slug, Finding, Plan, Resource, ResourceKind, Spec};
 use crate::config::OuLayout;
 use crate::scenario::Scenario;
 

@@ -7,60 +7,9 @@
 use std::collections::BTreeMap;
 
 use super::build::build;
-use super::{Plan, Spec};
+use super::types::{InState, Plan, Spec, State};
 use crate::org::types::{SharedStr, Tags};
 use crate::scenario::Scenario;
-
-/// One resource in state, with what the model needs to hold it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InState {
-    /// An OU under `parent_id` (the root's id, `None`, or an OU in state).
-    Ou {
-        id: SharedStr,
-        name: SharedStr,
-        parent_id: Option<SharedStr>,
-    },
-    Policy {
-        id: SharedStr,
-        name: SharedStr,
-        content: SharedStr,
-    },
-    /// A policy attached to an OU.
-    Attachment {
-        policy_id: SharedStr,
-        target_id: SharedStr,
-    },
-    /// A customer's account in its OU with its tags (`aws_organizations_account`'s `tags`).
-    Account {
-        id: SharedStr,
-        name: SharedStr,
-        email: SharedStr,
-        parent_id: SharedStr,
-        tags: Tags,
-    },
-}
-
-/// The resources in state, in the order the earlier applies' plan lists them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct State {
-    pub resources: Vec<InState>,
-    /// Terraform address → id, of the resources in state (for the new plan's no-ops).
-    pub addresses: BTreeMap<String, SharedStr>,
-}
-
-impl State {
-    pub(crate) fn is_empty(&self) -> bool {
-        self.resources.is_empty()
-    }
-
-    /// Accounts in state.
-    pub(crate) fn accounts(&self) -> usize {
-        self.resources
-            .iter()
-            .filter(|r| matches!(r, InState::Account { .. }))
-            .count()
-    }
-}
 
 /// The first account id given to an existing customer without an `account_id` of its own: far
 /// above the model's counter (`100000000001` up), so no account it creates later has it.
@@ -235,7 +184,10 @@ mod tests {
                 } => {
                     assert!(ids.insert(id.clone()), "{id} twice");
                     assert!(ous.contains(parent_id));
-                    assert!(tags.contains_key(crate::plan::TAG_TENANT), "{tags:?}");
+                    assert!(
+                        tags.contains_key(crate::plan::types::TAG_TENANT),
+                        "{tags:?}"
+                    );
                 }
             }
         }

@@ -38,7 +38,7 @@ impl OrgModel {
                         tags: Default::default(),
                         depth,
                     });
-                    self.attach(super::FULL_ACCESS_AT, Entity::Ou(at));
+                    self.attach(super::shared::FULL_ACCESS_AT, Entity::Ou(at));
                 }
                 InState::Policy { id, name, content } => {
                     let arn = org_arn(

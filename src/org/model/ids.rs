@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::ORG_ID;
+use super::shared::ORG_ID;
 use crate::org::types::SharedStr;
 
 /// An index of ids: those the model makes from a counter (a fixed prefix, then a fixed number of

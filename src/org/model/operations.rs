@@ -6,12 +6,12 @@ use std::collections::BTreeSet;
 use rand::Rng;
 
 use super::ids::{org_arn, Padded};
+use super::shared::{
+    cv, err, secs_to_ms, DAY_MS, FULL_ACCESS_AT, MSG_INVALID_INPUT, MSG_IN_PROGRESS, OU_ID_PREFIX,
+};
 use super::state::{Creation, Entity, OuRec, PolicyRec};
 use super::validate::{email_is_valid, has_statement, lower_email, lower_shared};
-use super::{
-    cv, err, secs_to_ms, OrgModel, DAY_MS, FULL_ACCESS_AT, MSG_INVALID_INPUT, MSG_IN_PROGRESS,
-    OU_ID_PREFIX,
-};
+use super::OrgModel;
 use crate::org::types::{
     ApiResult, Child, ChildType, ConstraintViolationReason as Cv, CreateAccountFailureReason,
     CreateAccountState, ErrorCode, Parent, ParentType, PolicySummary, Request, Response, SharedStr,

@@ -5,7 +5,8 @@
 use rand::Rng;
 
 use super::operations::{lock_keys, LockKey, LockOn};
-use super::{cv_message, err, OrgModel, MSG_CONCURRENT, MSG_INTERNAL, MSG_RATE_EXCEEDED, TOKEN};
+use super::shared::{cv_message, err, MSG_CONCURRENT, MSG_INTERNAL, MSG_RATE_EXCEEDED, TOKEN};
+use super::OrgModel;
 use crate::config::service::Bucket;
 use crate::org::types::{ApiError, ApiResult, ErrorCode, OpSet, Operation, Request};
 

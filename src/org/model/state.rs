@@ -5,8 +5,9 @@
 use rand::Rng;
 use rand_distr::StandardNormal;
 
+use super::shared::{err, FULL_ACCESS_AT};
 use super::validate::{lower_email, lower_shared};
-use super::{err, OrgModel, FULL_ACCESS_AT};
+use super::OrgModel;
 use crate::org::types::{
     Account, ApiResult, CreateAccountFailureReason, CreateAccountState, CreateAccountStatus,
     ErrorCode, Operation, OrganizationalUnit, PolicySummary, PolicyTarget, SharedStr, Tags,

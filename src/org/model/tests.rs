@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::config::service::{Bucket, LatencyRange};
+use crate::org::types::ConstraintViolationReason as Cv;
 use crate::org::types::{
     Account, CreateAccountFailureReason, CreateAccountState, CreateAccountStatus, Parent,
     ParentType, Response, TargetKind,

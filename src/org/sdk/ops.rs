@@ -17,7 +17,8 @@ use aws_sdk_organizations::Client;
 use aws_smithy_mocks::{mock, MockResponse, Rule};
 use serde_json::{json, Value};
 
-use super::{map_error, MAX_PAGES};
+use super::errors::map_error;
+use super::limits::MAX_PAGES;
 use crate::org::types::{
     Account, ApiError, ApiResult, Child, ChildType, CreateAccountFailureReason, CreateAccountState,
     CreateAccountStatus, ErrorCode, OrganizationalUnit, Parent, ParentType, PolicySummary,

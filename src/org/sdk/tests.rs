@@ -2,6 +2,7 @@
 //! (with their metadata, as the SDK builds them from the wire), raw HTTP answers decoded by the
 //! SDK itself, and CreateAccount failures.
 
+use aws_sdk_organizations::config::http::HttpResponse;
 use aws_sdk_organizations::error::ErrorMetadata;
 use aws_sdk_organizations::operation::attach_policy::AttachPolicyError;
 use aws_sdk_organizations::operation::create_account::{CreateAccountError, CreateAccountOutput};
