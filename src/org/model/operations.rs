@@ -499,22 +499,7 @@ impl OrgModel {
         }
         self.ou_index.remove_at(&id, i);
         self.ous.remove(i);
-        self.attachments.retain(|a| a.target != Entity::Ou(i));
-        let after = |e: Entity| match e {
-            Entity::Ou(j) if j > i => Entity::Ou(j - 1),
-            e => e,
-        };
-        for a in &mut self.attachments {
-            a.target = after(a.target);
-        }
-        self.locks = std::mem::take(&mut self.locks)
-            .into_iter()
-            .filter(|(k, _)| *k != LockKey::Entity(Entity::Ou(i)))
-            .map(|(k, w)| match k {
-                LockKey::Entity(e) => (LockKey::Entity(after(e)), w),
-                k => (k, w),
-            })
-            .collect();
+        self.forget(Entity::Ou(i));
         Ok(Response::Empty)
     }
 
@@ -533,22 +518,7 @@ impl OrgModel {
         }
         self.account_index.remove_at(&id, i);
         self.accounts.remove(i);
-        self.attachments.retain(|a| a.target != Entity::Account(i));
-        let after = |e: Entity| match e {
-            Entity::Account(j) if j > i => Entity::Account(j - 1),
-            e => e,
-        };
-        for a in &mut self.attachments {
-            a.target = after(a.target);
-        }
-        self.locks = std::mem::take(&mut self.locks)
-            .into_iter()
-            .filter(|(k, _)| *k != LockKey::Entity(Entity::Account(i)))
-            .map(|(k, w)| match k {
-                LockKey::Entity(e) => (LockKey::Entity(after(e)), w),
-                k => (k, w),
-            })
-            .collect();
+        self.forget(Entity::Account(i));
         Ok(Response::Empty)
     }
 
@@ -572,22 +542,43 @@ impl OrgModel {
         let id = self.policies[i].summary.id.clone();
         self.policy_index.remove_at(&id, i);
         self.policies.remove(i);
+        self.forget(Entity::Policy(i));
+        Ok(Response::Empty)
+    }
+
+    /// After `gone` left its vector: the attachments naming it go, the later entities of its
+    /// kind move down one (in attachments and concurrent-modification locks alike), and its
+    /// lock goes. One renumbering for DeleteOrganizationalUnit, RemoveAccountFromOrganization
+    /// and DeletePolicy.
+    fn forget(&mut self, gone: Entity) {
+        let after = |e: Entity| match (gone, e) {
+            (Entity::Ou(i), Entity::Ou(j)) if j > i => Entity::Ou(j - 1),
+            (Entity::Account(i), Entity::Account(j)) if j > i => Entity::Account(j - 1),
+            (Entity::Policy(i), Entity::Policy(j)) if j > i => Entity::Policy(j - 1),
+            _ => e,
+        };
+        let gone_policy = match gone {
+            Entity::Policy(i) => Some(i),
+            _ => None,
+        };
+        self.attachments
+            .retain(|a| a.target != gone && Some(a.policy) != gone_policy);
         for a in &mut self.attachments {
-            if a.policy > i {
-                a.policy -= 1;
+            a.target = after(a.target);
+            if let Some(i) = gone_policy {
+                if a.policy > i {
+                    a.policy -= 1;
+                }
             }
         }
         self.locks = std::mem::take(&mut self.locks)
             .into_iter()
-            .filter(|(k, _)| *k != LockKey::Entity(Entity::Policy(i)))
+            .filter(|(k, _)| *k != LockKey::Entity(gone))
             .map(|(k, w)| match k {
-                LockKey::Entity(Entity::Policy(j)) if j > i => {
-                    (LockKey::Entity(Entity::Policy(j - 1)), w)
-                }
+                LockKey::Entity(e) => (LockKey::Entity(after(e)), w),
                 k => (k, w),
             })
             .collect();
-        Ok(Response::Empty)
     }
 
     pub(super) fn detach_policy(
