@@ -2,8 +2,6 @@
 //! (and its schema), Markdown and a verdict per `[expect]` claim; its shards merged equal the
 //! unsharded run's files byte for byte.
 
-use std::path::Path;
-
 mod common;
 use common::{bin, code, run, scratch, stderr, stdout};
 
@@ -23,21 +21,6 @@ fn args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
     v
 }
 
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
-}
-
 #[test]
 fn ranks_the_assumed_keys_and_judges_each_claim() {
     let dir = scratch("sensitivity-out");
@@ -48,7 +31,10 @@ fn ranks_the_assumed_keys_and_judges_each_claim() {
         .output()
         .unwrap();
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let names: Vec<String> = files(&dir).into_iter().map(|(n, _)| n).collect();
+    let names: Vec<String> = common::dir_files(&dir)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     assert_eq!(
         names,
         [
@@ -129,7 +115,10 @@ fn sensitivity_shards_merge_into_the_unsharded_files() {
             .output()
             .unwrap();
         assert_eq!(code(&o), 0, "{}", stderr(&o));
-        assert!(files(&whole) == files(&merged), "N = {n}");
+        assert!(
+            common::dir_files(&whole) == common::dir_files(&merged),
+            "N = {n}"
+        );
         // Two of the shards alone merge only when they are all of them.
         let o = bin()
             .args(["merge"])

@@ -24,22 +24,6 @@ fn sweep_args<'a>(counts: &'a str, reps: &'a str, threads: &'a str) -> Vec<&'a s
     ]
 }
 
-/// The files of a directory, by name.
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
-}
-
 /// Runs shards 1..=n of the sweep as n processes at once, each on `threads` threads, into `dir`.
 fn run_shards(dir: &Path, extra: &[&str], n: u32, threads: &str) -> Vec<PathBuf> {
     let children: Vec<_> = (1..=n)
@@ -85,7 +69,7 @@ fn parallel_shards_merge_into_the_unsharded_files_byte_for_byte() {
         .output()
         .unwrap();
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let want = files(&whole);
+    let want = common::dir_files(&whole);
     assert_eq!(want.len(), 7, "sweep.json, .csv, .md and four charts");
     let whole_json = stdout(&run(&[
         sweep_args("2..=20", "7", "1"),
@@ -101,7 +85,7 @@ fn parallel_shards_merge_into_the_unsharded_files_byte_for_byte() {
         let merged = dir.join("merged");
         let o = merge(&shards, &["--png", "--out", merged.to_str().unwrap()]);
         assert_eq!(code(&o), 0, "{}", stderr(&o));
-        let got = files(&merged);
+        let got = common::dir_files(&merged);
         assert_eq!(got.len(), want.len());
         for ((a, x), (b, y)) in want.iter().zip(&got) {
             assert_eq!(a, b);
@@ -367,5 +351,5 @@ fn the_slurm_array_script_runs_every_shard_and_merges() {
         .output()
         .unwrap();
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert!(files(&whole) == files(&merged));
+    assert!(common::dir_files(&whole) == common::dir_files(&merged));
 }

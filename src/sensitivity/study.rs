@@ -35,7 +35,7 @@ pub struct Figures {
 pub struct Claim {
     pub name: &'static str,
     pub bound: f64,
-    pub met: fn(&RepRow, f64) -> bool,
+    pub met: ClaimTest,
 }
 
 /// A claim as a shard records it: its `[expect]` key and bound.
@@ -98,51 +98,26 @@ pub(crate) fn claims(sc: &Scenario) -> Vec<Claim> {
 }
 
 /// The claims whose bound `bound_of` gives, in `[expect]` order.
+/// The `[expect]` keys a replication's row can be judged on, in report order, with the test.
+/// Whether a replication's row meets a claim's bound.
+type ClaimTest = fn(&RepRow, f64) -> bool;
+
+const CLAIM_TESTS: &[(&str, ClaimTest)] = &[
+    ("makespan_max_ms", |r, b| r.makespan_ms as f64 <= b),
+    ("margin_min", |r, b| r.margin >= b),
+    ("unresolved_conflicts_max", |r, b| {
+        r.unresolved_conflicts as f64 <= b
+    }),
+    ("conflicts_max", |r, b| r.conflicts as f64 <= b),
+    ("throttled_max", |r, b| r.throttled as f64 <= b),
+    ("failed_max", |r, b| r.failed_resources as f64 <= b),
+];
+
 fn claim_list(bound_of: impl Fn(&str) -> Option<f64>) -> Vec<Claim> {
-    let mut v = Vec::new();
-    if let Some(b) = bound_of("makespan_max_ms") {
-        v.push(Claim {
-            name: "makespan_max_ms",
-            bound: b,
-            met: |r, b| r.makespan_ms as f64 <= b,
-        });
-    }
-    if let Some(b) = bound_of("margin_min") {
-        v.push(Claim {
-            name: "margin_min",
-            bound: b,
-            met: |r, b| r.margin >= b,
-        });
-    }
-    if let Some(b) = bound_of("unresolved_conflicts_max") {
-        v.push(Claim {
-            name: "unresolved_conflicts_max",
-            bound: b,
-            met: |r, b| r.unresolved_conflicts as f64 <= b,
-        });
-    }
-    if let Some(b) = bound_of("conflicts_max") {
-        v.push(Claim {
-            name: "conflicts_max",
-            bound: b,
-            met: |r, b| r.conflicts as f64 <= b,
-        });
-    }
-    if let Some(b) = bound_of("throttled_max") {
-        v.push(Claim {
-            name: "throttled_max",
-            bound: b,
-            met: |r, b| r.throttled as f64 <= b,
-        });
-    }
-    if let Some(b) = bound_of("failed_max") {
-        v.push(Claim {
-            name: "failed_max",
-            bound: b,
-            met: |r, b| r.failed_resources as f64 <= b,
-        });
-    }
-    v
+    CLAIM_TESTS
+        .iter()
+        .filter_map(|&(name, met)| bound_of(name).map(|bound| Claim { name, bound, met }))
+        .collect()
 }
 
 /// The figures of `rows` (one count's, all its replications).

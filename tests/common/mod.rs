@@ -52,6 +52,22 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The files of a directory, by name, with their bytes (to compare two output directories).
+pub fn dir_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 /// An empty scratch directory `rel` under the tests' temporary directory (emptied first).
 pub fn scratch(rel: impl AsRef<Path>) -> PathBuf {
     let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(rel);
