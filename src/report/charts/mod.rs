@@ -38,6 +38,7 @@ pub(crate) mod load;
 pub(crate) mod margin;
 pub(crate) mod ops;
 pub(crate) mod phases;
+pub(crate) mod raster;
 pub(crate) mod staff;
 pub mod style;
 pub(crate) mod sweep;

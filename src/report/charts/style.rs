@@ -21,7 +21,7 @@ pub(crate) const WIDTH: u32 = 1200;
 /// or Helvetica, whose metrics it shares.
 pub const FONT: &str = "Liberation Sans, Arial, Helvetica, sans-serif";
 
-static FONT_BYTES: &[u8] = include_bytes!("fonts/LiberationSans-Regular.ttf");
+pub(crate) static FONT_BYTES: &[u8] = include_bytes!("fonts/LiberationSans-Regular.ttf");
 
 /// Registers the embedded font with plotters (once; every chart calls it before drawing).
 pub(crate) fn register_font() {
@@ -489,13 +489,16 @@ fn group_layers(svg: &str) -> String {
     out
 }
 
-/// The chart as a PNG image (8-bit RGB), drawn with the embedded font.
+/// The chart as a PNG image (8-bit RGB), its text drawn with the embedded font as the SVG's
+/// renders ([`super::raster::PngBackend`]).
 pub fn png(chart: &impl Chart) -> Result<Vec<u8>, ChartError> {
     register_font();
     let (w, h) = chart.size();
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        let root = super::raster::PngBackend::with_buffer(&mut rgb, (w, h), FONT_BYTES)
+            .map_err(ChartError)?
+            .into_drawing_area();
         chart.draw(&root)?;
         root.present().map_err(err)?;
     }
