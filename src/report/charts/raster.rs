@@ -13,8 +13,7 @@
 //! its pen position plus its bearing (the outline's own bounds), kerning, anchored by
 //! `text-anchor` on the measured width, the baseline placed as plotters-svg's `dy` says
 //! (`0.76em` under the top, `0.5ex` under the centre, `-0.5ex` under the bottom), rotated
-//! about the anchor as the SVG's `rotate(...)`, and bold made by drawing each glyph twice a
-//! pixel apart (the embedded font has no bold face). Layout (`estimate_text_size`) is left as
+//! about the anchor as the SVG's `rotate(...)`, bold with the bold face. Layout (`estimate_text_size`) is left as
 //! plotters measures it for both backends, so the SVG and the PNG place everything alike.
 
 use ab_glyph::{point, Font, FontRef, Glyph, PxScale};
@@ -32,45 +31,51 @@ pub(crate) const SVG_EM_RATIO: f64 = 1.24;
 pub(crate) struct PngBackend<'a> {
     inner: BitMapBackend<'a>,
     font: FontRef<'static>,
+    bold: FontRef<'static>,
     /// The height of a lowercase x, in ems (`ex`).
     ex_em: f32,
 }
 
 impl<'a> PngBackend<'a> {
-    /// Draws into `buf` (RGB, `size.0 * size.1 * 3` bytes) with `font_bytes` (a TrueType file).
+    /// Draws into `buf` (RGB, `size.0 * size.1 * 3` bytes) with the regular and the bold face
+    /// (TrueType files).
     pub(crate) fn with_buffer(
         buf: &'a mut [u8],
         size: (u32, u32),
-        font_bytes: &'static [u8],
+        regular: &'static [u8],
+        bold: &'static [u8],
     ) -> Result<Self, String> {
-        let font = FontRef::try_from_slice(font_bytes).map_err(|e| e.to_string())?;
+        let font = FontRef::try_from_slice(regular).map_err(|e| e.to_string())?;
+        let bold = FontRef::try_from_slice(bold).map_err(|e| e.to_string())?;
         let upem = font.units_per_em().unwrap_or(2048.0);
+        // The outline's bounds are y-down: the top of the x is the larger magnitude.
         let ex_em = font
             .outline(font.glyph_id('x'))
-            .map(|o| o.bounds.max.y / upem)
+            .map(|o| o.bounds.min.y.abs().max(o.bounds.max.y.abs()) / upem)
             .unwrap_or(0.52);
         Ok(PngBackend {
             inner: BitMapBackend::with_buffer(buf, size),
             font,
+            bold,
             ex_em,
         })
     }
+}
 
-    /// The width of `text` at an em of `em` pixels: advances and kerning.
-    fn width(&self, text: &str, em: f32) -> f32 {
-        let k = em / self.font.units_per_em().unwrap_or(2048.0);
-        let mut w = 0.0;
-        let mut prev = None;
-        for c in text.chars() {
-            let id = self.font.glyph_id(c);
-            if let Some(p) = prev {
-                w += self.font.kern_unscaled(p, id) * k;
-            }
-            w += self.font.h_advance_unscaled(id) * k;
-            prev = Some(id);
+/// The width of `text` in `font` at an em of `em` pixels: advances and kerning.
+fn width_in(font: &FontRef<'_>, text: &str, em: f32) -> f32 {
+    let k = em / font.units_per_em().unwrap_or(2048.0);
+    let mut w = 0.0;
+    let mut prev = None;
+    for c in text.chars() {
+        let id = font.glyph_id(c);
+        if let Some(p) = prev {
+            w += font.kern_unscaled(p, id) * k;
         }
-        w
+        w += font.h_advance_unscaled(id) * k;
+        prev = Some(id);
     }
+    w
 }
 
 /// The width in pixels of `text` drawn at plotters' `size` as the SVG and the PNG draw it
@@ -80,18 +85,7 @@ pub(crate) fn text_width(text: &str, size: u32) -> i32 {
         return 0;
     };
     let em = (f64::from(size) / SVG_EM_RATIO) as f32;
-    let k = em / font.units_per_em().unwrap_or(2048.0);
-    let mut w = 0.0;
-    let mut prev = None;
-    for c in collapse_space(text).chars() {
-        let id = font.glyph_id(c);
-        if let Some(p) = prev {
-            w += font.kern_unscaled(p, id) * k;
-        }
-        w += font.h_advance_unscaled(id) * k;
-        prev = Some(id);
-    }
-    w.ceil() as i32
+    width_in(&font, &collapse_space(text), em).ceil() as i32
 }
 
 /// What a browser makes of an SVG `<text>`'s content: runs of white space as one space, none
@@ -189,10 +183,15 @@ impl DrawingBackend for PngBackend<'_> {
         }
         let text = collapse_space(text);
         let em = (style.size() / SVG_EM_RATIO) as f32;
-        let upem = self.font.units_per_em().unwrap_or(2048.0);
+        let font = if matches!(style.style(), FontStyle::Bold) {
+            &self.bold
+        } else {
+            &self.font
+        };
+        let upem = font.units_per_em().unwrap_or(2048.0);
         // ab_glyph's scale is the ascent-to-descent height in pixels.
-        let scale = PxScale::from(em * self.font.height_unscaled() / upem);
-        let width = self.width(&text, em);
+        let scale = PxScale::from(em * font.height_unscaled() / upem);
+        let width = width_in(font, &text, em);
         let x0 = match style.anchor().h_pos {
             HPos::Left => 0.0,
             HPos::Center => -width / 2.0,
@@ -204,19 +203,18 @@ impl DrawingBackend for PngBackend<'_> {
             VPos::Center => 0.5 * ex,
             VPos::Bottom => -0.5 * ex,
         };
-        let bold = matches!(style.style(), FontStyle::Bold);
         let trans = style.transform();
         let (w, h) = self.get_size();
-        // Coverage per pixel, relative to the anchor, before rotation: overlapping glyphs (and
-        // the bold's second strike) take the larger coverage instead of drawing twice.
+        // Coverage per pixel, relative to the anchor, before rotation: where glyphs overlap
+        // the larger coverage, instead of drawing twice.
         let mut cover: std::collections::BTreeMap<(i32, i32), f32> = Default::default();
         let k = em / upem;
         let mut pen = x0;
         let mut prev = None;
         for c in text.chars() {
-            let id = self.font.glyph_id(c);
+            let id = font.glyph_id(c);
             if let Some(p) = prev {
-                pen += self.font.kern_unscaled(p, id) * k;
+                pen += font.kern_unscaled(p, id) * k;
             }
             prev = Some(id);
             let glyph = Glyph {
@@ -224,18 +222,15 @@ impl DrawingBackend for PngBackend<'_> {
                 scale,
                 position: point(pen, baseline),
             };
-            if let Some(q) = self.font.outline_glyph(glyph) {
+            if let Some(q) = font.outline_glyph(glyph) {
                 let b = q.px_bounds();
                 let (bx, by) = (b.min.x as i32, b.min.y as i32);
                 q.draw(|x, y, v| {
-                    let strikes: &[i32] = if bold { &[0, 1] } else { &[0] };
-                    for &s in strikes {
-                        let e = cover.entry((bx + x as i32 + s, by + y as i32)).or_insert(0.0);
-                        *e = e.max(v);
-                    }
+                    let e = cover.entry((bx + x as i32, by + y as i32)).or_insert(0.0);
+                    *e = e.max(v);
                 });
             }
-            pen += self.font.h_advance_unscaled(id) * k;
+            pen += font.h_advance_unscaled(id) * k;
         }
         for ((dx, dy), v) in cover {
             if v <= 0.0 {
@@ -275,9 +270,12 @@ mod tests {
             let mut s = String::new();
             let b = SVGBackend::with_string(&mut s, (100, 100)).into_drawing_area();
             super::super::style::register_font();
-            b.estimate_text_size(text, &TextStyle::from((super::super::style::FONT, 14).into_font()))
-                .unwrap()
-                .0 as i32
+            b.estimate_text_size(
+                text,
+                &TextStyle::from((super::super::style::FONT, 14).into_font()),
+            )
+            .unwrap()
+            .0 as i32
         };
         let ratio = f64::from(area) / f64::from(ours);
         assert!((1.09..1.13).contains(&ratio), "{area} / {ours} = {ratio}");
