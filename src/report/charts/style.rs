@@ -115,7 +115,7 @@ impl Item {
     }
 }
 
-const LEGEND_FONT: u32 = 13;
+const LEGEND_FONT: u32 = 14;
 const LEGEND_ROW: i32 = 20;
 const LEGEND_PAD: i32 = 8;
 const SAMPLE_W: i32 = 24;
