@@ -334,8 +334,10 @@ pub const AXIS_TOP_ABOVE_ROWS: usize = 30;
 pub const MIN_BAR_PX: i32 = 4;
 /// A bar narrower than this gets its duration written after it.
 const LABEL_BAR_BELOW_PX: i32 = 24;
-/// The least a kind of span must show, in pixels of a row, to have a legend entry.
+/// The least one span of a kind must show, in pixel columns, for the kind to have a legend entry.
 const VISIBLE_PX: i32 = 3;
+/// The half-width of a conflict's mark, in pixels (the larger, unfolded).
+const MARK_R: i32 = 5;
 /// Font sizes (plotters' sizes; a PNG's and an SVG's text is `size / 1.24` pixels: 14 → 11.3).
 const LABEL_FONT: u32 = 14;
 const TOP_AXIS: i32 = 26;
@@ -402,19 +404,32 @@ impl Scale {
     }
 }
 
-/// How many pixels of a row each kind of span shows once all are drawn in order (the
-/// active band first, calls last: each covers what is under it).
-fn shown_px(scale: &Scale, spans: &[Span]) -> BTreeMap<SpanKind, i32> {
-    let mut owner: BTreeMap<i32, SpanKind> = BTreeMap::new();
-    for s in spans {
+/// The most pixel columns of a row one span of each kind shows once all are drawn in order
+/// (the active band first, calls last: each covers what is under it), but under the conflicts'
+/// marks (at `marks`).
+fn shown_px(scale: &Scale, spans: &[Span], marks: &[u64]) -> BTreeMap<SpanKind, i32> {
+    let mut owner: BTreeMap<i32, usize> = BTreeMap::new();
+    for (i, s) in spans.iter().enumerate() {
         let (a, b) = scale.cols(s);
         for x in a..b {
-            owner.insert(x, s.kind);
+            owner.insert(x, i);
         }
     }
+    // A conflict's mark covers the columns around it.
+    for &at in marks {
+        let x = scale.px(at);
+        for dx in -MARK_R..=MARK_R {
+            owner.remove(&(x + dx));
+        }
+    }
+    let mut per_span: BTreeMap<usize, i32> = BTreeMap::new();
+    for i in owner.into_values() {
+        *per_span.entry(i).or_insert(0) += 1;
+    }
     let mut out = BTreeMap::new();
-    for k in owner.into_values() {
-        *out.entry(k).or_insert(0) += 1;
+    for (i, n) in per_span {
+        let e = out.entry(spans[i].kind).or_insert(0);
+        *e = (*e).max(n);
     }
     out
 }
@@ -454,15 +469,18 @@ impl TimelineChart {
             .collect();
         // The most a kind shows on any one row (a pixel on each of many rows is no mark).
         let mut shown: BTreeMap<SpanKind, i32> = BTreeMap::new();
-        for s in &spans {
-            for (k, n) in shown_px(&scale, s) {
+        for (s, row) in spans.iter().zip(&tl.rows) {
+            let marks: Vec<u64> = row.conflicts.iter().map(|c| c.0).collect();
+            for (k, n) in shown_px(&scale, s, &marks) {
                 let e = shown.entry(k).or_insert(0);
                 *e = (*e).max(n);
             }
         }
+        // A call is dark (contrast on white over 3:1, WCAG's for a graphic): a column of it
+        // shows; the light fills need VISIBLE_PX.
         let visible = shown
             .into_iter()
-            .filter(|&(_, n)| n >= VISIBLE_PX)
+            .filter(|&(k, n)| n >= if k == SpanKind::Call { 1 } else { VISIBLE_PX })
             .map(|(k, _)| k)
             .collect();
         TimelineChart {
@@ -753,7 +771,7 @@ fn draw_timeline<DB: DrawingBackend>(
         }
         // Conflicts: a cross for one a retry resolved, a triangle for one left unresolved; at
         // most one mark per few pixels, so a burst reads as a run of marks, not a smear.
-        let r = if tl.folded { 4 } else { 5 };
+        let r = if tl.folded { MARK_R - 1 } else { MARK_R };
         let mut last_px = [i32::MIN; 2];
         for &(at, resolved) in &row.conflicts {
             let x = scale.px(at);
@@ -929,16 +947,21 @@ mod tests {
             assert!(!labels.iter().any(|l| l.contains("factory")), "{labels:?}");
             assert!(labels.iter().any(|l| l == "in an API call"), "{labels:?}");
             assert!(labels.iter().any(|l| l.starts_with("deployer init/plan")));
-            // Every kind named shows at least VISIBLE_PX pixels on some row.
+            // Every kind named shows at least VISIBLE_PX pixels on some row (a call, dark, one).
             let scale = Scale::new(&c.tl);
             for k in &c.visible {
                 let most = c
                     .spans
                     .iter()
-                    .map(|s| shown_px(&scale, s).get(k).copied().unwrap_or(0))
+                    .zip(&c.tl.rows)
+                    .map(|(s, r)| {
+                        let marks: Vec<u64> = r.conflicts.iter().map(|c| c.0).collect();
+                        shown_px(&scale, s, &marks).get(k).copied().unwrap_or(0)
+                    })
                     .max()
                     .unwrap_or(0);
-                assert!(most >= VISIBLE_PX, "{name}: {k:?} shows {most} px");
+                let least = if *k == SpanKind::Call { 1 } else { VISIBLE_PX };
+                assert!(most >= least, "{name}: {k:?} shows {most} px");
             }
         }
     }
