@@ -727,7 +727,7 @@ fn draw_timeline<DB: DrawingBackend>(
     for (y, row) in tl.rows.iter().enumerate() {
         let color = if row.failed > 0 { C_FAILED } else { C_TEXT };
         let mut label = row.label.clone();
-        let fits = |l: &str| text_width(l, LABEL_FONT) <= LABEL_W - 12;
+        let fits = |l: &str| text_width(l, LABEL_FONT, style::FONT_BYTES) <= LABEL_W - 12;
         let mut n = label.chars().count();
         while n > 4 && !fits(&label) {
             n -= 1;
@@ -824,7 +824,7 @@ fn draw_timeline<DB: DrawingBackend>(
         let yc = row_y(y) + row_h / 2;
         let before = scale.px(start);
         let after = scale.px(end).max(before + MIN_BAR_PX);
-        let w = text_width(&note, LABEL_FONT);
+        let w = text_width(&note, LABEL_FONT, style::FONT_BYTES);
         // After the bar (and its conflict marks) if it fits, else before it, else
         // right-aligned at the edge.
         let x = if after + 10 + w <= scale.x1 {
