@@ -208,7 +208,7 @@ impl DrawingBackend for PngBackend<'_> {
         let (w, h) = self.get_size();
         // Coverage per pixel, relative to the anchor, before rotation: where glyphs overlap
         // the larger coverage, instead of drawing twice.
-        let mut cover: std::collections::BTreeMap<(i32, i32), f32> = Default::default();
+        let mut cover: Vec<((i32, i32), f32)> = Vec::new();
         let k = em / upem;
         let mut pen = x0;
         let mut prev = None;
@@ -226,13 +226,19 @@ impl DrawingBackend for PngBackend<'_> {
             if let Some(q) = font.outline_glyph(glyph) {
                 let b = q.px_bounds();
                 let (bx, by) = (b.min.x as i32, b.min.y as i32);
-                q.draw(|x, y, v| {
-                    let e = cover.entry((bx + x as i32, by + y as i32)).or_insert(0.0);
-                    *e = e.max(v);
-                });
+                q.draw(|x, y, v| cover.push(((bx + x as i32, by + y as i32), v)));
             }
             pen += font.h_advance_unscaled(id) * k;
         }
+        cover.sort_unstable_by_key(|&(p, _)| p);
+        cover.dedup_by(|b, a| {
+            // `a` is kept: the larger coverage of a pixel two glyphs share.
+            let same = a.0 == b.0;
+            if same {
+                a.1 = a.1.max(b.1);
+            }
+            same
+        });
         for ((dx, dy), v) in cover {
             if v <= 0.0 {
                 continue;
