@@ -46,12 +46,6 @@ pub(crate) const ORANGE_DARK: RGBColor = RGBColor(0xe6, 0x55, 0x0d);
 pub(crate) const ORANGE_LIGHT: RGBColor = RGBColor(0xfd, 0xd0, 0xa2);
 pub(crate) const BROWN: RGBColor = RGBColor(0xa6, 0x36, 0x03);
 pub(crate) const YELLOW: RGBColor = RGBColor(0xfe, 0xe3, 0x91);
-/// [`YELLOW`] at 40% on white: a long wait drawn as a light fill.
-pub(crate) const YELLOW_LIGHT: RGBColor = RGBColor(
-    255 - (255 - YELLOW.0) * 2 / 5,
-    255 - (255 - YELLOW.1) * 2 / 5,
-    255 - (255 - YELLOW.2) * 2 / 5,
-);
 pub(crate) const GREEN_LIGHT: RGBColor = RGBColor(0x74, 0xc4, 0x76);
 pub(crate) const GREEN_MID: RGBColor = RGBColor(0x31, 0xa3, 0x54);
 pub(crate) const RED: RGBColor = RGBColor(0xd6, 0x27, 0x28);
