@@ -319,7 +319,7 @@ pub fn timeline_svg(sc: &Scenario, plan: &Plan, trace: &Trace, rep: &Report) -> 
 }
 
 /// Row labels: right-aligned in the first `LABEL_W` pixels.
-const LABEL_W: i32 = 270;
+const LABEL_W: i32 = 290;
 /// The deployer's init/plan, drawn as one labelled bar this wide (whatever its length) between
 /// the labels and the apply, which fills the rest of the width.
 const INIT_W: i32 = 92;
