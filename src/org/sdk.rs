@@ -40,11 +40,11 @@ mod convert;
 mod errors;
 mod limits;
 pub(crate) mod ops;
+pub use convert::create_account_status;
+use convert::missing;
 pub(crate) use errors::map_error;
 pub use limits::Limits;
 use limits::{MAX_BODY, MAX_PAGES, TIMEOUTS_MS};
-use convert::missing;
-pub use convert::create_account_status;
 pub use ops::call;
 
 /// The region used when the standard chain gives none.

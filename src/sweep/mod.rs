@@ -24,8 +24,8 @@ mod summary;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use growth::{growth_text, parse_existing_range, run_growth};
 pub use growth::GrowthPoint;
+pub(crate) use growth::{growth_text, parse_existing_range, run_growth};
 pub(crate) use jobs::run_sweep_shard;
 pub use jobs::{run_sweep, SweepRun};
 pub(crate) use output::{csv_row, Samples, CSV_HEADER, SCHEMA_VERSION};

@@ -2,9 +2,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use super::*;
+use crate::engine::tests::scenario;
 use crate::scenario::Scenario;
 use crate::sim;
-use crate::engine::tests::scenario;
 
 #[test]
 fn ranges_and_counts() {
@@ -34,12 +34,7 @@ fn resize_truncates_and_extends_with_the_mix() {
     assert_eq!(emails.len(), 7);
 }
 
-fn collect(
-    sc: &Scenario,
-    counts: &[usize],
-    reps: u32,
-    threads: usize,
-) -> (SweepRun, Vec<RepRow>) {
+fn collect(sc: &Scenario, counts: &[usize], reps: u32, threads: usize) -> (SweepRun, Vec<RepRow>) {
     let never = AtomicBool::new(false);
     let mut rows = Vec::new();
     let run = run_sweep(sc, counts, reps, threads, &|| {}, &never, &mut |r| {

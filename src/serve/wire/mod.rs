@@ -11,7 +11,7 @@ mod page;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use decode::{decode, description, states_filter, Call, Refusal, TARGET_PREFIX};
 pub use decode::SERVED;
+pub(crate) use decode::{decode, description, states_filter, Call, Refusal, TARGET_PREFIX};
 pub(crate) use encode::{encode, error, scp_enabled, Times};
 pub(crate) use page::{Page, MAX_RESULTS};
