@@ -46,9 +46,9 @@ pub(crate) fn read_scenario_or_plan(
     let mut base = match path {
         Some(p) => scenario::read_settings(p)?,
         None => {
-            let name = plan_path
-                .file_name()
-                .map_or("terraform plan".into(), |n| n.to_string_lossy().into_owned());
+            let name = plan_path.file_name().map_or("terraform plan".into(), |n| {
+                n.to_string_lossy().into_owned()
+            });
             let text = format!("name = {}\n", toml_string(&name));
             scenario::parse_settings(&text, plan_path)?
         }

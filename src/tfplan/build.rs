@@ -293,6 +293,15 @@ pub(super) fn build(
     let mut referenced: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); insts.len()];
     for (i, inst) in insts.iter().enumerate() {
         let Some(block) = cfg.blocks.get(&inst.block) else {
+            if cfg.present {
+                return Err(doc.err(
+                    &inst.path(),
+                    format!(
+                        "{} has no resource block in the configuration",
+                        crate::text::clean(&inst.ch.address)
+                    ),
+                ));
+            }
             continue;
         };
         let module = inst.block.0.as_str();
