@@ -119,6 +119,25 @@ fn the_day_two_plan_refreshes_the_state_and_adds_two_customers() {
     assert_eq!(rep["scenario"], "with a government tier");
 }
 
+/// A sweep replicates the plan as it is: one count, the plan's customers.
+#[test]
+fn a_sweep_replicates_the_plan() {
+    let rep = json(&[
+        "sweep",
+        "--terraform-plan",
+        DAY2,
+        "--replications",
+        "20",
+        "--json",
+    ]);
+    let counts = rep["counts"].as_array().unwrap();
+    assert_eq!(counts.len(), 1, "{rep:#}");
+    assert_eq!(counts[0]["customers"], 4);
+    assert_eq!(counts[0]["replications"], 20);
+    let o = common::run(&["sweep", "--terraform-plan", DAY2, "--customers", "1..=9"]);
+    assert_eq!(common::code(&o), 2, "{}", common::stderr(&o));
+}
+
 /// Same plan, same seed: the same report, byte for byte.
 #[test]
 fn a_plan_runs_the_same_twice() {
