@@ -36,10 +36,10 @@ pub(crate) fn read_scenario(path: &Path, deployer: Option<Deployer>) -> Result<S
 /// notes printed on stderr.
 pub(crate) fn read_scenario_or_plan(
     path: Option<&Path>,
-    tf: &super::shared::TerraformPlanArg,
+    (terraform_plan, tier_tag): (Option<&Path>, &str),
     deployer: Option<Deployer>,
 ) -> Result<(Scenario, Option<crate::tfplan::Imported>)> {
-    let Some(plan_path) = &tf.terraform_plan else {
+    let Some(plan_path) = terraform_plan else {
         let path = path.ok_or_else(|| Error::flag("a scenario file or --terraform-plan FILE"))?;
         return Ok((read_scenario(path, deployer)?, None));
     };
@@ -58,7 +58,7 @@ pub(crate) fn read_scenario_or_plan(
     }
     let whole = |message: String| {
         Error::Scenario(scenario::ScenarioError {
-            file: plan_path.clone(),
+            file: plan_path.to_path_buf(),
             line: 0,
             column: 0,
             field: None,
@@ -72,7 +72,7 @@ pub(crate) fn read_scenario_or_plan(
     )
     .map_err(|e| whole(e.to_string()))?;
     let opts = crate::tfplan::Options {
-        tier_tag: tf.tier_tag.clone(),
+        tier_tag: tier_tag.to_string(),
     };
     let imported = crate::tfplan::parse(&bytes, plan_path, &base, &opts)?;
     for n in imported.notes_for(&base) {

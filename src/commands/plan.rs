@@ -41,8 +41,11 @@ pub struct Args {
 const MAIN_TF: &str = include_str!("../../examples/terraform/from-plan/main.tf");
 
 pub(crate) fn run(a: Args) -> Result<Verdict> {
-    let (mut sc, imported) =
-        super::common::read_scenario_or_plan(a.scenario.as_deref(), &a.terraform_plan, None)?;
+    let (mut sc, imported) = super::common::read_scenario_or_plan(
+        a.scenario.as_deref(),
+        a.terraform_plan.parts(),
+        None,
+    )?;
     if imported.is_some() && a.customers.is_some() {
         return Err(Error::flag(
             "--customers makes a scenario's customers; a Terraform plan (--terraform-plan) has \

@@ -76,7 +76,7 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
     ))?;
     let (mut sc, imported) = super::common::read_scenario_or_plan(
         a.scenario.as_deref(),
-        &a.terraform_plan,
+        a.terraform_plan.parts(),
         a.deployer.deployer,
     )?;
     if imported.is_some() {

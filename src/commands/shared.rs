@@ -57,3 +57,10 @@ pub struct TerraformPlanArg {
     #[arg(long, value_name = "KEY", default_value = crate::tfplan::DEFAULT_TIER_TAG, requires = "terraform_plan")]
     pub tier_tag: String,
 }
+
+impl TerraformPlanArg {
+    /// The plan file and the tier tag, as `common::read_scenario_or_plan` takes them.
+    pub(crate) fn parts(&self) -> (Option<&std::path::Path>, &str) {
+        (self.terraform_plan.as_deref(), &self.tier_tag)
+    }
+}

@@ -80,7 +80,7 @@ fn parse_shard(s: &str) -> std::result::Result<sweep::Shard, crate::config::Inva
 pub(crate) fn run(a: Args) -> Result<Verdict> {
     let (mut sc, imported) = super::common::read_scenario_or_plan(
         a.scenario.as_deref(),
-        &a.terraform_plan,
+        a.terraform_plan.parts(),
         a.deployer.deployer,
     )?;
     if let Some(s) = a.seed.seed {
