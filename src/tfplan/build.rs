@@ -204,6 +204,31 @@ pub(super) fn build(
             key: key_text,
         });
     }
+    // Text that reaches a terminal and the reports: no control character but a newline or a
+    // tab, as in a scenario.
+    for inst in &insts {
+        let side = if inst.fate == Fate::Create {
+            "after"
+        } else {
+            "before"
+        };
+        if let Some((field, c)) = unsafe_text(&inst.ch.address, inst.values) {
+            let mut p = inst.path();
+            if let Some(f) = &field {
+                p.extend([key("change"), key(side), key(f)]);
+            } else {
+                p.push(key("address"));
+            }
+            return Err(doc.err(
+                &p,
+                format!(
+                    "the text holds the control character {c}: orgsim refuses control \
+                     characters (other than a newline or a tab) in the plan's Organizations \
+                     resources, which could drive the terminal or a report it is shown in"
+                ),
+            ));
+        }
+    }
     if insts.is_empty() {
         let others: Vec<String> = ignored.iter().map(|(t, n)| format!("{t} ×{n}")).collect();
         return Err(doc.err(
@@ -717,6 +742,29 @@ pub(super) fn build(
         customers,
         plan,
         notes,
+    })
+}
+
+/// The first control character in `address` (field `None`) or in a string of `values` (the
+/// top-level field holding it).
+fn unsafe_text(address: &str, values: &Map<String, Value>) -> Option<(Option<String>, String)> {
+    fn first(v: &Value) -> Option<String> {
+        match v {
+            Value::String(s) => crate::text::first_unsafe(s),
+            Value::Array(a) => a.iter().find_map(first),
+            Value::Object(m) => m
+                .iter()
+                .find_map(|(k, v)| crate::text::first_unsafe(k).or_else(|| first(v))),
+            _ => None,
+        }
+    }
+    if let Some(c) = crate::text::first_unsafe(address) {
+        return Some((None, c));
+    }
+    values.iter().find_map(|(k, v)| {
+        crate::text::first_unsafe(k)
+            .or_else(|| first(v))
+            .map(|c| (Some(k.clone()), c))
     })
 }
 

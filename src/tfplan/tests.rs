@@ -301,6 +301,16 @@ fn bad_plans_are_placed_errors() {
     v["prior_state"] = json!(null);
     v["resource_changes"][0]["change"]["before"] = json!(null);
     assert!(e(&v.to_string()).message.contains("neither `prior_state`"));
+    // A control character in a name that would reach the terminal.
+    let mut v = day2();
+    v["resource_changes"][7]["change"]["after"]["name"] = json!("Medi\u{1b}[2J");
+    let ctl = e(&v.to_string());
+    assert_eq!(
+        ctl.field.as_deref(),
+        Some("resource_changes[7].change.after.name"),
+        "{ctl}"
+    );
+    assert!(ctl.message.contains("U+001B"), "{ctl}");
     // Not an object, a change without actions: placed, never a panic.
     assert_eq!(e("[1]").line, 1);
     let mut v = day2();
