@@ -38,9 +38,12 @@ fn big_plan(bytes: usize) -> (Vec<u8>, usize) {
         .find(|r| r["address"] == existing["address"])
         .unwrap()
         .clone();
-    let per =
-        serde_json::to_vec(&existing).unwrap().len() * 2 + serde_json::to_vec(&new).unwrap().len();
-    let n = bytes / per + 1;
+    // Half the accounts in state (a change and a prior_state entry), half to create; 20% more
+    // for what the copies add (longer keys, ids).
+    let per = (serde_json::to_vec(&existing).unwrap().len() * 2
+        + serde_json::to_vec(&new).unwrap().len())
+        / 2;
+    let n = bytes / per * 12 / 10 + 1;
     let (mut out_changes, mut out_prior) = (Vec::new(), Vec::new());
     let rename = |c: &Value, key: &str, id: Option<&str>| {
         let mut c = c.clone();
@@ -99,13 +102,17 @@ fn big_plan(bytes: usize) -> (Vec<u8>, usize) {
 
 fn read(c: &mut Criterion) {
     let (text, accounts) = big_plan(10 << 20);
-    assert!(text.len() >= 10 << 20);
+    assert!(
+        text.len() >= 10 << 20,
+        "{} bytes, {accounts} accounts",
+        text.len()
+    );
     let sc = scenario::parse_settings("name = \"bench\"\n", Path::new("bench.toml")).unwrap();
     let opts = tfplan::Options::default();
     let once = tfplan::parse(&text, Path::new("big.json"), &sc, &opts).expect("the plan reads");
     assert_eq!(once.customers.len(), accounts);
     eprintln!(
-        "plan: {:.1} MB, {accounts} accounts ({} in state, {} to create), {} resources",
+        "plan: {:.1} MiB, {accounts} accounts ({} in state, {} to create), {} resources",
         text.len() as f64 / (1 << 20) as f64,
         once.existing_accounts,
         once.new_accounts,
