@@ -16,7 +16,8 @@
 //! - [`scenario`]: scenario files read and checked (file:line:col errors); [`plan`]: scenario →
 //!   resource graph; [`finance`]: money in integer cents.
 //! - [`org::model`]: the in-memory service; [`seed`]: named seed streams; [`engine`]: the
-//!   sans-IO deployer (`handle_*` / `poll_*`).
+//!   sans-IO deployer (`handle_*` / `poll_*`); [`tfplan`]: the user's own Terraform plan
+//!   (`terraform show -json`) read into a plan and its customers.
 //! - [`sim`]: the one simulation driver (one or many engines against one service, virtual time);
 //!   [`clock`], [`org::sdk`], [`org::mock`], [`live`]: the wall-clock drivers and clients (the
 //!   live load test, which needs the load test's plans, is `loadtest`'s).
@@ -71,4 +72,5 @@ pub mod sim;
 pub(crate) mod stats;
 pub mod sweep;
 pub mod text;
+pub mod tfplan;
 pub(crate) mod verdict;

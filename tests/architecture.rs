@@ -29,7 +29,7 @@ const FLOORS: &[&[&str]] = &[
     &["org::types", "org::errors"],
     &["config"],
     &["scenario", "plan", "finance"],
-    &["org::model", "seed", "engine"],
+    &["org::model", "seed", "engine", "tfplan"],
     &["sim", "clock", "org::sdk", "org::mock", "live"],
     &[
         "analysis", "stats", "sweep", "phases", "gate", "loadtest", "compare",

@@ -1,6 +1,6 @@
 //! The scenario loader under random input (proptest): arbitrary byte strings (as read from a
 //! file, `parse_bytes`, and in their lossy UTF-8 form, `parse`), and the shipped
-//! scenarios (`scenarios/`, `scenarios/faults/`) with random byte and line mutations. Whatever
+//! scenarios (`scenarios/`, `scenarios/faults/`, `scenarios/incidents/`) with random byte and line mutations. Whatever
 //! the text, loading returns a scenario or an error that names the file and is placed — a line
 //! and column within the text, or (a fault of the whole file) neither — and never panics.
 //!
@@ -35,7 +35,7 @@ fn runner() -> TestRunner {
 fn shipped() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let mut texts = Vec::new();
-    for dir in [root.clone(), root.join("faults")] {
+    for dir in [root.clone(), root.join("faults"), root.join("incidents")] {
         let mut paths: Vec<_> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().path())

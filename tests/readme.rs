@@ -355,6 +355,7 @@ fn readme_workdir() -> PathBuf {
         "scenarios",
         "scripts",
         "examples",
+        "tests",
         "src",
         "Cargo.toml",
         "Cargo.lock",

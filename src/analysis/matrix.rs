@@ -173,6 +173,11 @@ fn account_problems(run: &Run<'_>) -> AccountProblems {
             unrouted.push(format!("{} is not in {}", c.name, tier.ou));
             isolation.push(format!("{} sits outside its tier's OU", c.name));
         }
+        if c.tier == crate::tfplan::UNMAPPED_TIER {
+            // An account of a Terraform plan whose tier is not known: no tier policy or tags
+            // to judge it by (`--tier-tag`).
+            continue;
+        }
         let eff = idx.effective_policy_names(&acct.id);
         let foreign: Vec<&String> = eff
             .iter()
@@ -292,6 +297,7 @@ fn policies_applied(sc: &Scenario, policy_problems: &[String]) -> MatrixCheck {
     let frameworks: BTreeSet<&str> = sc
         .customers
         .iter()
+        .filter(|c| c.tier != crate::tfplan::UNMAPPED_TIER)
         .map(|c| sc.tiers[&c.tier].framework.as_str())
         .collect();
     check(

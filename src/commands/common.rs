@@ -31,6 +31,76 @@ pub(crate) fn read_scenario(path: &Path, deployer: Option<Deployer>) -> Result<S
     Ok(sc)
 }
 
+/// The scenario to run: the file's, or with `--terraform-plan` the plan's customers in the
+/// file's settings (or the defaults, with no file), `--deployer` applied; the plan read, and its
+/// notes printed on stderr.
+pub(crate) fn read_scenario_or_plan(
+    path: Option<&Path>,
+    (terraform_plan, tier_tag): (Option<&Path>, &str),
+    deployer: Option<Deployer>,
+) -> Result<(Scenario, Option<crate::tfplan::Imported>)> {
+    let Some(plan_path) = terraform_plan else {
+        let path = path.ok_or_else(|| Error::flag("a scenario file or --terraform-plan FILE"))?;
+        return Ok((read_scenario(path, deployer)?, None));
+    };
+    let mut base = match path {
+        Some(p) => scenario::read_settings(p)?,
+        None => {
+            let name = plan_path.file_name().map_or("terraform plan".into(), |n| {
+                n.to_string_lossy().into_owned()
+            });
+            let text = format!("name = {}\n", toml_string(&name));
+            scenario::parse_settings(&text, plan_path)?
+        }
+    };
+    if let Some(d) = deployer {
+        base.set_deployer(d).map_err(Error::Flag)?;
+    }
+    let whole = |message: String| {
+        Error::Scenario(scenario::ScenarioError {
+            file: plan_path.to_path_buf(),
+            line: 0,
+            column: 0,
+            field: None,
+            message,
+        })
+    };
+    let bytes = crate::config::files::read_regular(
+        plan_path,
+        crate::config::limits::MAX_TERRAFORM_PLAN_BYTES,
+        "the Terraform plan size limit",
+    )
+    .map_err(|e| whole(e.to_string()))?;
+    let opts = crate::tfplan::Options {
+        tier_tag: tier_tag.to_string(),
+    };
+    let imported = crate::tfplan::parse(&bytes, plan_path, &base, &opts)?;
+    for n in imported.notes_for(&base) {
+        style::note(&format!(
+            "note: {}: {}",
+            crate::text::clean(&plan_path.display().to_string()),
+            crate::text::clean(&n)
+        ));
+    }
+    let sc = imported.scenario(&base);
+    Ok((sc, Some(imported)))
+}
+
+/// `s` as a TOML basic string.
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push('_'),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// `--latency-profile FILE` into the scenario's service.
 pub(crate) fn use_latency_profile(sc: &mut Scenario, path: Option<&PathBuf>) -> Result<()> {
     if let Some(path) = path {

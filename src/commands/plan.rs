@@ -14,11 +14,14 @@ use crate::{plan, report};
 /// the account quota).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  orgsim plan scenarios/five-customers.toml\n  orgsim plan scenarios/five-customers.toml --json\n  orgsim plan scenarios/terraform-vs-sim.toml --customers 5 --terraform /tmp/tf"
+    after_help = "Examples:\n  orgsim plan scenarios/five-customers.toml\n  orgsim plan scenarios/five-customers.toml --json\n  orgsim plan scenarios/terraform-vs-sim.toml --customers 5 --terraform /tmp/tf\n  orgsim plan --terraform-plan tests/fixtures/tfplan/day2.json"
 )]
 pub struct Args {
-    /// The scenario file (TOML).
-    pub scenario: PathBuf,
+    /// The scenario file (TOML); optional with --terraform-plan, which gives the customers.
+    #[arg(required_unless_present = "terraform_plan")]
+    pub scenario: Option<PathBuf>,
+    #[command(flatten)]
+    pub terraform_plan: super::shared::TerraformPlanArg,
     /// Print the plan as JSON.
     #[arg(long)]
     pub json: bool,
@@ -38,7 +41,17 @@ pub struct Args {
 const MAIN_TF: &str = include_str!("../../examples/terraform/from-plan/main.tf");
 
 pub(crate) fn run(a: Args) -> Result<Verdict> {
-    let mut sc = crate::scenario::read(&a.scenario)?;
+    let (mut sc, imported) = super::common::read_scenario_or_plan(
+        a.scenario.as_deref(),
+        a.terraform_plan.parts(),
+        None,
+    )?;
+    if imported.is_some() && a.customers.is_some() {
+        return Err(Error::flag(
+            "--customers makes a scenario's customers; a Terraform plan (--terraform-plan) has \
+             its own",
+        ));
+    }
     if let Some(n) = a.customers {
         if n == 0 {
             return Err(Error::flag("--customers must be at least 1"));
@@ -46,7 +59,10 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         super::common::check_customers(&sc, n, "--customers")?;
         sc = sc.with_customers(n);
     }
-    let mut p = plan::build(&sc);
+    let mut p = match imported {
+        Some(imp) => imp.plan,
+        None => plan::build(&sc),
+    };
     p.findings.extend(plan::account_quota_finding(&sc, &p));
     if let Some(dir) = &a.terraform {
         write_terraform(dir, &p)?;

@@ -15,11 +15,14 @@ use crate::{analysis, report, seed, sim};
 /// margin.svg (and, with --png, timeline.png and margin.png).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  orgsim run scenarios/two-customers.toml\n  orgsim run scenarios/two-customers.toml --json > report.json\n  orgsim run scenarios/two-customers.toml --out out/two --png\n  orgsim run scenarios/hundred-customers.toml --customers 34 --replication 17 --verbose\n  orgsim run scenarios/five-customers.toml --backend mock --time-scale 100"
+    after_help = "Examples:\n  orgsim run scenarios/two-customers.toml\n  orgsim run scenarios/two-customers.toml --json > report.json\n  orgsim run scenarios/two-customers.toml --out out/two --png\n  orgsim run scenarios/hundred-customers.toml --customers 34 --replication 17 --verbose\n  orgsim run scenarios/five-customers.toml --backend mock --time-scale 100\n  orgsim run --terraform-plan tests/fixtures/tfplan/day2.json\n  orgsim run scenarios/two-customers.toml --terraform-plan tests/fixtures/tfplan/day2.json --json"
 )]
 pub struct Args {
-    /// The scenario file (TOML).
-    pub scenario: PathBuf,
+    /// The scenario file (TOML); optional with --terraform-plan, which gives the customers.
+    #[arg(required_unless_present = "terraform_plan")]
+    pub scenario: Option<PathBuf>,
+    #[command(flatten)]
+    pub terraform_plan: super::shared::TerraformPlanArg,
     #[command(flatten)]
     pub seed: super::shared::SeedArg,
     #[command(flatten)]
@@ -71,7 +74,25 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         a.latency_profile.latency_profile.is_some(),
         a.write_latency_profile.is_some(),
     ))?;
-    let mut sc = super::common::read_scenario(&a.scenario, a.deployer.deployer)?;
+    let (mut sc, imported) = super::common::read_scenario_or_plan(
+        a.scenario.as_deref(),
+        a.terraform_plan.parts(),
+        a.deployer.deployer,
+    )?;
+    if imported.is_some() {
+        if a.customers.is_some() || a.existing.is_some() {
+            return Err(Error::flag(
+                "--customers and --existing make a scenario's customers; a Terraform plan \
+                 (--terraform-plan) has its own, new and in state",
+            ));
+        }
+        if a.live.backend != Backend::Sim {
+            return Err(Error::flag(
+                "--terraform-plan runs on the sim backend: the plan's state is built in the \
+                 model (a real endpoint's organization is what it holds)",
+            ));
+        }
+    }
     if let Some(n) = a.customers {
         if n == 0 {
             return Err(Error::flag("--customers must be at least 1"));
@@ -107,12 +128,16 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
     if a.live.backend != Backend::Sim {
         return run_live(&a, &sc, seed, scale);
     }
+    let plan = match imported {
+        Some(imp) => imp.plan,
+        None => crate::plan::build(&sc),
+    };
     let sim::RunOutput {
         plan,
         trace,
         snapshot,
         ..
-    } = sim::run(&sc, seed);
+    } = sim::run_plan(&sc, plan, seed);
     let rep = analysis::analyze(&sc, &plan, &trace, &snapshot, seed, "sim");
     drop(snapshot); // the report holds what it needs of it
     let verdict = emit(&sc, &plan, &trace, &rep, &a);
@@ -249,7 +274,7 @@ fn run_live(a: &Args, sc: &Scenario, seed: u64, scale: f64) -> Result<Verdict> {
             target::write_profile(
                 path,
                 "run",
-                &a.scenario,
+                a.scenario.as_deref().unwrap_or(std::path::Path::new("")),
                 &target,
                 endpoint.as_deref(),
                 &run.calls,

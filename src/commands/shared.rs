@@ -41,3 +41,26 @@ pub struct LatencyProfileArg {
     #[arg(long, value_name = "FILE")]
     pub latency_profile: Option<PathBuf>,
 }
+
+/// `--terraform-plan FILE` and `--tier-tag KEY`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TerraformPlanArg {
+    /// Apply the plan of `terraform show -json PLANFILE` in place of the scenario's customers
+    /// (the scenario file then optional, for its [service], [deploy] and money): its
+    /// aws_organizations_* resources to create are applied, those in state refreshed first
+    /// (docs/scenario.md, "A Terraform plan as input").
+    #[arg(long, value_name = "FILE")]
+    pub terraform_plan: Option<PathBuf>,
+    /// With --terraform-plan: the account tag whose value is the customer's tier (a tier of
+    /// the scenario, whose price is its revenue); an account without it is `unmapped`, its
+    /// revenue left out.
+    #[arg(long, value_name = "KEY", default_value = crate::tfplan::DEFAULT_TIER_TAG, requires = "terraform_plan")]
+    pub tier_tag: String,
+}
+
+impl TerraformPlanArg {
+    /// The plan file and the tier tag, as `common::read_scenario_or_plan` takes them.
+    pub(crate) fn parts(&self) -> (Option<&std::path::Path>, &str) {
+        (self.terraform_plan.as_deref(), &self.tier_tag)
+    }
+}

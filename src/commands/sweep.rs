@@ -16,14 +16,18 @@ use crate::sweep::{self, SweepReport};
 /// With --shard K/N it runs one shard of the jobs and writes a shard file for `orgsim merge`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  orgsim sweep scenarios/hundred-customers.toml --customers 1..=100 --step 11 --replications 200\n  orgsim sweep scenarios/two-customers.toml --customers 1..=2 --replications 500 --json > sweep.json\n  orgsim sweep scenarios/hundred-customers.toml --customers 100 --replications 1000 --csv > rows.csv\n  orgsim sweep scenarios/hundred-customers.toml --customers 10..=100 --step 45 --replications 200 --shard 2/4 --out shards/\n  orgsim merge shards/shard-*-of-4.json --out sweep/"
+    after_help = "Examples:\n  orgsim sweep scenarios/hundred-customers.toml --customers 1..=100 --step 11 --replications 200\n  orgsim sweep scenarios/two-customers.toml --customers 1..=2 --replications 500 --json > sweep.json\n  orgsim sweep scenarios/hundred-customers.toml --customers 100 --replications 1000 --csv > rows.csv\n  orgsim sweep scenarios/hundred-customers.toml --customers 10..=100 --step 45 --replications 200 --shard 2/4 --out shards/\n  orgsim merge shards/shard-*-of-4.json --out sweep/\n  orgsim sweep --terraform-plan tests/fixtures/tfplan/day2.json --replications 200"
 )]
 pub struct Args {
-    /// The scenario file (TOML).
-    pub scenario: PathBuf,
-    /// Customer counts: A..=B (or a single count).
-    #[arg(long, value_name = "A..=B")]
-    pub customers: String,
+    /// The scenario file (TOML); optional with --terraform-plan, which gives the customers.
+    #[arg(required_unless_present = "terraform_plan")]
+    pub scenario: Option<PathBuf>,
+    #[command(flatten)]
+    pub terraform_plan: super::shared::TerraformPlanArg,
+    /// Customer counts: A..=B (or a single count). With --terraform-plan: the plan's count
+    /// (the plan is applied as it is).
+    #[arg(long, value_name = "A..=B", required_unless_present = "terraform_plan")]
+    pub customers: Option<String>,
     /// Step between customer counts (B is always included).
     #[arg(long, default_value_t = 1)]
     pub step: usize,
@@ -74,16 +78,42 @@ fn parse_shard(s: &str) -> std::result::Result<sweep::Shard, crate::config::Inva
 }
 
 pub(crate) fn run(a: Args) -> Result<Verdict> {
-    let mut sc = super::common::read_scenario(&a.scenario, a.deployer.deployer)?;
+    let (mut sc, imported) = super::common::read_scenario_or_plan(
+        a.scenario.as_deref(),
+        a.terraform_plan.parts(),
+        a.deployer.deployer,
+    )?;
     if let Some(s) = a.seed.seed {
         sc.seed = s;
     }
     super::common::use_latency_profile(&mut sc, a.latency_profile.latency_profile.as_ref())?;
+    let plan_count = sc.customers.len().to_string();
+    let fixed = match imported {
+        Some(imp) => {
+            if a.existing.is_some() || a.shard.is_some() {
+                return Err(Error::flag(
+                    "--existing and --shard sweep a scenario's organization; a Terraform plan \
+                     (--terraform-plan) is applied as it is",
+                ));
+            }
+            if let Some(c) = &a.customers {
+                if *c != plan_count {
+                    return Err(Error::flag(format!(
+                        "--customers {c}: the Terraform plan has {plan_count} customer(s), \
+                         applied as they are (leave --customers out)"
+                    )));
+                }
+            }
+            Some(std::sync::Arc::new(imp.plan))
+        }
+        None => None,
+    };
     if let Some(range) = &a.existing {
         return run_growth(&a, &sc, range);
     }
+    let customers = a.customers.as_deref().unwrap_or(&plan_count);
     let (lo, hi) =
-        sweep::parse_range(&a.customers).map_err(|e| Error::flag_value("--customers", e))?;
+        sweep::parse_range(customers).map_err(|e| Error::flag_value("--customers", e))?;
     if a.step == 0 {
         return Err(Error::flag("--step must be at least 1"));
     }
@@ -152,15 +182,27 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
             return Ok(Verdict::Pass); // the reader is gone: a quiet exit
         }
     }
-    let run = sweep::run_sweep(
-        &sc,
-        &counts,
-        a.replications,
-        threads,
-        &progress,
-        &super::common::INTERRUPTED,
-        &mut on_row,
-    );
+    let run = match fixed {
+        Some(plan) => sweep::run_sweep_plan(
+            &sc,
+            plan,
+            a.replications,
+            sweep::Shard::WHOLE,
+            threads,
+            &progress,
+            &super::common::INTERRUPTED,
+            &mut on_row,
+        ),
+        None => sweep::run_sweep(
+            &sc,
+            &counts,
+            a.replications,
+            threads,
+            &progress,
+            &super::common::INTERRUPTED,
+            &mut on_row,
+        ),
+    };
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -368,8 +410,8 @@ fn run_growth(a: &Args, sc: &crate::scenario::Scenario, range: &str) -> Result<V
             "--existing is at most {limit} (orgsim's limit: the model holds each one), not {hi}"
         )));
     }
-    let (n, m) =
-        sweep::parse_range(&a.customers).map_err(|e| Error::flag_value("--customers", e))?;
+    let (n, m) = sweep::parse_range(a.customers.as_deref().unwrap_or_default())
+        .map_err(|e| Error::flag_value("--customers", e))?;
     if n != m || n == 0 {
         return Err(Error::flag(
             "with --existing, --customers is one count of new customers (at least 1), not a range",

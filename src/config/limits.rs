@@ -8,6 +8,8 @@ pub(crate) const MAX_CUSTOMERS: usize = 100_000;
 
 /// Size of a scenario file, in bytes (64 MiB; 40,000 listed customers take about 4 MB).
 pub(crate) const MAX_SCENARIO_BYTES: u64 = 64 << 20;
+/// The largest Terraform plan JSON read (`--terraform-plan`).
+pub(crate) const MAX_TERRAFORM_PLAN_BYTES: u64 = 512 << 20;
 
 /// Keys, array elements, tables and arrays in one scenario file, counted before it is parsed
 /// as the file's `=`, `,`, `[` and `{` characters (in strings and comments too, so the count is

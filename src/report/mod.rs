@@ -684,8 +684,10 @@ pub(crate) fn plan_text(sc: &crate::scenario::Scenario, p: &crate::plan::Plan) -
         sc.name,
         sc.customers.len()
     );
-    for r in &p.resources {
-        let _ = writeln!(o, "  + {}", r.address);
+    for (i, r) in p.resources.iter().enumerate() {
+        // `=`: in the deployer's state, refreshed and left as it is.
+        let mark = if p.state_id(i).is_some() { '=' } else { '+' };
+        let _ = writeln!(o, "  {mark} {}", r.address);
         let name = resource_name(r);
         if !name.is_empty() {
             let _ = writeln!(o, "      {name}");
@@ -704,12 +706,26 @@ pub(crate) fn plan_text(sc: &crate::scenario::Scenario, p: &crate::plan::Plan) -
         .iter()
         .map(|(k, v)| format!("{v} {}", k.as_str()))
         .collect();
-    let _ = writeln!(
-        o,
-        "\nPlan: {} to add ({}).",
-        p.resources.len(),
-        kinds.join(", ")
-    );
+    let in_state = (0..p.resources.len())
+        .filter(|&i| p.state_id(i).is_some())
+        .count();
+    if in_state == 0 {
+        let _ = writeln!(
+            o,
+            "\nPlan: {} to add ({}).",
+            p.resources.len(),
+            kinds.join(", ")
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "\nPlan: {} to add, {in_state} in state (refreshed, then unchanged) ({}); {} \
+             resources in state refreshed first.",
+            p.resources.len() - in_state,
+            kinds.join(", "),
+            p.state.resources.len()
+        );
+    }
     if !p.findings.is_empty() {
         let _ = writeln!(o, "\nPre-flight findings:");
         for f in &p.findings {

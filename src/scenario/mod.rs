@@ -14,7 +14,7 @@ mod tiers;
 mod types;
 pub use crate::config::units::parse_duration_ms;
 pub use money::{MoneyOverflow, MonthCounts, MAX_CENTS};
-pub use parse::{parse, parse_bytes, read, MAX_GENERATED};
+pub use parse::{parse, parse_bytes, parse_settings, read, read_settings, MAX_GENERATED};
 pub use tiers::builtin_tiers;
 pub(crate) use types::{Cents, OPERATIONS_SUPPORT_LINE};
 pub use types::{

@@ -96,6 +96,59 @@ pub(crate) fn run_sweep_shard(
     cancel: &AtomicBool,
     on_row: &mut (dyn FnMut(&RepRow) + Send),
 ) -> SweepRun {
+    run_sweep_of(
+        sc,
+        counts,
+        None,
+        replications,
+        shard,
+        threads,
+        progress,
+        cancel,
+        on_row,
+    )
+}
+
+/// [`run_sweep_shard`] of one plan given whole (`--terraform-plan`): `sc` with exactly the
+/// plan's customers, one count (theirs), every replication applying `plan`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn run_sweep_plan(
+    sc: &Scenario,
+    plan: Arc<Plan>,
+    replications: u32,
+    shard: Shard,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+    cancel: &AtomicBool,
+    on_row: &mut (dyn FnMut(&RepRow) + Send),
+) -> SweepRun {
+    let counts = [sc.customers.len()];
+    run_sweep_of(
+        sc,
+        &counts,
+        Some(plan),
+        replications,
+        shard,
+        threads,
+        progress,
+        cancel,
+        on_row,
+    )
+}
+
+/// The sweep: each count's plan built from `sc` sized to it, or `fixed` for every count.
+#[allow(clippy::too_many_arguments)]
+fn run_sweep_of(
+    sc: &Scenario,
+    counts: &[usize],
+    fixed: Option<Arc<Plan>>,
+    replications: u32,
+    shard: Shard,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+    cancel: &AtomicBool,
+    on_row: &mut (dyn FnMut(&RepRow) + Send),
+) -> SweepRun {
     let reps = u64::from(replications);
     // `total` and `next`/`emitted` count this shard's jobs; `shard.job(i)` is the sweep's job.
     let total = shard.jobs(counts.len() as u64 * reps);
@@ -139,10 +192,16 @@ pub(crate) fn run_sweep_shard(
                     let j = shard.job(i);
                     let ci = (j / reps) as usize;
                     let (n, k) = (counts[ci], (j % reps) as u32);
-                    let p = prep.get_or_init(|| {
-                        let sized = sc.with_customers(n);
-                        let plan = Arc::new(crate::plan::build(&sized));
-                        Prepared { sized, plan }
+                    let p = prep.get_or_init(|| match &fixed {
+                        Some(plan) => Prepared {
+                            sized: sc.clone(),
+                            plan: Arc::clone(plan),
+                        },
+                        None => {
+                            let sized = sc.with_customers(n);
+                            let plan = Arc::new(crate::plan::build(&sized));
+                            Prepared { sized, plan }
+                        }
                     });
                     let seed = replication_seed(sc.seed, n, k);
                     let Some((trace, _)) =

@@ -18,6 +18,9 @@ pub(super) struct Ctx<'a> {
     pub(super) tree: DeTable<'a>,
     /// Where each line starts: every position is placed with one binary search.
     pub(super) lines: LineIndex,
+    /// A file read for its settings only (`--terraform-plan` gives the customers): one
+    /// without customers is no fault.
+    pub(super) customers_optional: bool,
 }
 
 impl Ctx<'_> {

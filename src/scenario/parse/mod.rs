@@ -39,6 +39,16 @@ use span::{format_path, key, split_path, LineIndex, Seg};
 /// Reads and validates the scenario at `path`. A file larger than
 /// `config::limits::MAX_SCENARIO_BYTES` is refused before it is read.
 pub fn read(path: &Path) -> Result<Scenario, ScenarioError> {
+    read_with(path, false)
+}
+
+/// [`read`] for a file whose settings (`[service]`, `[deploy]`, tiers, money) are wanted and
+/// whose customers come from elsewhere (`--terraform-plan`): it may have none.
+pub fn read_settings(path: &Path) -> Result<Scenario, ScenarioError> {
+    read_with(path, true)
+}
+
+fn read_with(path: &Path, customers_optional: bool) -> Result<Scenario, ScenarioError> {
     use crate::config::limits::MAX_SCENARIO_BYTES;
     let whole = |e: crate::config::Invalid| ScenarioError {
         file: path.to_path_buf(),
@@ -53,14 +63,22 @@ pub fn read(path: &Path) -> Result<Scenario, ScenarioError> {
         "the scenario file size limit",
     )
     .map_err(whole)?;
-    parse_bytes(&src, path)
+    parse_bytes_with(&src, path, customers_optional)
 }
 
 /// Parses and validates scenario bytes as read from a file: text that is not UTF-8 is refused
 /// at its first byte that is not; `source` names it in errors.
 pub fn parse_bytes(src: &[u8], source: &Path) -> Result<Scenario, ScenarioError> {
+    parse_bytes_with(src, source, false)
+}
+
+fn parse_bytes_with(
+    src: &[u8],
+    source: &Path,
+    customers_optional: bool,
+) -> Result<Scenario, ScenarioError> {
     match std::str::from_utf8(src) {
-        Ok(text) => parse(text, source),
+        Ok(text) => parse_with(text, source, customers_optional),
         Err(e) => {
             // Placed within the valid prefix: its line, and the column just after it.
             let valid = std::str::from_utf8(&src[..e.valid_up_to()]).unwrap_or_default();
@@ -82,6 +100,19 @@ pub fn parse_bytes(src: &[u8], source: &Path) -> Result<Scenario, ScenarioError>
 
 /// Parses and validates scenario text; `source` names it in errors.
 pub fn parse(src: &str, source: &Path) -> Result<Scenario, ScenarioError> {
+    parse_with(src, source, false)
+}
+
+/// [`parse`] of settings only, as [`read_settings`] reads them (no customers is no fault).
+pub fn parse_settings(src: &str, source: &Path) -> Result<Scenario, ScenarioError> {
+    parse_with(src, source, true)
+}
+
+fn parse_with(
+    src: &str,
+    source: &Path,
+    customers_optional: bool,
+) -> Result<Scenario, ScenarioError> {
     use crate::config::limits::MAX_SCENARIO_TOKENS;
     // Before the tree is built: what it would hold is bounded by the separators.
     let tokens = src
@@ -110,6 +141,7 @@ pub fn parse(src: &str, source: &Path) -> Result<Scenario, ScenarioError> {
                 source,
                 tree: DeTable::new(),
                 lines,
+                customers_optional,
             };
             return Err(ctx.toml_error(e.message(), e.span()));
         }
@@ -119,6 +151,7 @@ pub fn parse(src: &str, source: &Path) -> Result<Scenario, ScenarioError> {
         source,
         tree,
         lines,
+        customers_optional,
     };
     // Text that reaches a terminal and the reports: no control character but a newline or a
     // tab (an escape sequence in a name would retitle or clear the reader's terminal).
@@ -319,7 +352,7 @@ impl Ctx<'_> {
             }
         }
 
-        if customers.is_empty() {
+        if customers.is_empty() && !self.customers_optional {
             let msg = "the scenario has no customers: list some under [[customers]] or \
                        generate some with [generate] count > 0";
             return Err(match generate_at {
