@@ -310,6 +310,12 @@ operations! {
         : Write, throttle(2.0, 3.0), latency(BY_ACCESS);
     /// Closes a member account: it stays in the organization, SUSPENDED.
     CloseAccount { account_id: SharedStr }: Write, throttle(2.0, 3.0), latency(BY_ACCESS);
+    // What Terraform's `data "aws_organizations_organization"` reads at every plan besides
+    // ListAccounts and ListRoots. Not in the published table: reads like the other lists.
+    /// The organization: its id, feature set and management account.
+    DescribeOrganization: Read, throttle(5.0, 8.0), latency(BY_ACCESS);
+    /// The service principals trusted by the organization (the model trusts none).
+    ListAWSServiceAccessForOrganization: Read, throttle(5.0, 8.0), latency(BY_ACCESS);
 }
 
 impl Operation {
@@ -634,6 +640,19 @@ pub enum Response {
     CreateAccountStatuses(Vec<CreateAccountStatus>),
     /// ListChildren.
     Children(Vec<Child>),
+    /// DescribeOrganization.
+    Organization(Organization),
+    /// ListAWSServiceAccessForOrganization: the trusted service principals.
+    ServicePrincipals(Vec<SharedStr>),
+}
+
+/// What DescribeOrganization says: the organization's id and its management account (the
+/// feature set is always ALL, SCPs enabled).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organization {
+    pub id: SharedStr,
+    pub management_account_id: SharedStr,
+    pub management_account_email: SharedStr,
 }
 
 impl Response {
@@ -649,6 +668,7 @@ impl Response {
             Response::PolicyTargets(v) => Some(v.len()),
             Response::CreateAccountStatuses(v) => Some(v.len()),
             Response::Children(v) => Some(v.len()),
+            Response::ServicePrincipals(v) => Some(v.len()),
             _ => None,
         }
     }

@@ -300,9 +300,7 @@ impl Served {
                 message: "Your account is not a member of an organization.".into(),
                 reason: None,
             }),
-            Call::DescribeOrganization => ok(self.organization()),
             Call::NoPolicies => ok(json!({ "Policies": [] })),
-            Call::NoServiceAccess => ok(json!({ "EnabledServicePrincipals": [] })),
             Call::Model { req, page } => self.model_call(now_ms, op, req, page, body),
         }
     }
@@ -430,7 +428,7 @@ impl Served {
         }
     }
 
-    /// DescribeOrganization's answer: the organization with all features, SCPs enabled.
+    /// CreateOrganization's answer: the organization with all features, SCPs enabled.
     fn organization(&self) -> Value {
         let mgmt = self.model.management_account_id();
         let email = self

@@ -18,23 +18,20 @@ pub(crate) const TARGET_PREFIX: &str = "AWSOrganizationsV20161128.";
 /// shape: 1 to 20).
 pub(crate) const MAX_RESULTS: usize = 20;
 
-/// What a request asks for: an operation of the model (with its page, for a List), or one the
-/// server answers itself from the organization it holds.
+/// What a request asks for: an operation of the model (with its page, for a List; among them
+/// DescribeOrganization and ListAWSServiceAccessForOrganization, which Terraform's
+/// `aws_organizations_organization` data source reads at every plan), or one the server
+/// answers itself.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Call {
     Model {
         req: Request,
         page: Option<Page>,
     },
-    DescribeOrganization,
     CreateOrganization,
     /// ListPolicies or ListPoliciesForTarget for a policy type other than SCPs (the model has
     /// SCPs only): an empty list.
     NoPolicies,
-    /// ListAWSServiceAccessForOrganization: the service principals trusted by the organization,
-    /// none (the model enables no service access); Terraform's `aws_organizations_organization`
-    /// data source asks for it at every plan.
-    NoServiceAccess,
 }
 
 /// A page of a List operation: from `offset`, at most `max` items.
@@ -355,10 +352,9 @@ pub(crate) fn decode(op: &str, body: &[u8], default_max: usize) -> Result<Option
     };
     let one = |req: Request| Ok(Some(Call::Model { req, page: None }));
     match op {
-        "DescribeOrganization" => Ok(Some(Call::DescribeOrganization)),
+        "DescribeOrganization" => one(Request::DescribeOrganization),
         "ListAWSServiceAccessForOrganization" => {
-            f.page(op, default_max)?;
-            Ok(Some(Call::NoServiceAccess))
+            list(Request::ListAWSServiceAccessForOrganization, &f)
         }
         "CreateOrganization" => {
             match f.opt_str(s("FeatureSet", 0, 64))?.as_deref() {
@@ -714,6 +710,25 @@ pub(crate) fn encode(
             )
         }
         Response::Account(a) => json!({ "Account": account_json(a, t) }),
+        Response::Organization(o) => json!({ "Organization": {
+            "Id": o.id,
+            "Arn": format!("arn:aws:organizations::{}:organization/{}", o.management_account_id, o.id),
+            "FeatureSet": "ALL",
+            "MasterAccountArn": format!(
+                "arn:aws:organizations::{}:account/{}/{}",
+                o.management_account_id, o.id, o.management_account_id
+            ),
+            "MasterAccountId": o.management_account_id,
+            "MasterAccountEmail": o.management_account_email,
+            "AvailablePolicyTypes": scp_enabled(),
+        } }),
+        Response::ServicePrincipals(ps) => listed(
+            "EnabledServicePrincipals",
+            ps,
+            page,
+            op,
+            |p| json!({ "ServicePrincipal": p, "DateEnabled": 0.0 }),
+        ),
         Response::PolicyTargets(ts) => listed(
             "Targets",
             ts,
