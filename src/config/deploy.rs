@@ -585,8 +585,10 @@ mod tests {
             c.overhead.map(|o| (o.median_s, o.max_s)),
             Some((30.0, 44.0))
         );
-        let mut bad = DeployConfig::default();
-        bad.overhead = Some(Lognormal { p95_s: 1.0, ..d });
+        let bad = DeployConfig {
+            overhead: Some(Lognormal { p95_s: 1.0, ..d }),
+            ..Default::default()
+        };
         assert_eq!(
             bad.check().unwrap_err().field.as_deref(),
             Some("deploy.overhead.p95_s")
