@@ -1062,7 +1062,7 @@ fn load_beyond_capacity_queues_behind_a_concurrency_cap() {
         "--rate",
         "6/min",
         "--duration",
-        "15m",
+        "30m",
         "--max-concurrent",
         "5",
         "--json",
