@@ -300,7 +300,9 @@ impl Served {
                 message: "Your account is not a member of an organization.".into(),
                 reason: None,
             }),
+            Call::DescribeOrganization => ok(self.organization()),
             Call::NoPolicies => ok(json!({ "Policies": [] })),
+            Call::NoServiceAccess => ok(json!({ "EnabledServicePrincipals": [] })),
             Call::Model { req, page } => self.model_call(now_ms, op, req, page, body),
         }
     }
@@ -428,7 +430,8 @@ impl Served {
         }
     }
 
-    /// CreateOrganization's answer: the organization with all features, SCPs enabled.
+    /// DescribeOrganization's (and CreateOrganization's) answer: the organization with all
+    /// features, SCPs enabled.
     fn organization(&self) -> Value {
         let mgmt = self.model.management_account_id();
         let email = self

@@ -18,20 +18,26 @@ pub(crate) const TARGET_PREFIX: &str = "AWSOrganizationsV20161128.";
 /// shape: 1 to 20).
 pub(crate) const MAX_RESULTS: usize = 20;
 
-/// What a request asks for: an operation of the model (with its page, for a List; among them
-/// DescribeOrganization and ListAWSServiceAccessForOrganization, which Terraform's
-/// `aws_organizations_organization` data source reads at every plan), or one the server
-/// answers itself.
+/// What a request asks for: an operation of the model (with its page, for a List), or one the
+/// server answers itself from the organization it holds (DescribeOrganization and
+/// ListAWSServiceAccessForOrganization at once and unthrottled, though they are operations of
+/// the model for the simulated deployers: `orgsim serve`'s benchmark reads DescribeOrganization
+/// at 1,000 requests a second).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Call {
     Model {
         req: Request,
         page: Option<Page>,
     },
+    DescribeOrganization,
     CreateOrganization,
     /// ListPolicies or ListPoliciesForTarget for a policy type other than SCPs (the model has
     /// SCPs only): an empty list.
     NoPolicies,
+    /// ListAWSServiceAccessForOrganization: the service principals trusted by the organization,
+    /// none (the model enables no service access); Terraform's `aws_organizations_organization`
+    /// data source asks for it at every plan.
+    NoServiceAccess,
 }
 
 /// A page of a List operation: from `offset`, at most `max` items.
@@ -352,9 +358,10 @@ pub(crate) fn decode(op: &str, body: &[u8], default_max: usize) -> Result<Option
     };
     let one = |req: Request| Ok(Some(Call::Model { req, page: None }));
     match op {
-        "DescribeOrganization" => one(Request::DescribeOrganization),
+        "DescribeOrganization" => Ok(Some(Call::DescribeOrganization)),
         "ListAWSServiceAccessForOrganization" => {
-            list(Request::ListAWSServiceAccessForOrganization, &f)
+            f.page(op, default_max)?;
+            Ok(Some(Call::NoServiceAccess))
         }
         "CreateOrganization" => {
             match f.opt_str(s("FeatureSet", 0, 64))?.as_deref() {
