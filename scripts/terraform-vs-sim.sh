@@ -9,13 +9,14 @@
 #      the served organization (organization.json) and `terraform state list` (state.txt);
 #      each run's `uptime` load is recorded with it;
 #   4. `orgsim sweep SCENARIO --customers N --csv` (terraform-aws) and `orgsim run
-#      --replication k --json` for the calls per operation;
+#      --replication k --json` of each replication for the calls per operation and the span
+#      from the first resource call to the last answer (the real side's makespan);
 #   5. scripts/terraform-vs-sim.py prints both side by side and writes DIR/terraform-vs-sim.json.
 #
 # Usage: scripts/terraform-vs-sim.sh SCENARIO N R [options]
 #   --out DIR               keep everything in DIR (default: a temporary directory, kept)
-#   --sim-replications M    the sweep's replications (default 200; per-operation counts from
-#                           the first min(M, 50))
+#   --sim-replications M    the sweep's replications (default 200), each also run alone for
+#                           its calls per operation and makespan
 #   --create-timeout T      the accounts' `timeouts { create }` (default 10m)
 #   --parallelism P         terraform -parallelism (default 10, the profile's)
 #   --settle S              S seconds after each apply, read the served organization again
@@ -128,10 +129,17 @@ trap - EXIT
 
 "$ORGSIM" sweep "$SCENARIO" --customers "$N" --replications "$M" --deployer terraform-aws --csv \
   > "$OUT/sim.csv"
-K=$(( M < 50 ? M : 50 ))
-for k in $(seq 0 $((K - 1))); do
+# Each replication's calls per operation and its makespan from the first resource call (the
+# real side's span: the data source's reads before it are left out on both sides).
+for k in $(seq 0 $((M - 1))); do
   "$ORGSIM" run "$SCENARIO" --customers "$N" --replication "$k" --deployer terraform-aws --json \
-    | python3 -c 'import json,sys; r=json.load(sys.stdin); print(json.dumps({o: v["count"] for o, v in r["api"]["latency_ms"].items()}))' \
+    | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+t = r["timing"]
+first = min((p["start_s"] for p in t["phases"] if p["kind"] not in ("deployer_overhead", "refresh")), default=0)
+print(json.dumps({"ops": {o: v["count"] for o, v in r["api"]["latency_ms"].items()},
+                  "resources_makespan_s": round(t["makespan_s"] - first, 3)}))' \
     || true
 done > "$OUT/sim-ops.jsonl"
 

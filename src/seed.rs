@@ -62,6 +62,11 @@ pub(crate) fn provisioning(engine_seed: u64) -> u64 {
     splitmix64(engine_seed ^ 0x5052_4f56_4953_494f)
 }
 
+/// An engine's overhead draw (`[deploy.overhead]`), apart from its jitter and provisioning.
+pub(crate) fn overhead(engine_seed: u64) -> u64 {
+    splitmix64(engine_seed ^ 0x4f56_4552_4845_4144)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1025,15 +1025,15 @@ fn load_against_sim_is_deterministic_and_judges_its_thresholds() {
 
 #[test]
 fn load_beyond_capacity_queues_behind_a_concurrency_cap() {
-    // 6 customers a minute, 5 runners: the deployer cannot keep up, the corrected latency
-    // (from each arrival) grows far beyond the raw one (from each start).
+    // 6 customers a minute for 30 minutes, 5 runners: the deployer cannot keep up, the
+    // corrected latency (from each arrival) grows far beyond the raw one (from each start).
     let (c, v) = json_of(&[
         "load",
         "scenarios/capacity.toml",
         "--rate",
         "6/min",
         "--duration",
-        "15m",
+        "30m",
         "--max-concurrent",
         "5",
         "--json",
@@ -1062,7 +1062,7 @@ fn load_beyond_capacity_queues_behind_a_concurrency_cap() {
         "--rate",
         "6/min",
         "--duration",
-        "15m",
+        "30m",
         "--max-concurrent",
         "5",
         "--json",

@@ -143,6 +143,7 @@ fn mock_run(sc: &Scenario, scale: f64) -> (Plan, Trace, OrgSnapshot) {
         let mut cfg = sc.deploy.clone();
         cfg.lookup_existing = true;
         cfg.overhead_s = 0.0;
+        cfg.overhead = None;
         let plan = orgsim::plan::build(sc);
         let run = orgsim::live::apply(
             plan,

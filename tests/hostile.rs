@@ -127,6 +127,7 @@ fn empty_org(op: &str) -> Option<Reply> {
         "ListAccountsForParent" | "ListAccounts" => j(r#"{"Accounts":[]}"#),
         "ListPolicies" | "ListPoliciesForTarget" => j(r#"{"Policies":[]}"#),
         "ListTagsForResource" => j(r#"{"Tags":[]}"#),
+        "ListAWSServiceAccessForOrganization" => j(r#"{"EnabledServicePrincipals":[]}"#),
         _ => None,
     }
 }

@@ -190,6 +190,7 @@ pub fn live_deploy_config(
     let mut cfg = sc.deploy.clone();
     cfg.lookup_existing = true;
     cfg.overhead_s = 0.0;
+    cfg.overhead = None;
     if let Some(p) = poll_interval {
         cfg.poll_interval_s = p;
     }

@@ -6,6 +6,7 @@
 //! factory (`control-tower`). Every key the user writes in `[deploy]` overrides the profile's
 //! value ([`DeployOverrides`]). Each default is documented with its source in `docs/model.md`.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -78,8 +79,13 @@ pub struct DeployConfig {
     pub deployer: Deployer,
     /// Resource operations in flight at once (Terraform's `-parallelism`, default 10).
     pub parallelism: u32,
-    /// The deployer's own time before its first call: init, refresh, plan (seconds).
+    /// The deployer's own time before its first call: init, refresh, plan (seconds), a
+    /// constant, used when `overhead` is absent.
     pub overhead_s: f64,
+    /// The deployer's own time before its first call drawn once per run from this lognormal
+    /// (seconds); absent, the constant `overhead_s`. Writing `overhead_s` in `[deploy]` makes
+    /// the overhead that constant again.
+    pub overhead: Option<Lognormal>,
     /// Interval between DescribeCreateAccountStatus polls (seconds).
     pub poll_interval_s: f64,
     /// The first poll goes out as soon as CreateAccount is accepted (the plugin SDK's
@@ -94,6 +100,16 @@ pub struct DeployConfig {
     /// base·2^a ≤ cap, then exactly cap (aws-sdk-go-v2 `ExponentialJitterBackoff`).
     pub backoff_base_ms: u64,
     pub backoff_cap_ms: u64,
+    /// The SDK's backoff for these error codes instead of `backoff_base_ms`/`backoff_cap_ms`
+    /// (a code not listed backs off as above).
+    pub backoff_by_code: BTreeMap<String, CodeBackoff>,
+    /// How the backoff is drawn from its ceiling base·2^a (`full` or `equal`).
+    pub backoff_jitter: Jitter,
+    /// The setup reads what Terraform's `data "aws_organizations_organization"` reads at
+    /// every plan: DescribeOrganization, ListAccounts (paged over the whole organization),
+    /// ListRoots, ListAWSServiceAccessForOrganization. Otherwise ListRoots alone (and
+    /// ListAccounts before it when the organization exists and the deployer refreshes).
+    pub data_source_reads: bool,
     /// The SDK client's retry quota (tokens); 0 disables it.
     pub retry_quota: u32,
     /// Tokens one retry costs.
@@ -126,8 +142,61 @@ pub struct DeployConfig {
     pub lookup_existing: bool,
 }
 
+/// How the SDK draws a backoff from its ceiling `base·2^a` after failed attempt `a`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Jitter {
+    /// U(0, base·2^a) while that is within the cap, then exactly the cap (aws-sdk-go-v2's
+    /// `ExponentialJitterBackoff`).
+    #[default]
+    Full,
+    /// U[base·2^a, 2·base·2^a), at most the cap: never shorter than base·2^a (aws-sdk-go's
+    /// `DefaultRetryer`, what hashicorp/aws 5.100.0 was measured doing).
+    Equal,
+}
+
+/// The SDK's backoff after a failed attempt of one error code, in place of `backoff_base_ms`,
+/// `backoff_cap_ms` and `backoff_jitter` for that code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeBackoff {
+    /// The ceiling's base (milliseconds): base·2^a after failed attempt a.
+    pub base_ms: u64,
+    /// No backoff is longer (milliseconds).
+    pub cap_ms: u64,
+    /// How the delay is drawn from the ceiling (default `full`).
+    #[serde(default)]
+    pub jitter: Jitter,
+}
+
 const CME: &str = "ConcurrentModificationException";
 const FINALIZING: &str = "FinalizingOrganizationException";
+
+/// `terraform-aws`'s overhead before its first call, as measured (docs/model.md, "Held to the
+/// real provider", row 4): hashicorp/aws 5.100.0 from `terraform apply` to its first resource
+/// call, 9 to 44 s over the runs against `orgsim serve` and moto.
+const TERRAFORM_OVERHEAD: Lognormal = Lognormal {
+    median_s: 20.0,
+    p95_s: 36.0,
+    min_s: 9.0,
+    max_s: 44.0,
+};
+
+/// `terraform-aws`'s SDK backoff per error code: a ConcurrentModificationException is retried
+/// within a third of a second (measured: docs/model.md, "Held to the real provider", row 1);
+/// throttles keep the standard full jitter.
+fn terraform_backoff_by_code() -> BTreeMap<String, CodeBackoff> {
+    BTreeMap::from([(
+        CME.to_string(),
+        CodeBackoff {
+            base_ms: 30,
+            cap_ms: 300_000,
+            jitter: Jitter::Equal,
+        },
+    )])
+}
 
 impl DeployConfig {
     /// The defaults of profile `deployer`. Sources: `docs/model.md`, "Deployer profiles".
@@ -143,12 +212,16 @@ impl DeployConfig {
                 deployer,
                 parallelism: 10,
                 overhead_s: 60.0,
+                overhead: Some(TERRAFORM_OVERHEAD),
                 poll_interval_s: 10.0,
                 poll_at_once: true,
                 create_timeout_s: 600.0,
                 max_attempts: 25,
-                backoff_base_ms: 1000,
+                backoff_base_ms: 500,
                 backoff_cap_ms: 300_000,
+                backoff_by_code: terraform_backoff_by_code(),
+                backoff_jitter: Jitter::Equal,
+                data_source_reads: true,
                 retry_quota: 0,
                 retry_cost: 5,
                 sdk_retry_codes: vec![CME.into()],
@@ -166,12 +239,16 @@ impl DeployConfig {
                 deployer,
                 parallelism: 10,
                 overhead_s: 0.0,
+                overhead: None,
                 poll_interval_s: 10.0,
                 poll_at_once: false,
                 create_timeout_s: 600.0,
                 max_attempts: 3,
                 backoff_base_ms: 1000,
                 backoff_cap_ms: 20_000,
+                backoff_by_code: BTreeMap::new(),
+                backoff_jitter: Jitter::Full,
+                data_source_reads: false,
                 retry_quota: 500,
                 retry_cost: 5,
                 sdk_retry_codes: Vec::new(),
@@ -189,12 +266,16 @@ impl DeployConfig {
                 deployer,
                 parallelism: 10,
                 overhead_s: 60.0,
+                overhead: None,
                 poll_interval_s: 10.0,
                 poll_at_once: false,
                 create_timeout_s: 3600.0,
                 max_attempts: 25,
                 backoff_base_ms: 1000,
                 backoff_cap_ms: 300_000,
+                backoff_by_code: BTreeMap::new(),
+                backoff_jitter: Jitter::Full,
+                data_source_reads: false,
                 retry_quota: 0,
                 retry_cost: 5,
                 sdk_retry_codes: vec![CME.into()],
@@ -217,6 +298,19 @@ impl DeployConfig {
         macro_rules! set {
             ($($f:ident),*) => { $( if let Some(v) = &o.$f { c.$f = v.clone(); } )* };
         }
+        if o.overhead_s.is_some() {
+            // A constant written in the file is the overhead, whatever the profile draws.
+            c.overhead = None;
+        }
+        if let Some(d) = &o.overhead {
+            let base = c.overhead.unwrap_or(TERRAFORM_OVERHEAD);
+            c.overhead = Some(base.with(d));
+        }
+        if let Some(by_code) = &o.backoff_by_code {
+            for (code, b) in by_code {
+                c.backoff_by_code.insert(code.clone(), *b);
+            }
+        }
         set!(
             parallelism,
             overhead_s,
@@ -226,6 +320,8 @@ impl DeployConfig {
             max_attempts,
             backoff_base_ms,
             backoff_cap_ms,
+            data_source_reads,
+            backoff_jitter,
             retry_quota,
             retry_cost,
             sdk_retry_codes,
@@ -246,6 +342,14 @@ impl DeployConfig {
 
     pub(crate) fn overhead_ms(&self) -> u64 {
         secs_to_ms(self.overhead_s)
+    }
+    /// The overhead of one run: drawn from `overhead` at standard-normal deviate `z` when it
+    /// is set, else the constant `overhead_s`.
+    pub(crate) fn overhead_at_ms(&self, z: f64) -> u64 {
+        match &self.overhead {
+            Some(d) => d.at_ms(z),
+            None => self.overhead_ms(),
+        }
     }
     pub(crate) fn poll_interval_ms(&self) -> u64 {
         secs_to_ms(self.poll_interval_s).max(1)
@@ -343,31 +447,21 @@ impl DeployConfig {
                 ),
             );
         }
-        let p = &self.provisioning;
-        for (k, v) in [
-            ("median_s", p.median_s),
-            ("p95_s", p.p95_s),
-            ("min_s", p.min_s),
-            ("max_s", p.max_s),
-        ] {
-            if !(v > 0.0 && v.is_finite() && v <= 7.0 * 86_400.0) {
+        for (code, b) in &self.backoff_by_code {
+            let at = |k: &str| format!("deploy.backoff_by_code.{code}.{k}");
+            if b.base_ms > b.cap_ms {
+                return Err(Invalid::at(at("base_ms"), "must not exceed cap_ms"));
+            }
+            if b.cap_ms > 86_400_000 {
                 return Err(Invalid::at(
-                    format!("deploy.provisioning.{k}"),
-                    "must be a number of seconds greater than 0 and at most 604800",
+                    at("cap_ms"),
+                    "must be at most 86400000 (one day)",
                 ));
             }
         }
-        if p.p95_s < p.median_s {
-            return Err(Invalid::at(
-                "deploy.provisioning.p95_s",
-                "must not be below median_s",
-            ));
-        }
-        if p.min_s > p.max_s {
-            return Err(Invalid::at(
-                "deploy.provisioning.min_s",
-                "must not exceed max_s",
-            ));
+        check_lognormal("deploy.provisioning", &self.provisioning)?;
+        if let Some(o) = &self.overhead {
+            check_lognormal("deploy.overhead", o)?;
         }
         Ok(())
     }
@@ -377,6 +471,37 @@ impl Default for DeployConfig {
     fn default() -> Self {
         DeployConfig::profile(Deployer::default())
     }
+}
+
+/// A lognormal's values: each positive and at most a week, p95 not below the median, the
+/// minimum not above the maximum; the error names `table`'s key.
+fn check_lognormal(table: &str, p: &Lognormal) -> Result<(), Invalid> {
+    for (k, v) in [
+        ("median_s", p.median_s),
+        ("p95_s", p.p95_s),
+        ("min_s", p.min_s),
+        ("max_s", p.max_s),
+    ] {
+        if !(v > 0.0 && v.is_finite() && v <= 7.0 * 86_400.0) {
+            return Err(Invalid::at(
+                format!("{table}.{k}"),
+                "must be a number of seconds greater than 0 and at most 604800",
+            ));
+        }
+    }
+    if p.p95_s < p.median_s {
+        return Err(Invalid::at(
+            format!("{table}.p95_s"),
+            "must not be below median_s",
+        ));
+    }
+    if p.min_s > p.max_s {
+        return Err(Invalid::at(
+            format!("{table}.min_s"),
+            "must not exceed max_s",
+        ));
+    }
+    Ok(())
 }
 
 fn secs_to_ms(s: f64) -> u64 {
@@ -390,12 +515,16 @@ pub struct DeployOverrides {
     pub deployer: Option<Deployer>,
     pub parallelism: Option<u32>,
     pub overhead_s: Option<f64>,
+    pub overhead: Option<LognormalOverrides>,
     pub poll_interval_s: Option<f64>,
     pub poll_at_once: Option<bool>,
     pub create_timeout_s: Option<f64>,
     pub max_attempts: Option<u32>,
     pub backoff_base_ms: Option<u64>,
     pub backoff_cap_ms: Option<u64>,
+    pub backoff_by_code: Option<BTreeMap<String, CodeBackoff>>,
+    pub backoff_jitter: Option<Jitter>,
+    pub data_source_reads: Option<bool>,
     pub retry_quota: Option<u32>,
     pub retry_cost: Option<u32>,
     pub sdk_retry_codes: Option<Vec<String>>,
@@ -427,6 +556,69 @@ mod tests {
         assert_eq!(sdk.max_attempts, 7);
         assert_eq!(sdk.backoff_cap_ms, 20_000);
         assert_eq!(sdk.retry_quota, 500);
+    }
+
+    /// `terraform-aws` draws its overhead from the measured lognormal; `overhead_s` written in
+    /// `[deploy]` makes it that constant again; `[deploy.overhead]` keys go over the profile's.
+    #[test]
+    fn the_overhead_is_drawn_unless_a_constant_is_written() {
+        let tf = DeployConfig::profile(Deployer::TerraformAws);
+        let d = tf.overhead.expect("a distribution");
+        assert_eq!(tf.overhead_at_ms(0.0), 20_000, "the median at z = 0");
+        assert_eq!(tf.overhead_at_ms(-9.0), (d.min_s * 1000.0) as u64);
+        assert_eq!(tf.overhead_at_ms(9.0), (d.max_s * 1000.0) as u64);
+        let constant = DeployOverrides {
+            overhead_s: Some(5.0),
+            ..Default::default()
+        };
+        let c = DeployConfig::resolve(Deployer::TerraformAws, &constant);
+        assert_eq!((c.overhead, c.overhead_at_ms(3.0)), (None, 5_000));
+        let median = DeployOverrides {
+            overhead: Some(LognormalOverrides {
+                median_s: Some(30.0),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let c = DeployConfig::resolve(Deployer::AwsSdkStandard, &median);
+        assert_eq!(
+            c.overhead.map(|o| (o.median_s, o.max_s)),
+            Some((30.0, 44.0))
+        );
+        let bad = DeployConfig {
+            overhead: Some(Lognormal { p95_s: 1.0, ..d }),
+            ..Default::default()
+        };
+        assert_eq!(
+            bad.check().unwrap_err().field.as_deref(),
+            Some("deploy.overhead.p95_s")
+        );
+    }
+
+    /// A code's backoff written in `[deploy.backoff_by_code]` replaces the profile's for that
+    /// code and keeps the others; a base above its cap names the code's key.
+    #[test]
+    fn a_code_s_backoff_is_its_own() {
+        let o = DeployOverrides {
+            backoff_by_code: Some(BTreeMap::from([(
+                "ServiceException".to_string(),
+                CodeBackoff {
+                    base_ms: 30,
+                    cap_ms: 20_000,
+                    jitter: Jitter::Equal,
+                },
+            )])),
+            ..Default::default()
+        };
+        let c = DeployConfig::resolve(Deployer::TerraformAws, &o);
+        assert_eq!(c.backoff_by_code.len(), 2);
+        assert_eq!(c.backoff_by_code[CME].base_ms, 30);
+        let mut bad = c.clone();
+        bad.backoff_by_code.get_mut(CME).unwrap().base_ms = 400_000;
+        assert_eq!(
+            bad.check().unwrap_err().field.as_deref(),
+            Some("deploy.backoff_by_code.ConcurrentModificationException.base_ms")
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub(crate) mod organization;
 pub mod service;
 pub(crate) mod units;
 
-pub use deploy::{DeployConfig, DeployOverrides, Deployer};
+pub use deploy::{CodeBackoff, DeployConfig, DeployOverrides, Deployer, Jitter};
 pub use invalid::Invalid;
 pub use latency::{LatencyProfile, Quantiles};
 pub use loadtest::{Arrivals, LoadSettings, Metric, Stage, Threshold};

@@ -5,7 +5,7 @@ use rand::Rng;
 use rand_distr::StandardNormal;
 
 use crate::org::types::{
-    CreateAccountState, CreateAccountStatus, Parent, PolicySummary, Response, SharedStr,
+    CreateAccountState, CreateAccountStatus, Operation, Parent, PolicySummary, Response, SharedStr,
 };
 use crate::plan::Spec;
 
@@ -22,39 +22,46 @@ impl Engine {
         let retried = self.state(who).attempt > 1;
         self.refund(retried);
         match who {
-            Who::Setup if self.setup_call == 0 && self.refreshes() => {
-                // The data source's ListAccounts answered: its ListRoots next.
-                self.setup_call = 1;
-                let st = self.state(who);
-                st.attempt = 1;
-                st.provider_try = 1;
-                st.step_started_ms = now_ms;
-                self.issue(now_ms, who);
-            }
-            Who::Setup => self.found_root(now_ms, resp), // the setup's ListRoots
+            Who::Setup => self.setup_answered(now_ms, resp),
             Who::Resource(i) => self.answered(now_ms, i as usize, resp),
             Who::Refresh(k) => self.refreshed(now_ms, k as usize),
         }
     }
 
-    /// ListRoots answered: the resources that depend on nothing are ready.
-    fn found_root(&mut self, now_ms: u64, resp: Response) {
-        match resp {
-            Response::Roots(roots) if !roots.is_empty() => {
-                self.root_id = Some(roots[0].id.clone());
-                if self.refreshes() {
-                    // The refresh first; the plan's roots are ready when it ends.
-                    self.pump_refresh(now_ms);
+    /// A setup read answered ([`Engine::setup_reads`]): ListRoots names the root; after the
+    /// last read the refresh starts, or the resources that depend on nothing are ready.
+    fn setup_answered(&mut self, now_ms: u64, resp: Response) {
+        let reads = self.setup_reads();
+        if reads.get(self.setup_call) == Some(&Operation::ListRoots) {
+            match resp {
+                Response::Roots(roots) if !roots.is_empty() => {
+                    self.root_id = Some(roots[0].id.clone());
+                }
+                _ => {
+                    self.fail_all(
+                        now_ms,
+                        Failure::InvalidResponse,
+                        "ListRoots returned no root",
+                    );
                     return;
                 }
-                self.ready_roots(now_ms);
             }
-            _ => self.fail_all(
-                now_ms,
-                Failure::InvalidResponse,
-                "ListRoots returned no root",
-            ),
         }
+        self.setup_call += 1;
+        if self.setup_call < reads.len() {
+            let st = self.state(Who::Setup);
+            st.attempt = 1;
+            st.provider_try = 1;
+            st.step_started_ms = now_ms;
+            self.issue(now_ms, Who::Setup);
+            return;
+        }
+        if self.refreshes() {
+            // The refresh first; the plan's roots are ready when it ends.
+            self.pump_refresh(now_ms);
+            return;
+        }
+        self.ready_roots(now_ms);
     }
 
     /// The resources that depend on nothing are ready.

@@ -58,6 +58,9 @@ pub(crate) struct Engine {
     pub(super) rng: SmallRng,
     /// Provisioning times (account factory), a stream apart from the jitter.
     pub(super) provision_rng: SmallRng,
+    /// This run's overhead before its first call: drawn from `[deploy.overhead]` at the
+    /// restart, or the constant `overhead_s`.
+    pub(super) overhead_ms: u64,
     pub(super) trace: Trace,
     pub(super) started: bool,
     pub(super) terminal: usize,

@@ -11,8 +11,9 @@
 //! - at most `parallelism` resources in their operation at once (the slot is held through
 //!   retries, backoff and polling, as Terraform's walker holds its semaphore); with an account
 //!   factory (`account_factory` > 0) accounts queue FIFO for a factory slot instead;
-//! - after the deployer's overhead, one ListRoots to find the root, then resources in plan
-//!   order as their dependencies complete;
+//! - after the deployer's overhead (a constant, or drawn per run from `[deploy.overhead]`),
+//!   the setup's reads (ListRoots to find the root; with `data_source_reads` the organization
+//!   data source's four reads), then resources in plan order as their dependencies complete;
 //! - accounts: CreateAccount (with the tags when `tags_in_create`) → DescribeCreateAccountStatus
 //!   (at once when `poll_at_once`, then every `poll_interval_s`) until SUCCEEDED or FAILED, or
 //!   `Timeout` when `create_timeout_s` after acceptance no poll has seen it leave IN_PROGRESS →
@@ -52,7 +53,8 @@ use std::collections::{BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use rand::rngs::SmallRng;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
+use rand_distr::StandardNormal;
 
 pub use crate::config::{DeployConfig, DeployOverrides, Deployer};
 use crate::org::types::{ApiResult, SharedStr};
@@ -96,6 +98,7 @@ impl Engine {
             retry_tokens: 0,
             rng: SmallRng::seed_from_u64(seed),
             provision_rng: SmallRng::seed_from_u64(seed),
+            overhead_ms: 0,
             trace: Trace::default(),
             started: false,
             terminal: 0,
@@ -176,6 +179,13 @@ impl Engine {
         self.retry_tokens = self.cfg.retry_quota;
         self.rng = SmallRng::seed_from_u64(seed);
         self.provision_rng = SmallRng::seed_from_u64(crate::seed::provisioning(seed));
+        self.overhead_ms = match self.cfg.overhead {
+            Some(_) => {
+                let mut rng = SmallRng::seed_from_u64(crate::seed::overhead(seed));
+                self.cfg.overhead_at_ms(rng.sample(StandardNormal))
+            }
+            None => self.cfg.overhead_ms(),
+        };
         let mut calls = std::mem::take(&mut self.trace.calls);
         let mut errors = std::mem::take(&mut self.trace.tally.errors);
         let mut resources = std::mem::take(&mut self.trace.resources);
@@ -209,7 +219,7 @@ impl Engine {
             return;
         }
         self.started = true;
-        let at = now_ms + self.cfg.overhead_ms();
+        let at = now_ms + self.overhead_ms;
         self.schedule(Who::Setup, at, Wake::Issue);
     }
 

@@ -1,12 +1,13 @@
 //! The refresh of an organization that exists (`[organization.existing]`, the plan's state):
-//! before anything is planned, the data source's reads (DescribeOrganization's ListAccounts,
-//! paged over the whole organization, then ListRoots) and the reads of every resource in state,
+//! before anything is planned, the data source's reads (ListAccounts, paged over the whole
+//! organization, and ListRoots; under `terraform-aws` also DescribeOrganization before them and
+//! ListAWSServiceAccessForOrganization after, as at every plan) and the reads of every resource in state,
 //! at the deployer's parallelism, through the same retry layers. A read given up fails the
 //! whole apply before anything is created ("Planning failed"). What each profile reads:
 //! `docs/model.md`, "The refresh".
 
 use crate::config::Deployer;
-use crate::org::types::Request;
+use crate::org::types::{Operation, Request};
 use crate::plan::InState;
 
 use super::machine::Engine;
@@ -38,16 +39,41 @@ impl Engine {
         self.refresh_next = 0;
         self.refresh_left = n;
         self.refresh_in_flight = 0;
-        self.setup_call = if self.refreshes() { 0 } else { 1 };
+        self.setup_call = 0;
         self.trace.refresh = self.refreshes().then(RefreshTally::default);
     }
 
-    /// The setup's request: the data source's ListAccounts, then ListRoots.
-    pub(super) fn setup_request(&self) -> Request {
-        if self.setup_call == 0 {
-            Request::ListAccounts
+    /// The setup's reads, in order: with `data_source_reads`, what Terraform's
+    /// `data "aws_organizations_organization"` reads at every plan (its `Read`:
+    /// DescribeOrganization, ListAccounts paged over the whole organization, ListRoots,
+    /// ListAWSServiceAccessForOrganization); else ListAccounts then ListRoots when the
+    /// organization exists and the deployer refreshes; else ListRoots alone.
+    pub(super) fn setup_reads(&self) -> &'static [Operation] {
+        const DATA_SOURCE: [Operation; 4] = [
+            Operation::DescribeOrganization,
+            Operation::ListAccounts,
+            Operation::ListRoots,
+            Operation::ListAWSServiceAccessForOrganization,
+        ];
+        if self.cfg.data_source_reads {
+            &DATA_SOURCE
+        } else if self.refreshes() {
+            &DATA_SOURCE[1..3]
         } else {
-            Request::ListRoots
+            &DATA_SOURCE[2..3]
+        }
+    }
+
+    /// The setup's current request ([`Engine::setup_reads`]).
+    pub(super) fn setup_request(&self) -> Request {
+        let reads = self.setup_reads();
+        match reads[self.setup_call.min(reads.len() - 1)] {
+            Operation::DescribeOrganization => Request::DescribeOrganization,
+            Operation::ListAccounts => Request::ListAccounts,
+            Operation::ListAWSServiceAccessForOrganization => {
+                Request::ListAWSServiceAccessForOrganization
+            }
+            _ => Request::ListRoots,
         }
     }
 

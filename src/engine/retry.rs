@@ -3,6 +3,7 @@
 
 use rand::Rng;
 
+use crate::config::Jitter;
 use crate::org::types::{ApiError, ErrorCode, Operation};
 
 use super::machine::Engine;
@@ -56,7 +57,7 @@ impl Engine {
                 if self.cfg.retry_quota > 0 {
                     self.retry_tokens -= self.cfg.retry_cost;
                 }
-                let delay = self.sdk_backoff(attempt);
+                let delay = self.sdk_backoff(attempt, &err.code);
                 self.state(who).attempt += 1;
                 self.wait(now_ms, who, delay, WaitKind::Backoff);
                 return;
@@ -131,25 +132,18 @@ impl Engine {
         message
     }
 
-    /// Full-jitter exponential backoff after failed SDK attempt `attempt` (from 1), as
-    /// aws-sdk-go-v2's `ExponentialJitterBackoff`: U(0, base·2^attempt) while that ceiling is
-    /// within the cap, and exactly the cap (no jitter) from then on.
-    pub(super) fn sdk_backoff(&mut self, attempt: u32) -> u64 {
-        let base = self.cfg.backoff_base_ms;
-        let cap = self.cfg.backoff_cap_ms;
-        if base == 0 {
-            return 0;
-        }
-        let ceiling = if attempt >= 63 {
-            u64::MAX
-        } else {
-            base.saturating_mul(1u64 << attempt)
+    /// The SDK's backoff after failed attempt `attempt` (from 1) with `code`: the code's own
+    /// rule in `backoff_by_code`, else `backoff_base_ms`, `backoff_cap_ms`, `backoff_jitter`.
+    pub(super) fn sdk_backoff(&mut self, attempt: u32, code: &ErrorCode) -> u64 {
+        let (base, cap, jitter) = match self.cfg.backoff_by_code.get(code.as_str()) {
+            Some(b) => (b.base_ms, b.cap_ms, b.jitter),
+            None => (
+                self.cfg.backoff_base_ms,
+                self.cfg.backoff_cap_ms,
+                self.cfg.backoff_jitter,
+            ),
         };
-        if ceiling > cap {
-            cap
-        } else {
-            self.rng.random_range(0..ceiling)
-        }
+        backoff(&mut self.rng, attempt, base, cap, jitter)
     }
 
     pub(super) fn refund(&mut self, retried: bool) {
@@ -158,6 +152,36 @@ impl Engine {
         }
         let back = if retried { self.cfg.retry_cost } else { 1 };
         self.retry_tokens = (self.retry_tokens + back).min(self.cfg.retry_quota);
+    }
+}
+
+/// A backoff after failed attempt `attempt` from the ceiling base·2^attempt:
+/// - `Full`, aws-sdk-go-v2's `ExponentialJitterBackoff`: U(0, ceiling) while the ceiling is
+///   within the cap, and exactly the cap (no jitter) from then on;
+/// - `Equal`, aws-sdk-go's `DefaultRetryer` (what hashicorp/aws 5.100.0 was measured doing):
+///   U[ceiling, 2·ceiling), at most the cap.
+pub(super) fn backoff(
+    rng: &mut impl Rng,
+    attempt: u32,
+    base: u64,
+    cap: u64,
+    jitter: Jitter,
+) -> u64 {
+    if base == 0 {
+        return 0;
+    }
+    let ceiling = if attempt >= 63 {
+        u64::MAX
+    } else {
+        base.saturating_mul(1u64 << attempt)
+    };
+    match jitter {
+        Jitter::Full if ceiling > cap => cap,
+        Jitter::Full => rng.random_range(0..ceiling),
+        Jitter::Equal if ceiling >= cap => cap,
+        Jitter::Equal => rng
+            .random_range(ceiling..ceiling.saturating_mul(2))
+            .min(cap),
     }
 }
 

@@ -190,8 +190,22 @@ fn everything_created_once_and_parallelism_respected() {
             .filter(|(_, o)| *o == Operation::CreateAccount)
             .count();
         assert_eq!(creates, 12, "each account created exactly once");
-        // The first call waits for the deployer's overhead.
-        assert_eq!(fake.calls[0], (60_000, Operation::ListRoots));
+        // The first call waits for the deployer's overhead, drawn from the measured
+        // distribution (9 to 44 s): the data source's DescribeOrganization, then its other
+        // reads, ListRoots among them, before any resource call.
+        let first = fake.calls[0].0;
+        assert!((9_000..=44_000).contains(&first), "{first}");
+        assert_eq!(t.first_call_ms, first);
+        let setup: Vec<Operation> = fake.calls[..4].iter().map(|c| c.1).collect();
+        assert_eq!(
+            setup,
+            [
+                Operation::DescribeOrganization,
+                Operation::ListAccounts,
+                Operation::ListRoots,
+                Operation::ListAWSServiceAccessForOrganization
+            ]
+        );
         // Polls are 10 s apart, MoveAccount only after SUCCEEDED.
         let polls: Vec<u64> = fake
             .calls
@@ -262,7 +276,11 @@ fn throttles_are_retried_with_bounded_attempts() {
 fn a_service_that_always_throttles_ends_with_every_resource_failed_and_bounded_calls() {
     let mut e = engine(4, |_| {});
     run_to_completion(&mut e, |now, req| match req {
-        Request::ListRoots => (100, Fake::new(0).answer(now, req)),
+        // The setup's reads (the data source's and ListRoots) pass.
+        Request::ListRoots
+        | Request::DescribeOrganization
+        | Request::ListAccounts
+        | Request::ListAWSServiceAccessForOrganization => (100, Fake::new(0).answer(now, req)),
         _ => (
             300,
             Err(ApiError::new(
@@ -324,6 +342,15 @@ fn concurrent_modification_is_retried_by_the_providers_sdk_retryer_not_by_a_plai
         .find(|c| c.op == Operation::CreateOrganizationalUnit && c.attempt == 2);
     assert!(retry.is_some(), "an SDK-level retry follows the CME");
     assert!(t.calls.iter().all(|c| c.provider_try == 1));
+    // ... within [60, 120) ms of the conflict's answer: the conflict's own backoff, 2·U[30, 60)
+    // ms as measured, not the throttles' 2·U[500, 1000) ms.
+    let failed = t
+        .calls
+        .iter()
+        .find(|c| c.error == Some(ErrorCode::ConcurrentModificationException))
+        .expect("the conflict");
+    let wait = retry.unwrap().start_ms - failed.end_ms.unwrap();
+    assert!((60..120).contains(&wait), "{wait} ms");
     // aws-sdk-standard: the SDK's default retryer does not retry it.
     let t = first_ou_conflicts(Deployer::AwsSdkStandard);
     let failed: Vec<_> = t
@@ -797,6 +824,84 @@ fn a_missing_id_is_an_invalid_plan_never_an_empty_id_sent() {
                 .iter()
                 .any(|r| matches!(r, Request::AttachPolicy { .. })),
             "no attachment was made"
+        );
+    }
+}
+
+/// The backoff rules: full jitter (aws-sdk-go-v2) below its ceiling and exactly the cap above
+/// it; equal jitter (what hashicorp/aws 5.100.0 was measured doing) in [ceiling, 2·ceiling)
+/// and never past the cap.
+#[test]
+fn backoffs_fall_in_their_rule_s_range() {
+    use crate::config::Jitter;
+    use rand::SeedableRng;
+    let mut rng = rand::rngs::SmallRng::seed_from_u64(3);
+    for attempt in 1..=6u32 {
+        let ceiling = 500u64 << attempt;
+        let mut seen_low = false;
+        for _ in 0..200 {
+            let d = super::retry::backoff(&mut rng, attempt, 500, 300_000, Jitter::Equal);
+            assert!(
+                (ceiling..2 * ceiling).contains(&d),
+                "attempt {attempt}: {d}"
+            );
+            let f = super::retry::backoff(&mut rng, attempt, 1000, 300_000, Jitter::Full);
+            assert!(f < 1000 << attempt, "attempt {attempt}: {f}");
+            seen_low |= f < 500 << attempt;
+        }
+        assert!(seen_low, "full jitter reaches below half its ceiling");
+    }
+    // Past the cap: the cap itself, under either rule.
+    assert_eq!(
+        super::retry::backoff(&mut rng, 10, 500, 300_000, Jitter::Equal),
+        300_000
+    );
+    assert_eq!(
+        super::retry::backoff(&mut rng, 9, 1000, 300_000, Jitter::Full),
+        300_000
+    );
+    // A ceiling below the cap whose double passes it is held to the cap.
+    let d = super::retry::backoff(&mut rng, 9, 500, 300_000, Jitter::Equal);
+    assert!((256_000..=300_000).contains(&d), "{d}");
+    assert_eq!(
+        super::retry::backoff(&mut rng, 3, 0, 300_000, Jitter::Equal),
+        0
+    );
+}
+
+/// A throttle under `terraform-aws` waits 2^a·U[500, 1000) ms after failed attempt a, as
+/// measured against `orgsim serve` (docs/model.md, "Held to the real provider").
+#[test]
+fn a_throttle_waits_the_measured_backoff_under_terraform_aws() {
+    let mut e = engine(1, |_| {});
+    let mut fake = Fake::new(1_000);
+    let mut throttled = 0;
+    run_to_completion(&mut e, |now, req| {
+        if matches!(req, Request::CreateOrganizationalUnit { .. }) && throttled < 3 {
+            throttled += 1;
+            return (
+                100,
+                Err(ApiError::new(
+                    ErrorCode::TooManyRequestsException,
+                    "Rate exceeded",
+                )),
+            );
+        }
+        (100, fake.answer(now, req))
+    });
+    let t = e.trace();
+    let ou: Vec<&CallRecord> = t
+        .calls
+        .iter()
+        .filter(|c| c.op == Operation::CreateOrganizationalUnit)
+        .collect();
+    assert_eq!(ou.len(), 4);
+    for w in ou.windows(2) {
+        let a = w[0].attempt as u64;
+        let wait = w[1].start_ms - w[0].end_ms.unwrap();
+        assert!(
+            ((500 << a)..(1000 << a)).contains(&wait),
+            "after attempt {a}: {wait} ms"
         );
     }
 }

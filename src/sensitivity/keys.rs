@@ -115,9 +115,22 @@ pub(crate) static KEYS: &[KeySpec] = &[
     key!("service.write_latency.max_ms", Int, NONE, None,
         "from ADF's log timestamps [A]",
         |s| s.service.write_latency.max_ms),
-    key!("deploy.overhead_s", Float, ALL, Some((0.0, 180.0)),
-        "the deployer's init, refresh and plan before its first call: none to 3 min",
-        |s| s.deploy.overhead_s),
+    // A constant in place of the profile's drawn overhead, as `overhead_s` in `[deploy]` is.
+    KeySpec {
+        name: "deploy.overhead_s",
+        kind: Kind::Float,
+        assumed_under: ALL,
+        range: Some((0.0, 180.0)),
+        reason: "the deployer's init, refresh and plan before its first call: none to 3 min",
+        get: |s| match &s.deploy.overhead {
+            Some(d) => d.median_s,
+            None => s.deploy.overhead_s,
+        },
+        set: |s, v| {
+            s.deploy.overhead_s = v;
+            s.deploy.overhead = None;
+        },
+    },
     key!("deploy.parallelism", Int, SDK, Some((5.0, 20.0)),
         "a script's concurrency is its author's choice: from half to double Terraform's 10",
         |s| s.deploy.parallelism),

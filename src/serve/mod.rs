@@ -430,7 +430,8 @@ impl Served {
         }
     }
 
-    /// DescribeOrganization's answer: the organization with all features, SCPs enabled.
+    /// DescribeOrganization's (and CreateOrganization's) answer: the organization with all
+    /// features, SCPs enabled.
     fn organization(&self) -> Value {
         let mgmt = self.model.management_account_id();
         let email = self

@@ -107,6 +107,8 @@ impl Key {
             | Request::CloseAccount { account_id } => Key::Id(account_id.clone()),
             Request::EnablePolicyType { .. } => Key::None,
             Request::ListRoots
+            | Request::DescribeOrganization
+            | Request::ListAWSServiceAccessForOrganization
             | Request::ListAccounts
             | Request::ListPolicies
             | Request::ListCreateAccountStatus => Key::None,

@@ -26,8 +26,8 @@ mod tests;
 
 pub use growth::GrowthPoint;
 pub(crate) use growth::{growth_text, parse_existing_range, run_growth};
-pub(crate) use jobs::{run_sweep_plan, run_sweep_shard};
 pub use jobs::{run_sweep, SweepRun};
+pub(crate) use jobs::{run_sweep_plan, run_sweep_shard};
 pub(crate) use output::{csv_row, Samples, CSV_HEADER, SCHEMA_VERSION};
 pub use output::{sweep_with_samples, SweepReport};
 pub use range::{counts, parse_range};

@@ -7,14 +7,15 @@ use rand::Rng;
 
 use super::ids::{org_arn, Padded};
 use super::shared::{
-    cv, err, secs_to_ms, DAY_MS, FULL_ACCESS_AT, MSG_INVALID_INPUT, MSG_IN_PROGRESS, OU_ID_PREFIX,
+    cv, err, secs_to_ms, DAY_MS, FULL_ACCESS_AT, MANAGEMENT_EMAIL, MSG_INVALID_INPUT,
+    MSG_IN_PROGRESS, ORG_ID, OU_ID_PREFIX,
 };
 use super::state::{Creation, Entity, LockKey, OrgModel, OuRec, PolicyRec};
 use super::validate::{email_is_valid, has_statement, lower_email, lower_shared};
 use crate::org::types::{
     ApiResult, Child, ChildType, ConstraintViolationReason as Cv, CreateAccountFailureReason,
-    CreateAccountState, ErrorCode, Parent, ParentType, PolicySummary, Request, Response, SharedStr,
-    Tags,
+    CreateAccountState, ErrorCode, Organization, Parent, ParentType, PolicySummary, Request,
+    Response, SharedStr, Tags,
 };
 
 /// The lock key a request takes (an id, or the policy list) and the one it only checks.
@@ -57,6 +58,19 @@ impl OrgModel {
     pub(super) fn apply<R: Rng>(&mut self, now: u64, req: &Request, rng: &mut R) -> ApiResult {
         match req {
             Request::ListRoots => Ok(Response::Roots(vec![self.root.clone()])),
+            Request::DescribeOrganization => {
+                let email = match self.entity(&self.management_account_id) {
+                    Some(Entity::Account(i)) => self.accounts[i].email.clone(),
+                    _ => MANAGEMENT_EMAIL.into(),
+                };
+                Ok(Response::Organization(Organization {
+                    id: ORG_ID.into(),
+                    management_account_id: self.management_account_id.as_str().into(),
+                    management_account_email: email,
+                }))
+            }
+            // The model trusts no service principal (no service access is enabled).
+            Request::ListAWSServiceAccessForOrganization => Ok(Response::ServicePrincipals(Vec::new())),
             Request::CreateOrganizationalUnit { parent_id, name, tags } => {
                 self.create_ou(parent_id, name, tags)
             }

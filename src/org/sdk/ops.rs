@@ -25,8 +25,8 @@ use super::convert::{
 use super::errors::map_error;
 use super::limits::MAX_PAGES;
 use crate::org::types::{
-    Account, ApiError, ApiResult, Child, ChildType, OrganizationalUnit, Parent, ParentType,
-    PolicyTarget, Request, Response, Root, SharedStr, Tags, TargetKind,
+    Account, ApiError, ApiResult, Child, ChildType, Organization, OrganizationalUnit, Parent,
+    ParentType, PolicyTarget, Request, Response, Root, SharedStr, Tags, TargetKind,
 };
 
 /// `|e| reason of e`, for operation error enums that have a ConstraintViolationException.
@@ -485,6 +485,34 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
                 .map_err(|e| map_error(e, cv_reason!(op::close_account::CloseAccountError)))?;
             Ok(Response::Empty)
         }
+        Request::DescribeOrganization => {
+            let out = client
+                .describe_organization()
+                .send()
+                .await
+                .map_err(|e| map_error(e, no_reason))?;
+            let org = out.organization();
+            Ok(Response::Organization(Organization {
+                id: id(org.and_then(|o| o.id()), "an organization")?,
+                management_account_id: id(
+                    org.and_then(|o| o.master_account_id()),
+                    "a management account",
+                )?,
+                management_account_email: s(org.and_then(|o| o.master_account_email())),
+            }))
+        }
+        Request::ListAWSServiceAccessForOrganization => {
+            let pages = all_pages!(
+                "ListAWSServiceAccessForOrganization",
+                client.list_aws_service_access_for_organization()
+            );
+            let out = pages
+                .iter()
+                .flat_map(|r| r.enabled_service_principals())
+                .map(|p| s(p.service_principal()))
+                .collect();
+            Ok(Response::ServicePrincipals(out))
+        }
         Request::ListCreateAccountStatus => {
             let pages = all_pages!(
                 "ListCreateAccountStatus",
@@ -669,6 +697,12 @@ pub(crate) fn mock_rules(answer: Answer) -> Vec<Rule> {
         rule!(st, close_account, |i| Request::CloseAccount {
             account_id: input(i.account_id()),
         }),
+        rule!(st, describe_organization, |_i| {
+            Request::DescribeOrganization
+        }),
+        rule!(st, list_aws_service_access_for_organization, |_i| {
+            Request::ListAWSServiceAccessForOrganization
+        }),
     ]
 }
 
@@ -703,6 +737,18 @@ pub(crate) fn response_json(r: &Response) -> Value {
             json!({ "Tags": t.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect::<Vec<_>>() })
         }
         Response::Account(a) => json!({ "Account": account(a) }),
+        Response::Organization(o) => json!({ "Organization": {
+            "Id": o.id,
+            "Arn": format!("arn:aws:organizations::{}:organization/{}", o.management_account_id, o.id),
+            "FeatureSet": "ALL",
+            "MasterAccountId": o.management_account_id,
+            "MasterAccountArn": format!(
+                "arn:aws:organizations::{}:account/{}/{}", o.management_account_id, o.id, o.management_account_id),
+            "MasterAccountEmail": o.management_account_email,
+            "AvailablePolicyTypes": [{ "Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED" }],
+        } }),
+        Response::ServicePrincipals(ps) => json!({ "EnabledServicePrincipals": ps.iter()
+            .map(|p| json!({ "ServicePrincipal": p, "DateEnabled": 0.0 })).collect::<Vec<_>>() }),
         Response::PolicyTargets(ts) => json!({ "Targets": ts.iter().map(|t| json!({
             "TargetId": t.target_id, "Name": t.name, "Type": t.kind.as_str() })).collect::<Vec<_>>() }),
         Response::Children(cs) => json!({ "Children": cs.iter().map(|c| json!({

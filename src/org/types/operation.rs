@@ -5,8 +5,8 @@
 use std::fmt;
 
 use super::records::{
-    Account, Child, ChildType, CreateAccountStatus, OrganizationalUnit, Parent, PolicySummary,
-    PolicyTarget, Root,
+    Account, Child, ChildType, CreateAccountStatus, Organization, OrganizationalUnit, Parent,
+    PolicySummary, PolicyTarget, Root,
 };
 use super::values::{SharedStr, Tags};
 use crate::org::errors::ApiError;
@@ -174,6 +174,12 @@ operations! {
         : Write, throttle(2.0, 3.0), latency(BY_ACCESS);
     /// Closes a member account: it stays in the organization, SUSPENDED.
     CloseAccount { account_id: SharedStr }: Write, throttle(2.0, 3.0), latency(BY_ACCESS);
+    // What Terraform's `data "aws_organizations_organization"` reads at every plan besides
+    // ListAccounts and ListRoots. Not in the published table: reads like the other lists.
+    /// The organization: its id, feature set and management account.
+    DescribeOrganization: Read, throttle(5.0, 8.0), latency(BY_ACCESS);
+    /// The service principals trusted by the organization (the model trusts none).
+    ListAWSServiceAccessForOrganization: Read, throttle(5.0, 8.0), latency(BY_ACCESS);
 }
 
 impl Operation {
@@ -268,6 +274,10 @@ pub enum Response {
     CreateAccountStatuses(Vec<CreateAccountStatus>),
     /// ListChildren.
     Children(Vec<Child>),
+    /// DescribeOrganization.
+    Organization(Organization),
+    /// ListAWSServiceAccessForOrganization: the trusted service principals.
+    ServicePrincipals(Vec<SharedStr>),
 }
 
 impl Response {
@@ -283,6 +293,7 @@ impl Response {
             Response::PolicyTargets(v) => Some(v.len()),
             Response::CreateAccountStatuses(v) => Some(v.len()),
             Response::Children(v) => Some(v.len()),
+            Response::ServicePrincipals(v) => Some(v.len()),
             _ => None,
         }
     }

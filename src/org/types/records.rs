@@ -138,3 +138,12 @@ pub struct PolicyTarget {
     pub name: SharedStr,
     pub kind: TargetKind,
 }
+
+/// What DescribeOrganization says: the organization's id and its management account (the
+/// feature set is always ALL, SCPs enabled).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organization {
+    pub id: SharedStr,
+    pub management_account_id: SharedStr,
+    pub management_account_email: SharedStr,
+}

@@ -10,7 +10,10 @@ use crate::org::types::{ChildType, Request, SharedStr, Tags};
 pub(crate) const TARGET_PREFIX: &str = "AWSOrganizationsV20161128.";
 
 /// What a request asks for: an operation of the model (with its page, for a List), or one the
-/// server answers itself from the organization it holds.
+/// server answers itself from the organization it holds (DescribeOrganization and
+/// ListAWSServiceAccessForOrganization at once and unthrottled, though they are operations of
+/// the model for the simulated deployers: `orgsim serve`'s benchmark reads DescribeOrganization
+/// at 1,000 requests a second).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Call {
     Model {

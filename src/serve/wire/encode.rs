@@ -141,6 +141,25 @@ pub(crate) fn encode(
             )
         }
         Response::Account(a) => json!({ "Account": account_json(a, t) }),
+        Response::Organization(o) => json!({ "Organization": {
+            "Id": o.id,
+            "Arn": format!("arn:aws:organizations::{}:organization/{}", o.management_account_id, o.id),
+            "FeatureSet": "ALL",
+            "MasterAccountArn": format!(
+                "arn:aws:organizations::{}:account/{}/{}",
+                o.management_account_id, o.id, o.management_account_id
+            ),
+            "MasterAccountId": o.management_account_id,
+            "MasterAccountEmail": o.management_account_email,
+            "AvailablePolicyTypes": scp_enabled(),
+        } }),
+        Response::ServicePrincipals(ps) => listed(
+            "EnabledServicePrincipals",
+            ps,
+            page,
+            op,
+            |p| json!({ "ServicePrincipal": p, "DateEnabled": 0.0 }),
+        ),
         Response::PolicyTargets(ts) => listed(
             "Targets",
             ts,
