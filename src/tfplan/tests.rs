@@ -205,10 +205,11 @@ fn the_run_refreshes_the_state_and_creates_the_rest() {
     let out = crate::sim::run_plan(&sc, imp.plan.clone(), 7);
     let refresh = out.trace.refresh.expect("a refresh phase");
     // terraform-aws: 4 reads an OU, 2 a policy, 1 an attachment, 3 an account, and the data
-    // source's ListAccounts and ListRoots.
+    // source's four (DescribeOrganization, ListAccounts, ListRoots,
+    // ListAWSServiceAccessForOrganization).
     assert_eq!(
         refresh.calls - refresh.throttled,
-        4 + 2 + 1 + 3 + 2,
+        4 + 2 + 1 + 3 + 4,
         "{refresh:?}"
     );
     let rep = crate::analysis::analyze(&sc, &out.plan, &out.trace, &out.snapshot, 7, "sim");
