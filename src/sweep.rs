@@ -53,6 +53,8 @@ pub struct RepRow {
     pub revenue_cents: i64,
     pub costs_cents: i64,
     pub margin: f64,
+    /// Accounts created but not in the deployer's state (`Trace::orphans`).
+    pub orphaned_accounts: u64,
 }
 
 #[cfg(test)]
@@ -126,6 +128,7 @@ pub fn metrics(sc: &Scenario, plan: &Plan, t: &Trace, seed: u64, n: usize, k: u3
         revenue_cents: fin.revenue_cents,
         costs_cents: fin.costs_cents,
         margin: fin.margin,
+        orphaned_accounts: t.orphans.len() as u64,
     }
 }
 
@@ -378,6 +381,7 @@ struct CountAcc {
     conflicts: Vec<u64>,
     unresolved: Vec<u64>,
     accounts: Vec<u64>,
+    orphaned: Vec<u64>,
     failed: usize,
     /// Running sums of conflicts per customer and its square, for the standard deviation.
     rate_sum: f64,
@@ -400,6 +404,7 @@ impl CountAcc {
             conflicts: Vec::new(),
             unresolved: Vec::new(),
             accounts: Vec::new(),
+            orphaned: Vec::new(),
             failed: 0,
             rate_sum: 0.0,
             rate_sq: 0.0,
@@ -420,6 +425,7 @@ impl CountAcc {
         self.conflicts.push(r.conflicts);
         self.unresolved.push(r.unresolved_conflicts);
         self.accounts.push(r.accounts_created);
+        self.orphaned.push(r.orphaned_accounts);
         if r.failed_resources > 0 {
             self.failed += 1;
         }
@@ -462,6 +468,7 @@ impl CountAcc {
             failures: Some(self.failed as u64),
             accounts_per_minute: stats::round3(self.apm / reps),
             accounts_created: stats::mean_p95(&self.accounts),
+            orphaned_accounts: Some(stats::mean_p95(&self.orphaned)),
             revenue: stats::round3(self.revenue / reps / 100.0),
             costs: stats::round3(self.costs / reps / 100.0),
             margin: stats::round3(self.margin / reps),
@@ -495,6 +502,10 @@ pub struct CountSummary {
     /// Mean accounts created per minute of apply time.
     pub accounts_per_minute: f64,
     pub accounts_created: MeanP95,
+    /// Accounts created but not in the deployer's state at the end of a replication (their
+    /// creation outlived the deployer's wait): mean and p95 (`None` in files written before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orphaned_accounts: Option<MeanP95>,
     /// Mean monthly revenue, costs (dollars) and margin over replications.
     pub revenue: f64,
     pub costs: f64,
@@ -626,12 +637,12 @@ pub fn sweep_with_samples(
 }
 
 /// The header of the per-replication CSV.
-pub(crate) const CSV_HEADER: &str = "customers,replication,seed,makespan_s,apply_s,calls,retries,throttled,conflicts,unresolved_conflicts,failed_resources,accounts_created,revenue,costs,margin\n";
+pub(crate) const CSV_HEADER: &str = "customers,replication,seed,makespan_s,apply_s,calls,retries,throttled,conflicts,unresolved_conflicts,failed_resources,accounts_created,revenue,costs,margin,orphaned_accounts\n";
 
 /// One replication as a CSV line (with its newline).
 pub(crate) fn csv_row(r: &RepRow) -> String {
     format!(
-        "{},{},{},{:.3},{:.3},{},{},{},{},{},{},{},{:.2},{:.2},{:.4}\n",
+        "{},{},{},{:.3},{:.3},{},{},{},{},{},{},{},{:.2},{:.2},{:.4},{}\n",
         r.customers,
         r.replication,
         r.seed,
@@ -646,7 +657,8 @@ pub(crate) fn csv_row(r: &RepRow) -> String {
         r.accounts_created,
         r.revenue_cents as f64 / 100.0,
         r.costs_cents as f64 / 100.0,
-        r.margin
+        r.margin,
+        r.orphaned_accounts
     )
 }
 

@@ -316,3 +316,70 @@ fn an_existing_organization_is_the_models() {
     assert!(rf["calls"].as_u64().unwrap() >= 2 + 30 * 3, "{rf}");
     assert_eq!(r["resources"]["failed"], 0, "{}", r["resources"]);
 }
+
+/// The timeout orphan (issue 24 item 4): `examples/terraform/orphan.toml`'s creation (80 to
+/// 90 s) outlives its 30 s create timeout. The account fails `Timeout` and is not in the
+/// deployer's state, while the service goes on creating it: once the run's creations are
+/// settled it is in the final organization, in the root, and the report counts it orphaned.
+/// With a timeout the creation fits in, there is no orphan.
+#[test]
+fn a_creation_that_outlives_the_timeout_is_orphaned_in_the_root() {
+    let r = json(&["run", "examples/terraform/orphan.toml", "--json"]);
+    let account = "aws_organizations_account.acme_finance_inc";
+    let item = r["resources"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["address"] == account)
+        .unwrap()
+        .clone();
+    assert_eq!(item["status"], "failed", "{item}");
+    assert_eq!(item["code"], "Timeout", "{item}");
+    assert_eq!(r["orphaned_accounts"], 1, "{}", r["orphans"]);
+    let o = &r["orphans"][0];
+    assert_eq!(o["resource"], account);
+    assert_eq!(o["email"], "john@acmefinance.com");
+    assert_eq!(o["ou"], "/", "in the root: MoveAccount never ran");
+    let accounts = r["organization"]["accounts"].as_array().unwrap();
+    assert!(
+        accounts
+            .iter()
+            .any(|a| a["email"] == "john@acmefinance.com" && a["ou"] == "/"),
+        "the account is in the final organization, in the root: {accounts:?}"
+    );
+    let check = r["validation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "orphaned_accounts")
+        .unwrap()
+        .clone();
+    assert_eq!(check["status"], "FAIL", "{check}");
+    assert!(
+        check["detail"].as_str().unwrap().contains("EMAIL_ALREADY_EXISTS"),
+        "{check}"
+    );
+    // The same scenario with a create timeout the creation fits in: created and moved, no
+    // orphan.
+    let text = std::fs::read_to_string("examples/terraform/orphan.toml")
+        .unwrap()
+        .replace("create_timeout_s = 30", "create_timeout_s = 600");
+    let dir = scratch("day2-no-orphan");
+    let path = write(&dir, "no-orphan.toml", &text);
+    let r = json(&["run", &path, "--json"]);
+    assert_eq!(r["orphaned_accounts"], 0, "{}", r["orphans"]);
+    assert_eq!(r["resources"]["failed"], 0, "{}", r["resources"]);
+    let accounts = r["organization"]["accounts"].as_array().unwrap();
+    assert!(accounts.iter().all(|a| a["ou"] != "/"), "{accounts:?}");
+    // The sweep counts it too.
+    let s = json(&[
+        "sweep",
+        "examples/terraform/orphan.toml",
+        "--customers",
+        "1",
+        "--replications",
+        "5",
+        "--json",
+    ]);
+    assert_eq!(s["counts"][0]["orphaned_accounts"]["mean"], 1.0, "{}", s["counts"][0]);
+}

@@ -57,6 +57,13 @@ pub struct Report {
     /// The final organization in a backend-neutral form (names, not ids): what `sim`, `mock`
     /// and `sdk` runs of one scenario must agree on.
     pub organization: FinalOrg,
+    /// Accounts in the final organization that the deployer's state does not hold: their
+    /// creation outlived its wait (a `Timeout`) and then succeeded, so they sit in the root and
+    /// the next apply would create them again (issue 24's timeout orphan). 0 on live backends,
+    /// which do not settle the service's creations.
+    pub orphaned_accounts: usize,
+    /// Each orphaned account: its plan resource, its id, and where it is.
+    pub orphans: Vec<OrphanJson>,
     /// `PASS` when every validation row and expectation held (exit 0), else `FAIL` (exit 1);
     /// `INTERRUPTED` when a live run was stopped (Ctrl-C, SIGTERM) before the end.
     pub verdict: crate::verdict::Verdict,
@@ -103,6 +110,17 @@ pub struct FinalOrg {
     pub attachments: Vec<String>,
 }
 
+/// An account in the organization and not in the deployer's state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct OrphanJson {
+    /// The plan's account resource, whose apply failed.
+    pub resource: String,
+    pub account_id: String,
+    pub email: String,
+    /// Its OU path (`/`: the root, where a creation leaves it).
+    pub ou: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct FinalAccount {
     pub email: String,
@@ -111,19 +129,38 @@ pub struct FinalAccount {
     pub tags: BTreeMap<String, String>,
 }
 
+/// The OU path of `id` (`/` for the root or a member of it).
+fn ou_path(idx: &SnapshotIndex<'_>, id: &str) -> String {
+    let mut names: Vec<&str> = idx
+        .ancestry(id)
+        .iter()
+        .filter_map(|i| idx.ou(i).map(|o| o.name.as_str()))
+        .collect();
+    names.reverse();
+    format!("/{}", names.join("/"))
+}
+
+/// The trace's orphans, named (`Trace::orphans`).
+fn orphans_json(plan: &Plan, trace: &Trace, idx: &SnapshotIndex<'_>) -> Vec<OrphanJson> {
+    trace
+        .orphans
+        .iter()
+        .map(|o| OrphanJson {
+            resource: plan.resources[o.resource].address.clone(),
+            account_id: o.account_id.to_string(),
+            email: idx
+                .account(&o.account_id)
+                .map_or_else(String::new, |a| a.email.to_string()),
+            ou: ou_path(idx, &o.account_id),
+        })
+        .collect()
+}
+
 /// [`final_org`] from an index already built (the analysis builds one for both this and the
 /// validation matrix).
 fn final_org_indexed(idx: &SnapshotIndex<'_>) -> FinalOrg {
     let snap = idx.snapshot();
-    let path = |id: &str| -> String {
-        let mut names: Vec<&str> = idx
-            .ancestry(id)
-            .iter()
-            .filter_map(|i| idx.ou(i).map(|o| o.name.as_str()))
-            .collect();
-        names.reverse();
-        format!("/{}", names.join("/"))
-    };
+    let path = |id: &str| ou_path(idx, id);
     let mut ous: Vec<String> = snap.ous.iter().map(|o| path(&o.id)).collect();
     ous.sort();
     let mut accounts: Vec<FinalAccount> = snap
@@ -180,7 +217,16 @@ pub fn analyze(
     let onboarded = onboarded(sc, plan, trace);
     let fin = finance::compute(sc, &onboarded);
     let idx = snap.index();
-    let validation = matrix::validate(sc, plan, trace, &idx, &conflicts, &onboarded, &fin);
+    let orphans = orphans_json(plan, trace, &idx);
+    let validation = matrix::validate(
+        sc,
+        plan,
+        trace,
+        &idx,
+        &conflicts,
+        (&onboarded, &fin),
+        &orphans,
+    );
     let expectations = expectations::expectations(
         sc,
         trace.makespan_ms(),
@@ -212,6 +258,8 @@ pub fn analyze(
         expectations,
         findings: plan.advisories.clone(),
         organization: final_org_indexed(&idx),
+        orphaned_accounts: orphans.len(),
+        orphans,
         verdict: Verdict::of(ok),
         interrupted: false,
     }
