@@ -33,7 +33,7 @@ const FLOORS: &[&[&str]] = &[
     &["org::model", "seed", "engine"],
     &["sim", "clock", "org::sdk", "org::mock", "live"],
     &[
-        "analysis", "stats", "sweep", "phases", "gate", "loadtest", "compare",
+        "analysis", "stats", "sweep", "phases", "gate", "loadtest", "compare", "waves",
     ],
     &["shard", "sensitivity"],
     &["ops"],

@@ -63,7 +63,7 @@ pub(super) fn validate(
     idx: &SnapshotIndex<'_>,
     conflicts: &[Conflict],
     (onboarded, fin): (&[bool], &Financials),
-    orphans: &[super::OrphanJson],
+    orphans: &[super::orphans::OrphanJson],
 ) -> Vec<MatrixCheck> {
     let run = Run {
         sc,
@@ -91,7 +91,7 @@ pub(super) fn validate(
 /// `orphaned_accounts`: no account exists that the deployer's state does not hold (a creation
 /// that outlived the deployer's wait and then succeeded: the next apply would create it again,
 /// and fail with `EMAIL_ALREADY_EXISTS`, until it is imported).
-fn orphaned_accounts(orphans: &[super::OrphanJson]) -> MatrixCheck {
+fn orphaned_accounts(orphans: &[super::orphans::OrphanJson]) -> MatrixCheck {
     let named: Vec<String> = orphans
         .iter()
         .map(|o| {

@@ -10,6 +10,7 @@
 mod api;
 mod expectations;
 mod matrix;
+mod orphans;
 mod resources;
 mod timing;
 mod units;
@@ -21,6 +22,7 @@ use serde::Serialize;
 pub use api::{conflict_kind, Api, Conflict, Latency};
 pub use expectations::Expectation;
 pub use matrix::MatrixCheck;
+pub use orphans::OrphanJson;
 pub use resources::{ResourceItem, Resources};
 pub use timing::{PathStep, Phase, Timing};
 
@@ -110,17 +112,6 @@ pub struct FinalOrg {
     pub attachments: Vec<String>,
 }
 
-/// An account in the organization and not in the deployer's state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct OrphanJson {
-    /// The plan's account resource, whose apply failed.
-    pub resource: String,
-    pub account_id: String,
-    pub email: String,
-    /// Its OU path (`/`: the root, where a creation leaves it).
-    pub ou: String,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct FinalAccount {
     pub email: String,
@@ -129,38 +120,11 @@ pub struct FinalAccount {
     pub tags: BTreeMap<String, String>,
 }
 
-/// The OU path of `id` (`/` for the root or a member of it).
-fn ou_path(idx: &SnapshotIndex<'_>, id: &str) -> String {
-    let mut names: Vec<&str> = idx
-        .ancestry(id)
-        .iter()
-        .filter_map(|i| idx.ou(i).map(|o| o.name.as_str()))
-        .collect();
-    names.reverse();
-    format!("/{}", names.join("/"))
-}
-
-/// The trace's orphans, named (`Trace::orphans`).
-fn orphans_json(plan: &Plan, trace: &Trace, idx: &SnapshotIndex<'_>) -> Vec<OrphanJson> {
-    trace
-        .orphans
-        .iter()
-        .map(|o| OrphanJson {
-            resource: plan.resources[o.resource].address.clone(),
-            account_id: o.account_id.to_string(),
-            email: idx
-                .account(&o.account_id)
-                .map_or_else(String::new, |a| a.email.to_string()),
-            ou: ou_path(idx, &o.account_id),
-        })
-        .collect()
-}
-
 /// [`final_org`] from an index already built (the analysis builds one for both this and the
 /// validation matrix).
 fn final_org_indexed(idx: &SnapshotIndex<'_>) -> FinalOrg {
     let snap = idx.snapshot();
-    let path = |id: &str| ou_path(idx, id);
+    let path = |id: &str| orphans::ou_path(idx, id);
     let mut ous: Vec<String> = snap.ous.iter().map(|o| path(&o.id)).collect();
     ous.sort();
     let mut accounts: Vec<FinalAccount> = snap
@@ -217,7 +181,7 @@ pub fn analyze(
     let onboarded = onboarded(sc, plan, trace);
     let fin = finance::compute(sc, &onboarded);
     let idx = snap.index();
-    let orphans = orphans_json(plan, trace, &idx);
+    let orphans = orphans::orphans_json(plan, trace, &idx);
     let validation = matrix::validate(
         sc,
         plan,
