@@ -77,7 +77,8 @@ pub struct Args {
     /// operator would (with --waves, or alone for one wave).
     #[arg(long, value_name = "K", conflicts_with_all = ["existing", "shard", "csv"])]
     pub applies: Option<u32>,
-    /// With --waves: the largest P(any failure) the search accepts.
+    /// With --waves: the largest P(any failure) the search accepts (with --applies K > 1,
+    /// the largest P(something left after the re-applies)).
     #[arg(long, value_name = "P", default_value_t = 0.05)]
     pub failure_target: f64,
 }
