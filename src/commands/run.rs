@@ -170,19 +170,14 @@ fn run_applies(a: &Args, sc: &Scenario, seed: u64) -> Result<Verdict> {
     else {
         return Err(Error::Interrupted("the applies were stopped".into()));
     };
-    let json = crate::json::pretty_json(&serde_json::json!({
-        "kind": "applies",
-        "scenario": sc.name,
-        "seed": seed,
-        "deployer": sc.deploy.deployer.as_str(),
-        "sequence": seq,
-    }));
+    let text = crate::waves::text(&seq);
+    let ok = seq.left.is_empty() && seq.imports.is_empty();
+    let json = crate::json::report_json(&crate::waves::AppliesReport::new(sc, seed, seq));
     if let Some(dir) = &a.output.out {
         super::common::write_out(dir, &[("applies.json", json.as_bytes())])?;
     }
-    let text = crate::waves::text(&seq);
     a.output.print(&json, || text.clone(), || text.clone())?;
-    Ok(Verdict::of(seq.left.is_empty() && seq.imports.is_empty()))
+    Ok(Verdict::of(ok))
 }
 
 /// The most applies `--applies` takes (each apply is a whole deployment).

@@ -517,7 +517,7 @@ fn run_waves(a: &Args, sc: &crate::scenario::Scenario) -> Result<Verdict> {
     ) else {
         return Err(Error::Interrupted("the wave sweep was stopped".into()));
     };
-    let json = crate::json::pretty_json(&rep);
+    let json = crate::json::report_json(&rep);
     if let Some(dir) = &a.output.out {
         super::common::write_out(dir, &[("waves.json", json.as_bytes())])?;
     }

@@ -99,6 +99,32 @@ pub struct Sequence {
     pub per_apply: Vec<ApplyFigures>,
 }
 
+/// `run --waves` / `--applies` as JSON (`orgsim schema applies`).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct AppliesReport {
+    pub kind: &'static str,
+    pub scenario: String,
+    pub seed: u64,
+    pub deployer: &'static str,
+    pub sequence: Sequence,
+}
+
+impl AppliesReport {
+    pub(crate) fn new(sc: &Scenario, seed: u64, sequence: Sequence) -> AppliesReport {
+        AppliesReport {
+            kind: "applies",
+            scenario: sc.name.clone(),
+            seed,
+            deployer: sc.deploy.deployer.as_str(),
+            sequence,
+        }
+    }
+}
+
+impl crate::json::JsonReport for AppliesReport {
+    const KIND: &'static str = "applies";
+}
+
 /// The customers of wave `w` of `waves` (0-based): `n` split as evenly as possible, the
 /// earlier waves one larger.
 pub(crate) fn wave_range(n: usize, waves: usize, w: usize) -> std::ops::Range<usize> {

@@ -57,6 +57,10 @@ pub struct WavesReport {
     pub points: Vec<WavesPoint>,
 }
 
+impl crate::json::JsonReport for WavesReport {
+    const KIND: &'static str = "waves";
+}
+
 /// Runs `sc`'s customers in each of `waves` wave counts, `applies` applies allowed per wave,
 /// `replications` times each, on `threads` threads: the points in wave-count order whatever
 /// the thread count. `None` when `cancel` was set before the end.
