@@ -49,6 +49,7 @@ mod existing;
 mod ids;
 mod operations;
 mod pipeline;
+mod settle;
 mod shared;
 mod state;
 mod validate;
@@ -278,20 +279,6 @@ impl OrgModel {
     pub(crate) fn in_progress_creations(&mut self, now_ms: u64) -> usize {
         self.complete_due(now_ms);
         self.pending.len()
-    }
-
-    /// Completes every account creation still in progress, as lazy completion would when its
-    /// time came (in order of completion time, then of request): the organization once the
-    /// service has finished what it accepted. The end of a simulated run, whose deployer may
-    /// have stopped waiting for a creation that goes on (issue 24's timeout orphan).
-    pub(crate) fn settle(&mut self) {
-        self.complete_due(u64::MAX);
-    }
-
-    /// The account the creation `request_id` made, once it has succeeded.
-    pub(crate) fn created_by(&self, request_id: &str) -> Option<SharedStr> {
-        let i = self.creation_index.get(request_id)?;
-        self.creations[i].account_id.clone()
     }
 
     /// Handles `req` arriving at `now_ms`.
