@@ -22,8 +22,8 @@
 //!   [`clock`], [`org::sdk`], [`org::mock`], [`live`]: the wall-clock drivers and clients (the
 //!   live load test, which needs the load test's plans, is `loadtest`'s).
 //! - [`analysis`]: trace → report; [`stats`]: percentiles and intervals; [`sweep`], [`phases`],
-//!   [`gate`], [`loadtest`], [`compare`]: replications, growth phases, the regression gate, the
-//!   load test, comparisons.
+//!   [`gate`], [`loadtest`], [`compare`], [`waves`]: replications, growth phases, the regression
+//!   gate, the load test, comparisons, applies one after another (waves, re-applies).
 //! - [`shard`]: a sweep's shard file and the exact merge; [`sensitivity`]: which assumption
 //!   moves the answer, one at a time.
 //! - [`ops`]: the people side: the support desk and onboarding staff in the same event core
@@ -74,3 +74,4 @@ pub mod sweep;
 pub mod text;
 pub mod tfplan;
 pub(crate) mod verdict;
+pub(crate) mod waves;

@@ -387,7 +387,7 @@ fn histogram_bytes(ms: &[u64]) -> Vec<u8> {
 }
 
 /// The number of packed columns (see [`pack`]).
-const COLUMNS: usize = 12;
+const COLUMNS: usize = 13;
 
 fn zigzag(v: i64) -> u64 {
     ((v << 1) ^ (v >> 63)) as u64
@@ -412,6 +412,7 @@ fn pack(rows: &[&RepRow]) -> Vec<u8> {
         |r| zigzag(r.revenue_cents),
         |r| zigzag(r.costs_cents),
         |r| r.margin.to_bits(),
+        |r| r.orphaned_accounts,
     ];
     let mut raw = Vec::with_capacity(rows.len() * 24);
     for col in cols {
@@ -482,6 +483,7 @@ fn unpack(bytes: &[u8], n: usize, ks: &[u32], seed: u64) -> Result<Vec<RepRow>, 
             revenue_cents: unzigzag(cols[9][i]),
             costs_cents: unzigzag(cols[10][i]),
             margin: f64::from_bits(cols[11][i]),
+            orphaned_accounts: cols[12][i],
         })
         .collect())
 }
@@ -656,6 +658,7 @@ mod tests {
                 revenue_cents: -5 + i64::from(k),
                 costs_cents: i64::MAX,
                 margin: -0.0,
+                orphaned_accounts: 5,
             })
             .collect();
         let refs: Vec<&RepRow> = rows.iter().collect();

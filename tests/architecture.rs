@@ -32,7 +32,7 @@ const FLOORS: &[&[&str]] = &[
     &["org::model", "seed", "engine", "tfplan"],
     &["sim", "clock", "org::sdk", "org::mock", "live"],
     &[
-        "analysis", "stats", "sweep", "phases", "gate", "loadtest", "compare",
+        "analysis", "stats", "sweep", "phases", "gate", "loadtest", "compare", "waves",
     ],
     &["shard", "sensitivity"],
     &["ops"],

@@ -183,6 +183,30 @@ fn one_of_each() -> Vec<(&'static str, String)> {
                 "1/2",
             ]),
         ),
+        (
+            "applies",
+            stdout_of(&[
+                "run",
+                "examples/terraform/orphan.toml",
+                "--applies",
+                "2",
+                "--json",
+            ]),
+        ),
+        (
+            "waves",
+            stdout_of(&[
+                "sweep",
+                "scenarios/five-customers.toml",
+                "--customers",
+                "5",
+                "--waves",
+                "1..=2",
+                "--replications",
+                "3",
+                "--json",
+            ]),
+        ),
     ]
 }
 
@@ -250,7 +274,7 @@ fn check_json_reads_the_committed_baselines_and_gives_verdict_intervals_and_coun
 }
 
 /// The kinds `schemas/` holds, one file each.
-const KINDS: [&str; 14] = [
+const KINDS: [&str; 16] = [
     "run",
     "sweep",
     "phases",
@@ -265,6 +289,8 @@ const KINDS: [&str; 14] = [
     "sweep-shard",
     "sensitivity",
     "sensitivity-shard",
+    "applies",
+    "waves",
 ];
 
 fn committed_schema(kind: &str) -> String {

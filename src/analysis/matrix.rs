@@ -56,15 +56,14 @@ impl Run<'_> {
 }
 
 /// The validation matrix, one check after another in the report's order.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn validate(
     sc: &Scenario,
     plan: &Plan,
     trace: &Trace,
     idx: &SnapshotIndex<'_>,
     conflicts: &[Conflict],
-    onboarded: &[bool],
-    fin: &Financials,
+    (onboarded, fin): (&[bool], &Financials),
+    orphans: &[super::orphans::OrphanJson],
 ) -> Vec<MatrixCheck> {
     let run = Run {
         sc,
@@ -85,7 +84,36 @@ pub(super) fn validate(
         parallel_deploy(&run, conflicts),
         revenue_tracking(sc, onboarded, &accounts.untagged, fin),
         cost_allocation(&accounts.untagged, accounts_created, fin),
+        orphaned_accounts(orphans),
     ]
+}
+
+/// `orphaned_accounts`: no account exists that the deployer's state does not hold (a creation
+/// that outlived the deployer's wait and then succeeded: the next apply would create it again,
+/// and fail with `EMAIL_ALREADY_EXISTS`, until it is imported).
+fn orphaned_accounts(orphans: &[super::orphans::OrphanJson]) -> MatrixCheck {
+    let named: Vec<String> = orphans
+        .iter()
+        .map(|o| {
+            format!(
+                "{} as {} in {} (terraform import '{}' {})",
+                o.email, o.account_id, o.ou, o.resource, o.account_id
+            )
+        })
+        .collect();
+    check(
+        "orphaned_accounts",
+        orphans.is_empty(),
+        if orphans.is_empty() {
+            "every account the deployment created is in the deployer's state".into()
+        } else {
+            format!(
+                "{} account(s) created but not in the deployer's state (the creation outlived the deployer's wait); the next apply fails with EMAIL_ALREADY_EXISTS until each is imported: {}",
+                orphans.len(),
+                list(&named)
+            )
+        },
+    )
 }
 
 /// `ous_created`: every planned OU exists, with its name, under its planned parent.
@@ -166,7 +194,14 @@ fn account_problems(run: &Run<'_>) -> AccountProblems {
         let ou_id = run.id_of(*ou);
         let acct = run.id_of(i).and_then(|id| idx.account(&id));
         let Some(acct) = acct else {
-            unrouted.push(format!("{} ({}) has no account", c.name, tier.key));
+            let orphan = run.trace.orphans.iter().find(|o| o.resource == i);
+            unrouted.push(match orphan {
+                Some(o) => format!(
+                    "{} ({}) has no account in the deployer's state ({} is orphaned in the root)",
+                    c.name, tier.key, o.account_id
+                ),
+                None => format!("{} ({}) has no account", c.name, tier.key),
+            });
             continue;
         };
         if ou_id.as_deref() != Some(acct.parent_id.as_str()) {

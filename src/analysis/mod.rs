@@ -10,6 +10,7 @@
 mod api;
 mod expectations;
 mod matrix;
+mod orphans;
 mod resources;
 mod timing;
 mod units;
@@ -21,6 +22,7 @@ use serde::Serialize;
 pub use api::{conflict_kind, Api, Conflict, Latency};
 pub use expectations::Expectation;
 pub use matrix::MatrixCheck;
+pub use orphans::OrphanJson;
 pub use resources::{ResourceItem, Resources};
 pub use timing::{PathStep, Phase, Timing};
 
@@ -57,6 +59,13 @@ pub struct Report {
     /// The final organization in a backend-neutral form (names, not ids): what `sim`, `mock`
     /// and `sdk` runs of one scenario must agree on.
     pub organization: FinalOrg,
+    /// Accounts in the final organization that the deployer's state does not hold: their
+    /// creation outlived its wait (a `Timeout`) and then succeeded, so they sit in the root and
+    /// the next apply would create them again (issue 24's timeout orphan). 0 on live backends,
+    /// which do not settle the service's creations.
+    pub orphaned_accounts: usize,
+    /// Each orphaned account: its plan resource, its id, and where it is.
+    pub orphans: Vec<OrphanJson>,
     /// `PASS` when every validation row and expectation held (exit 0), else `FAIL` (exit 1);
     /// `INTERRUPTED` when a live run was stopped (Ctrl-C, SIGTERM) before the end.
     pub verdict: crate::verdict::Verdict,
@@ -115,15 +124,7 @@ pub struct FinalAccount {
 /// validation matrix).
 fn final_org_indexed(idx: &SnapshotIndex<'_>) -> FinalOrg {
     let snap = idx.snapshot();
-    let path = |id: &str| -> String {
-        let mut names: Vec<&str> = idx
-            .ancestry(id)
-            .iter()
-            .filter_map(|i| idx.ou(i).map(|o| o.name.as_str()))
-            .collect();
-        names.reverse();
-        format!("/{}", names.join("/"))
-    };
+    let path = |id: &str| orphans::ou_path(idx, id);
     let mut ous: Vec<String> = snap.ous.iter().map(|o| path(&o.id)).collect();
     ous.sort();
     let mut accounts: Vec<FinalAccount> = snap
@@ -180,7 +181,16 @@ pub fn analyze(
     let onboarded = onboarded(sc, plan, trace);
     let fin = finance::compute(sc, &onboarded);
     let idx = snap.index();
-    let validation = matrix::validate(sc, plan, trace, &idx, &conflicts, &onboarded, &fin);
+    let orphans = orphans::orphans_json(plan, trace, &idx);
+    let validation = matrix::validate(
+        sc,
+        plan,
+        trace,
+        &idx,
+        &conflicts,
+        (&onboarded, &fin),
+        &orphans,
+    );
     let expectations = expectations::expectations(
         sc,
         trace.makespan_ms(),
@@ -212,6 +222,8 @@ pub fn analyze(
         expectations,
         findings: plan.advisories.clone(),
         organization: final_org_indexed(&idx),
+        orphaned_accounts: orphans.len(),
+        orphans,
         verdict: Verdict::of(ok),
         interrupted: false,
     }

@@ -50,6 +50,17 @@ pub struct Args {
     /// (customer count, K).
     #[arg(long, value_name = "K")]
     pub replication: Option<u32>,
+    /// Onboard the customers in W applies one after another (W waves, the customers split
+    /// evenly in order), each refreshing what the waves before made: one line per apply, the
+    /// total time, calls, and what is left (sim only; with --out DIR, DIR/applies.json).
+    #[arg(long, value_name = "W")]
+    pub waves: Option<usize>,
+    /// After a failed apply, apply again, up to K applies a wave, as an operator would: each
+    /// re-apply refreshes what is in state and retries what failed; an account whose creation
+    /// outlived the wait is not in state, and its re-create fails with EMAIL_ALREADY_EXISTS
+    /// until it is imported (listed as manual imports). Exit 1 when anything is left.
+    #[arg(long, value_name = "K")]
+    pub applies: Option<u32>,
     #[command(flatten)]
     pub latency_profile: super::shared::LatencyProfileArg,
     /// For `mock` and `sdk`: write the measured per-operation latencies and account
@@ -84,6 +95,12 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
             return Err(Error::flag(
                 "--customers and --existing make a scenario's customers; a Terraform plan \
                  (--terraform-plan) has its own, new and in state",
+            ));
+        }
+        if a.waves.is_some() || a.applies.is_some() {
+            return Err(Error::flag(
+                "--waves and --applies split a scenario's customers into applies; a Terraform \
+                 plan (--terraform-plan) is applied as it is",
             ));
         }
         if a.live.backend != Backend::Sim {
@@ -125,6 +142,9 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
              and mock backends); a real endpoint's organization is what it holds",
         ));
     }
+    if a.waves.is_some() || a.applies.is_some() {
+        return run_applies(&a, &sc, seed);
+    }
     if a.live.backend != Backend::Sim {
         return run_live(&a, &sc, seed, scale);
     }
@@ -147,6 +167,52 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
     std::mem::forget((plan, trace, rep, sc));
     verdict
 }
+
+/// `run --waves W` / `--applies K`: applies one after another on one simulated organization
+/// (`waves::run_sequence`).
+fn run_applies(a: &Args, sc: &Scenario, seed: u64) -> Result<Verdict> {
+    if a.live.backend != Backend::Sim {
+        return Err(Error::flag(
+            "--waves and --applies run on the simulated backend (sim) only",
+        ));
+    }
+    let waves = a.waves.unwrap_or(1);
+    let applies = a.applies.unwrap_or(1);
+    if waves == 0 || waves > sc.customers.len().max(1) {
+        return Err(Error::flag(format!(
+            "--waves is from 1 to the number of customers ({}), not {waves}",
+            sc.customers.len()
+        )));
+    }
+    if applies == 0 || applies > MAX_APPLIES {
+        return Err(Error::flag(format!(
+            "--applies is from 1 to {MAX_APPLIES}, not {applies}"
+        )));
+    }
+    if a.png.png {
+        return Err(Error::flag(
+            "--png draws a single apply's charts: not with --waves or --applies",
+        ));
+    }
+    let schedule = crate::waves::Schedule { waves, applies };
+    super::common::install_ctrl_c();
+    let Some(seq) =
+        crate::waves::run_sequence(sc, schedule, seed, false, &super::common::INTERRUPTED)
+    else {
+        return Err(Error::Interrupted("the applies were stopped".into()));
+    };
+    let text = crate::waves::text(&seq);
+    let ok = seq.left.is_empty() && seq.imports.is_empty();
+    let json = crate::json::report_json(&crate::waves::AppliesReport::new(sc, seed, seq));
+    if let Some(dir) = &a.output.out {
+        super::common::write_out(dir, &[("applies.json", json.as_bytes())])?;
+    }
+    a.output.print(&json, || text.clone(), || text.clone())?;
+    Ok(Verdict::of(ok))
+}
+
+/// The most applies `--applies` takes (each apply is a whole deployment).
+pub(crate) const MAX_APPLIES: u32 = 20;
 
 /// Writes a run's report (`--out`, and `--json`, `--markdown` or the summary) and gives its
 /// verdict.

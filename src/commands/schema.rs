@@ -16,12 +16,12 @@ use crate::org::types::{SharedStr, Tags};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The report kind: run, sweep, phases, load, ops, staff, plan, validate, compare, check,
-    /// serve, sweep-shard, sensitivity or sensitivity-shard.
+    /// serve, sweep-shard, sensitivity, sensitivity-shard, applies or waves.
     pub kind: String,
 }
 
 /// Every report kind, in the order `schemas/` lists them.
-pub(crate) const KINDS: [&str; 14] = [
+pub(crate) const KINDS: [&str; 16] = [
     "run",
     "sweep",
     "phases",
@@ -36,6 +36,8 @@ pub(crate) const KINDS: [&str; 14] = [
     "sweep-shard",
     "sensitivity",
     "sensitivity-shard",
+    "applies",
+    "waves",
 ];
 
 pub(crate) fn run(a: Args) -> Result<Verdict> {
@@ -68,6 +70,8 @@ pub(crate) fn schema(kind: &str) -> Option<String> {
         "sweep-shard" => of::<crate::shard::ShardFile>(),
         "sensitivity" => of::<crate::sensitivity::SensitivityReport>(),
         "sensitivity-shard" => of::<crate::sensitivity::SensitivityShard>(),
+        "applies" => of::<crate::waves::AppliesReport>(),
+        "waves" => of::<crate::waves::search::WavesReport>(),
         _ => return None,
     };
     Some(crate::json::pretty_json(&s))

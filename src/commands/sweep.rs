@@ -71,6 +71,20 @@ pub struct Args {
     /// With --existing: the minutes per new customer whose first crossing is reported.
     #[arg(long, value_name = "N", default_value_t = 5.0, requires = "existing")]
     pub minutes: f64,
+    /// Onboard --customers N (one count) in W applies one after another, for each W in A..=B
+    /// (or one W): total time, P(any failure), calls, applies and orphans per W, and the W
+    /// that minimises the mean total time with P(any failure) at most --failure-target,
+    /// marked (`waves::search`; with --out DIR, DIR/waves.json).
+    #[arg(long, value_name = "A..=B", conflicts_with_all = ["existing", "shard", "csv"])]
+    pub waves: Option<String>,
+    /// Applies allowed a wave: after a failed apply, apply again up to K applies, as an
+    /// operator would (with --waves, or alone for one wave).
+    #[arg(long, value_name = "K", conflicts_with_all = ["existing", "shard", "csv"])]
+    pub applies: Option<u32>,
+    /// With --waves: the largest P(any failure) the search accepts (with --applies K > 1,
+    /// the largest P(something left after the re-applies)).
+    #[arg(long, value_name = "P", default_value_t = 0.05)]
+    pub failure_target: f64,
 }
 
 fn parse_shard(s: &str) -> std::result::Result<sweep::Shard, crate::config::Invalid> {
@@ -96,6 +110,12 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
                      (--terraform-plan) is applied as it is",
                 ));
             }
+            if a.waves.is_some() || a.applies.is_some() {
+                return Err(Error::flag(
+                    "--waves and --applies split a scenario's customers into applies; a \
+                     Terraform plan (--terraform-plan) is applied as it is",
+                ));
+            }
             if let Some(c) = &a.customers {
                 if *c != plan_count {
                     return Err(Error::flag(format!(
@@ -110,6 +130,9 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
     };
     if let Some(range) = &a.existing {
         return run_growth(&a, &sc, range);
+    }
+    if a.waves.is_some() || a.applies.is_some() {
+        return run_waves(&a, &sc);
     }
     let customers = a.customers.as_deref().unwrap_or(&plan_count);
     let (lo, hi) =
@@ -475,6 +498,78 @@ fn run_growth(a: &Args, sc: &crate::scenario::Scenario, range: &str) -> Result<V
         )?;
     }
     let text = sweep::growth_text(&points, a.minutes);
+    a.output.print(&json, || text.clone(), || text.clone())?;
+    Ok(Verdict::Pass)
+}
+
+/// `sweep --waves A..=B` / `--applies K`: the wave sweep and its search
+/// (`waves::search::run_waves`).
+fn run_waves(a: &Args, sc: &crate::scenario::Scenario) -> Result<Verdict> {
+    let (n, m) = sweep::parse_range(a.customers.as_deref().unwrap_or_default())
+        .map_err(|e| Error::flag_value("--customers", e))?;
+    if n != m || n == 0 {
+        return Err(Error::flag(
+            "with --waves or --applies, --customers is one count (at least 1), not a range",
+        ));
+    }
+    super::common::check_customers(sc, n, "--customers")?;
+    let (lo, hi) = match &a.waves {
+        Some(w) => sweep::parse_range(w).map_err(|_| {
+            Error::flag_value(
+                "--waves",
+                crate::config::Invalid::new(format!(
+                    "`{w}` is not a range of wave counts: write A..=B (e.g. 1..=10) or one count"
+                )),
+            )
+        })?,
+        None => (1, 1),
+    };
+    if lo == 0 || hi > n {
+        return Err(Error::flag(format!(
+            "--waves is from 1 to the number of customers ({n}), not {lo}..={hi}"
+        )));
+    }
+    let applies = a.applies.unwrap_or(1);
+    if applies == 0 || applies > super::run::MAX_APPLIES {
+        return Err(Error::flag(format!(
+            "--applies is from 1 to {}, not {applies}",
+            super::run::MAX_APPLIES
+        )));
+    }
+    if !(a.failure_target.is_finite() && (0.0..=1.0).contains(&a.failure_target)) {
+        return Err(Error::flag(
+            "--failure-target is a probability, from 0 to 1",
+        ));
+    }
+    if a.replications == 0 {
+        return Err(Error::flag("--replications must be at least 1"));
+    }
+    let waves = sweep::counts(lo, hi, a.step.max(1));
+    let total = waves.len() as u64 * u64::from(a.replications);
+    super::common::check_replications(total, "--waves × --replications")?;
+    super::common::check_outputs(
+        a.output.out.as_deref().map(|d| (d, &["waves.json"][..])),
+        &[],
+    )?;
+    let threads = super::common::threads(a.threads)?;
+    super::common::install_ctrl_c();
+    let sized = sc.with_customers(n);
+    let Some(rep) = crate::waves::search::run_waves(
+        &sized,
+        &waves,
+        applies,
+        a.replications,
+        threads,
+        a.failure_target,
+        &super::common::INTERRUPTED,
+    ) else {
+        return Err(Error::Interrupted("the wave sweep was stopped".into()));
+    };
+    let json = crate::json::report_json(&rep);
+    if let Some(dir) = &a.output.out {
+        super::common::write_out(dir, &[("waves.json", json.as_bytes())])?;
+    }
+    let text = crate::waves::search::text(&rep);
     a.output.print(&json, || text.clone(), || text.clone())?;
     Ok(Verdict::Pass)
 }

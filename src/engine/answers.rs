@@ -391,6 +391,8 @@ impl Engine {
         if self.keep_calls {
             self.trace.resources[who].create_request_id = Some(request_id.to_string());
         }
+        // Until a poll sees it end, the creation goes on whatever the deployer does.
+        self.trace.resources[who].unseen_creation = Some(request_id.clone());
         self.next_step(
             now_ms,
             who,
@@ -406,6 +408,9 @@ impl Engine {
     /// A status poll answered after the creation's deadline (in progress), or with the
     /// creation's end: the account's parent is read or it is moved, or it failed.
     fn polled(&mut self, now_ms: u64, who: usize, s: CreateAccountStatus) {
+        if s.state != CreateAccountState::InProgress {
+            self.trace.resources[who].unseen_creation = None;
+        }
         match s.state {
             // Still in progress, and the creation's deadline passed while this poll was in
             // flight (before it, a poll goes the short way at the top of `answered`).

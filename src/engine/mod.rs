@@ -45,6 +45,7 @@ pub mod trace;
 
 mod answers;
 mod machine;
+mod orphans;
 mod refresh;
 mod requests;
 mod retry;

@@ -183,6 +183,10 @@ pub struct ResourceRecord {
     /// For accounts: the CreateAccount request id and, on failure, AWS's reason.
     pub create_request_id: Option<String>,
     pub failure_reason: Option<CreateAccountFailureReason>,
+    /// For accounts: the creation the deployer had accepted and never saw end (it timed out,
+    /// or its polling was given up), which the service goes on with: kept in every mode (a
+    /// shared id, no copy), for [`Engine::settle_orphans`](crate::engine).
+    pub unseen_creation: Option<SharedStr>,
 }
 
 impl Default for ResourceRecord {
@@ -195,6 +199,7 @@ impl Default for ResourceRecord {
             waits: Vec::new(),
             create_request_id: None,
             failure_reason: None,
+            unseen_creation: None,
         }
     }
 }
@@ -247,6 +252,22 @@ pub struct Trace {
     pub retry_quota_exhausted: u64,
     /// The refresh phase, when the organization exists and the deployer refreshes.
     pub refresh: Option<RefreshTally>,
+    /// The accounts orphaned by this apply: their creation outlived the deployer's wait (a
+    /// `Timeout`, or polling given up) and then succeeded, so each exists in the organization,
+    /// in the root, but not in the deployer's state. Set when the run's creations are settled
+    /// (the simulation; a live run leaves it empty), in plan order.
+    pub orphans: Vec<Orphan>,
+}
+
+/// An account in the organization that the deployer does not know it made (issue 24's timeout
+/// orphan): the next apply creates it again, and fails with `EMAIL_ALREADY_EXISTS`, until it
+/// is imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Orphan {
+    /// The plan's account resource.
+    pub resource: usize,
+    /// The id the service gave the account.
+    pub account_id: SharedStr,
 }
 
 impl Trace {

@@ -120,6 +120,7 @@ fn count(customers: usize, makespans: &[u64], failures: u64, rate: f64, sd: f64)
         failures: Some(failures),
         accounts_per_minute: 0.0,
         accounts_created: MeanP95 { mean: 0.0, p95: 0 },
+        orphaned_accounts: None,
         revenue: 0.0,
         costs: 0.0,
         margin: 0.0,

@@ -138,6 +138,86 @@ impl Plan {
     pub(crate) fn state_id(&self, i: usize) -> Option<&SharedStr> {
         self.in_state.get(i).and_then(Option::as_ref)
     }
+
+    /// This plan applied over `state` (what earlier applies made, `State::absorb`): its
+    /// resources whose address is in it are no-ops, and the apply refreshes all of it.
+    pub(crate) fn over_state(mut self, state: State) -> Plan {
+        self.in_state = if state.is_empty() {
+            Vec::new()
+        } else {
+            self.resources
+                .iter()
+                .map(|r| state.addresses.get(&r.address).cloned())
+                .collect()
+        };
+        self.state = state;
+        self
+    }
+}
+
+impl State {
+    /// Adds what an apply of `plan` made to the state, as Terraform writes each resource it
+    /// created: every resource not yet in state for which `made(i)` gives the id it ended
+    /// with, in plan order (an account's tags as the account's attribute, their address kept
+    /// so that they are a no-op next time). A resource that failed is not written; an account
+    /// whose creation outlived the wait is not either (the orphan).
+    pub(crate) fn absorb(&mut self, plan: &Plan, made: impl Fn(usize) -> Option<SharedStr>) {
+        let id_at = |state: &State, j: usize| -> SharedStr {
+            state
+                .addresses
+                .get(&plan.resources[j].address)
+                .cloned()
+                .unwrap_or_default()
+        };
+        for (i, r) in plan.resources.iter().enumerate() {
+            if plan.state_id(i).is_some() || self.addresses.contains_key(&r.address) {
+                continue;
+            }
+            let Some(id) = made(i) else {
+                continue;
+            };
+            let entry = match &r.spec {
+                Spec::Ou { name, parent, .. } => InState::Ou {
+                    id: id.clone(),
+                    name: name.clone(),
+                    parent_id: parent.map(|p| id_at(self, p)),
+                },
+                Spec::Policy { name, content, .. } => InState::Policy {
+                    id: id.clone(),
+                    name: name.clone(),
+                    content: content.clone(),
+                },
+                Spec::Attachment { policy, ou } => InState::Attachment {
+                    policy_id: id_at(self, *policy),
+                    target_id: id_at(self, *ou),
+                },
+                Spec::Account {
+                    name, email, ou, ..
+                } => InState::Account {
+                    id: id.clone(),
+                    name: name.clone(),
+                    email: email.clone(),
+                    parent_id: id_at(self, *ou),
+                    tags: Tags::new(),
+                },
+                Spec::Tags { tags, .. } => {
+                    // The account's entry (written before its tags, or by an earlier apply).
+                    let entry = self
+                        .resources
+                        .iter_mut()
+                        .rev()
+                        .find(|e| matches!(e, InState::Account { id: a, .. } if *a == id));
+                    if let Some(InState::Account { tags: t, .. }) = entry {
+                        *t = tags.clone();
+                    }
+                    self.addresses.insert(r.address.clone(), id);
+                    continue;
+                }
+            };
+            self.addresses.insert(r.address.clone(), id);
+            self.resources.push(entry);
+        }
+    }
 }
 
 #[cfg(test)]

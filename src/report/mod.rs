@@ -79,6 +79,13 @@ pub fn text(r: &Report, verbose: bool) -> String {
         "  created {} · existing {} · failed {} (of which skipped {})",
         r.resources.created, r.resources.existing, r.resources.failed, r.resources.skipped
     );
+    for orphan in &r.orphans {
+        let _ = writeln!(
+            o,
+            "  orphaned: {} as {} in {}: in the organization, not in the deployer's state (import it before the next apply)",
+            orphan.resource, orphan.account_id, orphan.ou
+        );
+    }
     let show_all = verbose || r.resources.items.len() <= 40;
     let _ = writeln!(
         o,
@@ -301,6 +308,16 @@ pub(crate) fn markdown(r: &Report) -> String {
         "| conflicts | {} ({} unresolved) |",
         r.conflicts.len(),
         r.conflicts.iter().filter(|c| !c.resolved).count()
+    );
+    let _ = writeln!(
+        o,
+        "| orphaned accounts | {} (in the organization, not in the deployer's state{}) |",
+        r.orphaned_accounts,
+        if r.orphaned_accounts > 0 {
+            ": import each before the next apply"
+        } else {
+            ""
+        }
     );
     let _ = writeln!(o, "| revenue | {} |", money(r.financials.revenue));
     let _ = writeln!(o, "| costs | {} |", money(r.financials.costs));

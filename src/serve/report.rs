@@ -619,6 +619,8 @@ pub(crate) fn trace(
         retry_quota_exhausted: 0,
         // What serve saw is one apply's calls; a refresh is not told apart from them.
         refresh: None,
+        // Serve does not settle its creations for the client: none is told apart.
+        orphans: Vec::new(),
     }
 }
 

@@ -351,8 +351,18 @@ impl Replicator {
         // Kept for the next replication, cancelled or not.
         self.engine = driver.take_engines().pop();
         ended?;
-        self.engine.as_ref().map(|e| (e.trace(), events))
+        let engine = self.engine.as_mut()?;
+        settle(&mut driver.service.model, engine);
+        Some((engine.trace(), events))
     }
+}
+
+/// The end of a simulated run: the service finishes the account creations it accepted (the
+/// deployer may have stopped waiting for one), and the engine's trace records the accounts
+/// that made and its state does not hold (`Trace::orphans`).
+pub(crate) fn settle(model: &mut OrgModel, engine: &mut Engine) {
+    model.settle();
+    engine.settle_orphans(|request_id| model.created_by(request_id));
 }
 
 /// Runs one deployment of `sc` in virtual time with `seed`.
@@ -379,8 +389,10 @@ pub fn run_plan_observed(
     let now = driver.run(&mut observe);
     let events = driver.events();
     let (service, engines) = driver.into_parts();
-    let snapshot = service.model.into_snapshot(now);
-    let engine = engines.into_iter().next().expect("one engine");
+    let mut model = service.model;
+    let mut engine = engines.into_iter().next().expect("one engine");
+    settle(&mut model, &mut engine);
+    let snapshot = model.into_snapshot(now);
     let plan = engine.shared_plan();
     RunOutput {
         seed,

@@ -124,12 +124,12 @@ pub fn sweep_with_samples(
 }
 
 /// The header of the per-replication CSV.
-pub(crate) const CSV_HEADER: &str = "customers,replication,seed,makespan_s,apply_s,calls,retries,throttled,conflicts,unresolved_conflicts,failed_resources,accounts_created,revenue,costs,margin\n";
+pub(crate) const CSV_HEADER: &str = "customers,replication,seed,makespan_s,apply_s,calls,retries,throttled,conflicts,unresolved_conflicts,failed_resources,accounts_created,revenue,costs,margin,orphaned_accounts\n";
 
 /// One replication as a CSV line (with its newline).
 pub(crate) fn csv_row(r: &RepRow) -> String {
     format!(
-        "{},{},{},{:.3},{:.3},{},{},{},{},{},{},{},{:.2},{:.2},{:.4}\n",
+        "{},{},{},{:.3},{:.3},{},{},{},{},{},{},{},{:.2},{:.2},{:.4},{}\n",
         r.customers,
         r.replication,
         r.seed,
@@ -144,6 +144,7 @@ pub(crate) fn csv_row(r: &RepRow) -> String {
         r.accounts_created,
         r.revenue_cents as f64 / 100.0,
         r.costs_cents as f64 / 100.0,
-        r.margin
+        r.margin,
+        r.orphaned_accounts
     )
 }

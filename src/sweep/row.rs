@@ -35,6 +35,8 @@ pub struct RepRow {
     pub revenue_cents: i64,
     pub costs_cents: i64,
     pub margin: f64,
+    /// Accounts created but not in the deployer's state (`Trace::orphans`).
+    pub orphaned_accounts: u64,
 }
 
 #[cfg(test)]
@@ -108,5 +110,6 @@ pub fn metrics(sc: &Scenario, plan: &Plan, t: &Trace, seed: u64, n: usize, k: u3
         revenue_cents: fin.revenue_cents,
         costs_cents: fin.costs_cents,
         margin: fin.margin,
+        orphaned_accounts: t.orphans.len() as u64,
     }
 }

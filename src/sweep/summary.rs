@@ -18,6 +18,7 @@ pub(super) struct CountAcc {
     conflicts: Vec<u64>,
     unresolved: Vec<u64>,
     accounts: Vec<u64>,
+    orphaned: Vec<u64>,
     failed: usize,
     /// Running sums of conflicts per customer and its square, for the standard deviation.
     rate_sum: f64,
@@ -40,6 +41,7 @@ impl CountAcc {
             conflicts: Vec::new(),
             unresolved: Vec::new(),
             accounts: Vec::new(),
+            orphaned: Vec::new(),
             failed: 0,
             rate_sum: 0.0,
             rate_sq: 0.0,
@@ -60,6 +62,7 @@ impl CountAcc {
         self.conflicts.push(r.conflicts);
         self.unresolved.push(r.unresolved_conflicts);
         self.accounts.push(r.accounts_created);
+        self.orphaned.push(r.orphaned_accounts);
         if r.failed_resources > 0 {
             self.failed += 1;
         }
@@ -102,6 +105,7 @@ impl CountAcc {
             failures: Some(self.failed as u64),
             accounts_per_minute: stats::round3(self.apm / reps),
             accounts_created: stats::mean_p95(&self.accounts),
+            orphaned_accounts: Some(stats::mean_p95(&self.orphaned)),
             revenue: stats::round3(self.revenue / reps / 100.0),
             costs: stats::round3(self.costs / reps / 100.0),
             margin: stats::round3(self.margin / reps),
@@ -135,6 +139,10 @@ pub struct CountSummary {
     /// Mean accounts created per minute of apply time.
     pub accounts_per_minute: f64,
     pub accounts_created: MeanP95,
+    /// Accounts created but not in the deployer's state at the end of a replication (their
+    /// creation outlived the deployer's wait): mean and p95 (`None` in files written before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orphaned_accounts: Option<MeanP95>,
     /// Mean monthly revenue, costs (dollars) and margin over replications.
     pub revenue: f64,
     pub costs: f64,

@@ -29,7 +29,7 @@
 //! `pipeline.rs` steps 3 to 6 applying them, with the lock windows; `operations.rs` step 7,
 //! each operation's rule (`OrgModel::apply`) and the locks it takes (`lock_keys`);
 //! `bookkeeping.rs` the lookups and bookkeeping the rules share; `existing.rs` an existing
-//! organization held as records; `ids.rs` the ids (their index, their text, the cache a
+//! organization held as records; `settle.rs` the creations finished at a run's end; `ids.rs` the ids (their index, their text, the cache a
 //! sweep's models share); `validate.rs` the checks of policy documents and emails;
 //! `shared.rs` the answer type, fixed ids and messages, and the error helpers.
 
@@ -40,6 +40,7 @@ mod limits;
 mod operations;
 mod pipeline;
 mod service;
+mod settle;
 mod shared;
 mod state;
 mod validate;
