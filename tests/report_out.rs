@@ -31,6 +31,14 @@ fn out_writes_five_files_with_well_formed_svg() {
         let text = std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
         assert!(text.len() > 500, "{f} is too short");
     }
+    // The init/plan bar is labelled with this run's deployer overhead (drawn per replication
+    // from `[deploy.overhead]`), as report.json gives it.
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    let overhead = format!(
+        "{:.0} s",
+        report["timing"]["overhead_s"].as_f64().expect("timing.overhead_s")
+    );
     for f in ["timeline.svg", "margin.svg"] {
         let text = std::fs::read_to_string(dir.join(f)).unwrap();
         let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{f}: {e}"));
@@ -52,7 +60,7 @@ fn out_writes_five_files_with_well_formed_svg() {
                 "polling account status (its calls included)",
                 "in an API call",
                 "init/plan",
-                "60 s",
+                overhead.as_str(),
                 "1.6 s",
                 "no call of its own",
             ] {
