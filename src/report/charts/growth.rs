@@ -13,11 +13,19 @@ const W: u32 = 1000;
 
 fn colour(d: Deployer) -> RGBColor {
     match d {
-        Deployer::TerraformAws => style::BLUE_DARK,
-        Deployer::AwsSdkStandard => style::RED,
-        Deployer::ControlTower => style::GREY_DARK,
+        Deployer::TerraformAws => style::BLUE,
+        Deployer::AwsSdkStandard => style::VERMILION,
+        Deployer::ControlTower => style::BLUISH_GREEN,
     }
 }
+
+/// The growth chart's colours (checked for colour-blind readers in `style`).
+#[cfg(test)]
+pub(crate) const COLOURS: style::Swatches = &[
+    ("terraform-aws", style::BLUE),
+    ("aws-sdk-standard", style::VERMILION),
+    ("control-tower", style::BLUISH_GREEN),
+];
 
 /// The growth chart of `points` (a growth sweep of `scenario`).
 pub struct GrowthChart<'a> {

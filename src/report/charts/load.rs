@@ -7,10 +7,19 @@ use plotters::prelude::*;
 use super::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
 use crate::loadtest::LoadReport;
 
-const C_P50: RGBColor = style::BLUE_DARK;
-const C_P95: RGBColor = style::BLUE;
-const C_FLIGHT: RGBColor = style::GREY_DARK;
+const C_P50: RGBColor = style::BLUE;
+const C_P95: RGBColor = style::VERMILION;
+const C_FLIGHT: RGBColor = style::BLUISH_GREEN;
 const C_WAIT: RGBColor = style::ORANGE;
+
+/// The load chart's colours (checked for colour-blind readers in `style`).
+#[cfg(test)]
+pub(crate) const COLOURS: style::Swatches = &[
+    ("p50 latency", C_P50),
+    ("p95 latency", C_P95),
+    ("running", C_FLIGHT),
+    ("waiting", C_WAIT),
+];
 
 const W: u32 = 1000;
 

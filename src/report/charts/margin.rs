@@ -13,11 +13,25 @@ use super::style::{
 use crate::finance::{self, fmt_margin_fine, fmt_money, CostView, MarginPoint};
 use crate::scenario::Scenario;
 
-const LINE_COLORS: [RGBColor; 8] = style::AREA_FILLS;
+/// The cost lines' fills, stacked (past four the colours come round again).
+const LINE_COLORS: [RGBColor; 4] = [style::SKY_BLUE, style::ORANGE, style::YELLOW, style::BLUE];
 const C_REVENUE: RGBColor = style::INK;
-const C_PROFIT: RGBColor = RGBColor(0xd5, 0xef, 0xcf);
-const C_MARGIN: RGBColor = style::PURPLE;
+const C_PROFIT: RGBColor = style::BLUISH_GREEN_LIGHT;
+const C_MARGIN: RGBColor = style::REDDISH_PURPLE;
 const C_SEED: RGBColor = style::GREY_DARK;
+
+/// The margin chart's colours (checked for colour-blind readers in `style`).
+#[cfg(test)]
+pub(crate) const COLOURS: style::Swatches = &[
+    ("cost line 1", LINE_COLORS[0]),
+    ("cost line 2", LINE_COLORS[1]),
+    ("cost line 3", LINE_COLORS[2]),
+    ("cost line 4", LINE_COLORS[3]),
+    ("profit", C_PROFIT),
+    ("revenue", C_REVENUE),
+    ("margin, the brief's view", C_SEED),
+    ("margin, the scenario's costs", C_MARGIN),
+];
 const C_GRID: RGBColor = style::GREY_LIGHT;
 
 /// The brief's customer counts, marked on the margin curves with their margin.

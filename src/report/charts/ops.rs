@@ -8,8 +8,16 @@ use super::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
 use crate::ops::OpsReport;
 
 const C_WAIT: RGBColor = style::ORANGE;
-const C_SERVICE: RGBColor = style::BLUE_DARK;
+const C_SERVICE: RGBColor = style::BLUE;
 const C_STAFF: RGBColor = style::GREY_DARK;
+
+/// The queue chart's colours (checked for colour-blind readers in `style`).
+#[cfg(test)]
+pub(crate) const COLOURS: style::Swatches = &[
+    ("tickets waiting", C_WAIT),
+    ("tickets in service", C_SERVICE),
+    ("support staff", C_STAFF),
+];
 
 /// The desk's mean queue, sampled daily, against the day (SVG).
 pub fn queue_svg(r: &OpsReport) -> String {

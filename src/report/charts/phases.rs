@@ -7,9 +7,17 @@ use plotters::prelude::*;
 use super::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
 use crate::phases::PhasesReport;
 
-const C_PASS: RGBColor = style::GREEN_MID;
-const C_FAIL: RGBColor = style::RED;
+const C_PASS: RGBColor = style::BLUISH_GREEN;
+const C_FAIL: RGBColor = style::VERMILION;
 const C_NEED: RGBColor = style::INK;
+
+/// The phases chart's colours (checked for colour-blind readers in `style`).
+#[cfg(test)]
+pub(crate) const COLOURS: style::Swatches = &[
+    ("held (PASS)", C_PASS),
+    ("held (FAIL)", C_FAIL),
+    ("share needed", C_NEED),
+];
 
 /// Each claim's held share, one group of bars per phase (SVG).
 pub fn phases_svg(r: &PhasesReport) -> String {

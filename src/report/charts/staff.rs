@@ -8,20 +8,41 @@ use plotters::prelude::*;
 use super::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
 use crate::ops::{types::StaffRow, StaffReport};
 
-const C_TARGET: RGBColor = style::RED;
-const C_SUPPORT: RGBColor = style::BLUE_DARK;
-const C_ONBOARD: RGBColor = style::GREEN_MID;
-const C_COST: RGBColor = style::ORANGE;
-/// One colour per staff count's curve.
-const PALETTE: [RGBColor; 8] = [
-    style::BLUE_DARK,
+const C_TARGET: RGBColor = style::GREY_DARK;
+const C_SUPPORT: RGBColor = style::BLUE;
+const C_ONBOARD: RGBColor = style::ORANGE;
+const C_COST: RGBColor = style::BLUISH_GREEN;
+/// One colour per staff count's curve (the Okabe–Ito colours but yellow, too light for a
+/// line); past seven the colours come round again, dashed.
+const PALETTE: [RGBColor; 7] = [
     style::BLUE,
-    style::BLUE_MID,
-    style::GREEN_MID,
-    style::GREEN_LIGHT,
     style::ORANGE,
-    style::ORANGE_DARK,
-    style::PURPLE_MID,
+    style::BLUISH_GREEN,
+    style::VERMILION,
+    style::SKY_BLUE,
+    style::REDDISH_PURPLE,
+    style::BLACK,
+];
+
+/// The attainment chart's colours (checked for colour-blind readers in `style`).
+#[cfg(test)]
+pub(crate) const ATTAINMENT_COLOURS: style::Swatches = &[
+    ("target", C_TARGET),
+    ("1 person", PALETTE[0]),
+    ("2 people", PALETTE[1]),
+    ("3 people", PALETTE[2]),
+    ("4 people", PALETTE[3]),
+    ("5 people", PALETTE[4]),
+    ("6 people", PALETTE[5]),
+    ("7 people", PALETTE[6]),
+];
+
+/// The staff chart's colours.
+#[cfg(test)]
+pub(crate) const STAFF_COLOURS: style::Swatches = &[
+    ("support staff", C_SUPPORT),
+    ("onboarding engineers", C_ONBOARD),
+    ("monthly staff cost", C_COST),
 ];
 
 const W: u32 = 1000;

@@ -7,14 +7,32 @@ use plotters::prelude::*;
 use super::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
 use crate::sweep::{CountSummary, SweepReport};
 
-const C_BAND: RGBColor = style::BLUE_LIGHT;
-const C_P50: RGBColor = style::BLUE_DARK;
-const C_P95: RGBColor = style::BLUE;
+const C_BAND: RGBColor = style::SKY_BLUE_LIGHT;
+const C_P50: RGBColor = style::BLUE;
+const C_P95: RGBColor = style::VERMILION;
 const C_MAX: RGBColor = style::GREY_DARK;
-const C_CONF: RGBColor = style::RED;
-const C_THR: RGBColor = style::ORANGE_LIGHT;
-const C_UNRES: RGBColor = style::PURPLE_DARK;
+const C_THR: RGBColor = style::SKY_BLUE_LIGHT;
+const C_CONF: RGBColor = style::VERMILION;
 const C_FAIL: RGBColor = style::INK;
+const C_UNRES: RGBColor = style::REDDISH_PURPLE;
+
+/// The makespan chart's colours (checked for colour-blind readers in `style`).
+#[cfg(test)]
+pub(crate) const MAKESPAN_COLOURS: style::Swatches = &[
+    ("p5–p95 band", C_BAND),
+    ("p50", C_P50),
+    ("p95", C_P95),
+    ("max", C_MAX),
+];
+
+/// The conflicts chart's colours.
+#[cfg(test)]
+pub(crate) const CONFLICTS_COLOURS: style::Swatches = &[
+    ("throttled calls", C_THR),
+    ("conflicts (mean; p95 dashed)", C_CONF),
+    ("P(any resource fails)", C_FAIL),
+    ("unresolved conflicts", C_UNRES),
+];
 
 const W: u32 = 1000;
 

@@ -13,6 +13,14 @@ use crate::sensitivity::{fmt_value, Figures, SensitivityReport};
 const C_LOW: RGBColor = style::BLUE;
 const C_HIGH: RGBColor = style::ORANGE;
 const C_BASE: RGBColor = style::INK;
+
+/// The tornado chart's colours (checked for colour-blind readers in `style`).
+#[cfg(test)]
+pub(crate) const COLOURS: style::Swatches = &[
+    ("low end", C_LOW),
+    ("high end", C_HIGH),
+    ("the scenario's values", C_BASE),
+];
 const ROW: u32 = 30;
 const LABELS: u32 = 400;
 
