@@ -1,11 +1,13 @@
 //! `staff`'s two charts ([`Chart`]s, drawn as SVG or PNG): SLA attainment against customers
-//! for 1..k support staff, and the staff needed with its monthly cost against customers. Each
-//! has its legend above the plot, outside the data.
+//! for 1..k support staff, with the target; and the staff needed (whole people: points) above
+//! its monthly cost, two panels sharing the customer axis. Each has its legend above the plot,
+//! outside the data.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
+use crate::ops::report::dollars;
 use crate::ops::{types::StaffRow, StaffReport};
 
 const C_TARGET: RGBColor = style::GREY_DARK;
@@ -67,6 +69,11 @@ pub fn attainment_svg(r: &StaffReport) -> String {
 /// SLA attainment against customers: see [`attainment_svg`].
 pub struct AttainmentChart<'a>(pub &'a StaffReport);
 
+/// Curve `i`'s colour, and whether it is dashed (the colours' second round).
+fn curve_style(i: usize) -> (RGBColor, bool) {
+    (PALETTE[i % PALETTE.len()], i >= PALETTE.len())
+}
+
 impl Chart for AttainmentChart<'_> {
     fn size(&self) -> (u32, u32) {
         (W, 600)
@@ -75,16 +82,22 @@ impl Chart for AttainmentChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let r = self.0;
         let target = r.target * 100.0;
-        let mut items = vec![Item::new(
-            Sample::Line(C_TARGET, 1),
-            format!("target {target:.0}%"),
-        )];
+        let mut items = Vec::new();
         for (i, curve) in r.curves.iter().enumerate() {
+            let (c, dashed) = curve_style(i);
             items.push(Item::new(
-                Sample::Line(PALETTE[i % PALETTE.len()], 2),
+                if dashed {
+                    Sample::Dashed(c, 2)
+                } else {
+                    Sample::LineDot(c, 2)
+                },
                 staff_label(curve.support_staff),
             ));
         }
+        items.push(Item::new(
+            Sample::Dashed(C_TARGET, 2),
+            format!("target {target:.0}%"),
+        ));
         let body = style::frame(
             root,
             &format!(
@@ -104,22 +117,29 @@ impl Chart for AttainmentChart<'_> {
         chart
             .configure_mesh()
             .x_desc("customers")
-            .y_desc("both SLAs met (% of tickets, the lower of the two)")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| format!("{v:.0}%"))
+            .y_desc("tickets within both SLAs (%, the lower of the two)")
+            .x_label_formatter(&style::whole_tick)
+            .y_label_formatter(&|v| {
+                if *v <= 100.0 {
+                    format!("{v:.0}%")
+                } else {
+                    String::new()
+                }
+            })
             .light_line_style(WHITE)
             .label_style((FONT, 12))
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;
-        chart
-            .draw_series(LineSeries::new(
-                vec![(xr.start, target), (xr.end, target)],
-                C_TARGET.stroke_width(1),
-            ))
-            .map_err(err)?;
+        style::reference_line(
+            &mut chart,
+            target,
+            C_TARGET,
+            &format!("target {target:.0}%"),
+            style::LabelAt::LeftBelow,
+        )?;
         for (i, curve) in r.curves.iter().enumerate() {
-            let color = PALETTE[i % PALETTE.len()];
+            let (color, dashed) = curve_style(i);
             let pts: Vec<(f64, f64)> = curve
                 .points
                 .iter()
@@ -130,14 +150,25 @@ impl Chart for AttainmentChart<'_> {
                     )
                 })
                 .collect();
-            chart
-                .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
-                .map_err(err)?;
+            if dashed {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        pts.clone(),
+                        style::DASH.0,
+                        style::DASH.1,
+                        color.stroke_width(2),
+                    ))
+                    .map_err(err)?;
+            } else {
+                chart
+                    .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
+                    .map_err(err)?;
+            }
             if pts.len() <= 40 {
                 chart
                     .draw_series(
                         pts.iter()
-                            .map(|&(x, y)| Circle::new((x, y), 2, color.filled())),
+                            .map(|&(x, y)| Circle::new((x, y), 3, color.filled())),
                     )
                     .map_err(err)?;
             }
@@ -146,8 +177,9 @@ impl Chart for AttainmentChart<'_> {
     }
 }
 
-/// Support staff and onboarding engineers needed against customers (left axis), and their
-/// monthly cost (right axis). Unmeetable counts are left out.
+/// Support staff and onboarding engineers needed against customers (whole people: a point per
+/// count, no line between them), and under it, in a panel of its own, their monthly cost.
+/// Unmeetable counts are left out.
 pub fn staff_svg(r: &StaffReport) -> String {
     style::svg(&StaffChart(r))
 }
@@ -157,15 +189,15 @@ pub struct StaffChart<'a>(pub &'a StaffReport);
 
 impl Chart for StaffChart<'_> {
     fn size(&self) -> (u32, u32) {
-        (W, 600)
+        (W, 640)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let r = self.0;
         let items = [
-            Item::new(Sample::LineDot(C_SUPPORT, 3), "support staff"),
-            Item::new(Sample::LineDot(C_ONBOARD, 3), "onboarding engineers"),
-            Item::new(Sample::Line(C_COST, 2), "monthly staff cost (right axis)"),
+            Item::new(Sample::Dot(C_SUPPORT), "support staff"),
+            Item::new(Sample::Triangle(C_ONBOARD), "onboarding engineers"),
+            Item::new(Sample::Dot(C_COST), "monthly staff cost"),
         ];
         let body = style::frame(
             root,
@@ -192,56 +224,70 @@ impl Chart for StaffChart<'_> {
                     .map(|c| (row.customers as f64, c as f64 / 100.0))
             })
             .collect();
-        let ymax = support
+        let ymax = (support
             .iter()
             .chain(&onboard)
             .map(|p| p.1)
             .fold(1.0f64, f64::max)
-            * 1.15;
+            * 1.15)
+            .ceil();
         let cmax = cost.iter().map(|p| p.1).fold(1.0f64, f64::max) * 1.15;
-        let mut chart = ChartBuilder::on(&body)
+        let (_, h) = body.dim_in_pixel();
+        let (top, bottom) = body.split_vertically(h * 55 / 100);
+        let mut chart = ChartBuilder::on(&top)
             .margin(16)
             .margin_top(4)
-            .x_label_area_size(44)
-            .y_label_area_size(56)
-            .right_y_label_area_size(80)
+            .margin_bottom(4)
+            .x_label_area_size(24)
+            .y_label_area_size(80)
             .build_cartesian_2d(xr.clone(), 0f64..ymax)
-            .map_err(err)?
-            .set_secondary_coord(xr, 0f64..cmax);
+            .map_err(err)?;
         chart
             .configure_mesh()
-            .x_desc("customers")
-            .y_desc("people")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_desc("people needed")
+            .x_label_formatter(&style::whole_tick)
+            .y_label_formatter(&style::whole_tick)
+            .y_labels((ymax as usize + 1).min(11))
             .light_line_style(WHITE)
             .label_style((FONT, 12))
             .draw()
             .map_err(err)?;
-        chart
-            .configure_secondary_axes()
-            .y_desc("monthly staff cost ($)")
-            .y_label_formatter(&|v| crate::ops::report::dollars((*v * 100.0) as i64))
+        let mut money = ChartBuilder::on(&bottom)
+            .margin(16)
+            .margin_top(4)
+            .x_label_area_size(44)
+            .y_label_area_size(80)
+            .build_cartesian_2d(xr, 0f64..cmax)
+            .map_err(err)?;
+        money
+            .configure_mesh()
+            .x_desc("customers")
+            .y_desc("monthly staff cost (US$)")
+            .x_label_formatter(&style::whole_tick)
+            .y_label_formatter(&|v| dollars((*v * 100.0) as i64))
+            .y_labels(6)
+            .light_line_style(WHITE)
             .label_style((FONT, 12))
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;
         chart
-            .draw_secondary_series(LineSeries::new(cost, C_COST.stroke_width(2)))
+            .draw_series(
+                support
+                    .iter()
+                    .map(|&p| Circle::new(p, 6, C_SUPPORT.filled())),
+            )
             .map_err(err)?;
-        for (pts, color) in [(support, C_SUPPORT), (onboard, C_ONBOARD)] {
-            chart
-                .draw_series(LineSeries::new(pts.clone(), color.stroke_width(3)))
-                .map_err(err)?;
-            if pts.len() <= 40 {
-                chart
-                    .draw_series(
-                        pts.iter()
-                            .map(|&(x, y)| Circle::new((x, y), 3, color.filled())),
-                    )
-                    .map_err(err)?;
-            }
-        }
+        chart
+            .draw_series(
+                onboard
+                    .iter()
+                    .map(|&p| TriangleMarker::new(p, 7, C_ONBOARD.filled())),
+            )
+            .map_err(err)?;
+        money
+            .draw_series(cost.iter().map(|&p| Circle::new(p, 6, C_COST.filled())))
+            .map_err(err)?;
         style::end(root)
     }
 }

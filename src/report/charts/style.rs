@@ -112,6 +112,8 @@ pub enum Sample {
     Cross(RGBColor),
     /// A filled triangle (a marker).
     Triangle(RGBColor),
+    /// A filled dot (a marker: points without a line between them).
+    Dot(RGBColor),
     /// No sample: the label is a note, in this colour.
     Note(RGBColor),
 }
@@ -315,6 +317,11 @@ pub(crate) fn legend<DB: DrawingBackend>(
             }
             Sample::Triangle(c) => {
                 area.draw(&TriangleMarker::new((x + SAMPLE_W / 2, y), 6, c.filled()))
+                    .map_err(err)?;
+                x + SAMPLE_W + 6
+            }
+            Sample::Dot(c) => {
+                area.draw(&Circle::new((x + SAMPLE_W / 2, y), 5, c.filled()))
                     .map_err(err)?;
                 x + SAMPLE_W + 6
             }
@@ -558,6 +565,82 @@ pub fn error_svg(e: &ChartError) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"600\" height=\"40\">\
          <text x=\"10\" y=\"25\">{esc}</text></svg>\n"
     )
+}
+
+/// A tick label: a whole number without a decimal point ("5", not "5.0"), any other to two
+/// decimals at most, without trailing zeros.
+pub(crate) fn tick(v: &f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{:.0}", v.round() + 0.0)
+    } else {
+        let s = format!("{v:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A tick label for a whole-number axis (counts): the whole numbers, and nothing between them.
+pub(crate) fn whole_tick(v: &f64) -> String {
+    if (v - v.round()).abs() < 1e-6 {
+        format!("{:.0}", v.round() + 0.0)
+    } else {
+        String::new()
+    }
+}
+
+/// The chart type of every panel: linear f64 axes.
+pub(crate) type Panel<'a, DB> = ChartContext<
+    'a,
+    DB,
+    plotters::coord::cartesian::Cartesian2d<
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::types::RangedCoordf64,
+    >,
+>;
+
+/// Where a reference line's label goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LabelAt {
+    /// Above the line, at its right end.
+    RightAbove,
+    /// Under the line, at its left end.
+    LeftBelow,
+}
+
+/// A horizontal reference line at `y` across the panel (dashed, `color`), with `label` written
+/// beside it: a threshold or a claim the reader asks "did it cross?" of.
+pub(crate) fn reference_line<DB: DrawingBackend>(
+    chart: &mut Panel<'_, DB>,
+    y: f64,
+    color: RGBColor,
+    label: &str,
+    at: LabelAt,
+) -> Result<(), ChartError> {
+    let xs = chart.x_range();
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(xs.start, y), (xs.end, y)],
+            DASH.0,
+            DASH.1,
+            color.stroke_width(2),
+        ))
+        .map_err(err)?;
+    let (x, offset, pos) = match at {
+        LabelAt::RightAbove => (xs.end, (-4, -4), Pos::new(HPos::Right, VPos::Bottom)),
+        LabelAt::LeftBelow => (xs.start, (4, 4), Pos::new(HPos::Left, VPos::Top)),
+    };
+    chart
+        .draw_series(std::iter::once(
+            EmptyElement::at((x, y))
+                + Text::new(
+                    label.to_string(),
+                    offset,
+                    TextStyle::from((FONT, 12).into_font())
+                        .color(&color)
+                        .pos(pos),
+                ),
+        ))
+        .map_err(err)?;
+    Ok(())
 }
 
 /// Truncates to `max` characters with an ellipsis.
