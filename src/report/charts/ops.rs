@@ -37,7 +37,7 @@ impl Chart for QueueChart<'_> {
         let items = [
             Item::new(Sample::Line(C_WAIT, 2), "tickets waiting"),
             Item::new(Sample::Line(C_SERVICE, 2), "tickets in service"),
-            Item::new(Sample::Dashed(C_STAFF, 1), "support staff"),
+            Item::new(Sample::Dashed(C_STAFF, 2), "support staff"),
         ];
         let body = style::frame(
             root,
@@ -68,21 +68,26 @@ impl Chart for QueueChart<'_> {
             .map_err(err)?;
         chart
             .configure_mesh()
-            .x_desc("day of the horizon")
+            .x_desc("day of the horizon (days)")
             .y_desc("tickets (mean over replications)")
+            .x_label_formatter(&style::tick)
+            .y_label_formatter(&style::tick)
             .light_line_style(WHITE)
             .label_style((FONT, 12))
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(0.0, s.staff as f64), (days, s.staff as f64)],
-                style::DASH.0,
-                style::DASH.1,
-                C_STAFF.stroke_width(1),
-            ))
-            .map_err(err)?;
+        style::reference_line(
+            &mut chart,
+            s.staff as f64,
+            C_STAFF,
+            &format!(
+                "{} support {}: the most tickets in service at once",
+                s.staff,
+                if s.staff == 1 { "person" } else { "people" }
+            ),
+            style::LabelAt::RightAbove,
+        )?;
         chart
             .draw_series(LineSeries::new(
                 s.queue.iter().map(|q| (q.day, q.in_service)),

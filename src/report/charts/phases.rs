@@ -90,6 +90,7 @@ impl Chart for PhasesChart<'_> {
             .disable_y_mesh()
             .y_labels(0)
             .x_desc("replications in which the claim held (%)")
+            .x_label_formatter(&|v| format!("{}%", style::tick(v)))
             .light_line_style(WHITE)
             .label_style((FONT, 12))
             .draw()
