@@ -68,7 +68,7 @@ impl Chart for QueueChart<'_> {
             .map_err(err)?;
         chart
             .configure_mesh()
-            .x_desc("day of the horizon (days)")
+            .x_desc("day of the horizon (days since its start)")
             .y_desc("tickets (mean over replications)")
             .x_label_formatter(&style::tick)
             .y_label_formatter(&style::tick)

@@ -48,11 +48,16 @@ impl Chart for PhasesChart<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let r = self.0;
-        let items = [
-            Item::new(Sample::Box(C_PASS), "held (PASS)"),
-            Item::new(Sample::Box(C_FAIL), "held (FAIL)"),
-            Item::new(Sample::Tick(C_NEED), "share needed"),
-        ];
+        // A legend entry only for what is drawn: no "FAIL" box when every claim passed.
+        let bars = self.bars();
+        let mut items = Vec::new();
+        if bars.iter().any(|b| b.4) {
+            items.push(Item::new(Sample::Box(C_PASS), "held (PASS)"));
+        }
+        if bars.iter().any(|b| !b.4) {
+            items.push(Item::new(Sample::Box(C_FAIL), "held (FAIL)"));
+        }
+        items.push(Item::new(Sample::Tick(C_NEED), "share needed"));
         let body = style::frame(
             root,
             &format!(
@@ -61,7 +66,6 @@ impl Chart for PhasesChart<'_> {
             ),
             &items,
         )?;
-        let bars = self.bars();
         // One row per claim, a blank row between phases.
         let mut rows: Vec<(f64, String)> = Vec::new();
         let mut y = 0.0;
