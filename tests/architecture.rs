@@ -10,8 +10,7 @@
 //!    each other, directly or round a loop. A directory's own file (`mod.rs`) is a node of its
 //!    level too: it declares and re-exports its children and may use them, but a child may not
 //!    need it back (what they share lives in a child of its own). lib.rs, which declares the
-//!    floors, is no node; nor is the own file of a level in [`OWN_FILE_MAY_MEET`] (one, with
-//!    its reason).
+//!    floors, is no node.
 //!
 //! An edge is any path from one module into another: `use crate::x::y`, `crate::x::y` in an
 //! expression or a type, `super::y`, `self::y`, a child named bare (`desk::Scratch` in
@@ -459,26 +458,17 @@ pub fn back_arrows(g: &Graph) -> Vec<String> {
     out
 }
 
-/// The levels whose own file (`mod.rs`) may still need one of its children and be needed by
-/// it, with the reason. `org::model`: `OrgModel` is defined in `mod.rs` and each child adds
-/// its methods (`impl OrgModel` in `operations`, `pipeline`, `state`, `existing`) while the
-/// struct's fields are made of the children's types; one-way needs those field types in leaf
-/// files of their own (issue 22, left for the next pass).
-const OWN_FILE_MAY_MEET: &[&str] = &["org::model"];
-
 /// The node that `m` is at the level of directory module `dir`: the child of `dir` that holds
 /// it (a child without a file of its own, `org`, stands aside for its own children), or
 /// `dir`'s own file (`mod.rs`, or `sdk.rs` beside `sdk/`), a node of its level like any child:
 /// it may use its children, but then none of them may need it back. The crate's own file
-/// (lib.rs, which declares every floor) is no node, and neither is the own file of a level in
-/// [`OWN_FILE_MAY_MEET`].
+/// (lib.rs, which declares every floor) is no node.
 fn node_at(g: &Graph, dir: &[String], m: &[String]) -> Option<Module> {
     if !m.starts_with(dir) {
         return None;
     }
     if m.len() == dir.len() {
-        let exempt = OWN_FILE_MAY_MEET.contains(&show(dir).as_str());
-        if dir.is_empty() || exempt || !g.with_file.contains(dir) {
+        if dir.is_empty() || !g.with_file.contains(dir) {
             return None;
         }
         let mut own = dir.to_vec();
@@ -652,7 +642,9 @@ fn every_module_uses_only_its_floor_and_those_above() {
     for must in [
         "engine",
         "org::model",
+        "org::model::state",
         "ops::staff",
+        "sweep::jobs",
         "report::charts::style",
     ] {
         assert!(g.edges.contains_key(&m(must)), "{must} not read");
@@ -793,7 +785,7 @@ fn a_cycle_is_caught_at_every_level() {
         ))
     );
     // A directory's own file is a node of its level: it may use its children, but a child
-    // that needs it back is a cycle (unless the level is one of OWN_FILE_MAY_MEET).
+    // that needs it back is a cycle.
     let g = graph(&files(&[
         (
             "report/charts/mod.rs",
@@ -819,6 +811,8 @@ fn a_cycle_is_caught_at_every_level() {
         None,
         "the shared type in a child of its own: one way"
     );
+    // The shape `org::model` once had (the struct in `mod.rs`, its methods in the children):
+    // a cycle of its level, with no exception for any level.
     let g = graph(&files(&[
         (
             "org/model/mod.rs",
@@ -828,8 +822,14 @@ fn a_cycle_is_caught_at_every_level() {
     ]));
     assert_eq!(
         find_cycle(&g),
-        None,
-        "org::model is listed in OWN_FILE_MAY_MEET"
+        Some((
+            "org::model".into(),
+            vec![
+                "org::model::(own file)".into(),
+                "org::model::state".into(),
+                "org::model::(own file)".into()
+            ]
+        ))
     );
     // Comments, tests and an inline module's own `super::` do not count; no cycle.
     let g = graph(&files(&[

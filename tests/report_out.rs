@@ -42,14 +42,19 @@ fn out_writes_five_files_with_well_formed_svg() {
             .map(str::trim)
             .collect();
         if f == "timeline.svg" {
-            // One row per resource, grouped by customer; a time axis in minutes; a legend.
+            // One row per resource, grouped by customer; a time axis in minutes; a legend; the
+            // init/plan minute as one labelled bar; short rows labelled with their duration.
             for want in [
                 "OU Customers-Fintech",
                 "ACME Finance Inc · account",
                 "MediCorp Solutions Inc · tags",
                 "minutes since the deployment started",
-                "polling account status",
+                "polling account status (its calls included)",
                 "in an API call",
+                "init/plan",
+                "60 s",
+                "1.6 s",
+                "no call of its own",
             ] {
                 assert!(texts.contains(&want), "{f} lacks {want:?}: {texts:?}");
             }
@@ -141,8 +146,16 @@ fn hundred_customers_fold_into_readable_rows() {
         .unwrap()
         .parse()
         .unwrap();
-    // At most MAX_ROWS rows of 16 px, the title, the legend and the axis.
+    // At most MAX_ROWS rows of 16 px, the title, the legend and the axes.
     assert!(height < 2200, "{height}");
+    // A tall chart has its time axis at the top as well as at the bottom: each tick label twice.
+    for tick in ["5", "10", "30"] {
+        assert_eq!(
+            labels.iter().filter(|t| **t == tick).count(),
+            2,
+            "{tick}: {labels:?}"
+        );
+    }
 }
 
 /// The Chromium binary, if there is one.

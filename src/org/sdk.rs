@@ -36,14 +36,16 @@ use super::types::{
     AccountNode, ApiError, ErrorCode, OrgSnapshot, OuNode, Request, Response, Tags,
 };
 
+mod convert;
 mod errors;
 mod limits;
 pub(crate) mod ops;
+pub use convert::create_account_status;
+use convert::missing;
 pub(crate) use errors::map_error;
 pub use limits::Limits;
 use limits::{MAX_BODY, MAX_PAGES, TIMEOUTS_MS};
-use ops::missing;
-pub use ops::{call, create_account_status};
+pub use ops::call;
 
 /// The region used when the standard chain gives none.
 pub(crate) const DEFAULT_REGION: &str = "us-east-1";

@@ -2,8 +2,7 @@
 //! ([`crate::plan::State`]) held as records, as the earlier applies left them.
 
 use super::ids::org_arn;
-use super::state::{Entity, OuRec, PolicyRec};
-use super::OrgModel;
+use super::state::{Entity, OrgModel, OuRec, PolicyRec};
 use crate::org::types::PolicySummary;
 use crate::plan::{InState, State};
 

@@ -9,21 +9,13 @@ use super::ids::{org_arn, Padded};
 use super::shared::{
     cv, err, secs_to_ms, DAY_MS, FULL_ACCESS_AT, MSG_INVALID_INPUT, MSG_IN_PROGRESS, OU_ID_PREFIX,
 };
-use super::state::{Creation, Entity, OuRec, PolicyRec};
+use super::state::{Creation, Entity, LockKey, OrgModel, OuRec, PolicyRec};
 use super::validate::{email_is_valid, has_statement, lower_email, lower_shared};
-use super::OrgModel;
 use crate::org::types::{
     ApiResult, Child, ChildType, ConstraintViolationReason as Cv, CreateAccountFailureReason,
     CreateAccountState, ErrorCode, Parent, ParentType, PolicySummary, Request, Response, SharedStr,
     Tags,
 };
-
-/// What a write locks: the entity it changes, or the organization's policy list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum LockKey {
-    Policies,
-    Entity(Entity),
-}
 
 /// The lock key a request takes (an id, or the policy list) and the one it only checks.
 pub(super) fn lock_keys(req: &Request) -> (Option<LockOn<'_>>, Option<LockOn<'_>>) {

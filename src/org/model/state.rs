@@ -1,18 +1,69 @@
-//! The model's records (accounts, OUs, policies, attachments, creations) and the lookups and
-//! bookkeeping the operations share: completing creations, drawing latencies, finding what
-//! an id names.
+//! The model's state: [`OrgModel`]'s fields and the records they hold (accounts, OUs,
+//! policies, attachments, creations, what an id names, what a write locks). Plain data: the
+//! children of `org::model` give `OrgModel` its methods.
 
-use rand::Rng;
-use rand_distr::StandardNormal;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::shared::{err, FULL_ACCESS_AT};
-use super::validate::{lower_email, lower_shared};
-use super::OrgModel;
+use super::ids::{IdCache, IdIndex};
+use super::limits::{FaultRule, TokenBucket};
+use crate::config::service::{LatencyRange, ServiceParams};
 use crate::org::types::{
-    Account, ApiResult, CreateAccountFailureReason, CreateAccountState, CreateAccountStatus,
-    ErrorCode, Operation, OrganizationalUnit, PolicySummary, PolicyTarget, SharedStr, Tags,
-    TargetKind,
+    Account, CreateAccountFailureReason, CreateAccountState, CreateAccountStatus,
+    OrganizationalUnit, PolicySummary, Root, SharedStr, Tags,
 };
+
+/// The simulated Organizations service.
+#[derive(Debug, Clone)]
+pub struct OrgModel {
+    pub(super) params: ServiceParams,
+    pub(super) account_quota: u32,
+    pub(super) management_account_id: String,
+    pub(super) root: Root,
+    pub(super) root_tags: Tags,
+    pub(super) ous: Vec<OuRec>,
+    pub(super) ou_index: IdIndex,
+    pub(super) accounts: Vec<AccountRec>,
+    pub(super) account_index: IdIndex,
+    pub(super) policies: Vec<PolicyRec>,
+    pub(super) policy_index: IdIndex,
+    /// Every attachment, in the order made (a detached one removed). One list, not one per
+    /// target: a created account's FullAWSAccess is one push, and the few calls that look
+    /// attachments up (AttachPolicy, DetachPolicy, ListPoliciesForTarget,
+    /// ListTargetsForPolicy: a handful a deployment) scan it.
+    pub(super) attachments: Vec<Attached>,
+    pub(super) creations: Vec<Creation>,
+    pub(super) creation_index: IdIndex,
+    /// Creations not yet completed: (completion time, index into `creations`).
+    pub(super) pending: BTreeSet<(u64, usize)>,
+    /// Acceptance times of every accepted creation (for the per-day limit).
+    pub(super) accepted_at: Vec<u64>,
+    /// Lower-cased emails of the accounts and of the accepted, not-failed creations. Hashed:
+    /// only looked up, never iterated; an email already in lower case is shared, not copied.
+    pub(super) emails: HashSet<SharedStr>,
+    /// Lower-cased email → account id to give.
+    pub(super) hints: BTreeMap<String, String>,
+    pub(super) hinted_ids: BTreeSet<String>,
+    pub(super) buckets: Vec<TokenBucket>,
+    /// Each operation's latency range (`ServiceParams::latency_for`), by `Operation::index`:
+    /// looked up once per model, not by name per call.
+    pub(super) latency: Vec<LatencyRange>,
+    /// `[[service.faults]]`, in file order (empty: no fault is looked at, nothing is drawn).
+    pub(super) faults: Vec<FaultRule>,
+    /// Lock key → windows `[start, end)` of successful writes holding it. An id that names
+    /// nothing holds no lock (no write on it succeeds), and ids are never reused.
+    pub(super) locks: BTreeMap<LockKey, Vec<(u64, u64)>>,
+    pub(super) next_ou: u64,
+    pub(super) next_policy: u64,
+    pub(super) next_account: u64,
+    pub(super) next_car: u64,
+    /// The counter ids made so far, kept for the next model of the same organization
+    /// ([`OrgModel::take_ids`], [`OrgModel::reuse_ids`]).
+    pub(super) ids: IdCache,
+    /// `ACTIVE` (every account's status) and FullAWSAccess's id, made once per model: answers
+    /// share them, and no other thread's model counts references to them.
+    pub(super) active: SharedStr,
+    pub(super) full_access: SharedStr,
+}
 
 #[derive(Debug, Clone)]
 pub(super) struct AccountRec {
@@ -121,249 +172,9 @@ pub(super) enum Entity {
     Policy(usize),
 }
 
-impl OrgModel {
-    /// Completes every creation due by `now`, in order of completion time, then of request.
-    pub(super) fn complete_due(&mut self, now: u64) {
-        while let Some(&(t, idx)) = self.pending.first() {
-            if t > now {
-                break;
-            }
-            self.pending.pop_first();
-            self.finish_creation(idx);
-        }
-    }
-
-    pub(super) fn finish_creation(&mut self, idx: usize) {
-        if self.creations[idx].failure.is_some() {
-            self.creations[idx].state = CreateAccountState::Failed;
-            return;
-        }
-        // The account takes the creation's email and tags (the status keeps only its name).
-        let c = &mut self.creations[idx];
-        let (name, email, tags) = (
-            c.name.clone(),
-            std::mem::take(&mut c.email),
-            std::mem::take(&mut c.tags),
-        );
-        // Most scenarios give no account ids: then no email is lower-cased for a lookup.
-        let hint = if self.hints.is_empty() {
-            None
-        } else {
-            self.hints.get(&*lower_email(&email))
-        };
-        let (id, counter) = match hint {
-            Some(h) if !self.account_index.contains_key(h.as_str()) => (h.as_str().into(), None),
-            _ => {
-                let (id, n) = self.next_free_account_id();
-                (id, Some(n))
-            }
-        };
-        self.add_account(id.clone(), counter, name, email, tags);
-        let c = &mut self.creations[idx];
-        c.state = CreateAccountState::Succeeded;
-        c.account_id = Some(id);
-    }
-
-    /// The next counter id not used by an account nor promised to an email, and its counter
-    /// value.
-    pub(super) fn next_free_account_id(&mut self) -> (SharedStr, u64) {
-        loop {
-            let n = self.next_account;
-            let id = self.ids.account(n);
-            self.next_account += 1;
-            if !self.account_index.contains_key(&id) && !self.hinted_ids.contains(id.as_str()) {
-                return (id, n);
-            }
-        }
-    }
-
-    /// Adds account `id`, made from counter value `counter` when it was.
-    pub(super) fn add_account(
-        &mut self,
-        id: SharedStr,
-        counter: Option<u64>,
-        name: SharedStr,
-        email: SharedStr,
-        tags: Tags,
-    ) {
-        // A created account's email was taken when its creation was accepted.
-        let lower = lower_email(&email);
-        if !self.emails.contains(&*lower) {
-            let lower = lower_shared(&email, lower);
-            self.emails.insert(lower);
-        }
-        let arn = self
-            .ids
-            .account_arn(&self.management_account_id, &id, counter);
-        let at = self.accounts.len();
-        self.account_index.insert(id.clone(), at);
-        self.accounts.push(AccountRec {
-            id: id.clone(),
-            arn,
-            name,
-            email,
-            parent_id: self.root.id.clone(),
-            tags,
-            closed: false,
-        });
-        self.attach(FULL_ACCESS_AT, Entity::Account(at));
-    }
-
-    pub(super) fn push_policy(&mut self, p: PolicyRec) {
-        self.policy_index
-            .insert(p.summary.id.clone(), self.policies.len());
-        self.policies.push(p);
-    }
-
-    /// Attaches policy `policy` (its place in `policies`) to `target`.
-    pub(super) fn attach(&mut self, policy: usize, target: Entity) {
-        self.attachments.push(Attached { policy, target });
-    }
-
-    /// The attachments on `target`, in the order made.
-    pub(super) fn attached_to(&self, target: Entity) -> impl Iterator<Item = &Attached> {
-        self.attachments.iter().filter(move |a| a.target == target)
-    }
-
-    /// The id of what `e` names.
-    pub(super) fn entity_id(&self, e: Entity) -> &SharedStr {
-        match e {
-            Entity::Root => &self.root.id,
-            Entity::Ou(i) => &self.ous[i].id,
-            Entity::Account(i) => &self.accounts[i].id,
-            Entity::Policy(i) => &self.policies[i].summary.id,
-        }
-    }
-
-    /// A policy target as ListTargetsForPolicy lists it (`None`: not a root, OU or account).
-    pub(super) fn policy_target(&self, target: Entity) -> Option<PolicyTarget> {
-        let (name, kind) = match target {
-            Entity::Root => (&self.root.name, TargetKind::Root),
-            Entity::Ou(i) => (&self.ous[i].name, TargetKind::OrganizationalUnit),
-            Entity::Account(i) => (&self.accounts[i].name, TargetKind::Account),
-            Entity::Policy(_) => return None,
-        };
-        Some(PolicyTarget {
-            target_id: self.entity_id(target).clone(),
-            name: name.clone(),
-            kind,
-        })
-    }
-
-    /// Accepted, not-failed creations still in progress.
-    pub(super) fn pending_successes(&self) -> usize {
-        self.pending
-            .iter()
-            .filter(|&&(_, i)| self.creations[i].failure.is_none())
-            .count()
-    }
-
-    /// One request's latency: from the latency profile when it covers `op`, else uniform in
-    /// the operation's range.
-    pub(super) fn draw_latency<R: Rng>(&self, op: Operation, rng: &mut R) -> u64 {
-        if let Some(p) = &self.params.latency_profile {
-            if let Some(ms) = Self::measured_latency(p, op, rng) {
-                return ms;
-            }
-        }
-        let lat = self.latency[op.index()];
-        if lat.max_ms > lat.min_ms {
-            rng.random_range(lat.min_ms..=lat.max_ms)
-        } else {
-            lat.min_ms
-        }
-    }
-
-    /// Drawn from the latency profile's measurement of `op`, if it has one. Apart, and never
-    /// inlined, so that the common call, without a profile, stays a few instructions (the
-    /// profile's lookup inlined into `draw_latency` cost every call 9 instructions more).
-    #[inline(never)]
-    pub(super) fn measured_latency<R: Rng>(
-        p: &crate::config::latency::LatencyProfile,
-        op: Operation,
-        rng: &mut R,
-    ) -> Option<u64> {
-        let q = p.operation(op)?;
-        Some(q.at(rng.random::<f64>()).round() as u64)
-    }
-
-    /// A successful creation's duration: lognormal with the configured median and p95,
-    /// clamped to `[min_s, max_s]`, in ms.
-    /// With a latency profile that measured creations, drawn from those instead.
-    pub(super) fn draw_creation_ms<R: Rng>(&self, rng: &mut R) -> u64 {
-        if let Some(q) = self
-            .params
-            .latency_profile
-            .as_ref()
-            .and_then(|p| p.account_creation.as_ref())
-        {
-            return q.at(rng.random::<f64>()).round() as u64;
-        }
-        let z: f64 = rng.sample(StandardNormal);
-        self.params.account_creation.at_ms(z)
-    }
-
-    pub(super) fn entity(&self, id: &str) -> Option<Entity> {
-        if id == self.root.id {
-            Some(Entity::Root)
-        } else if let Some(i) = self.ou_index.get(id) {
-            Some(Entity::Ou(i))
-        } else if let Some(i) = self.account_index.get(id) {
-            Some(Entity::Account(i))
-        } else {
-            self.policy_index.get(id).map(Entity::Policy)
-        }
-    }
-
-    pub(super) fn is_parent(&self, id: &str) -> bool {
-        matches!(self.entity(id), Some(Entity::Root | Entity::Ou(_)))
-    }
-
-    /// What `id` names when it is something a policy attaches to: the root, an OU or an
-    /// account.
-    pub(super) fn attach_target(&self, id: &str) -> Option<Entity> {
-        self.entity(id)
-            .filter(|e| matches!(e, Entity::Root | Entity::Ou(_) | Entity::Account(_)))
-    }
-
-    /// The tags of a taggable resource: the root, an OU, an account or a customer-managed policy.
-    pub(super) fn tags_mut(&mut self, id: &str) -> Option<&mut Tags> {
-        match self.entity(id)? {
-            Entity::Root => Some(&mut self.root_tags),
-            Entity::Ou(i) => Some(&mut self.ous[i].tags),
-            Entity::Account(i) => Some(&mut self.accounts[i].tags),
-            Entity::Policy(i) if !self.policies[i].summary.aws_managed => {
-                Some(&mut self.policies[i].tags)
-            }
-            Entity::Policy(_) => None,
-        }
-    }
-
-    pub(super) fn parent_not_found() -> ApiResult {
-        err(
-            ErrorCode::ParentNotFoundException,
-            "We can't find a root or OU with the ParentId that you specified.",
-        )
-    }
-
-    pub(super) fn target_not_found() -> ApiResult {
-        err(
-            ErrorCode::TargetNotFoundException,
-            "We can't find a root, OU, account, or policy with the TargetId that you specified.",
-        )
-    }
-
-    pub(super) fn policy_not_found() -> ApiResult {
-        err(
-            ErrorCode::PolicyNotFoundException,
-            "We can't find a policy with the PolicyId that you specified.",
-        )
-    }
-
-    pub(super) fn account_not_found() -> ApiResult {
-        err(
-            ErrorCode::AccountNotFoundException,
-            "We can't find an AWS account with the AccountId that you specified, or the account whose credentials you used to make this request isn't a member of an organization.",
-        )
-    }
+/// What a write locks: the entity it changes, or the organization's policy list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum LockKey {
+    Policies,
+    Entity(Entity),
 }

@@ -1,11 +1,16 @@
 //! Unit tests of the in-memory Organizations service: one per documented rule.
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use rand::Rng;
+
 use super::*;
-use crate::config::service::{Bucket, LatencyRange};
+use crate::config::service::{Bucket, LatencyRange, ServiceParams};
+use crate::config::OrganizationConfig;
 use crate::org::types::ConstraintViolationReason as Cv;
 use crate::org::types::{
-    Account, CreateAccountFailureReason, CreateAccountState, CreateAccountStatus, Parent,
-    ParentType, Response, TargetKind,
+    Account, CreateAccountFailureReason, CreateAccountState, CreateAccountStatus, ErrorCode,
+    Operation, OrgSnapshot, Parent, ParentType, Request, Response, Tags, TargetKind,
 };
 use rand::rngs::SmallRng;
 use rand::SeedableRng;

@@ -1,5 +1,6 @@
 //! Each operation as the SDK spells it, in both directions, so that an operation's SDK code is
-//! in one place (ARCHITECTURE.md, "How to add an AWS operation"):
+//! in one place (ARCHITECTURE.md, "How to add an AWS operation"; the conversions the arms share
+//! are in `convert.rs`):
 //!
 //! - [`call`]: a [`Request`] through the SDK client, its answer as a [`Response`] (the `sdk`
 //!   backend, and the `mock` one through the same client);
@@ -17,11 +18,14 @@ use aws_sdk_organizations::Client;
 use aws_smithy_mocks::{mock, MockResponse, Rule};
 use serde_json::{json, Value};
 
+use super::convert::{
+    account, create_account_status, id, input, input_tags, missing, no_reason, ou, policy,
+    policy_json, s, sdk_tags, status_json, too_many_pages,
+};
 use super::errors::map_error;
 use super::limits::MAX_PAGES;
 use crate::org::types::{
-    Account, ApiError, ApiResult, Child, ChildType, CreateAccountFailureReason, CreateAccountState,
-    CreateAccountStatus, ErrorCode, OrganizationalUnit, Parent, ParentType, PolicySummary,
+    Account, ApiError, ApiResult, Child, ChildType, OrganizationalUnit, Parent, ParentType,
     PolicyTarget, Request, Response, Root, SharedStr, Tags, TargetKind,
 };
 
@@ -74,98 +78,6 @@ macro_rules! all_pages {
         }
         pages
     }};
-}
-
-fn too_many_pages(op: &str, what: String) -> ApiError {
-    ApiError::new(
-        ErrorCode::Other("TooManyPages".into()),
-        format!("{op} answered with {what}"),
-    )
-}
-
-fn no_reason<E>(_: &E) -> Option<String> {
-    None
-}
-
-fn sdk_tags(tags: &Tags) -> Option<Vec<t::Tag>> {
-    if tags.is_empty() {
-        return None;
-    }
-    Some(
-        tags.iter()
-            .filter_map(|(k, v)| t::Tag::builder().key(k).value(v).build().ok())
-            .collect(),
-    )
-}
-
-/// A text of the endpoint's answer, control characters escaped.
-pub(super) fn s(o: Option<&str>) -> SharedStr {
-    crate::text::clean_line(o.unwrap_or_default())
-        .as_ref()
-        .into()
-}
-
-/// A required id of the answer: absent or empty is an `InvalidResponse` (an empty answer is
-/// not a resource with id "").
-pub(super) fn id(o: Option<&str>, what: &str) -> Result<SharedStr, ApiError> {
-    match o {
-        Some(v) if !v.is_empty() => Ok(s(Some(v))),
-        _ => Err(ApiError::new(
-            ErrorCode::Other("InvalidResponse".into()),
-            format!("the answer holds {what} without an Id"),
-        )),
-    }
-}
-
-fn ou(o: &t::OrganizationalUnit) -> Result<OrganizationalUnit, ApiError> {
-    Ok(OrganizationalUnit {
-        id: id(o.id(), "an organizational unit")?,
-        arn: s(o.arn()),
-        name: s(o.name()),
-    })
-}
-
-fn policy(p: &t::PolicySummary) -> Result<PolicySummary, ApiError> {
-    Ok(PolicySummary {
-        id: id(p.id(), "a policy")?,
-        arn: s(p.arn()),
-        name: s(p.name()),
-        aws_managed: p.aws_managed(),
-    })
-}
-
-fn account(a: &t::Account) -> Result<Account, ApiError> {
-    Ok(Account {
-        id: id(a.id(), "an account")?,
-        arn: s(a.arn()),
-        name: s(a.name()),
-        email: s(a.email()),
-        status: a.status().map(|x| x.as_str().into()).unwrap_or_default(),
-    })
-}
-
-/// The SDK's CreateAccountStatus as orgsim's.
-pub fn create_account_status(c: Option<&t::CreateAccountStatus>) -> ApiResult {
-    let Some(c) = c else {
-        return Err(ApiError::new(
-            ErrorCode::Other("InvalidResponse".into()),
-            "no CreateAccountStatus in the answer",
-        ));
-    };
-    let state = match c.state() {
-        Some(t::CreateAccountState::Succeeded) => CreateAccountState::Succeeded,
-        Some(t::CreateAccountState::Failed) => CreateAccountState::Failed,
-        _ => CreateAccountState::InProgress,
-    };
-    Ok(Response::CreateAccountStatus(CreateAccountStatus {
-        id: id(c.id(), "a CreateAccountStatus")?,
-        account_name: s(c.account_name()),
-        state,
-        account_id: c.account_id().map(SharedStr::from),
-        failure_reason: c
-            .failure_reason()
-            .and_then(|r| CreateAccountFailureReason::parse(r.as_str())),
-    }))
 }
 
 /// Executes `req` through `client`.
@@ -612,23 +524,6 @@ pub async fn call(client: &Client, req: &Request) -> ApiResult {
     }
 }
 
-pub(super) fn missing(what: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::Other("InvalidResponse".into()),
-        format!("no {what} in the answer"),
-    )
-}
-
-fn input_tags(ts: &[t::Tag]) -> Tags {
-    ts.iter()
-        .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect()
-}
-
-fn input(o: Option<&str>) -> SharedStr {
-    o.unwrap_or_default().into()
-}
-
 /// One mock rule: the SDK input of `$method` as the request it means, answered by `answer`.
 macro_rules! rule {
     ($st:expr, $method:ident, |$i:ident| $req:expr) => {{
@@ -775,24 +670,6 @@ pub(crate) fn mock_rules(answer: Answer) -> Vec<Rule> {
             account_id: input(i.account_id()),
         }),
     ]
-}
-
-fn policy_json(p: &PolicySummary) -> Value {
-    json!({
-        "Id": p.id, "Arn": p.arn, "Name": p.name,
-        "Type": "SERVICE_CONTROL_POLICY", "AwsManaged": p.aws_managed,
-    })
-}
-
-fn status_json(c: &CreateAccountStatus) -> Value {
-    let mut v = json!({ "Id": c.id, "AccountName": c.account_name, "State": c.state.as_str() });
-    if let Some(id) = &c.account_id {
-        v["AccountId"] = json!(id);
-    }
-    if let Some(r) = c.failure_reason {
-        v["FailureReason"] = json!(r.as_str());
-    }
-    v
 }
 
 /// A successful answer's body in the service's wire format (awsJson1.1), as AWS sends it.

@@ -1,11 +1,15 @@
 //! The charts, as SVG text (plotters' SVG backend: text is written as `<text>` elements, laid
 //! out with the metrics of the embedded font) and, for `--png`, as PNG images (plotters' bitmap
-//! backend, text drawn with the embedded font: no system font is needed).
+//! backend, its text drawn by `raster` with the embedded font as the SVG's renders: no system
+//! font is needed).
 //!
 //! - [`timeline_svg`] (`timeline`): one row per resource, grouped by customer and kind (folded into one row
 //!   per customer, and per kind for the shared resources, for large runs), each a bar from start
 //!   to finish in which time in a call, backing off, and polling the account's status are drawn
-//!   apart; conflicts marked where they happened; a time axis in minutes; a legend.
+//!   apart; the deployer's init/plan one labelled bar before a break in the time axis; short
+//!   bars labelled with their duration; resolved and unresolved conflicts marked apart where
+//!   they happened; a time axis in minutes (top and bottom on tall charts); a legend of what is
+//!   drawn.
 //! - [`margin_svg`] (`margin`): at 1..N customers of the scenario's mix (in expectation), on
 //!   linear axes the revenue over the costs stacked by line with the profit between, under it
 //!   each cost line on a log scale; beside them, the margin (%) on a log customer axis under the
@@ -42,6 +46,7 @@ pub(crate) mod load;
 pub(crate) mod margin;
 pub(crate) mod ops;
 pub(crate) mod phases;
+pub(crate) mod raster;
 pub(crate) mod staff;
 pub mod style;
 pub(crate) mod sweep;

@@ -1,7 +1,13 @@
 //! The timeline of one run: one row per resource, grouped by customer and kind (folded into
 //! one row per customer, and per kind for the shared resources, for large runs), each a bar from
-//! start to finish in which time in a call, backing off, and polling the account's status are
-//! drawn apart; conflicts marked where they happened; a time axis in minutes; a legend.
+//! start to finish in which time in a call, backing off, and polling the account's status (a
+//! light fill, its status calls included) are drawn apart; conflicts marked where they happened
+//! (a cross for one a retry resolved, a triangle for one left unresolved). The deployer's
+//! init/plan, however long, is one labelled bar of fixed width before a break in the time axis,
+//! and the apply fills the rest of the width; a bar too short to see is drawn
+//! [`MIN_BAR_PX`] wide with its duration after it; the time axis in minutes is at the bottom,
+//! and at the top too on a chart of more than [`AXIS_TOP_ABOVE_ROWS`] rows. The legend names
+//! only what is drawn at a visible size.
 
 use std::collections::BTreeMap;
 
@@ -9,9 +15,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::raster::text_width;
 use super::style::{self, clip, err, Chart, ChartError, Item, Layer, Sample, FONT, WIDTH};
 use crate::analysis::Report;
 use crate::engine::trace::{Outcome, Trace, WaitKind};
+use crate::org::types::Operation;
 use crate::plan::{Plan, ResourceKind, Spec};
 use crate::scenario::Scenario;
 
@@ -22,17 +30,21 @@ pub const FOLD_ABOVE_ROWS: usize = 60;
 /// order).
 pub const MAX_ROWS: usize = 120;
 
-const LABEL_W: u32 = 270;
-
+// Each colour by its role, from the palette (style.rs).
 const C_ACTIVE: RGBColor = style::BLUE_LIGHT;
 const C_CALL: RGBColor = style::BLUE_DARK;
 const C_BACKOFF: RGBColor = style::ORANGE;
 const C_RETRY: RGBColor = style::BROWN;
 const C_POLL: RGBColor = style::YELLOW;
 const C_PROVISION: RGBColor = style::GREEN_LIGHT;
-const C_CONFLICT: RGBColor = style::RED;
-const C_OVERHEAD: RGBColor = style::GREY_LIGHTEST;
-const C_GRID: RGBColor = style::GREY_LIGHT;
+const C_RESOLVED: RGBColor = style::RED;
+const C_UNRESOLVED: RGBColor = style::INK;
+const C_FAILED: RGBColor = style::RED;
+const C_OVERHEAD: RGBColor = style::GREY_LIGHT;
+const C_GRID: RGBColor = style::GREY_LIGHTEST;
+const C_GROUP: RGBColor = style::GREY;
+const C_AXIS: RGBColor = style::INK;
+const C_TEXT: RGBColor = style::INK;
 
 /// What a stretch of a row was doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -43,7 +55,8 @@ pub enum SpanKind {
     Backoff,
     /// The provider's wait before trying the operation again.
     ProviderRetry,
-    /// Waiting between DescribeCreateAccountStatus polls.
+    /// Polling the account's creation status: the DescribeCreateAccountStatus calls and the
+    /// waits between them.
     Poll,
     /// Account factory: the account being enrolled after its creation.
     Provisioning,
@@ -211,7 +224,13 @@ pub fn timeline(sc: &Scenario, plan: &Plan, trace: &Trace, rep: &Report) -> Time
             keyed.get_mut(&row_of[r]).expect("row").spans.push(Span {
                 start_ms: c.start_ms,
                 end_ms: c.end_ms.unwrap_or(end_ms),
-                kind: SpanKind::Call,
+                // A status poll is part of polling: drawn as its light fill, not as a dark
+                // tick every few seconds (which read as hatching on a long creation).
+                kind: if c.op == Operation::DescribeCreateAccountStatus {
+                    SpanKind::Poll
+                } else {
+                    SpanKind::Call
+                },
             });
         }
     }
@@ -283,15 +302,143 @@ fn minute_step(max_min: f64) -> f64 {
         .unwrap_or(240.0)
 }
 
+/// A duration for a row's label: seconds under two minutes, else minutes.
+fn duration_label(ms: u64) -> String {
+    if ms < 10_000 {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    } else if ms < 120_000 {
+        format!("{:.0} s", ms as f64 / 1000.0)
+    } else {
+        format!("{:.1} min", ms as f64 / 60_000.0)
+    }
+}
+
 /// The timeline chart of one run (SVG).
 pub fn timeline_svg(sc: &Scenario, plan: &Plan, trace: &Trace, rep: &Report) -> String {
     style::svg(&TimelineChart::new(sc, plan, trace, rep))
 }
 
+/// Row labels: right-aligned in the first `LABEL_W` pixels.
+const LABEL_W: i32 = 290;
+/// The deployer's init/plan, drawn as one labelled bar this wide (whatever its length) between
+/// the labels and the apply, which fills the rest of the width.
+const INIT_W: i32 = 92;
+/// The gap between the init/plan bar and the apply (where the axis is broken).
+const BREAK_W: i32 = 14;
+/// The right margin (the last tick's label).
+const RIGHT: i32 = 24;
+/// Above this many rows the time axis is drawn at the top as well as at the bottom.
+pub const AXIS_TOP_ABOVE_ROWS: usize = 30;
+/// The narrowest a row's bar is drawn, in pixels; a bar that short also gets its duration
+/// written after it.
+pub const MIN_BAR_PX: i32 = 4;
+/// A bar narrower than this gets its duration written after it.
+const LABEL_BAR_BELOW_PX: i32 = 24;
+/// The least one span of a kind must show, in pixel columns, for the kind to have a legend entry.
+const VISIBLE_PX: i32 = 3;
+/// The half-width of a conflict's mark, in pixels (the larger, unfolded).
+const MARK_R: i32 = 5;
+/// Font sizes (plotters' sizes; a PNG's and an SVG's text is `size / 1.24` pixels: 14 → 11.3).
+const LABEL_FONT: u32 = 14;
+const TOP_AXIS: i32 = 26;
+const BOTTOM: i32 = 52;
+
 /// The timeline chart: [`timeline`]'s rows drawn.
 pub struct TimelineChart {
     tl: Timeline,
     title: String,
+    /// Each row's spans, merged at the chart's resolution.
+    spans: Vec<Vec<Span>>,
+    /// The kinds of span that show at least [`VISIBLE_PX`] pixels somewhere.
+    visible: Vec<SpanKind>,
+}
+
+/// The x scale: the apply's time in milliseconds to a pixel column of the body.
+#[derive(Debug, Clone, Copy)]
+struct Scale {
+    /// The first pixel of the apply (after the init/plan bar and the break).
+    x0: i32,
+    x1: i32,
+    from_ms: u64,
+    to_ms: u64,
+}
+
+impl Scale {
+    fn new(tl: &Timeline) -> Scale {
+        let init = if tl.overhead_ms > 0 {
+            INIT_W + BREAK_W
+        } else {
+            0
+        };
+        let x0 = 8 + LABEL_W + init;
+        let from_ms = tl.overhead_ms;
+        let span = tl.end_ms.saturating_sub(from_ms).max(6_000);
+        Scale {
+            x0,
+            x1: WIDTH as i32 - RIGHT,
+            from_ms,
+            to_ms: from_ms + span + span / 50,
+        }
+    }
+
+    fn px(&self, ms: u64) -> i32 {
+        let f = ms.saturating_sub(self.from_ms) as f64 / (self.to_ms - self.from_ms) as f64;
+        self.x0 + (f * (self.x1 - self.x0) as f64).round() as i32
+    }
+
+    /// Milliseconds per pixel.
+    fn ms_per_px(&self) -> u64 {
+        ((self.to_ms - self.from_ms) / (self.x1 - self.x0).max(1) as u64).max(1)
+    }
+
+    /// A span's pixel columns: at least one pixel wide (a call), the row's extent at least
+    /// [`MIN_BAR_PX`].
+    fn cols(&self, s: &Span) -> (i32, i32) {
+        let (a, b) = (self.px(s.start_ms), self.px(s.end_ms));
+        let min = if s.kind == SpanKind::Active {
+            MIN_BAR_PX
+        } else {
+            1
+        };
+        (a, b.max(a + min))
+    }
+}
+
+/// The most pixel columns of a row one span of each kind shows once all are drawn in order
+/// (the active band first, calls last: each covers what is under it), but under the conflicts'
+/// marks (at `marks`).
+fn shown_px(scale: &Scale, spans: &[Span], marks: &[u64]) -> BTreeMap<SpanKind, i32> {
+    let mut owner: BTreeMap<i32, usize> = BTreeMap::new();
+    for (i, s) in spans.iter().enumerate() {
+        let (a, b) = scale.cols(s);
+        for x in a..b {
+            owner.insert(x, i);
+        }
+    }
+    // A conflict's mark covers the columns around it.
+    for &at in marks {
+        let x = scale.px(at);
+        for dx in -MARK_R..=MARK_R {
+            owner.remove(&(x + dx));
+        }
+    }
+    let mut per_span: BTreeMap<usize, i32> = BTreeMap::new();
+    for i in owner.into_values() {
+        *per_span.entry(i).or_insert(0) += 1;
+    }
+    let mut out = BTreeMap::new();
+    for (i, n) in per_span {
+        let e = out.entry(spans[i].kind).or_insert(0);
+        *e = (*e).max(n);
+    }
+    out
+}
+
+/// A row's extent: its first start and last end (0, 0 without spans).
+fn extent(spans: &[Span]) -> (u64, u64) {
+    let a = spans.iter().map(|s| s.start_ms).min().unwrap_or(0);
+    let b = spans.iter().map(|s| s.end_ms).max().unwrap_or(0);
+    (a, b)
 }
 
 impl TimelineChart {
@@ -314,10 +461,37 @@ impl TimelineChart {
                 String::new()
             }
         );
-        TimelineChart { tl, title }
+        let scale = Scale::new(&tl);
+        let spans: Vec<Vec<Span>> = tl
+            .rows
+            .iter()
+            .map(|r| merge(&r.spans, scale.ms_per_px()))
+            .collect();
+        // The most a kind shows on any one row (a pixel on each of many rows is no mark).
+        let mut shown: BTreeMap<SpanKind, i32> = BTreeMap::new();
+        for (s, row) in spans.iter().zip(&tl.rows) {
+            let marks: Vec<u64> = row.conflicts.iter().map(|c| c.0).collect();
+            for (k, n) in shown_px(&scale, s, &marks) {
+                let e = shown.entry(k).or_insert(0);
+                *e = (*e).max(n);
+            }
+        }
+        // A call is dark (contrast on white over 3:1, WCAG's for a graphic): a column of it
+        // shows; the light fills need VISIBLE_PX.
+        let visible = shown
+            .into_iter()
+            .filter(|&(k, n)| n >= if k == SpanKind::Call { 1 } else { VISIBLE_PX })
+            .map(|(k, _)| k)
+            .collect();
+        TimelineChart {
+            tl,
+            title,
+            spans,
+            visible,
+        }
     }
 
-    fn row_h(&self) -> u32 {
+    fn row_h(&self) -> i32 {
         if self.tl.folded {
             16
         } else {
@@ -325,18 +499,33 @@ impl TimelineChart {
         }
     }
 
+    fn axis_top(&self) -> bool {
+        self.tl.rows.len() > AXIS_TOP_ABOVE_ROWS
+    }
+
+    /// The legend: an entry for each kind of span, conflict and note the chart draws, and
+    /// none for what it does not.
     fn items(&self) -> Vec<Item> {
         let tl = &self.tl;
-        let has = |k: SpanKind| tl.rows.iter().any(|r| r.spans.iter().any(|s| s.kind == k));
-        let mut items = vec![
-            Item::new(Sample::Box(C_CALL), "in an API call"),
-            Item::new(Sample::Box(C_BACKOFF), "backing off (throttled/retry)"),
-        ];
+        let has = |k: SpanKind| self.visible.contains(&k);
+        let mut items = Vec::new();
+        if has(SpanKind::Call) {
+            items.push(Item::new(Sample::Box(C_CALL), "in an API call"));
+        }
+        if has(SpanKind::Backoff) {
+            items.push(Item::new(
+                Sample::Box(C_BACKOFF),
+                "SDK backoff (throttled or transient)",
+            ));
+        }
         if has(SpanKind::ProviderRetry) {
             items.push(Item::new(Sample::Box(C_RETRY), "provider retry wait"));
         }
         if has(SpanKind::Poll) {
-            items.push(Item::new(Sample::Box(C_POLL), "polling account status"));
+            items.push(Item::new(
+                Sample::Box(C_POLL),
+                "polling account status (its calls included)",
+            ));
         }
         if has(SpanKind::Provisioning) {
             items.push(Item::new(
@@ -344,59 +533,79 @@ impl TimelineChart {
                 "account factory provisioning",
             ));
         }
-        items.push(Item::new(
-            Sample::Box(C_ACTIVE),
-            "started, between calls (the deployer's own time)",
-        ));
-        items.push(Item::new(Sample::Box(C_OVERHEAD), "deployer init/plan"));
-        let resolved = tl.rows.iter().any(|r| r.conflicts.iter().any(|c| c.1));
-        let unresolved = tl.rows.iter().any(|r| r.conflicts.iter().any(|c| !c.1));
-        if resolved && tl.folded {
+        if has(SpanKind::Active) {
             items.push(Item::new(
-                Sample::Tick(C_CONFLICT),
-                "conflict a retry resolved (a tick at the row's top)",
+                Sample::Box(C_ACTIVE),
+                "started, between calls (the deployer's own time)",
             ));
-        } else if resolved {
+        }
+        if tl.overhead_ms > 0 {
             items.push(Item::new(
-                Sample::Cross(C_CONFLICT),
+                Sample::Box(C_OVERHEAD),
+                "deployer init/plan (compressed)",
+            ));
+        }
+        if tl.rows.iter().any(|r| r.conflicts.iter().any(|c| c.1)) {
+            items.push(Item::new(
+                Sample::Cross(C_RESOLVED),
                 "conflict, resolved by a retry",
             ));
         }
-        if unresolved {
+        if tl.rows.iter().any(|r| r.conflicts.iter().any(|c| !c.1)) {
             items.push(Item::new(
-                Sample::Triangle(C_CONFLICT),
+                Sample::Triangle(C_UNRESOLVED),
                 "conflict, unresolved",
             ));
         }
         if tl.rows.iter().any(|r| r.failed > 0) {
             items.push(Item::new(
-                Sample::Note(C_CONFLICT),
+                Sample::Note(C_FAILED),
                 "red label: resources on the row failed or were skipped; how many and why follows the bar",
             ));
         }
         items
     }
+
+    /// What follows a row's bar: its duration if the bar is short, and what failed on it.
+    fn note(&self, y: usize, scale: &Scale) -> Option<String> {
+        let row = &self.tl.rows[y];
+        let (a, b) = extent(&self.spans[y]);
+        let short = b > 0 && scale.px(b) - scale.px(a) < LABEL_BAR_BELOW_PX;
+        let calls = self.spans[y].iter().any(|s| s.kind != SpanKind::Active);
+        let mut parts = Vec::new();
+        if short && !calls && a == b {
+            // Tags the account's CreateAccount request carried: done with it, no call.
+            parts.push("no call of its own".to_string());
+        } else if short {
+            parts.push(duration_label(b - a));
+        }
+        if row.failed > 0 {
+            parts.push(failure_note(row));
+        }
+        (!parts.is_empty()).then(|| parts.join(" · "))
+    }
 }
 
 impl Chart for TimelineChart {
     fn size(&self) -> (u32, u32) {
-        let rows = self.tl.rows.len().max(1) as u32;
+        let rows = self.tl.rows.len().max(1) as i32;
         // The legend's height depends on the font's metrics only: measure it on a scratch area.
         let mut scratch = String::new();
         let lh = {
             let area = SVGBackend::with_string(&mut scratch, (WIDTH, 100)).into_drawing_area();
             style::legend_height(&area, &self.items(), WIDTH - 24)
         };
-        (WIDTH, TOP + lh + 12 + BOTTOM + self.row_h() * rows)
+        let top = if self.axis_top() { TOP_AXIS } else { 8 };
+        (
+            WIDTH,
+            36 + lh + 8 + (top + BOTTOM + self.row_h() * rows) as u32,
+        )
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         draw_timeline(self, root)
     }
 }
-
-const TOP: u32 = 36;
-const BOTTOM: u32 = 56;
 
 fn failure_note(row: &Row) -> String {
     let why: Vec<String> = row
@@ -407,167 +616,248 @@ fn failure_note(row: &Row) -> String {
     format!("{} not created: {}", row.failed, why.join(", "))
 }
 
+fn text_style(size: u32, h: HPos, v: VPos) -> TextStyle<'static> {
+    TextStyle::from((FONT, size).into_font()).pos(Pos::new(h, v))
+}
+
+/// A time axis along `y` (its line), ticks and labels below it (`down`) or above it.
+fn draw_axis<DB: DrawingBackend>(
+    body: &DrawingArea<DB, Shift>,
+    c: &TimelineChart,
+    scale: &Scale,
+    y: i32,
+    down: bool,
+) -> Result<(), ChartError> {
+    let tl = &c.tl;
+    body.draw(&PathElement::new(
+        vec![(scale.x0, y), (scale.x1, y)],
+        C_AXIS.stroke_width(1),
+    ))
+    .map_err(err)?;
+    let font = text_style(
+        LABEL_FONT,
+        HPos::Center,
+        if down { VPos::Top } else { VPos::Bottom },
+    );
+    let (t0, t1) = (y, if down { y + 5 } else { y - 5 });
+    let ly = if down { y + 8 } else { y - 8 };
+    let step = minute_step((scale.to_ms - scale.from_ms) as f64 / 60_000.0);
+    let step_ms = (step * 60_000.0) as u64;
+    let mut t = scale.from_ms.div_ceil(step_ms) * step_ms;
+    while t <= scale.to_ms {
+        let x = scale.px(t);
+        body.draw(&PathElement::new(
+            vec![(x, t0), (x, t1)],
+            C_AXIS.stroke_width(1),
+        ))
+        .map_err(err)?;
+        let m = t as f64 / 60_000.0;
+        let label = if step < 1.0 {
+            format!("{m:.1}")
+        } else {
+            format!("{m:.0}")
+        };
+        body.draw(&Text::new(label, (x, ly), font.clone()))
+            .map_err(err)?;
+        t += step_ms;
+    }
+    if tl.overhead_ms > 0 {
+        // The init/plan bar's axis: 0 at its left, its length at its right, and the break.
+        let (a, b) = (8 + LABEL_W, 8 + LABEL_W + INIT_W);
+        body.draw(&PathElement::new(
+            vec![(a, y), (b, y)],
+            C_AXIS.stroke_width(1),
+        ))
+        .map_err(err)?;
+        for x in [a, b] {
+            body.draw(&PathElement::new(
+                vec![(x, t0), (x, t1)],
+                C_AXIS.stroke_width(1),
+            ))
+            .map_err(err)?;
+        }
+        body.draw(&Text::new(
+            "0",
+            (a, ly),
+            text_style(
+                LABEL_FONT,
+                HPos::Left,
+                if down { VPos::Top } else { VPos::Bottom },
+            ),
+        ))
+        .map_err(err)?;
+        // The break: two short slashes between the bars.
+        for dx in [3, 8] {
+            let x = b + dx;
+            body.draw(&PathElement::new(
+                vec![(x - 2, y + 4), (x + 2, y - 4)],
+                C_AXIS.stroke_width(1),
+            ))
+            .map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
 fn draw_timeline<DB: DrawingBackend>(
     c: &TimelineChart,
     root: &DrawingArea<DB, Shift>,
 ) -> Result<(), ChartError> {
     let tl = &c.tl;
-    let rows = tl.rows.len().max(1);
     let row_h = c.row_h();
-    let max_min = (tl.end_ms as f64 / 60_000.0).max(0.1) * 1.02;
-    let step = minute_step(max_min);
-    root.fill(&WHITE).map_err(err)?;
-    root.draw(&Text::new(
-        c.title.clone(),
-        (12, 10),
-        (FONT, 17).into_font().style(FontStyle::Bold),
-    ))
-    .map_err(err)?;
-    let items = c.items();
-    let lh = style::legend_height(root, &items, WIDTH - 24);
-    let (_, below) = root.split_vertically(TOP);
-    let (leg, body) = below.split_vertically(lh + 12);
-    style::legend(&leg.margin(0, 0, 12, 12), &items)?;
-    let mut chart = ChartBuilder::on(&body)
-        .margin_right(20)
-        .margin_left(8)
-        .x_label_area_size(BOTTOM - 8)
-        .y_label_area_size(LABEL_W)
-        .build_cartesian_2d(0f64..max_min, rows as f64..0f64)
-        .map_err(err)?;
-    let ticks = (max_min / step).floor() as usize + 1;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(0)
-        .x_labels(ticks + 1)
-        .x_label_formatter(&|v| {
-            if step < 1.0 {
-                format!("{v:.1}")
-            } else {
-                format!("{v:.0}")
-            }
-        })
-        .x_desc("minutes since the deployment started")
-        .light_line_style(WHITE)
-        .bold_line_style(C_GRID)
-        .label_style((FONT, 13))
-        .draw()
-        .map_err(err)?;
-    let (xr, _) = chart.plotting_area().get_pixel_range();
-    let px_ms = (max_min * 60_000.0 / (xr.end - xr.start).max(1) as f64).max(1.0);
-    let min_w = px_ms / 60_000.0;
-    let font = TextStyle::from((FONT, 13).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
-    let note_font = TextStyle::from((FONT, 12).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
-    // Row labels, outside the plotting area.
-    for (y, row) in tl.rows.iter().enumerate() {
-        let yc = y as f64 + 0.5;
-        let color = if row.failed > 0 { C_CONFLICT } else { BLACK };
-        chart
-            .draw_series(std::iter::once(
-                EmptyElement::at((0.0, yc))
-                    + Text::new(row.label.clone(), (-8, 0), font.clone().color(&color)),
-            ))
+    let scale = Scale::new(tl);
+    let body = style::frame(root, &c.title, &c.items())?;
+    let top = if c.axis_top() { TOP_AXIS } else { 8 };
+    let rows = tl.rows.len().max(1) as i32;
+    let (y0, y1) = (top, top + rows * row_h);
+    let row_y = |y: usize| y0 + y as i32 * row_h;
+    let label_font = text_style(LABEL_FONT, HPos::Right, VPos::Center);
+    let note_font = text_style(LABEL_FONT, HPos::Left, VPos::Center);
+    // Grid lines at the ticks, under everything.
+    let step = minute_step((scale.to_ms - scale.from_ms) as f64 / 60_000.0);
+    let step_ms = (step * 60_000.0) as u64;
+    let mut t = scale.from_ms.div_ceil(step_ms) * step_ms;
+    while t <= scale.to_ms {
+        let x = scale.px(t);
+        body.draw(&PathElement::new(vec![(x, y0), (x, y1)], C_GRID))
             .map_err(err)?;
+        t += step_ms;
     }
-    style::begin(root, Layer::Series)?;
-    // The deployer's own overhead before its first call.
-    let oh = tl.overhead_ms as f64 / 60_000.0;
-    chart
-        .draw_series(std::iter::once(Rectangle::new(
-            [(0.0, 0.0), (oh, rows as f64)],
-            C_OVERHEAD.filled(),
-        )))
+    // Row labels, left of the bars.
+    for (y, row) in tl.rows.iter().enumerate() {
+        let color = if row.failed > 0 { C_FAILED } else { C_TEXT };
+        let mut label = row.label.clone();
+        let fits = |l: &str| text_width(l, LABEL_FONT, style::FONT_BYTES) <= LABEL_W - 12;
+        let mut n = label.chars().count();
+        while n > 4 && !fits(&label) {
+            n -= 1;
+            label = clip(&row.label, n);
+        }
+        body.draw(&Text::new(
+            label,
+            (8 + LABEL_W - 8, row_y(y) + row_h / 2),
+            label_font.clone().color(&color),
+        ))
         .map_err(err)?;
+    }
+    style::begin(&body, Layer::Series)?;
+    if tl.overhead_ms > 0 {
+        body.draw(&Rectangle::new(
+            [(8 + LABEL_W, y0), (8 + LABEL_W + INIT_W, y1)],
+            C_OVERHEAD.filled(),
+        ))
+        .map_err(err)?;
+    }
     let mut last_group = None;
     for (y, row) in tl.rows.iter().enumerate() {
-        let yc = y as f64 + 0.5;
+        let (top, yc) = (row_y(y), row_y(y) + row_h / 2);
         if last_group.as_ref() != Some(&row.group) && y > 0 {
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(0.0, y as f64), (max_min, y as f64)],
-                    BLACK.mix(0.25),
-                )))
-                .map_err(err)?;
+            body.draw(&PathElement::new(
+                vec![(8 + LABEL_W, top), (scale.x1, top)],
+                C_GROUP.stroke_width(1),
+            ))
+            .map_err(err)?;
         }
         last_group = Some(row.group.clone());
-        let spans = merge(&row.spans, px_ms as u64);
-        chart
-            .draw_series(spans.iter().map(|s| {
-                let (c, h) = span_style(s.kind);
-                let x0 = s.start_ms as f64 / 60_000.0;
-                let x1 = (s.end_ms as f64 / 60_000.0).max(x0 + min_w);
-                Rectangle::new([(x0, yc - h / 2.0), (x1, yc + h / 2.0)], c.filled())
-            }))
+        for s in &c.spans[y] {
+            let (color, h) = span_style(s.kind);
+            let half = (h * row_h as f64 / 2.0).round() as i32;
+            let (a, b) = scale.cols(s);
+            body.draw(&Rectangle::new(
+                [(a, yc - half), (b, yc + half)],
+                color.filled(),
+            ))
             .map_err(err)?;
-        if tl.folded {
-            // Resolved conflicts as thin ticks at the top of the row, one per 3 pixels at
-            // most: a burst reads as a short red stretch, not a pile of crosses.
-            let mut last_px = i64::MIN;
-            let mut ticks = Vec::new();
-            for &(at, resolved) in &row.conflicts {
-                let px = (at as f64 / px_ms) as i64;
-                if resolved && px >= last_px + 3 {
-                    last_px = px;
-                    ticks.push(at as f64 / 60_000.0);
-                }
+        }
+        // Conflicts: a cross for one a retry resolved, a triangle for one left unresolved; at
+        // most one mark per few pixels, so a burst reads as a run of marks, not a smear.
+        let r = if tl.folded { MARK_R - 1 } else { MARK_R };
+        let mut last_px = [i32::MIN; 2];
+        for &(at, resolved) in &row.conflicts {
+            let x = scale.px(at);
+            let k = usize::from(resolved);
+            if x < last_px[k] + 2 * r {
+                continue;
             }
-            chart
-                .draw_series(ticks.into_iter().map(|x| {
-                    PathElement::new(
-                        vec![(x, yc - 0.45), (x, yc - 0.1)],
-                        C_CONFLICT.stroke_width(1),
-                    )
-                }))
+            last_px[k] = x;
+            if resolved {
+                body.draw(&Cross::new((x, yc), r, C_RESOLVED.stroke_width(2)))
+                    .map_err(err)?;
+            } else {
+                body.draw(&TriangleMarker::new(
+                    (x, yc),
+                    r as u32 + 2,
+                    C_UNRESOLVED.filled(),
+                ))
                 .map_err(err)?;
-        } else {
-            chart
-                .draw_series(row.conflicts.iter().filter(|c| c.1).map(|&(at, _)| {
-                    Cross::new((at as f64 / 60_000.0, yc), 6, C_CONFLICT.stroke_width(2))
-                }))
-                .map_err(err)?;
+            }
         }
-        let size = if tl.folded { 5 } else { 7 };
-        chart
-            .draw_series(row.conflicts.iter().filter(|c| !c.1).map(|&(at, _)| {
-                TriangleMarker::new((at as f64 / 60_000.0, yc), size, C_CONFLICT.filled())
-            }))
-            .map_err(err)?;
     }
-    style::end(root)?;
-    // A failed row says once how many failed and why, after its bar.
-    for (y, row) in tl.rows.iter().enumerate() {
-        if row.failed == 0 {
-            continue;
-        }
-        let end = row.spans.iter().map(|s| s.end_ms).max().unwrap_or(0) as f64 / 60_000.0;
-        let note = failure_note(row);
-        let (x0, yc) = chart.backend_coord(&(end, y as f64 + 0.5));
-        let w = root
-            .estimate_text_size(&note, &note_font)
-            .map(|(w, _)| w as i32)
-            .unwrap_or(0);
-        // After the bar if it fits, else right-aligned at the chart's right edge.
-        let x = if x0 + 8 + w <= xr.end {
-            x0 + 8
+    style::end(&body)?;
+    // The init/plan bar's label: once in its middle, and at its top and bottom on tall charts.
+    if tl.overhead_ms > 0 {
+        let cx = 8 + LABEL_W + INIT_W / 2;
+        let lines = ["init/plan".to_string(), duration_label(tl.overhead_ms)];
+        let at: Vec<i32> = if c.axis_top() {
+            vec![y0 + 24, y1 - 24]
         } else {
-            xr.end - w - 2
+            vec![(y0 + y1) / 2]
         };
-        root.draw(&Rectangle::new(
-            [
-                (x - 2, yc - row_h as i32 / 2 + 1),
-                (x + w + 2, yc + row_h as i32 / 2 - 1),
-            ],
+        let font = text_style(LABEL_FONT, HPos::Center, VPos::Center);
+        for yc in at {
+            for (i, l) in lines.iter().enumerate() {
+                body.draw(&Text::new(
+                    l.clone(),
+                    (cx, yc - 8 + 16 * i as i32),
+                    font.clone().color(&C_TEXT),
+                ))
+                .map_err(err)?;
+            }
+        }
+    }
+    // After each bar: its duration if it is short, and what failed on the row.
+    for y in 0..tl.rows.len() {
+        let Some(note) = c.note(y, &scale) else {
+            continue;
+        };
+        let (start, end) = extent(&c.spans[y]);
+        let yc = row_y(y) + row_h / 2;
+        let before = scale.px(start);
+        let after = scale.px(end).max(before + MIN_BAR_PX);
+        let w = text_width(&note, LABEL_FONT, style::FONT_BYTES);
+        // After the bar (and its conflict marks) if it fits, else before it, else
+        // right-aligned at the edge.
+        let x = if after + 10 + w <= scale.x1 {
+            after + 10
+        } else if before - 10 - w >= scale.x0 {
+            before - 10 - w
+        } else {
+            scale.x1 - w - 2
+        };
+        let color = if tl.rows[y].failed > 0 {
+            C_FAILED
+        } else {
+            C_TEXT
+        };
+        body.draw(&Rectangle::new(
+            [(x - 2, yc - row_h / 2 + 1), (x + w + 2, yc + row_h / 2 - 1)],
             WHITE.mix(0.9).filled(),
         ))
         .map_err(err)?;
-        root.draw(&Text::new(
-            note,
-            (x, yc),
-            note_font.clone().color(&C_CONFLICT),
-        ))
-        .map_err(err)?;
+        body.draw(&Text::new(note, (x, yc), note_font.clone().color(&color)))
+            .map_err(err)?;
     }
+    // The time axis: at the bottom, and at the top too on tall charts.
+    draw_axis(&body, c, &scale, y1, true)?;
+    if c.axis_top() {
+        draw_axis(&body, c, &scale, y0, false)?;
+    }
+    body.draw(&Text::new(
+        "minutes since the deployment started",
+        ((scale.x0 + scale.x1) / 2, y1 + 30),
+        text_style(LABEL_FONT, HPos::Center, VPos::Top).color(&C_TEXT),
+    ))
+    .map_err(err)?;
     Ok(())
 }
 
@@ -635,6 +925,100 @@ mod tests {
             .spans
             .iter()
             .any(|s| matches!(s.kind, SpanKind::Backoff | SpanKind::ProviderRetry))));
+    }
+
+    #[test]
+    fn the_legend_names_only_what_is_drawn() {
+        for (name, tall) in [
+            ("two-customers.toml", false),
+            ("hundred-customers.toml", true),
+        ] {
+            let sc = shipped(name);
+            let o = sim::run(&sc, sc.seed);
+            let rep = analysis::analyze(&sc, &o.plan, &o.trace, &o.snapshot, sc.seed, "sim");
+            let c = TimelineChart::new(&sc, &o.plan, &o.trace, &rep);
+            assert_eq!(c.axis_top(), tall, "{name}");
+            let labels: Vec<String> = c.items().into_iter().map(|i| i.label).collect();
+            // No provider retry and no account factory in either run: no entry for them.
+            assert!(
+                !labels.iter().any(|l| l.contains("provider retry")),
+                "{labels:?}"
+            );
+            assert!(!labels.iter().any(|l| l.contains("factory")), "{labels:?}");
+            assert!(labels.iter().any(|l| l == "in an API call"), "{labels:?}");
+            assert!(labels.iter().any(|l| l.starts_with("deployer init/plan")));
+            // Every kind named shows at least VISIBLE_PX pixels on some row (a call, dark, one).
+            let scale = Scale::new(&c.tl);
+            for k in &c.visible {
+                let most = c
+                    .spans
+                    .iter()
+                    .zip(&c.tl.rows)
+                    .map(|(s, r)| {
+                        let marks: Vec<u64> = r.conflicts.iter().map(|c| c.0).collect();
+                        shown_px(&scale, s, &marks).get(k).copied().unwrap_or(0)
+                    })
+                    .max()
+                    .unwrap_or(0);
+                let least = if *k == SpanKind::Call { 1 } else { VISIBLE_PX };
+                assert!(most >= least, "{name}: {k:?} shows {most} px");
+            }
+        }
+    }
+
+    #[test]
+    fn status_polls_are_polling_and_short_rows_are_labelled() {
+        let sc = shipped("two-customers.toml");
+        let o = sim::run(&sc, sc.seed);
+        let rep = analysis::analyze(&sc, &o.plan, &o.trace, &o.snapshot, sc.seed, "sim");
+        let c = TimelineChart::new(&sc, &o.plan, &o.trace, &rep);
+        let acct =
+            c.tl.rows
+                .iter()
+                .position(|r| r.label.ends_with("· account"))
+                .unwrap();
+        let polls = o
+            .trace
+            .calls
+            .iter()
+            .filter(|k| k.op == Operation::DescribeCreateAccountStatus)
+            .filter(|k| {
+                k.resource
+                    .is_some_and(|r| o.plan.resources[r].kind == ResourceKind::Account)
+            })
+            .count();
+        assert!(polls > 2, "{polls}");
+        // The account row's calls are CreateAccount and the read-backs; its polls one fill.
+        let merged_polls = c.spans[acct]
+            .iter()
+            .filter(|s| s.kind == SpanKind::Poll)
+            .count();
+        assert_eq!(merged_polls, 1, "{:?}", c.spans[acct]);
+        let scale = Scale::new(&c.tl);
+        // An OU is created in a second or two: its bar is short, and
+        // its duration written after it; a tags row, made with its account, says so.
+        let ou =
+            c.tl.rows
+                .iter()
+                .position(|r| r.label.starts_with("OU "))
+                .unwrap();
+        let (a, b) = extent(&c.spans[ou]);
+        assert!(scale.px(b) - scale.px(a) < LABEL_BAR_BELOW_PX);
+        let note = c.note(ou, &scale).unwrap();
+        assert!(note.ends_with(" s"), "{note}");
+        let tags =
+            c.tl.rows
+                .iter()
+                .position(|r| r.label.ends_with("· tags"))
+                .unwrap();
+        assert_eq!(c.note(tags, &scale).as_deref(), Some("no call of its own"));
+        for s in &c.spans[tags] {
+            let (a, b) = scale.cols(s);
+            assert!(b - a >= MIN_BAR_PX, "{s:?}");
+        }
+        // The init/plan minute takes INIT_W pixels; the apply starts after the break.
+        assert_eq!(scale.x0, 8 + LABEL_W + INIT_W + BREAK_W);
+        assert_eq!(scale.px(c.tl.overhead_ms), scale.x0);
     }
 
     #[test]
