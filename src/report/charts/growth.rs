@@ -122,7 +122,7 @@ impl Chart for GrowthChart<'_> {
             .x_label_formatter(&style::whole_tick)
             .y_label_formatter(&style::tick)
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         let mut apply = ChartBuilder::on(&apply_area)
@@ -140,7 +140,7 @@ impl Chart for GrowthChart<'_> {
             .y_label_formatter(&percent)
             .y_labels(6)
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         let mut refresh_fail = ChartBuilder::on(&refresh_area)
@@ -158,7 +158,7 @@ impl Chart for GrowthChart<'_> {
             .y_label_formatter(&percent)
             .y_labels(6)
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;

@@ -123,7 +123,7 @@ impl Chart for LoadChart<'_> {
             .x_label_formatter(&style::tick)
             .y_label_formatter(&style::tick)
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         let mut counts = ChartBuilder::on(&bottom)
@@ -140,7 +140,7 @@ impl Chart for LoadChart<'_> {
             .x_label_formatter(&style::tick)
             .y_label_formatter(&style::whole_tick)
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         let mid = |b: &crate::loadtest::Interval| (b.from_s + b.to_s) / 2.0 / div;

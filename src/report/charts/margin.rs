@@ -262,7 +262,7 @@ impl Chart for MarginChart {
             .y_labels(6)
             .light_line_style(WHITE)
             .bold_line_style(C_GRID)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         // Bottom left: each cost line on its own, on a log scale, so that a line far smaller
@@ -276,7 +276,7 @@ impl Chart for MarginChart {
         let cmax = positive().fold(100.0, f64::max) / 100.0 * 1.6;
         let cmin = (positive().fold(f64::INFINITY, f64::min) / 100.0 / 1.6).min(cmax / 10.0);
         let mut costs = ChartBuilder::on(&bottom)
-            .caption("each cost line (log scale)", (FONT, 14))
+            .caption("each cost line, US$ per month (log scale)", (FONT, 14))
             .margin(10)
             .margin_right(24)
             .x_label_area_size(40)
@@ -297,7 +297,7 @@ impl Chart for MarginChart {
             .y_labels(6)
             .light_line_style(WHITE)
             .bold_line_style(C_GRID)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;
@@ -375,7 +375,7 @@ impl Chart for MarginChart {
             .y_label_formatter(&|v| format!("{v:.0}%"))
             .light_line_style(WHITE)
             .bold_line_style(C_GRID)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;
@@ -425,7 +425,7 @@ impl Chart for MarginChart {
             &labels,
             &polylines,
             (xr.start, yr.start, xr.end, yr.end),
-            12,
+            14,
         )?;
         style::end(root)?;
         Ok(())

@@ -73,7 +73,7 @@ impl Chart for QueueChart<'_> {
             .x_label_formatter(&style::tick)
             .y_label_formatter(&style::tick)
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;

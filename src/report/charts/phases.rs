@@ -96,7 +96,7 @@ impl Chart for PhasesChart<'_> {
             .x_desc("replications in which the claim held (%)")
             .x_label_formatter(&|v| format!("{}%", style::tick(v)))
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         // The row labels, each at its bar.
@@ -107,7 +107,7 @@ impl Chart for PhasesChart<'_> {
             root.draw(&Text::new(
                 text.clone(),
                 (x0.start - 8, py),
-                (FONT, 12).into_font().color(&style::INK).pos(
+                (FONT, 14).into_font().color(&style::INK).pos(
                     plotters::style::text_anchor::Pos::new(
                         plotters::style::text_anchor::HPos::Right,
                         plotters::style::text_anchor::VPos::Center,
@@ -131,7 +131,7 @@ impl Chart for PhasesChart<'_> {
                     .draw_series([Text::new(
                         format!("{:.0}%{}", held * 100.0, if pass { "" } else { " (FAIL)" }),
                         (held * 100.0 + 1.0, y),
-                        (FONT, 12).into_font().color(&c).pos(
+                        (FONT, 14).into_font().color(&c).pos(
                             plotters::style::text_anchor::Pos::new(
                                 plotters::style::text_anchor::HPos::Left,
                                 plotters::style::text_anchor::VPos::Center,

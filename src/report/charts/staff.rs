@@ -82,16 +82,42 @@ impl Chart for AttainmentChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let r = self.0;
         let target = r.target * 100.0;
+        // A curve that lies on the next one everywhere (both at the top, say) would be hidden
+        // under it: the two are drawn once, in the next one's colour, and named together.
+        let value = |p: &crate::ops::types::CurvePoint| {
+            100.0 * p.response_sla_attainment.min(p.resolution_sla_attainment)
+        };
+        let same_as_next = |i: usize| {
+            r.curves.get(i + 1).is_some_and(|next| {
+                next.points.len() == r.curves[i].points.len()
+                    && next
+                        .points
+                        .iter()
+                        .zip(&r.curves[i].points)
+                        .all(|(a, b)| (value(a) - value(b)).abs() < 0.5)
+            })
+        };
         let mut items = Vec::new();
+        let mut first = None;
         for (i, curve) in r.curves.iter().enumerate() {
+            let lo = *first.get_or_insert(curve.support_staff);
+            if same_as_next(i) {
+                continue;
+            }
+            first = None;
             let (c, dashed) = curve_style(i);
+            let label = if lo == curve.support_staff {
+                staff_label(lo)
+            } else {
+                format!("{lo}–{} support people", curve.support_staff)
+            };
             items.push(Item::new(
                 if dashed {
                     Sample::Dashed(c, 2)
                 } else {
                     Sample::LineDot(c, 2)
                 },
-                staff_label(curve.support_staff),
+                label,
             ));
         }
         items.push(Item::new(
@@ -127,7 +153,7 @@ impl Chart for AttainmentChart<'_> {
                 }
             })
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;
@@ -139,16 +165,14 @@ impl Chart for AttainmentChart<'_> {
             style::LabelAt::LeftBelow,
         )?;
         for (i, curve) in r.curves.iter().enumerate() {
+            if same_as_next(i) {
+                continue;
+            }
             let (color, dashed) = curve_style(i);
             let pts: Vec<(f64, f64)> = curve
                 .points
                 .iter()
-                .map(|p| {
-                    (
-                        p.customers as f64,
-                        100.0 * p.response_sla_attainment.min(p.resolution_sla_attainment),
-                    )
-                })
+                .map(|p| (p.customers as f64, value(p)))
                 .collect();
             if dashed {
                 chart
@@ -249,7 +273,7 @@ impl Chart for StaffChart<'_> {
             .y_label_formatter(&style::whole_tick)
             .y_labels((ymax as usize + 1).min(11))
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         let mut money = ChartBuilder::on(&bottom)
@@ -267,7 +291,7 @@ impl Chart for StaffChart<'_> {
             .y_label_formatter(&|v| dollars((*v * 100.0) as i64))
             .y_labels(6)
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;

@@ -642,7 +642,7 @@ pub(crate) fn reference_line<DB: DrawingBackend>(
                 + Text::new(
                     label.to_string(),
                     offset,
-                    TextStyle::from((FONT, 12).into_font())
+                    TextStyle::from((FONT, 14).into_font())
                         .color(&color)
                         .pos(pos),
                 ),

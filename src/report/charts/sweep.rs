@@ -77,7 +77,7 @@ impl Chart for MakespanChart<'_> {
             Item::new(Sample::Box(C_BAND), "p5–p95 band"),
             Item::new(Sample::LineDot(C_P50, 3), "p50 (median)"),
             Item::new(Sample::LineDot(C_P95, 3), "p95"),
-            Item::new(Sample::Line(C_MAX, 1), "max"),
+            Item::new(Sample::Line(C_MAX, 2), "max"),
             Item::new(Sample::Dashed(C_CLAIM, 2), "the brief's claim"),
         ];
         let body = style::frame(
@@ -108,7 +108,7 @@ impl Chart for MakespanChart<'_> {
             .x_label_formatter(&count_label)
             .y_label_formatter(&style::tick)
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         let pts = |f: &dyn Fn(&CountSummary) -> f64| -> Vec<(f64, f64)> {
@@ -132,12 +132,6 @@ impl Chart for MakespanChart<'_> {
             "the brief's claim: every deployment within 10 minutes",
             style::LabelAt::RightAbove,
         )?;
-        chart
-            .draw_series(LineSeries::new(
-                pts(&|c| c.makespan_s.max),
-                C_MAX.stroke_width(1),
-            ))
-            .map_err(err)?;
         for (line, c) in [(p95, C_P95), (pts(&|c| c.makespan_s.p50), C_P50)] {
             chart
                 .draw_series(LineSeries::new(line.clone(), c.stroke_width(3)))
@@ -146,6 +140,13 @@ impl Chart for MakespanChart<'_> {
                 .draw_series(line.iter().map(|&p| Circle::new(p, 4, c.filled())))
                 .map_err(err)?;
         }
+        // The max on top: where it meets the p95 (few replications), the p95's dots still show.
+        chart
+            .draw_series(LineSeries::new(
+                pts(&|c| c.makespan_s.max),
+                C_MAX.stroke_width(2),
+            ))
+            .map_err(err)?;
         style::end(root)
     }
 }
@@ -202,7 +203,7 @@ impl Chart for ConflictsChart<'_> {
             .x_label_formatter(&count_label)
             .y_label_formatter(&style::tick)
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         let xs = x_range(r);
@@ -266,7 +267,7 @@ impl Chart for ConflictsChart<'_> {
                 }
             })
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         let umax = r
@@ -289,7 +290,7 @@ impl Chart for ConflictsChart<'_> {
             .x_label_formatter(&count_label)
             .y_label_formatter(&style::tick)
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;

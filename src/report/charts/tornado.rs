@@ -103,7 +103,7 @@ impl Chart for TornadoChart<'_> {
                 .x_desc(desc)
                 .x_label_formatter(&|v| format!("{v:.0}"))
                 .light_line_style(WHITE)
-                .label_style((FONT, 12))
+                .label_style((FONT, 14))
                 .draw()
                 .map_err(err)?;
             style::begin(area, Layer::Series)?;
@@ -156,7 +156,7 @@ impl Chart for TornadoChart<'_> {
         let top = 12 + 18 + 4;
         let bottom = 12 + 44;
         let span = lh.saturating_sub(top + bottom) as f64;
-        let font = TextStyle::from((FONT, 13).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
+        let font = TextStyle::from((FONT, 14).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
         for (k, key) in r.keys.iter().enumerate() {
             let y = top as f64 + span * (k as f64 + 0.5) / rows;
             labels
