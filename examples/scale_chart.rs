@@ -1,5 +1,6 @@
-//! Draws the README's log-log chart of compute time against customers from the CSV that
-//! `scripts/scale.sh` writes (`customers,seconds,peak_mb`: whole-process medians).
+//! Draws the README's log-log chart of compute time and peak memory against customers (a panel
+//! each) from the CSV that `scripts/scale.sh` writes (`customers,seconds,peak_mb`:
+//! whole-process medians).
 //!
 //! `cargo run --release --example scale_chart -- docs/examples/scale/scale.csv docs/examples/scale/scale.svg`
 
@@ -9,7 +10,7 @@ use plotters::prelude::*;
 use orgsim::report::charts::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
 
 const W: u32 = 900;
-const C_TIME: RGBColor = style::BLUE_DARK;
+const C_TIME: RGBColor = style::BLUE;
 const C_MEM: RGBColor = style::ORANGE;
 const C_LINEAR: RGBColor = style::GREY;
 
@@ -22,6 +23,15 @@ struct Row {
 
 struct ScaleChart(Vec<Row>);
 
+/// A log tick: whole numbers without a decimal point, others as they are.
+fn log_tick(v: &f64) -> String {
+    if *v >= 1.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v}")
+    }
+}
+
 impl Chart for ScaleChart {
     fn size(&self) -> (u32, u32) {
         (W, 560)
@@ -30,8 +40,8 @@ impl Chart for ScaleChart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let rows = &self.0;
         let items = [
-            Item::new(Sample::LineDot(C_TIME, 3), "time (s, left axis)"),
-            Item::new(Sample::LineDot(C_MEM, 2), "peak memory (MB, right axis)"),
+            Item::new(Sample::LineDot(C_TIME, 3), "time"),
+            Item::new(Sample::LineDot(C_MEM, 3), "peak memory"),
             Item::new(
                 Sample::Dashed(C_LINEAR, 1),
                 "linear growth through the largest size",
@@ -42,83 +52,67 @@ impl Chart for ScaleChart {
             "orgsim run: cost against customers (scenarios/scale.toml, whole process, log-log)",
             &items,
         )?;
-
         let x_lo = rows.iter().map(|r| r.customers).fold(f64::MAX, f64::min) / 2.0;
         let x_hi = rows.iter().map(|r| r.customers).fold(1.0, f64::max) * 2.0;
-        let t_lo = rows
-            .iter()
-            .map(|r| r.seconds)
-            .fold(f64::MAX, f64::min)
-            .max(1e-4)
-            / 3.0;
-        let t_hi = rows.iter().map(|r| r.seconds).fold(1e-3, f64::max) * 3.0;
-        let m_lo = rows
-            .iter()
-            .map(|r| r.peak_mb)
-            .fold(f64::MAX, f64::min)
-            .max(0.1)
-            / 3.0;
-        let m_hi = rows.iter().map(|r| r.peak_mb).fold(1.0, f64::max) * 3.0;
-        let mut chart = ChartBuilder::on(&body)
-            .margin(16)
-            .margin_top(4)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
-            .right_y_label_area_size(64)
-            .build_cartesian_2d((x_lo..x_hi).log_scale(), (t_lo..t_hi).log_scale())
-            .map_err(err)?
-            .set_secondary_coord((x_lo..x_hi).log_scale(), (m_lo..m_hi).log_scale());
-        chart
-            .configure_mesh()
-            .x_desc("customers deployed in one run")
-            .y_desc("time (s)")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| {
-                if *v >= 1.0 {
-                    format!("{v:.0}")
-                } else {
-                    format!("{v}")
-                }
-            })
-            .light_line_style(WHITE)
-            .label_style((FONT, 12))
-            .draw()
-            .map_err(err)?;
-        chart
-            .configure_secondary_axes()
-            .y_desc("peak memory (MB)")
-            .y_labels(6)
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .label_style((FONT, 12))
-            .draw()
-            .map_err(err)?;
-        style::begin(root, Layer::Series)?;
-        if let Some(last) = rows.last() {
-            let k = last.seconds / last.customers;
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [x_lo, x_hi].map(|x| (x, (k * x).clamp(t_lo, t_hi))),
-                    style::DASH.0,
-                    style::DASH.1,
-                    C_LINEAR.stroke_width(1),
-                ))
+        let (left, right) = body.split_horizontally(W / 2);
+        // One panel per quantity: time on the left, memory on the right.
+        for (area, f, floor, colour, y_desc) in [
+            (
+                &left,
+                (|r: &Row| r.seconds) as fn(&Row) -> f64,
+                1e-4,
+                C_TIME,
+                "time (s, log)",
+            ),
+            (
+                &right,
+                |r: &Row| r.peak_mb,
+                0.1,
+                C_MEM,
+                "peak memory (MB, log)",
+            ),
+        ] {
+            let lo = rows.iter().map(f).fold(f64::MAX, f64::min).max(floor) / 3.0;
+            let hi = rows.iter().map(f).fold(floor * 10.0, f64::max) * 3.0;
+            let mut chart = ChartBuilder::on(area)
+                .margin(16)
+                .margin_top(4)
+                .x_label_area_size(44)
+                .y_label_area_size(64)
+                .build_cartesian_2d((x_lo..x_hi).log_scale(), (lo..hi).log_scale())
                 .map_err(err)?;
+            chart
+                .configure_mesh()
+                .x_desc("customers deployed in one run (log)")
+                .y_desc(y_desc)
+                .x_label_formatter(&|v| format!("{v:.0}"))
+                .y_label_formatter(&log_tick)
+                .light_line_style(WHITE)
+                .label_style((FONT, 12))
+                .draw()
+                .map_err(err)?;
+            style::begin(root, Layer::Series)?;
+            if let Some(last) = rows.last() {
+                let k = f(last) / last.customers;
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        [x_lo, x_hi].map(|x| (x, (k * x).clamp(lo, hi))),
+                        style::DASH.0,
+                        style::DASH.1,
+                        C_LINEAR.stroke_width(1),
+                    ))
+                    .map_err(err)?;
+            }
+            let pts: Vec<(f64, f64)> = rows.iter().map(|r| (r.customers, f(r))).collect();
+            chart
+                .draw_series(LineSeries::new(pts.clone(), colour.stroke_width(3)))
+                .map_err(err)?;
+            chart
+                .draw_series(pts.iter().map(|&p| Circle::new(p, 4, colour.filled())))
+                .map_err(err)?;
+            style::end(root)?;
         }
-        let time: Vec<(f64, f64)> = rows.iter().map(|r| (r.customers, r.seconds)).collect();
-        chart
-            .draw_series(LineSeries::new(time.clone(), C_TIME.stroke_width(3)))
-            .map_err(err)?;
-        chart
-            .draw_series(time.iter().map(|&p| Circle::new(p, 4, C_TIME.filled())))
-            .map_err(err)?;
-        let mem: Vec<(f64, f64)> = rows.iter().map(|r| (r.customers, r.peak_mb)).collect();
-        chart
-            .draw_secondary_series(LineSeries::new(mem.clone(), C_MEM.stroke_width(2)))
-            .map_err(err)?;
-        chart
-            .draw_secondary_series(mem.iter().map(|&p| Circle::new(p, 3, C_MEM.filled())))
-            .map_err(err)?;
-        style::end(root)
+        Ok(())
     }
 }
 

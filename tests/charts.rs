@@ -619,38 +619,24 @@ macro_rules! chart_checks {
     )*};
 }
 
-// One test per chart: the timeline's run here; the others' charts (report::charts::{margin,
-// sweep, growth, load, staff, ops, phases, tornado}) fail on main — 9.7 px axis text, 10.5 px
-// legends, a right axis on conflicts, load and staff, "margin" without a unit, a legend colour
-// with no mark — and are being redrawn in another branch: ignored with what failed on main, to
-// be run again (`cargo test --test charts -- --include-ignored`) once it is merged.
+// One test per chart, every chart of every README command (the charts of report::charts::{margin,
+// sweep, growth, load, staff, ops, phases, tornado} redrawn for issue 26 pass since the charts
+// branch: 14 px axis text, no right axis, units on every axis, every legend entry drawn).
 chart_checks! {
     timeline_two_customers: "run-two", "timeline";
     timeline_cost_model: "run-cost", "timeline";
     timeline_hundred_customers: "run-hundred", "timeline";
-    #[ignore = "fails on main: 9.7 px text, the legend's #fdae6b with no mark, \"margin\" without a unit"]
     margin_two_customers: "run-two", "margin";
-    #[ignore = "fails on main: 9.7 px text, the legend's #fdae6b with no mark, \"margin\" without a unit"]
     margin_cost_model: "run-cost", "margin";
-    #[ignore = "fails on main: 9.7 px text, the legend's #fdae6b with no mark, \"margin\" without a unit"]
     margin_hundred_customers: "run-hundred", "margin";
-    #[ignore = "fails on main: 9.7 px text, the legend's #636363 with no mark"]
     makespan: "sweep", "makespan";
-    #[ignore = "fails on main: a right axis, 9.7 px text, \"P(any resource fails)\" without a unit"]
     conflicts: "sweep", "conflicts";
-    #[ignore = "fails on main: no growth.png with --png"]
     growth: "growth", "growth";
-    #[ignore = "fails on main: a right axis, 9.7 px text"]
     load: "load", "load";
-    #[ignore = "fails on main: 9.7 px text, the legend's #31a354 with no mark"]
     attainment: "staff", "attainment";
-    #[ignore = "fails on main: a right axis, 9.7 px text"]
     staff: "staff", "staff";
-    #[ignore = "fails on main: 9.7 px text"]
     phases: "phases", "phases";
-    #[ignore = "fails on main: 9.7 px text"]
     queue: "ops", "queue";
-    #[ignore = "fails on main: 9.7 px text"]
     tornado: "sensitivity", "tornado";
 }
 

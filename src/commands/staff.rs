@@ -11,7 +11,7 @@ use crate::ops::{self, onboarding, staff};
 /// For each customer count: the smallest support staff whose response and resolution SLA
 /// attainment (mean over the replications) reach the target, and the fewest onboarding
 /// engineers meeting the lead-time SLA; with the monthly staff cost and margin, the same table
-/// at 0.5× and 2× the ticket rate, and attainment curves for 1..5 staff. The search stops at
+/// at 0.5× and 2× the ticket rate, and attainment curves for 1..5 staff (up to 12 when a count needs more). The search stops at
 /// 1,000 people and says so. Exits 1 when some count cannot be met within that limit. With
 /// --out DIR it also writes staff.json, staff.md, attainment.svg and staff.svg (and, with
 /// --png, attainment.png and staff.png).

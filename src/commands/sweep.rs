@@ -65,7 +65,8 @@ pub struct Args {
     /// Sweep the size of the organization that exists instead of the customer count: A..=B
     /// existing customers (every --step), onboarding --customers N new ones (one count), under
     /// each deployer profile (or --deployer's alone): refresh time, throttled reads,
-    /// P(planning failed), P(the apply fails), minutes per new customer.
+    /// P(planning failed), P(the apply fails), minutes per new customer. With --out DIR it
+    /// writes growth.json and growth.svg (and, with --png, growth.png).
     #[arg(long, value_name = "A..=B")]
     pub existing: Option<String>,
     /// With --existing: the minutes per new customer whose first crossing is reported.
@@ -458,10 +459,13 @@ fn run_growth(a: &Args, sc: &crate::scenario::Scenario, range: &str) -> Result<V
     let total = (sizes.len() * deployers.len()) as u64 * u64::from(a.replications);
     super::common::check_replications(total, "--existing × profiles × --replications")?;
     super::common::check_outputs(
-        a.output
-            .out
-            .as_deref()
-            .map(|d| (d, &["growth.json", "growth.svg"][..])),
+        a.output.out.as_deref().map(|d| {
+            if a.png.png {
+                (d, &["growth.json", "growth.svg", "growth.png"][..])
+            } else {
+                (d, &["growth.json", "growth.svg"][..])
+            }
+        }),
         &[],
     )?;
     let threads = super::common::threads(a.threads)?;
@@ -488,14 +492,18 @@ fn run_growth(a: &Args, sc: &crate::scenario::Scenario, range: &str) -> Result<V
     }));
     if let Some(dir) = &a.output.out {
         let svg = report::charts::growth_svg(&sc.name, &points);
-        super::common::write_out_with(
-            dir,
-            &[
-                ("growth.json", json.clone().into_bytes()),
-                ("growth.svg", svg.into_bytes()),
-            ],
-            &[],
-        )?;
+        let mut files = vec![
+            ("growth.json", json.clone().into_bytes()),
+            ("growth.svg", svg.into_bytes()),
+        ];
+        if a.png.png {
+            let chart = report::charts::GrowthChart {
+                scenario: &sc.name,
+                points: &points,
+            };
+            files.push(("growth.png", super::common::png_of("growth.png", &chart)?));
+        }
+        super::common::write_out_with(dir, &files, &[])?;
     }
     let text = sweep::growth_text(&points, a.minutes);
     a.output.print(&json, || text.clone(), || text.clone())?;

@@ -32,6 +32,9 @@ pub(crate) fn desk_seed(seed: u64, customers: usize, r: usize) -> u64 {
     derive_seed(seed, &[Stream::OpsStaff as u64, customers as u64, r as u64])
 }
 
+/// Most attainment curves drawn up to the staff a count needs.
+pub(crate) const MAX_CURVES: u32 = 12;
+
 /// How the search is run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StaffOptions {
@@ -43,7 +46,8 @@ pub struct StaffOptions {
     pub limit: u32,
     /// Ticket-rate multipliers of the sensitivity tables (default 0.5 and 2).
     pub multipliers: Vec<f64>,
-    /// Attainment curves for 1..=k support staff (default 5; 0: none).
+    /// Attainment curves for 1..=k support staff (default 5; 0: none), and beyond k up to
+    /// the most support staff a count needs (at most [`MAX_CURVES`]).
     pub curve_staff: u32,
     pub seed: u64,
 }
@@ -432,6 +436,46 @@ pub(crate) fn table_with(
         base.push(row(cfg, customers, &answer, &onb));
         onboarding_rows.push(onb);
         progress();
+    }
+    // The curves reach the most support staff a count needs (up to MAX_CURVES), so that the
+    // chart shows the line the answer is read from: a second pass for the staff counts the
+    // first did not draw.
+    let needed = base
+        .iter()
+        .filter_map(|r: &StaffRow| r.support_staff)
+        .max()
+        .unwrap_or(0)
+        .min(o.limit)
+        .min(MAX_CURVES);
+    if k > 0 && needed > k && !interrupted {
+        let mut more: Vec<AttainmentCurve> = (k + 1..=needed)
+            .map(|s| AttainmentCurve {
+                support_staff: s,
+                points: Vec::new(),
+            })
+            .collect();
+        for &n in &input.counts[..base.len()] {
+            if stop() {
+                interrupted = true;
+                break;
+            }
+            search.load(&input.customers[..n], 1.0, o.replications, o.seed);
+            for curve in more.iter_mut() {
+                let (r, s) = search.evaluate(curve.support_staff);
+                curve.points.push(CurvePoint {
+                    customers: n,
+                    response_sla_attainment: r,
+                    resolution_sla_attainment: s,
+                });
+            }
+            if search.cancelled() {
+                interrupted = true;
+                break;
+            }
+        }
+        if !interrupted {
+            curves.extend(more);
+        }
     }
     let mut sensitivity = Vec::with_capacity(o.multipliers.len());
     for &m in &o.multipliers {

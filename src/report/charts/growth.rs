@@ -1,6 +1,7 @@
 //! The growth chart (`sweep --existing`): onboarding a fixed number of new customers into an
-//! organization of growing size. Left: the refresh's mean time (minutes) per deployer profile;
-//! right: P(the apply fails) and P(the refresh fails, "Planning failed") per profile.
+//! organization of growing size. Left: the refresh's mean time (minutes) per deployer profile,
+//! with the brief's 10 minutes; right, one panel each: P(the apply fails) and P(the refresh
+//! fails, "Planning failed") per profile, in %.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -13,9 +14,31 @@ const W: u32 = 1000;
 
 fn colour(d: Deployer) -> RGBColor {
     match d {
-        Deployer::TerraformAws => style::BLUE_DARK,
-        Deployer::AwsSdkStandard => style::RED,
-        Deployer::ControlTower => style::GREY_DARK,
+        Deployer::TerraformAws => style::BLUE,
+        Deployer::AwsSdkStandard => style::VERMILION,
+        Deployer::ControlTower => style::BLUISH_GREEN,
+    }
+}
+
+/// The growth chart's colours (checked for colour-blind readers in `style`).
+#[cfg(test)]
+pub(crate) const COLOURS: style::Swatches = &[
+    ("terraform-aws", style::BLUE),
+    ("aws-sdk-standard", style::VERMILION),
+    ("control-tower", style::BLUISH_GREEN),
+    ("the brief's 10 minutes", C_CLAIM),
+];
+
+const C_CLAIM: RGBColor = style::INK;
+
+/// The brief's claim a refresh eats into: a deployment within 10 minutes.
+const CLAIM_MINUTES: f64 = 10.0;
+
+fn percent(v: &f64) -> String {
+    if *v <= 100.0 {
+        format!("{v:.0}%")
+    } else {
+        String::new()
     }
 }
 
@@ -48,7 +71,7 @@ impl GrowthChart<'_> {
 
 impl Chart for GrowthChart<'_> {
     fn size(&self) -> (u32, u32) {
-        (W, 560)
+        (W, 600)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
@@ -58,8 +81,8 @@ impl Chart for GrowthChart<'_> {
             .map(|&d| Item::new(Sample::LineDot(colour(d), 2), d.as_str()))
             .collect();
         items.push(Item::new(
-            Sample::Dashed(style::GREY_DARK, 1),
-            "right: P(refresh fails), dashed",
+            Sample::Dashed(C_CLAIM, 2),
+            "the brief's 10-minute deployment",
         ));
         let new = self.points.first().map_or(0, |p| p.customers);
         let reps = self.points.first().map_or(0, |p| p.replications);
@@ -77,11 +100,13 @@ impl Chart for GrowthChart<'_> {
             .map(|p| p.existing as f64)
             .fold(1.0f64, f64::max);
         let (left, right) = body.split_horizontally(W / 2);
+        let (_, h) = right.dim_in_pixel();
+        let (apply_area, refresh_area) = right.split_vertically(h / 2);
         let ymax = self
             .points
             .iter()
             .map(|p| p.refresh_s_mean / 60.0)
-            .fold(1.0f64, f64::max)
+            .fold(CLAIM_MINUTES, f64::max)
             * 1.08;
         let mut chart = ChartBuilder::on(&left)
             .margin(16)
@@ -94,62 +119,74 @@ impl Chart for GrowthChart<'_> {
             .configure_mesh()
             .x_desc("customers already in the organization")
             .y_desc("refresh (minutes, mean)")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| format!("{v:.0}"))
+            .x_label_formatter(&style::whole_tick)
+            .y_label_formatter(&style::tick)
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
-        let mut chart2 = ChartBuilder::on(&right)
+        let mut apply = ChartBuilder::on(&apply_area)
+            .margin(16)
+            .margin_top(4)
+            .margin_bottom(4)
+            .x_label_area_size(24)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0f64..xmax, 0f64..105f64)
+            .map_err(err)?;
+        apply
+            .configure_mesh()
+            .y_desc("P(the apply fails) (%)")
+            .x_label_formatter(&style::whole_tick)
+            .y_label_formatter(&percent)
+            .y_labels(6)
+            .light_line_style(WHITE)
+            .label_style((FONT, 14))
+            .draw()
+            .map_err(err)?;
+        let mut refresh_fail = ChartBuilder::on(&refresh_area)
             .margin(16)
             .margin_top(4)
             .x_label_area_size(44)
             .y_label_area_size(56)
-            .build_cartesian_2d(0f64..xmax, 0f64..1.05f64)
+            .build_cartesian_2d(0f64..xmax, 0f64..105f64)
             .map_err(err)?;
-        chart2
+        refresh_fail
             .configure_mesh()
             .x_desc("customers already in the organization")
-            .y_desc("P(the apply fails)")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| format!("{v:.1}"))
+            .y_desc("P(planning failed) (%)")
+            .x_label_formatter(&style::whole_tick)
+            .y_label_formatter(&percent)
+            .y_labels(6)
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;
+        style::reference_line(
+            &mut chart,
+            CLAIM_MINUTES,
+            C_CLAIM,
+            "the brief's 10-minute deployment",
+            style::LabelAt::LeftBelow,
+        )?;
         for &d in &deployers {
             let c = colour(d);
-            let refresh = self.series(d, &|p| p.refresh_s_mean / 60.0);
-            chart
-                .draw_series(LineSeries::new(refresh.clone(), c.stroke_width(2)))
-                .map_err(err)?;
-            chart
-                .draw_series(
-                    refresh
-                        .iter()
-                        .map(|&(x, y)| Circle::new((x, y), 3, c.filled())),
-                )
-                .map_err(err)?;
-            let fails = self.series(d, &|p| p.failure_probability);
-            chart2
-                .draw_series(LineSeries::new(fails.clone(), c.stroke_width(2)))
-                .map_err(err)?;
-            chart2
-                .draw_series(
-                    fails
-                        .iter()
-                        .map(|&(x, y)| Circle::new((x, y), 3, c.filled())),
-                )
-                .map_err(err)?;
-            chart2
-                .draw_series(DashedLineSeries::new(
-                    self.series(d, &|p| p.refresh_failure_probability),
-                    style::DASH.0,
-                    style::DASH.1,
-                    c.stroke_width(1),
-                ))
-                .map_err(err)?;
+            for (panel, f) in [
+                (
+                    &mut chart,
+                    (|p: &GrowthPoint| p.refresh_s_mean / 60.0) as fn(&GrowthPoint) -> f64,
+                ),
+                (&mut apply, |p| 100.0 * p.failure_probability),
+                (&mut refresh_fail, |p| 100.0 * p.refresh_failure_probability),
+            ] {
+                let pts = self.series(d, &f);
+                panel
+                    .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))
+                    .map_err(err)?;
+                panel
+                    .draw_series(pts.iter().map(|&p| Circle::new(p, 3, c.filled())))
+                    .map_err(err)?;
+            }
         }
         style::end(root)
     }

@@ -1,7 +1,10 @@
-//! The margin chart: revenue, costs stacked by line, profit and margin across customer counts
-//! 1..N, in two panels: the brief's view (base infrastructure only) and the scenario's model;
-//! and the margin table.
+//! The margin chart: money per month across customer counts 1..N of the scenario's mix, in
+//! three panels: on linear axes, revenue over the costs stacked by line with the profit between
+//! them, and the costs by line again on a scale of their own; on a log customer axis, the
+//! margin (%) under the brief's view (base infrastructure only) and the scenario's cost model.
+//! And the margin table.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use plotters::coord::Shift;
@@ -11,22 +14,46 @@ use super::style::{
     self, clip, err, legend, Chart, ChartError, Item, Layer, PointLabel, Sample, FONT, WIDTH,
 };
 use crate::finance::{self, fmt_margin_fine, fmt_money, CostView, MarginPoint};
-use crate::scenario::Scenario;
+use crate::scenario::{CostKind, Scenario};
 
-const LINE_COLORS: [RGBColor; 8] = style::AREA_FILLS;
+/// The cost lines' colours, their fills stacked and their lines apart (past six the colours
+/// come round again; yellow, the lightest, last).
+const LINE_COLORS: [RGBColor; 6] = [
+    style::SKY_BLUE,
+    style::ORANGE,
+    style::BLUE,
+    style::VERMILION,
+    style::BLUISH_GREEN,
+    style::YELLOW,
+];
 const C_REVENUE: RGBColor = style::INK;
-const C_PROFIT: RGBColor = RGBColor(0xd5, 0xef, 0xcf);
-const C_MARGIN: RGBColor = style::PURPLE;
+const C_PROFIT: RGBColor = style::BLUISH_GREEN_LIGHT;
+const C_MARGIN: RGBColor = style::REDDISH_PURPLE;
 const C_SEED: RGBColor = style::GREY_DARK;
 const C_GRID: RGBColor = style::GREY_LIGHT;
 
-/// The brief's customer counts, marked on the margin curves with their margin.
+/// The margin chart's colours (checked for colour-blind readers in `style`).
+#[cfg(test)]
+pub(crate) const COLOURS: style::Swatches = &[
+    ("cost line 1", LINE_COLORS[0]),
+    ("cost line 2", LINE_COLORS[1]),
+    ("cost line 3", LINE_COLORS[2]),
+    ("cost line 4", LINE_COLORS[3]),
+    ("cost line 5", LINE_COLORS[4]),
+    ("cost line 6", LINE_COLORS[5]),
+    ("profit", C_PROFIT),
+    ("revenue", C_REVENUE),
+    ("margin, the brief's view", C_SEED),
+    ("margin, the scenario's costs", C_MARGIN),
+];
+
+/// The brief's customer counts, marked on the margin curves with the margin table's figure.
 const SEED_COUNTS: [usize; 5] = [1, 2, 5, 10, 100];
 
-fn axis_money(d: f64) -> String {
+fn axis_money(d: &f64) -> String {
     let a = d.abs();
     if a >= 1e6 {
-        format!("${:.1}M", d / 1e6)
+        format!("${}M", style::tick(&(d / 1e6)))
     } else if a >= 1e3 {
         format!("${:.0}K", d / 1e3)
     } else {
@@ -34,20 +61,106 @@ fn axis_money(d: f64) -> String {
     }
 }
 
+/// The ticks 1, 2, 5, 10, 20, 50, … between `lo` and `hi` (a log axis's labels).
+fn one_two_five(lo: f64, hi: f64) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut decade = 10f64.powf(lo.max(1e-9).log10().floor());
+    while decade <= hi {
+        for m in [1.0, 2.0, 5.0] {
+            let v = decade * m;
+            if v >= lo && v <= hi {
+                out.push(v);
+            }
+        }
+        decade *= 10.0;
+    }
+    out
+}
+
 /// The margin chart of a scenario (SVG).
 pub fn margin_svg(sc: &Scenario) -> String {
     style::svg(&MarginChart::new(sc))
 }
 
-/// The margin chart: on the left the scenario's money at 1..N customers on linear axes (costs
-/// stacked by line, so that their areas compare truly; profit the band up to revenue); on the
-/// right the margin under both views, the brief's and the scenario's, labelled at the brief's
-/// customer counts.
+/// A month at `customers` customers of the scenario's mix, in expectation: each customer the
+/// scenario's mean revenue, its tiers in the scenario's shares. Cents as `f64`: figures to
+/// draw, never reported (the reports' money is [`finance`]'s integer cents).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Expected {
+    pub customers: usize,
+    pub revenue: f64,
+    /// Each cost line's amount, in the scenario's order.
+    pub lines: Vec<f64>,
+}
+
+impl Expected {
+    fn costs(&self) -> f64 {
+        self.lines.iter().sum()
+    }
+
+    fn margin(&self) -> f64 {
+        if self.revenue > 0.0 {
+            (self.revenue - self.costs()) / self.revenue
+        } else {
+            0.0
+        }
+    }
+}
+
+/// [`Expected`] at 1..=`max` customers of `sc`'s mix. Every cost kind is linear in the counts
+/// but the step, which depends on the customer count alone: so each is its exact expectation.
+pub(crate) fn expected_curve(sc: &Scenario, max: usize) -> Vec<Expected> {
+    let n = sc.customers.len();
+    let total: f64 = sc.customers.iter().map(|c| c.monthly_cents as f64).sum();
+    let mean = if n > 0 { total / n as f64 } else { 0.0 };
+    let mut share: BTreeMap<&str, f64> = BTreeMap::new();
+    for c in &sc.customers {
+        *share.entry(c.tier.as_str()).or_default() += 1.0 / n as f64;
+    }
+    let existing = sc.organization.existing_accounts as f64;
+    (1..=max)
+        .map(|k| {
+            let kf = k as f64;
+            let revenue = kf * mean;
+            let lines = sc
+                .costs
+                .iter()
+                .map(|l| match &l.kind {
+                    CostKind::Fixed { monthly_cents } => *monthly_cents as f64,
+                    CostKind::PerCustomer { cents } => *cents as f64 * kf,
+                    CostKind::PerAccount { cents } => *cents as f64 * (kf + existing),
+                    CostKind::PerTier { cents } => cents
+                        .iter()
+                        .map(|(t, c)| *c as f64 * kf * share.get(t.as_str()).unwrap_or(&0.0))
+                        .sum(),
+                    CostKind::Step {
+                        every,
+                        monthly_cents,
+                    } => (k as u64).div_ceil((*every).max(1)) as f64 * *monthly_cents as f64,
+                    CostKind::RevenueShare { ppm } => revenue * *ppm as f64 / 1e6,
+                })
+                .collect();
+            Expected {
+                customers: k,
+                revenue,
+                lines,
+            }
+        })
+        .collect()
+}
+
+/// The margin chart: left, the scenario's money at 1..N customers of its mix (revenue and all
+/// costs, the profit between them; under it the costs by line, stacked on their own scale, so
+/// that lines far smaller than the revenue still show); right, the margin under both views,
+/// the brief's and the scenario's, with the margin table's figures at the brief's counts.
 pub struct MarginChart {
     name: String,
     n: usize,
-    /// The brief's view, then the scenario's.
+    /// The margin table's curves (the scenario's customers in order, repeated): the brief's
+    /// view, then the scenario's.
     curves: [Vec<MarginPoint>; 2],
+    /// The expected curves of the scenario's mix, in the same order.
+    expected: [Vec<Expected>; 2],
     lines: Vec<String>,
 }
 
@@ -55,6 +168,7 @@ impl MarginChart {
     pub fn new(sc: &Scenario) -> MarginChart {
         let n = finance::curve_len(sc);
         let curve = |v| finance::margin_curve(sc, v, n);
+        let expected = |v| expected_curve(&finance::with_view(sc, v), n);
         MarginChart {
             name: sc.name.clone(),
             n,
@@ -62,31 +176,36 @@ impl MarginChart {
                 curve(CostView::BriefBaseInfrastructure),
                 curve(CostView::Scenario),
             ],
+            expected: [
+                expected(CostView::BriefBaseInfrastructure),
+                expected(CostView::Scenario),
+            ],
             lines: sc.costs.iter().map(|c| c.name.clone()).collect(),
         }
     }
 
     fn items(&self) -> Vec<Item> {
-        let mut items: Vec<Item> = self
-            .lines
-            .iter()
-            .enumerate()
-            .map(|(j, l)| {
-                Item::new(
-                    Sample::Box(LINE_COLORS[j % LINE_COLORS.len()]),
-                    format!("cost: {}", clip(l, 30)),
-                )
-            })
-            .collect();
-        items.push(Item::new(Sample::Box(C_PROFIT), "profit (revenue − costs)"));
-        items.push(Item::new(Sample::Line(C_REVENUE, 2), "revenue"));
+        let mut items = vec![
+            Item::new(Sample::Line(C_REVENUE, 2), "revenue"),
+            Item::new(Sample::Box(C_PROFIT), "profit (revenue − costs)"),
+        ];
+        items.extend(self.lines.iter().enumerate().map(|(j, l)| {
+            Item::new(
+                Sample::Box(LINE_COLORS[j % LINE_COLORS.len()]),
+                format!("cost: {}", clip(l, 30)),
+            )
+        }));
         items.push(Item::new(
             Sample::Dashed(C_SEED, 2),
             format!("margin, {}", CostView::BriefBaseInfrastructure.title()),
         ));
         items.push(Item::new(
-            Sample::LineDot(C_MARGIN, 2),
+            Sample::Line(C_MARGIN, 2),
             format!("margin, {}", CostView::Scenario.title()),
+        ));
+        items.push(Item::new(
+            Sample::Dot(style::GREY_DARK),
+            "the margin table (the scenario's customers in order)",
         ));
         items
     }
@@ -94,7 +213,7 @@ impl MarginChart {
 
 impl Chart for MarginChart {
     fn size(&self) -> (u32, u32) {
-        (WIDTH, 600)
+        (WIDTH, 680)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
@@ -102,7 +221,7 @@ impl Chart for MarginChart {
         root.fill(&WHITE).map_err(err)?;
         root.draw(&Text::new(
             format!(
-                "{} · monthly revenue, costs, profit and margin at 1..{n} customers (the scenario's customers in order, repeated)",
+                "{} · money per month and margin at 1..{n} customers in the scenario's mix",
                 self.name
             ),
             (12, 10),
@@ -115,80 +234,129 @@ impl Chart for MarginChart {
         let (leg, body) = below.split_vertically(lh + 8);
         legend(&leg.margin(0, 0, 12, 12), &items)?;
         let (left, right) = body.split_horizontally(WIDTH / 2);
-        // Left: the scenario's money, linear.
-        let curve = &self.curves[1];
+        let (_, lh) = left.dim_in_pixel();
+        let (top, bottom) = left.split_vertically(lh / 2);
+        let curve = &self.expected[1];
+        let xs: Vec<f64> = curve.iter().map(|p| p.customers as f64).collect();
+        let dollars = |c: f64| c / 100.0;
+        // Top left: revenue and all costs, the profit between them.
         let ymax = curve
             .iter()
-            .map(|p| p.fin.revenue_cents.max(p.fin.costs_cents))
-            .max()
-            .unwrap_or(100)
-            .max(100) as f64
+            .map(|p| p.revenue.max(p.costs()))
+            .fold(100.0, f64::max)
             / 100.0
             * 1.05;
-        let mut money = ChartBuilder::on(&left)
-            .caption("the scenario's cost model: money per month", (FONT, 14))
+        let mut money = ChartBuilder::on(&top)
+            .caption("revenue over the costs", (FONT, 14))
             .margin(10)
             .margin_right(24)
-            .x_label_area_size(40)
+            .x_label_area_size(24)
             .y_label_area_size(66)
             .build_cartesian_2d(0f64..n as f64, 0f64..ymax)
             .map_err(err)?;
         money
             .configure_mesh()
-            .x_desc("customers")
-            .y_desc("US dollars per month")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| axis_money(*v))
+            .y_desc("US$ per month")
+            .x_label_formatter(&style::whole_tick)
+            .y_label_formatter(&axis_money)
+            .y_labels(6)
             .light_line_style(WHITE)
             .bold_line_style(C_GRID)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
+            .draw()
+            .map_err(err)?;
+        // Bottom left: each cost line on its own, on a log scale, so that a line far smaller
+        // than the others (the base infrastructure's $180) shows as plainly as the largest.
+        let positive = || {
+            curve
+                .iter()
+                .flat_map(|p| p.lines.iter().copied())
+                .filter(|&c| c > 0.0)
+        };
+        let cmax = positive().fold(100.0, f64::max) / 100.0 * 1.6;
+        let cmin = (positive().fold(f64::INFINITY, f64::min) / 100.0 / 1.6).min(cmax / 10.0);
+        let mut costs = ChartBuilder::on(&bottom)
+            .caption("each cost line, US$ per month (log scale)", (FONT, 14))
+            .margin(10)
+            .margin_right(24)
+            .x_label_area_size(40)
+            .y_label_area_size(66)
+            .build_cartesian_2d(
+                0f64..n as f64,
+                (cmin..cmax)
+                    .log_scale()
+                    .with_key_points(one_two_five(cmin, cmax)),
+            )
+            .map_err(err)?;
+        costs
+            .configure_mesh()
+            .x_desc("customers")
+            .y_desc("US$ per month (log)")
+            .x_label_formatter(&style::whole_tick)
+            .y_label_formatter(&axis_money)
+            .y_labels(6)
+            .light_line_style(WHITE)
+            .bold_line_style(C_GRID)
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;
-        let xs: Vec<f64> = curve.iter().map(|p| p.customers as f64).collect();
-        let dollars = |c: i64| c as f64 / 100.0;
-        // Revenue filled in the profit colour, then the costs stacked over it: what stays
-        // green is the profit.
-        money
-            .draw_series(AreaSeries::new(
-                curve
-                    .iter()
-                    .zip(&xs)
-                    .map(|(p, &x)| (x, dollars(p.fin.revenue_cents))),
-                0.0,
-                C_PROFIT.filled(),
-            ))
-            .map_err(err)?;
-        for j in (0..self.lines.len()).rev() {
-            let c = LINE_COLORS[j % LINE_COLORS.len()];
-            let pts: Vec<(f64, f64)> = curve
+        let revenue: Vec<(f64, f64)> = curve
+            .iter()
+            .zip(&xs)
+            .map(|(p, &x)| (x, dollars(p.revenue)))
+            .collect();
+        let stacked = |j: usize| -> Vec<(f64, f64)> {
+            curve
                 .iter()
                 .zip(&xs)
-                .map(|(p, &x)| {
-                    let cum: i64 = p.fin.lines[..=j].iter().map(|l| l.monthly_cents).sum();
-                    (x, dollars(cum))
-                })
-                .collect();
+                .map(|(p, &x)| (x, dollars(p.lines[..=j].iter().sum())))
+                .collect()
+        };
+        let all_costs: Vec<(f64, f64)> = curve
+            .iter()
+            .zip(&xs)
+            .map(|(p, &x)| (x, dollars(p.costs())))
+            .collect();
+        // Revenue in the mix is linear in the customers: drawn from its ends, it has no
+        // kinks of pixel rounding.
+        let revenue: Vec<(f64, f64)> = match (revenue.first(), revenue.last()) {
+            (Some(&a), Some(&b)) => vec![a, b],
+            _ => revenue,
+        };
+        let mut band = revenue.clone();
+        band.extend(all_costs.iter().rev().copied());
+        money
+            .draw_series(std::iter::once(Polygon::new(band, C_PROFIT.filled())))
+            .map_err(err)?;
+        // The costs stacked, top line first; what is too thin to see here, the panel under it
+        // shows line by line.
+        for j in (0..self.lines.len()).rev() {
+            let c = LINE_COLORS[j % LINE_COLORS.len()];
             money
-                .draw_series(AreaSeries::new(pts, 0.0, c.filled()).border_style(c.mix(0.9)))
+                .draw_series(AreaSeries::new(stacked(j), 0.0, c.filled()))
+                .map_err(err)?;
+            let own: Vec<(f64, f64)> = curve
+                .iter()
+                .zip(&xs)
+                .filter(|(p, _)| p.lines[j] > 0.0)
+                .map(|(p, &x)| (x, dollars(p.lines[j])))
+                .collect();
+            costs
+                .draw_series(LineSeries::new(own, c.stroke_width(3)))
                 .map_err(err)?;
         }
         money
-            .draw_series(LineSeries::new(
-                curve
-                    .iter()
-                    .zip(&xs)
-                    .map(|(p, &x)| (x, dollars(p.fin.revenue_cents))),
-                C_REVENUE.stroke_width(2),
-            ))
+            .draw_series(LineSeries::new(revenue, C_REVENUE.stroke_width(2)))
             .map_err(err)?;
         style::end(root)?;
-        // Right: the margin under both views, log customers.
+        // Right: the margin under both views.
         let mmin = self
-            .curves
+            .expected
             .iter()
             .flatten()
-            .map(|p| p.fin.margin)
+            .map(Expected::margin)
+            .chain(self.curves.iter().flatten().map(|p| p.fin.margin))
             .fold(0.0f64, f64::min);
         let mmin = ((mmin * 100.0 / 10.0).floor() * 10.0).max(-100.0);
         let mut margin = ChartBuilder::on(&right)
@@ -197,32 +365,26 @@ impl Chart for MarginChart {
             .margin_right(24)
             .x_label_area_size(40)
             .y_label_area_size(56)
-            .build_cartesian_2d((1f64..n as f64 * 1.25).log_scale(), mmin..112f64)
+            .build_cartesian_2d((1f64..n as f64 * 1.25).log_scale(), mmin..100f64)
             .map_err(err)?;
         margin
             .configure_mesh()
-            .x_desc("customers (log scale)")
-            .y_desc("margin")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| {
-                if *v <= 100.0 {
-                    format!("{v:.0}%")
-                } else {
-                    String::new()
-                }
-            })
+            .x_desc("customers (log scale: 1, 2, 5, 10 apart)")
+            .y_desc("margin (% of revenue)")
+            .x_label_formatter(&style::whole_tick)
+            .y_label_formatter(&|v| format!("{v:.0}%"))
             .light_line_style(WHITE)
             .bold_line_style(C_GRID)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;
         let mut polylines = Vec::new();
         let mut labels = Vec::new();
-        for (k, curve) in self.curves.iter().enumerate() {
-            let pts: Vec<(f64, f64)> = curve
+        for (k, (expected, table)) in self.expected.iter().zip(&self.curves).enumerate() {
+            let pts: Vec<(f64, f64)> = expected
                 .iter()
-                .map(|p| (p.customers as f64, p.fin.margin * 100.0))
+                .map(|p| (p.customers as f64, p.margin() * 100.0))
                 .collect();
             polylines.push(
                 pts.iter()
@@ -245,17 +407,13 @@ impl Chart for MarginChart {
                     .map_err(err)?;
             }
             for &c in SEED_COUNTS.iter().filter(|&&c| c <= n) {
-                let p = &curve[c - 1];
-                let at = margin.backend_coord(&(c as f64, p.fin.margin * 100.0));
+                let p = &table[c - 1];
+                let at = (c as f64, p.fin.margin * 100.0);
                 margin
-                    .draw_series(std::iter::once(Circle::new(
-                        (c as f64, p.fin.margin * 100.0),
-                        3,
-                        color.filled(),
-                    )))
+                    .draw_series(std::iter::once(Circle::new(at, 4, color.filled())))
                     .map_err(err)?;
                 labels.push(PointLabel {
-                    at,
+                    at: margin.backend_coord(&at),
                     text: fmt_margin_fine(p.fin.margin),
                     color,
                 });
@@ -267,7 +425,7 @@ impl Chart for MarginChart {
             &labels,
             &polylines,
             (xr.start, yr.start, xr.end, yr.end),
-            12,
+            14,
         )?;
         style::end(root)?;
         Ok(())
@@ -341,6 +499,34 @@ mod tests {
             .join("scenarios")
             .join(name);
         scenario::read(&p).unwrap()
+    }
+
+    #[test]
+    fn the_expected_curve_is_the_mix_in_expectation() {
+        let sc = shipped("cost-model.toml");
+        let e = expected_curve(&sc, 100);
+        let n = sc.customers.len();
+        // At whole rounds of the scenario's customers the mix is exact: the margin table's
+        // figures.
+        for k in [n, 2 * n, 10 * n] {
+            let f = finance::with_customers(&sc, k);
+            let p = &e[k - 1];
+            assert!((p.revenue - f.revenue_cents as f64).abs() < 0.5, "{k}");
+            assert!(
+                (p.costs() - f.costs_cents as f64).abs() < 1.0,
+                "{k}: {} vs {}",
+                p.costs(),
+                f.costs_cents
+            );
+        }
+        // Revenue grows by the same amount each customer: no sawtooth.
+        let steps: Vec<f64> = e.windows(2).map(|w| w[1].revenue - w[0].revenue).collect();
+        assert!(
+            steps.iter().all(|d| (d - steps[0]).abs() < 1e-6),
+            "{steps:?}"
+        );
+        // Margins are at most 100%.
+        assert!(e.iter().all(|p| p.margin() <= 1.0));
     }
 
     #[test]

@@ -10,15 +10,18 @@
 //!   bars labelled with their duration; resolved and unresolved conflicts marked apart where
 //!   they happened; a time axis in minutes (top and bottom on tall charts); a legend of what is
 //!   drawn.
-//! - [`margin_svg`] (`margin`): on linear axes, the scenario's revenue, its costs stacked by line
-//!   and the profit band at 1..N customers; beside it, the margin under the brief's view (base
-//!   infrastructure only) and under the scenario's cost model.
-//! - [`makespan_svg`], [`conflicts_svg`] (`sweep`): the makespan's percentiles and the
-//!   conflicts against the customer count.
-//! - [`latency_svg`] (`load`): the load test's onboarding latency over time, with the
-//!   onboardings running and waiting.
+//! - [`margin_svg`] (`margin`): at 1..N customers of the scenario's mix (in expectation), on
+//!   linear axes the revenue over the costs stacked by line with the profit between, under it
+//!   each cost line on a log scale; beside them, the margin (%) on a log customer axis under the
+//!   brief's view (base infrastructure only) and under the scenario's cost model.
+//! - [`makespan_svg`], [`conflicts_svg`] (`sweep`): the makespan's percentiles with the
+//!   brief's 10 minutes, and the conflicts against the customer count (P(fail) in % and the
+//!   unresolved conflicts in panels of their own).
+//! - [`latency_svg`] (`load`): the load test's onboarding latency over time with its
+//!   thresholds, above the onboardings running and waiting.
 //! - [`attainment_svg`], [`staff_svg`] (`staff`): `orgsim staff`'s SLA attainment against
-//!   customers for 1..k support staff, and the staff needed with its monthly cost.
+//!   customers for 1..k support staff with the target, and the staff needed above its monthly
+//!   cost.
 //! - [`queue_svg`] (`ops`): the support desk's mean queue over the horizon, waiting and in
 //!   service, its SLA attainment in the title.
 //! - [`phases_svg`] (`phases`): each phase's claims, the share of replications each held in
@@ -31,7 +34,8 @@
 //! Deterministic: the same inputs give the same bytes (plotters writes integer pixel
 //! coordinates; every label is formatted here).
 //!
-//! Every chart of orgsim is drawn here, one file per chart family. `style` holds what every
+//! One quantity per axis: no chart has a second y-axis; two quantities get two panels sharing
+//! x. Every chart of orgsim is drawn here, one file per chart family. `style` holds what every
 //! chart uses: the font, the palette, the legend drawn outside the data with samples that match the series, point labels placed
 //! clear of each other and of the lines, the layers (`<g class="series">`, `<g
 //! class="legend">`) the overlap probe of tests/report_out.rs reads, and the SVG and PNG

@@ -8,8 +8,16 @@ use super::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
 use crate::ops::OpsReport;
 
 const C_WAIT: RGBColor = style::ORANGE;
-const C_SERVICE: RGBColor = style::BLUE_DARK;
+const C_SERVICE: RGBColor = style::BLUE;
 const C_STAFF: RGBColor = style::GREY_DARK;
+
+/// The queue chart's colours (checked for colour-blind readers in `style`).
+#[cfg(test)]
+pub(crate) const COLOURS: style::Swatches = &[
+    ("tickets waiting", C_WAIT),
+    ("tickets in service", C_SERVICE),
+    ("support staff", C_STAFF),
+];
 
 /// The desk's mean queue, sampled daily, against the day (SVG).
 pub fn queue_svg(r: &OpsReport) -> String {
@@ -29,7 +37,7 @@ impl Chart for QueueChart<'_> {
         let items = [
             Item::new(Sample::Line(C_WAIT, 2), "tickets waiting"),
             Item::new(Sample::Line(C_SERVICE, 2), "tickets in service"),
-            Item::new(Sample::Dashed(C_STAFF, 1), "support staff"),
+            Item::new(Sample::Dashed(C_STAFF, 2), "support staff"),
         ];
         let body = style::frame(
             root,
@@ -60,21 +68,26 @@ impl Chart for QueueChart<'_> {
             .map_err(err)?;
         chart
             .configure_mesh()
-            .x_desc("day of the horizon")
+            .x_desc("day of the horizon (days since its start)")
             .y_desc("tickets (mean over replications)")
+            .x_label_formatter(&style::tick)
+            .y_label_formatter(&style::tick)
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(0.0, s.staff as f64), (days, s.staff as f64)],
-                style::DASH.0,
-                style::DASH.1,
-                C_STAFF.stroke_width(1),
-            ))
-            .map_err(err)?;
+        style::reference_line(
+            &mut chart,
+            s.staff as f64,
+            C_STAFF,
+            &format!(
+                "{} support {}: the most tickets in service at once",
+                s.staff,
+                if s.staff == 1 { "person" } else { "people" }
+            ),
+            style::LabelAt::RightAbove,
+        )?;
         chart
             .draw_series(LineSeries::new(
                 s.queue.iter().map(|q| (q.day, q.in_service)),

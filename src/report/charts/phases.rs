@@ -7,9 +7,17 @@ use plotters::prelude::*;
 use super::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
 use crate::phases::PhasesReport;
 
-const C_PASS: RGBColor = style::GREEN_MID;
-const C_FAIL: RGBColor = style::RED;
+const C_PASS: RGBColor = style::BLUISH_GREEN;
+const C_FAIL: RGBColor = style::VERMILION;
 const C_NEED: RGBColor = style::INK;
+
+/// The phases chart's colours (checked for colour-blind readers in `style`).
+#[cfg(test)]
+pub(crate) const COLOURS: style::Swatches = &[
+    ("held (PASS)", C_PASS),
+    ("held (FAIL)", C_FAIL),
+    ("share needed", C_NEED),
+];
 
 /// Each claim's held share, one group of bars per phase (SVG).
 pub fn phases_svg(r: &PhasesReport) -> String {
@@ -40,11 +48,16 @@ impl Chart for PhasesChart<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
         let r = self.0;
-        let items = [
-            Item::new(Sample::Box(C_PASS), "held (PASS)"),
-            Item::new(Sample::Box(C_FAIL), "held (FAIL)"),
-            Item::new(Sample::Tick(C_NEED), "share needed"),
-        ];
+        // A legend entry only for what is drawn: no "FAIL" box when every claim passed.
+        let bars = self.bars();
+        let mut items = Vec::new();
+        if bars.iter().any(|b| b.4) {
+            items.push(Item::new(Sample::Box(C_PASS), "held (PASS)"));
+        }
+        if bars.iter().any(|b| !b.4) {
+            items.push(Item::new(Sample::Box(C_FAIL), "held (FAIL)"));
+        }
+        items.push(Item::new(Sample::Tick(C_NEED), "share needed"));
         let body = style::frame(
             root,
             &format!(
@@ -53,7 +66,6 @@ impl Chart for PhasesChart<'_> {
             ),
             &items,
         )?;
-        let bars = self.bars();
         // One row per claim, a blank row between phases.
         let mut rows: Vec<(f64, String)> = Vec::new();
         let mut y = 0.0;
@@ -82,8 +94,9 @@ impl Chart for PhasesChart<'_> {
             .disable_y_mesh()
             .y_labels(0)
             .x_desc("replications in which the claim held (%)")
+            .x_label_formatter(&|v| format!("{}%", style::tick(v)))
             .light_line_style(WHITE)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         // The row labels, each at its bar.
@@ -94,7 +107,7 @@ impl Chart for PhasesChart<'_> {
             root.draw(&Text::new(
                 text.clone(),
                 (x0.start - 8, py),
-                (FONT, 12).into_font().color(&style::INK).pos(
+                (FONT, 14).into_font().color(&style::INK).pos(
                     plotters::style::text_anchor::Pos::new(
                         plotters::style::text_anchor::HPos::Right,
                         plotters::style::text_anchor::VPos::Center,
@@ -118,7 +131,7 @@ impl Chart for PhasesChart<'_> {
                     .draw_series([Text::new(
                         format!("{:.0}%{}", held * 100.0, if pass { "" } else { " (FAIL)" }),
                         (held * 100.0 + 1.0, y),
-                        (FONT, 12).into_font().color(&c).pos(
+                        (FONT, 14).into_font().color(&c).pos(
                             plotters::style::text_anchor::Pos::new(
                                 plotters::style::text_anchor::HPos::Left,
                                 plotters::style::text_anchor::VPos::Center,

@@ -36,38 +36,65 @@ pub(crate) fn register_font() {
     });
 }
 
-// The palette (ColorBrewer blues, oranges and greys). Each chart names its colours by role.
-pub const BLUE_DARK: RGBColor = RGBColor(0x08, 0x51, 0x9c);
-pub(crate) const BLUE: RGBColor = RGBColor(0x31, 0x82, 0xbd);
-pub(crate) const BLUE_MID: RGBColor = RGBColor(0x6b, 0xae, 0xd6);
-pub(crate) const BLUE_LIGHT: RGBColor = RGBColor(0xc6, 0xdb, 0xef);
-pub const ORANGE: RGBColor = RGBColor(0xfd, 0x8d, 0x3c);
-pub(crate) const ORANGE_DARK: RGBColor = RGBColor(0xe6, 0x55, 0x0d);
-pub(crate) const ORANGE_LIGHT: RGBColor = RGBColor(0xfd, 0xd0, 0xa2);
-pub(crate) const BROWN: RGBColor = RGBColor(0xa6, 0x36, 0x03);
-pub(crate) const YELLOW: RGBColor = RGBColor(0xfe, 0xe3, 0x91);
-pub(crate) const GREEN_LIGHT: RGBColor = RGBColor(0x74, 0xc4, 0x76);
-pub(crate) const GREEN_MID: RGBColor = RGBColor(0x31, 0xa3, 0x54);
-pub(crate) const RED: RGBColor = RGBColor(0xd6, 0x27, 0x28);
-pub(crate) const PURPLE: RGBColor = RGBColor(0x6a, 0x51, 0xa3);
-pub(crate) const PURPLE_MID: RGBColor = RGBColor(0x75, 0x6b, 0xb1);
-pub(crate) const PURPLE_DARK: RGBColor = RGBColor(0x54, 0x27, 0x8f);
+// The palette: Okabe & Ito's eight colours (Color Universal Design, 2008), chosen to stay
+// apart for readers with any of the three common colour-vision deficiencies, a few greys, and
+// light tints of the eight for bands and areas. Every chart takes its colours from here by
+// role, and lists the colours it draws together (`COLOURS` in each chart's file) for the test
+// below, which checks every pair under simulated protanopia, deuteranopia and tritanopia.
+
+/// Okabe–Ito orange, #E69F00.
+pub const ORANGE: RGBColor = RGBColor(0xe6, 0x9f, 0x00);
+/// Okabe–Ito sky blue, #56B4E9.
+pub const SKY_BLUE: RGBColor = RGBColor(0x56, 0xb4, 0xe9);
+/// Okabe–Ito bluish green, #009E73.
+pub const BLUISH_GREEN: RGBColor = RGBColor(0x00, 0x9e, 0x73);
+/// Okabe–Ito yellow, #F0E442: for fills only (too light for a line or text on white).
+pub const YELLOW: RGBColor = RGBColor(0xf0, 0xe4, 0x42);
+/// Okabe–Ito blue, #0072B2.
+pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xb2);
+/// Okabe–Ito vermilion, #D55E00.
+pub const VERMILION: RGBColor = RGBColor(0xd5, 0x5e, 0x00);
+/// Okabe–Ito reddish purple, #CC79A7.
+pub const REDDISH_PURPLE: RGBColor = RGBColor(0xcc, 0x79, 0xa7);
+/// Okabe–Ito black, #000000.
+pub const BLACK: RGBColor = RGBColor(0x00, 0x00, 0x00);
+
 pub(crate) const GREY_LIGHTEST: RGBColor = RGBColor(0xee, 0xee, 0xee);
 pub(crate) const GREY_LIGHT: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
 pub const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
 pub(crate) const GREY_DARK: RGBColor = RGBColor(0x63, 0x63, 0x63);
+/// Text and reference lines.
 pub(crate) const INK: RGBColor = RGBColor(0x23, 0x23, 0x23);
-/// Fills for stacked areas, one per cost line: distinct hues, light enough for labels.
-pub(crate) const AREA_FILLS: [RGBColor; 8] = [
-    RGBColor(0x9e, 0xca, 0xe1),
-    RGBColor(0xfd, 0xae, 0x6b),
-    RGBColor(0xa1, 0xd9, 0x9b),
-    RGBColor(0xbc, 0xbd, 0xdc),
-    RGBColor(0xfc, 0x92, 0x72),
-    RGBColor(0xd9, 0xb3, 0x8c),
-    RGBColor(0xcc, 0xcc, 0xcc),
-    RGBColor(0xe7, 0xe7, 0x8f),
-];
+
+/// `c` mixed with white: `pct` percent of `c` (a light tint for a band or an area).
+pub(crate) const fn tint(c: RGBColor, pct: u32) -> RGBColor {
+    const fn mix(v: u8, pct: u32) -> u8 {
+        (255 - (255 - v as u32) * pct / 100) as u8
+    }
+    RGBColor(mix(c.0, pct), mix(c.1, pct), mix(c.2, pct))
+}
+
+// Light tints, one at most in a chart (two tints are too close to each other for some
+// readers: the test below says which).
+pub(crate) const SKY_BLUE_LIGHT: RGBColor = tint(SKY_BLUE, 40);
+pub(crate) const BLUISH_GREEN_LIGHT: RGBColor = tint(BLUISH_GREEN, 40);
+
+// The old names (the ColorBrewer palette's), kept for the code still naming them: each is now
+// the Okabe–Ito colour of the same role.
+/// Old name of [`BLUE`].
+pub const BLUE_DARK: RGBColor = BLUE;
+/// Old name of [`SKY_BLUE_LIGHT`].
+pub(crate) const BLUE_LIGHT: RGBColor = SKY_BLUE_LIGHT;
+/// Old name of [`REDDISH_PURPLE`] (the provider's retry wait on the timeline).
+pub(crate) const BROWN: RGBColor = REDDISH_PURPLE;
+/// Old name of [`BLUISH_GREEN`] (account factory provisioning on the timeline).
+pub(crate) const GREEN_LIGHT: RGBColor = BLUISH_GREEN_LIGHT;
+/// Old name of [`VERMILION`] (conflicts, failures, targets).
+pub(crate) const RED: RGBColor = VERMILION;
+
+/// The colours a chart draws together, each named by its role (for the colour-blind test).
+#[cfg(test)]
+pub(crate) type Swatches = &'static [(&'static str, RGBColor)];
 
 /// Dash and gap of every dashed series, in pixels (the legend's samples use the same).
 pub const DASH: (u32, u32) = (6, 4);
@@ -89,6 +116,8 @@ pub enum Sample {
     Cross(RGBColor),
     /// A filled triangle (a marker).
     Triangle(RGBColor),
+    /// A filled dot (a marker: points without a line between them).
+    Dot(RGBColor),
     /// No sample: the label is a note, in this colour.
     Note(RGBColor),
 }
@@ -292,6 +321,11 @@ pub(crate) fn legend<DB: DrawingBackend>(
             }
             Sample::Triangle(c) => {
                 area.draw(&TriangleMarker::new((x + SAMPLE_W / 2, y), 6, c.filled()))
+                    .map_err(err)?;
+                x + SAMPLE_W + 6
+            }
+            Sample::Dot(c) => {
+                area.draw(&Circle::new((x + SAMPLE_W / 2, y), 5, c.filled()))
                     .map_err(err)?;
                 x + SAMPLE_W + 6
             }
@@ -541,6 +575,82 @@ pub fn error_svg(e: &ChartError) -> String {
     )
 }
 
+/// A tick label: a whole number without a decimal point ("5", not "5.0"), any other to two
+/// decimals at most, without trailing zeros.
+pub(crate) fn tick(v: &f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{:.0}", v.round() + 0.0)
+    } else {
+        let s = format!("{v:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A tick label for a whole-number axis (counts): the whole numbers, and nothing between them.
+pub(crate) fn whole_tick(v: &f64) -> String {
+    if (v - v.round()).abs() < 1e-6 {
+        format!("{:.0}", v.round() + 0.0)
+    } else {
+        String::new()
+    }
+}
+
+/// The chart type of every panel: linear f64 axes.
+pub(crate) type Panel<'a, DB> = ChartContext<
+    'a,
+    DB,
+    plotters::coord::cartesian::Cartesian2d<
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::types::RangedCoordf64,
+    >,
+>;
+
+/// Where a reference line's label goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LabelAt {
+    /// Above the line, at its right end.
+    RightAbove,
+    /// Under the line, at its left end.
+    LeftBelow,
+}
+
+/// A horizontal reference line at `y` across the panel (dashed, `color`), with `label` written
+/// beside it: a threshold or a claim the reader asks "did it cross?" of.
+pub(crate) fn reference_line<DB: DrawingBackend>(
+    chart: &mut Panel<'_, DB>,
+    y: f64,
+    color: RGBColor,
+    label: &str,
+    at: LabelAt,
+) -> Result<(), ChartError> {
+    let xs = chart.x_range();
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(xs.start, y), (xs.end, y)],
+            DASH.0,
+            DASH.1,
+            color.stroke_width(2),
+        ))
+        .map_err(err)?;
+    let (x, offset, pos) = match at {
+        LabelAt::RightAbove => (xs.end, (-4, -4), Pos::new(HPos::Right, VPos::Bottom)),
+        LabelAt::LeftBelow => (xs.start, (4, 4), Pos::new(HPos::Left, VPos::Top)),
+    };
+    chart
+        .draw_series(std::iter::once(
+            EmptyElement::at((x, y))
+                + Text::new(
+                    label.to_string(),
+                    offset,
+                    TextStyle::from((FONT, 14).into_font())
+                        .color(&color)
+                        .pos(pos),
+                ),
+        ))
+        .map_err(err)?;
+    Ok(())
+}
+
 /// Truncates to `max` characters with an ellipsis.
 pub(crate) fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -549,6 +659,160 @@ pub(crate) fn clip(s: &str, max: usize) -> String {
         let mut t: String = s.chars().take(max - 1).collect();
         t.push('…');
         t
+    }
+}
+
+/// Colour distance as a reader with a colour-vision deficiency sees it: Machado, Oliveira and
+/// Fernandes (2009)'s simulation matrices at full severity, applied in linear sRGB, then
+/// CIEDE2000 between the two colours in CIELAB (D65).
+#[cfg(test)]
+pub(crate) mod cvd {
+    use plotters::style::RGBColor;
+
+    /// The three dichromacies, and normal vision.
+    pub(crate) const VISIONS: [(&str, [[f64; 3]; 3]); 4] = [
+        (
+            "normal",
+            [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]],
+        ),
+        (
+            "protanopia",
+            [
+                [0.152286, 1.052583, -0.204868],
+                [0.114503, 0.786281, 0.099216],
+                [-0.003882, -0.048116, 1.051998],
+            ],
+        ),
+        (
+            "deuteranopia",
+            [
+                [0.367322, 0.860646, -0.227968],
+                [0.280085, 0.672501, 0.047413],
+                [-0.011820, 0.042940, 0.968881],
+            ],
+        ),
+        (
+            "tritanopia",
+            [
+                [1.255528, -0.076749, -0.178779],
+                [-0.078411, 0.930809, 0.147602],
+                [0.004733, 0.691367, 0.303900],
+            ],
+        ),
+    ];
+
+    fn linear(v: u8) -> f64 {
+        let c = v as f64 / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    }
+
+    /// CIELAB (D65) of `c` seen through the simulation matrix `m`.
+    pub(crate) fn lab(c: RGBColor, m: &[[f64; 3]; 3]) -> [f64; 3] {
+        let l = [linear(c.0), linear(c.1), linear(c.2)];
+        let s: Vec<f64> = (0..3)
+            .map(|i| (0..3).map(|j| m[i][j] * l[j]).sum::<f64>().clamp(0.0, 1.0))
+            .collect();
+        let x = 0.4124564 * s[0] + 0.3575761 * s[1] + 0.1804375 * s[2];
+        let y = 0.2126729 * s[0] + 0.7151522 * s[1] + 0.0721750 * s[2];
+        let z = 0.0193339 * s[0] + 0.1191920 * s[1] + 0.9503041 * s[2];
+        let d: f64 = 6.0 / 29.0;
+        let f = |t: f64| {
+            if t > d * d * d {
+                t.cbrt()
+            } else {
+                t / (3.0 * d * d) + 4.0 / 29.0
+            }
+        };
+        let (fx, fy, fz) = (f(x / 0.95047), f(y), f(z / 1.08883));
+        [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
+    }
+
+    /// CIEDE2000 (Sharma, Wu and Dalal 2005).
+    pub(crate) fn ciede2000(p: [f64; 3], q: [f64; 3]) -> f64 {
+        let [l1, a1, b1] = p;
+        let [l2, a2, b2] = q;
+        let c7 = |c: f64| (c.powi(7) / (c.powi(7) + 25f64.powi(7))).sqrt();
+        let cb = (a1.hypot(b1) + a2.hypot(b2)) / 2.0;
+        let g = 0.5 * (1.0 - c7(cb));
+        let (a1p, a2p) = ((1.0 + g) * a1, (1.0 + g) * a2);
+        let (c1p, c2p) = (a1p.hypot(b1), a2p.hypot(b2));
+        let hue = |b: f64, a: f64| {
+            if a == 0.0 && b == 0.0 {
+                0.0
+            } else {
+                b.atan2(a).to_degrees().rem_euclid(360.0)
+            }
+        };
+        let (h1p, h2p) = (hue(b1, a1p), hue(b2, a2p));
+        let dl = l2 - l1;
+        let dc = c2p - c1p;
+        let dh = if c1p * c2p == 0.0 {
+            0.0
+        } else if (h2p - h1p).abs() <= 180.0 {
+            h2p - h1p
+        } else if h2p - h1p > 180.0 {
+            h2p - h1p - 360.0
+        } else {
+            h2p - h1p + 360.0
+        };
+        let dhh = 2.0 * (c1p * c2p).sqrt() * (dh / 2.0).to_radians().sin();
+        let lb = (l1 + l2) / 2.0;
+        let cbp = (c1p + c2p) / 2.0;
+        let hb = if c1p * c2p == 0.0 {
+            h1p + h2p
+        } else if (h1p - h2p).abs() <= 180.0 {
+            (h1p + h2p) / 2.0
+        } else if h1p + h2p < 360.0 {
+            (h1p + h2p + 360.0) / 2.0
+        } else {
+            (h1p + h2p - 360.0) / 2.0
+        };
+        let cos = |deg: f64| deg.to_radians().cos();
+        let t = 1.0 - 0.17 * cos(hb - 30.0) + 0.24 * cos(2.0 * hb) + 0.32 * cos(3.0 * hb + 6.0)
+            - 0.20 * cos(4.0 * hb - 63.0);
+        let dtheta = 30.0 * (-((hb - 275.0) / 25.0).powi(2)).exp();
+        let rc = 2.0 * c7(cbp);
+        let sl = 1.0 + 0.015 * (lb - 50.0).powi(2) / (20.0 + (lb - 50.0).powi(2)).sqrt();
+        let sc = 1.0 + 0.045 * cbp;
+        let sh = 1.0 + 0.015 * cbp * t;
+        let rt = -(2.0 * dtheta).to_radians().sin() * rc;
+        ((dl / sl).powi(2) + (dc / sc).powi(2) + (dhh / sh).powi(2) + rt * (dc / sc) * (dhh / sh))
+            .sqrt()
+    }
+
+    /// The smallest CIEDE2000 between `a` and `b` over normal vision and the three simulated
+    /// dichromacies, and the vision it is smallest under.
+    pub(crate) fn distance(a: RGBColor, b: RGBColor) -> (f64, &'static str) {
+        VISIONS
+            .iter()
+            .map(|(name, m)| (ciede2000(lab(a, m), lab(b, m)), *name))
+            .fold((f64::INFINITY, ""), |x, y| if y.0 < x.0 { y } else { x })
+    }
+
+    /// Below this CIEDE2000 two colours of one chart are too close for some reader: the
+    /// Okabe–Ito eight are all at least 10.9 apart under every simulation (orange and reddish
+    /// purple, tritanopia), ColorBrewer's mid blue and mid green (#6BAED6, #74C476), the old
+    /// attainment chart's third and fourth lines, 8.0.
+    pub(crate) const MIN_DISTANCE: f64 = 10.0;
+
+    /// Every pair of `swatches` closer than [`MIN_DISTANCE`], described.
+    pub(crate) fn too_close(chart: &str, swatches: &[(&str, RGBColor)]) -> Vec<String> {
+        let mut bad = Vec::new();
+        for (i, &(ra, a)) in swatches.iter().enumerate() {
+            for &(rb, b) in &swatches[i + 1..] {
+                let (d, vision) = distance(a, b);
+                if d < MIN_DISTANCE {
+                    bad.push(format!(
+                        "{chart}: {ra} and {rb} are {d:.1} apart under {vision}"
+                    ));
+                }
+            }
+        }
+        bad
     }
 }
 
@@ -583,6 +847,93 @@ mod tests {
             .map_err(err)?;
             end(&rest)
         }
+    }
+
+    /// Every chart's colours, as it lists them: the colours drawn together in one chart.
+    fn charts() -> Vec<(&'static str, Swatches)> {
+        use super::super::{growth, load, margin, ops, phases, staff, sweep, tornado};
+        vec![
+            ("makespan", sweep::MAKESPAN_COLOURS),
+            ("conflicts", sweep::CONFLICTS_COLOURS),
+            ("load", load::COLOURS),
+            ("attainment", staff::ATTAINMENT_COLOURS),
+            ("staff", staff::STAFF_COLOURS),
+            ("queue", ops::COLOURS),
+            ("phases", phases::COLOURS),
+            ("tornado", tornado::COLOURS),
+            ("growth", growth::COLOURS),
+            ("margin", margin::COLOURS),
+        ]
+    }
+
+    #[test]
+    fn every_chart_keeps_its_colours_apart_for_colour_blind_readers() {
+        let bad: Vec<String> = charts()
+            .into_iter()
+            .flat_map(|(chart, sw)| cvd::too_close(chart, sw))
+            .collect();
+        assert!(bad.is_empty(), "{}", bad.join("\n"));
+    }
+
+    #[test]
+    fn the_okabe_ito_colours_stay_apart_and_the_old_blues_and_greens_did_not() {
+        let oi: Swatches = &[
+            ("orange", ORANGE),
+            ("sky blue", SKY_BLUE),
+            ("bluish green", BLUISH_GREEN),
+            ("yellow", YELLOW),
+            ("blue", BLUE),
+            ("vermilion", VERMILION),
+            ("reddish purple", REDDISH_PURPLE),
+            ("black", BLACK),
+        ];
+        assert_eq!(cvd::too_close("okabe-ito", oi), Vec::<String>::new());
+        // The attainment chart before: ColorBrewer blues, greens, oranges and a purple.
+        let old: Swatches = &[
+            ("1 person", RGBColor(0x08, 0x51, 0x9c)),
+            ("2 people", RGBColor(0x31, 0x82, 0xbd)),
+            ("3 people", RGBColor(0x6b, 0xae, 0xd6)),
+            ("4 people", RGBColor(0x31, 0xa3, 0x54)),
+            ("5 people", RGBColor(0x74, 0xc4, 0x76)),
+            ("6 people", RGBColor(0xfd, 0x8d, 0x3c)),
+            ("7 people", RGBColor(0xe6, 0x55, 0x0d)),
+            ("8 people", RGBColor(0x75, 0x6b, 0xb1)),
+        ];
+        let bad = cvd::too_close("attainment (old)", old);
+        assert!(
+            bad.contains(
+                &"attainment (old): 3 people and 5 people are 8.0 apart under tritanopia"
+                    .to_string()
+            ),
+            "{bad:#?}"
+        );
+        assert!(
+            bad.iter()
+                .any(|b| b.starts_with("attainment (old): 2 people and 8 people are 2.")),
+            "{bad:#?}"
+        );
+        // Two light tints together are too close for some reader (one tint a chart).
+        assert!(
+            !cvd::too_close("tints", &[("a", SKY_BLUE_LIGHT), ("b", BLUISH_GREEN_LIGHT)])
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn ciede2000_matches_sharma_wu_and_dalals_test_data() {
+        // Pairs 1, 7 and 17 of the paper's table.
+        for (p, q, want) in [
+            ([50.0, 2.6772, -79.7751], [50.0, 0.0, -82.7485], 2.0425),
+            ([50.0, 0.0, 0.0], [50.0, -1.0, 2.0], 2.3669),
+            ([50.0, 2.5, 0.0], [73.0, 25.0, -18.0], 27.1492),
+        ] {
+            let d = cvd::ciede2000(p, q);
+            assert!((d - want).abs() < 1e-4, "{p:?} {q:?}: {d} vs {want}");
+        }
+        // The simulation keeps black black and white white.
+        let m = &cvd::VISIONS[2].1;
+        assert!(cvd::lab(BLACK, m)[0].abs() < 1e-9);
+        assert!((cvd::lab(WHITE, m)[0] - 100.0).abs() < 0.5);
     }
 
     #[test]

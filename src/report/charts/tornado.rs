@@ -13,6 +13,14 @@ use crate::sensitivity::{fmt_value, Figures, SensitivityReport};
 const C_LOW: RGBColor = style::BLUE;
 const C_HIGH: RGBColor = style::ORANGE;
 const C_BASE: RGBColor = style::INK;
+
+/// The tornado chart's colours (checked for colour-blind readers in `style`).
+#[cfg(test)]
+pub(crate) const COLOURS: style::Swatches = &[
+    ("low end", C_LOW),
+    ("high end", C_HIGH),
+    ("the scenario's values", C_BASE),
+];
 const ROW: u32 = 30;
 const LABELS: u32 = 400;
 
@@ -95,7 +103,7 @@ impl Chart for TornadoChart<'_> {
                 .x_desc(desc)
                 .x_label_formatter(&|v| format!("{v:.0}"))
                 .light_line_style(WHITE)
-                .label_style((FONT, 12))
+                .label_style((FONT, 14))
                 .draw()
                 .map_err(err)?;
             style::begin(area, Layer::Series)?;
@@ -148,7 +156,7 @@ impl Chart for TornadoChart<'_> {
         let top = 12 + 18 + 4;
         let bottom = 12 + 44;
         let span = lh.saturating_sub(top + bottom) as f64;
-        let font = TextStyle::from((FONT, 13).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
+        let font = TextStyle::from((FONT, 14).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
         for (k, key) in r.keys.iter().enumerate() {
             let y = top as f64 + span * (k as f64 + 0.5) / rows;
             labels
