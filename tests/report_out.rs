@@ -37,7 +37,9 @@ fn out_writes_five_files_with_well_formed_svg() {
         serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
     let overhead = format!(
         "{:.0} s",
-        report["timing"]["overhead_s"].as_f64().expect("timing.overhead_s")
+        report["timing"]["overhead_s"]
+            .as_f64()
+            .expect("timing.overhead_s")
     );
     for f in ["timeline.svg", "margin.svg"] {
         let text = std::fs::read_to_string(dir.join(f)).unwrap();
