@@ -87,8 +87,6 @@ pub const BLUE_DARK: RGBColor = BLUE;
 pub(crate) const BLUE_LIGHT: RGBColor = SKY_BLUE_LIGHT;
 /// Old name of [`REDDISH_PURPLE`] (the provider's retry wait on the timeline).
 pub(crate) const BROWN: RGBColor = REDDISH_PURPLE;
-/// Old name of [`BLUISH_GREEN`] (account factory provisioning on the timeline).
-pub(crate) const GREEN_LIGHT: RGBColor = BLUISH_GREEN_LIGHT;
 /// Old name of [`VERMILION`] (conflicts, failures, targets).
 pub(crate) const RED: RGBColor = VERMILION;
 
@@ -851,8 +849,9 @@ mod tests {
 
     /// Every chart's colours, as it lists them: the colours drawn together in one chart.
     fn charts() -> Vec<(&'static str, Swatches)> {
-        use super::super::{growth, load, margin, ops, phases, staff, sweep, tornado};
+        use super::super::{growth, load, margin, ops, phases, staff, sweep, timeline, tornado};
         vec![
+            ("timeline", timeline::COLOURS),
             ("makespan", sweep::MAKESPAN_COLOURS),
             ("conflicts", sweep::CONFLICTS_COLOURS),
             ("load", load::COLOURS),

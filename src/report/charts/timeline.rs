@@ -36,7 +36,7 @@ const C_CALL: RGBColor = style::BLUE_DARK;
 const C_BACKOFF: RGBColor = style::ORANGE;
 const C_RETRY: RGBColor = style::BROWN;
 const C_POLL: RGBColor = style::YELLOW;
-const C_PROVISION: RGBColor = style::GREEN_LIGHT;
+const C_PROVISION: RGBColor = style::BLUISH_GREEN;
 const C_RESOLVED: RGBColor = style::RED;
 const C_UNRESOLVED: RGBColor = style::INK;
 const C_FAILED: RGBColor = style::RED;
@@ -45,6 +45,22 @@ const C_GRID: RGBColor = style::GREY_LIGHTEST;
 const C_GROUP: RGBColor = style::GREY;
 const C_AXIS: RGBColor = style::INK;
 const C_TEXT: RGBColor = style::INK;
+
+/// The timeline's colours drawn together (checked for colour-blind readers in `style`); a
+/// resolved and a failed mark share a colour and differ in shape, as the grid and the text
+/// are not series.
+#[cfg(test)]
+pub(crate) const COLOURS: style::Swatches = &[
+    ("running, between calls", C_ACTIVE),
+    ("in an API call", C_CALL),
+    ("SDK backoff", C_BACKOFF),
+    ("deployer retry", C_RETRY),
+    ("polling", C_POLL),
+    ("provisioning", C_PROVISION),
+    ("conflict, resolved", C_RESOLVED),
+    ("conflict, unresolved", C_UNRESOLVED),
+    ("init/plan", C_OVERHEAD),
+];
 
 /// What a stretch of a row was doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
