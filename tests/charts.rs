@@ -22,11 +22,11 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 mod common;
 
+use common::chromium::{chromium_or_skip, headless};
 use common::{run, scratch};
 
 /// The least font size, in pixels, any chart text may be drawn at.
@@ -718,45 +718,11 @@ fn the_checks_fail_on_bad_charts() {
 
 // ---- PNG = SVG -------------------------------------------------------------------------------
 
-/// The Chromium binary, if there is one.
-fn chromium() -> Option<&'static str> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-}
-
-/// Chromium, or `None` after recording the skip (and a panic under CI, which installs it).
-fn chromium_or_skip() -> Option<&'static str> {
-    let c = chromium();
-    if c.is_none() {
-        if std::env::var_os("CI").is_some() {
-            panic!("chromium is not installed; .ci/run installs it (apt-get install chromium)");
-        }
-        common::skipped("chromium is not installed (apt-get install -y chromium)");
-    }
-    c
-}
-
+/// Headless Chromium at scale factor 1 (one CSS pixel a PNG pixel): its standard output.
 fn chrome(chrome: &str, dir: &Path, width: u32, height: u32, args: &[String]) -> Vec<u8> {
-    let o = Command::new(chrome)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--force-device-scale-factor=1",
-        ])
-        .arg(format!("--window-size={width},{height}"))
-        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
-        .args(args)
-        .output()
-        .expect("chromium runs");
-    o.stdout
+    let mut all = vec!["--force-device-scale-factor=1".to_string()];
+    all.extend_from_slice(args);
+    headless(chrome, &dir.join("profile"), width, height, all).stdout
 }
 
 /// The SVG at (0, 0) of a page of its size, its shapes drawn without anti-aliasing as plotters'

@@ -4,10 +4,10 @@
 //! 11 px, nothing scrolls sideways).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 mod common;
 
+use common::chromium::{chromium_or_skip, headless};
 use common::{run, scratch};
 
 const FILES: [&str; 5] = [
@@ -168,25 +168,6 @@ fn hundred_customers_fold_into_readable_rows() {
     }
 }
 
-/// The Chromium binary, if there is one.
-fn chromium() -> Option<&'static str> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-}
-
-/// Chromium, or `None` after recording the skip (and a panic under CI, which installs it).
-fn chromium_or_skip() -> Option<&'static str> {
-    let c = chromium();
-    if c.is_none() {
-        if std::env::var_os("CI").is_some() {
-            panic!("chromium is not installed; .ci/run installs it (apt-get install chromium)");
-        }
-        common::skipped("chromium is not installed (apt-get install -y chromium)");
-    }
-    c
-}
-
 /// The probe, run by Chromium once the page has loaded; it appends `<pre id="probe">` with one
 /// line per finding. For each chart (`svg` in `.chart` or `figure`): `FAIL` when two `<text>`
 /// bounding boxes intersect (by more than half a pixel each way), when the legend's box
@@ -267,24 +248,16 @@ fn probe_with(
     let page = dir.join("probed.html");
     std::fs::write(&page, html.replacen("</body>", script, 1)).unwrap();
     let profile = dir.join("profile");
-    let o = Command::new(chrome)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--window-size={width},2000"))
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium runs");
+    let o = headless(
+        chrome,
+        &profile,
+        width,
+        2000,
+        [
+            "--dump-dom".to_string(),
+            format!("file://{}", page.display()),
+        ],
+    );
     let dom = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(
         dom.contains("<pre id=\"probe\">"),

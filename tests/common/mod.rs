@@ -2,6 +2,7 @@
 //! that skipped itself at run time. Each test file uses a part of it.
 #![allow(dead_code)]
 
+pub mod chromium;
 pub mod term;
 
 use std::path::{Path, PathBuf};
