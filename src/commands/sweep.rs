@@ -207,9 +207,10 @@ pub(crate) fn run(a: Args) -> Result<Verdict> {
         }
     }
     let run = match fixed {
-        Some(plan) => sweep::run_sweep_plan(
+        Some(plan) => sweep::run_sweep_over(
             &sc,
-            plan,
+            &[sc.customers.len()],
+            Some(plan),
             a.replications,
             sweep::Shard::WHOLE,
             threads,

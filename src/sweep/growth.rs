@@ -11,23 +11,10 @@ use crate::sim;
 
 /// An existing-size range `A..=B` (or one size): `0 <= A <= B`.
 pub(crate) fn parse_existing_range(s: &str) -> Result<(usize, usize), Invalid> {
-    let bad = || {
-        Invalid::new(format!(
-            "`{s}` is not a range of existing customers: write A..=B (e.g. 0..=2000) or one size"
-        ))
-    };
-    let (a, b) = match s.split_once("..=") {
-        Some((a, b)) => (
-            a.trim().parse::<usize>().map_err(|_| bad())?,
-            b.trim().parse::<usize>().map_err(|_| bad())?,
-        ),
-        None => {
-            let n = s.trim().parse::<usize>().map_err(|_| bad())?;
-            (n, n)
-        }
-    };
+    const WHAT: &str = "a range of existing customers: write A..=B (e.g. 0..=2000) or one size";
+    let (a, b) = super::range::parse_inclusive(s, WHAT)?;
     if a > b {
-        return Err(bad());
+        return Err(Invalid::new(format!("`{s}` is not {WHAT}")));
     }
     Ok((a, b))
 }

@@ -96,7 +96,7 @@ pub(crate) fn run_sweep_shard(
     cancel: &AtomicBool,
     on_row: &mut (dyn FnMut(&RepRow) + Send),
 ) -> SweepRun {
-    run_sweep_of(
+    run_sweep_over(
         sc,
         counts,
         None,
@@ -109,36 +109,11 @@ pub(crate) fn run_sweep_shard(
     )
 }
 
-/// [`run_sweep_shard`] of one plan given whole (`--terraform-plan`): `sc` with exactly the
-/// plan's customers, one count (theirs), every replication applying `plan`.
+/// The sweep: each count's plan built from `sc` sized to it, or `fixed` for every count (one
+/// plan given whole, `sweep --terraform-plan`: `sc` with exactly the plan's customers and
+/// `counts` theirs).
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn run_sweep_plan(
-    sc: &Scenario,
-    plan: Arc<Plan>,
-    replications: u32,
-    shard: Shard,
-    threads: usize,
-    progress: &(dyn Fn() + Sync),
-    cancel: &AtomicBool,
-    on_row: &mut (dyn FnMut(&RepRow) + Send),
-) -> SweepRun {
-    let counts = [sc.customers.len()];
-    run_sweep_of(
-        sc,
-        &counts,
-        Some(plan),
-        replications,
-        shard,
-        threads,
-        progress,
-        cancel,
-        on_row,
-    )
-}
-
-/// The sweep: each count's plan built from `sc` sized to it, or `fixed` for every count.
-#[allow(clippy::too_many_arguments)]
-fn run_sweep_of(
+pub(crate) fn run_sweep_over(
     sc: &Scenario,
     counts: &[usize],
     fixed: Option<Arc<Plan>>,

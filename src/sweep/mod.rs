@@ -27,7 +27,7 @@ mod tests;
 pub use growth::GrowthPoint;
 pub(crate) use growth::{growth_text, parse_existing_range, run_growth};
 pub use jobs::{run_sweep, SweepRun};
-pub(crate) use jobs::{run_sweep_plan, run_sweep_shard};
+pub(crate) use jobs::{run_sweep_over, run_sweep_shard};
 pub(crate) use output::{csv_row, Samples, CSV_HEADER, SCHEMA_VERSION};
 pub use output::{sweep_with_samples, SweepReport};
 pub use range::{counts, parse_range};
