@@ -406,12 +406,7 @@ pub(crate) fn table_with(
     let mut base = Vec::with_capacity(input.counts.len());
     let mut onboarding_rows = Vec::with_capacity(input.counts.len());
     let k = o.curve_staff.min(o.limit);
-    let mut curves: Vec<AttainmentCurve> = (1..=k)
-        .map(|s| AttainmentCurve {
-            support_staff: s,
-            points: Vec::new(),
-        })
-        .collect();
+    let mut curves = empty_curves(1..=k);
     for &n in input.counts {
         if stop() {
             interrupted = true;
@@ -420,14 +415,7 @@ pub(crate) fn table_with(
         let customers = &input.customers[..n];
         search.load(customers, 1.0, o.replications, o.seed);
         let answer = search.answer();
-        for curve in curves.iter_mut() {
-            let (r, s) = search.evaluate(curve.support_staff);
-            curve.points.push(CurvePoint {
-                customers: n,
-                response_sla_attainment: r,
-                resolution_sla_attainment: s,
-            });
-        }
+        add_points(&mut search, &mut curves, n);
         if search.cancelled() {
             interrupted = true;
             break;
@@ -448,26 +436,14 @@ pub(crate) fn table_with(
         .min(o.limit)
         .min(MAX_CURVES);
     if k > 0 && needed > k && !interrupted {
-        let mut more: Vec<AttainmentCurve> = (k + 1..=needed)
-            .map(|s| AttainmentCurve {
-                support_staff: s,
-                points: Vec::new(),
-            })
-            .collect();
+        let mut more = empty_curves(k + 1..=needed);
         for &n in &input.counts[..base.len()] {
             if stop() {
                 interrupted = true;
                 break;
             }
             search.load(&input.customers[..n], 1.0, o.replications, o.seed);
-            for curve in more.iter_mut() {
-                let (r, s) = search.evaluate(curve.support_staff);
-                curve.points.push(CurvePoint {
-                    customers: n,
-                    response_sla_attainment: r,
-                    resolution_sla_attainment: s,
-                });
-            }
+            add_points(&mut search, &mut more, n);
             if search.cancelled() {
                 interrupted = true;
                 break;
@@ -632,6 +608,28 @@ impl StaffReport {
             notes,
             interrupted: false,
         }
+    }
+}
+
+/// An attainment curve per support staff count in `staff`, with no points yet.
+fn empty_curves(staff: std::ops::RangeInclusive<u32>) -> Vec<AttainmentCurve> {
+    staff
+        .map(|s| AttainmentCurve {
+            support_staff: s,
+            points: Vec::new(),
+        })
+        .collect()
+}
+
+/// Each curve's point at `n` customers, from the search loaded with them.
+fn add_points(search: &mut SupportSearch, curves: &mut [AttainmentCurve], n: usize) {
+    for curve in curves.iter_mut() {
+        let (r, s) = search.evaluate(curve.support_staff);
+        curve.points.push(CurvePoint {
+            customers: n,
+            response_sla_attainment: r,
+            resolution_sla_attainment: s,
+        });
     }
 }
 
