@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
+use super::style::{self, err, Chart, ChartError, HouseMesh, Item, Layer, Sample};
 use crate::config::Deployer;
 use crate::sweep::GrowthPoint;
 
@@ -33,14 +33,6 @@ const C_CLAIM: RGBColor = style::INK;
 
 /// The brief's claim a refresh eats into: a deployment within 10 minutes.
 const CLAIM_MINUTES: f64 = 10.0;
-
-fn percent(v: &f64) -> String {
-    if *v <= 100.0 {
-        format!("{v:.0}%")
-    } else {
-        String::new()
-    }
-}
 
 /// The growth chart of `points` (a growth sweep of `scenario`).
 pub struct GrowthChart<'a> {
@@ -121,8 +113,7 @@ impl Chart for GrowthChart<'_> {
             .y_desc("refresh (minutes, mean)")
             .x_label_formatter(&style::whole_tick)
             .y_label_formatter(&style::tick)
-            .light_line_style(WHITE)
-            .label_style((FONT, 14))
+            .house()
             .draw()
             .map_err(err)?;
         let mut apply = ChartBuilder::on(&apply_area)
@@ -137,10 +128,9 @@ impl Chart for GrowthChart<'_> {
             .configure_mesh()
             .y_desc("P(the apply fails) (%)")
             .x_label_formatter(&style::whole_tick)
-            .y_label_formatter(&percent)
+            .y_label_formatter(&style::percent_tick)
             .y_labels(6)
-            .light_line_style(WHITE)
-            .label_style((FONT, 14))
+            .house()
             .draw()
             .map_err(err)?;
         let mut refresh_fail = ChartBuilder::on(&refresh_area)
@@ -155,10 +145,9 @@ impl Chart for GrowthChart<'_> {
             .x_desc("customers already in the organization")
             .y_desc("P(planning failed) (%)")
             .x_label_formatter(&style::whole_tick)
-            .y_label_formatter(&percent)
+            .y_label_formatter(&style::percent_tick)
             .y_labels(6)
-            .light_line_style(WHITE)
-            .label_style((FONT, 14))
+            .house()
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;

@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{self, err, Chart, ChartError, Item, Layer, Panel, Sample, FONT};
+use super::style::{self, err, Chart, ChartError, HouseMesh, Item, Layer, Panel, Sample};
 use crate::config::{loadtest::parse_threshold, Metric};
 use crate::loadtest::LoadReport;
 
@@ -122,8 +122,7 @@ impl Chart for LoadChart<'_> {
             .y_desc(format!("corrected latency ({unit})"))
             .x_label_formatter(&style::tick)
             .y_label_formatter(&style::tick)
-            .light_line_style(WHITE)
-            .label_style((FONT, 14))
+            .house()
             .draw()
             .map_err(err)?;
         let mut counts = ChartBuilder::on(&bottom)
@@ -139,8 +138,7 @@ impl Chart for LoadChart<'_> {
             .y_desc("onboardings")
             .x_label_formatter(&style::tick)
             .y_label_formatter(&style::whole_tick)
-            .light_line_style(WHITE)
-            .label_style((FONT, 14))
+            .house()
             .draw()
             .map_err(err)?;
         let mid = |b: &crate::loadtest::Interval| (b.from_s + b.to_s) / 2.0 / div;

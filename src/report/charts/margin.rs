@@ -11,7 +11,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    self, clip, err, legend, Chart, ChartError, Item, Layer, PointLabel, Sample, FONT, WIDTH,
+    self, clip, err, legend, Chart, ChartError, HouseMesh, Item, Layer, PointLabel, Sample, FONT,
+    WIDTH,
 };
 use crate::finance::{self, fmt_margin_fine, fmt_money, CostView, MarginPoint};
 use crate::scenario::{CostKind, Scenario};
@@ -260,9 +261,8 @@ impl Chart for MarginChart {
             .x_label_formatter(&style::whole_tick)
             .y_label_formatter(&axis_money)
             .y_labels(6)
-            .light_line_style(WHITE)
+            .house()
             .bold_line_style(C_GRID)
-            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         // Bottom left: each cost line on its own, on a log scale, so that a line far smaller
@@ -295,9 +295,8 @@ impl Chart for MarginChart {
             .x_label_formatter(&style::whole_tick)
             .y_label_formatter(&axis_money)
             .y_labels(6)
-            .light_line_style(WHITE)
+            .house()
             .bold_line_style(C_GRID)
-            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;
@@ -373,9 +372,8 @@ impl Chart for MarginChart {
             .y_desc("margin (% of revenue)")
             .x_label_formatter(&style::whole_tick)
             .y_label_formatter(&|v| format!("{v:.0}%"))
-            .light_line_style(WHITE)
+            .house()
             .bold_line_style(C_GRID)
-            .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;

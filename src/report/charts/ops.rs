@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
+use super::style::{self, err, Chart, ChartError, HouseMesh, Item, Layer, Sample};
 use crate::ops::OpsReport;
 
 const C_WAIT: RGBColor = style::ORANGE;
@@ -72,8 +72,7 @@ impl Chart for QueueChart<'_> {
             .y_desc("tickets (mean over replications)")
             .x_label_formatter(&style::tick)
             .y_label_formatter(&style::tick)
-            .light_line_style(WHITE)
-            .label_style((FONT, 14))
+            .house()
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;

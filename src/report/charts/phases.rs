@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
+use super::style::{self, err, Chart, ChartError, HouseMesh, Item, Layer, Sample, FONT};
 use crate::phases::PhasesReport;
 
 const C_PASS: RGBColor = style::BLUISH_GREEN;
@@ -95,8 +95,7 @@ impl Chart for PhasesChart<'_> {
             .y_labels(0)
             .x_desc("replications in which the claim held (%)")
             .x_label_formatter(&|v| format!("{}%", style::tick(v)))
-            .light_line_style(WHITE)
-            .label_style((FONT, 14))
+            .house()
             .draw()
             .map_err(err)?;
         // The row labels, each at its bar.

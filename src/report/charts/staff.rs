@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
+use super::style::{self, err, Chart, ChartError, HouseMesh, Item, Layer, Sample};
 use crate::ops::report::dollars;
 use crate::ops::{types::StaffRow, StaffReport};
 
@@ -145,15 +145,8 @@ impl Chart for AttainmentChart<'_> {
             .x_desc("customers")
             .y_desc("tickets within both SLAs (%, the lower of the two)")
             .x_label_formatter(&style::whole_tick)
-            .y_label_formatter(&|v| {
-                if *v <= 100.0 {
-                    format!("{v:.0}%")
-                } else {
-                    String::new()
-                }
-            })
-            .light_line_style(WHITE)
-            .label_style((FONT, 14))
+            .y_label_formatter(&style::percent_tick)
+            .house()
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;
@@ -272,8 +265,7 @@ impl Chart for StaffChart<'_> {
             .x_label_formatter(&style::whole_tick)
             .y_label_formatter(&style::whole_tick)
             .y_labels((ymax as usize + 1).min(11))
-            .light_line_style(WHITE)
-            .label_style((FONT, 14))
+            .house()
             .draw()
             .map_err(err)?;
         let mut money = ChartBuilder::on(&bottom)
@@ -290,8 +282,7 @@ impl Chart for StaffChart<'_> {
             .x_label_formatter(&style::whole_tick)
             .y_label_formatter(&|v| dollars((*v * 100.0) as i64))
             .y_labels(6)
-            .light_line_style(WHITE)
-            .label_style((FONT, 14))
+            .house()
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
+use super::style::{self, err, Chart, ChartError, HouseMesh, Item, Layer, Sample, FONT};
 use crate::sweep::{CountSummary, SweepReport};
 
 const C_BAND: RGBColor = style::SKY_BLUE_LIGHT;
@@ -107,8 +107,7 @@ impl Chart for MakespanChart<'_> {
             .y_desc("makespan (minutes)")
             .x_label_formatter(&count_label)
             .y_label_formatter(&style::tick)
-            .light_line_style(WHITE)
-            .label_style((FONT, 14))
+            .house()
             .draw()
             .map_err(err)?;
         let pts = |f: &dyn Fn(&CountSummary) -> f64| -> Vec<(f64, f64)> {
@@ -202,8 +201,7 @@ impl Chart for ConflictsChart<'_> {
             .y_desc("calls per deployment")
             .x_label_formatter(&count_label)
             .y_label_formatter(&style::tick)
-            .light_line_style(WHITE)
-            .label_style((FONT, 14))
+            .house()
             .draw()
             .map_err(err)?;
         let xs = x_range(r);
@@ -259,15 +257,8 @@ impl Chart for ConflictsChart<'_> {
             .y_desc("P(any resource fails) (%)")
             .y_labels(6)
             .x_label_formatter(&count_label)
-            .y_label_formatter(&|v| {
-                if *v <= 100.0 {
-                    format!("{v:.0}%")
-                } else {
-                    String::new()
-                }
-            })
-            .light_line_style(WHITE)
-            .label_style((FONT, 14))
+            .y_label_formatter(&style::percent_tick)
+            .house()
             .draw()
             .map_err(err)?;
         let umax = r
@@ -289,8 +280,7 @@ impl Chart for ConflictsChart<'_> {
             .y_desc("unresolved conflicts per deployment")
             .x_label_formatter(&count_label)
             .y_label_formatter(&style::tick)
-            .light_line_style(WHITE)
-            .label_style((FONT, 14))
+            .house()
             .draw()
             .map_err(err)?;
         style::begin(root, Layer::Series)?;

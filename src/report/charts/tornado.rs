@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::style::{self, err, Chart, ChartError, Item, Layer, Sample, FONT};
+use super::style::{self, err, Chart, ChartError, HouseMesh, Item, Layer, Sample, FONT};
 use crate::sensitivity::{fmt_value, Figures, SensitivityReport};
 
 const C_LOW: RGBColor = style::BLUE;
@@ -102,8 +102,7 @@ impl Chart for TornadoChart<'_> {
                 .disable_y_axis()
                 .x_desc(desc)
                 .x_label_formatter(&|v| format!("{v:.0}"))
-                .light_line_style(WHITE)
-                .label_style((FONT, 14))
+                .house()
                 .draw()
                 .map_err(err)?;
             style::begin(area, Layer::Series)?;
